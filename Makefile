@@ -1,0 +1,49 @@
+# The two commands the README promises: `make demo` and `make test`.
+# Each installs what it needs (virtualenv, Python packages, the servers' jars) itself.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+# The test suite runs its own stack on other ports and another data directory,
+# so it never touches a running demo stack.
+TEST_ENV := set -a && . tests/stack.env && set +a
+
+.PHONY: install demo test bench stack-up stack-down stack-status stack-reset test-stack-down settings-table
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m demo
+
+test: $(STAMP)
+	$(TEST_ENV) && $(PY) -m local_stack up && $(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+stack-up: $(STAMP)
+	$(PY) -m local_stack up
+
+stack-down: $(STAMP)
+	$(PY) -m local_stack down
+
+stack-status: $(STAMP)
+	$(PY) -m local_stack status
+
+stack-reset: $(STAMP)
+	$(PY) -m local_stack reset
+
+test-stack-down: $(STAMP)
+	$(TEST_ENV) && $(PY) -m local_stack down
+
+settings-table: $(STAMP)
+	$(PY) -m settings

@@ -1,0 +1,23 @@
+"""Connections to HiveServer2 (the Spark Thrift Server locally) through pyhive."""
+
+from __future__ import annotations
+
+from pyhive import hive
+
+from settings import Settings
+
+
+def connect(settings: Settings, database: str = "default") -> hive.Connection:
+    return hive.connect(host=settings.hive_server2_host, port=settings.hive_server2_port,
+                        auth=settings.hive_server2_auth, database=database)
+
+
+def query(settings: Settings, sql: str, database: str = "default") -> list[tuple]:
+    """Run one statement and return its rows (empty for statements without a result)."""
+    connection = connect(settings, database)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+    finally:
+        connection.close()

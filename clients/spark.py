@@ -1,0 +1,59 @@
+"""The pipeline's SparkSession, wired to the Hive Metastore, HDFS and Kafka connector from settings."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from pyspark.sql import SparkSession
+
+from settings import Settings
+
+
+def hive_conf(settings: Settings) -> dict[str, str]:
+    """Spark options that make a Spark process share the Hive Metastore and warehouse on HDFS.
+
+    The Spark Thrift Server (HiveServer2) and every pipeline job use the same
+    options, which is what lets analysts query through pyhive what a job wrote.
+    """
+    return {
+        "spark.sql.catalogImplementation": "hive",
+        "spark.hadoop.hive.metastore.uris": settings.hive_metastore_uri,
+        "spark.sql.warehouse.dir": settings.warehouse_uri,
+        "spark.hadoop.fs.defaultFS": settings.hdfs_uri,
+    }
+
+
+def kafka_connector_jars(settings: Settings) -> list[str]:
+    """Jars of spark-sql-kafka for ``spark.jars`` ('auto' resolves them with the stack's Maven file)."""
+    if settings.spark_kafka_jars == "auto":
+        from local_stack import jars  # only the embedded stack resolves jars itself
+        from local_stack.paths import StackPaths
+
+        return jars.jar_paths(StackPaths(settings.data_dir).classpath_dir, "spark-kafka", settings.jar_repository)
+    return [jar for jar in settings.spark_kafka_jars.split(",") if jar]
+
+
+def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None = None) -> SparkSession:
+    """Get or create the process's SparkSession for ``app_name``."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if settings.spark_master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", settings.stack_host)
+    builder = SparkSession.builder.appName(app_name)
+    if settings.spark_master:
+        builder = builder.master(settings.spark_master)
+    conf = {
+        "spark.driver.memory": settings.spark_driver_memory,
+        "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
+        "spark.ui.enabled": str(settings.spark_ui_enabled).lower(),
+        "spark.sql.session.timeZone": settings.spark_timezone,
+        "spark.sql.sources.partitionOverwriteMode": "dynamic",
+        **hive_conf(settings),
+    }
+    jars = kafka_connector_jars(settings)
+    if jars:
+        conf["spark.jars"] = ",".join(jars)
+    conf.update(extra_conf or {})
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    return builder.enableHiveSupport().getOrCreate()

@@ -1,0 +1,61 @@
+"""``python -m local_stack up|down|status|logs|reset|jars`` — the local stack's command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import settings
+from local_stack import jars, launcher, stack
+from local_stack.errors import StackError
+from local_stack.servers import ALL, BY_NAME
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local_stack", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    up = commands.add_parser("up", help="start every server (or the named ones) and wait until each answers")
+    up.add_argument("servers", nargs="*", metavar="SERVER")
+    down = commands.add_parser("down", help="stop the servers this stack started; data is kept")
+    down.add_argument("servers", nargs="*", metavar="SERVER")
+    status = commands.add_parser("status", help="each server's address, pid, memory and health")
+    status.add_argument("--json", action="store_true", help="print JSON for scripts")
+    logs = commands.add_parser("logs", help="the last lines of each server's log (or one server's)")
+    logs.add_argument("server", nargs="?", choices=list(BY_NAME))
+    logs.add_argument("-n", "--lines", type=int, default=20)
+    commands.add_parser("reset", help="stop everything and wipe the stack's data")
+    resolve = commands.add_parser("jars", help="resolve the servers' jars with Maven (done by 'up' too)")
+    resolve.add_argument("--refresh", action="store_true", help="forget cached class paths and resolve again")
+    args = parser.parse_args(argv)
+
+    current = settings.get()
+    try:
+        if args.command == "up":
+            stack.up(current, args.servers)
+        elif args.command == "down":
+            stack.down(current, args.servers)
+        elif args.command == "reset":
+            stack.reset(current)
+        elif args.command == "status":
+            report = stack.status(current)
+            print(json.dumps(stack.status_dicts(report), indent=2) if args.json else stack.status_table(report))
+            return 0 if all(row.healthy for row in report) else 1
+        elif args.command == "logs":
+            ctx = stack.context(current)
+            for spec in [BY_NAME[args.server]] if args.server else ALL:
+                print(f"==> {ctx.paths.log_file(spec.name)} <==\n{launcher.log_tail(spec, ctx, args.lines)}\n")
+        elif args.command == "jars":
+            cache = stack.context(current).paths.classpath_dir
+            if args.refresh:
+                for profile in jars.PROFILES:
+                    jars.classpath_file(cache, profile).unlink(missing_ok=True)
+            jars.resolve(cache, jars.PROFILES, current.jar_repository)
+    except StackError as error:
+        print(f"[stack] ERROR: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

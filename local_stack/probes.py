@@ -1,0 +1,137 @@
+"""Health probes: each asks a server something over its own protocol.
+
+An open port says little (a JVM binds its port long before it serves), so each
+probe makes a real request and returns a short description of the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from pathlib import Path
+
+import mysql.connector
+from thrift.Thrift import TApplicationException, TMessageType, TType
+from thrift.protocol import TBinaryProtocol
+from thrift.transport import TSocket, TTransport
+
+from clients import aws, hbase, hdfs, hive, kafka
+from local_stack.errors import ProbeFailed
+from settings import Settings
+
+# The Thrift library logs every refused connection at ERROR; while a server is
+# starting that is expected, and the probe reports the failure itself.
+logging.getLogger("thrift.transport.TSocket").setLevel(logging.CRITICAL)
+
+
+def mariadb_socket(settings: Settings) -> Path:
+    return settings.data_dir / "run" / "mariadb.sock"
+
+
+def mariadb(settings: Settings) -> str:
+    connection = mysql.connector.connect(unix_socket=str(mariadb_socket(settings)), user="root",
+                                         connection_timeout=3)
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT VERSION()")
+        return f"MariaDB {cursor.fetchone()[0]}"
+    finally:
+        connection.close()
+
+
+def kafka_broker(settings: Settings) -> str:
+    client = kafka.admin(settings, request_timeout_ms=3000)
+    try:
+        cluster = client.describe_cluster()
+        return f"{len(cluster['brokers'])} broker(s), controller {cluster['controller_id']}"
+    finally:
+        client.close()
+
+
+def hdfs_namenode(settings: Settings) -> str:
+    entries = hdfs.list_status(settings, "/")
+    return f"listing / gave {len(entries)} entries"
+
+
+def hdfs_datanode(settings: Settings) -> str:
+    live = hdfs.live_datanodes(settings)
+    if live < 1:
+        raise ProbeFailed("the NameNode counts no live DataNode yet")
+    return f"{live} live DataNode(s)"
+
+
+def zookeeper(settings: Settings) -> str:
+    with socket.create_connection((settings.stack_host, settings.zookeeper_port), timeout=3) as sock:
+        sock.sendall(b"ruok")
+        answer = sock.recv(16)
+    if answer != b"imok":
+        raise ProbeFailed(f"ZooKeeper answered {answer!r} to ruok")
+    return "ZooKeeper imok"
+
+
+def hbase_thrift(settings: Settings) -> str:
+    connection = hbase.connect(settings, timeout_ms=5000)
+    try:
+        return f"{len(connection.tables())} table(s)"
+    finally:
+        connection.close()
+
+
+def hive_metastore(settings: Settings) -> str:
+    databases = _metastore_databases(settings.hive_metastore_host, settings.hive_metastore_port)
+    return f"{len(databases)} database(s)"
+
+
+def hive_server2(settings: Settings) -> str:
+    rows = hive.query(settings, "SELECT 1")
+    if rows != [(1,)]:
+        raise ProbeFailed(f"SELECT 1 returned {rows!r}")
+    return "SELECT 1 ok"
+
+
+def sns(settings: Settings) -> str:
+    topics = aws.client(settings, "sns").list_topics()["Topics"]
+    return f"{len(topics)} topic(s)"
+
+
+def _metastore_databases(host: str, port: int) -> list[str]:
+    """Call ThriftHiveMetastore.get_all_databases() with the plain Thrift library.
+
+    The Python Thrift bindings of the Metastore are not on PyPI for current Hive,
+    and the call has no arguments, so the message is written by hand.
+    """
+    sock = TSocket.TSocket(host, port)
+    sock.setTimeout(5000)
+    transport = TTransport.TBufferedTransport(sock)
+    protocol = TBinaryProtocol.TBinaryProtocol(transport)
+    transport.open()
+    try:
+        protocol.writeMessageBegin("get_all_databases", TMessageType.CALL, 1)
+        protocol.writeStructBegin("get_all_databases_args")
+        protocol.writeFieldStop()
+        protocol.writeStructEnd()
+        protocol.writeMessageEnd()
+        transport.flush()
+        _, message_type, _ = protocol.readMessageBegin()
+        if message_type == TMessageType.EXCEPTION:
+            error = TApplicationException()
+            error.read(protocol)
+            raise ProbeFailed(f"metastore error: {error}")
+        names: list[str] = []
+        protocol.readStructBegin()
+        while True:
+            _, field_type, field_id = protocol.readFieldBegin()
+            if field_type == TType.STOP:
+                break
+            if field_id == 0 and field_type == TType.LIST:
+                _, size = protocol.readListBegin()
+                names = [protocol.readString() for _ in range(size)]
+                protocol.readListEnd()
+            else:
+                protocol.skip(field_type)
+            protocol.readFieldEnd()
+        protocol.readStructEnd()
+        protocol.readMessageEnd()
+        return names
+    finally:
+        transport.close()

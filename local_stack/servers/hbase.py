@@ -1,0 +1,88 @@
+"""Apache HBase standalone (master, region server and ZooKeeper in one JVM) and its Thrift1 gateway."""
+
+from __future__ import annotations
+
+from local_stack import probes
+from local_stack.config_files import LOG4J2_PROPERTIES, hadoop_xml
+from local_stack.jvm import java_command
+from local_stack.spec import ServerSpec, StackContext
+
+# What HBase's own launcher adds on JDK 17: HBase reaches into NIO and
+# reflection internals that the module system closes by default.
+JDK17_OPTIONS = (
+    "-Dorg.apache.hbase.thirdparty.io.netty.tryReflectionSetAccessible=true",
+    "--add-modules", "jdk.unsupported",
+    "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+    "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+    "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-exports", "java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+    "--add-exports", "java.base/sun.net.dns=ALL-UNNAMED",
+    "--add-exports", "java.base/sun.net.util=ALL-UNNAMED",
+)
+
+
+def hbase_site(ctx: StackContext) -> dict[str, object]:
+    """hbase-site.xml of the standalone server (also what a local `hbase shell` reads)."""
+    s = ctx.settings
+    data = ctx.paths.data_dir("hbase")
+    return {
+        "hbase.cluster.distributed": "false",
+        # on local disk: the HBase 2.6 Maven line carries a Hadoop 2 client, HDFS here is 3.5
+        "hbase.rootdir": f"file://{data / 'root'}",
+        "hbase.tmp.dir": data / "tmp",
+        "hbase.unsafe.stream.capability.enforce": "false",
+        "hbase.zookeeper.quorum": s.stack_host,
+        "hbase.zookeeper.property.clientPort": s.zookeeper_port,
+        "hbase.zookeeper.property.dataDir": data / "zookeeper",
+        "hbase.master.hostname": s.stack_host,
+        "hbase.regionserver.hostname": s.stack_host,
+        # master and region server RPC ports are found through ZooKeeper: let them be ephemeral
+        "hbase.localcluster.assign.random.ports": "true",
+        "hbase.master.info.port": -1,
+        "hbase.regionserver.info.port": -1,
+    }
+
+
+def _config_files(ctx: StackContext) -> dict[str, str]:
+    return {"hbase-site.xml": hadoop_xml(hbase_site(ctx)), "log4j2.properties": LOG4J2_PROPERTIES}
+
+
+def _thrift_args(ctx: StackContext) -> list[str]:
+    s = ctx.settings
+    args = ["-b", s.stack_host, "-p", str(s.hbase_thrift_port), "--infoport", str(s.hbase_thrift_info_port)]
+    if s.hbase_thrift_transport == "framed":
+        args.append("-f")
+    if s.hbase_thrift_protocol == "compact":
+        args.append("-c")
+    return [*args, "start"]
+
+
+HBASE = ServerSpec(
+    name="hbase",
+    summary="Apache HBase 2.6 standalone (master + region server + ZooKeeper)",
+    command=lambda ctx: java_command(
+        ctx, "hbase", ctx.classpath("hbase"), "org.apache.hadoop.hbase.master.HMaster", ["start"],
+        heap=ctx.settings.hbase_heap,
+        options=(*JDK17_OPTIONS, "-Dzookeeper.4lw.commands.whitelist=ruok,srvr")),
+    probe=probes.zookeeper,
+    address=lambda s: f"zookeeper {s.stack_host}:{s.zookeeper_port}",
+    ports=lambda s: {"PA_ZOOKEEPER_PORT": s.zookeeper_port},
+    config_files=_config_files,
+)
+
+HBASE_THRIFT = ServerSpec(
+    name="hbase-thrift",
+    summary="Apache HBase 2.6 Thrift1 server (happybase)",
+    command=lambda ctx: java_command(
+        ctx, "hbase-thrift", ctx.classpath("hbase"), "org.apache.hadoop.hbase.thrift.ThriftServer",
+        _thrift_args(ctx), heap=ctx.settings.hbase_thrift_heap, options=JDK17_OPTIONS),
+    probe=probes.hbase_thrift,
+    address=lambda s: f"thrift://{s.hbase_thrift_host}:{s.hbase_thrift_port}",
+    ports=lambda s: {"PA_HBASE_THRIFT_PORT": s.hbase_thrift_port,
+                     "PA_HBASE_THRIFT_INFO_PORT": s.hbase_thrift_info_port},
+    config_files=_config_files,
+    requires=("hbase",),
+)

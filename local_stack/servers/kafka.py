@@ -1,0 +1,99 @@
+"""Apache Kafka in KRaft mode: one JVM with the broker and controller roles."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import uuid
+
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from clients import kafka as kafka_clients
+from local_stack import probes
+from local_stack.config_files import LOG4J2_PROPERTIES, java_properties
+from local_stack.errors import StackError
+from local_stack.jvm import java_command
+from local_stack.spec import ServerSpec, StackContext
+
+
+def _server_properties(ctx: StackContext) -> str:
+    s = ctx.settings
+    controller = f"{s.stack_host}:{s.kafka_controller_port}"
+    return java_properties({
+        "process.roles": "broker,controller",
+        "node.id": 1,
+        "controller.quorum.bootstrap.servers": controller,
+        "listeners": f"PLAINTEXT://{s.stack_host}:{s.kafka_port},CONTROLLER://{controller}",
+        "advertised.listeners": f"PLAINTEXT://{s.kafka_host}:{s.kafka_port}",
+        "controller.listener.names": "CONTROLLER",
+        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "log.dirs": ctx.paths.data_dir("kafka") / "logs",
+        "num.partitions": 1,
+        # one node: every internal topic has a single replica
+        "offsets.topic.replication.factor": 1,
+        "offsets.topic.num.partitions": 8,
+        "transaction.state.log.replication.factor": 1,
+        "transaction.state.log.min.isr": 1,
+        "share.coordinator.state.topic.replication.factor": 1,
+        "share.coordinator.state.topic.min.isr": 1,
+        # consumer groups in tests and the demo should not wait 3 s for more members
+        "group.initial.rebalance.delay.ms": 0,
+    })
+
+
+def _config_files(ctx: StackContext) -> dict[str, str]:
+    return {"server.properties": _server_properties(ctx), "log4j2.properties": LOG4J2_PROPERTIES}
+
+
+def _cluster_id() -> str:
+    """A Kafka cluster id: 16 random bytes, URL-safe base64 without padding, not starting with '-'."""
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not candidate.startswith("-"):
+            return candidate
+
+
+def _initialise(ctx: StackContext) -> None:
+    """Format the log directory once (KRaft's storage tool), as `kafka-storage.sh format` does."""
+    command = java_command(ctx, "kafka", ctx.classpath("kafka"), "kafka.tools.StorageTool",
+                           ["format", "--standalone", "-t", _cluster_id(),
+                            "-c", str(ctx.paths.conf_dir("kafka") / "server.properties")],
+                           heap="256m")
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StackError(f"formatting Kafka's log dir failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+
+
+def _provision(ctx: StackContext) -> None:
+    """Create the pipeline's topics (existing ones are kept as they are)."""
+    s = ctx.settings
+    admin = kafka_clients.admin(s)
+    try:
+        wanted = [NewTopic(s.topic_vitals, s.topic_vitals_partitions, 1),
+                  NewTopic(s.topic_alerts, 1, 1),
+                  NewTopic(s.topic_dead_letter, 1, 1)]
+        existing = set(admin.list_topics())
+        missing = [topic for topic in wanted if topic.name not in existing]
+        if missing:
+            try:
+                admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass
+    finally:
+        admin.close()
+
+
+KAFKA = ServerSpec(
+    name="kafka",
+    summary="Apache Kafka 4.3 (KRaft: broker + controller)",
+    command=lambda ctx: java_command(ctx, "kafka", ctx.classpath("kafka"), "kafka.Kafka",
+                                     [str(ctx.paths.conf_dir("kafka") / "server.properties")],
+                                     heap=ctx.settings.kafka_heap),
+    probe=probes.kafka_broker,
+    address=lambda s: s.kafka_bootstrap_servers,
+    ports=lambda s: {"PA_KAFKA_PORT": s.kafka_port, "PA_KAFKA_CONTROLLER_PORT": s.kafka_controller_port},
+    config_files=_config_files,
+    initialise=_initialise,
+    provision=_provision,
+)

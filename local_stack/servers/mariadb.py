@@ -1,0 +1,74 @@
+"""MariaDB from Debian's packages, playing Amazon RDS for MySQL: a private instance under the stack dir."""
+
+from __future__ import annotations
+
+import getpass
+import subprocess
+
+import mysql.connector
+
+from local_stack import probes
+from local_stack.errors import StackError
+from local_stack.spec import ServerSpec, StackContext
+from local_stack.system_packages import ensure_command
+
+
+def _run_as() -> str:
+    """mariadbd refuses to run as root unless told to; run as whoever starts the stack."""
+    return getpass.getuser()
+
+
+def _initialise(ctx: StackContext) -> None:
+    ensure_command("mariadbd", "mariadb-server")
+    install_db = ensure_command("mariadb-install-db", "mariadb-server")
+    result = subprocess.run(
+        [install_db, "--no-defaults", f"--datadir={ctx.paths.data_dir('mariadb') / 'db'}",
+         f"--user={_run_as()}", "--auth-root-authentication-method=normal", "--skip-test-db"],
+        capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StackError(f"mariadb-install-db failed:\n{result.stdout}{result.stderr}")
+
+
+def _command(ctx: StackContext) -> list[str]:
+    s = ctx.settings
+    socket_path = probes.mariadb_socket(s)
+    socket_path.parent.mkdir(parents=True, exist_ok=True)
+    return [ensure_command("mariadbd", "mariadb-server"), "--no-defaults",
+            f"--datadir={ctx.paths.data_dir('mariadb') / 'db'}", f"--socket={socket_path}",
+            f"--port={s.mysql_port}", f"--bind-address={s.stack_host}", f"--user={_run_as()}",
+            f"--pid-file={ctx.paths.data_dir('mariadb') / 'mariadbd.pid'}",
+            f"--innodb-buffer-pool-size={s.mariadb_heap_mb}M", "--skip-name-resolve",
+            "--max-connections=300", "--character-set-server=utf8mb4"]
+
+
+def _provision(ctx: StackContext) -> None:
+    """The application database and a least-privilege user, for localhost too.
+
+    A fresh datadir may hold anonymous ''@'localhost' users, which shadow
+    'app'@'%' for local connections ("Access denied"); they are dropped.
+    """
+    s = ctx.settings
+    connection = mysql.connector.connect(unix_socket=str(probes.mariadb_socket(s)), user="root", autocommit=True)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{s.mysql_database}` CHARACTER SET utf8mb4")
+        cursor.execute("DROP USER IF EXISTS ''@'localhost'")
+        for host in ("%", "localhost"):
+            cursor.execute(f"CREATE USER IF NOT EXISTS '{s.mysql_user}'@'{host}' IDENTIFIED BY %s",
+                           (s.mysql_password,))
+            cursor.execute(f"ALTER USER '{s.mysql_user}'@'{host}' IDENTIFIED BY %s", (s.mysql_password,))
+            cursor.execute(f"GRANT ALL PRIVILEGES ON `{s.mysql_database}`.* TO '{s.mysql_user}'@'{host}'")
+    finally:
+        connection.close()
+
+
+MARIADB = ServerSpec(
+    name="mariadb",
+    summary="MariaDB 10.11 (Debian) as RDS for MySQL",
+    command=_command,
+    probe=probes.mariadb,
+    address=lambda s: f"mysql://{s.mysql_host}:{s.mysql_port}/{s.mysql_database}",
+    ports=lambda s: {"PA_MYSQL_PORT": s.mysql_port},
+    initialise=_initialise,
+    provision=_provision,
+)

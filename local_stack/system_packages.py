@@ -1,0 +1,44 @@
+"""Install a Debian package when the machine lacks the command the stack needs.
+
+A fresh machine has Java and Python but maybe not Maven or MariaDB; the stack
+installs them itself (as the README promises) instead of asking the user to.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from local_stack.errors import StackError
+
+_apt_updated = False
+
+
+def ensure_command(command: str, package: str) -> str:
+    """Return the path of ``command``, installing Debian ``package`` with apt if missing."""
+    found = shutil.which(command) or _in_sbin(command)
+    if found:
+        return found
+    if shutil.which("apt-get") is None:
+        raise StackError(f"'{command}' is missing and apt-get is not available: install {package} and retry.")
+    print(f"[stack] '{command}' not found: installing Debian package {package} ...", file=sys.stderr, flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    global _apt_updated
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if not _apt_updated:
+        subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
+        _apt_updated = True
+    result = subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", package], env=env)
+    found = shutil.which(command) or _in_sbin(command)
+    if result.returncode != 0 or not found:
+        raise StackError(f"installing {package} with apt-get failed (exit {result.returncode}); "
+                         f"run 'apt-get install {package}' by hand to see why.")
+    return found
+
+
+def _in_sbin(command: str) -> str | None:
+    """Daemons such as mariadbd live in /usr/sbin, which a non-root PATH may omit."""
+    path = f"/usr/sbin/{command}"
+    return path if os.access(path, os.X_OK) else None

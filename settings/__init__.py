@@ -1,0 +1,185 @@
+"""The one place configuration comes from.
+
+Every host, port, path, topic, table name, credential, heap size and tuning knob
+is a field of :class:`Settings`. Each field names the environment variable that
+overrides it and documents its default, which points at the embedded local
+stack. Pointing the same code at a real cluster means setting these variables,
+nothing else (see README "Running on a cluster").
+
+``python -m settings`` prints the table of variables (the README's table is
+generated from it, so the two never drift apart).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def setting(env: str, default: Any, doc: str) -> Any:
+    """Declare a settings field read from ``env`` with a documented ``default``."""
+    return field(default=default, metadata={"env": env, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All configuration, read once from the environment by :func:`load`."""
+
+    # --- the local stack -------------------------------------------------
+    stack_data_dir: str = setting(
+        "PA_STACK_DATA_DIR", ".stack",
+        "Where the local stack keeps data, config, logs and pid files (relative to the working directory).")
+    stack_host: str = setting(
+        "PA_STACK_HOST", "127.0.0.1", "Address every local-stack server binds to.")
+    jar_repository: str = setting(
+        "PA_JAR_REPOSITORY", "",
+        "Maven local repository for the stack's jars; empty = Maven's default (~/.m2/repository).")
+    stack_start_timeout_s: int = setting(
+        "PA_STACK_START_TIMEOUT_S", 180, "Seconds a server may take to answer its protocol after start.")
+
+    # --- RDS (MySQL / MariaDB) ---------------------------------------------
+    mysql_host: str = setting("PA_MYSQL_HOST", "127.0.0.1", "RDS endpoint host.")
+    mysql_port: int = setting("PA_MYSQL_PORT", 3306, "RDS port.")
+    mysql_database: str = setting("PA_MYSQL_DATABASE", "hospital", "Application database in RDS.")
+    mysql_user: str = setting("PA_MYSQL_USER", "app", "Least-privilege application user.")
+    mysql_password: str = setting(
+        "PA_MYSQL_PASSWORD", "app-local-only", "Application user's password (local default; set a real one on a cluster).")
+    mariadb_heap_mb: int = setting(
+        "PA_MARIADB_BUFFER_POOL_MB", 256, "InnoDB buffer pool of the local MariaDB, in MiB.")
+
+    # --- Kafka ---------------------------------------------------------------
+    kafka_host: str = setting("PA_KAFKA_HOST", "127.0.0.1", "Kafka broker host (local stack).")
+    kafka_port: int = setting("PA_KAFKA_PORT", 9092, "Kafka broker port.")
+    kafka_controller_port: int = setting("PA_KAFKA_CONTROLLER_PORT", 9093, "KRaft controller port (local stack).")
+    kafka_bootstrap_override: str = setting(
+        "PA_KAFKA_BOOTSTRAP_SERVERS", "", "Comma-separated bootstrap servers; empty = PA_KAFKA_HOST:PA_KAFKA_PORT.")
+    kafka_heap: str = setting("PA_KAFKA_HEAP", "512m", "Kafka JVM heap (-Xmx).")
+    topic_vitals: str = setting("PA_TOPIC_VITALS", "patient-vitals", "Topic the producer publishes readings to.")
+    topic_vitals_partitions: int = setting(
+        "PA_TOPIC_VITALS_PARTITIONS", 4, "Partitions of the vitals topic (per-patient order holds within one).")
+    topic_alerts: str = setting("PA_TOPIC_ALERTS", "doctors-queue", "Topic alerts go to for the notifier.")
+    topic_dead_letter: str = setting(
+        "PA_TOPIC_DEAD_LETTER", "patient-vitals-dead-letter", "Dead-letter topic: records that could not be handled, with the reason.")
+
+    # --- HDFS ----------------------------------------------------------------
+    hdfs_host: str = setting("PA_HDFS_HOST", "127.0.0.1", "HDFS NameNode host.")
+    hdfs_port: int = setting("PA_HDFS_PORT", 8020, "HDFS NameNode RPC port.")
+    hdfs_http_port: int = setting("PA_HDFS_HTTP_PORT", 9870, "NameNode web UI port (local stack).")
+    hdfs_heap: str = setting("PA_HDFS_HEAP", "384m", "Heap of each HDFS JVM (NameNode, DataNode).")
+    warehouse_dir: str = setting("PA_WAREHOUSE_DIR", "/user/hive/warehouse", "Hive warehouse path on HDFS.")
+    checkpoint_dir: str = setting("PA_CHECKPOINT_DIR", "/checkpoints", "Streaming checkpoints path on HDFS.")
+
+    # --- HBase ---------------------------------------------------------------
+    hbase_thrift_host: str = setting("PA_HBASE_THRIFT_HOST", "127.0.0.1", "HBase Thrift1 server host.")
+    hbase_thrift_port: int = setting("PA_HBASE_THRIFT_PORT", 9090, "HBase Thrift1 server port (happybase).")
+    hbase_thrift_info_port: int = setting(
+        "PA_HBASE_THRIFT_INFO_PORT", 9095, "Thrift server's web UI port (local stack).")
+    zookeeper_port: int = setting("PA_ZOOKEEPER_PORT", 2181, "ZooKeeper client port (HBase's, local stack).")
+    hbase_heap: str = setting("PA_HBASE_HEAP", "768m", "HBase standalone JVM heap.")
+    hbase_thrift_heap: str = setting("PA_HBASE_THRIFT_HEAP", "256m", "HBase Thrift server JVM heap.")
+    hbase_thrift_transport: str = setting(
+        "PA_HBASE_THRIFT_TRANSPORT", "buffered", "happybase transport; must match the Thrift server (buffered|framed).")
+    hbase_thrift_protocol: str = setting(
+        "PA_HBASE_THRIFT_PROTOCOL", "binary", "happybase protocol; must match the Thrift server (binary|compact).")
+
+    # --- Hive ----------------------------------------------------------------
+    hive_metastore_host: str = setting("PA_HIVE_METASTORE_HOST", "127.0.0.1", "Hive Metastore host.")
+    hive_metastore_port: int = setting("PA_HIVE_METASTORE_PORT", 9083, "Hive Metastore Thrift port.")
+    hive_metastore_heap: str = setting("PA_HIVE_METASTORE_HEAP", "512m", "Hive Metastore JVM heap.")
+    hive_server2_host: str = setting("PA_HIVE_SERVER2_HOST", "127.0.0.1", "HiveServer2 (Spark Thrift Server) host.")
+    hive_server2_port: int = setting("PA_HIVE_SERVER2_PORT", 10000, "HiveServer2 port (pyhive).")
+    hive_server2_auth: str = setting(
+        "PA_HIVE_SERVER2_AUTH", "NOSASL", "pyhive auth mode; must match hive.server2.authentication.")
+    hive_server2_memory: str = setting(
+        "PA_HIVE_SERVER2_MEMORY", "1g", "Driver memory of the Spark Thrift Server.")
+    hive_database: str = setting("PA_HIVE_DATABASE", "health", "Hive database of the pipeline's tables.")
+
+    # --- Spark ---------------------------------------------------------------
+    spark_master: str = setting(
+        "PA_SPARK_MASTER", "local[2]", "Spark master; empty = leave it to spark-submit (YARN, Kubernetes).")
+    spark_driver_memory: str = setting("PA_SPARK_DRIVER_MEMORY", "1g", "Driver memory of the pipeline's Spark jobs.")
+    spark_shuffle_partitions: int = setting(
+        "PA_SPARK_SHUFFLE_PARTITIONS", 4, "spark.sql.shuffle.partitions (small on one machine).")
+    spark_kafka_jars: str = setting(
+        "PA_SPARK_KAFKA_JARS", "auto",
+        "Jars of Spark's Kafka connector: 'auto' = resolved by the local stack's Maven file, a comma-separated "
+        "list = those, empty = none (on a cluster spark-submit --packages brings them).")
+    spark_ui_enabled: bool = setting("PA_SPARK_UI", False, "Whether the pipeline's Spark jobs serve the Spark UI.")
+    spark_timezone: str = setting("PA_SPARK_TIMEZONE", "UTC", "Session time zone; event dates and partitions use it.")
+
+    # --- SNS -----------------------------------------------------------------
+    sns_endpoint_url: str = setting(
+        "PA_SNS_ENDPOINT_URL", "http://127.0.0.1:5000", "SNS endpoint; empty = AWS's own (real SNS).")
+    sns_port: int = setting("PA_SNS_PORT", 5000, "Port of the local SNS endpoint (moto's server).")
+    aws_region: str = setting("PA_AWS_REGION", "us-east-1", "AWS region of SNS.")
+    aws_access_key_id: str = setting(
+        "PA_AWS_ACCESS_KEY_ID", "testing", "Access key for the local endpoint; empty = boto3's credential chain.")
+    aws_secret_access_key: str = setting(
+        "PA_AWS_SECRET_ACCESS_KEY", "testing", "Secret key for the local endpoint; empty = boto3's credential chain.")
+    sns_topic_name: str = setting("PA_SNS_TOPIC", "patient-alerts", "SNS topic doctors subscribe to.")
+
+    # --- derived addresses -------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        """The stack's data directory as an absolute path."""
+        return Path(self.stack_data_dir).expanduser().resolve()
+
+    @property
+    def kafka_bootstrap_servers(self) -> str:
+        return self.kafka_bootstrap_override or f"{self.kafka_host}:{self.kafka_port}"
+
+    @property
+    def hdfs_uri(self) -> str:
+        return f"hdfs://{self.hdfs_host}:{self.hdfs_port}"
+
+    @property
+    def warehouse_uri(self) -> str:
+        return self.hdfs_uri + self.warehouse_dir
+
+    @property
+    def hive_metastore_uri(self) -> str:
+        return f"thrift://{self.hive_metastore_host}:{self.hive_metastore_port}"
+
+
+def _cast(raw: str, kind: str, env: str) -> Any:
+    """Turn an environment string into the field's type, naming the variable on error."""
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "bool":
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        return raw
+    except ValueError as error:
+        raise ValueError(f"environment variable {env}={raw!r} is not a valid {kind}: {error}") from None
+
+
+def load(environ: dict[str, str] | None = None) -> Settings:
+    """Read every setting from ``environ`` (default: the process environment)."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for f in dataclasses.fields(Settings):
+        raw = environ.get(f.metadata["env"])
+        if raw is not None:
+            values[f.name] = _cast(raw, str(f.type), f.metadata["env"])
+    return Settings(**values)
+
+
+@functools.lru_cache(maxsize=1)
+def get() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return load()
+
+
+def variables_table() -> str:
+    """A Markdown table of every variable, its default and its meaning."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for f in dataclasses.fields(Settings):
+        default = f.default if f.default != "" else "(empty)"
+        lines.append(f"| `{f.metadata['env']}` | `{default}` | {f.metadata['doc']} |")
+    return "\n".join(lines)
