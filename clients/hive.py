@@ -21,3 +21,10 @@ def query(settings: Settings, sql: str, database: str = "default") -> list[tuple
         return cursor.fetchall() if cursor.description else []
     finally:
         connection.close()
+
+
+def error_message(error: Exception) -> str:
+    """The server's own message of a pyhive error, without the Java stack it carries."""
+    response = error.args[0] if error.args else None
+    status = getattr(response, "status", None)
+    return getattr(status, "errorMessage", None) or str(error)[:500]

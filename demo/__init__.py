@@ -1,0 +1,1 @@
+"""``make demo``: run the whole pipeline that exists, end to end, on the local stack."""

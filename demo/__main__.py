@@ -1,0 +1,30 @@
+"""Run every demo step in order, each announcing itself, and stop at the first failure."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import settings
+from demo.steps import STEPS
+
+
+def main() -> int:
+    current = settings.get()
+    began = time.monotonic()
+    for number, (title, step) in enumerate(STEPS, start=1):
+        print(f"\n=== [{number}/{len(STEPS)}] {title} ===", flush=True)
+        started = time.monotonic()
+        try:
+            step(current)
+        except Exception as error:  # the demo reports which step failed and stops
+            print(f"\nDEMO FAILED at step {number} ({title}): {type(error).__name__}: {error}", file=sys.stderr)
+            return 1
+        print(f"--- done in {time.monotonic() - started:.1f}s", flush=True)
+    print(f"\nDemo finished in {time.monotonic() - began:.0f}s. "
+          f"The stack keeps running: 'make stack-status', 'make stack-down'.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

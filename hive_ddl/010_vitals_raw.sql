@@ -1,0 +1,21 @@
+-- Every valid reading, as landed by the streaming job (one row per reading id).
+CREATE TABLE IF NOT EXISTS ${database}.vitals_raw (
+  reading_id        BIGINT    COMMENT 'RDS primary key of the reading (the deduplication key)',
+  patient_id        BIGINT,
+  device_id         STRING,
+  event_time        TIMESTAMP COMMENT 'when the device took the reading (UTC)',
+  heart_rate        DOUBLE    COMMENT 'beats per minute',
+  bp_systolic       DOUBLE    COMMENT 'mmHg',
+  bp_diastolic      DOUBLE    COMMENT 'mmHg',
+  spo2              DOUBLE    COMMENT 'percent',
+  body_temperature  DOUBLE    COMMENT 'degrees Celsius',
+  respiratory_rate  DOUBLE    COMMENT 'breaths per minute',
+  source            STRING    COMMENT 'device or feed that sent the reading',
+  ingest_time       TIMESTAMP COMMENT 'when RDS stored the reading',
+  kafka_partition   INT,
+  kafka_offset      BIGINT,
+  landed_at         TIMESTAMP COMMENT 'when the streaming job wrote the row'
+)
+COMMENT 'Valid vital-sign readings, partitioned by event date'
+PARTITIONED BY (event_date DATE)
+STORED AS PARQUET;

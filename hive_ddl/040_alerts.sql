@@ -1,0 +1,23 @@
+-- Every alert the stream raised: out-of-range vitals and data-quality alerts alike.
+CREATE TABLE IF NOT EXISTS ${database}.alerts (
+  alert_id              STRING    COMMENT 'deterministic: reading id + rule, so repeats can be dropped',
+  reading_id            BIGINT,
+  patient_id            BIGINT,
+  kind                  STRING    COMMENT 'vital_out_of_range | unknown_patient | no_band_for_age | value_in_gap',
+  attribute             STRING    COMMENT 'the vital the rule is about (heartBeat, bp, ...)',
+  rule_id               STRING    COMMENT 'threshold_ref row key, empty for data-quality alerts',
+  observed_value        DOUBLE,
+  patient_name          STRING,
+  age                   INT,
+  patient_address       STRING,
+  phone_number          STRING,
+  admitted_ward         STRING,
+  bp                    DOUBLE    COMMENT 'systolic blood pressure of the reading',
+  heart_rate            DOUBLE,
+  input_message_time    TIMESTAMP COMMENT 'event time of the reading',
+  alert_generated_time  TIMESTAMP,
+  alert_message         STRING
+)
+COMMENT 'Alerts raised by the stream, partitioned by the date they were raised'
+PARTITIONED BY (alert_date DATE)
+STORED AS PARQUET;

@@ -1,0 +1,1 @@
+"""Sqoop-style RDS ↔ Hive import and export jobs, run on Spark JDBC."""

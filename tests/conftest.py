@@ -1,0 +1,66 @@
+"""Session fixtures: one running stack and one SparkSession for the whole test run.
+
+Tests reset the data they use (unique topic, table and key names per test)
+rather than restarting servers, so the suite stays fast on two cores.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+
+def _use_test_stack_environment() -> None:
+    """Point every setting at the test stack (tests/stack.env) unless the caller chose otherwise.
+
+    ``make test`` exports the same file; this keeps a bare ``pytest`` off the demo stack too.
+    """
+    for line in (Path(__file__).with_name("stack.env")).read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            os.environ.setdefault(name.strip(), value.strip())
+
+
+_use_test_stack_environment()
+
+import settings as settings_module  # noqa: E402  (must read the environment set above)
+from local_stack import stack  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def settings() -> settings_module.Settings:
+    return settings_module.get()
+
+
+@pytest.fixture(scope="session")
+def running_stack(settings):
+    """The test stack, brought up if it is not (idempotent and quick when it is)."""
+    stack.up(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def hive_schema(running_stack):
+    from hive_ddl.apply import apply
+
+    return apply(running_stack)
+
+
+@pytest.fixture(scope="session")
+def spark(running_stack):
+    from clients.spark import session
+
+    spark_session = session(running_stack, "patient-alert-tests")
+    yield spark_session
+    spark_session.stop()
+
+
+@pytest.fixture
+def unique_name(request) -> str:
+    """A name no other test uses, for topics, tables and rows this test creates."""
+    base = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:30].strip("_")
+    return f"t_{base}_{uuid.uuid4().hex[:8]}"

@@ -1,0 +1,68 @@
+"""The stack starts from nothing, and a restart keeps every server's data."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import settings as settings_module
+from clients import hbase, kafka, mysql
+from local_stack import stack
+
+
+def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
+    """A second, fresh stack of three servers on other ports: initialised, provisioned, healthy, stopped."""
+    fresh = settings_module.load({
+        "PA_STACK_DATA_DIR": str(tmp_path / "stack"), "PA_MYSQL_PORT": "23306", "PA_KAFKA_PORT": "29092",
+        "PA_KAFKA_CONTROLLER_PORT": "29093", "PA_SNS_PORT": "25000",
+        "PA_SNS_ENDPOINT_URL": "http://127.0.0.1:25000"})
+    try:
+        timings = stack.up(fresh, ["mariadb", "kafka", "sns"])
+        report = {row.name: row for row in stack.status(fresh)}
+        admin = kafka.admin(fresh)
+        topics = set(admin.list_topics())
+        admin.close()
+    finally:
+        stopped = stack.down(fresh)
+    assert set(timings) == {"mariadb", "kafka", "sns"}
+    assert all(report[name].healthy for name in timings)
+    assert {fresh.topic_vitals, fresh.topic_alerts, fresh.topic_dead_letter} <= topics
+    assert sorted(stopped) == ["kafka", "mariadb", "sns"]
+    assert not any(row.pid for row in stack.status(fresh))
+
+
+def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, spark, unique_name):
+    marker = uuid.uuid4().hex
+    connection = mysql.connect(running_stack, autocommit=True)
+    connection.cursor().execute(f"CREATE TABLE {unique_name} (marker VARCHAR(40))")
+    connection.cursor().execute(f"INSERT INTO {unique_name} VALUES (%s)", (marker,))
+    connection.close()
+    producer = kafka.producer(running_stack)
+    producer.send(unique_name, value=marker.encode()).get(timeout=10)
+    producer.close()
+    hdfs_path = f"{running_stack.hdfs_uri}/tmp/{unique_name}"
+    spark.createDataFrame([(marker,)], "marker string").write.parquet(hdfs_path)
+    hbase_connection = hbase.connect(running_stack)
+    hbase_connection.create_table(unique_name, {"cf": {}})
+    hbase_connection.table(unique_name).put(b"row", {b"cf:marker": marker.encode()})
+    hbase_connection.close()
+
+    stack.down(running_stack, ["mariadb", "kafka", "hdfs-datanode", "hbase-thrift"])
+    assert {row.name for row in stack.status(running_stack) if row.pid is None} >= {
+        "mariadb", "kafka", "hdfs-namenode", "hdfs-datanode", "hbase", "hbase-thrift"}
+    stack.up(running_stack)
+
+    connection = mysql.connect(running_stack)
+    cursor = connection.cursor()
+    cursor.execute(f"SELECT marker FROM {unique_name}")
+    assert cursor.fetchall() == [(marker,)]
+    cursor.execute(f"DROP TABLE {unique_name}")
+    connection.close()
+    consumer = kafka.consumer(running_stack, unique_name, consumer_timeout_ms=10_000)
+    assert [message.value.decode() for message in consumer] == [marker]
+    consumer.close()
+    assert [row.marker for row in spark.read.parquet(hdfs_path).collect()] == [marker]
+    hbase_connection = hbase.connect(running_stack)
+    assert hbase_connection.table(unique_name).row(b"row") == {b"cf:marker": marker.encode()}
+    hbase_connection.delete_table(unique_name, disable=True)
+    hbase_connection.close()

@@ -1,0 +1,104 @@
+"""Each server of the local stack answers its own clients, over real connections."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from clients import aws, hbase, hdfs, hive, kafka, mysql
+from local_stack import stack
+
+
+def test_every_server_reports_healthy_with_pid_and_memory(running_stack):
+    report = stack.status(running_stack)
+    assert {row.name for row in report} == {
+        "mariadb", "kafka", "hdfs-namenode", "hdfs-datanode", "hbase", "hbase-thrift",
+        "hive-metastore", "hive-server2", "sns"}
+    unhealthy = [(row.name, row.detail) for row in report if not row.healthy]
+    assert unhealthy == []
+    assert all(row.pid and row.memory_mb > 10 for row in report)
+
+
+def test_up_twice_is_harmless(running_stack):
+    before = {row.name: row.pid for row in stack.status(running_stack)}
+    stack.up(running_stack)
+    after = {row.name: row.pid for row in stack.status(running_stack)}
+    assert after == before
+
+
+def test_mariadb_answers_the_application_user(running_stack, unique_name):
+    connection = mysql.connect(running_stack, autocommit=True)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(f"CREATE TABLE {unique_name} (id INT PRIMARY KEY, note VARCHAR(20))")
+        cursor.executemany(f"INSERT INTO {unique_name} VALUES (%s, %s)", [(1, "a"), (2, "b")])
+        cursor.execute(f"SELECT COUNT(*), CURRENT_USER() FROM {unique_name}")
+        count, user = cursor.fetchone()
+        cursor.execute(f"DROP TABLE {unique_name}")
+    finally:
+        connection.close()
+    assert count == 2
+    assert user.startswith(f"{running_stack.mysql_user}@")
+
+
+def test_kafka_produces_and_a_consumer_group_reads_back(running_stack, unique_name):
+    producer = kafka.producer(running_stack)
+    for number in range(20):
+        producer.send(unique_name, key=b"p1", value=json.dumps({"n": number}).encode())
+    producer.flush()
+    producer.close()
+    consumer = kafka.consumer(running_stack, unique_name, group_id=unique_name, consumer_timeout_ms=10_000)
+    received = [json.loads(message.value)["n"] for message in consumer]
+    consumer.commit()
+    committed = consumer.committed(next(iter(consumer.assignment())))
+    consumer.close()
+    assert received == list(range(20))
+    assert committed == 20
+
+
+def test_spark_writes_parquet_on_hdfs_and_hive_server2_reads_the_table(running_stack, spark, unique_name):
+    spark.sql("CREATE DATABASE IF NOT EXISTS stack_check")
+    table = f"stack_check.{unique_name}"
+    spark.range(100).selectExpr("id", "id * 2 AS doubled").write.format("parquet").saveAsTable(table)
+
+    rows = hive.query(running_stack, f"SELECT COUNT(*), SUM(doubled) FROM {table}")
+    files = hdfs.list_status(running_stack, f"{running_stack.warehouse_dir}/stack_check.db/{unique_name}")
+    spark.sql(f"DROP TABLE {table}")
+
+    assert rows == [(100, 9900)]
+    assert any(entry["pathSuffix"].endswith(".parquet") for entry in files)
+
+
+def test_happybase_creates_puts_gets_and_scans_through_thrift(running_stack, unique_name):
+    connection = hbase.connect(running_stack)
+    try:
+        connection.create_table(unique_name, {"cf": {}})
+        table = connection.table(unique_name)
+        with table.batch() as batch:
+            for number in range(5):
+                batch.put(f"row{number}".encode(), {b"cf:n": str(number).encode()})
+        one = table.row(b"row3")
+        scanned = [key for key, _ in table.scan(row_start=b"row1", row_stop=b"row4")]
+        connection.delete_table(unique_name, disable=True)
+    finally:
+        connection.close()
+    assert one == {b"cf:n": b"3"}
+    assert scanned == [b"row1", b"row2", b"row3"]
+
+
+def test_sns_publish_is_delivered_to_a_subscribed_sqs_queue(running_stack, unique_name):
+    sns, sqs = aws.client(running_stack, "sns"), aws.client(running_stack, "sqs")
+    topic_arn = sns.create_topic(Name=unique_name)["TopicArn"]
+    queue_url = sqs.create_queue(QueueName=unique_name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+
+    sns.publish(TopicArn=topic_arn, Subject="check", Message="hello doctors")
+    deadline, messages = time.monotonic() + 10, []
+    while not messages and time.monotonic() < deadline:
+        messages = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages", [])
+    sns.delete_topic(TopicArn=topic_arn)
+    sqs.delete_queue(QueueUrl=queue_url)
+
+    assert len(messages) == 1
+    assert json.loads(messages[0]["Body"])["Message"] == "hello doctors"
