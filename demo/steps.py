@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from clients import hbase
+from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
 from local_stack import stack
 from settings import Settings
@@ -18,6 +20,20 @@ def apply_hive_schema(settings: Settings) -> None:
     print(f"Hive database {settings.hive_database}: {', '.join(tables)}")
 
 
+def load_threshold_rules(settings: Settings) -> None:
+    changes = load_thresholds(settings)
+    print(changes.describe().splitlines()[-1])
+    connection = hbase.connect(settings)
+    try:
+        rows = list(connection.table(settings.threshold_table).scan())
+        sample_key, sample = rows[0]
+    finally:
+        connection.close()
+    print(f"HBase {settings.threshold_table}: {len(rows)} rows; row {sample_key.decode()} read back via happybase:")
+    for column, value in sorted(sample.items()):
+        print(f"    {column.decode():<24} {value.decode()}")
+
+
 def show_status(settings: Settings) -> None:
     report = stack.status(settings)
     print(stack.status_table(report))
@@ -29,5 +45,6 @@ def show_status(settings: Settings) -> None:
 STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Start the local stack (real servers)", bring_up_stack),
     ("Apply the Hive schema through HiveServer2", apply_hive_schema),
+    ("Load the age-banded alert thresholds into HBase", load_threshold_rules),
     ("Stack status", show_status),
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import settings
-from local_stack import jars, launcher, stack
+from local_stack import hbase_shell, jars, launcher, stack
 from local_stack.errors import StackError
 from local_stack.servers import ALL, BY_NAME
 
@@ -25,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     logs.add_argument("server", nargs="?", choices=list(BY_NAME))
     logs.add_argument("-n", "--lines", type=int, default=20)
     commands.add_parser("reset", help="stop everything and wipe the stack's data")
+    shell = commands.add_parser("hbase-shell", help="the real `hbase shell`, interactive or running a script")
+    shell.add_argument("script", nargs="?", type=Path)
     resolve = commands.add_parser("jars", help="resolve the servers' jars with Maven (done by 'up' too)")
     resolve.add_argument("--refresh", action="store_true", help="forget cached class paths and resolve again")
     args = parser.parse_args(argv)
@@ -45,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             ctx = stack.context(current)
             for spec in [BY_NAME[args.server]] if args.server else ALL:
                 print(f"==> {ctx.paths.log_file(spec.name)} <==\n{launcher.log_tail(spec, ctx, args.lines)}\n")
+        elif args.command == "hbase-shell":
+            return hbase_shell.run(stack.context(current), args.script).returncode
         elif args.command == "jars":
             cache = stack.context(current).paths.classpath_dir
             if args.refresh:

@@ -81,6 +81,11 @@ class Settings:
     zookeeper_port: int = setting("PA_ZOOKEEPER_PORT", 2181, "ZooKeeper client port (HBase's, local stack).")
     hbase_heap: str = setting("PA_HBASE_HEAP", "768m", "HBase standalone JVM heap.")
     hbase_thrift_heap: str = setting("PA_HBASE_THRIFT_HEAP", "256m", "HBase Thrift server JVM heap.")
+    threshold_table: str = setting("PA_THRESHOLD_TABLE", "threshold_ref", "HBase table of the age-banded thresholds.")
+    threshold_source: str = setting(
+        "PA_THRESHOLD_SOURCE", "", "CSV or HBase-shell script hbase_setup loads; empty = the reference CSV shipped in hbase_setup/reference.")
+    threshold_refresh_s: float = setting(
+        "PA_THRESHOLD_REFRESH_S", 10.0, "How often the stream checks HBase for changed thresholds (seconds).")
     hbase_thrift_transport: str = setting(
         "PA_HBASE_THRIFT_TRANSPORT", "buffered", "happybase transport; must match the Thrift server (buffered|framed).")
     hbase_thrift_protocol: str = setting(

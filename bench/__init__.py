@@ -1,0 +1,1 @@
+"""``make bench``: throughput and latency measurements, printed, never asserted in tests."""

@@ -1,0 +1,31 @@
+"""Run the benchmarks against the local stack (brought up if needed): ``python -m bench [NAME ...]``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import settings
+from bench import thresholds
+from local_stack import stack
+
+BENCHMARKS = {"thresholds": thresholds.run}
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(BENCHMARKS)
+    unknown = [name for name in chosen if name not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    current = settings.get()
+    stack.up(current)
+    for name in chosen:
+        started = time.monotonic()
+        BENCHMARKS[name](current)
+        print(f"  ({name} took {time.monotonic() - started:.0f}s)\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

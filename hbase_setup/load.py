@@ -1,0 +1,97 @@
+"""Load thresholds into HBase: validate everything first, then write in one batch, or show the diff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clients import hbase
+from hbase_setup import sources, table
+from hbase_setup.rules import Cells, parse_rows
+from settings import Settings
+
+
+@dataclass
+class LoadPlan:
+    """What a load changes in the table, row by row."""
+
+    added: dict[str, Cells] = field(default_factory=dict)
+    changed: dict[str, tuple[Cells, Cells]] = field(default_factory=dict)
+    removed: dict[str, Cells] = field(default_factory=dict)
+    unchanged: int = 0
+
+    @property
+    def writes(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+    def describe(self) -> str:
+        lines = [f"+ row {key}: {_show(cells)}" for key, cells in self.added.items()]
+        for key, (old, new) in self.changed.items():
+            diff = {column: (old.get(column), value) for column, value in new.items() if old.get(column) != value}
+            diff.update({column: (value, None) for column, value in old.items() if column not in new})
+            lines.append(f"~ row {key}: " + ", ".join(
+                f"{column.decode()} {_text(before)} -> {_text(after)}" for column, (before, after) in diff.items()))
+        lines += [f"- row {key}: {_show(cells)}" for key, cells in self.removed.items()]
+        lines.append(f"{len(self.added)} to add, {len(self.changed)} to change, {len(self.removed)} to remove, "
+                     f"{self.unchanged} unchanged")
+        return "\n".join(lines)
+
+
+def plan(source: dict[str, Cells], stored: dict[str, Cells], replace: bool) -> LoadPlan:
+    result = LoadPlan()
+    for key, cells in source.items():
+        if key not in stored:
+            result.added[key] = cells
+        elif stored[key] != cells:
+            result.changed[key] = (stored[key], cells)
+        else:
+            result.unchanged += 1
+    if replace:
+        result.removed = {key: cells for key, cells in stored.items() if key not in source}
+    return result
+
+
+def load(settings: Settings, source_path: Path | None = None, *, dry_run: bool = False,
+         replace: bool = False) -> LoadPlan:
+    """Validate the source (merged with what stays in the table) and apply it unless ``dry_run``.
+
+    Raises :class:`~hbase_setup.rules.InvalidThresholds` or
+    :class:`~hbase_setup.sources.SourceError` before anything is written.
+    """
+    path = source_path or Path(settings.threshold_source or sources.DEFAULT_SOURCE)
+    source = sources.read_rows(path, settings.threshold_table)
+    connection = hbase.connect(settings)
+    try:
+        existed = not table.ensure_table(connection, settings.threshold_table) if not dry_run else (
+            settings.threshold_table.encode() in connection.tables())
+        stored = table.read_rows(connection, settings.threshold_table) if existed else {}
+        changes = plan(source, stored, replace)
+        kept = {key: cells for key, cells in stored.items() if key not in source and key not in changes.removed}
+        parse_rows({**kept, **source})  # the table after the load must be valid as a whole
+        if not dry_run and changes.writes:
+            _apply(connection.table(settings.threshold_table), changes)
+        return changes
+    finally:
+        connection.close()
+
+
+def _apply(hbase_table, changes: LoadPlan) -> None:
+    """One batch: HBase receives every mutation in a single mutateRows call."""
+    with hbase_table.batch() as batch:
+        for key, cells in changes.added.items():
+            batch.put(key.encode(), cells)
+        for key, (old, new) in changes.changed.items():
+            batch.put(key.encode(), new)
+            stale = [column for column in old if column not in new]
+            if stale:
+                batch.delete(key.encode(), columns=stale)
+        for key in changes.removed:
+            batch.delete(key.encode())
+
+
+def _show(cells: Cells) -> str:
+    return ", ".join(f"{column.decode()}={_text(value)}" for column, value in sorted(cells.items()))
+
+
+def _text(value: bytes | None) -> str:
+    return "(none)" if value is None else repr(value.decode(errors="replace"))
