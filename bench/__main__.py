@@ -6,10 +6,10 @@ import sys
 import time
 
 import settings
-from bench import thresholds
+from bench import producers, thresholds
 from local_stack import stack
 
-BENCHMARKS = {"thresholds": thresholds.run}
+BENCHMARKS = {"thresholds": thresholds.run, "producers": producers.run}
 
 
 def main(argv: list[str]) -> int:

@@ -7,6 +7,8 @@ from typing import Callable
 from clients import hbase
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
+from producers import producer, schema
+from producers.simulator import simulate
 from local_stack import stack
 from settings import Settings
 
@@ -34,6 +36,20 @@ def load_threshold_rules(settings: Settings) -> None:
         print(f"    {column.decode():<24} {value.decode()}")
 
 
+def simulate_bedside_readings(settings: Settings) -> None:
+    schema.apply(settings)
+    run = simulate(settings, patients=300, rate_hz=1.0, seed=7, duration_s=180, bad_share=0.01,
+                   episodes_per_patient_hour=6)
+    print(f"RDS {settings.vitals_table}: {run.readings:,} readings of {run.patients} patients "
+          f"(3 simulated minutes), {run.episodes} labelled deterioration episodes, {run.rows_per_s:,.0f} rows/s")
+
+
+def publish_readings_to_kafka(settings: Settings) -> None:
+    run = producer.run(settings)
+    print(f"Kafka {settings.topic_vitals}: {run.published:,} published, {run.dead_lettered} dead-lettered, "
+          f"watermark at id {run.last_id} ({run.rows_per_s:,.0f} rows/s)")
+
+
 def show_status(settings: Settings) -> None:
     report = stack.status(settings)
     print(stack.status_table(report))
@@ -46,5 +62,7 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Start the local stack (real servers)", bring_up_stack),
     ("Apply the Hive schema through HiveServer2", apply_hive_schema),
     ("Load the age-banded alert thresholds into HBase", load_threshold_rules),
+    ("Simulate bedside devices writing readings into RDS", simulate_bedside_readings),
+    ("Publish new readings from RDS to Kafka (resumable producer)", publish_readings_to_kafka),
     ("Stack status", show_status),
 ]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from string import Template
 
-from clients import hive
+from clients import hive, sql_script
 from settings import Settings
 
 DDL_DIR = Path(__file__).parent
@@ -19,10 +18,7 @@ def statements(settings: Settings) -> list[tuple[str, str]]:
     found = []
     for path in sorted(DDL_DIR.glob("*.sql")):
         text = Template(path.read_text()).substitute(values)
-        body = "\n".join(line for line in text.splitlines() if not line.strip().startswith("--"))
-        # a statement ends with a semicolon at the end of a line (comments may contain others)
-        found += [(path.name, statement.strip()) for statement in re.split(r";\s*$", body, flags=re.M)
-                  if statement.strip()]
+        found += [(path.name, statement) for statement in sql_script.statements(text)]
     return found
 
 

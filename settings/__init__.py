@@ -51,6 +51,17 @@ class Settings:
     mariadb_heap_mb: int = setting(
         "PA_MARIADB_BUFFER_POOL_MB", 256, "InnoDB buffer pool of the local MariaDB, in MiB.")
 
+    vitals_table: str = setting("PA_VITALS_TABLE", "patients_vital_info", "RDS table of vital-sign readings.")
+    vitals_column_map: str = setting(
+        "PA_VITALS_COLUMN_MAP", "",
+        "How the readings table's columns map to the message fields, 'field=column,...' "
+        "(e.g. 'patient_id=customerId,heart_rate=heartBeat,bp_systolic=bp,event_time=message_time'); "
+        "unmapped fields use a column of the same name when there is one.")
+    producer_name: str = setting(
+        "PA_PRODUCER_NAME", "vitals-producer", "Name the producer's watermark is stored under in RDS.")
+    producer_batch_rows: int = setting("PA_PRODUCER_BATCH_ROWS", 5000, "Rows the producer reads and publishes per batch.")
+    producer_poll_s: float = setting("PA_PRODUCER_POLL_S", 1.0, "Follow mode: seconds between polls when caught up.")
+
     # --- Kafka ---------------------------------------------------------------
     kafka_host: str = setting("PA_KAFKA_HOST", "127.0.0.1", "Kafka broker host (local stack).")
     kafka_port: int = setting("PA_KAFKA_PORT", 9092, "Kafka broker port.")

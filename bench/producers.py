@@ -1,0 +1,32 @@
+"""RDS write speed of the simulator and RDS → Kafka speed of the producer, on 1,000,000 rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+from bench.report import line
+from clients import mysql
+from producers import producer, schema
+from producers.simulator import simulate
+from settings import Settings
+
+ROWS = 1_000_000
+
+
+def run(settings: Settings) -> None:
+    print(f"producers ({ROWS:,} readings)")
+    schema.apply(settings)
+    name = f"bench_vitals_{uuid.uuid4().hex[:6]}"
+    scoped = dataclasses.replace(settings, vitals_table=name, topic_vitals=name, producer_name=name)
+    connection = mysql.connect(scoped, autocommit=True)
+    connection.cursor().execute(f"CREATE TABLE {name} LIKE patients_vital_info")
+    try:
+        written = simulate(scoped, patients=1000, rate_hz=1.0, seed=1, count=ROWS, bad_share=0.01)
+        line("simulator → RDS (executemany, 10k batches)", f"{written.rows_per_s:,.0f} rows/s")
+        published = producer.run(scoped)
+        line("producer RDS → Kafka (acks=all, idempotent)", f"{published.rows_per_s:,.0f} rows/s "
+                                                              f"({published.published:,} published)")
+    finally:
+        connection.cursor().execute(f"DROP TABLE {name}")
+        connection.close()

@@ -1,0 +1,51 @@
+"""Publish a batch of rows to Kafka and wait until every record is acknowledged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kafka import KafkaProducer
+
+from producers.message import Unpublishable, dead_letter, to_message
+from settings import Settings
+
+
+@dataclass
+class BatchResult:
+    published: int = 0
+    dead_lettered: int = 0
+
+
+class BatchPublisher:
+    """Sends rows as messages (bad rows to the dead-letter topic, with the reason) and flushes per batch.
+
+    ``publish`` returns only after the broker acknowledged every record
+    (acks=all, idempotent producer); a failed send raises, so the caller never
+    advances its watermark past a record that was not stored.
+    """
+
+    def __init__(self, settings: Settings, producer: KafkaProducer, source: str,
+                 headers: list[tuple[str, bytes]] | None = None):
+        self._topic = settings.topic_vitals
+        self._dead_letter_topic = settings.topic_dead_letter
+        self._producer = producer
+        self._source = source
+        self._headers = headers or []
+
+    def publish(self, rows: list[dict[str, Any]]) -> BatchResult:
+        result = BatchResult()
+        futures = []
+        for row in rows:
+            try:
+                key, value = to_message(row, self._source)
+                futures.append(self._producer.send(self._topic, key=key, value=value, headers=self._headers))
+                result.published += 1
+            except Unpublishable as reason:
+                futures.append(self._producer.send(self._dead_letter_topic, value=dead_letter(row, str(reason),
+                                                                                              self._source)))
+                result.dead_lettered += 1
+        self._producer.flush()
+        for future in futures:
+            future.get(timeout=0)  # raises the send's error, if any
+        return result

@@ -1,0 +1,106 @@
+"""Read readings from RDS in primary-key order, in batches, with the configured column mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from clients import mysql
+from producers.message import FIELDS
+from settings import Settings
+
+
+def parse_column_map(text: str) -> dict[str, str]:
+    """'field=column,...' -> {field: column}; fields must be message fields."""
+    mapping = {}
+    for pair in filter(None, (part.strip() for part in text.split(","))):
+        field, _, column = pair.partition("=")
+        if field.strip() not in FIELDS or not column.strip():
+            raise ValueError(f"PA_VITALS_COLUMN_MAP entry {pair!r}: expected field=column with field one of {FIELDS}")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+@dataclass(frozen=True)
+class RowSelection:
+    """Which rows: after a primary key (the producer), or an id and/or event-time range (replay)."""
+
+    after_id: int | None = None
+    first_id: int | None = None
+    last_id: int | None = None
+    start_time: dt.datetime | None = None
+    end_time: dt.datetime | None = None
+
+
+class ReadingsTable:
+    """The readings table as the producer sees it: message fields selected under their own names."""
+
+    def __init__(self, settings: Settings):
+        self.table = settings.vitals_table
+        self._settings = settings
+        mapping = parse_column_map(settings.vitals_column_map)
+        present = self._columns()
+        self.columns = {field: mapping.get(field, field) for field in FIELDS
+                        if mapping.get(field, field) in present}
+        missing = [field for field in ("id", "patient_id") if field not in self.columns]
+        if missing:
+            raise ValueError(f"RDS table {self.table} has no column for {missing}; set PA_VITALS_COLUMN_MAP "
+                             f"(table columns: {sorted(present)})")
+
+    @property
+    def source(self) -> str:
+        return f"rds:{self.table}"
+
+    def batches(self, selection: RowSelection, batch_rows: int) -> Iterator[list[dict[str, Any]]]:
+        """Rows in id order, ``batch_rows`` at a time (keyset pagination: each query resumes after the last id)."""
+        after = selection.after_id
+        while True:
+            batch = self._fetch(selection, after, batch_rows)
+            if not batch:
+                return
+            yield batch
+            after = batch[-1]["id"]
+
+    def count(self, selection: RowSelection) -> int:
+        where, params = self._where(selection, selection.after_id)
+        return self._query(f"SELECT COUNT(*) FROM `{self.table}` WHERE {where}", params)[0][0]
+
+    def _fetch(self, selection: RowSelection, after: int | None, limit: int) -> list[dict[str, Any]]:
+        where, params = self._where(selection, after)
+        id_column = self.columns["id"]
+        select = ", ".join(f"`{column}`" for column in self.columns.values())
+        rows = self._query(f"SELECT {select} FROM `{self.table}` WHERE {where} ORDER BY `{id_column}` LIMIT %s",
+                           [*params, limit])
+        names = list(self.columns)
+        return [dict(zip(names, row)) for row in rows]
+
+    def _where(self, selection: RowSelection, after: int | None) -> tuple[str, list[Any]]:
+        id_column = f"`{self.columns['id']}`"
+        time_column = f"`{self.columns.get('event_time', 'event_time')}`"
+        clauses, params = ["1=1"], []
+        for clause, value in ((f"{id_column} > %s", after), (f"{id_column} >= %s", selection.first_id),
+                              (f"{id_column} <= %s", selection.last_id),
+                              (f"{time_column} >= %s", selection.start_time),
+                              (f"{time_column} < %s", selection.end_time)):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        return " AND ".join(clauses), params
+
+    def _columns(self) -> set[str]:
+        rows = self._query("SELECT column_name FROM information_schema.columns "
+                           "WHERE table_schema = DATABASE() AND table_name = %s", [self.table])
+        if not rows:
+            raise ValueError(f"RDS table {self.table} does not exist in {self._settings.mysql_database} "
+                             f"(run 'python -m producers schema' or set PA_VITALS_TABLE)")
+        return {row[0] for row in rows}
+
+    def _query(self, sql: str, params: list[Any]) -> list[tuple]:
+        connection = mysql.connect(self._settings, autocommit=True)
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            connection.close()

@@ -1,0 +1,1 @@
+"""How long-running work shows progress to the person running it."""

@@ -1,0 +1,172 @@
+"""The RDS → Kafka producer, simulator and replay against MariaDB and the Kafka broker."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+import pytest
+from kafka.admin import NewTopic
+
+from clients import kafka, mysql
+from producers import producer, schema, watermark
+from producers.replay import replay
+from producers.rows import RowSelection
+from producers.simulator import simulate
+
+
+@pytest.fixture
+def rds(running_stack, unique_name):
+    """Settings with this test's own readings table, topics and producer name; the topic has 4 partitions."""
+    schema.apply(running_stack)
+    scoped = dataclasses.replace(running_stack, vitals_table=unique_name, topic_vitals=unique_name,
+                                 topic_dead_letter=unique_name + "_dlq", producer_name=unique_name,
+                                 producer_batch_rows=500)
+    connection = mysql.connect(scoped, autocommit=True)
+    connection.cursor().execute(f"CREATE TABLE {unique_name} LIKE patients_vital_info")
+    connection.close()
+    admin = kafka.admin(scoped)
+    admin.create_topics([NewTopic(unique_name, 4, 1), NewTopic(unique_name + "_dlq", 1, 1)])
+    admin.close()
+    yield scoped
+    connection = mysql.connect(scoped, autocommit=True)
+    connection.cursor().execute(f"DROP TABLE IF EXISTS {unique_name}")
+    connection.close()
+
+
+def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) -> list:
+    consumer = kafka.consumer(settings, topic, consumer_timeout_ms=3000)
+    messages, deadline = [], time.monotonic() + timeout_s
+    while len(messages) < expected and time.monotonic() < deadline:
+        messages += list(consumer)
+    consumer.close()
+    return messages
+
+
+def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(rds):
+    run = simulate(rds, patients=20, rate_hz=2, seed=3, count=3000, bad_share=0.0)
+    published = producer.run(rds)
+    messages = consume_all(rds, rds.topic_vitals, 3000)
+
+    values = [json.loads(message.value) for message in messages]
+    assert run.readings == published.published == len(messages) == 3000
+    assert sorted(value["reading_id"] for value in values) == list(range(1, 3001))
+    partitions_of, ids_in_offset_order = defaultdict(set), defaultdict(list)
+    for message, value in sorted(zip(messages, values), key=lambda pair: (pair[0].partition, pair[0].offset)):
+        assert message.key == str(value["patient_id"]).encode()
+        partitions_of[value["patient_id"]].add(message.partition)
+        ids_in_offset_order[value["patient_id"]].append(value["reading_id"])
+    assert len(partitions_of) == 20
+    assert all(len(partitions) == 1 for partitions in partitions_of.values())  # one patient, one partition
+    assert all(ids == sorted(ids) for ids in ids_in_offset_order.values())  # so their order holds
+    first = values[0]
+    assert set(first) >= {"reading_id", "patient_id", "device_id", "event_time", "heart_rate", "bp_systolic",
+                          "spo2", "body_temperature", "respiratory_rate", "ingest_time", "source"}
+    assert first["event_time"].endswith("Z") and len(first["event_time"]) == 24
+    assert watermark.read(rds, rds.producer_name) == 3000
+
+
+def test_a_producer_killed_mid_run_resumes_with_no_gaps(rds):
+    simulate(rds, patients=50, rate_hz=1, seed=5, count=20_000, bad_share=0.0)
+    environment = dict(os.environ, PA_VITALS_TABLE=rds.vitals_table, PA_TOPIC_VITALS=rds.topic_vitals,
+                       PA_TOPIC_DEAD_LETTER=rds.topic_dead_letter, PA_PRODUCER_NAME=rds.producer_name,
+                       PA_PRODUCER_BATCH_ROWS="500")
+    child = subprocess.Popen([sys.executable, "-m", "producers", "publish"], env=environment,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while watermark.read(rds, rds.producer_name) < 2000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    at_kill = watermark.read(rds, rds.producer_name)
+    assert 0 < at_kill < 20_000, "the kill must land mid-run"
+
+    producer.run(rds)
+    messages = consume_all(rds, rds.topic_vitals, 20_000)
+    ids = [json.loads(message.value)["reading_id"] for message in messages]
+    assert set(ids) == set(range(1, 20_001))  # nothing lost
+    assert len(ids) - len(set(ids)) <= 1000  # at most the in-flight batches again, each carrying its id
+    assert watermark.read(rds, rds.producer_name) == 20_000
+
+
+def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, unique_name):
+    table = unique_name + "_capstone"
+    connection = mysql.connect(rds, autocommit=True)
+    cursor = connection.cursor()
+    cursor.execute(f"CREATE TABLE {table} (id BIGINT AUTO_INCREMENT PRIMARY KEY, customerId VARCHAR(20), "
+                   f"heartBeat INT, bp INT, message_time DATETIME(3))")
+    cursor.executemany(f"INSERT INTO {table} (customerId, heartBeat, bp, message_time) VALUES (%s, %s, %s, %s)",
+                       [("3", 69, 168, "2025-04-22 10:50:53.520"), ("7", 90, 120, "2025-04-22 10:50:54.000"),
+                        ("abc", 80, 130, "2025-04-22 10:50:55.000")])
+    mapped = dataclasses.replace(rds, vitals_table=table, vitals_column_map=(
+        "patient_id=customerId, heart_rate=heartBeat, bp_systolic=bp, event_time=message_time"))
+    run = producer.run(mapped)
+    cursor.execute(f"DROP TABLE {table}")
+    connection.close()
+
+    values = [json.loads(m.value) for m in consume_all(mapped, mapped.topic_vitals, 2)]
+    dead = [json.loads(m.value) for m in consume_all(mapped, mapped.topic_dead_letter, 1)]
+    assert (run.published, run.dead_lettered) == (2, 1)
+    assert sorted((v["patient_id"], v["heart_rate"], v["bp_systolic"]) for v in values) == [(3, 69.0, 168.0),
+                                                                                           (7, 90.0, 120.0)]
+    assert values[0]["event_time"] == "2025-04-22T10:50:53.520Z" and values[0]["spo2"] is None
+    assert dead[0]["reason"] == "patient id 'abc' is not an integer"
+    assert dead[0]["source"] == f"rds:{table}"
+
+
+def test_replaying_a_range_twice_publishes_the_same_reading_ids(rds):
+    simulate(rds, patients=10, rate_hz=1, seed=9, count=1000, bad_share=0.0)
+    selection = RowSelection(first_id=101, last_id=400)
+    dry = replay(rds, selection, dry_run=True)
+    first = replay(rds, selection)
+    second = replay(rds, selection, rows_per_s=2000)
+    messages = consume_all(rds, rds.topic_vitals, 600)
+
+    ids = [json.loads(message.value)["reading_id"] for message in messages]
+    assert (dry.matching, dry.published, first.published, second.published) == (300, 0, 300, 300)
+    assert sorted(ids) == sorted(list(range(101, 401)) * 2)  # duplicates carry the same ids downstream drops
+    assert all(dict(message.headers).get("replay") == b"1" for message in messages)
+    assert watermark.read(rds, rds.producer_name) == 0  # replay never moves the producer's watermark
+
+
+def test_replay_by_event_time_range_counts_what_it_selects(rds):
+    connection = mysql.connect(rds, autocommit=True)
+    connection.cursor().executemany(
+        f"INSERT INTO {rds.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
+        [(1001, f"2026-01-01 10:{minute:02d}:00", 70) for minute in range(60)])
+    connection.close()
+    import datetime as dt
+    run = replay(rds, RowSelection(start_time=dt.datetime(2026, 1, 1, 10, 15),
+                                   end_time=dt.datetime(2026, 1, 1, 10, 45)), dry_run=True)
+    assert run.matching == 30
+
+
+def test_simulated_bad_readings_and_episodes_are_written_for_scoring(rds):
+    run = simulate(rds, patients=30, rate_hz=1, seed=11, count=30_000, bad_share=0.05,
+                   episodes_per_patient_hour=20)
+    connection = mysql.connect(rds)
+    cursor = connection.cursor()
+    cursor.execute(f"SELECT SUM(heart_rate IS NULL), SUM(heart_rate = 900), SUM(patient_id > 990000), "
+                   f"COUNT(*) FROM {rds.vitals_table}")
+    missing, impossible, unknown, total = (int(value) for value in cursor.fetchone())
+    cursor.execute("SELECT COUNT(*), COUNT(DISTINCT kind) FROM deterioration_episodes WHERE ended_at > started_at")
+    episodes, kinds = cursor.fetchone()
+    connection.close()
+    assert total == run.readings == 30_000
+    assert missing > 100 and impossible > 100 and unknown > 100
+    assert run.episodes > 0 and episodes >= run.episodes and kinds >= 2
+
+
+def test_the_same_seed_gives_the_same_readings():
+    from producers.simulation import ReadingStream, make_patients
+    import datetime as dt
+    start = dt.datetime(2026, 1, 1)
+    first = list(ReadingStream(make_patients(5, 42), 2.0, start, 42).rows(count=500))
+    second = list(ReadingStream(make_patients(5, 42), 2.0, start, 42).rows(count=500))
+    assert first == second
