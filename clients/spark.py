@@ -47,7 +47,9 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
         "spark.ui.enabled": str(settings.spark_ui_enabled).lower(),
         "spark.sql.session.timeZone": settings.spark_timezone,
+        # a micro-batch re-run replaces only its own partitions (see hive_ddl)
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
+        "spark.hadoop.hive.exec.dynamic.partition.mode": "nonstrict",
         **hive_conf(settings),
     }
     jars = kafka_connector_jars(settings)

@@ -17,5 +17,5 @@ CREATE TABLE IF NOT EXISTS ${database}.vitals_raw (
   landed_at         TIMESTAMP COMMENT 'when the streaming job wrote the row'
 )
 COMMENT 'Valid vital-sign readings, partitioned by event date'
-PARTITIONED BY (event_date DATE)
+PARTITIONED BY (event_date DATE, stream_batch BIGINT)
 STORED AS PARQUET;

@@ -9,5 +9,5 @@ CREATE TABLE IF NOT EXISTS ${database}.vitals_rejected (
   rejected_at      TIMESTAMP
 )
 COMMENT 'Rejected readings with their reason and Kafka coordinates'
-PARTITIONED BY (rejected_date DATE)
+PARTITIONED BY (rejected_date DATE, stream_batch BIGINT)
 STORED AS PARQUET;

@@ -18,6 +18,6 @@ CREATE TABLE IF NOT EXISTS ${database}.alerts (
   alert_generated_time  TIMESTAMP,
   alert_message         STRING
 )
-COMMENT 'Alerts raised by the stream, partitioned by the date they were raised'
-PARTITIONED BY (alert_date DATE)
+COMMENT 'Alerts raised by the stream, partitioned by the event date of the reading'
+PARTITIONED BY (alert_date DATE, stream_batch BIGINT)
 STORED AS PARQUET;

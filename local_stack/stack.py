@@ -49,6 +49,18 @@ def selected(names: list[str] | None) -> list[ServerSpec]:
     return [spec for spec in ALL if spec.name in wanted]
 
 
+def with_dependents(names: list[str]) -> list[ServerSpec]:
+    """The named specs plus every spec that (transitively) requires one of them, in stack order."""
+    unknown = [name for name in names if name not in BY_NAME]
+    if unknown:
+        raise StackError(f"unknown server(s) {unknown}; the stack has {list(BY_NAME)}")
+    chosen = set(names)
+    for spec in ALL:  # ALL is in dependency order, so one pass reaches every dependent
+        if chosen.intersection(spec.requires):
+            chosen.add(spec.name)
+    return [spec for spec in ALL if spec.name in chosen]
+
+
 def up(settings: Settings, names: list[str] | None = None) -> dict[str, float]:
     """Start what is not running and wait until every server answers; return seconds per server.
 
@@ -81,10 +93,10 @@ def up(settings: Settings, names: list[str] | None = None) -> dict[str, float]:
 
 
 def down(settings: Settings, names: list[str] | None = None) -> list[str]:
-    """Stop the servers the stack started (from pid files), dependents first; data is kept."""
+    """Stop the named servers (all by default) and those that need them, dependents first; data is kept."""
     ctx = context(settings)
     stopped = []
-    for spec in reversed(selected(names) if names else list(ALL)):
+    for spec in reversed(with_dependents(names) if names else list(ALL)):
         if launcher.stop(spec, ctx):
             stopped.append(spec.name)
             _report(f"{spec.name:<15} stopped")

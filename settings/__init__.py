@@ -127,6 +127,25 @@ class Settings:
     spark_ui_enabled: bool = setting("PA_SPARK_UI", False, "Whether the pipeline's Spark jobs serve the Spark UI.")
     spark_timezone: str = setting("PA_SPARK_TIMEZONE", "UTC", "Session time zone; event dates and partitions use it.")
 
+    # --- the streaming job ---------------------------------------------------
+    stream_field_map: str = setting(
+        "PA_STREAM_FIELD_MAP", "",
+        "JSON keys of incoming messages when they differ from the project's, 'field=key,...' "
+        "(capstone shape: 'patient_id=customerId,heart_rate=heartBeat,bp_systolic=bp,event_time=message_time').")
+    stream_starting_offsets: str = setting(
+        "PA_STREAM_STARTING_OFFSETS", "earliest", "Where a new checkpoint starts reading Kafka (earliest|latest).")
+    stream_max_offsets_per_trigger: int = setting(
+        "PA_STREAM_MAX_OFFSETS_PER_TRIGGER", 200_000, "Upper bound of records per micro-batch.")
+    stream_fail_on_data_loss: bool = setting(
+        "PA_STREAM_FAIL_ON_DATA_LOSS", True, "Stop when Kafka lost offsets the checkpoint expects (true is safe).")
+    stream_trigger_s: float = setting("PA_STREAM_TRIGGER_S", 5.0, "Micro-batch interval of the service (seconds).")
+    stream_dedup_window: str = setting(
+        "PA_STREAM_DEDUP_WINDOW", "10 minutes", "Event-time window within which a repeated reading id is dropped.")
+    stream_checkpoint_name: str = setting(
+        "PA_STREAM_CHECKPOINT_NAME", "landing", "Checkpoint folder of the landing query under PA_CHECKPOINT_DIR.")
+    patients_refresh_s: float = setting(
+        "PA_PATIENTS_REFRESH_S", 60.0, "How often the stream re-reads health.patients (seconds).")
+
     # --- SNS -----------------------------------------------------------------
     sns_endpoint_url: str = setting(
         "PA_SNS_ENDPOINT_URL", "http://127.0.0.1:5000", "SNS endpoint; empty = AWS's own (real SNS).")

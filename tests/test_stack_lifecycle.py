@@ -47,9 +47,10 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     hbase_connection.table(unique_name).put(b"row", {b"cf:marker": marker.encode()})
     hbase_connection.close()
 
-    stack.down(running_stack, ["mariadb", "kafka", "hdfs-datanode", "hbase-thrift"])
-    assert {row.name for row in stack.status(running_stack) if row.pid is None} >= {
-        "mariadb", "kafka", "hdfs-namenode", "hdfs-datanode", "hbase", "hbase-thrift"}
+    stopped = stack.down(running_stack, ["mariadb", "kafka", "hdfs-namenode", "hbase"])
+    assert set(stopped) == {"mariadb", "kafka", "hdfs-namenode", "hdfs-datanode", "hbase", "hbase-thrift",
+                            "hive-metastore", "hive-server2"}  # the named servers and all that need them
+    assert {row.name for row in stack.status(running_stack) if row.pid is None} == set(stopped)
     stack.up(running_stack)
 
     connection = mysql.connect(running_stack)

@@ -26,6 +26,8 @@ def _metastore_site(ctx: StackContext) -> dict[str, object]:
         "javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={database};create=true",
         "javax.jdo.option.ConnectionDriverName": "org.apache.derby.jdbc.EmbeddedDriver",
         "datanucleus.schema.autoCreateAll": "true",
+        # Hive 2.3 defaults to BoneCP, which pyspark's jars do not carry; HikariCP they do
+        "datanucleus.connectionPoolingType": "HikariCP",
         "hive.metastore.schema.verification": "false",
         "hive.metastore.warehouse.dir": s.warehouse_uri,
         "fs.defaultFS": s.hdfs_uri,

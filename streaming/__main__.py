@@ -1,0 +1,46 @@
+"""``python -m streaming run [--available-now]`` — the streaming application (spark-submit-able)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+import settings
+from clients.spark import session
+from streaming.job import LandingJob
+from streaming.listener import ProgressListener
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m streaming", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the landing query")
+    run.add_argument("--available-now", action="store_true", help="catch up with Kafka, then stop")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+
+    current = settings.get()
+    spark = session(current, "patient-alert-streaming")
+    spark.sparkContext.setLogLevel("WARN")
+    listener = ProgressListener()
+    spark.streams.addListener(listener)
+    job = LandingJob(spark, current)
+    query = job.start(available_now=args.available_now)
+    try:
+        while query.isActive:
+            time.sleep(2)
+            if listener.latest is not None:
+                print(f"\r{listener.latest.line()} | landed {job.landed:,}, rejected {job.rejected:,}, "
+                      f"alerts {dict(job.outcomes)}", end="", file=sys.stderr, flush=True)
+        query.awaitTermination()
+    except KeyboardInterrupt:
+        query.stop()
+    print(f"\n[streaming] landed {job.landed:,}, rejected {job.rejected:,}, alerts by kind {dict(job.outcomes)}",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Per-batch observability: input rows, rows/s, batch duration and Kafka lag, logged and kept for the CLI."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pyspark.sql.streaming import StreamingQueryListener
+
+log = logging.getLogger("streaming.progress")
+
+
+@dataclass
+class BatchProgress:
+    query: str
+    batch_id: int
+    input_rows: int
+    input_rows_per_s: float
+    processed_rows_per_s: float
+    duration_ms: int
+    kafka_lag: int | None
+
+    def line(self) -> str:
+        lag = "?" if self.kafka_lag is None else f"{self.kafka_lag:,}"
+        return (f"[{self.query}] batch {self.batch_id}: {self.input_rows:,} rows in {self.duration_ms} ms "
+                f"({self.processed_rows_per_s:,.0f} rows/s processed, {self.input_rows_per_s:,.0f}/s arriving), "
+                f"Kafka lag {lag}")
+
+
+class ProgressListener(StreamingQueryListener):
+    """Logs every batch's progress; ``latest`` holds the last one for a live status line."""
+
+    def __init__(self) -> None:
+        self.latest: BatchProgress | None = None
+
+    def onQueryStarted(self, event) -> None:
+        log.warning("query %s started (id %s)", event.name, event.id)
+
+    def onQueryProgress(self, event) -> None:
+        progress = event.progress
+        lag = None
+        for source in progress.sources:
+            behind = (source.metrics or {}).get("maxOffsetsBehindLatest")
+            if behind is not None:
+                lag = int(float(behind))
+        self.latest = BatchProgress(
+            query=progress.name or "query", batch_id=progress.batchId, input_rows=progress.numInputRows,
+            input_rows_per_s=progress.inputRowsPerSecond or 0.0,
+            processed_rows_per_s=progress.processedRowsPerSecond or 0.0,
+            duration_ms=int((progress.durationMs or {}).get("triggerExecution", 0)), kafka_lag=lag)
+        if progress.numInputRows:
+            log.warning(self.latest.line())
+
+    def onQueryIdle(self, event) -> None:
+        pass
+
+    def onQueryTerminated(self, event) -> None:
+        if event.exception:
+            log.error("query %s failed: %s", event.id, event.exception)

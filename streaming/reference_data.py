@@ -1,0 +1,52 @@
+"""Reference data the stream joins with, refreshed while it runs (never read once at start only)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from pyspark.sql import DataFrame, SparkSession
+
+from clients import hbase
+from hbase_setup.repository import ThresholdIndex, ThresholdRepository
+from settings import Settings
+
+log = logging.getLogger("streaming.reference")
+
+
+class ReferenceData:
+    """Patients (Hive) and thresholds (HBase), each refreshed on its own interval on the driver."""
+
+    def __init__(self, spark: SparkSession, settings: Settings):
+        self._spark = spark
+        self._settings = settings
+        self._thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table)
+        self._thresholds_checked = 0.0
+        self._patients: DataFrame | None = None
+        self._patients_read = 0.0
+
+    def thresholds(self) -> ThresholdIndex:
+        """The current rules; HBase is asked whether they changed at most every PA_THRESHOLD_REFRESH_S."""
+        now = time.monotonic()
+        if now - self._thresholds_checked >= self._settings.threshold_refresh_s:
+            self._thresholds_checked = now
+            try:
+                if self._thresholds.refresh_if_changed():
+                    log.warning("thresholds (re)loaded from HBase %s: %d rules", self._settings.threshold_table,
+                                len(self._thresholds.index.rules))
+            except Exception as error:  # keep evaluating with the last good rules, and say so loudly
+                if self._thresholds.loads == 0:
+                    raise
+                log.error("threshold refresh from HBase failed, keeping the last good rules: %s", error)
+        return self._thresholds.index
+
+    def patients(self) -> DataFrame:
+        """health.patients, cached and re-read every PA_PATIENTS_REFRESH_S."""
+        now = time.monotonic()
+        if self._patients is None or now - self._patients_read >= self._settings.patients_refresh_s:
+            if self._patients is not None:
+                self._patients.unpersist()
+            self._spark.catalog.refreshTable(f"{self._settings.hive_database}.patients")
+            self._patients = self._spark.table(f"{self._settings.hive_database}.patients").cache()
+            self._patients_read = now
+        return self._patients

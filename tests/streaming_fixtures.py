@@ -1,0 +1,68 @@
+"""Shared set-up of the streaming tests: an isolated Hive database, topics, checkpoint and patients."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from kafka.admin import NewTopic
+
+from clients import hive, kafka
+from hbase_setup.load import load
+from hive_ddl.apply import apply
+
+PATIENTS = [  # patientid, name, address, phone, ward, age
+    (2001, "Ana Forty", "1 Elm St", "+1-555-0001", "ICU", 40),
+    (2002, "Bo FortyOne", "2 Oak Ave", "+1-555-0002", "Cardiology", 41),
+    (2003, "Cy Hundred-and-one", "3 Pine Ct", "+1-555-0003", "General", 101),
+]
+
+
+def isolated_stream_settings(base, name: str):
+    """Settings whose database, topics, checkpoint and threshold table belong to one test."""
+    scoped = dataclasses.replace(
+        base, hive_database=name, topic_vitals=name, topic_alerts=name + "_alerts",
+        stream_checkpoint_name=name, threshold_table="t_stream_thresholds", threshold_refresh_s=0.0,
+        patients_refresh_s=0.0)
+    load(scoped, replace=True)
+    apply(scoped)
+    admin = kafka.admin(scoped)
+    admin.create_topics([NewTopic(name, 2, 1), NewTopic(name + "_alerts", 1, 1)])
+    admin.close()
+    return scoped
+
+
+def add_patients(spark, settings, patients=PATIENTS) -> None:
+    rows = [(*patient, "test patient", None) for patient in patients]
+    spark.createDataFrame(rows, "patientid bigint, patientname string, patientaddress string, phone_number string, "
+                                "admitted_ward string, age int, other_details string, updated_at timestamp") \
+        .write.insertInto(f"{settings.hive_database}.patients", overwrite=True)
+
+
+def reading(reading_id: int, patient_id: int, heart_rate, bp, second: int = 0, **extra) -> dict:
+    return {"reading_id": reading_id, "patient_id": patient_id, "device_id": f"bed-{patient_id}",
+            "event_time": f"2026-11-24T10:00:{second:02d}.000Z", "heart_rate": heart_rate, "bp_systolic": bp,
+            "bp_diastolic": 80, "spo2": 97, "body_temperature": 36.8, "respiratory_rate": 16, **extra}
+
+
+def send(settings, values: list) -> None:
+    producer = kafka.producer(settings)
+    for value in values:
+        payload = value if isinstance(value, bytes) else json.dumps(value).encode()
+        producer.send(settings.topic_vitals, value=payload)
+    producer.flush()
+    producer.close()
+
+
+def hive_rows(settings, sql: str) -> list[tuple]:
+    """Query through HiveServer2 (what analysts use), after refreshing the table's cached file listing."""
+    table = sql.split(" FROM ")[1].split()[0]
+    hive.query(settings, f"REFRESH TABLE {table}")
+    return hive.query(settings, sql)
+
+
+def alert_messages(settings) -> list[dict]:
+    consumer = kafka.consumer(settings, settings.topic_alerts, consumer_timeout_ms=3000)
+    messages = [json.loads(message.value) for message in consumer]
+    consumer.close()
+    return messages

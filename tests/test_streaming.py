@@ -1,0 +1,131 @@
+"""The landing query on the real stack: Kafka → Hive on HDFS, HBase thresholds → alerts and doctors-queue."""
+
+from __future__ import annotations
+
+import pytest
+
+from streaming.job import LandingJob
+from tests.streaming_fixtures import (add_patients, alert_messages, hive_rows, isolated_stream_settings, reading,
+                                      send)
+
+
+@pytest.fixture
+def stream_settings(spark, hive_schema, unique_name):
+    scoped = isolated_stream_settings(spark and hive_schema and __import__("settings").get(), unique_name)
+    add_patients(spark, scoped)
+    yield scoped
+    spark.sql(f"DROP DATABASE IF EXISTS {unique_name} CASCADE")
+
+
+def run_available_now(spark, settings) -> LandingJob:
+    job = LandingJob(spark, settings)
+    job.start(available_now=True).awaitTermination(timeout=180)
+    return job
+
+
+def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_alerts(spark, stream_settings):
+    s = stream_settings
+    send(s, [
+        reading(1, 2001, 69, 200, 1),       # age 40: heart rate 69 alerts (rule 1), bp 200 normal (rule 5)
+        reading(2, 2002, 70, 190, 2),       # age 41: heart rate 70 normal (rule 8), bp 190 alerts (rule 12)
+        reading(3, 2001, 69.5, 170, 3),     # age 40: heart rate 69.5 in the gap between 69 and 70
+        reading(4, 2003, 70, 120, 4),       # age 101: no band for either vital
+        reading(5, 990001, 70, 120, 5),     # unknown patient
+        reading(1, 2001, 69, 200, 1),       # a resent copy of reading 1: dropped
+        b"this is not json",
+        reading(6, 2001, "fast", 120, 6),   # wrong type
+        {k: v for k, v in reading(7, 2001, 70, 120, 7).items() if k != "patient_id"},
+        reading(8, 2001, 900, 120, 8),      # impossible heart rate
+    ])
+    job = run_available_now(spark, s)
+    db = s.hive_database
+
+    assert sorted(hive_rows(s, f"SELECT reading_id FROM {db}.vitals_raw")) == [(1,), (2,), (3,), (4,), (5,)]
+    reasons = sorted(row[0] for row in hive_rows(s, f"SELECT reason FROM {db}.vitals_rejected"))
+    assert reasons == ["impossible value: heart_rate 900.0 outside 10-350",
+                       "invalid JSON: not a JSON object",
+                       "missing patient id",
+                       "wrong type: heart_rate fast is not a double"]
+    alerts = hive_rows(s, f"SELECT reading_id, kind, attribute, rule_id, alert_message, patient_name, age, "
+                          f"admitted_ward FROM {db}.alerts")
+    by_key = {(row[0], row[1], row[2]): row for row in alerts}
+    assert set(by_key) == {(1, "vital_out_of_range", "heartBeat"), (2, "vital_out_of_range", "bp"),
+                           (3, "value_in_gap", "heartBeat"), (4, "no_band_for_age", "heartBeat"),
+                           (4, "no_band_for_age", "bp"), (5, "unknown_patient", None)}
+    assert by_key[(1, "vital_out_of_range", "heartBeat")][3:] == (
+        "1", "Low Heart Rate than Normal", "Ana Forty", 40, "ICU")
+    assert by_key[(2, "vital_out_of_range", "bp")][3:5] == ("12", "Higher BP than Normal")
+    assert "unknown patient id 990001" in by_key[(5, "unknown_patient", None)][4]
+    assert job.outcomes == {"vital_out_of_range": 2, "value_in_gap": 1, "no_band_for_age": 2, "unknown_patient": 1}
+
+    queued = alert_messages(s)
+    hive_ids = {row[0] for row in hive_rows(s, f"SELECT alert_id FROM {db}.alerts")}
+    assert {message["alert_id"] for message in queued} == hive_ids and len(hive_ids) == 6
+    sample = next(message for message in queued if message["reading_id"] == 1)
+    assert {"patient_name", "age", "patient_address", "phone_number", "admitted_ward", "bp", "heart_rate",
+            "input_message_time", "alert_generated_time", "alert_message"} <= set(sample)
+
+
+def test_a_threshold_changed_in_hbase_applies_without_restarting_the_job(spark, stream_settings):
+    from clients import hbase
+    s = stream_settings
+    job = LandingJob(spark, s)
+    send(s, [reading(11, 2001, 75, 200, 1)])      # normal at age 40 (rule 2: 70-78)
+    job.start(available_now=True).awaitTermination(timeout=180)
+    connection = hbase.connect(s)
+    connection.table(s.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
+    connection.table(s.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
+    connection.close()
+    try:
+        send(s, [reading(12, 2001, 75, 200, 2)])  # now rule 3 says "higher than normal"
+        job.start(available_now=True).awaitTermination(timeout=180)
+    finally:
+        from hbase_setup.load import load
+        load(s, replace=True)
+    kinds = hive_rows(s, f"SELECT reading_id, rule_id FROM {s.hive_database}.alerts")
+    assert kinds == [(12, "3")]
+
+
+def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stream_settings):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from clients import hbase
+    from hbase_setup.repository import ThresholdRepository
+    from streaming.evaluate import evaluate
+
+    s = stream_settings
+    patients = (2001, 2002, 2003, 990001)
+    send(s, [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(1, 3001)])
+    environment = dict(os.environ, PA_HIVE_DATABASE=s.hive_database, PA_TOPIC_VITALS=s.topic_vitals,
+                       PA_TOPIC_ALERTS=s.topic_alerts, PA_STREAM_CHECKPOINT_NAME=s.stream_checkpoint_name,
+                       PA_THRESHOLD_TABLE=s.threshold_table, PA_STREAM_TRIGGER_S="1",
+                       PA_STREAM_MAX_OFFSETS_PER_TRIGGER="250")
+    job_process = subprocess.Popen([sys.executable, "-m", "streaming", "run"], env=environment,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    table = f"{s.hive_database}.vitals_raw"
+    landed, deadline = 0, time.monotonic() + 240
+    while landed < 500 and time.monotonic() < deadline and job_process.poll() is None:
+        time.sleep(0.5)
+        spark.catalog.refreshTable(table)
+        landed = spark.table(table).count()
+    os.killpg(job_process.pid, signal.SIGKILL)  # the driver and its JVM, mid-stream
+    job_process.wait()
+    assert 0 < landed < 3000, f"the kill must land mid-stream (landed {landed})"
+
+    run_available_now(spark, s)  # restart from the same checkpoint on HDFS
+
+    spark.catalog.refreshTable(table)
+    readings = spark.table(table)
+    assert readings.count() == readings.select("reading_id").distinct().count() == 3000
+    alerts = spark.table(f"{s.hive_database}.alerts")
+    spark.catalog.refreshTable(f"{s.hive_database}.alerts")
+    index = ThresholdRepository(lambda: hbase.connect(s), s.threshold_table).index
+    expected = evaluate(readings, spark.table(f"{s.hive_database}.patients"), index)
+    assert alerts.count() == alerts.select("alert_id").distinct().count() == expected.count() > 0
+    queued_ids = {message["alert_id"] for message in alert_messages(s)}
+    hive_ids = {row.alert_id for row in alerts.select("alert_id").collect()}
+    assert hive_ids <= queued_ids  # every alert reached the doctors' queue (repeats carry the same id)
