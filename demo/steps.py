@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from clients import hbase
+from clients import hbase, hive
+from clients.spark import session
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
 from producers import producer, schema
 from producers.simulator import simulate
+from sqoop.patients_snapshot import import_patients
+from streaming.job import LandingJob
 from local_stack import stack
 from settings import Settings
 
@@ -50,6 +53,27 @@ def publish_readings_to_kafka(settings: Settings) -> None:
           f"watermark at id {run.last_id} ({run.rows_per_s:,.0f} rows/s)")
 
 
+def import_patients_into_hive(settings: Settings) -> None:
+    count = import_patients(session(settings, "patient-alert-demo"), settings)
+    print(f"Hive {settings.hive_database}.patients: {count} patients imported from RDS")
+
+
+def run_streaming_job(settings: Settings) -> None:
+    spark = session(settings, "patient-alert-demo")
+    job = LandingJob(spark, settings)
+    job.start(available_now=True).awaitTermination()
+    print(f"landed {job.landed:,} readings in {settings.hive_database}.vitals_raw, "
+          f"rejected {job.rejected:,} into vitals_rejected")
+    print("alerts by outcome: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(job.outcomes.items())))
+    database = settings.hive_database
+    hive.query(settings, f"REFRESH TABLE {database}.alerts")
+    newest = hive.query(settings, f"SELECT input_message_time, patient_name, age, admitted_ward, kind, "
+                                  f"alert_message FROM {database}.alerts ORDER BY input_message_time DESC LIMIT 5")
+    print("newest alerts, queried through HiveServer2 (pyhive):")
+    for row in newest:
+        print("    " + " | ".join(str(value) for value in row))
+
+
 def show_status(settings: Settings) -> None:
     report = stack.status(settings)
     print(stack.status_table(report))
@@ -64,5 +88,7 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Load the age-banded alert thresholds into HBase", load_threshold_rules),
     ("Simulate bedside devices writing readings into RDS", simulate_bedside_readings),
     ("Publish new readings from RDS to Kafka (resumable producer)", publish_readings_to_kafka),
+    ("Import patients from RDS into Hive", import_patients_into_hive),
+    ("Stream Kafka -> Hive on HDFS and alerts -> doctors-queue (Spark, catch up)", run_streaming_job),
     ("Stack status", show_status),
 ]

@@ -20,8 +20,13 @@ def overwrite_batch_partitions(frame: DataFrame, table: str) -> None:
     a crash therefore replaces its earlier, maybe partial, output instead of
     adding to it. Columns are matched by name, whatever the frame's order.
     """
-    columns = frame.sparkSession.table(table).columns
-    frame.select(*columns).write.insertInto(table, overwrite=True)
+    spark = frame.sparkSession
+    partitions = [column.name for column in spark.catalog.listColumns(table) if column.isPartition]
+    if "stream_batch" not in partitions:
+        # overwriting by date alone would replace other batches' rows: refuse rather than lose data
+        raise RuntimeError(f"Hive table {table} is partitioned by {partitions}, not by stream_batch: it predates "
+                           f"the current hive_ddl. Recreate it (DROP TABLE, then 'python -m hive_ddl').")
+    frame.select(*spark.table(table).columns).write.insertInto(table, overwrite=True)
 
 
 def publish_alerts(alerts: DataFrame, settings: Settings, topic: str | None = None) -> None:
