@@ -129,3 +129,22 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
     queued_ids = {message["alert_id"] for message in alert_messages(s)}
     hive_ids = {row.alert_id for row in alerts.select("alert_id").collect()}
     assert hive_ids <= queued_ids  # every alert reached the doctors' queue (repeats carry the same id)
+
+
+def test_capstone_shaped_messages_are_mapped_by_the_field_map_setting(spark, stream_settings):
+    import dataclasses
+    capstone = dataclasses.replace(
+        stream_settings, stream_field_map="patient_id=customerId,heart_rate=heartBeat,bp_systolic=bp,"
+                                          "event_time=message_time")
+    message = {"customerId": 2001, "heartBeat": 69, "bp": 168, "message_time": "2026-11-24 10:00:01"}
+    send(capstone, [message, message, {"customerId": 2001, "heartBeat": "high", "bp": 1,
+                                       "message_time": "2026-11-24 10:00:02"}])
+    run_available_now(spark, capstone)
+    db = capstone.hive_database
+
+    landed = hive_rows(capstone, f"SELECT patient_id, heart_rate, bp_systolic FROM {db}.vitals_raw")
+    rejected = hive_rows(capstone, f"SELECT reason FROM {db}.vitals_rejected")
+    alerts = hive_rows(capstone, f"SELECT attribute, rule_id FROM {db}.alerts")
+    assert landed == [(2001, 69.0, 168.0)]  # the resent copy shares its content-derived reading id: dropped
+    assert rejected == [("wrong type: heartBeat high is not a double",)]
+    assert alerts == [("heartBeat", "1")]  # bp 168 at age 40 is normal (rule 5)
