@@ -62,9 +62,10 @@ def load(settings: Settings, source_path: Path | None = None, *, dry_run: bool =
     source = sources.read_rows(path, settings.threshold_table)
     connection = hbase.connect(settings)
     try:
-        existed = not table.ensure_table(connection, settings.threshold_table) if not dry_run else (
-            settings.threshold_table.encode() in connection.tables())
-        stored = table.read_rows(connection, settings.threshold_table) if existed else {}
+        exists = settings.threshold_table.encode() in connection.tables()
+        if not exists and not dry_run:
+            table.ensure_table(connection, settings.threshold_table)
+        stored = table.read_rows(connection, settings.threshold_table) if exists else {}
         changes = plan(source, stored, replace)
         kept = {key: cells for key, cells in stored.items() if key not in source and key not in changes.removed}
         parse_rows({**kept, **source})  # the table after the load must be valid as a whole

@@ -36,9 +36,7 @@ def selected(names: list[str] | None) -> list[ServerSpec]:
     """The named specs plus everything they require, in stack order."""
     if not names:
         return list(ALL)
-    unknown = [name for name in names if name not in BY_NAME]
-    if unknown:
-        raise StackError(f"unknown server(s) {unknown}; the stack has {list(BY_NAME)}")
+    _check_known(names)
     wanted: set[str] = set()
     pending = list(names)
     while pending:
@@ -51,9 +49,7 @@ def selected(names: list[str] | None) -> list[ServerSpec]:
 
 def with_dependents(names: list[str]) -> list[ServerSpec]:
     """The named specs plus every spec that (transitively) requires one of them, in stack order."""
-    unknown = [name for name in names if name not in BY_NAME]
-    if unknown:
-        raise StackError(f"unknown server(s) {unknown}; the stack has {list(BY_NAME)}")
+    _check_known(names)
     chosen = set(names)
     for spec in ALL:  # ALL is in dependency order, so one pass reaches every dependent
         if chosen.intersection(spec.requires):
@@ -137,6 +133,12 @@ def status_table(report: list[ServerStatus]) -> str:
 
 def status_dicts(report: list[ServerStatus]) -> list[dict]:
     return [asdict(row) for row in report]
+
+
+def _check_known(names: list[str]) -> None:
+    unknown = [name for name in names if name not in BY_NAME]
+    if unknown:
+        raise StackError(f"unknown server(s) {unknown}; the stack has {list(BY_NAME)}")
 
 
 def _adopt_or_start(spec: ServerSpec, ctx: StackContext) -> int | None:

@@ -60,8 +60,10 @@ def _patient_id(raw: Any) -> int | None:
 def _number(raw: Any, field: str) -> float | None:
     if raw is None:
         return None
+    if not isinstance(raw, (int, float, Decimal, str)):
+        raise Unpublishable(f"{field} {raw!r} is not a number")
     try:
-        number = float(raw) if isinstance(raw, (int, float, Decimal, str)) else float("nan")
+        number = float(raw)
     except ValueError:
         raise Unpublishable(f"{field} {raw!r} is not a number") from None
     if not math.isfinite(number):

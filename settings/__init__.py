@@ -46,6 +46,9 @@ class Settings:
     mysql_port: int = setting("PA_MYSQL_PORT", 3306, "RDS port.")
     mysql_database: str = setting("PA_MYSQL_DATABASE", "hospital", "Application database in RDS.")
     mysql_user: str = setting("PA_MYSQL_USER", "app", "Least-privilege application user.")
+    mysql_user_hosts: str = setting(
+        "PA_MYSQL_USER_HOSTS", "%,localhost",
+        "Account hosts the local stack creates the application user for (MySQL 'user'@'host' patterns).")
     mysql_password: str = setting(
         "PA_MYSQL_PASSWORD", "app-local-only", "Application user's password (local default; set a real one on a cluster).")
     mariadb_heap_mb: int = setting(
@@ -147,8 +150,10 @@ class Settings:
         "PA_PATIENTS_REFRESH_S", 60.0, "How often the stream re-reads health.patients (seconds).")
 
     # --- SNS -----------------------------------------------------------------
-    sns_endpoint_url: str = setting(
-        "PA_SNS_ENDPOINT_URL", "http://127.0.0.1:5000", "SNS endpoint; empty = AWS's own (real SNS).")
+    sns_endpoint: str = setting(
+        "PA_SNS_ENDPOINT_URL", "auto",
+        "SNS endpoint: 'auto' = the local stack's (PA_STACK_HOST:PA_SNS_PORT), empty = AWS's own (real SNS), "
+        "or a URL.")
     sns_port: int = setting("PA_SNS_PORT", 5000, "Port of the local SNS endpoint (moto's server).")
     aws_region: str = setting("PA_AWS_REGION", "us-east-1", "AWS region of SNS.")
     aws_access_key_id: str = setting(
@@ -174,6 +179,11 @@ class Settings:
     @property
     def warehouse_uri(self) -> str:
         return self.hdfs_uri + self.warehouse_dir
+
+    @property
+    def sns_endpoint_url(self) -> str:
+        """The SNS endpoint boto3 is given; empty means AWS's own."""
+        return f"http://{self.stack_host}:{self.sns_port}" if self.sns_endpoint == "auto" else self.sns_endpoint
 
     @property
     def hive_metastore_uri(self) -> str:

@@ -18,7 +18,7 @@ from pyspark.sql.streaming import StreamingQuery
 from streaming.evaluate import evaluate
 from streaming.parse import VITALS, dedup_key, parse, parse_field_map
 from streaming.reference_data import ReferenceData
-from streaming.sinks import overwrite_batch_partitions, publish_alerts
+from streaming.sinks import BatchTable, publish_alerts
 from settings import Settings
 
 log = logging.getLogger("streaming.job")
@@ -32,6 +32,9 @@ class LandingJob:
         self.settings = settings
         self.reference = ReferenceData(spark, settings)
         self.field_map = parse_field_map(settings.stream_field_map)
+        database = settings.hive_database
+        self.raw, self.rejects, self.alerts = (BatchTable(spark, f"{database}.{name}")
+                                               for name in ("vitals_raw", "vitals_rejected", "alerts"))
         self.outcomes: Counter[str] = Counter()
         self.landed = 0
         self.rejected = 0
@@ -39,9 +42,6 @@ class LandingJob:
     @property
     def checkpoint(self) -> str:
         return f"{self.settings.hdfs_uri}{self.settings.checkpoint_dir}/{self.settings.stream_checkpoint_name}"
-
-    def table(self, name: str) -> str:
-        return f"{self.settings.hive_database}.{name}"
 
     def source(self) -> DataFrame:
         s = self.settings
@@ -73,10 +73,10 @@ class LandingJob:
             counts = {row["valid"]: row["count"] for row in
                       batch.groupBy(F.col("reason").isNull().alias("valid")).count().collect()}
             if counts.get(False):
-                overwrite_batch_partitions(self._rejected(batch, batch_id), self.table("vitals_rejected"))
+                self.rejects.overwrite_batch(self._rejected(batch, batch_id))
             if counts.get(True):
                 valid = self._valid(batch, batch_id)
-                overwrite_batch_partitions(valid, self.table("vitals_raw"))
+                self.raw.overwrite_batch(valid)
                 self._alert(valid, batch_id)
             self.landed += counts.get(True, 0)
             self.rejected += counts.get(False, 0)
@@ -91,7 +91,7 @@ class LandingJob:
         try:
             kinds = {row["kind"]: row["count"] for row in alerts.groupBy("kind").count().collect()}
             if kinds:
-                overwrite_batch_partitions(alerts, self.table("alerts"))
+                self.alerts.overwrite_batch(alerts)
                 publish_alerts(alerts, self.settings)
                 self.outcomes.update(kinds)
                 log.warning("batch %d alerts: %s", batch_id, dict(sorted(kinds.items())))

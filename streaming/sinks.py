@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from settings import Settings
@@ -13,20 +13,27 @@ ALERT_MESSAGE_FIELDS = ("alert_id", "reading_id", "patient_id", "kind", "attribu
                         "heart_rate", "input_message_time", "alert_generated_time", "alert_message")
 
 
-def overwrite_batch_partitions(frame: DataFrame, table: str) -> None:
-    """Insert into a Hive table replacing only the partitions this frame has (one micro-batch's).
+class BatchTable:
+    """A Hive table the stream writes one micro-batch at a time.
 
-    The tables are partitioned by (date, stream_batch); re-running a batch after
-    a crash therefore replaces its earlier, maybe partial, output instead of
-    adding to it. Columns are matched by name, whatever the frame's order.
+    The tables are partitioned by (date, stream_batch); writing a batch
+    replaces only the partitions it has, so a batch re-run after a crash
+    replaces its earlier, maybe partial, output instead of adding to it.
+    The layout is checked once, when the job starts, not on every batch.
     """
-    spark = frame.sparkSession
-    partitions = [column.name for column in spark.catalog.listColumns(table) if column.isPartition]
-    if "stream_batch" not in partitions:
-        # overwriting by date alone would replace other batches' rows: refuse rather than lose data
-        raise RuntimeError(f"Hive table {table} is partitioned by {partitions}, not by stream_batch: it predates "
-                           f"the current hive_ddl. Recreate it (DROP TABLE, then 'python -m hive_ddl').")
-    frame.select(*spark.table(table).columns).write.insertInto(table, overwrite=True)
+
+    def __init__(self, spark: SparkSession, name: str):
+        partitions = [column.name for column in spark.catalog.listColumns(name) if column.isPartition]
+        if "stream_batch" not in partitions:
+            # overwriting by date alone would replace other batches' rows: refuse rather than lose data
+            raise RuntimeError(f"Hive table {name} is partitioned by {partitions}, not by stream_batch: it "
+                               f"predates the current hive_ddl. Recreate it (DROP TABLE, then 'python -m hive_ddl').")
+        self.name = name
+        self.columns = spark.table(name).columns
+
+    def overwrite_batch(self, frame: DataFrame) -> None:
+        """Insert ``frame`` (columns matched by name), replacing the partitions it covers."""
+        frame.select(*self.columns).write.insertInto(self.name, overwrite=True)
 
 
 def publish_alerts(alerts: DataFrame, settings: Settings, topic: str | None = None) -> None:

@@ -14,8 +14,7 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
     """A second, fresh stack of three servers on other ports: initialised, provisioned, healthy, stopped."""
     fresh = settings_module.load({
         "PA_STACK_DATA_DIR": str(tmp_path / "stack"), "PA_MYSQL_PORT": "23306", "PA_KAFKA_PORT": "29092",
-        "PA_KAFKA_CONTROLLER_PORT": "29093", "PA_SNS_PORT": "25000",
-        "PA_SNS_ENDPOINT_URL": "http://127.0.0.1:25000"})
+        "PA_KAFKA_CONTROLLER_PORT": "29093", "PA_SNS_PORT": "25000"})
     try:
         timings = stack.up(fresh, ["mariadb", "kafka", "sns"])
         report = {row.name: row for row in stack.status(fresh)}

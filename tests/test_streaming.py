@@ -10,8 +10,8 @@ from tests.streaming_fixtures import (add_patients, alert_messages, hive_rows, i
 
 
 @pytest.fixture
-def stream_settings(spark, hive_schema, unique_name):
-    scoped = isolated_stream_settings(spark and hive_schema and __import__("settings").get(), unique_name)
+def stream_settings(spark, running_stack, hive_schema, unique_name):
+    scoped = isolated_stream_settings(running_stack, unique_name)
     add_patients(spark, scoped)
     yield scoped
     spark.sql(f"DROP DATABASE IF EXISTS {unique_name} CASCADE")

@@ -42,18 +42,20 @@ def _command(ctx: StackContext) -> list[str]:
 
 
 def _provision(ctx: StackContext) -> None:
-    """The application database and a least-privilege user, for localhost too.
+    """The application database and a least-privilege user for each of PA_MYSQL_USER_HOSTS.
 
-    A fresh datadir may hold anonymous ''@'localhost' users, which shadow
-    'app'@'%' for local connections ("Access denied"); they are dropped.
+    A fresh datadir may hold anonymous accounts, which shadow 'app'@'%' for
+    local connections ("Access denied"); every anonymous account is dropped.
     """
     s = ctx.settings
     connection = mysql.connector.connect(unix_socket=str(probes.mariadb_socket(s)), user="root", autocommit=True)
     try:
         cursor = connection.cursor()
         cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{s.mysql_database}` CHARACTER SET utf8mb4")
-        cursor.execute("DROP USER IF EXISTS ''@'localhost'")
-        for host in ("%", "localhost"):
+        cursor.execute("SELECT host FROM mysql.user WHERE user = ''")
+        for (anonymous_host,) in cursor.fetchall():
+            cursor.execute("DROP USER ''@%s", (anonymous_host,))
+        for host in filter(None, (part.strip() for part in s.mysql_user_hosts.split(","))):
             cursor.execute(f"CREATE USER IF NOT EXISTS '{s.mysql_user}'@'{host}' IDENTIFIED BY %s",
                            (s.mysql_password,))
             cursor.execute(f"ALTER USER '{s.mysql_user}'@'{host}' IDENTIFIED BY %s", (s.mysql_password,))
