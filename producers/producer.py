@@ -12,9 +12,8 @@ import sys
 import time
 from dataclasses import dataclass
 
-from clients import kafka
 from producers import watermark
-from producers.publisher import BatchPublisher
+from producers.parallel import ParallelPublisher
 from producers.rows import ReadingsTable, RowSelection
 from reporting.progress import Progress
 from settings import Settings
@@ -33,8 +32,7 @@ def run(settings: Settings, *, follow: bool = False, max_batches: int | None = N
         stop_after_s: float | None = None) -> ProducerRun:
     """Publish until caught up (or, with ``follow``, keep polling every PA_PRODUCER_POLL_S)."""
     table = ReadingsTable(settings)
-    producer = kafka.producer(settings, linger_ms=20, batch_size=256 * 1024)
-    publisher = BatchPublisher(settings, producer, table.source)
+    publisher = ParallelPublisher(settings, table.source, table.fields)
     outcome = ProducerRun(last_id=watermark.read(settings, settings.producer_name))
     progress = Progress(f"[producer] {table.table} → {settings.topic_vitals}")
     deadline = None if stop_after_s is None else time.monotonic() + stop_after_s
@@ -43,7 +41,7 @@ def run(settings: Settings, *, follow: bool = False, max_batches: int | None = N
             caught_up = True
             for rows in table.batches(RowSelection(after_id=outcome.last_id), settings.producer_batch_rows):
                 result = publisher.publish(rows)
-                outcome.last_id = rows[-1]["id"]
+                outcome.last_id = int(rows[-1][0])
                 watermark.advance(settings, settings.producer_name, table.table, outcome.last_id)
                 outcome.published += result.published
                 outcome.dead_lettered += result.dead_lettered
@@ -58,7 +56,7 @@ def run(settings: Settings, *, follow: bool = False, max_batches: int | None = N
                 time.sleep(settings.producer_poll_s)
     finally:
         outcome.rows_per_s = progress.finish()
-        producer.close()
+        publisher.close()
         if outcome.dead_lettered:
             print(f"[producer] {outcome.dead_lettered} row(s) went to {settings.topic_dead_letter} "
                   f"with their reason", file=sys.stderr)

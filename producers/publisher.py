@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Sequence
 
 from kafka import KafkaProducer
 
-from producers.message import Unpublishable, dead_letter, to_message
+from producers.message import MessageEncoder, RawValue, Unpublishable, dead_letter
 from settings import Settings
 
 
@@ -25,27 +25,31 @@ class BatchPublisher:
     advances its watermark past a record that was not stored.
     """
 
-    def __init__(self, settings: Settings, producer: KafkaProducer, source: str,
+    def __init__(self, settings: Settings, producer: KafkaProducer, source: str, fields: Sequence[str],
                  headers: list[tuple[str, bytes]] | None = None):
         self._topic = settings.topic_vitals
         self._dead_letter_topic = settings.topic_dead_letter
         self._producer = producer
         self._source = source
+        self._encoder = MessageEncoder(fields, source)
         self._headers = headers or []
 
-    def publish(self, rows: list[dict[str, Any]]) -> BatchResult:
+    def publish(self, rows: list[Sequence[RawValue]]) -> BatchResult:
         result = BatchResult()
         futures = []
+        send = self._producer.send
         for row in rows:
             try:
-                key, value = to_message(row, self._source)
-                futures.append(self._producer.send(self._topic, key=key, value=value, headers=self._headers))
-                result.published += 1
+                key, value = self._encoder.encode(row)
             except Unpublishable as reason:
-                futures.append(self._producer.send(self._dead_letter_topic, value=dead_letter(row, str(reason),
-                                                                                              self._source)))
+                futures.append(send(self._dead_letter_topic,
+                                    value=dead_letter(self._encoder.as_text(row), str(reason), self._source)))
                 result.dead_lettered += 1
+                continue
+            futures.append(send(self._topic, key=key, value=value, headers=self._headers))
+            result.published += 1
         self._producer.flush()
         for future in futures:
             future.get(timeout=0)  # raises the send's error, if any
         return result
+

@@ -10,8 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from clients import kafka
-from producers.publisher import BatchPublisher
+from producers.parallel import ParallelPublisher
 from producers.rows import ReadingsTable, RowSelection
 from reporting.progress import Progress
 from settings import Settings
@@ -34,8 +33,7 @@ def replay(settings: Settings, selection: RowSelection, *, dry_run: bool = False
     print(f"[replay] {matching:,} reading(s) in {table.table} match {selection}", file=sys.stderr)
     if dry_run:
         return ReplayRun(matching=matching, dry_run=True)
-    producer = kafka.producer(settings, linger_ms=20, batch_size=256 * 1024)
-    publisher = BatchPublisher(settings, producer, table.source, headers=[("replay", b"1")])
+    publisher = ParallelPublisher(settings, table.source, table.fields, headers=[("replay", b"1")])
     outcome = ReplayRun(matching=matching)
     progress = Progress("[replay] published", total=matching)
     batch_rows = settings.producer_batch_rows if rows_per_s is None else max(1, min(
@@ -51,5 +49,5 @@ def replay(settings: Settings, selection: RowSelection, *, dry_run: bool = False
                 time.sleep(max(0.0, len(rows) / rows_per_s - (time.monotonic() - started)))
     finally:
         progress.finish()
-        producer.close()
+        publisher.close()
     return outcome

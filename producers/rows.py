@@ -41,6 +41,7 @@ class ReadingsTable:
         self._settings = settings
         mapping = parse_column_map(settings.vitals_column_map)
         present = self._columns()
+        # id first: keyset pagination reads it from the last row of each batch
         self.columns = {field: mapping.get(field, field) for field in FIELDS
                         if mapping.get(field, field) in present}
         missing = [field for field in ("id", "patient_id") if field not in self.columns]
@@ -52,28 +53,33 @@ class ReadingsTable:
     def source(self) -> str:
         return f"rds:{self.table}"
 
-    def batches(self, selection: RowSelection, batch_rows: int) -> Iterator[list[dict[str, Any]]]:
-        """Rows in id order, ``batch_rows`` at a time (keyset pagination: each query resumes after the last id)."""
+    @property
+    def fields(self) -> list[str]:
+        """Message field of each column of the rows :meth:`batches` yields (``id`` first)."""
+        return list(self.columns)
+
+    def batches(self, selection: RowSelection, batch_rows: int) -> Iterator[list[tuple]]:
+        """Raw rows (MySQL text, bytes or None) in id order, ``batch_rows`` at a time.
+
+        Keyset pagination: each query resumes after the last id it saw.
+        """
         after = selection.after_id
         while True:
-            batch = self._fetch(selection, after, batch_rows)
+            batch = self._query(*self._fetch_sql(selection, after, batch_rows), raw=True)
             if not batch:
                 return
             yield batch
-            after = batch[-1]["id"]
+            after = int(batch[-1][0])
 
     def count(self, selection: RowSelection) -> int:
         where, params = self._where(selection, selection.after_id)
         return self._query(f"SELECT COUNT(*) FROM `{self.table}` WHERE {where}", params)[0][0]
 
-    def _fetch(self, selection: RowSelection, after: int | None, limit: int) -> list[dict[str, Any]]:
+    def _fetch_sql(self, selection: RowSelection, after: int | None, limit: int) -> tuple[str, list[Any]]:
         where, params = self._where(selection, after)
-        id_column = self.columns["id"]
         select = ", ".join(f"`{column}`" for column in self.columns.values())
-        rows = self._query(f"SELECT {select} FROM `{self.table}` WHERE {where} ORDER BY `{id_column}` LIMIT %s",
-                           [*params, limit])
-        names = list(self.columns)
-        return [dict(zip(names, row)) for row in rows]
+        return (f"SELECT {select} FROM `{self.table}` WHERE {where} ORDER BY `{self.columns['id']}` LIMIT %s",
+                [*params, limit])
 
     def _where(self, selection: RowSelection, after: int | None) -> tuple[str, list[Any]]:
         id_column = f"`{self.columns['id']}`"
@@ -96,10 +102,10 @@ class ReadingsTable:
                              f"(run 'python -m producers schema' or set PA_VITALS_TABLE)")
         return {row[0] for row in rows}
 
-    def _query(self, sql: str, params: list[Any]) -> list[tuple]:
+    def _query(self, sql: str, params: list[Any], raw: bool = False) -> list[tuple]:
         connection = mysql.connect(self._settings, autocommit=True)
         try:
-            cursor = connection.cursor()
+            cursor = connection.cursor(raw=raw)
             cursor.execute(sql, params)
             return cursor.fetchall()
         finally:

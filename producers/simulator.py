@@ -23,6 +23,20 @@ class SimulationRun:
     rows_per_s: float
 
 
+def _values(row: tuple, connection) -> str:
+    """One ``(…)`` of a multi-row INSERT, formatted here rather than by the connector.
+
+    The connector escapes every parameter in pure Python, which cost more than
+    generating the readings; the simulator's values are numbers, NULLs,
+    timestamps and its own device names, and only the string is escaped.
+    patient_id, device_id, event_time, then the vitals (:data:`ROW_COLUMNS`).
+    """
+    patient_id, device_id, event_time, *vitals = row
+    numbers = ",".join("NULL" if value is None else repr(value) for value in vitals)
+    device = connection.converter.escape(device_id)
+    return f"({patient_id},'{device}','{event_time.isoformat(sep=' ', timespec='milliseconds')}',{numbers})"
+
+
 def simulate(settings: Settings, *, patients: int, rate_hz: float, seed: int, count: int | None = None,
              duration_s: float | None = None, bad_share: float = 0.01, start: dt.datetime | None = None,
              realtime: bool = False, episodes_per_patient_hour: float = 2.0) -> SimulationRun:
@@ -50,8 +64,7 @@ def simulate(settings: Settings, *, patients: int, rate_hz: float, seed: int, co
             "patientname = VALUES(patientname), age = VALUES(age), admitted_ward = VALUES(admitted_ward)",
             [patient.as_row() for patient in population])
         connection.commit()
-        insert = (f"INSERT INTO `{settings.vitals_table}` ({', '.join(ROW_COLUMNS)}) "
-                  f"VALUES ({', '.join(['%s'] * len(ROW_COLUMNS))})")
+        insert = f"INSERT INTO `{settings.vitals_table}` ({', '.join(ROW_COLUMNS)}) VALUES "
         rows = stream.rows(count=count, duration_s=duration_s)
         written = 0
         batch_rows = max(1, int(patients * rate_hz)) if realtime else _BATCH_ROWS  # live: a second at a time
@@ -59,7 +72,7 @@ def simulate(settings: Settings, *, patients: int, rate_hz: float, seed: int, co
             if realtime:
                 ahead = (batch[-1][2] - begin).total_seconds() - (time.monotonic() - wall_start)
                 time.sleep(max(0.0, ahead))
-            cursor.executemany(insert, batch)
+            cursor.execute(insert + ",".join(_values(row, connection) for row in batch))
             connection.commit()
             written += len(batch)
             progress.advance(len(batch))

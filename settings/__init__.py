@@ -63,6 +63,9 @@ class Settings:
     producer_name: str = setting(
         "PA_PRODUCER_NAME", "vitals-producer", "Name the producer's watermark is stored under in RDS.")
     producer_batch_rows: int = setting("PA_PRODUCER_BATCH_ROWS", 5000, "Rows the producer reads and publishes per batch.")
+    producer_workers: int = setting(
+        "PA_PRODUCER_WORKERS", 2,
+        "Processes that encode and send each batch (split by patient, so per-patient order holds); 1 = in-process.")
     producer_poll_s: float = setting("PA_PRODUCER_POLL_S", 1.0, "Follow mode: seconds between polls when caught up.")
 
     # --- Kafka ---------------------------------------------------------------

@@ -49,7 +49,9 @@ def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) ->
     return messages
 
 
-def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(rds):
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "two-sender-processes"])
+def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(rds, workers):
+    rds = dataclasses.replace(rds, producer_workers=workers)
     run = simulate(rds, patients=20, rate_hz=2, seed=3, count=3000, bad_share=0.0)
     published = producer.run(rds)
     messages = consume_all(rds, rds.topic_vitals, 3000)
