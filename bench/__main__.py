@@ -6,10 +6,11 @@ import sys
 import time
 
 import settings
-from bench import producers, thresholds
+from bench import producers, streaming, thresholds
 from local_stack import stack
 
-BENCHMARKS = {"thresholds": thresholds.run, "producers": producers.run}
+BENCHMARKS = {"thresholds": thresholds.run, "producers": producers.run,
+              "streaming": streaming.run}
 
 
 def main(argv: list[str]) -> int:

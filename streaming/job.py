@@ -73,10 +73,10 @@ class LandingJob:
             counts = {row["valid"]: row["count"] for row in
                       batch.groupBy(F.col("reason").isNull().alias("valid")).count().collect()}
             if counts.get(False):
-                self.rejects.overwrite_batch(self._rejected(batch, batch_id))
+                self.rejects.overwrite_batch(self._rejected(batch, batch_id), batch_id)
             if counts.get(True):
                 valid = self._valid(batch, batch_id)
-                self.raw.overwrite_batch(valid)
+                self.raw.overwrite_batch(valid, batch_id)
                 self._alert(valid, batch_id)
             self.landed += counts.get(True, 0)
             self.rejected += counts.get(False, 0)
@@ -91,7 +91,7 @@ class LandingJob:
         try:
             kinds = {row["kind"]: row["count"] for row in alerts.groupBy("kind").count().collect()}
             if kinds:
-                self.alerts.overwrite_batch(alerts)
+                self.alerts.overwrite_batch(alerts, batch_id)
                 publish_alerts(alerts, self.settings)
                 self.outcomes.update(kinds)
                 log.warning("batch %d alerts: %s", batch_id, dict(sorted(kinds.items())))

@@ -16,24 +16,43 @@ ALERT_MESSAGE_FIELDS = ("alert_id", "reading_id", "patient_id", "kind", "attribu
 class BatchTable:
     """A Hive table the stream writes one micro-batch at a time.
 
-    The tables are partitioned by (date, stream_batch); writing a batch
-    replaces only the partitions it has, so a batch re-run after a crash
-    replaces its earlier, maybe partial, output instead of adding to it.
-    The layout is checked once, when the job starts, not on every batch.
+    The tables are partitioned by (date, stream_batch). A batch's rows are
+    written straight to its own partition folders with dynamic overwrite, so a
+    batch Spark re-runs after a crash replaces its earlier, maybe partial,
+    output instead of adding to it; then only that batch's new partitions are
+    registered in the metastore. (Inserting through the catalog would list
+    every partition of the table on every batch, slower with each batch.)
+    Layout and location are read once, when the job starts.
     """
 
     def __init__(self, spark: SparkSession, name: str):
-        partitions = [column.name for column in spark.catalog.listColumns(name) if column.isPartition]
-        if "stream_batch" not in partitions:
+        self._spark = spark
+        self.partitions = [column.name for column in spark.catalog.listColumns(name) if column.isPartition]
+        if self.partitions[-1:] != ["stream_batch"]:
             # overwriting by date alone would replace other batches' rows: refuse rather than lose data
-            raise RuntimeError(f"Hive table {name} is partitioned by {partitions}, not by stream_batch: it "
-                               f"predates the current hive_ddl. Recreate it (DROP TABLE, then 'python -m hive_ddl').")
+            raise RuntimeError(f"Hive table {name} is partitioned by {self.partitions}, not by (date, stream_batch):"
+                               f" it predates the current hive_ddl. Recreate it (DROP TABLE, then 'python -m hive_ddl').")
         self.name = name
         self.columns = spark.table(name).columns
+        details = {row[0]: row[1] for row in spark.sql(f"DESCRIBE TABLE EXTENDED {name}").collect()}
+        self.location = details["Location"]
 
-    def overwrite_batch(self, frame: DataFrame) -> None:
-        """Insert ``frame`` (columns matched by name), replacing the partitions it covers."""
-        frame.select(*self.columns).write.insertInto(self.name, overwrite=True)
+    def overwrite_batch(self, frame: DataFrame, batch_id: int) -> None:
+        """Write ``frame`` (one batch's rows, columns matched by name) and register its partitions."""
+        (frame.select(*self.columns).write.mode("overwrite").option("partitionOverwriteMode", "dynamic")
+         .partitionBy(*self.partitions).parquet(self.location))
+        written = self._written_partitions(batch_id)
+        if written:
+            specs = " ".join(f"PARTITION ({self.partitions[0]}='{value}', stream_batch={batch_id})" for value in written)
+            self._spark.sql(f"ALTER TABLE {self.name} ADD IF NOT EXISTS {specs}")
+
+    def _written_partitions(self, batch_id: int) -> list[str]:
+        """Date values of the folders this batch wrote (one listing call to the NameNode)."""
+        jvm = self._spark.sparkContext._jvm
+        pattern = jvm.org.apache.hadoop.fs.Path(f"{self.location}/*/stream_batch={batch_id}")
+        filesystem = pattern.getFileSystem(self._spark.sparkContext._jsc.hadoopConfiguration())
+        statuses = filesystem.globStatus(pattern) or []
+        return sorted(status.getPath().getParent().getName().split("=", 1)[1] for status in statuses)
 
 
 def publish_alerts(alerts: DataFrame, settings: Settings, topic: str | None = None) -> None:

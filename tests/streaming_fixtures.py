@@ -1,15 +1,11 @@
-"""Shared set-up of the streaming tests: an isolated Hive database, topics, checkpoint and patients."""
+"""Shared helpers of the streaming tests: test patients, readings to send, what Hive and the queue hold."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
-from kafka.admin import NewTopic
-
 from clients import hive, kafka
-from hbase_setup.load import load
-from hive_ddl.apply import apply
+from streaming import scratch
 
 PATIENTS = [  # patientid, name, address, phone, ward, age
     (2001, "Ana Forty", "1 Elm St", "+1-555-0001", "ICU", 40),
@@ -18,25 +14,8 @@ PATIENTS = [  # patientid, name, address, phone, ward, age
 ]
 
 
-def isolated_stream_settings(base, name: str):
-    """Settings whose database, topics, checkpoint and threshold table belong to one test."""
-    scoped = dataclasses.replace(
-        base, hive_database=name, topic_vitals=name, topic_alerts=name + "_alerts",
-        stream_checkpoint_name=name, threshold_table="t_stream_thresholds", threshold_refresh_s=0.0,
-        patients_refresh_s=0.0)
-    load(scoped, replace=True)
-    apply(scoped)
-    admin = kafka.admin(scoped)
-    admin.create_topics([NewTopic(name, 2, 1), NewTopic(name + "_alerts", 1, 1)])
-    admin.close()
-    return scoped
-
-
 def add_patients(spark, settings, patients=PATIENTS) -> None:
-    rows = [(*patient, "test patient", None) for patient in patients]
-    spark.createDataFrame(rows, "patientid bigint, patientname string, patientaddress string, phone_number string, "
-                                "admitted_ward string, age int, other_details string, updated_at timestamp") \
-        .write.insertInto(f"{settings.hive_database}.patients", overwrite=True)
+    scratch.add_patients(spark, settings, patients)
 
 
 def reading(reading_id: int, patient_id: int, heart_rate, bp, second: int = 0, **extra) -> dict:

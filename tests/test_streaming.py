@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 
 from streaming.job import LandingJob
-from tests.streaming_fixtures import (add_patients, alert_messages, hive_rows, isolated_stream_settings, reading,
-                                      send)
+from streaming import scratch
+from tests.streaming_fixtures import add_patients, alert_messages, hive_rows, reading, send
 
 
 @pytest.fixture
 def stream_settings(spark, running_stack, hive_schema, unique_name):
-    scoped = isolated_stream_settings(running_stack, unique_name)
+    scoped = scratch.scratch_settings(running_stack, unique_name)
     add_patients(spark, scoped)
     yield scoped
-    spark.sql(f"DROP DATABASE IF EXISTS {unique_name} CASCADE")
+    scratch.drop(spark, scoped)
 
 
 def run_available_now(spark, settings) -> LandingJob:
@@ -148,3 +148,28 @@ def test_capstone_shaped_messages_are_mapped_by_the_field_map_setting(spark, str
     assert landed == [(2001, 69.0, 168.0)]  # the resent copy shares its content-derived reading id: dropped
     assert rejected == [("wrong type: heartBeat high is not a double",)]
     assert alerts == [("heartBeat", "1")]  # bp 168 at age 40 is normal (rule 5)
+
+
+def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, stream_settings, caplog):
+    import logging
+    import time
+
+    from streaming.listener import ProgressListener
+
+    listener = ProgressListener()
+    spark.streams.addListener(listener)
+    try:
+        send(stream_settings, [reading(n, 2001, 75, 200, n) for n in range(1, 51)])
+        with caplog.at_level(logging.WARNING, logger="streaming.progress"):
+            run_available_now(spark, stream_settings)
+            deadline = time.monotonic() + 15  # listener events arrive asynchronously
+            while (listener.latest is None or listener.latest.input_rows == 0) and time.monotonic() < deadline:
+                time.sleep(0.2)
+    finally:
+        spark.streams.removeListener(listener)
+    progress = listener.latest
+    assert progress is not None and progress.input_rows == 50
+    assert progress.duration_ms > 0 and progress.processed_rows_per_s > 0
+    assert progress.kafka_lag == 0  # caught up: nothing left behind the latest offsets
+    assert any("batch 0: 50 rows in" in record.getMessage() and "Kafka lag 0" in record.getMessage()
+               for record in caplog.records)

@@ -1,0 +1,52 @@
+"""A throwaway, isolated copy of the stream's surroundings, for tests and benchmarks.
+
+Its own Hive database (the full schema), vitals and alert topics, checkpoint
+folder and a threshold table loaded with the reference rules, so a run never
+touches the pipeline's real data and runs side by side with others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from kafka.admin import NewTopic
+from pyspark.sql import SparkSession
+
+from clients import kafka
+from hbase_setup.load import load
+from hive_ddl.apply import apply
+from settings import Settings
+
+PATIENT_SCHEMA = ("patientid bigint, patientname string, patientaddress string, phone_number string, "
+                  "admitted_ward string, age int, other_details string, updated_at timestamp")
+
+
+def scratch_settings(base: Settings, name: str, vitals_partitions: int = 2) -> Settings:
+    """Settings whose database, topics, checkpoint and threshold table are ``name``'s own, created here."""
+    scoped = dataclasses.replace(
+        base, hive_database=name, topic_vitals=name, topic_alerts=name + "_alerts",
+        stream_checkpoint_name=name, threshold_table="scratch_thresholds", threshold_refresh_s=0.0,
+        patients_refresh_s=0.0)
+    load(scoped, replace=True)
+    apply(scoped)
+    admin = kafka.admin(scoped)
+    try:
+        admin.create_topics([NewTopic(name, vitals_partitions, 1), NewTopic(name + "_alerts", 1, 1)])
+    finally:
+        admin.close()
+    return scoped
+
+
+def add_patients(spark: SparkSession, settings: Settings, patients: list[tuple]) -> None:
+    """Replace the scratch patients with (patientid, name, address, phone, ward, age) tuples."""
+    rows = [(*patient, "scratch patient", None) for patient in patients]
+    spark.createDataFrame(rows, PATIENT_SCHEMA).write.insertInto(f"{settings.hive_database}.patients", overwrite=True)
+
+
+def drop(spark: SparkSession, settings: Settings) -> None:
+    spark.sql(f"DROP DATABASE IF EXISTS {settings.hive_database} CASCADE")
+    admin = kafka.admin(settings)
+    try:
+        admin.delete_topics([settings.topic_vitals, settings.topic_alerts])
+    finally:
+        admin.close()
