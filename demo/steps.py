@@ -10,6 +10,8 @@ from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
 from producers import producer, schema
 from producers.simulator import simulate
+from notifier import inbox, sns_setup
+from notifier.service import Notifier
 from sqoop.patients_snapshot import import_patients
 from streaming.job import LandingJob
 from local_stack import stack
@@ -74,6 +76,21 @@ def run_streaming_job(settings: Settings) -> None:
         print("    " + " | ".join(str(value) for value in row))
 
 
+def notify_doctors(settings: Settings) -> None:
+    subscriptions = sns_setup.setup(settings)
+    print(f"SNS topic {settings.sns_topic_name}: {len(subscriptions)} subscription(s) "
+          f"({', '.join(sub['Endpoint'] for sub in subscriptions)})")
+    url = inbox.subscribe(settings, "demo-inbox")
+    counts = Notifier(settings).run(until_idle_s=3)
+    emails = inbox.read_all(settings, url)
+    notified = sum(counts[kind] for kind in ("opened", "worse", "reminder", "data_quality", "all_clear"))
+    print(f"{counts['alerts']:,} alerts -> {notified:,} notifications ({counts['alerts'] / max(notified, 1):,.0f} "
+          f"alerts per notification; {counts['suppressed']:,} folded into open episodes)")
+    print(f"{len(emails)} emails delivered; the first three, as a doctor reads them:")
+    for email in emails[:3]:
+        print(f"\n  Subject: {email['Subject']}\n" + "\n".join(f"  {line}" for line in email["Message"].splitlines()))
+
+
 def show_status(settings: Settings) -> None:
     report = stack.status(settings)
     print(stack.status_table(report))
@@ -90,5 +107,6 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Publish new readings from RDS to Kafka (resumable producer)", publish_readings_to_kafka),
     ("Import patients from RDS into Hive", import_patients_into_hive),
     ("Stream Kafka -> Hive on HDFS and alerts -> doctors-queue (Spark, catch up)", run_streaming_job),
+    ("Notify doctors through SNS: one email per episode, not per alert", notify_doctors),
     ("Stack status", show_status),
 ]

@@ -165,6 +165,22 @@ class Settings:
         "PA_AWS_SECRET_ACCESS_KEY", "testing", "Secret key for the local endpoint; empty = boto3's credential chain.")
     sns_topic_name: str = setting("PA_SNS_TOPIC", "patient-alerts", "SNS topic doctors subscribe to.")
 
+    # --- the notifier ----------------------------------------------------------
+    doctor_emails: str = setting(
+        "PA_DOCTOR_EMAILS", "oncall@hospital.example",
+        "Email subscriptions of the SNS topic: 'address' for every ward or 'address:ward|ward' for some, comma-separated.")
+    notifier_group: str = setting("PA_NOTIFIER_GROUP", "alert-notifier", "Kafka consumer group of the notifier.")
+    topic_notify_dead_letter: str = setting(
+        "PA_TOPIC_NOTIFY_DEAD_LETTER", "doctors-queue-dead-letter", "Where alerts go that SNS refused N times, with the error.")
+    notify_quiet_s: float = setting(
+        "PA_NOTIFY_QUIET_S", 900.0, "A still-abnormal vital is reminded about after this many seconds without a notification.")
+    notify_all_clear_s: float = setting(
+        "PA_NOTIFY_ALL_CLEAR_S", 300.0, "Seconds (event time) without alerts after which an episode is all clear.")
+    notify_worsen_step: float = setting(
+        "PA_NOTIFY_WORSEN_STEP", 10.0, "How much further out of range a value must go to notify 'worse' again.")
+    notify_max_attempts: int = setting("PA_NOTIFY_MAX_ATTEMPTS", 5, "SNS attempts before an alert is dead-lettered.")
+    notify_backoff_s: float = setting("PA_NOTIFY_BACKOFF_S", 0.5, "First retry delay; doubles on each attempt.")
+
     # --- derived addresses -------------------------------------------------
     @property
     def data_dir(self) -> Path:

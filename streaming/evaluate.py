@@ -101,4 +101,7 @@ def _finish(alerts: DataFrame) -> DataFrame:
         alert_id.alias("alert_id"), "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
         "patient_name", F.col("age").cast("int").alias("age"), "patient_address", "phone_number", "admitted_ward",
         F.col("bp_systolic").alias("bp"), "heart_rate", F.col("event_time").alias("input_message_time"),
-        F.current_timestamp().alias("alert_generated_time"), "alert_message")
+        F.current_timestamp().alias("alert_generated_time"), "alert_message",
+        # the matched band, so a reader can tell how far out of range the value is
+        *[(F.col(column) if column in alerts.columns else F.lit(None).cast("double")).alias(f"rule_{column}")
+          for column in ("low_value", "high_value")])

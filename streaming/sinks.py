@@ -10,7 +10,8 @@ from settings import Settings
 # fields of the alert message on doctors-queue: the public capstones' alert fields plus ids and kind
 ALERT_MESSAGE_FIELDS = ("alert_id", "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
                         "patient_name", "age", "patient_address", "phone_number", "admitted_ward", "bp",
-                        "heart_rate", "input_message_time", "alert_generated_time", "alert_message")
+                        "heart_rate", "input_message_time", "alert_generated_time", "alert_message",
+                        "rule_low_value", "rule_high_value")
 
 
 class BatchTable:

@@ -1,0 +1,33 @@
+"""``python -m notifier setup|subscriptions|run`` — doctors' SNS topic and the notifier service."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import settings
+from notifier import sns_setup
+from notifier.service import Notifier
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m notifier", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("setup", help="create the topic and the doctors' email subscriptions (idempotent)")
+    commands.add_parser("subscriptions", help="list the topic's subscriptions")
+    run = commands.add_parser("run", help="consume doctors-queue and notify")
+    run.add_argument("--until-idle", type=float, metavar="SECONDS", help="stop after the queue was empty this long")
+    args = parser.parse_args(argv)
+    current = settings.get()
+    if args.command in ("setup", "subscriptions"):
+        found = sns_setup.setup(current) if args.command == "setup" else sns_setup.subscriptions(current)
+        for subscription in found:
+            print(f"{subscription['Protocol']:<6} {subscription['Endpoint']:<40} {subscription['SubscriptionArn']}")
+        return 0
+    counts = Notifier(current).run(until_idle_s=args.until_idle)
+    print(f"[notifier] {dict(counts)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

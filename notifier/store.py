@@ -1,0 +1,55 @@
+"""The notifier's durable memory in RDS: what it did with each alert id, and the open episodes."""
+
+from __future__ import annotations
+
+import json
+
+from clients import mysql
+from notifier.episodes import Episode, from_json, to_json
+from settings import Settings
+
+
+class NotifierStore:
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._notifier = settings.notifier_group
+
+    def handled(self, alert_ids: list[str]) -> set[str]:
+        """Which of ``alert_ids`` were already notified, suppressed or dead-lettered (before a restart)."""
+        if not alert_ids:
+            return set()
+        rows = self._query(f"SELECT alert_id FROM notifier_alerts WHERE alert_id IN "
+                           f"({', '.join(['%s'] * len(alert_ids))})", alert_ids)
+        return {row[0] for row in rows}
+
+    def episodes(self) -> dict[str, Episode]:
+        rows = self._query("SELECT episode_key, state FROM notifier_episodes WHERE notifier = %s", [self._notifier])
+        return {key: from_json(json.loads(state)) for key, state in rows}
+
+    def record(self, outcomes: list[tuple[str, str, str | None, str | None]], changed: list[Episode],
+               closed: set[str]) -> None:
+        """One transaction: alert outcomes (id, outcome, notification, SNS id) and episode state."""
+        connection = mysql.connect(self._settings)
+        try:
+            cursor = connection.cursor()
+            if outcomes:
+                cursor.executemany("INSERT IGNORE INTO notifier_alerts (alert_id, outcome, notification, "
+                                   "sns_message_id) VALUES (%s, %s, %s, %s)", outcomes)
+            if changed:
+                cursor.executemany("REPLACE INTO notifier_episodes (notifier, episode_key, state) VALUES (%s, %s, %s)",
+                                   [(self._notifier, e.key, json.dumps(to_json(e))) for e in changed])
+            if closed:
+                cursor.executemany("DELETE FROM notifier_episodes WHERE notifier = %s AND episode_key = %s",
+                                   [(self._notifier, key) for key in closed])
+            connection.commit()
+        finally:
+            connection.close()
+
+    def _query(self, sql: str, params: list) -> list[tuple]:
+        connection = mysql.connect(self._settings)
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            connection.close()
