@@ -6,11 +6,11 @@ import sys
 import time
 
 import settings
-from bench import notifier, producers, streaming, thresholds
+from bench import notifier, producers, sqoop, streaming, thresholds
 from local_stack import stack
 
 BENCHMARKS = {"thresholds": thresholds.run, "producers": producers.run,
-              "streaming": streaming.run, "notifier": notifier.run}
+              "streaming": streaming.run, "notifier": notifier.run, "sqoop": sqoop.run}
 
 
 def main(argv: list[str]) -> int:

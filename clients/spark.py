@@ -34,6 +34,16 @@ def kafka_connector_jars(settings: Settings) -> list[str]:
     return [jar for jar in settings.spark_kafka_jars.split(",") if jar]
 
 
+def jdbc_driver_jars(settings: Settings) -> list[str]:
+    """The JDBC driver jars for ``spark.jars``; the local stack installs its Debian package when missing."""
+    jars = [jar for jar in settings.jdbc_driver_jar.split(",") if jar]
+    if settings.jdbc_driver_package:
+        from local_stack.system_packages import ensure_file  # only the embedded stack installs packages
+
+        jars = [ensure_file(jar, settings.jdbc_driver_package) for jar in jars]
+    return jars
+
+
 def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None = None) -> SparkSession:
     """Get or create the process's SparkSession for ``app_name``."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -52,7 +62,7 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
         "spark.hadoop.hive.exec.dynamic.partition.mode": "nonstrict",
         **hive_conf(settings),
     }
-    jars = kafka_connector_jars(settings)
+    jars = kafka_connector_jars(settings) + jdbc_driver_jars(settings)
     if jars:
         conf["spark.jars"] = ",".join(jars)
     conf.update(extra_conf or {})

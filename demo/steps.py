@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from clients import hbase, hive
+from clients import hbase, hive, mysql
 from clients.spark import session
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
@@ -12,7 +12,7 @@ from producers import producer, schema
 from producers.simulator import simulate
 from notifier import inbox, sns_setup
 from notifier.service import Notifier
-from sqoop.patients_snapshot import import_patients
+from sqoop import pipeline_jobs
 from streaming.job import LandingJob
 from local_stack import stack
 from settings import Settings
@@ -56,8 +56,25 @@ def publish_readings_to_kafka(settings: Settings) -> None:
 
 
 def import_patients_into_hive(settings: Settings) -> None:
-    count = import_patients(session(settings, "patient-alert-demo"), settings)
-    print(f"Hive {settings.hive_database}.patients: {count} patients imported from RDS")
+    result = pipeline_jobs.import_patients(session(settings, "patient-alert-demo"), settings)
+    print(f"Hive {settings.hive_database}.patients: {result.rows} patient row(s) imported by saved job "
+          f"{pipeline_jobs.IMPORT_PATIENTS} (next run starts at updated_at {result.last_value})")
+
+
+def export_ward_alert_counts(settings: Settings) -> None:
+    result = pipeline_jobs.export_ward_alert_counts(session(settings, "patient-alert-demo"), settings)
+    connection = mysql.connect(settings)
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT ward, alert_date, kind, alert_count, patients FROM ward_daily_alert_counts "
+                       "ORDER BY alert_count DESC LIMIT 5")
+        busiest = cursor.fetchall()
+    finally:
+        connection.close()
+    print(f"RDS ward_daily_alert_counts: {result.rows} row(s) upserted by saved job "
+          f"{pipeline_jobs.EXPORT_WARD_ALERT_COUNTS}; the busiest:")
+    for row in busiest:
+        print("    " + " | ".join(str(value) for value in row))
 
 
 def run_streaming_job(settings: Settings) -> None:
@@ -105,8 +122,9 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Load the age-banded alert thresholds into HBase", load_threshold_rules),
     ("Simulate bedside devices writing readings into RDS", simulate_bedside_readings),
     ("Publish new readings from RDS to Kafka (resumable producer)", publish_readings_to_kafka),
-    ("Import patients from RDS into Hive", import_patients_into_hive),
+    ("Import patients from RDS into Hive (Sqoop-style saved incremental job)", import_patients_into_hive),
     ("Stream Kafka -> Hive on HDFS and alerts -> doctors-queue (Spark, catch up)", run_streaming_job),
+    ("Export daily alert counts per ward from Hive to RDS (Sqoop-style upsert)", export_ward_alert_counts),
     ("Notify doctors through SNS: one email per episode, not per alert", notify_doctors),
     ("Stack status", show_status),
 ]

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from typing import Callable
 
 from local_stack.errors import StackError
 
@@ -18,12 +19,21 @@ _apt_updated = False
 
 def ensure_command(command: str, package: str) -> str:
     """Return the path of ``command``, installing Debian ``package`` with apt if missing."""
-    found = shutil.which(command) or _in_sbin(command)
+    return _ensure(lambda: shutil.which(command) or _in_sbin(command), f"'{command}'", package)
+
+
+def ensure_file(path: str, package: str) -> str:
+    """Return ``path`` (a file a Debian package ships, such as a JDBC driver jar), installing ``package`` if missing."""
+    return _ensure(lambda: path if os.path.exists(path) else None, path, package)
+
+
+def _ensure(find: Callable[[], str | None], what: str, package: str) -> str:
+    found = find()
     if found:
         return found
     if shutil.which("apt-get") is None:
-        raise StackError(f"'{command}' is missing and apt-get is not available: install {package} and retry.")
-    print(f"[stack] '{command}' not found: installing Debian package {package} ...", file=sys.stderr, flush=True)
+        raise StackError(f"{what} is missing and apt-get is not available: install {package} and retry.")
+    print(f"[stack] {what} not found: installing Debian package {package} ...", file=sys.stderr, flush=True)
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     global _apt_updated
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
@@ -31,7 +41,7 @@ def ensure_command(command: str, package: str) -> str:
         subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
         _apt_updated = True
     result = subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", package], env=env)
-    found = shutil.which(command) or _in_sbin(command)
+    found = find()
     if result.returncode != 0 or not found:
         raise StackError(f"installing {package} with apt-get failed (exit {result.returncode}); "
                          f"run 'apt-get install {package}' by hand to see why.")

@@ -181,7 +181,41 @@ class Settings:
     notify_max_attempts: int = setting("PA_NOTIFY_MAX_ATTEMPTS", 5, "SNS attempts before an alert is dead-lettered.")
     notify_backoff_s: float = setting("PA_NOTIFY_BACKOFF_S", 0.5, "First retry delay; doubles on each attempt.")
 
+    # --- sqoop (RDS <-> Hive on Spark JDBC) ---------------------------------
+    jdbc_driver_jar: str = setting(
+        "PA_JDBC_DRIVER_JAR", "/usr/share/java/mariadb-java-client.jar",
+        "JDBC driver jar(s) for Spark, comma-separated; empty = the cluster provides the driver "
+        "(e.g. spark-submit --packages com.mysql:mysql-connector-j).")
+    jdbc_driver_package: str = setting(
+        "PA_JDBC_DRIVER_PACKAGE", "libmariadb-java",
+        "Debian package installed with apt when the driver jar is missing (local stack); empty = never install.")
+    jdbc_driver_class: str = setting(
+        "PA_JDBC_DRIVER_CLASS", "org.mariadb.jdbc.Driver", "JDBC driver class (com.mysql.cj.jdbc.Driver for MySQL's).")
+    sqoop_fetch_size: int = setting("PA_SQOOP_FETCH_SIZE", 10000, "Default JDBC fetch size of an import (--fetch-size).")
+    sqoop_batch_size: int = setting(
+        "PA_SQOOP_BATCH_SIZE", 1000, "Default rows per INSERT statement of an export (--batch-size).")
+    sqoop_keep_versions: int = setting(
+        "PA_SQOOP_KEEP_VERSIONS", 2,
+        "Table versions an import keeps on HDFS: the current one and the previous for readers still on it.")
+
+    # --- airflow -----------------------------------------------------------
+    airflow_replay_rate: float = setting(
+        "PA_AIRFLOW_REPLAY_RATE", 0.0, "Default rows/s limit of the replay_from_rds DAG (0 = unlimited).")
+    quality_max_reject_share: float = setting(
+        "PA_QUALITY_MAX_REJECT_SHARE", 0.05, "data_quality DAG: highest share of rejected readings a day may have.")
+    quality_max_unknown_patient_alerts: int = setting(
+        "PA_QUALITY_MAX_UNKNOWN_PATIENT_ALERTS", 0,
+        "data_quality DAG: most unknown-patient alerts a day may have before the check fails.")
+    quality_max_staleness_s: float = setting(
+        "PA_QUALITY_MAX_STALENESS_S", 3600.0,
+        "data_quality DAG: newest vitals_raw reading may be at most this old (seconds) when the check runs.")
+
     # --- derived addresses -------------------------------------------------
+    @property
+    def jdbc_url(self) -> str:
+        """RDS as a JDBC URL; ``jdbc:mysql:`` so Spark picks its MySQL dialect (backtick quoting)."""
+        return f"jdbc:mysql://{self.mysql_host}:{self.mysql_port}/{self.mysql_database}"
+
     @property
     def data_dir(self) -> Path:
         """The stack's data directory as an absolute path."""

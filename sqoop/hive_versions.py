@@ -1,0 +1,86 @@
+"""Atomic replacement of a Hive table's data: write a new version directory, then switch the table to it.
+
+Hive readers see the old data until one metastore call (``ALTER TABLE … SET
+LOCATION``) points the table at the new, complete directory; a run that fails
+before that call leaves the table as it was. The previous version is kept for
+queries still reading it and older ones are deleted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+from uuid import uuid4
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
+
+from sqoop.options import SqoopError
+
+VERSIONS_SUFFIX = ".versions"
+
+
+class HiveTableVersions:
+    """One unpartitioned Parquet Hive table whose data is replaced version by version."""
+
+    def __init__(self, spark: SparkSession, table: str, keep: int) -> None:
+        self._spark = spark
+        self.table = table
+        self._keep = max(1, keep)
+
+    def exists(self) -> bool:
+        return self._spark.catalog.tableExists(self.table)
+
+    def create(self, schema: StructType) -> None:
+        """CREATE TABLE from the imported rows' schema, as ``--create-hive-table`` and a first import do."""
+        columns = ", ".join(f"`{field.name}` {field.dataType.simpleString()}" for field in schema.fields)
+        self._spark.sql(f"CREATE TABLE {self.table} ({columns}) STORED AS PARQUET")
+
+    def current(self) -> DataFrame:
+        return self._spark.table(self.table)
+
+    def location(self) -> str:
+        details = self._spark.sql(f"DESCRIBE TABLE EXTENDED {self.table}").collect()
+        found = {row.col_name: row.data_type for row in details}
+        if "# Partition Information" in found:
+            raise SqoopError(f"Hive table {self.table} is partitioned; imports replace unpartitioned tables only.")
+        return found["Location"]
+
+    def conform(self, frame: DataFrame) -> DataFrame:
+        """``frame`` with the table's columns, names and types; a column the table lacks is an error, not dropped."""
+        table_columns = {field.name.lower(): field for field in self.current().schema.fields}
+        unknown = [name for name in frame.columns if name.lower() not in table_columns]
+        if unknown:
+            raise SqoopError(f"Hive table {self.table} has no column(s) {', '.join(unknown)}; "
+                             f"add them to the table or leave them out with --columns.")
+        given = {name.lower(): name for name in frame.columns}
+        return frame.select([
+            (F.col(f"`{given[name]}`") if name in given else F.lit(None)).cast(field.dataType).alias(field.name)
+            for name, field in table_columns.items()])
+
+    def publish(self, frame: DataFrame, before_switch: Callable[[str], None]) -> str:
+        """Write ``frame`` as the table's next version, call ``before_switch(location)``, switch, prune."""
+        old = self.location()
+        root = old.rsplit("/", 1)[0] if old.rsplit("/", 1)[0].endswith(VERSIONS_SUFFIX) else old + VERSIONS_SUFFIX
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        new = f"{root}/{stamp}-{uuid4().hex[:8]}"
+        frame.write.parquet(new)
+        before_switch(new)
+        self._spark.sql(f"ALTER TABLE {self.table} SET LOCATION '{new}'")
+        self._spark.catalog.refreshTable(self.table)
+        self._prune(root, old)
+        return new
+
+    def _prune(self, root: str, old: str) -> None:
+        """Keep the newest versions; the table's first location (outside the versions folder) goes at once."""
+        jvm = self._spark.sparkContext._jvm
+        hadoop_conf = self._spark.sparkContext._jsc.hadoopConfiguration()
+        root_path = jvm.org.apache.hadoop.fs.Path(root)
+        filesystem = root_path.getFileSystem(hadoop_conf)
+        versions = sorted(status.getPath().toString() for status in filesystem.listStatus(root_path))
+        stale = versions[:-self._keep]
+        if not old.startswith(root):
+            stale.append(old)
+        for path in stale:
+            filesystem.delete(jvm.org.apache.hadoop.fs.Path(path), True)

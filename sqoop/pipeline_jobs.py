@@ -1,0 +1,46 @@
+"""The pipeline's own saved jobs: patients into Hive for enrichment, alert counts back to RDS for reporting."""
+
+from __future__ import annotations
+
+from pyspark.sql import SparkSession
+
+from settings import Settings
+from sqoop.exporter import ExportResult
+from sqoop.importer import ImportResult
+from sqoop.jobs import JobStore
+from sqoop.tools import exec_job
+
+IMPORT_PATIENTS = "import_patients"
+EXPORT_WARD_ALERT_COUNTS = "export_ward_alert_counts"
+
+
+def definitions(settings: Settings) -> dict[str, list[str]]:
+    """Job name -> tool and flags, exactly as a data engineer would type them."""
+    database = settings.hive_database
+    return {
+        IMPORT_PATIENTS: [
+            "import", "--table", "patients_information", "--hive-import", "--hive-table", f"{database}.patients",
+            "--incremental", "lastmodified", "--check-column", "updated_at", "--merge-key", "patientid",
+            "--split-by", "patientid", "--num-mappers", "2"],
+        EXPORT_WARD_ALERT_COUNTS: [
+            "export", "--hive-table", f"{database}.ward_daily_alert_counts", "--table", "ward_daily_alert_counts",
+            "--update-key", "ward,alert_date,kind", "--update-mode", "allowinsert", "--num-mappers", "2"],
+    }
+
+
+def ensure(settings: Settings) -> list[str]:
+    """Create or update the pipeline's saved jobs (their last values are kept); return their names."""
+    store = JobStore(settings)
+    for name, (tool, *arguments) in definitions(settings).items():
+        store.create(name, tool, arguments, replace=True)
+    return list(definitions(settings))
+
+
+def import_patients(spark: SparkSession, settings: Settings) -> ImportResult:
+    ensure(settings)
+    return exec_job(spark, settings, IMPORT_PATIENTS)
+
+
+def export_ward_alert_counts(spark: SparkSession, settings: Settings) -> ExportResult:
+    ensure(settings)
+    return exec_job(spark, settings, EXPORT_WARD_ALERT_COUNTS)
