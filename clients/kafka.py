@@ -24,3 +24,25 @@ def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsume
     options: dict[str, Any] = dict(auto_offset_reset="earliest", enable_auto_commit=False)
     options.update(overrides)
     return KafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap_servers, **options)
+
+
+def count_between(settings: Settings, topic: str, start_ms: int, end_ms: int) -> int:
+    """Messages of ``topic`` whose timestamps fall in [start_ms, end_ms), from the broker's time index."""
+    from kafka import TopicPartition
+
+    reader = consumer(settings)
+    try:
+        partitions = [TopicPartition(topic, number) for number in reader.partitions_for_topic(topic) or ()]
+        if not partitions:
+            return 0
+        ends = reader.end_offsets(partitions)
+
+        def offsets_at(ms: int) -> dict:
+            found = reader.offsets_for_times({partition: ms for partition in partitions})
+            return {partition: found[partition].offset if found[partition] else ends[partition]
+                    for partition in partitions}
+
+        first, after = offsets_at(start_ms), offsets_at(end_ms)
+        return sum(after[partition] - first[partition] for partition in partitions)
+    finally:
+        reader.close()

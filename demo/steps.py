@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Callable
 
 from clients import hbase, hive, mysql
@@ -13,9 +14,12 @@ from producers.simulator import simulate
 from notifier import inbox, sns_setup
 from notifier.service import Notifier
 from sqoop import pipeline_jobs
+from sqoop.jobs import JobStore
 from streaming.job import LandingJob
-from local_stack import stack
+from local_stack import airflow_home, stack
 from settings import Settings
+
+DEMO_SPAN_S = 180  # simulated seconds of bedside readings per demo run
 
 
 def bring_up_stack(settings: Settings) -> None:
@@ -43,10 +47,10 @@ def load_threshold_rules(settings: Settings) -> None:
 
 def simulate_bedside_readings(settings: Settings) -> None:
     schema.apply(settings)
-    run = simulate(settings, patients=300, rate_hz=1.0, seed=7, duration_s=180, bad_share=0.01,
+    run = simulate(settings, patients=300, rate_hz=1.0, seed=7, duration_s=DEMO_SPAN_S, bad_share=0.01,
                    episodes_per_patient_hour=6)
     print(f"RDS {settings.vitals_table}: {run.readings:,} readings of {run.patients} patients "
-          f"(3 simulated minutes), {run.episodes} labelled deterioration episodes, {run.rows_per_s:,.0f} rows/s")
+          f"({DEMO_SPAN_S // 60} simulated minutes), {run.episodes} labelled deterioration episodes, {run.rows_per_s:,.0f} rows/s")
 
 
 def publish_readings_to_kafka(settings: Settings) -> None:
@@ -55,10 +59,45 @@ def publish_readings_to_kafka(settings: Settings) -> None:
           f"watermark at id {run.last_id} ({run.rows_per_s:,.0f} rows/s)")
 
 
+def _run_dag(settings: Settings, dag_id: str, **test_arguments) -> None:
+    """Run one DAG whole through Airflow (dag.test, local metadata database under the stack's data dir)."""
+    dag_run = airflow_home.dag_bag(settings.data_dir / "airflow").get_dag(dag_id).test(**test_arguments)
+    if dag_run.state != "success":
+        failed = [ti.task_id for ti in dag_run.get_task_instances() if ti.state != "success"]
+        raise RuntimeError(f"Airflow DAG {dag_id} ended {dag_run.state}; tasks not successful: {failed}")
+
+
 def import_patients_into_hive(settings: Settings) -> None:
-    result = pipeline_jobs.import_patients(session(settings, "patient-alert-demo"), settings)
-    print(f"Hive {settings.hive_database}.patients: {result.rows} patient row(s) imported by saved job "
-          f"{pipeline_jobs.IMPORT_PATIENTS} (next run starts at updated_at {result.last_value})")
+    _run_dag(settings, "sqoop_import_patients")
+    job = JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS)
+    print(f"Airflow DAG sqoop_import_patients: saved job {job.name} imported {job.last_rows} patient row(s) into "
+          f"Hive {settings.hive_database}.patients; RDS and Hive counts checked; next run starts at "
+          f"updated_at {job.last_value}")
+
+
+def aggregate_demo_hours(settings: Settings) -> None:
+    database = settings.hive_database
+    spark = session(settings, "patient-alert-demo")
+    spark.catalog.refreshTable(f"{database}.vitals_raw")
+    last = spark.sql(f"SELECT MAX(event_time) FROM {database}.vitals_raw").first()[0].replace(tzinfo=dt.timezone.utc)
+    hour = (last - dt.timedelta(seconds=DEMO_SPAN_S)).replace(minute=0, second=0, microsecond=0)
+    while hour <= last:
+        hour += dt.timedelta(hours=1)
+        _run_dag(settings, "vitals_batch_aggregates", logical_date=hour)
+        print(f"Airflow DAG vitals_batch_aggregates: interval {hour - dt.timedelta(hours=1):%Y-%m-%d %H}:00 done")
+    rows = hive.query(settings, f"SELECT hour_start, patient_id, readings, ROUND(heart_rate_avg, 1), "
+                                f"ROUND(bp_systolic_avg, 1), alerts_vital_out_of_range, alerts_value_in_gap "
+                                f"FROM {database}.vitals_hourly ORDER BY alerts_vital_out_of_range DESC, "
+                                f"patient_id LIMIT 5")
+    print(f"{database}.vitals_hourly, the patients with the most alerts "
+          f"(hour | patient | readings | avg heart rate | avg bp | out-of-range | in-gap alerts):")
+    for row in rows:
+        print("    " + " | ".join(str(value) for value in row))
+    wards = hive.query(settings, f"SELECT agg_date, ward, patients, readings, alerts_vital_out_of_range "
+                                 f"FROM {database}.ward_daily_vitals ORDER BY agg_date DESC, ward LIMIT 6")
+    print(f"{database}.ward_daily_vitals (day | ward | patients | readings | out-of-range alerts):")
+    for row in wards:
+        print("    " + " | ".join(str(value) for value in row))
 
 
 def export_ward_alert_counts(settings: Settings) -> None:
@@ -122,8 +161,10 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Load the age-banded alert thresholds into HBase", load_threshold_rules),
     ("Simulate bedside devices writing readings into RDS", simulate_bedside_readings),
     ("Publish new readings from RDS to Kafka (resumable producer)", publish_readings_to_kafka),
-    ("Import patients from RDS into Hive (Sqoop-style saved incremental job)", import_patients_into_hive),
+    ("Import patients from RDS into Hive: Airflow DAG sqoop_import_patients (saved incremental job)",
+     import_patients_into_hive),
     ("Stream Kafka -> Hive on HDFS and alerts -> doctors-queue (Spark, catch up)", run_streaming_job),
+    ("Hourly aggregates of the demo's readings: Airflow DAG vitals_batch_aggregates", aggregate_demo_hours),
     ("Export daily alert counts per ward from Hive to RDS (Sqoop-style upsert)", export_ward_alert_counts),
     ("Notify doctors through SNS: one email per episode, not per alert", notify_doctors),
     ("Stack status", show_status),

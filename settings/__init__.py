@@ -199,6 +199,12 @@ class Settings:
         "Table versions an import keeps on HDFS: the current one and the previous for readers still on it.")
 
     # --- airflow -----------------------------------------------------------
+    airflow_start_date: str = setting(
+        "PA_AIRFLOW_START_DATE", "2026-11-01",
+        "First data interval (UTC date) of the DAGs that catch up (vitals_batch_aggregates).")
+    airflow_settings_variable: str = setting(
+        "PA_AIRFLOW_SETTINGS_VARIABLE", "patient_alert_settings",
+        "Airflow Variable (JSON object of PA_* names to values) whose entries override the workers' environment.")
     airflow_replay_rate: float = setting(
         "PA_AIRFLOW_REPLAY_RATE", 0.0, "Default rows/s limit of the replay_from_rds DAG (0 = unlimited).")
     quality_max_reject_share: float = setting(
@@ -272,6 +278,14 @@ def load(environ: dict[str, str] | None = None) -> Settings:
 def get() -> Settings:
     """The process-wide settings, read from the environment on first use."""
     return load()
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """``settings`` as the environment variables that would load it (for child processes and Airflow)."""
+    def text(value: Any) -> str:
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    return {f.metadata["env"]: text(getattr(settings, f.name)) for f in dataclasses.fields(Settings)}
 
 
 def variables_table() -> str:

@@ -27,7 +27,6 @@ from sqoop.options import ExportOptions, SqoopError
 @dataclass(frozen=True)
 class ExportResult:
     rows: int
-    changed_rows: int
     seconds: float
 
     @property
@@ -74,7 +73,7 @@ def _check_unique_key(cursor, table: str, key: tuple[str, ...]) -> None:
 
 
 def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> ExportResult:
-    """Run one export and return how many rows it staged and how many target rows it inserted or changed."""
+    """Run one export; return how many rows it applied to the target."""
     started = time.monotonic()
     table = identifier(options.table, "--table")
     for key in options.update_key:
@@ -102,13 +101,12 @@ def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> E
             cursor.execute(f"SELECT COUNT(*) FROM {stage}")
             staged = cursor.fetchone()[0]
             cursor.execute(_move_statement(options, table, stage, frame.columns))
-            changed = cursor.rowcount
             connection.commit()
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {stage}")
     finally:
         connection.close()
-    result = ExportResult(staged, changed, time.monotonic() - started)
-    print(f"[sqoop] Exported {staged:,} record(s) into {table} ({changed:,} inserted or changed) in "
-          f"{result.seconds:.1f} s ({result.rows_per_s:,.0f} rows/s)", file=sys.stderr, flush=True)
+    result = ExportResult(staged, time.monotonic() - started)
+    print(f"[sqoop] Exported {staged:,} record(s) into {table} in {result.seconds:.1f} s "
+          f"({result.rows_per_s:,.0f} rows/s)", file=sys.stderr, flush=True)
     return result

@@ -64,12 +64,14 @@ class JobStore:
             connection.close()
 
     def create(self, name: str, tool: str, arguments: list[str], *, replace: bool = False) -> None:
-        """Save a job; ``replace`` updates its arguments and keeps its last value."""
+        """Save a job; ``replace`` updates its flags, keeping its last value only if they did not change."""
         if not _NAME.match(name):
             raise SqoopError(f"Job name {name!r}: use letters, digits, '_', '.' or '-' (at most 64).")
         if tool not in TOOLS:
             raise SqoopError(f"A saved job runs one of {', '.join(TOOLS)}; got {tool!r}.")
-        on_duplicate = " ON DUPLICATE KEY UPDATE tool = VALUES(tool), arguments = VALUES(arguments)" if replace else ""
+        # A job whose flags changed (another table, another target) starts over; MySQL applies these in order.
+        on_duplicate = (" ON DUPLICATE KEY UPDATE last_value = IF(arguments = VALUES(arguments), last_value, NULL), "
+                        "tool = VALUES(tool), arguments = VALUES(arguments)") if replace else ""
         try:
             self._execute(f"INSERT INTO sqoop_jobs (job_name, tool, arguments) VALUES (%s, %s, %s){on_duplicate}",
                           (name, tool, json.dumps(arguments)))

@@ -64,3 +64,11 @@ def unique_name(request) -> str:
     """A name no other test uses, for topics, tables and rows this test creates."""
     base = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:30].strip("_")
     return f"t_{base}_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def airflow_dags(tmp_path_factory):
+    """Airflow with a throwaway AIRFLOW_HOME and metadata database, and the project's DAGs parsed from dags/."""
+    from local_stack import airflow_home
+
+    return airflow_home.dag_bag(tmp_path_factory.mktemp("airflow_home"))

@@ -1,0 +1,42 @@
+"""
+### data_quality
+
+Once a day, for the previous day (the run's data interval):
+
+* freshness of `health.vitals_raw` (newest reading close to the interval's end),
+* share of rejected readings (`health.vitals_rejected`),
+* unknown-patient alerts,
+* RDS vs Kafka vs Hive counts of the day's readings (every RDS reading published and
+  landed or rejected).
+
+Bounds come from `PA_QUALITY_*`. A broken bound fails the run (no retry) with a
+readable summary of every check in the task log.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import dag, get_current_context, task
+
+from dags.common import DEFAULT_ARGS, start_date, intervals, as_utc, fail_without_retry, spark_session, task_settings
+
+
+@dag(schedule=intervals("@daily"), start_date=start_date(), catchup=False, max_active_runs=1,
+     default_args=DEFAULT_ARGS, doc_md=__doc__, tags=["quality", "hive", "kafka", "rds"])
+def data_quality():
+    @task
+    def check_interval() -> str:
+        from batch.quality import QualityCheckFailed, interval_checks, report
+
+        context = get_current_context()
+        settings = task_settings()
+        start, end = as_utc(context["data_interval_start"]), as_utc(context["data_interval_end"])
+        checks = interval_checks(spark_session(settings, "airflow-quality"), settings, start, end)
+        with fail_without_retry(QualityCheckFailed):
+            summary = report(checks, f"data quality {start:%Y-%m-%d %H:%M} .. {end:%Y-%m-%d %H:%M} UTC")
+        print(summary)
+        return summary
+
+    check_interval()
+
+
+data_quality()

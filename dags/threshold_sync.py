@@ -1,0 +1,55 @@
+"""
+### threshold_sync
+
+Loads the threshold reference (a CSV or an HBase-shell `put` script, at
+`PA_THRESHOLD_SOURCE` or the `source` parameter) into HBase `threshold_ref` through
+`hbase_setup`. The first task validates the whole resulting table and shows the
+change; on invalid input the run fails there and HBase is not touched. The stream picks
+up the change within `PA_THRESHOLD_REFRESH_S`, without a restart.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import Param, dag, get_current_context, task
+
+from dags.common import DEFAULT_ARGS, start_date, fail_without_retry, task_settings
+
+
+def _source_path():
+    from pathlib import Path
+
+    source = get_current_context()["params"]["source"]
+    return Path(source) if source else None
+
+
+@dag(schedule="@daily", start_date=start_date(), catchup=False, max_active_runs=1,
+     default_args=DEFAULT_ARGS, doc_md=__doc__, tags=["hbase", "thresholds", "reference"],
+     params={"source": Param("", type="string",
+                             description="reference file to load; empty = PA_THRESHOLD_SOURCE or the shipped CSV")})
+def threshold_sync():
+    @task
+    def validate() -> str:
+        from hbase_setup.load import load
+        from hbase_setup.rules import InvalidThresholds
+        from hbase_setup.sources import SourceError
+
+        with fail_without_retry(InvalidThresholds, SourceError, OSError):
+            changes = load(task_settings(), _source_path(), dry_run=True)
+        print(changes.describe())
+        return changes.describe().splitlines()[-1]
+
+    @task
+    def load_into_hbase(planned: str) -> str:
+        from hbase_setup.load import load
+        from hbase_setup.rules import InvalidThresholds
+        from hbase_setup.sources import SourceError
+
+        with fail_without_retry(InvalidThresholds, SourceError, OSError):
+            changes = load(task_settings(), _source_path())
+        print(f"planned: {planned}\napplied: {changes.describe().splitlines()[-1]}")
+        return changes.describe().splitlines()[-1]
+
+    load_into_hbase(validate())
+
+
+threshold_sync()

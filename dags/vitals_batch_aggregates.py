@@ -1,0 +1,56 @@
+"""
+### vitals_batch_aggregates
+
+Every hour, for the run's data interval: per patient and hour the min/avg/max of each
+vital, the number of readings and the alerts by kind, from `health.vitals_raw` and
+`health.alerts` into `health.vitals_hourly` (partitioned by `agg_date`, `agg_hour`);
+then the day's rollup per ward into `health.ward_daily_vitals` (partitioned by
+`agg_date`).
+
+**Idempotent per interval**: each run replaces exactly its hour's partition and its
+day's rollup, and readings and alerts are de-duplicated by id, so re-running or
+back-filling an interval (catch-up is on, from `PA_AIRFLOW_START_DATE`) never
+duplicates rows.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import dag, get_current_context, task
+
+from dags.common import DEFAULT_ARGS, start_date, intervals, as_utc, spark_session, task_settings
+
+
+@dag(schedule=intervals("@hourly"), start_date=start_date(),
+     catchup=True, max_active_runs=2, default_args=DEFAULT_ARGS, doc_md=__doc__,
+     tags=["batch", "aggregates", "hive"])
+def vitals_batch_aggregates():
+    @task
+    def aggregate_hour() -> list[dict]:
+        from batch.aggregates import aggregate_hours
+
+        context = get_current_context()
+        settings = task_settings()
+        start, end = as_utc(context["data_interval_start"]), as_utc(context["data_interval_end"])
+        results = aggregate_hours(spark_session(settings, "airflow-aggregates"), settings, start, end)
+        for hour in results:
+            print(f"vitals_hourly {hour.hour_start:%Y-%m-%d %H}:00: {hour.patients} patient(s), "
+                  f"{hour.readings} reading(s)")
+        return [{"hour_start": hour.hour_start.isoformat(), "patients": hour.patients, "readings": hour.readings}
+                for hour in results]
+
+    @task
+    def ward_rollup(hours: list[dict]) -> int:
+        from batch.aggregates import ward_rollup as rollup
+
+        context = get_current_context()
+        settings = task_settings()
+        day = as_utc(context["data_interval_start"]).date()
+        wards = rollup(spark_session(settings, "airflow-aggregates"), settings, day)
+        print(f"ward_daily_vitals {day}: {wards} ward(s) from {sum(hour['readings'] for hour in hours)} reading(s) "
+              f"this interval")
+        return wards
+
+    ward_rollup(aggregate_hour())
+
+
+vitals_batch_aggregates()

@@ -1,0 +1,45 @@
+"""A local Airflow for the DAGs: its own AIRFLOW_HOME, an SQLite metadata database and the project's dags/.
+
+The demo and the tests run DAGs whole with ``dag.test()`` in their own process;
+``airflow standalone`` with the same environment runs them under a real
+scheduler (see README, "Airflow").
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from airflow.dag_processing.dagbag import DagBag
+
+DAGS_FOLDER = Path(__file__).resolve().parents[1] / "dags"
+
+
+def environment(home: Path) -> dict[str, str]:
+    """The variables that point Airflow at ``home`` and the project's DAGs."""
+    return {"AIRFLOW_HOME": str(home), "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
+
+
+def dag_bag(home: Path) -> DagBag:
+    """Prepare ``home`` (idempotent: ``airflow db migrate``) and parse the DAGs in this process.
+
+    Must run before anything else in the process imports airflow, which reads
+    its configuration once.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ.update(environment(home))
+    result = subprocess.run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"'airflow db migrate' failed for AIRFLOW_HOME={home}:\n{result.stderr[-2000:]}")
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(DAGS_FOLDER))
+    if bag.import_errors:
+        raise RuntimeError(f"DAG files failed to import: {bag.import_errors}")
+    return bag
