@@ -182,17 +182,20 @@ def test_the_pipeline_jobs_import_patients_and_export_ward_counts(spark, running
     """The saved jobs the demo and the DAGs run, on the pipeline's own tables."""
     settings = running_stack
     schema.apply(settings)
-    before = rds_execute(settings, "SELECT COUNT(*) FROM patients_information")[0][0]
-    add_patients(settings, "patients_information", 9_000_000 + before, 3)
+    first_id = 9_000_000 + int(unique_name[-8:], 16) % 1_000_000 * 10
+    add_patients(settings, "patients_information", first_id, 3)
     try:
         pipeline_jobs.import_patients(spark, settings)
-        assert hive_rows(settings, f"SELECT COUNT(*) FROM {settings.hive_database}.patients") == [(before + 3,)]
+        assert hive_rows(settings, f"SELECT patientid, patientname FROM {settings.hive_database}.patients "
+                                   f"WHERE patientid >= {first_id} AND patientid < {first_id + 3} ORDER BY patientid") \
+            == [(first_id + n, f"patient {first_id + n}") for n in range(3)]
         exported = pipeline_jobs.export_ward_alert_counts(spark, settings)
         in_hive = hive_rows(settings, f"SELECT COUNT(*) FROM {settings.hive_database}.ward_daily_alert_counts")
         assert exported.rows == in_hive[0][0]
         assert JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS).last_value is not None
     finally:
-        rds_execute(settings, "DELETE FROM patients_information WHERE patientid >= 9000000")
+        rds_execute(settings, f"DELETE FROM patients_information WHERE patientid >= {first_id} "
+                              f"AND patientid < {first_id + 3}")
 
 
 @pytest.mark.parametrize("argv, message", [
