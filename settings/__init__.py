@@ -122,7 +122,9 @@ class Settings:
 
     # --- Spark ---------------------------------------------------------------
     spark_master: str = setting(
-        "PA_SPARK_MASTER", "local[2]", "Spark master; empty = leave it to spark-submit (YARN, Kubernetes).")
+        "PA_SPARK_MASTER", "local[6]",
+        "Spark master; empty = leave it to spark-submit (YARN, Kubernetes). Task slots, not cores: the real-time "
+        "alert query holds one per vitals partition for as long as it runs, the landing query needs the rest.")
     spark_driver_memory: str = setting("PA_SPARK_DRIVER_MEMORY", "1g", "Driver memory of the pipeline's Spark jobs.")
     spark_shuffle_partitions: int = setting(
         "PA_SPARK_SHUFFLE_PARTITIONS", 4, "spark.sql.shuffle.partitions (small on one machine).")
@@ -149,6 +151,14 @@ class Settings:
         "PA_STREAM_DEDUP_WINDOW", "10 minutes", "Event-time window within which a repeated reading id is dropped.")
     stream_checkpoint_name: str = setting(
         "PA_STREAM_CHECKPOINT_NAME", "landing", "Checkpoint folder of the landing query under PA_CHECKPOINT_DIR.")
+    alert_path: str = setting(
+        "PA_ALERT_PATH", "realtime",
+        "How alerts reach doctors-queue: 'realtime' (a Real-time Mode query, Spark >= 4.1; the landing query only "
+        "writes Hive) or 'microbatch' (the landing query publishes them after each micro-batch).")
+    alert_batch_s: float = setting(
+        "PA_ALERT_BATCH_S", 30.0,
+        "Real-time Mode batch duration (checkpoint interval): reference data (thresholds, patients) is checked at "
+        "this interval and a change restarts the alert query, so it applies within one batch plus a restart.")
     patients_refresh_s: float = setting(
         "PA_PATIENTS_REFRESH_S", 60.0, "How often the stream re-reads health.patients (seconds).")
 

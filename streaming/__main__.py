@@ -9,14 +9,14 @@ import time
 
 import settings
 from clients.spark import session
-from streaming.job import LandingJob
+from streaming.app import StreamingApp
 from streaming.listener import ProgressListener
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m streaming", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the landing query")
+    run = commands.add_parser("run", help="run the landing query and, with PA_ALERT_PATH=realtime, the alert query")
     run.add_argument("--available-now", action="store_true", help="catch up with Kafka, then stop")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
@@ -26,17 +26,21 @@ def main(argv: list[str] | None = None) -> int:
     spark.sparkContext.setLogLevel("WARN")
     listener = ProgressListener()
     spark.streams.addListener(listener)
-    job = LandingJob(spark, current)
-    query = job.start(available_now=args.available_now)
+    app = StreamingApp(spark, current)
+    job = app.landing
+    app.start(available_now=args.available_now)
     try:
-        while query.isActive:
+        while app.active:
             time.sleep(2)
+            app.tick()
             if listener.latest is not None:
                 print(f"\r{listener.latest.line()} | landed {job.landed:,}, rejected {job.rejected:,}, "
                       f"alerts {dict(job.outcomes)}", end="", file=sys.stderr, flush=True)
-        query.awaitTermination()
+        app.landing_query.awaitTermination()
     except KeyboardInterrupt:
-        query.stop()
+        pass
+    finally:
+        app.stop()
     print(f"\n[streaming] landed {job.landed:,}, rejected {job.rejected:,}, alerts by kind {dict(job.outcomes)}",
           file=sys.stderr)
     return 0

@@ -48,28 +48,29 @@ def age_bands_frame(spark: SparkSession, index: ThresholdIndex) -> DataFrame:
 
 
 def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) -> DataFrame:
-    """Alert rows (:data:`ALERT_COLUMNS`) for ``readings`` (the vitals_raw shape)."""
+    """Alert rows (:data:`ALERT_COLUMNS`) for ``readings`` (the vitals_raw shape).
+
+    One pass, no union of two branches of the input: Spark's Real-time Mode runs
+    this too, and it cannot read one stream twice in a query. A reading of a
+    known patient becomes one row per monitored vital; a reading of an unknown
+    patient becomes one row that is its data-quality alert.
+    """
     spark = readings.sparkSession
     people = F.broadcast(patients.select(
         F.col("patientid").alias("known_patient_id"), F.col("patientname").alias("patient_name"), "age",
         F.col("patientaddress").alias("patient_address"), "phone_number", "admitted_ward"))
     enriched = readings.join(people, readings.patient_id == people.known_patient_id, "left")
+    known = F.col("known_patient_id").isNotNull()
 
-    unknown = enriched.where(F.col("known_patient_id").isNull()).select(
-        "*", F.lit("unknown_patient").alias("kind"), F.lit(None).cast("string").alias("attribute"),
-        F.lit(None).cast("string").alias("rule_id"), F.lit(None).cast("double").alias("observed_value"),
-        F.concat(F.lit("reading from unknown patient id "), F.col("patient_id").cast("string"),
-                 F.lit(" (device "), F.coalesce(F.col("device_id"), F.lit("?")), F.lit(")")).alias("alert_message"))
-
-    monitored = sorted(index.attributes)
-    if not monitored:
-        return _finish(unknown)
-    vitals = F.explode(F.array(*[
-        F.struct(F.lit(attribute).alias("attribute"), F.col(READING_FIELD_OF_ATTRIBUTE[attribute]).alias("value"))
-        for attribute in monitored])).alias("vital")
-    per_vital = (enriched.where(F.col("known_patient_id").isNotNull()).select("*", vitals)
+    item = lambda attribute, value: F.struct(attribute.alias("attribute"), value.alias("value"))  # noqa: E731
+    unknown_item = item(F.lit(None).cast("string"), F.lit(None).cast("double"))
+    vital_items = [item(F.lit(attribute), F.col(READING_FIELD_OF_ATTRIBUTE[attribute]).cast("double"))
+                   for attribute in sorted(index.attributes)]
+    no_vitals = F.filter(F.array(unknown_item), lambda _: F.lit(False))  # typed empty array: nothing monitored
+    items = F.when(known, F.array(*vital_items) if vital_items else no_vitals).otherwise(F.array(unknown_item))
+    per_vital = (enriched.select("*", F.explode(items).alias("vital"))
                  .select("*", F.col("vital.attribute").alias("attribute"), F.col("vital.value").alias("observed_value"))
-                 .drop("vital").where(F.col("observed_value").isNotNull()))
+                 .drop("vital").where(~known | F.col("observed_value").isNotNull()))
     rules = F.broadcast(rules_frame(spark, index))
     bands = F.broadcast(age_bands_frame(spark, index))
     matched = (per_vital
@@ -78,19 +79,23 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) ->
                      & F.col("observed_value").between(F.col("low_value"), F.col("high_value")), "left")
                .join(bands, (F.col("attribute") == F.col("band_attribute"))
                      & F.col("age").between(F.col("band_low_age"), F.col("band_high_age")), "left"))
-    kind = (F.when(F.col("rule_id").isNotNull() & (F.col("alert_flag") == 1), "vital_out_of_range")
+    kind = (F.when(~known, "unknown_patient")
+            .when(F.col("rule_id").isNotNull() & (F.col("alert_flag") == 1), "vital_out_of_range")
             .when(F.col("rule_id").isNotNull(), "normal")
             .when(F.col("band_attribute").isNotNull(), "value_in_gap")
             .otherwise("no_band_for_age"))
     value_text = F.concat(F.col("attribute"), F.lit(" "), F.col("observed_value").cast("string"))
     age_text = F.coalesce(F.col("age").cast("string"), F.lit("unknown"))
-    message = (F.when(kind == "vital_out_of_range", F.col("rule_message"))
+    message = (F.when(kind == "unknown_patient", F.concat(
+                   F.lit("reading from unknown patient id "), F.col("patient_id").cast("string"), F.lit(" (device "),
+                   F.coalesce(F.col("device_id"), F.lit("?")), F.lit(")")))
+               .when(kind == "vital_out_of_range", F.col("rule_message"))
                .when(kind == "value_in_gap", F.concat(value_text, F.lit(" falls in a gap between threshold bands "
                                                                          "for age "), age_text))
                .otherwise(F.concat(F.lit("no threshold band for "), F.col("attribute"), F.lit(" at age "),
                                    age_text, F.lit(" ("), value_text, F.lit(")"))))
-    evaluated = matched.select("*", kind.alias("kind"), message.alias("alert_message")).where(F.col("kind") != "normal")
-    return _finish(evaluated.unionByName(unknown, allowMissingColumns=True))
+    return _finish(matched.select("*", kind.alias("kind"), message.alias("alert_message"))
+                   .where(F.col("kind") != "normal"))
 
 
 def _finish(alerts: DataFrame) -> DataFrame:
@@ -104,5 +109,4 @@ def _finish(alerts: DataFrame) -> DataFrame:
         F.col("bp_systolic").alias("bp"), "heart_rate", F.col("event_time").alias("input_message_time"),
         F.current_timestamp().alias("alert_generated_time"), "alert_message",
         # the matched band, so a reader can tell how far out of range the value is
-        *[(F.col(column) if column in alerts.columns else F.lit(None).cast("double")).alias(f"rule_{column}")
-          for column in ("low_value", "high_value")])
+        F.col("low_value").alias("rule_low_value"), F.col("high_value").alias("rule_high_value"))

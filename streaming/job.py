@@ -19,6 +19,7 @@ from streaming.evaluate import evaluate
 from streaming.parse import VITALS, dedup_key, parse, parse_field_map
 from streaming.reference_data import ReferenceData
 from streaming.sinks import BatchTable, publish_alerts
+from streaming.source import vitals_stream
 from settings import Settings
 
 log = logging.getLogger("streaming.job")
@@ -44,14 +45,7 @@ class LandingJob:
         return f"{self.settings.hdfs_uri}{self.settings.checkpoint_dir}/{self.settings.stream_checkpoint_name}"
 
     def source(self) -> DataFrame:
-        s = self.settings
-        return (self.spark.readStream.format("kafka")
-                .option("kafka.bootstrap.servers", s.kafka_bootstrap_servers)
-                .option("subscribe", s.topic_vitals)
-                .option("startingOffsets", s.stream_starting_offsets)
-                .option("maxOffsetsPerTrigger", s.stream_max_offsets_per_trigger)
-                .option("failOnDataLoss", str(s.stream_fail_on_data_loss).lower())
-                .load())
+        return vitals_stream(self.spark, self.settings)
 
     def readings(self) -> DataFrame:
         parsed = parse(self.source(), self.field_map)
@@ -92,7 +86,8 @@ class LandingJob:
             kinds = {row["kind"]: row["count"] for row in alerts.groupBy("kind").count().collect()}
             if kinds:
                 self.alerts.overwrite_batch(alerts, batch_id)
-                publish_alerts(alerts, self.settings)
+                if self.settings.alert_path == "microbatch":  # else the real-time alert query publishes them
+                    publish_alerts(alerts, self.settings)
                 self.outcomes.update(kinds)
                 log.warning("batch %d alerts: %s", batch_id, dict(sorted(kinds.items())))
         finally:

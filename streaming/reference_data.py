@@ -50,3 +50,9 @@ class ReferenceData:
             self._patients = self._spark.table(f"{self._settings.hive_database}.patients").cache()
             self._patients_read = now
         return self._patients
+
+    def patients_signature(self) -> tuple[str, ...]:
+        """The files health.patients reads now; a Sqoop import (or any rewrite) changes them."""
+        table = f"{self._settings.hive_database}.patients"
+        self._spark.catalog.refreshTable(table)
+        return tuple(sorted(self._spark.table(table).inputFiles()))

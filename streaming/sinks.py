@@ -56,11 +56,15 @@ class BatchTable:
         return sorted(status.getPath().getParent().getName().split("=", 1)[1] for status in statuses)
 
 
+def alert_records(alerts: DataFrame) -> DataFrame:
+    """Alerts as Kafka records for the doctors' queue: keyed by patient, the message as JSON."""
+    return alerts.select(F.col("patient_id").cast("string").alias("key"),
+                         F.to_json(F.struct(*ALERT_MESSAGE_FIELDS)).alias("value"))
+
+
 def publish_alerts(alerts: DataFrame, settings: Settings, topic: str | None = None) -> None:
-    """Alerts as JSON to the doctors' queue, keyed by patient (at-least-once; ids make repeats droppable)."""
-    (alerts.select(F.col("patient_id").cast("string").alias("key"),
-                   F.to_json(F.struct(*ALERT_MESSAGE_FIELDS)).alias("value"))
-     .write.format("kafka")
+    """One micro-batch's alerts to the doctors' queue (at-least-once; ids make repeats droppable)."""
+    (alert_records(alerts).write.format("kafka")
      .option("kafka.bootstrap.servers", settings.kafka_bootstrap_servers)
      .option("kafka.acks", "all")
      .option("topic", topic or settings.topic_alerts)

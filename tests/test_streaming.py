@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from streaming.job import LandingJob
@@ -11,7 +13,8 @@ from tests.streaming_fixtures import add_patients, alert_messages, hive_rows, re
 
 @pytest.fixture
 def stream_settings(spark, running_stack, hive_schema, unique_name):
-    scoped = scratch.scratch_settings(running_stack, unique_name)
+    # these tests are about the landing query, which publishes alerts itself on the micro-batch alert path
+    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path="microbatch")
     add_patients(spark, scoped)
     yield scoped
     scratch.drop(spark, scoped)
@@ -103,7 +106,7 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
     environment = dict(os.environ, PA_HIVE_DATABASE=s.hive_database, PA_TOPIC_VITALS=s.topic_vitals,
                        PA_TOPIC_ALERTS=s.topic_alerts, PA_STREAM_CHECKPOINT_NAME=s.stream_checkpoint_name,
                        PA_THRESHOLD_TABLE=s.threshold_table, PA_STREAM_TRIGGER_S="1",
-                       PA_STREAM_MAX_OFFSETS_PER_TRIGGER="250")
+                       PA_STREAM_MAX_OFFSETS_PER_TRIGGER="250", PA_ALERT_PATH="microbatch")
     job_process = subprocess.Popen([sys.executable, "-m", "streaming", "run"], env=environment,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     table = f"{s.hive_database}.vitals_raw"
@@ -132,7 +135,6 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
 
 
 def test_capstone_shaped_messages_are_mapped_by_the_field_map_setting(spark, stream_settings):
-    import dataclasses
     capstone = dataclasses.replace(
         stream_settings, stream_field_map="patient_id=customerId,heart_rate=heartBeat,bp_systolic=bp,"
                                           "event_time=message_time")

@@ -1,0 +1,19 @@
+"""The vitals topic as a stream, with the Kafka options every query of the application shares."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame, SparkSession
+
+from settings import Settings
+
+
+def vitals_stream(spark: SparkSession, settings: Settings, *, rate_limited: bool = True) -> DataFrame:
+    """``patient-vitals`` records; ``rate_limited`` caps micro-batches (Real-time Mode reads continuously)."""
+    reader = (spark.readStream.format("kafka")
+              .option("kafka.bootstrap.servers", settings.kafka_bootstrap_servers)
+              .option("subscribe", settings.topic_vitals)
+              .option("startingOffsets", settings.stream_starting_offsets)
+              .option("failOnDataLoss", str(settings.stream_fail_on_data_loss).lower()))
+    if rate_limited:
+        reader = reader.option("maxOffsetsPerTrigger", settings.stream_max_offsets_per_trigger)
+    return reader.load()

@@ -1,0 +1,150 @@
+"""The real-time alert path (Spark Real-time Mode) beside the landing query, on the real stack."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from clients import hbase, kafka
+from settings import environment
+from streaming import scratch
+from streaming.alerting import AlertPathError, check_can_run
+from streaming.app import StreamingApp
+from tests.streaming_fixtures import add_patients, reading, send
+
+BATCH_S = 5.0
+
+
+@pytest.fixture
+def realtime_settings(spark, running_stack, hive_schema, unique_name):
+    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path="realtime",
+                                 alert_batch_s=BATCH_S, stream_trigger_s=1.0)
+    add_patients(spark, scoped)
+    yield scoped
+    scratch.drop(spark, scoped)
+
+
+class Queue:
+    """Everything on the doctors' queue so far, read incrementally."""
+
+    def __init__(self, settings):
+        self.consumer = kafka.consumer(settings, settings.topic_alerts, consumer_timeout_ms=500)
+        self.messages: list[dict] = []
+
+    def read(self) -> list[dict]:
+        self.messages += [json.loads(message.value) for message in self.consumer]
+        return self.messages
+
+    @property
+    def ids(self) -> set[str]:
+        return {message["alert_id"] for message in self.read()}
+
+
+def hive_alert_ids(spark, settings) -> set[str]:
+    table = f"{settings.hive_database}.alerts"
+    spark.catalog.refreshTable(table)
+    return {row.alert_id for row in spark.table(table).select("alert_id").collect()}
+
+
+def wait_for(condition, app: StreamingApp | None = None, timeout_s: float = 120.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if app is not None:
+            app.tick()
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_settings):
+    s = realtime_settings
+    queue = Queue(s)
+    app = StreamingApp(spark, s)
+    app.start()
+    try:
+        send(s, [reading(1, 2001, 69, 200, 1), reading(2, 2002, 70, 190, 2), reading(3, 2001, 69.5, 170, 3),
+                 reading(4, 2003, 70, 120, 4), reading(5, 990001, 70, 120, 5), reading(6, 2002, 70, 160, 6),
+                 b"not json"])
+        assert wait_for(lambda: len(queue.ids) >= 6, app), f"alerts on the queue: {queue.read()}"
+        assert wait_for(lambda: len(hive_alert_ids(spark, s)) >= 6, app)
+        assert queue.ids == hive_alert_ids(spark, s)
+        assert {message["kind"] for message in queue.read()} == {
+            "vital_out_of_range", "value_in_gap", "no_band_for_age", "unknown_patient"}
+    finally:
+        app.stop()
+
+
+def test_a_threshold_change_applies_within_one_batch_duration(spark, realtime_settings):
+    s = realtime_settings
+    queue = Queue(s)
+    app = StreamingApp(spark, s)
+    app.start()
+    try:
+        send(s, [reading(1, 2001, 90, 200, 1)])  # age 40: heart rate 90 is above normal (rule 3)
+        assert wait_for(lambda: any(m["reading_id"] == 1 for m in queue.read()), app)
+        connection = hbase.connect(s)
+        connection.table(s.threshold_table).delete(b"3")  # now 90 falls in a gap above rule 2's 70-78
+        connection.close()
+        changed_at = time.monotonic()
+        assert wait_for(lambda: app.alerting.restarts == 1, app, timeout_s=BATCH_S * 3)
+        assert time.monotonic() - changed_at <= BATCH_S + 2.0, "applied within one batch duration"
+        send(s, [reading(2, 2001, 90, 200, 2)])
+        assert wait_for(lambda: any(m["reading_id"] == 2 for m in queue.read()), app)
+        heart = [(m["reading_id"], m["kind"], m.get("rule_id")) for m in queue.read() if m.get("attribute") == "heartBeat"]
+        assert heart[0] == (1, "vital_out_of_range", "3")
+        assert [alert for alert in heart if alert[0] == 2] == [(2, "value_in_gap", None)]
+    finally:
+        app.stop()
+
+
+def test_too_few_task_slots_are_refused_naming_the_setting(spark, realtime_settings):
+    many_partitions = dataclasses.replace(realtime_settings, topic_vitals=realtime_settings.topic_vitals + "_wide")
+    admin = kafka.admin(many_partitions)
+    from kafka.admin import NewTopic
+
+    admin.create_topics([NewTopic(many_partitions.topic_vitals, spark.sparkContext.defaultParallelism, 1)])
+    admin.close()
+    with pytest.raises(AlertPathError, match=r"PA_SPARK_MASTER=local\[\d+\].*PA_ALERT_PATH=microbatch"):
+        check_can_run(spark, many_partitions)
+
+
+def test_kill_9_of_the_application_loses_no_alert(spark, realtime_settings):
+    s = realtime_settings
+    queue = Queue(s)
+    patients = (2001, 2002, 2003, 990001)
+    send(s, [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(1, 2001)])
+    env = {**os.environ, **environment(s), "PA_SPARK_MASTER": "local[4]"}
+
+    def application() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "streaming", "run"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+
+    first = application()
+    assert wait_for(lambda: len(queue.ids) > 0 or first.poll() is not None, timeout_s=180)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    send(s, [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(2001, 3001)])
+    second = application()
+    try:
+        landed_all = wait_for(lambda: spark_count(spark, f"{s.hive_database}.vitals_raw") == 3000, timeout_s=240)
+        assert landed_all, "the restarted application lands every reading"
+        expected = hive_alert_ids(spark, s)
+        assert wait_for(lambda: queue.ids >= expected, timeout_s=120), \
+            f"{len(expected - queue.ids)} alert(s) never reached the queue"
+        assert len(expected) > 1000
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(timeout=60)
+
+
+def spark_count(spark, table: str) -> int:
+    spark.catalog.refreshTable(table)
+    return spark.table(table).count()
