@@ -5,65 +5,64 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import multiprocessing
+import os
 import time
 import uuid
 
 from kafka.admin import NewTopic
 
+from bench.load import LOAD_PATIENTS, alerting_reading, measure
 from bench.report import line, percentiles_ms
 from clients import hbase, kafka, mysql
 from clients.spark import session
 from hbase_setup.repository import ThresholdRepository
 from settings import Settings
 from streaming import scratch
+from streaming.app import StreamingApp
 from streaming.job import LandingJob
 from streaming.listener import ProgressListener
 
-PATIENTS = [(3000 + n, f"Bench Patient {n}", "1 Bench St", "+1-555-0000", "ICU", 40) for n in range(200)]
 THROUGHPUT_ROWS = 300_000
 BASELINE_ROWS = 20_000
-LOADS_PER_S = (1_000, 20_000)
-LOAD_SECONDS = 20
+LOAD_SECONDS = 15
+WARM_UP_SECONDS = 5
+# (offered readings/s, alert paths measured at that load)
+LOADS = ((100, ("realtime", "microbatch")), (1_000, ("realtime", "microbatch")), (5_000, ("realtime", "microbatch")),
+         (20_000, ("microbatch",)))
 
 
 def run(settings: Settings) -> None:
-    print("streaming (landing query: Kafka -> Hive on HDFS + alerts -> doctors-queue)")
+    print("streaming (landing query: Kafka -> Hive on HDFS; alert path: Real-time Mode or micro-batch)")
     spark = session(settings, "bench-streaming")
     spark.sparkContext.setLogLevel("ERROR")
     name = f"bench_stream_{uuid.uuid4().hex[:6]}"
     scoped = scratch.scratch_settings(settings, name, vitals_partitions=4)
-    scratch.add_patients(spark, scoped, PATIENTS)
+    scratch.add_patients(spark, scoped, LOAD_PATIENTS)
     try:
-        job_rate = _throughput(spark, scoped)
+        job_rate = _throughput(spark, dataclasses.replace(scoped, alert_path="microbatch"))
         line(f"sustained, {THROUGHPUT_ROWS:,} readings (catch-up)", f"{job_rate:,.0f} readings/s")
         baseline_rate = _per_record_baseline(scoped, name)
         line(f"per-record baseline (consume, check, INSERT each), {BASELINE_ROWS:,}", f"{baseline_rate:,.0f} readings/s")
         line("job / baseline", f"{job_rate / baseline_rate:.1f}x")
-        for load in LOADS_PER_S:
-            latencies, keeping_up = _latency(spark, dataclasses.replace(
-                scoped, topic_vitals=f"{name}_load{load}", topic_alerts=f"{name}_load{load}_alerts",
-                stream_checkpoint_name=f"{name}_load{load}", stream_trigger_s=0.0), load)
-            line(f"alert latency at {load:,}/s offered ({LOAD_SECONDS}s)", percentiles_ms(latencies))
-            line(f"  landing kept up at {load:,}/s", keeping_up)
+        print(f"  alert latency, event time -> arrival in doctors-queue ({LOAD_SECONDS} s of load each):")
+        for load, paths in LOADS:
+            for path in paths:
+                topic = f"{name}_{path}_{load}"
+                # micro-batches back to back on the micro-batch path; the service's interval beside Real-time Mode
+                trigger_s = 0.0 if path == "microbatch" else scoped.stream_trigger_s
+                _latency(spark, dataclasses.replace(
+                    scoped, topic_vitals=topic, topic_alerts=f"{topic}_alerts", stream_checkpoint_name=topic,
+                    stream_trigger_s=trigger_s, alert_path=path), load)
     finally:
         scratch.drop(spark, scoped)
-
-
-def _reading(reading_id: int, moment: dt.datetime) -> bytes:
-    """A reading that alerts: heart rate 60 at age 40 is below rule 1's band."""
-    patient = PATIENTS[reading_id % len(PATIENTS)][0]
-    return json.dumps({"reading_id": reading_id, "patient_id": patient, "device_id": f"bed-{patient}",
-                       "event_time": moment.isoformat(timespec="milliseconds") + "Z", "heart_rate": 60,
-                       "bp_systolic": 200, "bp_diastolic": 80, "spo2": 97, "body_temperature": 36.8,
-                       "respiratory_rate": 16}).encode()
 
 
 def _throughput(spark, settings: Settings) -> float:
     producer = kafka.producer(settings, linger_ms=20, batch_size=512 * 1024)
     moment = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     for reading_id in range(1, THROUGHPUT_ROWS + 1):
-        producer.send(settings.topic_vitals, key=str(reading_id % 200).encode(), value=_reading(reading_id, moment))
+        producer.send(settings.topic_vitals, key=str(reading_id % 200).encode(),
+                      value=alerting_reading(reading_id, moment))
     producer.flush()
     producer.close()
     job = LandingJob(spark, dataclasses.replace(settings, stream_max_offsets_per_trigger=100_000))
@@ -75,7 +74,7 @@ def _throughput(spark, settings: Settings) -> float:
 def _per_record_baseline(settings: Settings, name: str) -> float:
     """What the public student versions do: one consumer, one threshold check and one INSERT per reading."""
     repository = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table)
-    ages = {patient[0]: patient[5] for patient in PATIENTS}
+    ages = {patient[0]: patient[5] for patient in LOAD_PATIENTS}
     connection = mysql.connect(settings, autocommit=True)
     cursor = connection.cursor()
     table = f"{name}_baseline"
@@ -97,44 +96,31 @@ def _per_record_baseline(settings: Settings, name: str) -> float:
     return count / elapsed
 
 
-def _latency(spark, settings: Settings, rate: int) -> tuple[list[float], str]:
+def _cpu_seconds(spark) -> float:
+    """CPU time used so far by this process and its Spark JVM (from /proc)."""
+    jvm_pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    total = 0.0
+    for pid in (os.getpid(), jvm_pid):
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _latency(spark, settings: Settings, rate: int) -> None:
     admin = kafka.admin(settings)
     admin.create_topics([NewTopic(settings.topic_vitals, 4, 1), NewTopic(settings.topic_alerts, 1, 1)])
     admin.close()
-    consumer = kafka.consumer(settings, settings.topic_alerts, auto_offset_reset="latest", consumer_timeout_ms=500)
-    consumer.poll(timeout_ms=1000)  # join before the load starts
     listener = ProgressListener()
     spark.streams.addListener(listener)
-    query = LandingJob(spark, settings).start()
-    offer = multiprocessing.get_context("spawn").Process(target=_offer, args=(settings, rate, LOAD_SECONDS))
-    offer.start()
-    expected, latencies, deadline = rate * LOAD_SECONDS, [], time.monotonic() + LOAD_SECONDS + 60
-    while len(latencies) < expected and time.monotonic() < deadline:
-        for message in consumer:
-            arrived = dt.datetime.now(dt.timezone.utc)
-            sent = dt.datetime.fromisoformat(json.loads(message.value)["input_message_time"])
-            latencies.append((arrived - sent).total_seconds())
-    offer.join()
-    query.stop()
+    app = StreamingApp(spark, settings)
+    app.start()
+    measure(settings, rate, WARM_UP_SECONDS, first_id=5_000_000)  # JIT, codegen and Kafka clients warmed up
+    cpu_before, wall_before = _cpu_seconds(spark), time.monotonic()
+    latencies = measure(settings, rate, LOAD_SECONDS)
+    cpu = (_cpu_seconds(spark) - cpu_before) / (time.monotonic() - wall_before)
+    app.stop()
     spark.streams.removeListener(listener)
-    consumer.close()
-    latest = listener.latest
-    keeping_up = (f"{len(latencies):,}/{expected:,} alerts arrived; last batch processed "
-                  f"{latest.processed_rows_per_s:,.0f}/s, lag {latest.kafka_lag}" if latest else "no progress seen")
-    return latencies, keeping_up
-
-
-def _offer(settings: Settings, rate: int, seconds: int) -> None:
-    """Send ``rate`` readings per second for ``seconds``, each stamped with the time it is sent."""
-    producer = kafka.producer(settings, linger_ms=5)
-    started = time.monotonic()
-    sent = 0
-    while (elapsed := time.monotonic() - started) < seconds:
-        due = int(elapsed * rate) - sent
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        for _ in range(due):
-            sent += 1
-            producer.send(settings.topic_vitals, key=str(sent % 200).encode(), value=_reading(10_000_000 + sent, now))
-        time.sleep(0.005)
-    producer.flush()
-    producer.close()
+    landing = listener.latest_of(settings.stream_checkpoint_name)
+    kept_up = f"landing lag {landing.kafka_lag}" if landing else "landing: no progress seen"
+    line(f"  {settings.alert_path:<10} at {rate:>6,}/s", f"{percentiles_ms(latencies)}; {len(latencies):,}/"
+                                                         f"{rate * LOAD_SECONDS:,} alerts; CPU {cpu:.2f} cores; {kept_up}")

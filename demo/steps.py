@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Callable
 
-from clients import hbase, hive, mysql
+from kafka import TopicPartition
+
+from bench.load import measure
+from bench.report import percentiles_ms
+from clients import hbase, hive, kafka, mysql
 from clients.spark import session
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
@@ -15,11 +20,13 @@ from notifier import inbox, sns_setup
 from notifier.service import Notifier
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
-from streaming.job import LandingJob
+from streaming.app import StreamingApp
+from streaming.listener import ProgressListener
 from local_stack import airflow_home, stack
 from settings import Settings
 
 DEMO_SPAN_S = 180  # simulated seconds of bedside readings per demo run
+LIVE_RATE, LIVE_SECONDS = 200, 10  # the live part of the streaming step
 
 
 def bring_up_stack(settings: Settings) -> None:
@@ -116,20 +123,65 @@ def export_ward_alert_counts(settings: Settings) -> None:
         print("    " + " | ".join(str(value) for value in row))
 
 
+def _queued_alerts(settings: Settings) -> int:
+    """Records on doctors-queue so far (end offsets)."""
+    consumer = kafka.consumer(settings)
+    try:
+        partitions = [TopicPartition(settings.topic_alerts, p)
+                      for p in consumer.partitions_for_topic(settings.topic_alerts) or ()]
+        return sum(consumer.end_offsets(partitions).values()) if partitions else 0
+    finally:
+        consumer.close()
+
+
+def _wait(condition: Callable[[], bool], app: StreamingApp, what: str, timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the streaming application did not {what} within {timeout_s:.0f} s; "
+                               f"see its query progress above")
+        app.tick()
+        time.sleep(1)
+
+
+def _caught_up(listener: ProgressListener, query_name: str) -> bool:
+    progress = listener.latest_of(query_name)
+    return progress is not None and progress.kafka_lag == 0
+
+
 def run_streaming_job(settings: Settings) -> None:
     spark = session(settings, "patient-alert-demo")
-    job = LandingJob(spark, settings)
-    job.start(available_now=True).awaitTermination()
-    print(f"landed {job.landed:,} readings in {settings.hive_database}.vitals_raw, "
-          f"rejected {job.rejected:,} into vitals_rejected")
-    print("alerts by outcome: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(job.outcomes.items())))
-    database = settings.hive_database
-    hive.query(settings, f"REFRESH TABLE {database}.alerts")
-    newest = hive.query(settings, f"SELECT input_message_time, patient_name, age, admitted_ward, kind, "
-                                  f"alert_message FROM {database}.alerts ORDER BY input_message_time DESC LIMIT 5")
-    print("newest alerts, queried through HiveServer2 (pyhive):")
-    for row in newest:
-        print("    " + " | ".join(str(value) for value in row))
+    listener = ProgressListener()
+    spark.streams.addListener(listener)
+    queued_before = _queued_alerts(settings)
+    app = StreamingApp(spark, settings)
+    app.start()
+    job = app.landing
+    try:
+        _wait(lambda: job.landed > 0 and _caught_up(listener, settings.stream_checkpoint_name), app,
+              "catch up with Kafka")
+        _wait(lambda: _queued_alerts(settings) - queued_before >= sum(job.outcomes.values()), app,
+              "publish every alert to doctors-queue")
+        print(f"landing (micro-batch): {job.landed:,} readings into {settings.hive_database}.vitals_raw, "
+              f"{job.rejected:,} rejected into vitals_rejected")
+        print("alerts by outcome: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(job.outcomes.items())))
+        print(f"alerting ({settings.alert_path}): {_queued_alerts(settings) - queued_before:,} alerts on "
+              f"{settings.topic_alerts}")
+        database = settings.hive_database
+        hive.query(settings, f"REFRESH TABLE {database}.alerts")
+        newest = hive.query(settings, f"SELECT input_message_time, patient_name, age, admitted_ward, kind, "
+                                      f"alert_message FROM {database}.alerts ORDER BY input_message_time DESC LIMIT 5")
+        print("newest alerts, queried through HiveServer2 (pyhive):")
+        for row in newest:
+            print("    " + " | ".join(str(value) for value in row))
+        patients = tuple(row.patientid for row in spark.table(f"{database}.patients").select("patientid").collect())
+        latencies = measure(settings, LIVE_RATE, LIVE_SECONDS, first_id=int(time.time() * 1000) * 100,
+                            patient_ids=patients)
+        print(f"live: {LIVE_RATE}/s readings for {LIVE_SECONDS} s straight into Kafka; alert latency from reading "
+              f"time to doctors-queue on the {settings.alert_path} path: {percentiles_ms(latencies)}")
+    finally:
+        app.stop()
+        spark.streams.removeListener(listener)
 
 
 def notify_doctors(settings: Settings) -> None:
@@ -163,7 +215,8 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Publish new readings from RDS to Kafka (resumable producer)", publish_readings_to_kafka),
     ("Import patients from RDS into Hive: Airflow DAG sqoop_import_patients (saved incremental job)",
      import_patients_into_hive),
-    ("Stream Kafka -> Hive on HDFS and alerts -> doctors-queue (Spark, catch up)", run_streaming_job),
+    ("Stream: landing Kafka -> Hive on HDFS (micro-batch), alerts -> doctors-queue (Real-time Mode), then live",
+     run_streaming_job),
     ("Hourly aggregates of the demo's readings: Airflow DAG vitals_batch_aggregates", aggregate_demo_hours),
     ("Export daily alert counts per ward from Hive to RDS (Sqoop-style upsert)", export_ward_alert_counts),
     ("Notify doctors through SNS: one email per episode, not per alert", notify_doctors),

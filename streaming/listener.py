@@ -32,6 +32,11 @@ class ProgressListener(StreamingQueryListener):
 
     def __init__(self) -> None:
         self.latest: BatchProgress | None = None
+        self._by_query: dict[str, BatchProgress] = {}
+
+    def latest_of(self, query_name: str) -> BatchProgress | None:
+        """The last progress of one query (the application runs a landing and an alerting query)."""
+        return self._by_query.get(query_name)
 
     def onQueryStarted(self, event) -> None:
         log.warning("query %s started (id %s)", event.name, event.id)
@@ -48,6 +53,7 @@ class ProgressListener(StreamingQueryListener):
             input_rows_per_s=progress.inputRowsPerSecond or 0.0,
             processed_rows_per_s=progress.processedRowsPerSecond or 0.0,
             duration_ms=int((progress.durationMs or {}).get("triggerExecution", 0)), kafka_lag=lag)
+        self._by_query[self.latest.query] = self.latest
         if progress.numInputRows:
             log.warning(self.latest.line())
 
