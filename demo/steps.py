@@ -134,6 +134,13 @@ def _queued_alerts(settings: Settings) -> int:
         consumer.close()
 
 
+def _quiet(settings: Settings, seconds: float) -> bool:
+    """No new record arrives on doctors-queue for ``seconds`` (a real-time query still catching up keeps it busy)."""
+    before = _queued_alerts(settings)
+    time.sleep(seconds)
+    return _queued_alerts(settings) == before
+
+
 def _wait(condition: Callable[[], bool], app: StreamingApp, what: str, timeout_s: float = 300) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
@@ -160,8 +167,8 @@ def run_streaming_job(settings: Settings) -> None:
     try:
         _wait(lambda: job.landed > 0 and _caught_up(listener, settings.stream_checkpoint_name), app,
               "catch up with Kafka")
-        _wait(lambda: _queued_alerts(settings) - queued_before >= sum(job.outcomes.values()), app,
-              "publish every alert to doctors-queue")
+        _wait(lambda: _queued_alerts(settings) - queued_before >= sum(job.outcomes.values())
+              and _quiet(settings, seconds=3), app, "publish every alert to doctors-queue")
         print(f"landing (micro-batch): {job.landed:,} readings into {settings.hive_database}.vitals_raw, "
               f"{job.rejected:,} rejected into vitals_rejected")
         print("alerts by outcome: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(job.outcomes.items())))
