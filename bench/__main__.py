@@ -6,11 +6,12 @@ import sys
 import time
 
 import settings
-from bench import notifier, producers, sqoop, streaming, thresholds
+from bench import dags, notifier, producers, sqoop, streaming, thresholds
 from local_stack import stack
 
 BENCHMARKS = {"thresholds": thresholds.run, "producers": producers.run,
-              "streaming": streaming.run, "notifier": notifier.run, "sqoop": sqoop.run}
+              "streaming": streaming.run, "notifier": notifier.run, "sqoop": sqoop.run,
+              "dags": dags.run}
 
 
 def main(argv: list[str]) -> int:

@@ -50,7 +50,8 @@ def measure(settings: Settings, rate: int, seconds: float, first_id: int = 10_00
     """
     consumer = kafka.consumer(settings, settings.topic_alerts, auto_offset_reset="latest", consumer_timeout_ms=500)
     consumer.poll(timeout_ms=1000)  # joined before the load starts
-    sender = multiprocessing.get_context("spawn").Process(target=offer, args=(settings, rate, seconds, first_id, patient_ids))
+    sender = multiprocessing.get_context("spawn").Process(
+        target=offer, args=(settings, rate, seconds, first_id, patient_ids))
     sender.start()
     expected, latencies, seen = int(rate * seconds), [], set()
     deadline = time.monotonic() + seconds + settle_s

@@ -42,7 +42,8 @@ def run(settings: Settings) -> None:
         job_rate = _throughput(spark, dataclasses.replace(scoped, alert_path="microbatch"))
         line(f"sustained, {THROUGHPUT_ROWS:,} readings (catch-up)", f"{job_rate:,.0f} readings/s")
         baseline_rate = _per_record_baseline(scoped, name)
-        line(f"per-record baseline (consume, check, INSERT each), {BASELINE_ROWS:,}", f"{baseline_rate:,.0f} readings/s")
+        line(f"per-record baseline (consume, check, INSERT each), {BASELINE_ROWS:,}",
+             f"{baseline_rate:,.0f} readings/s")
         line("job / baseline", f"{job_rate / baseline_rate:.1f}x")
         print(f"  alert latency, event time -> arrival in doctors-queue ({LOAD_SECONDS} s of load each):")
         for load, paths in LOADS:
@@ -122,5 +123,6 @@ def _latency(spark, settings: Settings, rate: int) -> None:
     spark.streams.removeListener(listener)
     landing = listener.latest_of(settings.stream_checkpoint_name)
     kept_up = f"landing lag {landing.kafka_lag}" if landing else "landing: no progress seen"
-    line(f"  {settings.alert_path:<10} at {rate:>6,}/s", f"{percentiles_ms(latencies)}; {len(latencies):,}/"
-                                                         f"{rate * LOAD_SECONDS:,} alerts; CPU {cpu:.2f} cores; {kept_up}")
+    line(f"  {settings.alert_path:<10} at {rate:>6,}/s",
+         f"{percentiles_ms(latencies)}; {len(latencies):,}/{rate * LOAD_SECONDS:,} alerts; CPU {cpu:.2f} cores; "
+         f"{kept_up}")

@@ -57,7 +57,8 @@ def simulate_bedside_readings(settings: Settings) -> None:
     run = simulate(settings, patients=300, rate_hz=1.0, seed=7, duration_s=DEMO_SPAN_S, bad_share=0.01,
                    episodes_per_patient_hour=6)
     print(f"RDS {settings.vitals_table}: {run.readings:,} readings of {run.patients} patients "
-          f"({DEMO_SPAN_S // 60} simulated minutes), {run.episodes} labelled deterioration episodes, {run.rows_per_s:,.0f} rows/s")
+          f"({DEMO_SPAN_S // 60} simulated minutes), {run.episodes} labelled deterioration episodes, "
+          f"{run.rows_per_s:,.0f} rows/s")
 
 
 def publish_readings_to_kafka(settings: Settings) -> None:

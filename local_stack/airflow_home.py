@@ -7,6 +7,7 @@ scheduler (see README, "Airflow").
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -23,6 +24,19 @@ def environment(home: Path) -> dict[str, str]:
     """The variables that point Airflow at ``home`` and the project's DAGs."""
     return {"AIRFLOW_HOME": str(home), "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
+
+
+_PARSE_PROBE = ("import json, sys, time; started = time.monotonic(); "
+                "from airflow.dag_processing.dagbag import DagBag; bag = DagBag(dag_folder=sys.argv[1]); "
+                "print(json.dumps({'errors': len(bag.import_errors), 'dags': len(bag.dag_ids), "
+                "'pyspark_imported': 'pyspark' in sys.modules, 'seconds': time.monotonic() - started}))")
+
+
+def parse_in_fresh_process(home: Path) -> dict:
+    """Parse every DAG file as the scheduler would, in a new interpreter: errors, DAG count, time, heavy imports."""
+    result = subprocess.run([sys.executable, "-c", _PARSE_PROBE, str(DAGS_FOLDER)], capture_output=True, text=True,
+                            env={**os.environ, **environment(home)}, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def dag_bag(home: Path) -> DagBag:

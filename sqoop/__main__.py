@@ -3,7 +3,8 @@
     python -m sqoop import --table patients_information --hive-import --incremental append --check-column patientid
     python -m sqoop export --hive-table health.ward_daily_alert_counts --table ward_daily_alert_counts \\
         --update-key ward,alert_date,kind --update-mode allowinsert
-    python -m sqoop job --create NAME -- import --table ... ;  job --exec NAME [-- FLAGS] ; --list ; --show NAME ; --delete NAME
+    python -m sqoop job --create NAME -- import --table ...
+    python -m sqoop job --exec NAME [-- FLAGS] | --list | --show NAME | --delete NAME
     python -m sqoop pipeline-jobs          # create/update this pipeline's saved jobs
 """
 

@@ -63,8 +63,8 @@ def _move_statement(options: ExportOptions, table: str, stage: str, columns: lis
 
 def _check_unique_key(cursor, table: str, key: tuple[str, ...]) -> None:
     """ON DUPLICATE KEY UPDATE upserts only on a unique index over exactly the update key."""
-    cursor.execute("SELECT INDEX_NAME, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) FROM information_schema.STATISTICS "
-                   "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s AND NON_UNIQUE = 0 GROUP BY INDEX_NAME",
+    cursor.execute("SELECT INDEX_NAME, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) "
+                   "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s AND NON_UNIQUE = 0 GROUP BY INDEX_NAME",
                    (table.split(".")[-1],))
     unique = {tuple(columns.lower().split(",")) for _, columns in cursor.fetchall()}
     if tuple(column.lower() for column in key) not in unique:

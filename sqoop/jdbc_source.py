@@ -104,8 +104,9 @@ class JdbcSource:
             return identifier(options.split_by, "--split-by")
         table = identifier(options.table, "--table").split(".")[-1]
         keys = (self.reader(options.connection, 100)
-                .option("query", "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE "
-                                 f"TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' AND CONSTRAINT_NAME = 'PRIMARY'")
+                .option("query", "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
+                                 f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' "
+                                 "AND CONSTRAINT_NAME = 'PRIMARY'")
                 .load().collect())
         if len(keys) != 1:
             raise SqoopError(f"No {'single-column ' if keys else ''}primary key could be found for table {table}. "

@@ -10,8 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import subprocess
-import sys
+import os
 import uuid
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 from clients import hbase, hive, kafka, mysql
 from hbase_setup.load import load as load_thresholds
 from hbase_setup.sources import DEFAULT_SOURCE
+from local_stack import airflow_home
 from producers import producer, schema
 from producers.simulator import simulate
 import settings as settings_module
@@ -88,15 +88,10 @@ def test_the_dags_parse_without_errors_or_heavy_imports(airflow_dags):
     for dag_id in DAG_IDS:
         dag = airflow_dags.get_dag(dag_id)
         assert dag.doc_md and dag.tags and dag.default_args["retries"] >= 1, dag_id
-    probe = ("import json, sys, time; started = time.monotonic(); "
-             "from airflow.dag_processing.dagbag import DagBag; bag = DagBag(dag_folder=sys.argv[1]); "
-             "print(json.dumps({'errors': len(bag.import_errors), 'dags': len(bag.dag_ids), "
-             "'pyspark': 'pyspark' in sys.modules, 'seconds': time.monotonic() - started}))")
-    parsed = json.loads(subprocess.run([sys.executable, "-c", probe, str(Path(__file__).parents[1] / "dags")],
-                                       check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    parsed = airflow_home.parse_in_fresh_process(Path(os.environ["AIRFLOW_HOME"]))
     print(f"DagBag parse of {parsed['dags']} DAGs: {parsed['seconds']:.2f} s")
     assert parsed["errors"] == 0 and parsed["dags"] == len(DAG_IDS)
-    assert parsed["pyspark"] is False, "a DAG file imports pyspark at parse time"
+    assert parsed["pyspark_imported"] is False, "a DAG file imports pyspark at parse time"
 
 
 def test_sqoop_import_patients_imports_changes_and_checks_counts(airflow_dags, pipeline, monkeypatch):
