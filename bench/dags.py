@@ -12,7 +12,7 @@ from settings import Settings
 
 def run(settings: Settings) -> None:
     print("airflow DAGs (parse in a fresh interpreter; each DAG run whole with dag.test on the stack's data)")
-    home = settings.data_dir / "airflow"
+    home = airflow_home.local_home(settings)
     bag = airflow_home.dag_bag(home)
     parsed = airflow_home.parse_in_fresh_process(home)
     line(f"DagBag parse of {parsed['dags']} DAGs", f"{parsed['seconds']:.2f} s, {parsed['errors']} import errors, "

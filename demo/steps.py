@@ -69,7 +69,7 @@ def publish_readings_to_kafka(settings: Settings) -> None:
 
 def _run_dag(settings: Settings, dag_id: str, **test_arguments) -> None:
     """Run one DAG whole through Airflow (dag.test, local metadata database under the stack's data dir)."""
-    dag_run = airflow_home.dag_bag(settings.data_dir / "airflow").get_dag(dag_id).test(**test_arguments)
+    dag_run = airflow_home.dag_bag(airflow_home.local_home(settings)).get_dag(dag_id).test(**test_arguments)
     if dag_run.state != "success":
         failed = [ti.task_id for ti in dag_run.get_task_instances() if ti.state != "success"]
         raise RuntimeError(f"Airflow DAG {dag_id} ended {dag_run.state}; tasks not successful: {failed}")

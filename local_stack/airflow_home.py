@@ -14,10 +14,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from settings import Settings
+
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
 
 DAGS_FOLDER = Path(__file__).resolve().parents[1] / "dags"
+
+
+def local_home(settings: Settings) -> Path:
+    """The local stack's Airflow home: inside its data folder, so ``local_stack reset`` wipes it with the rest."""
+    return settings.data_dir / "data" / "airflow"
 
 
 def environment(home: Path) -> dict[str, str]:

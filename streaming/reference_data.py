@@ -52,7 +52,17 @@ class ReferenceData:
         return self._patients
 
     def patients_signature(self) -> tuple[str, ...]:
-        """The files health.patients reads now; a Sqoop import (or any rewrite) changes them."""
+        """health.patients' location and files as the metastore and HDFS see them now.
+
+        Read from the catalog and the file system, not through a DataFrame: a
+        cached DataFrame of the table (the landing query keeps one) lists no
+        files. A Sqoop import switches the location; any rewrite changes files.
+        """
         table = f"{self._settings.hive_database}.patients"
-        self._spark.catalog.refreshTable(table)
-        return tuple(sorted(self._spark.table(table).inputFiles()))
+        details = {row.col_name: row.data_type for row in self._spark.sql(f"DESCRIBE TABLE EXTENDED {table}").collect()}
+        jvm = self._spark.sparkContext._jvm
+        location = jvm.org.apache.hadoop.fs.Path(details["Location"])
+        filesystem = location.getFileSystem(self._spark.sparkContext._jsc.hadoopConfiguration())
+        files = [f"{status.getPath().getName()}:{status.getLen()}:{status.getModificationTime()}"
+                 for status in filesystem.listStatus(location)]
+        return (details["Location"], *sorted(files))

@@ -90,6 +90,8 @@ def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_se
         assert queue.ids == hive_alert_ids(spark, s)
         assert {message["kind"] for message in queue.read()} == {
             "vital_out_of_range", "value_in_gap", "no_band_for_age", "unknown_patient"}
+        wait_for(lambda: False, app, timeout_s=BATCH_S + 1)  # past a reference check, with nothing changed
+        assert app.alerting.restarts == 0, "the alert query restarted although no reference data changed"
 
 
 def test_a_threshold_change_applies_within_one_batch_duration(spark, realtime_settings):
