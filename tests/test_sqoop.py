@@ -66,12 +66,17 @@ def test_a_full_import_reads_with_four_mappers_into_hive(spark, running_stack, p
     assert len(data_files) == 4, "one file per mapper: the read was split on the primary key"
 
 
+def save_append_job(settings, table: str, hive_table: str, mappers: int) -> None:
+    """A saved job importing ``table`` into ``hive_table`` incrementally on patientid (the job is named as the table)."""
+    JobStore(settings).create(table, "import", [
+        "--table", table, "--hive-import", "--hive-table", hive_table, "--incremental", "append",
+        "--check-column", "patientid", "-m", str(mappers)])
+
+
 def test_incremental_append_imports_only_new_rows_and_saves_the_last_value(spark, running_stack, patients_source):
     table, hive_table = patients_source
     add_patients(running_stack, table, 1, 100)
-    JobStore(running_stack).create(table, "import", [
-        "--table", table, "--hive-import", "--hive-table", hive_table, "--incremental", "append",
-        "--check-column", "patientid", "-m", "2"])
+    save_append_job(running_stack, table, hive_table, mappers=2)
 
     assert exec_job(spark, running_stack, table).rows == 100
     add_patients(running_stack, table, 101, 50)
@@ -105,9 +110,7 @@ def test_lastmodified_with_a_merge_key_updates_changed_rows(spark, running_stack
 def test_a_run_that_fails_midway_changes_neither_hive_nor_the_saved_last_value(spark, running_stack, patients_source):
     table, hive_table = patients_source
     add_patients(running_stack, table, 1, 100)
-    JobStore(running_stack).create(table, "import", [
-        "--table", table, "--hive-import", "--hive-table", hive_table, "--incremental", "append",
-        "--check-column", "patientid", "-m", "4"])
+    save_append_job(running_stack, table, hive_table, mappers=4)
     exec_job(spark, running_stack, table)
     location_before = spark.sql(f"DESCRIBE TABLE EXTENDED {hive_table}").where("col_name = 'Location'").first()[1]
     add_patients(running_stack, table, 101, 400)
@@ -131,8 +134,7 @@ def test_a_crash_after_the_switch_is_settled_without_importing_twice(spark, runn
     table, hive_table = patients_source
     add_patients(running_stack, table, 1, 10)
     store = JobStore(running_stack)
-    store.create(table, "import", ["--table", table, "--hive-import", "--hive-table", hive_table,
-                                   "--incremental", "append", "--check-column", "patientid", "-m", "1"])
+    save_append_job(running_stack, table, hive_table, mappers=1)
     exec_job(spark, running_stack, table)
     add_patients(running_stack, table, 11, 5)
     current = spark.sql(f"DESCRIBE TABLE EXTENDED {hive_table}").where("col_name = 'Location'").first()[1]
