@@ -26,6 +26,18 @@ def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsume
     return KafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap_servers, **options)
 
 
+def end_offsets(settings: Settings, topic: str) -> int:
+    """How many records ``topic`` has taken so far (the sum of its partitions' end offsets)."""
+    from kafka import TopicPartition
+
+    reader = consumer(settings)
+    try:
+        partitions = [TopicPartition(topic, number) for number in reader.partitions_for_topic(topic) or ()]
+        return sum(reader.end_offsets(partitions).values()) if partitions else 0
+    finally:
+        reader.close()
+
+
 def count_between(settings: Settings, topic: str, start_ms: int, end_ms: int) -> int:
     """Messages of ``topic`` whose timestamps fall in [start_ms, end_ms), from the broker's time index."""
     from kafka import TopicPartition

@@ -15,11 +15,17 @@ from airflow.sdk import Param, dag, get_current_context, task
 from dags.common import DEFAULT_ARGS, start_date, fail_without_retry, task_settings
 
 
-def _source_path():
+def _load(*, dry_run: bool):
+    """hbase_setup's load of the run's source; invalid input fails the task at once (another try cannot fix it)."""
     from pathlib import Path
 
+    from hbase_setup.load import load
+    from hbase_setup.rules import InvalidThresholds
+    from hbase_setup.sources import SourceError
+
     source = get_current_context()["params"]["source"]
-    return Path(source) if source else None
+    with fail_without_retry(InvalidThresholds, SourceError, OSError):
+        return load(task_settings(), Path(source) if source else None, dry_run=dry_run)
 
 
 @dag(schedule="@daily", start_date=start_date(), catchup=False, max_active_runs=1,
@@ -29,25 +35,15 @@ def _source_path():
 def threshold_sync():
     @task
     def validate() -> str:
-        from hbase_setup.load import load
-        from hbase_setup.rules import InvalidThresholds
-        from hbase_setup.sources import SourceError
-
-        with fail_without_retry(InvalidThresholds, SourceError, OSError):
-            changes = load(task_settings(), _source_path(), dry_run=True)
+        changes = _load(dry_run=True)
         print(changes.describe())
         return changes.describe().splitlines()[-1]
 
     @task
     def load_into_hbase(planned: str) -> str:
-        from hbase_setup.load import load
-        from hbase_setup.rules import InvalidThresholds
-        from hbase_setup.sources import SourceError
-
-        with fail_without_retry(InvalidThresholds, SourceError, OSError):
-            changes = load(task_settings(), _source_path())
-        print(f"planned: {planned}\napplied: {changes.describe().splitlines()[-1]}")
-        return changes.describe().splitlines()[-1]
+        applied = _load(dry_run=False).describe().splitlines()[-1]
+        print(f"planned: {planned}\napplied: {applied}")
+        return applied
 
     load_into_hbase(validate())
 

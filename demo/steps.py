@@ -6,8 +6,6 @@ import datetime as dt
 import time
 from typing import Callable
 
-from kafka import TopicPartition
-
 from bench.load import measure
 from bench.report import percentiles_ms
 from clients import hbase, hive, kafka, mysql
@@ -124,22 +122,15 @@ def export_ward_alert_counts(settings: Settings) -> None:
         print("    " + " | ".join(str(value) for value in row))
 
 
-def _queued_alerts(settings: Settings) -> int:
-    """Records on doctors-queue so far (end offsets)."""
-    consumer = kafka.consumer(settings)
-    try:
-        partitions = [TopicPartition(settings.topic_alerts, p)
-                      for p in consumer.partitions_for_topic(settings.topic_alerts) or ()]
-        return sum(consumer.end_offsets(partitions).values()) if partitions else 0
-    finally:
-        consumer.close()
+def _queued(settings: Settings) -> int:
+    return kafka.end_offsets(settings, settings.topic_alerts)
 
 
 def _quiet(settings: Settings, seconds: float) -> bool:
     """No new record arrives on doctors-queue for ``seconds`` (a real-time query still catching up keeps it busy)."""
-    before = _queued_alerts(settings)
+    before = _queued(settings)
     time.sleep(seconds)
-    return _queued_alerts(settings) == before
+    return _queued(settings) == before
 
 
 def _wait(condition: Callable[[], bool], app: StreamingApp, what: str, timeout_s: float = 300) -> None:
@@ -161,19 +152,19 @@ def run_streaming_job(settings: Settings) -> None:
     spark = session(settings, "patient-alert-demo")
     listener = ProgressListener()
     spark.streams.addListener(listener)
-    queued_before = _queued_alerts(settings)
+    queued_before = _queued(settings)
     app = StreamingApp(spark, settings)
     app.start()
     job = app.landing
     try:
         _wait(lambda: job.landed > 0 and _caught_up(listener, settings.stream_checkpoint_name), app,
               "catch up with Kafka")
-        _wait(lambda: _queued_alerts(settings) - queued_before >= sum(job.outcomes.values())
+        _wait(lambda: _queued(settings) - queued_before >= sum(job.outcomes.values())
               and _quiet(settings, seconds=3), app, "publish every alert to doctors-queue")
         print(f"landing (micro-batch): {job.landed:,} readings into {settings.hive_database}.vitals_raw, "
               f"{job.rejected:,} rejected into vitals_rejected")
         print("alerts by outcome: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(job.outcomes.items())))
-        print(f"alerting ({settings.alert_path}): {_queued_alerts(settings) - queued_before:,} alerts on "
+        print(f"alerting ({settings.alert_path}): {_queued(settings) - queued_before:,} alerts on "
               f"{settings.topic_alerts}")
         database = settings.hive_database
         hive.query(settings, f"REFRESH TABLE {database}.alerts")
