@@ -24,6 +24,21 @@ def hive_conf(settings: Settings) -> dict[str, str]:
     }
 
 
+STATE_STORE_PROVIDERS = {
+    "rocksdb": "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
+    "hdfs": "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider",
+}
+
+
+def state_store_conf(settings: Settings) -> dict[str, str]:
+    """The streaming state store PA_STREAM_STATE_STORE names; RocksDB checkpoints only its changelog per batch."""
+    if settings.stream_state_store not in STATE_STORE_PROVIDERS:
+        raise ValueError(f"PA_STREAM_STATE_STORE={settings.stream_state_store!r}: "
+                         f"choose one of {sorted(STATE_STORE_PROVIDERS)}")
+    return {"spark.sql.streaming.stateStore.providerClass": STATE_STORE_PROVIDERS[settings.stream_state_store],
+            "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled": "true"}
+
+
 def kafka_connector_jars(settings: Settings) -> list[str]:
     """Jars of spark-sql-kafka for ``spark.jars`` ('auto' resolves them with the stack's Maven file)."""
     if settings.spark_kafka_jars == "auto":
@@ -61,6 +76,7 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.hadoop.hive.exec.dynamic.partition.mode": "nonstrict",
         **hive_conf(settings),
+        **state_store_conf(settings),
     }
     jars = kafka_connector_jars(settings) + jdbc_driver_jars(settings)
     if jars:

@@ -125,7 +125,10 @@ class Settings:
         "PA_SPARK_MASTER", "local[6]",
         "Spark master; empty = leave it to spark-submit (YARN, Kubernetes). Task slots, not cores: the real-time "
         "alert query holds one per vitals partition for as long as it runs, the landing query needs the rest.")
-    spark_driver_memory: str = setting("PA_SPARK_DRIVER_MEMORY", "1g", "Driver memory of the pipeline's Spark jobs.")
+    spark_driver_memory: str = setting(
+        "PA_SPARK_DRIVER_MEMORY", "2g",
+        "Driver memory of the pipeline's Spark jobs (in local mode also the executors': a 200,000-reading "
+        "micro-batch is cached in it).")
     spark_shuffle_partitions: int = setting(
         "PA_SPARK_SHUFFLE_PARTITIONS", 4, "spark.sql.shuffle.partitions (small on one machine).")
     spark_kafka_jars: str = setting(
@@ -146,6 +149,15 @@ class Settings:
         "PA_STREAM_MAX_OFFSETS_PER_TRIGGER", 200_000, "Upper bound of records per micro-batch.")
     stream_fail_on_data_loss: bool = setting(
         "PA_STREAM_FAIL_ON_DATA_LOSS", True, "Stop when Kafka lost offsets the checkpoint expects (true is safe).")
+    stream_kafka_fetch_bytes: int = setting(
+        "PA_STREAM_KAFKA_FETCH_BYTES", 16 << 20,
+        "Largest Kafka fetch of the stream's source, per partition and request (max.partition.fetch.bytes and "
+        "fetch.max.bytes): large fetches cut round trips when the job catches up.")
+    stream_state_store: str = setting(
+        "PA_STREAM_STATE_STORE", "rocksdb",
+        "State store of the reading-id deduplication: 'rocksdb' (off-heap, changelog checkpoints; holds a window "
+        "of millions of ids) or 'hdfs' (Spark's default, all state on the JVM heap). A checkpoint keeps the store "
+        "it was created with.")
     stream_trigger_s: float = setting("PA_STREAM_TRIGGER_S", 5.0, "Micro-batch interval of the service (seconds).")
     stream_dedup_window: str = setting(
         "PA_STREAM_DEDUP_WINDOW", "10 minutes", "Event-time window within which a repeated reading id is dropped.")
@@ -159,6 +171,16 @@ class Settings:
         "PA_ALERT_BATCH_S", 30.0,
         "Real-time Mode batch duration (checkpoint interval): reference data (thresholds, patients) is checked at "
         "this interval and a change restarts the alert query, so it applies within one batch plus a restart.")
+    alert_kafka_compression: str = setting(
+        "PA_ALERT_KAFKA_COMPRESSION", "lz4",
+        "Compression of alert records on doctors-queue (none|gzip|snappy|lz4|zstd); kafka-python readers need "
+        "the codec's package (the project installs lz4).")
+    alert_kafka_linger_ms: int = setting(
+        "PA_ALERT_KAFKA_LINGER_MS", 20,
+        "How long the micro-batch publish lets the Kafka producer fill a batch (ms); the real-time alert query "
+        "keeps Kafka's default, as this adds to latency.")
+    alert_kafka_batch_bytes: int = setting(
+        "PA_ALERT_KAFKA_BATCH_BYTES", 1 << 20, "Kafka producer batch size of the micro-batch publish (bytes).")
     patients_refresh_s: float = setting(
         "PA_PATIENTS_REFRESH_S", 60.0, "How often the stream re-reads health.patients (seconds).")
 
@@ -303,5 +325,6 @@ def variables_table() -> str:
     lines = ["| variable | default | meaning |", "|---|---|---|"]
     for f in dataclasses.fields(Settings):
         default = f.default if f.default != "" else "(empty)"
-        lines.append(f"| `{f.metadata['env']}` | `{default}` | {f.metadata['doc']} |")
+        meaning = f.metadata["doc"].replace("|", "\\|")  # a bare | would end the Markdown cell
+        lines.append(f"| `{f.metadata['env']}` | `{default}` | {meaning} |")
     return "\n".join(lines)

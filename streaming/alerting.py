@@ -30,7 +30,7 @@ from settings import Settings
 from streaming.evaluate import evaluate
 from streaming.parse import parse, parse_field_map
 from streaming.reference_data import ReferenceData
-from streaming.sinks import alert_records
+from streaming.sinks import alert_records, alert_sink_options
 from streaming.source import vitals_stream
 
 log = logging.getLogger("streaming.alerting")
@@ -99,10 +99,7 @@ class AlertingQuery:
                          parse_field_map(self.settings.stream_field_map)).where(F.col("reason").isNull())
         alerts = evaluate(readings, self.spark.table(f"{database}.patients"), self._thresholds)
         self.query = (alert_records(alerts).writeStream.queryName(self.name)
-                      .format("kafka")
-                      .option("kafka.bootstrap.servers", self.settings.kafka_bootstrap_servers)
-                      .option("kafka.acks", "all")
-                      .option("topic", self.settings.topic_alerts)
+                      .format("kafka").options(**alert_sink_options(self.settings, bulk=False))
                       .option("checkpointLocation", self.checkpoint)
                       .outputMode("update")
                       .trigger(realTime=f"{self.settings.alert_batch_s:g} seconds")

@@ -1,9 +1,12 @@
-"""Evaluate readings against the thresholds: vectorised Spark joins, shared by every query and batch job.
+"""Evaluate readings against the thresholds: Spark column expressions, shared by every query and batch job.
 
 The rules come from :class:`hbase_setup.repository.ThresholdIndex` (loaded on the
-driver, never per reading) as a small broadcast table; each vital of each
-reading is range-joined to it. Outcomes are explicit, and every one but
-"normal" becomes an alert row:
+driver, never per reading) and become one CASE expression per vital (the
+rules of a vital never overlap, hbase_setup checks that): no join, no Python
+per row, so the real-time alert query and micro-batches run it as generated
+code. A changed rule set means new expressions, hence a new plan: the
+micro-batch job builds them every batch, the real-time query restarts.
+Outcomes are explicit, and every one but "normal" becomes an alert row:
 
 * ``vital_out_of_range`` — a rule with alert_flag=1 matched (its message);
 * ``value_in_gap`` — bands exist for the patient's age, the value falls between them;
@@ -13,38 +16,62 @@ reading is range-joined to it. Outcomes are explicit, and every one but
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame, SparkSession
+import operator
+from functools import reduce
+
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from hbase_setup.repository import ThresholdIndex
-from hbase_setup.rules import READING_FIELD_OF_ATTRIBUTE
+from hbase_setup.rules import READING_FIELD_OF_ATTRIBUTE, ThresholdRule
 
 ALERT_KINDS = ("vital_out_of_range", "value_in_gap", "no_band_for_age", "unknown_patient")
 ALERT_COLUMNS = ("alert_id", "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
                  "patient_name", "age", "patient_address", "phone_number", "admitted_ward", "bp", "heart_rate",
                  "input_message_time", "alert_generated_time", "alert_message")
+# one vital's outcome; the unknown-patient outcome has the same shape with no vital
+OUTCOME_FIELDS = (("attribute", "string"), ("observed_value", "double"), ("rule_id", "string"),
+                  ("low_value", "double"), ("high_value", "double"), ("alert_flag", "int"), ("kind", "string"),
+                  ("alert_message", "string"))
 
 
-def rules_frame(spark: SparkSession, index: ThresholdIndex) -> DataFrame:
-    rows = [(r.rule_id, r.attribute, float(r.low_age), float(r.high_age), float(r.low_value), float(r.high_value),
-             int(r.alert_flag), r.message) for r in index.rules]
-    return spark.createDataFrame(rows, "rule_id string, rule_attribute string, low_age double, high_age double, "
-                                       "low_value double, high_value double, alert_flag int, rule_message string")
+def matched_rule(rules: list[ThresholdRule], age: Column, value: Column) -> Column:
+    """The rule whose age and value ranges hold ``age`` and ``value``, as a struct; null when none does."""
+    branches = [(age.between(float(rule.low_age), float(rule.high_age))
+                 & value.between(float(rule.low_value), float(rule.high_value)),
+                 F.struct(F.lit(rule.rule_id).alias("rule_id"), F.lit(float(rule.low_value)).alias("low_value"),
+                          F.lit(float(rule.high_value)).alias("high_value"),
+                          F.lit(int(rule.alert_flag)).alias("alert_flag"), F.lit(rule.message).alias("message")))
+                for rule in rules]
+    matched = F.when(*branches[0])  # CASE WHEN rule 1 THEN ... WHEN rule n THEN ... (ELSE null)
+    for condition, rule in branches[1:]:
+        matched = matched.when(condition, rule)
+    return matched
 
 
-def age_bands_frame(spark: SparkSession, index: ThresholdIndex) -> DataFrame:
-    """Per attribute, the merged age intervals any rule covers (to tell a gap from a missing age band)."""
-    rows = []
-    for attribute in sorted(index.attributes):
-        spans = sorted((r.low_age, r.high_age) for r in index.rules if r.attribute == attribute)
-        merged = [list(spans[0])]
-        for low, high in spans[1:]:
-            if low <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], high)
-            else:
-                merged.append([low, high])
-        rows += [(attribute, float(low), float(high)) for low, high in merged]
-    return spark.createDataFrame(rows, "band_attribute string, band_low_age double, band_high_age double")
+def has_band(rules: list[ThresholdRule], age: Column) -> Column:
+    """Whether any rule of the vital covers ``age`` (so an unmatched value is in a gap, not a missing band)."""
+    spans = sorted({(float(rule.low_age), float(rule.high_age)) for rule in rules})
+    return F.coalesce(reduce(operator.or_, [age.between(low, high) for low, high in spans]), F.lit(False))
+
+
+def _outcome(attribute: str, value: Column, rule: Column, band: Column) -> Column:
+    kind = (F.when(rule.isNotNull() & (rule["alert_flag"] == 1), "vital_out_of_range")
+            .when(rule.isNotNull(), "normal")
+            .when(band, "value_in_gap")
+            .otherwise("no_band_for_age"))
+    value_text = F.concat(F.lit(f"{attribute} "), value.cast("string"))
+    age_text = F.coalesce(F.col("age").cast("string"), F.lit("unknown"))
+    message = (F.when(rule.isNotNull(), rule["message"])
+               .when(band, F.concat(value_text, F.lit(" falls in a gap between threshold bands for age "), age_text))
+               .otherwise(F.concat(F.lit(f"no threshold band for {attribute} at age "), age_text, F.lit(" ("),
+                                   value_text, F.lit(")"))))
+    return _outcome_struct(F.lit(attribute), value, rule["rule_id"], rule["low_value"], rule["high_value"],
+                           rule["alert_flag"], kind, message)
+
+
+def _outcome_struct(*values: Column) -> Column:
+    return F.struct(*[value.cast(kind).alias(name) for value, (name, kind) in zip(values, OUTCOME_FIELDS)])
 
 
 def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) -> DataFrame:
@@ -52,50 +79,33 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) ->
 
     One pass, no union of two branches of the input: Spark's Real-time Mode runs
     this too, and it cannot read one stream twice in a query. A reading of a
-    known patient becomes one row per monitored vital; a reading of an unknown
-    patient becomes one row that is its data-quality alert.
+    known patient becomes one row per vital out of the normal bands; a reading
+    of an unknown patient becomes one row that is its data-quality alert.
     """
-    spark = readings.sparkSession
     people = F.broadcast(patients.select(
         F.col("patientid").alias("known_patient_id"), F.col("patientname").alias("patient_name"), "age",
         F.col("patientaddress").alias("patient_address"), "phone_number", "admitted_ward"))
     enriched = readings.join(people, readings.patient_id == people.known_patient_id, "left")
-    known = F.col("known_patient_id").isNotNull()
-
-    item = lambda attribute, value: F.struct(attribute.alias("attribute"), value.alias("value"))  # noqa: E731
-    unknown_item = item(F.lit(None).cast("string"), F.lit(None).cast("double"))
-    vital_items = [item(F.lit(attribute), F.col(READING_FIELD_OF_ATTRIBUTE[attribute]).cast("double"))
-                   for attribute in sorted(index.attributes)]
-    no_vitals = F.filter(F.array(unknown_item), lambda _: F.lit(False))  # typed empty array: nothing monitored
-    items = F.when(known, F.array(*vital_items) if vital_items else no_vitals).otherwise(F.array(unknown_item))
-    per_vital = (enriched.select("*", F.explode(items).alias("vital"))
-                 .select("*", F.col("vital.attribute").alias("attribute"), F.col("vital.value").alias("observed_value"))
-                 .drop("vital").where(~known | F.col("observed_value").isNotNull()))
-    rules = F.broadcast(rules_frame(spark, index))
-    bands = F.broadcast(age_bands_frame(spark, index))
-    matched = (per_vital
-               .join(rules, (F.col("attribute") == F.col("rule_attribute"))
-                     & F.col("age").between(F.col("low_age"), F.col("high_age"))
-                     & F.col("observed_value").between(F.col("low_value"), F.col("high_value")), "left")
-               .join(bands, (F.col("attribute") == F.col("band_attribute"))
-                     & F.col("age").between(F.col("band_low_age"), F.col("band_high_age")), "left"))
-    kind = (F.when(~known, "unknown_patient")
-            .when(F.col("rule_id").isNotNull() & (F.col("alert_flag") == 1), "vital_out_of_range")
-            .when(F.col("rule_id").isNotNull(), "normal")
-            .when(F.col("band_attribute").isNotNull(), "value_in_gap")
-            .otherwise("no_band_for_age"))
-    value_text = F.concat(F.col("attribute"), F.lit(" "), F.col("observed_value").cast("string"))
-    age_text = F.coalesce(F.col("age").cast("string"), F.lit("unknown"))
-    message = (F.when(kind == "unknown_patient", F.concat(
-                   F.lit("reading from unknown patient id "), F.col("patient_id").cast("string"), F.lit(" (device "),
-                   F.coalesce(F.col("device_id"), F.lit("?")), F.lit(")")))
-               .when(kind == "vital_out_of_range", F.col("rule_message"))
-               .when(kind == "value_in_gap", F.concat(value_text, F.lit(" falls in a gap between threshold bands "
-                                                                         "for age "), age_text))
-               .otherwise(F.concat(F.lit("no threshold band for "), F.col("attribute"), F.lit(" at age "),
-                                   age_text, F.lit(" ("), value_text, F.lit(")"))))
-    return _finish(matched.select("*", kind.alias("kind"), message.alias("alert_message"))
-                   .where(F.col("kind") != "normal"))
+    rules_of = {attribute: [rule for rule in index.rules if rule.attribute == attribute]
+                for attribute in sorted(index.attributes)}
+    values = {attribute: F.col(READING_FIELD_OF_ATTRIBUTE[attribute]).cast("double") for attribute in rules_of}
+    # step 1: each vital's matched rule and band, computed once (the outcome below reads them several times)
+    checked = enriched.select(
+        "*", *[matched_rule(rules, F.col("age"), values[attribute]).alias(f"_rule_{position}")
+               for position, (attribute, rules) in enumerate(rules_of.items())],
+        *[has_band(rules, F.col("age")).alias(f"_band_{position}")
+          for position, (attribute, rules) in enumerate(rules_of.items())])
+    unknown = _outcome_struct(*[F.lit(None)] * 6, F.lit("unknown_patient"), F.concat(
+        F.lit("reading from unknown patient id "), F.col("patient_id").cast("string"), F.lit(" (device "),
+        F.coalesce(F.col("device_id"), F.lit("?")), F.lit(")")))
+    # explode, then filter rows: a plain filter is generated code, an array filter (a lambda) is interpreted
+    outcome_type = "struct<" + ",".join(f"{name}:{kind}" for name, kind in OUTCOME_FIELDS) + ">"
+    vitals = F.array(*[_outcome(attribute, values[attribute], F.col(f"_rule_{position}"), F.col(f"_band_{position}"))
+                       for position, attribute in enumerate(rules_of)]).cast(f"array<{outcome_type}>")
+    outcomes = F.when(F.col("known_patient_id").isNull(), F.array(unknown)).otherwise(vitals)
+    return _finish(checked.select("*", F.explode(outcomes).alias("outcome")).select("*", "outcome.*")
+                   .where((F.col("kind") == "unknown_patient")
+                          | (F.col("observed_value").isNotNull() & (F.col("kind") != "normal"))))
 
 
 def _finish(alerts: DataFrame) -> DataFrame:

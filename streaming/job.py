@@ -49,7 +49,11 @@ class LandingJob:
 
     def readings(self) -> DataFrame:
         parsed = parse(self.source(), self.field_map)
-        return (parsed.withColumn("dedup_key", dedup_key())
+        return (parsed
+                # only a rejected record keeps its payload: valid ones are fully parsed, and the payload is most of
+                # the bytes the deduplication shuffles and the batch cache holds
+                .withColumn("raw_payload", F.when(F.col("reason").isNotNull(), F.col("raw_payload")))
+                .withColumn("dedup_key", dedup_key())
                 .withColumn("watermark_time", F.coalesce("event_time", "kafka_timestamp"))
                 .withWatermark("watermark_time", self.settings.stream_dedup_window)
                 .dropDuplicatesWithinWatermark(["dedup_key"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import dataclass
 
 from pyspark.sql.streaming import StreamingQueryListener
@@ -28,10 +29,12 @@ class BatchProgress:
 
 
 class ProgressListener(StreamingQueryListener):
-    """Logs every batch's progress; ``latest`` holds the last one for a live status line."""
+    """Logs every batch's progress; ``latest`` holds the last one for a live status line, ``recent`` the last
+    ``keep`` (bounded: the service runs for months)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: int = 1000) -> None:
         self.latest: BatchProgress | None = None
+        self.recent: deque[BatchProgress] = deque(maxlen=keep)
         self._by_query: dict[str, BatchProgress] = {}
 
     def latest_of(self, query_name: str) -> BatchProgress | None:
@@ -54,6 +57,7 @@ class ProgressListener(StreamingQueryListener):
             processed_rows_per_s=progress.processedRowsPerSecond or 0.0,
             duration_ms=int((progress.durationMs or {}).get("triggerExecution", 0)), kafka_lag=lag)
         self._by_query[self.latest.query] = self.latest
+        self.recent.append(self.latest)
         if progress.numInputRows:
             log.warning(self.latest.line())
 

@@ -35,34 +35,47 @@ def parse_field_map(text: str) -> dict[str, str]:
     return mapping
 
 
+CORRUPT_RECORD = "_corrupt_record"  # from_json puts a record here when it is not one JSON object
+
+
 def parse(kafka_records: DataFrame, field_map: dict[str, str]) -> DataFrame:
-    """Kafka rows (key, value, topic, partition, offset, timestamp) -> typed readings with ``reason``."""
+    """Kafka rows (key, value, topic, partition, offset, timestamp) -> typed readings with ``reason``.
+
+    Three projections, each computed once per row: the JSON parsed once (as
+    strings, so type checks are ours), then the typed values, then the reason
+    from those values. Written as one projection, Spark would repeat the casts
+    inside the reason and a filter on it would re-parse the JSON per field.
+    """
     keys = {field: field_map.get(field, field) for field in FIELD_TYPES}
-    schema = StructType([StructField(key, StringType()) for key in keys.values()])  # strings: check types ourselves
+    schema = StructType([StructField(key, StringType()) for key in (*keys.values(), CORRUPT_RECORD)])
     raw = F.col("value").cast("string")
     records = kafka_records.select(
         raw.alias("raw_payload"), F.col("topic").alias("kafka_topic"), F.col("partition").alias("kafka_partition"),
         F.col("offset").alias("kafka_offset"), F.col("timestamp").alias("kafka_timestamp"),
-        F.json_object_keys(raw).alias("json_keys"), F.from_json(raw, schema).alias("fields"))
-    raw_of = {field: F.col(f"fields.`{key}`") for field, key in keys.items()}
-    typed = {field: F.expr(f"try_cast(fields.`{key}` AS {FIELD_TYPES[field]})") for field, key in keys.items()}
+        F.from_json(raw, schema, {"columnNameOfCorruptRecord": CORRUPT_RECORD}).alias("fields"))
+    text = {field: F.col(f"fields.`{key}`") for field, key in keys.items()}
+    typed = records.select(
+        "raw_payload", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp", "fields",
+        *[F.expr(f"try_cast(fields.`{key}` AS {FIELD_TYPES[field]})").alias(field) for field, key in keys.items()])
+    value = {field: F.col(field) for field in FIELD_TYPES}
     reason = F.coalesce(
-        F.when(F.col("json_keys").isNull(), F.lit("invalid JSON: not a JSON object")),
-        F.when(raw_of["patient_id"].isNull(), F.lit("missing patient id")),
-        F.when(raw_of["event_time"].isNull(), F.lit("missing event time")),
-        *[F.when(raw_of[field].isNotNull() & typed[field].isNull(),
-                 F.concat(F.lit(f"wrong type: {keys[field]} "), raw_of[field], F.lit(f" is not a {FIELD_TYPES[field]}")))
-          for field in FIELD_TYPES],
-        *[F.when((typed[field] < low) | (typed[field] > high),
-                 F.concat(F.lit(f"impossible value: {keys[field]} "), typed[field].cast("string"),
+        F.when(F.col("fields").isNull() | F.col(f"fields.{CORRUPT_RECORD}").isNotNull(),
+               F.lit("invalid JSON: not a JSON object")),
+        F.when(text["patient_id"].isNull(), F.lit("missing patient id")),
+        F.when(text["event_time"].isNull(), F.lit("missing event time")),
+        *[F.when(text[field].isNotNull() & value[field].isNull(),
+                 F.concat(F.lit(f"wrong type: {keys[field]} "), text[field], F.lit(f" is not a {FIELD_TYPES[field]}")))
+          for field in FIELD_TYPES if FIELD_TYPES[field] != "string"],
+        *[F.when((value[field] < low) | (value[field] > high),
+                 F.concat(F.lit(f"impossible value: {keys[field]} "), value[field].cast("string"),
                           F.lit(f" outside {low}-{high}")))
           for field, (low, high) in PLAUSIBLE.items()],
     )
-    return records.select(
+    return typed.select(
         "raw_payload", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp",
         # messages without an id (capstone shape) get one from their content, so a resent copy still deduplicates
-        F.coalesce(typed["reading_id"], F.xxhash64("raw_payload")).alias("reading_id"),
-        *[typed[field].alias(field) for field in FIELD_TYPES if field != "reading_id"],
+        F.coalesce("reading_id", F.xxhash64("raw_payload")).alias("reading_id"),
+        *[field for field in FIELD_TYPES if field != "reading_id"],
         reason.alias("reason"))
 
 

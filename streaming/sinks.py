@@ -62,10 +62,16 @@ def alert_records(alerts: DataFrame) -> DataFrame:
                          F.to_json(F.struct(*ALERT_MESSAGE_FIELDS)).alias("value"))
 
 
-def publish_alerts(alerts: DataFrame, settings: Settings, topic: str | None = None) -> None:
+def alert_sink_options(settings: Settings, bulk: bool) -> dict[str, str]:
+    """Kafka sink options for doctors-queue; ``bulk`` (a micro-batch at once) also fills large producer batches."""
+    options = {"kafka.bootstrap.servers": settings.kafka_bootstrap_servers, "kafka.acks": "all",
+               "kafka.compression.type": settings.alert_kafka_compression, "topic": settings.topic_alerts}
+    if bulk:
+        options |= {"kafka.linger.ms": str(settings.alert_kafka_linger_ms),
+                    "kafka.batch.size": str(settings.alert_kafka_batch_bytes)}
+    return options
+
+
+def publish_alerts(alerts: DataFrame, settings: Settings) -> None:
     """One micro-batch's alerts to the doctors' queue (at-least-once; ids make repeats droppable)."""
-    (alert_records(alerts).write.format("kafka")
-     .option("kafka.bootstrap.servers", settings.kafka_bootstrap_servers)
-     .option("kafka.acks", "all")
-     .option("topic", topic or settings.topic_alerts)
-     .save())
+    alert_records(alerts).write.format("kafka").options(**alert_sink_options(settings, bulk=True)).save()

@@ -175,3 +175,38 @@ def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, s
     assert progress.kafka_lag == 0  # caught up: nothing left behind the latest offsets
     assert any("batch 0: 50 rows in" in record.getMessage() and "Kafka lag 0" in record.getMessage()
                for record in caplog.records)
+
+
+def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value(spark):
+    """The vectorised evaluation and the in-memory index (the rules' reference semantics) give the same
+    outcome and rule for every vital, over ages in and out of every band (and unknown) and values
+    across every range, its bounds and its gaps."""
+    from hbase_setup.repository import Outcome, ThresholdIndex
+    from hbase_setup.rules import READING_FIELD_OF_ATTRIBUTE, parse_rows
+    from hbase_setup.sources import DEFAULT_SOURCE, read_rows
+    from streaming.evaluate import evaluate
+    from streaming.scratch import PATIENT_SCHEMA
+
+    index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
+    bounds = sorted({bound for rule in index.rules for bound in (rule.low_value, rule.high_value)})
+    values = sorted({v for bound in bounds for v in (bound - 0.5, bound, bound + 0.5)} | {0.0, 500.0})
+    ages = [None, *sorted({int(age) for rule in index.rules
+                           for age in (rule.low_age - 1, rule.low_age, rule.high_age, rule.high_age + 1)})]
+    heart, bp = READING_FIELD_OF_ATTRIBUTE["heartBeat"], READING_FIELD_OF_ATTRIBUTE["bp"]
+    patients = [(9000 + n, f"P{n}", "addr", "phone", "ward", age) for n, age in enumerate(ages)]
+    readings = [(len(ages) * i + n, 9000 + n, value, value) for n in range(len(ages)) for i, value in enumerate(values)]
+    frame = spark.createDataFrame(readings, f"reading_id bigint, patient_id bigint, {heart} double, {bp} double")
+    frame = frame.selectExpr("*", "'dev' AS device_id", "current_timestamp() AS event_time")
+    people = spark.createDataFrame([(*patient, "", None) for patient in patients], PATIENT_SCHEMA)
+    ages_of = {9000 + n: age for n, age in enumerate(ages)}
+    kind_of = {Outcome.ALERT: "vital_out_of_range", Outcome.VALUE_IN_GAP: "value_in_gap",
+               Outcome.NO_BAND_FOR_AGE: "no_band_for_age"}
+    expected = set()
+    for reading_id, patient_id, value, _ in readings:
+        for attribute in index.attributes:
+            result = index.evaluate(attribute, ages_of[patient_id], value)
+            if result.outcome is not Outcome.NORMAL:
+                expected.add((reading_id, attribute, kind_of[result.outcome], result.rule and result.rule.rule_id))
+    actual = {(row.reading_id, row.attribute, row.kind, row.rule_id)
+              for row in evaluate(frame, people, index).collect()}
+    assert actual == expected and len(expected) > 100
