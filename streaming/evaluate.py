@@ -16,7 +16,9 @@ Outcomes are explicit, and every one but "normal" becomes an alert row:
 
 from __future__ import annotations
 
+import functools
 import operator
+from dataclasses import dataclass
 from functools import reduce
 
 from pyspark.sql import Column, DataFrame
@@ -86,37 +88,55 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) ->
         F.col("patientid").alias("known_patient_id"), F.col("patientname").alias("patient_name"), "age",
         F.col("patientaddress").alias("patient_address"), "phone_number", "admitted_ward"))
     enriched = readings.join(people, readings.patient_id == people.known_patient_id, "left")
+    plan = _plan(index)
+    # each vital's matched rule and band first, computed once (the outcomes read them several times); then
+    # explode and filter rows: a plain filter is generated code, an array filter (a lambda) is interpreted
+    return (enriched.select("*", *plan.checks).select("*", F.explode(plan.outcomes).alias("outcome"))
+            .select("*", "outcome.*").where(plan.keep).select(*plan.alert_columns))
+
+
+@dataclass(frozen=True)
+class _EvaluationPlan:
+    checks: list[Column]         # _rule_<n>, _band_<n> per vital
+    outcomes: Column             # array of outcome structs per reading
+    keep: Column                 # the outcomes that are alerts
+    alert_columns: list[Column]  # ALERT_COLUMNS and the matched band
+
+
+@functools.lru_cache(maxsize=4)
+def _plan(index: ThresholdIndex) -> _EvaluationPlan:
+    """The column expressions for one rule set, built once per rule set (the index is immutable): building them
+    is hundreds of calls into the JVM, a few hundred milliseconds that every micro-batch would pay again."""
     rules_of = {attribute: [rule for rule in index.rules if rule.attribute == attribute]
                 for attribute in sorted(index.attributes)}
     values = {attribute: F.col(READING_FIELD_OF_ATTRIBUTE[attribute]).cast("double") for attribute in rules_of}
-    # step 1: each vital's matched rule and band, computed once (the outcome below reads them several times)
-    checked = enriched.select(
-        "*", *[matched_rule(rules, F.col("age"), values[attribute]).alias(f"_rule_{position}")
-               for position, (attribute, rules) in enumerate(rules_of.items())],
-        *[has_band(rules, F.col("age")).alias(f"_band_{position}")
-          for position, (attribute, rules) in enumerate(rules_of.items())])
+    checks = [*[matched_rule(rules, F.col("age"), values[attribute]).alias(f"_rule_{position}")
+                for position, (attribute, rules) in enumerate(rules_of.items())],
+              *[has_band(rules, F.col("age")).alias(f"_band_{position}")
+                for position, (attribute, rules) in enumerate(rules_of.items())]]
     unknown = _outcome_struct(*[F.lit(None)] * 6, F.lit("unknown_patient"), F.concat(
         F.lit("reading from unknown patient id "), F.col("patient_id").cast("string"), F.lit(" (device "),
         F.coalesce(F.col("device_id"), F.lit("?")), F.lit(")")))
-    # explode, then filter rows: a plain filter is generated code, an array filter (a lambda) is interpreted
     outcome_type = "struct<" + ",".join(f"{name}:{kind}" for name, kind in OUTCOME_FIELDS) + ">"
     vitals = F.array(*[_outcome(attribute, values[attribute], F.col(f"_rule_{position}"), F.col(f"_band_{position}"))
                        for position, attribute in enumerate(rules_of)]).cast(f"array<{outcome_type}>")
-    outcomes = F.when(F.col("known_patient_id").isNull(), F.array(unknown)).otherwise(vitals)
-    return _finish(checked.select("*", F.explode(outcomes).alias("outcome")).select("*", "outcome.*")
-                   .where((F.col("kind") == "unknown_patient")
-                          | (F.col("observed_value").isNotNull() & (F.col("kind") != "normal"))))
+    return _EvaluationPlan(
+        checks=checks,
+        outcomes=F.when(F.col("known_patient_id").isNull(), F.array(unknown)).otherwise(vitals),
+        keep=(F.col("kind") == "unknown_patient") | (F.col("observed_value").isNotNull() & (F.col("kind") != "normal")),
+        alert_columns=_alert_columns())
 
 
-def _finish(alerts: DataFrame) -> DataFrame:
+def _alert_columns() -> list[Column]:
     """Deterministic alert ids (reading + rule or kind), the capstones' field names, and the generation time."""
     alert_id = F.substring(F.sha2(F.concat_ws(":", F.col("reading_id").cast("string"),
                                               F.coalesce(F.col("rule_id"), F.col("kind")),
                                               F.coalesce(F.col("attribute"), F.lit(""))), 256), 1, 32)
-    return alerts.select(
-        alert_id.alias("alert_id"), "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
-        "patient_name", F.col("age").cast("int").alias("age"), "patient_address", "phone_number", "admitted_ward",
-        F.col("bp_systolic").alias("bp"), "heart_rate", F.col("event_time").alias("input_message_time"),
-        F.current_timestamp().alias("alert_generated_time"), "alert_message",
+    return [
+        alert_id.alias("alert_id"), F.col("reading_id"), F.col("patient_id"), F.col("kind"), F.col("attribute"),
+        F.col("rule_id"), F.col("observed_value"), F.col("patient_name"), F.col("age").cast("int").alias("age"),
+        F.col("patient_address"), F.col("phone_number"), F.col("admitted_ward"), F.col("bp_systolic").alias("bp"),
+        F.col("heart_rate"), F.col("event_time").alias("input_message_time"),
+        F.current_timestamp().alias("alert_generated_time"), F.col("alert_message"),
         # the matched band, so a reader can tell how far out of range the value is
-        F.col("low_value").alias("rule_low_value"), F.col("high_value").alias("rule_high_value"))
+        F.col("low_value").alias("rule_low_value"), F.col("high_value").alias("rule_high_value")]
