@@ -127,7 +127,7 @@ class Settings:
         "alert query holds one per vitals partition for as long as it runs, the landing query needs the rest.")
     spark_driver_memory: str = setting(
         "PA_SPARK_DRIVER_MEMORY", "2g",
-        "Driver memory of the pipeline's Spark jobs (in local mode also the executors': a 200,000-reading "
+        "Driver memory of the pipeline's Spark jobs (in local mode also the executors': a 400,000-reading "
         "micro-batch is cached in it).")
     spark_shuffle_partitions: int = setting(
         "PA_SPARK_SHUFFLE_PARTITIONS", 4, "spark.sql.shuffle.partitions (small on one machine).")
@@ -146,7 +146,10 @@ class Settings:
     stream_starting_offsets: str = setting(
         "PA_STREAM_STARTING_OFFSETS", "earliest", "Where a new checkpoint starts reading Kafka (earliest|latest).")
     stream_max_offsets_per_trigger: int = setting(
-        "PA_STREAM_MAX_OFFSETS_PER_TRIGGER", 200_000, "Upper bound of records per micro-batch.")
+        "PA_STREAM_MAX_OFFSETS_PER_TRIGGER", 400_000,
+        "Upper bound of records per micro-batch (reached only when catching up). Larger batches spread each "
+        "batch's fixed cost (commits on HDFS, Spark jobs): 200,000 sustained ~26,000 readings/s here, 400,000 "
+        "~32,000; the price is memory (the batch is cached) and a longer batch to redo after a crash.")
     stream_fail_on_data_loss: bool = setting(
         "PA_STREAM_FAIL_ON_DATA_LOSS", True, "Stop when Kafka lost offsets the checkpoint expects (true is safe).")
     stream_kafka_fetch_bytes: int = setting(
