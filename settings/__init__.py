@@ -162,6 +162,10 @@ class Settings:
         "of millions of ids) or 'hdfs' (Spark's default, all state on the JVM heap). A checkpoint keeps the store "
         "it was created with.")
     stream_trigger_s: float = setting("PA_STREAM_TRIGGER_S", 5.0, "Micro-batch interval of the service (seconds).")
+    stream_stop_grace_s: float = setting(
+        "PA_STREAM_STOP_GRACE_S", 60.0,
+        "How long stopping the application waits for the landing query's running micro-batch to finish "
+        "(seconds); one cut short is redone after a restart, so nothing is lost either way.")
     stream_dedup_window: str = setting(
         "PA_STREAM_DEDUP_WINDOW", "10 minutes", "Event-time window within which a repeated reading id is dropped.")
     stream_checkpoint_name: str = setting(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from pyspark.sql import SparkSession
 
 from settings import Settings
@@ -50,7 +52,15 @@ class StreamingApp:
             self.alerting.restart_if_reference_changed()
 
     def stop(self) -> None:
+        """Stop the alert query, then the landing query between micro-batches when it can.
+
+        A micro-batch cut short is redone after a restart (nothing is lost), but letting the running one
+        finish, for up to PA_STREAM_STOP_GRACE_S, spares the restart that work and the log a stack trace.
+        """
         if self.alerting is not None:
             self.alerting.stop()
         if self.landing_query is not None and self.landing_query.isActive:
+            deadline = time.monotonic() + self.landing.settings.stream_stop_grace_s
+            while self.landing_query.status["isTriggerActive"] and time.monotonic() < deadline:
+                time.sleep(0.1)
             self.landing_query.stop()
