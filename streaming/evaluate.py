@@ -4,8 +4,9 @@ The rules come from :class:`hbase_setup.repository.ThresholdIndex` (loaded on th
 driver, never per reading) and become one CASE expression per vital (the
 rules of a vital never overlap, hbase_setup checks that): no join, no Python
 per row, so the real-time alert query and micro-batches run it as generated
-code. A changed rule set means new expressions, hence a new plan: the
-micro-batch job builds them every batch, the real-time query restarts.
+code. The expressions are built once per rule set; a changed rule set means
+new expressions, hence a new plan: the micro-batch job uses them from its
+next batch, the real-time query restarts.
 Outcomes are explicit, and every one but "normal" becomes an alert row:
 
 * ``vital_out_of_range`` — a rule with alert_flag=1 matched (its message);
@@ -19,7 +20,6 @@ from __future__ import annotations
 import functools
 import operator
 from dataclasses import dataclass
-from functools import reduce
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -54,7 +54,7 @@ def matched_rule(rules: list[ThresholdRule], age: Column, value: Column) -> Colu
 def has_band(rules: list[ThresholdRule], age: Column) -> Column:
     """Whether any rule of the vital covers ``age`` (so an unmatched value is in a gap, not a missing band)."""
     spans = sorted({(float(rule.low_age), float(rule.high_age)) for rule in rules})
-    return F.coalesce(reduce(operator.or_, [age.between(low, high) for low, high in spans]), F.lit(False))
+    return F.coalesce(functools.reduce(operator.or_, [age.between(low, high) for low, high in spans]), F.lit(False))
 
 
 def _outcome(attribute: str, value: Column, rule: Column, band: Column) -> Column:
@@ -97,6 +97,8 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) ->
 
 @dataclass(frozen=True)
 class _EvaluationPlan:
+    """The columns :func:`evaluate` selects, in order, for one rule set."""
+
     checks: list[Column]         # _rule_<n>, _band_<n> per vital
     outcomes: Column             # array of outcome structs per reading
     keep: Column                 # the outcomes that are alerts
