@@ -43,8 +43,9 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str]) -> DataFrame:
 
     Three projections, each computed once per row: the JSON parsed once (as
     strings, so type checks are ours), then the typed values, then the reason
-    from those values. Written as one projection, Spark would repeat the casts
-    inside the reason and a filter on it would re-parse the JSON per field.
+    from those values. Written as one projection, Spark would repeat each cast
+    inside the reason (it does not collapse projections that would duplicate
+    an expensive expression).
     """
     keys = {field: field_map.get(field, field) for field in FIELD_TYPES}
     schema = StructType([StructField(key, StringType()) for key in (*keys.values(), CORRUPT_RECORD)])
