@@ -14,7 +14,9 @@ CREATE TABLE IF NOT EXISTS ${database}.vitals_raw (
   ingest_time       TIMESTAMP COMMENT 'when RDS stored the reading',
   kafka_partition   INT,
   kafka_offset      BIGINT,
-  landed_at         TIMESTAMP COMMENT 'when the streaming job wrote the row'
+  landed_at         TIMESTAMP COMMENT 'when the streaming job wrote the row',
+  late              BOOLEAN   COMMENT 'reached Kafka more than PA_STREAM_DEDUP_WINDOW after it was measured (replay, buffered upload)',
+  arrival_delay_s   DOUBLE    COMMENT 'seconds from event time to the Kafka timestamp'
 )
 COMMENT 'Valid vital-sign readings, partitioned by event date'
 PARTITIONED BY (event_date DATE, stream_batch BIGINT)

@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS ${database}.alerts (
   heart_rate            DOUBLE,
   input_message_time    TIMESTAMP COMMENT 'event time of the reading',
   alert_generated_time  TIMESTAMP,
-  alert_message         STRING
+  alert_message         STRING,
+  late                  BOOLEAN   COMMENT 'the reading reached Kafka late (old news: see arrival_delay_s)',
+  arrival_delay_s       DOUBLE    COMMENT 'seconds from the event time of the reading to the Kafka timestamp'
 )
 COMMENT 'Alerts raised by the stream, partitioned by the event date of the reading'
 PARTITIONED BY (alert_date DATE, stream_batch BIGINT)

@@ -15,14 +15,39 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 
-def setting(env: str, default: Any, doc: str) -> Any:
-    """Declare a settings field read from ``env`` with a documented ``default``."""
-    return field(default=default, metadata={"env": env, "doc": doc})
+def setting(env: str, default: Any, doc: str, *, choices: tuple[str, ...] = (), minimum: float | None = None,
+            duration: bool = False, secret: bool = False) -> Any:
+    """Declare a settings field read from ``env`` with a documented ``default``.
+
+    ``choices``, ``minimum`` and ``duration`` ('10 minutes') are checked when the settings load, so a typo fails
+    at start with the variable's name instead of somewhere deep in a running job; a ``secret`` never shows in
+    ``repr`` (and so in no log line or traceback that prints the settings).
+    """
+    metadata = {"env": env, "doc": doc, "choices": choices, "minimum": minimum, "duration": duration}
+    return field(default=default, metadata=metadata, repr=not secret)
+
+
+class SettingsError(ValueError):
+    """A setting's value is not allowed; the message names the variable, the value and what is allowed."""
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
+_SECONDS_PER = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def duration_seconds(text: str) -> float:
+    """'10 minutes' -> 600.0: the interval form Spark's watermark takes."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration like '10 minutes'")
+    return float(match.group(1)) * _SECONDS_PER[match.group(2).lower()]
 
 
 @dataclass(frozen=True)
@@ -50,7 +75,8 @@ class Settings:
         "PA_MYSQL_USER_HOSTS", "%,localhost",
         "Account hosts the local stack creates the application user for (MySQL 'user'@'host' patterns).")
     mysql_password: str = setting(
-        "PA_MYSQL_PASSWORD", "app-local-only", "Application user's password (local default; set a real one on a cluster).")
+        "PA_MYSQL_PASSWORD", "app-local-only", "Application user's password (local default; set a real one on a cluster).",
+        secret=True)
     mariadb_heap_mb: int = setting(
         "PA_MARIADB_BUFFER_POOL_MB", 256, "InnoDB buffer pool of the local MariaDB, in MiB.")
 
@@ -67,6 +93,11 @@ class Settings:
         "PA_PRODUCER_WORKERS", 2,
         "Processes that encode and send each batch (split by patient, so per-patient order holds); 1 = in-process.")
     producer_poll_s: float = setting("PA_PRODUCER_POLL_S", 1.0, "Follow mode: seconds between polls when caught up.")
+    producer_gap_timeout_s: float = setting(
+        "PA_PRODUCER_GAP_TIMEOUT_S", 300.0,
+        "How long (seconds) the producer keeps re-checking an id below the newest one it published that is not "
+        "visible yet (a transaction still open on another connection) before it takes it for a rolled-back "
+        "insert and logs that it gave up on it.", minimum=0)
 
     # --- Kafka ---------------------------------------------------------------
     kafka_host: str = setting("PA_KAFKA_HOST", "127.0.0.1", "Kafka broker host (local stack).")
@@ -104,9 +135,11 @@ class Settings:
     threshold_refresh_s: float = setting(
         "PA_THRESHOLD_REFRESH_S", 10.0, "How often the stream checks HBase for changed thresholds (seconds).")
     hbase_thrift_transport: str = setting(
-        "PA_HBASE_THRIFT_TRANSPORT", "buffered", "happybase transport; must match the Thrift server (buffered|framed).")
+        "PA_HBASE_THRIFT_TRANSPORT", "buffered", "happybase transport; must match the Thrift server (buffered|framed).",
+        choices=("buffered", "framed"))
     hbase_thrift_protocol: str = setting(
-        "PA_HBASE_THRIFT_PROTOCOL", "binary", "happybase protocol; must match the Thrift server (binary|compact).")
+        "PA_HBASE_THRIFT_PROTOCOL", "binary", "happybase protocol; must match the Thrift server (binary|compact).",
+        choices=("binary", "compact"))
 
     # --- Hive ----------------------------------------------------------------
     hive_metastore_host: str = setting("PA_HIVE_METASTORE_HOST", "127.0.0.1", "Hive Metastore host.")
@@ -115,7 +148,8 @@ class Settings:
     hive_server2_host: str = setting("PA_HIVE_SERVER2_HOST", "127.0.0.1", "HiveServer2 (Spark Thrift Server) host.")
     hive_server2_port: int = setting("PA_HIVE_SERVER2_PORT", 10000, "HiveServer2 port (pyhive).")
     hive_server2_auth: str = setting(
-        "PA_HIVE_SERVER2_AUTH", "NOSASL", "pyhive auth mode; must match hive.server2.authentication.")
+        "PA_HIVE_SERVER2_AUTH", "NOSASL", "pyhive auth mode; must match hive.server2.authentication.",
+        choices=("NOSASL", "NONE", "LDAP", "KERBEROS", "CUSTOM"))
     hive_server2_memory: str = setting(
         "PA_HIVE_SERVER2_MEMORY", "1g", "Driver memory of the Spark Thrift Server.")
     hive_database: str = setting("PA_HIVE_DATABASE", "health", "Hive database of the pipeline's tables.")
@@ -144,7 +178,8 @@ class Settings:
         "JSON keys of incoming messages when they differ from the project's, 'field=key,...' "
         "(capstone shape: 'patient_id=customerId,heart_rate=heartBeat,bp_systolic=bp,event_time=message_time').")
     stream_starting_offsets: str = setting(
-        "PA_STREAM_STARTING_OFFSETS", "earliest", "Where a new checkpoint starts reading Kafka (earliest|latest).")
+        "PA_STREAM_STARTING_OFFSETS", "earliest", "Where a new checkpoint starts reading Kafka (earliest|latest).",
+        choices=("earliest", "latest"))
     stream_max_offsets_per_trigger: int = setting(
         "PA_STREAM_MAX_OFFSETS_PER_TRIGGER", 400_000,
         "Upper bound of records per micro-batch (reached only when catching up). Larger batches spread each "
@@ -160,20 +195,29 @@ class Settings:
         "PA_STREAM_STATE_STORE", "rocksdb",
         "State store of the reading-id deduplication: 'rocksdb' (off-heap, changelog checkpoints; holds a window "
         "of millions of ids) or 'hdfs' (Spark's default, all state on the JVM heap). A checkpoint keeps the store "
-        "it was created with.")
+        "it was created with.", choices=("rocksdb", "hdfs"))
     stream_trigger_s: float = setting("PA_STREAM_TRIGGER_S", 5.0, "Micro-batch interval of the service (seconds).")
     stream_stop_grace_s: float = setting(
         "PA_STREAM_STOP_GRACE_S", 60.0,
         "How long stopping the application waits for the landing query's running micro-batch to finish "
         "(seconds); one cut short is redone after a restart, so nothing is lost either way.")
     stream_dedup_window: str = setting(
-        "PA_STREAM_DEDUP_WINDOW", "10 minutes", "Event-time window within which a repeated reading id is dropped.")
+        "PA_STREAM_DEDUP_WINDOW", "10 minutes",
+        "How long the stream remembers reading ids in its state (a duration: '10 minutes'). Readings whose event "
+        "time is older than this when they arrive still land (flagged late); their ids are checked against "
+        "vitals_raw instead of the state.", duration=True)
+    stream_max_future_s: float = setting(
+        "PA_STREAM_MAX_FUTURE_S", 300.0,
+        "How far (seconds) a reading's event time may lie after the time Kafka received it; beyond that it is "
+        "rejected as 'event time in the future' (a device clock that is wrong), never moving what the job "
+        "accepts for others. At most PA_STREAM_DEDUP_WINDOW.", minimum=0)
     stream_checkpoint_name: str = setting(
         "PA_STREAM_CHECKPOINT_NAME", "landing", "Checkpoint folder of the landing query under PA_CHECKPOINT_DIR.")
     alert_path: str = setting(
         "PA_ALERT_PATH", "realtime",
         "How alerts reach doctors-queue: 'realtime' (a Real-time Mode query, Spark >= 4.1; the landing query only "
-        "writes Hive) or 'microbatch' (the landing query publishes them after each micro-batch).")
+        "writes Hive) or 'microbatch' (the landing query publishes them after each micro-batch).",
+        choices=("realtime", "microbatch"))
     alert_batch_s: float = setting(
         "PA_ALERT_BATCH_S", 30.0,
         "Real-time Mode batch duration (checkpoint interval): reference data (thresholds, patients) is checked at "
@@ -181,7 +225,7 @@ class Settings:
     alert_kafka_compression: str = setting(
         "PA_ALERT_KAFKA_COMPRESSION", "lz4",
         "Compression of alert records on doctors-queue (none|gzip|snappy|lz4|zstd); kafka-python readers need "
-        "the codec's package (the project installs lz4).")
+        "the codec's package (the project installs lz4).", choices=("none", "gzip", "snappy", "lz4", "zstd"))
     alert_kafka_linger_ms: int = setting(
         "PA_ALERT_KAFKA_LINGER_MS", 20,
         "How long the micro-batch publish lets the Kafka producer fill a batch (ms); the real-time alert query "
@@ -201,7 +245,8 @@ class Settings:
     aws_access_key_id: str = setting(
         "PA_AWS_ACCESS_KEY_ID", "testing", "Access key for the local endpoint; empty = boto3's credential chain.")
     aws_secret_access_key: str = setting(
-        "PA_AWS_SECRET_ACCESS_KEY", "testing", "Secret key for the local endpoint; empty = boto3's credential chain.")
+        "PA_AWS_SECRET_ACCESS_KEY", "testing", "Secret key for the local endpoint; empty = boto3's credential chain.",
+        secret=True)
     sns_topic_name: str = setting("PA_SNS_TOPIC", "patient-alerts", "SNS topic doctors subscribe to.")
 
     # --- the notifier ----------------------------------------------------------
@@ -255,7 +300,14 @@ class Settings:
         "PA_QUALITY_MAX_STALENESS_S", 3600.0,
         "data_quality DAG: newest vitals_raw reading may be at most this old (seconds) when the check runs.")
 
+    def __post_init__(self) -> None:
+        _check(self)  # also when a test or tool derives settings with dataclasses.replace
+
     # --- derived addresses -------------------------------------------------
+    @property
+    def stream_dedup_window_s(self) -> float:
+        return duration_seconds(self.stream_dedup_window)
+
     @property
     def jdbc_url(self) -> str:
         """RDS as a JDBC URL; ``jdbc:mysql:`` so Spark picks its MySQL dialect (backtick quoting)."""
@@ -288,22 +340,51 @@ class Settings:
         return f"thrift://{self.hive_metastore_host}:{self.hive_metastore_port}"
 
 
+_KIND_TEXT = {"int": "a whole number", "float": "a number", "bool": "one of true, false, 1, 0, yes, no, on, off"}
+
+
 def _cast(raw: str, kind: str, env: str) -> Any:
-    """Turn an environment string into the field's type, naming the variable on error."""
+    """Turn an environment string into the field's type, naming the variable and what is allowed on error."""
+    text = raw.strip().lower()
     try:
         if kind == "int":
             return int(raw)
         if kind == "float":
             return float(raw)
+    except ValueError:
+        pass
+    else:
         if kind == "bool":
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
-        return raw
-    except ValueError as error:
-        raise ValueError(f"environment variable {env}={raw!r} is not a valid {kind}: {error}") from None
+            if text in _TRUE | _FALSE:
+                return text in _TRUE
+        else:
+            return raw
+    raise SettingsError(f"{env}={raw!r} is not allowed: expected {_KIND_TEXT[kind]}")
+
+
+def _check(settings: Settings) -> None:
+    """Every field's choices, minimum and duration form, and the rules between fields."""
+    for f in dataclasses.fields(Settings):
+        value, meta = getattr(settings, f.name), f.metadata
+        shown = "(hidden)" if not f.repr else repr(value)
+        if meta["choices"] and value not in meta["choices"]:
+            raise SettingsError(f"{meta['env']}={shown} is not allowed: choose one of {', '.join(meta['choices'])}")
+        if meta["minimum"] is not None and value < meta["minimum"]:
+            raise SettingsError(f"{meta['env']}={shown} is not allowed: it must be at least {meta['minimum']:g}")
+        if meta["duration"]:
+            try:
+                duration_seconds(value)
+            except ValueError:
+                raise SettingsError(f"{meta['env']}={shown} is not allowed: expected a duration such as "
+                                    f"'10 minutes' (seconds, minutes, hours or days)") from None
+    if settings.stream_max_future_s > settings.stream_dedup_window_s:
+        raise SettingsError(f"PA_STREAM_MAX_FUTURE_S={settings.stream_max_future_s:g} is not allowed: it must not "
+                            f"exceed PA_STREAM_DEDUP_WINDOW ({settings.stream_dedup_window}), or repeated readings "
+                            f"stamped in the future could outlive the deduplication state")
 
 
 def load(environ: dict[str, str] | None = None) -> Settings:
-    """Read every setting from ``environ`` (default: the process environment)."""
+    """Read every setting from ``environ`` (default: the process environment); a bad value raises SettingsError."""
     environ = os.environ if environ is None else environ
     values = {}
     for f in dataclasses.fields(Settings):

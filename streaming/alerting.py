@@ -28,7 +28,7 @@ from clients import kafka
 from hbase_setup.repository import ThresholdIndex
 from settings import Settings
 from streaming.evaluate import evaluate
-from streaming.parse import parse, parse_field_map
+from streaming.parse import TimeRules, parse, parse_field_map
 from streaming.reference_data import ReferenceData
 from streaming.sinks import alert_records, alert_sink_options
 from streaming.source import vitals_stream
@@ -96,7 +96,8 @@ class AlertingQuery:
         self._checked = time.monotonic()
         database = self.settings.hive_database
         readings = parse(vitals_stream(self.spark, self.settings, rate_limited=False),
-                         parse_field_map(self.settings.stream_field_map)).where(F.col("reason").isNull())
+                         parse_field_map(self.settings.stream_field_map),
+                         TimeRules.of(self.settings)).where(F.col("reason").isNull())
         alerts = evaluate(readings, self.spark.table(f"{database}.patients"), self._thresholds)
         self.query = (alert_records(alerts).writeStream.queryName(self.name)
                       .format("kafka").options(**alert_sink_options(self.settings, bulk=False))

@@ -30,7 +30,7 @@ from hbase_setup.rules import READING_FIELD_OF_ATTRIBUTE, ThresholdRule
 ALERT_KINDS = ("vital_out_of_range", "value_in_gap", "no_band_for_age", "unknown_patient")
 ALERT_COLUMNS = ("alert_id", "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
                  "patient_name", "age", "patient_address", "phone_number", "admitted_ward", "bp", "heart_rate",
-                 "input_message_time", "alert_generated_time", "alert_message")
+                 "input_message_time", "alert_generated_time", "alert_message", "late", "arrival_delay_s")
 # one vital's outcome; the unknown-patient outcome has the same shape with no vital
 OUTCOME_FIELDS = (("attribute", "string"), ("observed_value", "double"), ("rule_id", "string"),
                   ("low_value", "double"), ("high_value", "double"), ("alert_flag", "int"), ("kind", "string"),
@@ -87,6 +87,9 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) ->
     people = F.broadcast(patients.select(
         F.col("patientid").alias("known_patient_id"), F.col("patientname").alias("patient_name"), "age",
         F.col("patientaddress").alias("patient_address"), "phone_number", "admitted_ward"))
+    for column, kind in (("late", "boolean"), ("arrival_delay_s", "double")):
+        if column not in readings.columns:  # readings landed before arrival times were kept: not known
+            readings = readings.withColumn(column, F.lit(None).cast(kind))
     enriched = readings.join(people, readings.patient_id == people.known_patient_id, "left")
     plan = _plan(index)
     # each vital's matched rule and band first, computed once (the outcomes read them several times); then
@@ -141,4 +144,6 @@ def _alert_columns() -> list[Column]:
         F.col("heart_rate"), F.col("event_time").alias("input_message_time"),
         F.current_timestamp().alias("alert_generated_time"), F.col("alert_message"),
         # the matched band, so a reader can tell how far out of range the value is
-        F.col("low_value").alias("rule_low_value"), F.col("high_value").alias("rule_high_value")]
+        F.col("low_value").alias("rule_low_value"), F.col("high_value").alias("rule_high_value"),
+        # a late reading still alerts, marked as old news: the doctor sees how long ago it was measured
+        F.col("late"), F.col("arrival_delay_s")]

@@ -1,9 +1,31 @@
 """The landing query: Kafka → vitals_raw / vitals_rejected / alerts in Hive, and alerts → doctors-queue.
 
 Reads like the data-flow diagram: source → parse and validate → drop repeated
-reading ids within the event-time watermark → per micro-batch: land, reject,
-evaluate, alert. The checkpoint (on HDFS) records Kafka offsets; the sinks are
-idempotent per batch, so a restart after kill -9 loses and duplicates nothing.
+reading ids → per micro-batch: land, reject, evaluate, alert. The checkpoint
+(on HDFS) records Kafka offsets; the sinks are idempotent per batch, so a
+restart after kill -9 loses and duplicates nothing.
+
+Every record ends in ``vitals_raw`` or ``vitals_rejected``, whatever its event
+time. Deduplication has two parts:
+
+* **Streaming state for the recent window.** Spark's
+  ``dropDuplicatesWithinWatermark`` remembers reading ids for
+  ``PA_STREAM_DEDUP_WINDOW``. Its clock is not the raw event time (one reading
+  stamped 2099 would move the watermark there and every later reading would be
+  dropped as "late", silently): it is the event time clamped into
+  [batch time - window, batch time]. So the watermark never passes a reading
+  that arrives, nothing is ever dropped for being late, and the state holds
+  about one window of ids whatever the clocks say.
+* **A bounded check against the table for the late minority.** A reading whose
+  event time is older than the window at its batch (a replay, a monitor that
+  buffered while offline, a catch-up after downtime) may have landed long
+  before, beyond what the state remembers. Only those readings are checked
+  against ``vitals_raw``: the reading ids of the partitions of their event
+  dates, written by other batches. The check costs a read of those dates'
+  reading ids, paid only by batches that hold late readings.
+
+A reading id therefore lands once, whether it is repeated a second or a month
+later (as long as ``PA_STREAM_MAX_FUTURE_S`` <= the window; settings enforce it).
 """
 
 from __future__ import annotations
@@ -11,12 +33,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
+from streaming.batch_numbers import batch_base
 from streaming.evaluate import evaluate
-from streaming.parse import VITALS, dedup_key, parse, parse_field_map
+from streaming.parse import VITALS, TimeRules, dedup_key, parse, parse_field_map
 from streaming.reference_data import ReferenceData
 from streaming.sinks import BatchTable, publish_alerts
 from streaming.source import vitals_stream
@@ -25,8 +48,13 @@ from settings import Settings
 log = logging.getLogger("streaming.job")
 
 
+def millis_before(moment: Column, seconds: float) -> Column:
+    return F.timestamp_millis(F.unix_millis(moment) - int(seconds * 1000))
+
+
 class LandingJob:
-    """One streaming application's landing query; ``outcomes`` counts alerts by kind since start."""
+    """One streaming application's landing query; ``outcomes`` counts alerts by kind since start, ``late`` the
+    late readings landed, ``repeats`` the repeated reading ids the table check dropped."""
 
     def __init__(self, spark: SparkSession, settings: Settings):
         self.spark = spark
@@ -36,9 +64,13 @@ class LandingJob:
         database = settings.hive_database
         self.raw, self.rejects, self.alerts = (BatchTable(spark, f"{database}.{name}")
                                                for name in ("vitals_raw", "vitals_rejected", "alerts"))
+        self.time_rules = TimeRules.of(settings)
         self.outcomes: Counter[str] = Counter()
         self.landed = 0
         self.rejected = 0
+        self.late = 0
+        self.repeats = 0
+        self.batch_base: int | None = None
 
     @property
     def checkpoint(self) -> str:
@@ -48,17 +80,23 @@ class LandingJob:
         return vitals_stream(self.spark, self.settings)
 
     def readings(self) -> DataFrame:
-        parsed = parse(self.source(), self.field_map)
+        parsed = parse(self.source(), self.field_map, self.time_rules)
+        batch_time = F.current_timestamp()  # in a stream: the micro-batch's timestamp, kept in the checkpoint
+        state_time = F.greatest(F.least(F.coalesce("event_time", batch_time), batch_time),
+                                millis_before(batch_time, self.time_rules.late_after_s))
         return (parsed
                 # only a rejected record keeps its payload: valid ones are fully parsed, and the payload is most of
                 # the bytes the deduplication shuffles and the batch cache holds
                 .withColumn("raw_payload", F.when(F.col("reason").isNotNull(), F.col("raw_payload")))
                 .withColumn("dedup_key", dedup_key())
-                .withColumn("watermark_time", F.coalesce("event_time", "kafka_timestamp"))
-                .withWatermark("watermark_time", self.settings.stream_dedup_window)
+                .withColumn("batch_time", batch_time)
+                .withColumn("state_time", state_time)
+                .withWatermark("state_time", self.settings.stream_dedup_window)
                 .dropDuplicatesWithinWatermark(["dedup_key"]))
 
     def start(self, available_now: bool = False) -> StreamingQuery:
+        if self.batch_base is None:
+            self.batch_base = batch_base(self.spark, self.checkpoint, (self.raw, self.rejects, self.alerts))
         writer = (self.readings().writeStream.queryName(self.settings.stream_checkpoint_name)
                   .foreachBatch(self.process_batch).option("checkpointLocation", self.checkpoint))
         writer = (writer.trigger(availableNow=True) if available_now
@@ -66,47 +104,78 @@ class LandingJob:
         return writer.start()
 
     def process_batch(self, batch: DataFrame, batch_id: int) -> None:
-        batch.persist()
+        stream_batch = self.batch_base + batch_id
+        batch = batch.withColumn("beyond_state", F.col("reason").isNull() & (
+            F.col("event_time") < millis_before(F.col("batch_time"), self.time_rules.late_after_s))).persist()
         try:
-            counts = {row["valid"]: row["count"] for row in
-                      batch.groupBy(F.col("reason").isNull().alias("valid")).count().collect()}
-            if counts.get(False):
-                self.rejects.overwrite_batch(self._rejected(batch, batch_id), batch_id)
-            if counts.get(True):
-                valid = self._valid(batch, batch_id)
-                self.raw.overwrite_batch(valid, batch_id)
-                self._alert(valid, batch_id)
-            self.landed += counts.get(True, 0)
-            self.rejected += counts.get(False, 0)
+            counts: Counter[tuple[bool, bool, bool]] = Counter({
+                (row["valid"], row["beyond_state"], bool(row["late"])): row["count"] for row in batch.groupBy(
+                    F.col("reason").isNull().alias("valid"), "beyond_state", "late").count().collect()})
+            rejected = sum(count for (valid, _, _), count in counts.items() if not valid)
+            if rejected:
+                self.rejects.overwrite_batch(self._rejected(batch, stream_batch), stream_batch)
+            beyond_state = sum(count for (valid, beyond, _), count in counts.items() if valid and beyond)
+            valid, repeats = self._unseen(batch, stream_batch, beyond_state)
+            landed = sum(count for (valid_row, _, _), count in counts.items() if valid_row) - repeats
+            late = sum(count for (valid_row, _, is_late), count in counts.items() if valid_row and is_late)
+            if landed:
+                valid = self._valid(valid, stream_batch).persist()
+                try:
+                    if repeats:  # some late readings were repeats: count what really lands
+                        late = valid.where("late").count()
+                    self.raw.overwrite_batch(valid, stream_batch)
+                    self._alert(valid, stream_batch)
+                finally:
+                    valid.unpersist()
+            self.landed, self.rejected, self.late, self.repeats = (
+                self.landed + landed, self.rejected + rejected, self.late + late, self.repeats + repeats)
+            log.info("batch %d (stream_batch %d): %d landed (%d late), %d rejected, %d repeated reading ids "
+                     "found in vitals_raw", batch_id, stream_batch, landed, late, rejected, repeats)
         finally:
             batch.unpersist()
 
-    def _alert(self, valid: DataFrame, batch_id: int) -> None:
+    def _unseen(self, batch: DataFrame, stream_batch: int, beyond_state: int) -> tuple[DataFrame, int]:
+        """The batch's valid readings less those older than the state window that vitals_raw already holds
+        (landed by another batch); and how many were dropped that way."""
+        valid = batch.where(F.col("reason").isNull())
+        if not beyond_state:
+            return valid, 0
+        late = batch.where("beyond_state")
+        dates = [row[0] for row in late.select(F.to_date("event_time")).distinct().collect()]
+        self.spark.catalog.refreshTable(self.raw.name)
+        seen = (self.spark.table(self.raw.name)
+                .where(F.col("event_date").isin(dates) & (F.col("stream_batch") != stream_batch))
+                .select("reading_id"))
+        unseen = late.join(seen, "reading_id", "left_anti")
+        kept = unseen.count()
+        return valid.where(~F.col("beyond_state")).unionByName(unseen), beyond_state - kept
+
+    def _alert(self, valid: DataFrame, stream_batch: int) -> None:
         alerts = (evaluate(valid, self.reference.patients(), self.reference.thresholds())
                   .withColumn("alert_date", F.to_date("input_message_time"))
-                  .withColumn("stream_batch", F.lit(batch_id).cast("bigint"))
+                  .withColumn("stream_batch", F.lit(stream_batch).cast("bigint"))
                   .persist())
         try:
             kinds = {row["kind"]: row["count"] for row in alerts.groupBy("kind").count().collect()}
             if kinds:
-                self.alerts.overwrite_batch(alerts, batch_id)
+                self.alerts.overwrite_batch(alerts, stream_batch)
                 if self.settings.alert_path == "microbatch":  # else the real-time alert query publishes them
                     publish_alerts(alerts, self.settings)
                 self.outcomes.update(kinds)
-                log.warning("batch %d alerts: %s", batch_id, dict(sorted(kinds.items())))
+                log.warning("batch %d alerts: %s", stream_batch, dict(sorted(kinds.items())))
         finally:
             alerts.unpersist()
 
     @staticmethod
-    def _valid(batch: DataFrame, batch_id: int) -> DataFrame:
-        return batch.where(F.col("reason").isNull()).select(
+    def _valid(valid: DataFrame, stream_batch: int) -> DataFrame:
+        return valid.select(
             "reading_id", "patient_id", "device_id", "event_time", *VITALS, "source", "ingest_time",
-            "kafka_partition", "kafka_offset", F.current_timestamp().alias("landed_at"),
-            F.to_date("event_time").alias("event_date"), F.lit(batch_id).cast("bigint").alias("stream_batch"))
+            "kafka_partition", "kafka_offset", F.current_timestamp().alias("landed_at"), "late", "arrival_delay_s",
+            F.to_date("event_time").alias("event_date"), F.lit(stream_batch).cast("bigint").alias("stream_batch"))
 
     @staticmethod
-    def _rejected(batch: DataFrame, batch_id: int) -> DataFrame:
+    def _rejected(batch: DataFrame, stream_batch: int) -> DataFrame:
         return batch.where(F.col("reason").isNotNull()).select(
             "raw_payload", "reason", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp",
             F.current_timestamp().alias("rejected_at"), F.to_date("kafka_timestamp").alias("rejected_date"),
-            F.lit(batch_id).cast("bigint").alias("stream_batch"))
+            F.lit(stream_batch).cast("bigint").alias("stream_batch"))

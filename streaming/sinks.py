@@ -11,7 +11,7 @@ from settings import Settings
 ALERT_MESSAGE_FIELDS = ("alert_id", "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
                         "patient_name", "age", "patient_address", "phone_number", "admitted_ward", "bp",
                         "heart_rate", "input_message_time", "alert_generated_time", "alert_message",
-                        "rule_low_value", "rule_high_value")
+                        "rule_low_value", "rule_high_value", "late", "arrival_delay_s")
 
 
 class BatchTable:
@@ -42,18 +42,22 @@ class BatchTable:
         """Write ``frame`` (one batch's rows, columns matched by name) and register its partitions."""
         (frame.select(*self.columns).write.mode("overwrite").option("partitionOverwriteMode", "dynamic")
          .partitionBy(*self.partitions).parquet(self.location))
-        written = self._written_partitions(batch_id)
+        written = sorted(date for date, _ in self._batch_folders(str(batch_id)))
         if written:
             specs = " ".join(f"PARTITION ({self.partitions[0]}='{value}', stream_batch={batch_id})" for value in written)
             self._spark.sql(f"ALTER TABLE {self.name} ADD IF NOT EXISTS {specs}")
 
-    def _written_partitions(self, batch_id: int) -> list[str]:
-        """Date values of the folders this batch wrote (one listing call to the NameNode)."""
+    def highest_batch(self) -> int | None:
+        """The highest stream_batch with a folder in the table (registered or not), None when there is none."""
+        return max((int(batch) for _, batch in self._batch_folders("*")), default=None)
+
+    def _batch_folders(self, batch: str) -> list[tuple[str, str]]:
+        """(date, stream_batch) of the folders matching ``batch`` (one glob call to the NameNode)."""
         jvm = self._spark.sparkContext._jvm
-        pattern = jvm.org.apache.hadoop.fs.Path(f"{self.location}/*/stream_batch={batch_id}")
+        pattern = jvm.org.apache.hadoop.fs.Path(f"{self.location}/*/stream_batch={batch}")
         filesystem = pattern.getFileSystem(self._spark.sparkContext._jsc.hadoopConfiguration())
-        statuses = filesystem.globStatus(pattern) or []
-        return sorted(status.getPath().getParent().getName().split("=", 1)[1] for status in statuses)
+        return [(status.getPath().getParent().getName().split("=", 1)[1], status.getPath().getName().split("=", 1)[1])
+                for status in filesystem.globStatus(pattern) or []]
 
 
 def alert_records(alerts: DataFrame) -> DataFrame:

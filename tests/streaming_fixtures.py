@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
+
+import pytest
 
 from clients import hive, kafka
 from streaming import scratch
+from streaming.job import LandingJob
 
 PATIENTS = [  # patientid, name, address, phone, ward, age
     (2001, "Ana Forty", "1 Elm St", "+1-555-0001", "ICU", 40),
@@ -22,6 +27,27 @@ def reading(reading_id: int, patient_id: int, heart_rate, bp, second: int = 0, *
     return {"reading_id": reading_id, "patient_id": patient_id, "device_id": f"bed-{patient_id}",
             "event_time": f"2026-11-24T10:00:{second:02d}.000Z", "heart_rate": heart_rate, "bp_systolic": bp,
             "bp_diastolic": 80, "spo2": 97, "body_temperature": 36.8, "respiratory_rate": 16, **extra}
+
+
+def stamped(value: dict, moment: dt.datetime) -> dict:
+    """``value`` with its event time set to ``moment`` (UTC)."""
+    return {**value, "event_time": moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"}
+
+
+@pytest.fixture
+def stream_settings(spark, running_stack, hive_schema, unique_name):
+    """A scratch copy of the stream's surroundings; the landing query publishes alerts itself (micro-batch path)."""
+    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path="microbatch")
+    add_patients(spark, scoped)
+    yield scoped
+    scratch.drop(spark, scoped)
+
+
+def run_available_now(spark, settings) -> LandingJob:
+    """Catch the landing query up with Kafka from its checkpoint, then stop."""
+    job = LandingJob(spark, settings)
+    job.start(available_now=True).awaitTermination(timeout=180)
+    return job
 
 
 def send(settings, values: list) -> None:

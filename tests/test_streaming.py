@@ -4,26 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
 from streaming.job import LandingJob
-from streaming import scratch
-from tests.streaming_fixtures import add_patients, alert_messages, hive_rows, reading, send
-
-
-@pytest.fixture
-def stream_settings(spark, running_stack, hive_schema, unique_name):
-    # these tests are about the landing query, which publishes alerts itself on the micro-batch alert path
-    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path="microbatch")
-    add_patients(spark, scoped)
-    yield scoped
-    scratch.drop(spark, scoped)
-
-
-def run_available_now(spark, settings) -> LandingJob:
-    job = LandingJob(spark, settings)
-    job.start(available_now=True).awaitTermination(timeout=180)
-    return job
+from tests.streaming_fixtures import (alert_messages, hive_rows, reading, run_available_now, send,  # noqa: F401
+                                      stream_settings)
 
 
 def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_alerts(spark, stream_settings):
