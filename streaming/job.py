@@ -71,6 +71,7 @@ class LandingJob:
         self.late = 0
         self.repeats = 0
         self.batch_base: int | None = None
+        self._repeated: list[DataFrame] = []
 
     @property
     def checkpoint(self) -> str:
@@ -105,12 +106,12 @@ class LandingJob:
 
     def process_batch(self, batch: DataFrame, batch_id: int) -> None:
         stream_batch = self.batch_base + batch_id
-        batch = batch.withColumn("beyond_state", F.col("reason").isNull() & (
-            F.col("event_time") < millis_before(F.col("batch_time"), self.time_rules.late_after_s))).persist()
+        batch.persist()  # derive nothing before this: a derived frame's cache would run the stateful plan again
         try:
             counts: Counter[tuple[bool, bool, bool]] = Counter({
                 (row["valid"], row["beyond_state"], bool(row["late"])): row["count"] for row in batch.groupBy(
-                    F.col("reason").isNull().alias("valid"), "beyond_state", "late").count().collect()})
+                    F.col("reason").isNull().alias("valid"), self._beyond_state().alias("beyond_state"),
+                    "late").count().collect()})
             rejected = sum(count for (valid, _, _), count in counts.items() if not valid)
             if rejected:
                 self.rejects.overwrite_batch(self._rejected(batch, stream_batch), stream_batch)
@@ -132,23 +133,36 @@ class LandingJob:
             log.info("batch %d (stream_batch %d): %d landed (%d late), %d rejected, %d repeated reading ids "
                      "found in vitals_raw", batch_id, stream_batch, landed, late, rejected, repeats)
         finally:
-            batch.unpersist()
+            for frame in (batch, *self._repeated):
+                frame.unpersist()
+            self._repeated.clear()
 
     def _unseen(self, batch: DataFrame, stream_batch: int, beyond_state: int) -> tuple[DataFrame, int]:
         """The batch's valid readings less those older than the state window that vitals_raw already holds
-        (landed by another batch); and how many were dropped that way."""
+        (landed by another batch); and how many were dropped that way.
+
+        No union of two filters of the batch: Spark would run the whole stateful plan again for it instead of
+        reading the batch's cache. The repeated ids are found among the late readings, then removed from all.
+        """
         valid = batch.where(F.col("reason").isNull())
         if not beyond_state:
             return valid, 0
-        late = batch.where("beyond_state")
+        late = batch.where(self._beyond_state())
         dates = [row[0] for row in late.select(F.to_date("event_time")).distinct().collect()]
         self.spark.catalog.refreshTable(self.raw.name)
         seen = (self.spark.table(self.raw.name)
                 .where(F.col("event_date").isin(dates) & (F.col("stream_batch") != stream_batch))
                 .select("reading_id"))
-        unseen = late.join(seen, "reading_id", "left_anti")
-        kept = unseen.count()
-        return valid.where(~F.col("beyond_state")).unionByName(unseen), beyond_state - kept
+        repeated = late.select("reading_id").join(seen, "reading_id", "left_semi").distinct().persist()
+        self._repeated.append(repeated)  # released with the batch
+        count = repeated.count()
+        return (valid.join(repeated, "reading_id", "left_anti"), count) if count else (valid, 0)
+
+    def _beyond_state(self) -> Column:
+        """A valid reading whose event time is older than the state window at its batch: only vitals_raw can
+        tell whether it landed before."""
+        return F.col("reason").isNull() & (
+            F.col("event_time") < millis_before(F.col("batch_time"), self.time_rules.late_after_s))
 
     def _alert(self, valid: DataFrame, stream_batch: int) -> None:
         alerts = (evaluate(valid, self.reference.patients(), self.reference.thresholds())

@@ -1,4 +1,6 @@
-"""Per-batch observability: input rows, rows/s, batch duration and Kafka lag, logged and kept for the CLI."""
+"""Per-batch observability: input rows, rows/s, batch duration, Kafka lag and what the deduplication state
+dropped (repeated reading ids; and rows behind the watermark, which the landing query's clamped state clock
+makes impossible: any is logged as an error), logged and kept for the CLI."""
 
 from __future__ import annotations
 
@@ -20,12 +22,15 @@ class BatchProgress:
     processed_rows_per_s: float
     duration_ms: int
     kafka_lag: int | None
+    repeats_dropped: int = 0
+    dropped_by_watermark: int = 0
 
     def line(self) -> str:
         lag = "?" if self.kafka_lag is None else f"{self.kafka_lag:,}"
         return (f"[{self.query}] batch {self.batch_id}: {self.input_rows:,} rows in {self.duration_ms} ms "
                 f"({self.processed_rows_per_s:,.0f} rows/s processed, {self.input_rows_per_s:,.0f}/s arriving), "
-                f"Kafka lag {lag}")
+                f"Kafka lag {lag}, repeats dropped {self.repeats_dropped:,}, "
+                f"dropped by watermark {self.dropped_by_watermark:,}")
 
 
 class ProgressListener(StreamingQueryListener):
@@ -55,10 +60,16 @@ class ProgressListener(StreamingQueryListener):
             query=progress.name or "query", batch_id=progress.batchId, input_rows=progress.numInputRows,
             input_rows_per_s=progress.inputRowsPerSecond or 0.0,
             processed_rows_per_s=progress.processedRowsPerSecond or 0.0,
-            duration_ms=int((progress.durationMs or {}).get("triggerExecution", 0)), kafka_lag=lag)
+            duration_ms=int((progress.durationMs or {}).get("triggerExecution", 0)), kafka_lag=lag,
+            repeats_dropped=sum(int((state.customMetrics or {}).get("numDroppedDuplicateRows", 0))
+                                for state in progress.stateOperators),
+            dropped_by_watermark=sum(int(state.numRowsDroppedByWatermark or 0) for state in progress.stateOperators))
         self._by_query[self.latest.query] = self.latest
         self.recent.append(self.latest)
-        if progress.numInputRows:
+        if self.latest.dropped_by_watermark:
+            log.error("%s: rows dropped behind the watermark; they reached neither vitals_raw nor vitals_rejected. "
+                      "Report this: the state clock should make it impossible.", self.latest.line())
+        elif progress.numInputRows:
             log.warning(self.latest.line())
 
     def onQueryIdle(self, event) -> None:

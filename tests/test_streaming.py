@@ -144,7 +144,7 @@ def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, s
     listener = ProgressListener()
     spark.streams.addListener(listener)
     try:
-        send(stream_settings, [reading(n, 2001, 75, 200, n) for n in range(1, 51)])
+        send(stream_settings, [reading(n, 2001, 75, 200, n) for n in [*range(1, 51), *range(1, 6)]])
         with caplog.at_level(logging.WARNING, logger="streaming.progress"):
             run_available_now(spark, stream_settings)
             deadline = time.monotonic() + 15  # listener events arrive asynchronously
@@ -153,11 +153,12 @@ def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, s
     finally:
         spark.streams.removeListener(listener)
     progress = listener.latest
-    assert progress is not None and progress.input_rows == 50
+    assert progress is not None and progress.input_rows == 55
     assert progress.duration_ms > 0 and progress.processed_rows_per_s > 0
     assert progress.kafka_lag == 0  # caught up: nothing left behind the latest offsets
-    assert any("batch 0: 50 rows in" in record.getMessage() and "Kafka lag 0" in record.getMessage()
-               for record in caplog.records)
+    assert progress.dropped_by_watermark == 0 and progress.repeats_dropped == 5
+    assert any("batch 0: 55 rows in" in record.getMessage() and "Kafka lag 0" in record.getMessage()
+               and "dropped by watermark 0" in record.getMessage() for record in caplog.records)
 
 
 def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value(spark):
