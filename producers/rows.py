@@ -71,6 +71,18 @@ class ReadingsTable:
             yield batch
             after = int(batch[-1][0])
 
+    def rows_in(self, ranges: list[tuple[int, int]], ranges_per_query: int = 200) -> Iterator[list[tuple]]:
+        """Raw rows whose id lies in one of the inclusive ``ranges``, in id order, a query per chunk of ranges."""
+        id_column = f"`{self.columns['id']}`"
+        select = ", ".join(f"`{column}`" for column in self.columns.values())
+        for start in range(0, len(ranges), ranges_per_query):
+            chunk = ranges[start:start + ranges_per_query]
+            where = " OR ".join([f"{id_column} BETWEEN %s AND %s"] * len(chunk))
+            rows = self._query(f"SELECT {select} FROM `{self.table}` WHERE {where} ORDER BY {id_column}",
+                               [bound for pair in chunk for bound in pair], raw=True)
+            if rows:
+                yield rows
+
     def count(self, selection: RowSelection) -> int:
         where, params = self._where(selection, selection.after_id)
         return self._query(f"SELECT COUNT(*) FROM `{self.table}` WHERE {where}", params)[0][0]
