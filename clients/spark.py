@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from settings import Settings
 
@@ -85,3 +85,10 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
     for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.enableHiveSupport().getOrCreate()
+
+
+def rds_query(spark: SparkSession, settings: Settings, sql: str) -> DataFrame:
+    """The rows of one SELECT in RDS, read through Spark JDBC as the application user."""
+    return (spark.read.format("jdbc").option("url", settings.jdbc_url).option("driver", settings.jdbc_driver_class)
+            .option("user", settings.mysql_user).option("password", settings.mysql_password)
+            .option("fetchsize", str(settings.sqoop_fetch_size)).option("query", sql).load())

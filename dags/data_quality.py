@@ -7,7 +7,10 @@ Once a day, for the previous day (the run's data interval):
 * share of rejected readings (`health.vitals_rejected`),
 * unknown-patient alerts,
 * RDS vs Kafka vs Hive counts of the day's readings (every RDS reading published and
-  landed or rejected).
+  landed or rejected),
+* the reconciliation per hour (`python -m batch reconcile`): every RDS reading of the
+  day found in `vitals_raw` or `vitals_rejected` (or the producer's dead-letter topic)
+  exactly once; a missing or doubled reading id fails the run and is named in the log.
 
 Bounds come from `PA_QUALITY_*`. A broken bound fails the run (no retry) with a
 readable summary of every check in the task log.
@@ -36,7 +39,24 @@ def data_quality():
         print(summary)
         return summary
 
+    @task
+    def reconcile_readings() -> str:
+        from batch.quality import QualityCheckFailed
+        from batch.reconcile import reconcile, report
+
+        context = get_current_context()
+        settings = task_settings()
+        start, end = (as_utc(context[key]).replace(tzinfo=None) for key in ("data_interval_start", "data_interval_end"))
+        hours = reconcile(spark_session(settings, "airflow-reconcile"), settings, start, end)
+        summary = report(hours)
+        print(summary)
+        with fail_without_retry(QualityCheckFailed):
+            if not all(hour.accounted for hour in hours):
+                raise QualityCheckFailed(summary)
+        return summary
+
     check_interval()
+    reconcile_readings()
 
 
 data_quality()

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 import settings
 from producers import producer, schema
 from producers.replay import replay
-from producers.rows import RowSelection
+from producers.rows import RowSelection, utc_time
 from producers.simulator import simulate
-
-
-def _time(text: str) -> dt.datetime:
-    """ISO-8601 time; a trailing Z or offset is converted to naive UTC, as RDS stores it."""
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("--follow", action="store_true", help="keep polling for new rows (service mode)")
 
     rep = commands.add_parser("replay", help="publish a time or id range from RDS to Kafka again")
-    rep.add_argument("--from", dest="start", type=_time, help="event time, inclusive (ISO-8601, UTC)")
-    rep.add_argument("--to", dest="end", type=_time, help="event time, exclusive (ISO-8601, UTC)")
+    rep.add_argument("--from", dest="start", type=utc_time, help="event time, inclusive (ISO-8601, UTC)")
+    rep.add_argument("--to", dest="end", type=utc_time, help="event time, exclusive (ISO-8601, UTC)")
     rep.add_argument("--first-id", type=int)
     rep.add_argument("--last-id", type=int)
     rep.add_argument("--dry-run", action="store_true", help="only count the matching readings")

@@ -11,6 +11,12 @@ from producers.message import FIELDS
 from settings import Settings
 
 
+def utc_time(text: str) -> dt.datetime:
+    """ISO-8601 time; a trailing Z or offset is converted to naive UTC, as RDS stores it."""
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def parse_column_map(text: str) -> dict[str, str]:
     """'field=column,...' -> {field: column}; fields must be message fields."""
     mapping = {}

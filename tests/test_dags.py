@@ -231,6 +231,29 @@ def hbase_rows(settings) -> dict:
         connection.close()
 
 
+def test_reconciliation_accounts_for_every_reading_and_names_a_missing_one(pipeline, spark):
+    from batch.reconcile import reconcile
+
+    settings = pipeline.settings
+    hours = reconcile(spark, settings, pipeline.start, pipeline.end)
+    assert sum(hour.rds for hour in hours) > 1000 and all(hour.accounted for hour in hours)
+    assert all(hour.rds == hour.landed + hour.rejected + hour.producer_dead_lettered == hour.on_kafka
+               for hour in hours)
+    assert sum(hour.rejected for hour in hours) > 0  # the simulator's impossible values
+
+    connection = mysql.connect(settings, autocommit=True)
+    cursor = connection.cursor()
+    cursor.execute(f"INSERT INTO {settings.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
+                   (2001, pipeline.start + dt.timedelta(seconds=1), 70))  # never published
+    lost = cursor.lastrowid
+    try:
+        after = reconcile(spark, settings, pipeline.start, pipeline.end)
+    finally:
+        cursor.execute(f"DELETE FROM {settings.vitals_table} WHERE id = %s", (lost,))
+        connection.close()
+    assert [(hour.missing, hour.missing_ids) for hour in after if not hour.accounted] == [(1, [lost])]
+
+
 def test_data_quality_passes_within_bounds_and_fails_with_a_summary(airflow_dags, pipeline, monkeypatch):
     settings = pipeline.settings
     day_end = utc_midnight_after(pipeline.start.date())

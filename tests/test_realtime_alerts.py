@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import json
 import os
 import signal
@@ -19,7 +20,7 @@ from settings import environment
 from streaming import scratch
 from streaming.alerting import AlertPathError, check_can_run
 from streaming.app import StreamingApp
-from tests.streaming_fixtures import add_patients, reading, send
+from tests.streaming_fixtures import add_patients, reading, send, stamped
 
 BATCH_S = 5.0
 RESTART_S = 5.0  # stopping the real-time query and starting it again from its checkpoint
@@ -81,15 +82,20 @@ def running_app(spark, settings):
 
 def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_settings):
     s = realtime_settings
+    now = dt.datetime.now(dt.timezone.utc)
     with running_app(spark, s) as (app, queue):
         send(s, [reading(1, 2001, 69, 200, 1), reading(2, 2002, 70, 190, 2), reading(3, 2001, 69.5, 170, 3),
                  reading(4, 2003, 70, 120, 4), reading(5, 990001, 70, 120, 5), reading(6, 2002, 70, 160, 6),
-                 b"not json"])
-        assert wait_for(lambda: len(queue.ids) >= 6, app), f"alerts on the queue: {queue.read()}"
-        assert wait_for(lambda: len(hive_alert_ids(spark, s)) >= 6, app)
+                 b"not json", stamped(reading(7, 2001, 60, 200), now),      # on time: alerts, not late
+                 stamped(reading(8, 2001, 60, 200), dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc))])
+        assert wait_for(lambda: len(queue.ids) >= 7, app), f"alerts on the queue: {queue.read()}"
+        assert wait_for(lambda: len(hive_alert_ids(spark, s)) >= 7, app)
         assert queue.ids == hive_alert_ids(spark, s)
         assert {message["kind"] for message in queue.read()} == {
             "vital_out_of_range", "value_in_gap", "no_band_for_age", "unknown_patient"}
+        late_of = {message["reading_id"]: message["late"] for message in queue.read()}
+        assert 8 not in late_of  # stamped 2099: rejected, never an alert
+        assert late_of[7] is False and all(late_of[n] is True for n in (1, 2, 3, 4, 5))  # 2026-11-24: old news
         wait_for(lambda: False, app, timeout_s=BATCH_S + 1)  # past a reference check, with nothing changed
         assert app.alerting.restarts == 0, "the alert query restarted although no reference data changed"
 
