@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 
 from batch.partitions import overwrite_partition
 from settings import Settings
-from streaming.evaluate import ALERT_KINDS
+from streaming.kinds import ALERT_KINDS
 from streaming.parse import VITALS
 
 ALERT_COUNT_COLUMNS = [f"alerts_{kind}" for kind in ALERT_KINDS]

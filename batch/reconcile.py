@@ -6,8 +6,10 @@ the vitals topic, on the producer's dead-letter topic (rows it could not
 encode), in ``vitals_raw`` and in ``vitals_rejected`` (the id read from the raw
 payload). A reading is *accounted for* when it landed or was rejected, or the
 producer dead-lettered it with its reason; *missing* when none of these holds;
-*doubled* when it is in the Hive tables more than once. Kafka may hold an id
-several times (replays, producer restarts): that is counted, not a fault.
+*doubled* when it landed more than once, or both landed and was rejected. Kafka
+may hold an id several times (replays, producer restarts), and a bad reading
+sent again is rejected again (``vitals_rejected`` records every Kafka record it
+refused, with its coordinates): both are counted, neither is a fault.
 
 Everything is joined in Spark, so an hour of a large hospital costs one scan
 of each place rather than lists in Python.
@@ -38,6 +40,7 @@ class HourReconciliation:
     producer_dead_lettered: int
     landed: int
     rejected: int
+    rejected_again: int       # bad readings a replay sent again, rejected once more
     missing: int
     doubled: int
     missing_ids: list[int]
@@ -65,14 +68,16 @@ def reconcile(spark: SparkSession, settings: Settings, start: dt.datetime, end: 
     joined = joined.fillna(0, subset=list(places))
     in_hive = F.col("landed") + F.col("rejected")
     missing = (in_hive == 0) & (F.col("dlq") == 0)
+    doubled = (F.col("landed") > 1) | ((F.col("landed") > 0) & (F.col("rejected") > 0))
     rows = (joined.groupBy("hour").agg(
         F.count(F.lit(1)).alias("rds"), F.count(F.when(F.col("kafka") > 0, 1)).alias("on_kafka"),
         F.sum("kafka").alias("kafka_records"), F.count(F.when(F.col("dlq") > 0, 1)).alias("producer_dead_lettered"),
         F.count(F.when(F.col("landed") > 0, 1)).alias("landed"),
         F.count(F.when(F.col("rejected") > 0, 1)).alias("rejected"),
-        F.count(F.when(missing, 1)).alias("missing"), F.count(F.when(in_hive > 1, 1)).alias("doubled"),
+        F.count(F.when((F.col("rejected") > 1) & (F.col("landed") == 0), 1)).alias("rejected_again"),
+        F.count(F.when(missing, 1)).alias("missing"), F.count(F.when(doubled, 1)).alias("doubled"),
         F.slice(F.sort_array(F.collect_list(F.when(missing, F.col("reading_id")))), 1, SAMPLE_IDS).alias("missing_ids"),
-        F.slice(F.sort_array(F.collect_list(F.when(in_hive > 1, F.col("reading_id")))), 1, SAMPLE_IDS)
+        F.slice(F.sort_array(F.collect_list(F.when(doubled, F.col("reading_id")))), 1, SAMPLE_IDS)
         .alias("doubled_ids")).orderBy("hour").collect())
     return [HourReconciliation(**{key: int(value) if isinstance(value, int) else value
                                   for key, value in row.asDict().items()}) for row in rows]
@@ -111,12 +116,12 @@ def _rejected_ids(spark: SparkSession, settings: Settings, start: dt.datetime) -
 def report(hours: list[HourReconciliation]) -> str:
     """The reconciliation as a table, with the ids to look at under each hour that does not add up."""
     header = (f"{'hour (UTC)':<17} {'RDS':>8} {'on Kafka':>9} {'records':>8} {'prod DLQ':>8} {'landed':>8} "
-              f"{'rejected':>8} {'missing':>8} {'doubled':>8}")
+              f"{'rejected':>8} {'again':>6} {'missing':>8} {'doubled':>8}")
     lines = [header]
     for hour in hours:
         lines.append(f"{hour.hour:%Y-%m-%d %H:%M} {hour.rds:>8,} {hour.on_kafka:>9,} {hour.kafka_records:>8,} "
-                     f"{hour.producer_dead_lettered:>8,} {hour.landed:>8,} {hour.rejected:>8,} {hour.missing:>8,} "
-                     f"{hour.doubled:>8,}")
+                     f"{hour.producer_dead_lettered:>8,} {hour.landed:>8,} {hour.rejected:>8,} "
+                     f"{hour.rejected_again:>6,} {hour.missing:>8,} {hour.doubled:>8,}")
         if hour.missing_ids:
             lines.append(f"  missing reading ids (first {SAMPLE_IDS}): {hour.missing_ids}")
         if hour.doubled_ids:

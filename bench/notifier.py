@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 import time
 import uuid
 from collections import defaultdict
 
 from bench.report import line
-from clients import aws, hbase
+from clients import hbase
 from hbase_setup.repository import Outcome, ThresholdRepository
 from hbase_setup.rules import READING_FIELD_OF_ATTRIBUTE
 from notifier import sender
 from notifier.episodes import EpisodeTracker, Notification, episode_key
+from notifier.service import backoff_for
 from notifier.sns_setup import topic_arn
 from producers.simulation import EPISODE_KINDS, ReadingStream, VITAL_ORDER, make_patients
 from settings import Settings
@@ -33,10 +35,11 @@ def run(settings: Settings) -> None:
     line("labelled episodes of monitored vitals notified", f"{covered}/{monitored}")
 
     arn = topic_arn(scoped)
-    sns = aws.client(scoped, "sns")
+    sns = sender.sns_client(scoped)
     batch = (notifications * (PUBLISHED // max(len(notifications), 1) + 1))[:PUBLISHED]
+    backoff = backoff_for(scoped, "SNS publish", threading.Event())
     started = time.perf_counter()
-    delivery = sender.publish(sns, arn, batch, settings.notify_max_attempts, settings.notify_backoff_s)
+    delivery = sender.Sender(sns, arn, backoff).deliver(batch, lambda _: None)
     elapsed = time.perf_counter() - started
     line(f"PublishBatch of {PUBLISHED:,} notifications", f"{len(delivery.sent) / elapsed:,.0f}/s "
          f"({len(delivery.failed)} failed)")

@@ -58,3 +58,13 @@ def count_between(settings: Settings, topic: str, start_ms: int, end_ms: int) ->
         return sum(after[partition] - first[partition] for partition in partitions)
     finally:
         reader.close()
+
+
+def committed(settings: Settings, group_id: str, topic: str) -> int:
+    """Records of ``topic`` that consumer group ``group_id`` has committed past (0 when it committed nothing)."""
+    client = admin(settings)
+    try:
+        offsets = client.list_group_offsets(group_id).get(group_id, {})
+    finally:
+        client.close()
+    return sum(meta.offset for partition, meta in offsets.items() if partition.topic == topic and meta.offset > 0)

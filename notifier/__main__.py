@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 import settings
 from notifier import sns_setup
+from notifier.redrive import redrive
 from notifier.service import Notifier
+from reporting.signals import stop_on_signals
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,16 +18,23 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("setup", help="create the topic and the doctors' email subscriptions (idempotent)")
     commands.add_parser("subscriptions", help="list the topic's subscriptions")
-    run = commands.add_parser("run", help="consume doctors-queue and notify")
+    run = commands.add_parser("run", help="consume doctors-queue and notify (SIGTERM or Ctrl-C stops it gracefully)")
     run.add_argument("--until-idle", type=float, metavar="SECONDS", help="stop after the queue was empty this long")
+    again = commands.add_parser("redrive", help="send the notifications SNS refused again (once per alert id)")
+    again.add_argument("--dry-run", action="store_true", help="list what would be sent, send and commit nothing")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     current = settings.get()
+    stopping = stop_on_signals()
     if args.command in ("setup", "subscriptions"):
         found = sns_setup.setup(current) if args.command == "setup" else sns_setup.subscriptions(current)
         for subscription in found:
             print(f"{subscription['Protocol']:<6} {subscription['Endpoint']:<40} {subscription['SubscriptionArn']}")
         return 0
-    counts = Notifier(current).run(until_idle_s=args.until_idle)
+    if args.command == "redrive":
+        print(f"[notifier redrive] {dict(redrive(current, dry_run=args.dry_run, stopping=stopping))}", file=sys.stderr)
+        return 0
+    counts = Notifier(current, stopping).run(until_idle_s=args.until_idle)
     print(f"[notifier] {dict(counts)}", file=sys.stderr)
     return 0
 

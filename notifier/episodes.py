@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-VITAL_KIND = "vital_out_of_range"
+from streaming.kinds import VITAL_OUT_OF_RANGE as VITAL_KIND
 
 Alert = dict[str, Any]
 
@@ -102,6 +102,12 @@ class EpisodeTracker:
         if moment - episode.last_notified_at >= self.quiet_s:
             return self._notify(episode, "data_quality" if episode.data_quality else "reminder", alert, moment)
         return None
+
+    def forget(self, key: str) -> None:
+        """Drop an episode whose notification never reached SNS: it was not notified, so the next alert opens it."""
+        if self.episodes.pop(key, None) is not None:
+            self.closed.add(key)
+        self.changed.discard(key)
 
     def sweep(self) -> list[Notification]:
         """Close episodes silent for ``all_clear_s`` of event time; vitals get an all-clear, data quality closes quietly."""

@@ -1,101 +1,154 @@
-"""The notifier service: doctors-queue → episodes → SNS, with committed offsets and no duplicates.
+"""The notifier service: doctors-queue → episodes → SNS, with committed offsets and no alert without an outcome.
 
-Per poll: skip alert ids already handled (a restart re-reads what was not
-committed), decide per alert, publish, record every outcome and the episode
-state in RDS in one transaction, and only then commit the Kafka offsets.
+Per poll: set aside poison records (dead-letter topic, with the reason and
+their Kafka coordinates); decide per alert, re-observing alerts a previous run
+already handled so their episodes are rebuilt without sending again; publish in
+batches of ten, recording each batch's outcomes in RDS the moment SNS answered;
+record the suppressed alerts and the episodes; only then commit the Kafka
+offsets. Every step that talks to a server waits out its outage with backoff
+(ERROR lines while it lasts) instead of failing or dropping anything; a stop
+request (SIGTERM, SIGINT) ends the service after the poll in hand is recorded.
+
+What a crash can cost: SNS accepted a batch and the process died before its
+outcomes reached RDS (a few milliseconds). The restart sends that batch again:
+at most one repeated email for each of the (up to ten) notifications in flight.
 """
 
 from __future__ import annotations
 
-import json
-import sys
+import logging
+import threading
 import time
 from collections import Counter
 
-from botocore.config import Config
+import mysql.connector
+from botocore.exceptions import BotoCoreError, ClientError
+from kafka.errors import KafkaError
 
-from clients import aws, kafka
-from notifier import sender
+from clients import kafka
+from notifier import dead_letters
+from notifier.alert_record import PoisonRecord, parse_alert
+from notifier.backoff import Backoff, Stopped, retrying
 from notifier.episodes import EpisodeTracker
+from notifier.sender import Delivery, Sender, sns_client
 from notifier.sns_setup import topic_arn
 from notifier.store import NotifierStore
 from settings import Settings
 
+log = logging.getLogger(__name__)
+
+SERVER_ERRORS = (KafkaError, mysql.connector.Error, OSError)
+
+
+def backoff_for(settings: Settings, what: str, stopping: threading.Event) -> Backoff:
+    return Backoff(what, settings.notify_backoff_s, settings.notify_backoff_max_s, stopping, log)
+
 
 class Notifier:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, stopping: threading.Event | None = None):
         self.settings = settings
+        self.stopping = stopping or threading.Event()
         self.store = NotifierStore(settings)
-        self.tracker = EpisodeTracker(settings.notify_quiet_s, settings.notify_all_clear_s,
-                                      settings.notify_worsen_step, self.store.episodes())
-        # the sender owns retries and backoff; botocore's own would hide them
-        self.sns = aws.client(settings, "sns", Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10))
-        self.topic_arn = topic_arn(settings)
+        self.rds = self._backoff("RDS (notifier state)")
+        self.kafka = self._backoff(f"Kafka ({settings.topic_alerts})")
+        self.tracker = self._load_tracker()
+        self.sns = sns_client(settings)
+        self.sns_backoff = self._backoff(f"SNS publish to {settings.sns_topic_name}")
+        self.topic_arn = retrying(self.sns_backoff, lambda: topic_arn(settings), SERVER_ERRORS + (ClientError, BotoCoreError))
+        self.sender = Sender(self.sns, self.topic_arn, self.sns_backoff)
         self.consumer = kafka.consumer(settings, settings.topic_alerts, group_id=settings.notifier_group)
-        self.dead_letters = kafka.producer(settings)
+        self.dead_letters = dead_letters.DeadLetters(settings, self._backoff(f"Kafka ({settings.topic_notify_dead_letter})"))
         self.counts: Counter[str] = Counter()
 
+    def _backoff(self, what: str) -> Backoff:
+        return backoff_for(self.settings, what, self.stopping)
+
+    def _load_tracker(self) -> EpisodeTracker:
+        return EpisodeTracker(self.settings.notify_quiet_s, self.settings.notify_all_clear_s,
+                              self.settings.notify_worsen_step, retrying(self.rds, self.store.episodes, SERVER_ERRORS))
+
+    @property
+    def status(self) -> str:
+        """What the service is waiting for, if anything (shown by the CLI's status line)."""
+        waiting = [backoff.status for backoff in (self.sns_backoff, self.rds, self.kafka) if backoff.status != "ok"]
+        return "; ".join(waiting) or "ok"
+
     def poll_and_handle(self, timeout_ms: int = 1000) -> int:
-        """Handle one poll's alerts (without committing offsets); return how many records came."""
+        """Handle one poll's records (without committing offsets); return how many records came."""
         records = [record for batch in self.consumer.poll(timeout_ms=timeout_ms, max_records=1000).values()
                    for record in batch]
-        alerts = [json.loads(record.value) for record in records]
+        alerts = []
+        for record in records:
+            try:
+                alerts.append(parse_alert(record.value))
+            except PoisonRecord as reason:
+                self.counts["poison"] += 1
+                log.error("doctors-queue record %s/%d@%d set aside on %s: %s", record.topic, record.partition,
+                          record.offset, self.settings.topic_notify_dead_letter, reason)
+                self.dead_letters.send(dead_letters.poison(record, str(reason)))
         self.handle(alerts)
         return len(records)
 
     def commit(self) -> None:
-        self.consumer.commit()
+        retrying(self.kafka, self.consumer.commit, (KafkaError,))
 
     def handle(self, alerts: list[dict]) -> None:
-        done = self.store.handled([alert["alert_id"] for alert in alerts])
+        done = retrying(self.rds, lambda: self.store.handled([alert["alert_id"] for alert in alerts]), SERVER_ERRORS)
         outcomes: list[tuple[str, str, str | None, str | None]] = []
         notifications = []
         for alert in alerts:
+            notification = self.tracker.observe(alert)  # also for a handled alert: rebuilds its episode, sends nothing
             if alert["alert_id"] in done:
                 self.counts["repeat"] += 1
                 continue
             done.add(alert["alert_id"])
             self.counts["alerts"] += 1
-            notification = self.tracker.observe(alert)
             if notification is None:
                 self.counts["suppressed"] += 1
                 outcomes.append((alert["alert_id"], "suppressed", None, None))
             else:
                 notifications.append(notification)
         notifications += self.tracker.sweep()
-        delivery = sender.publish(self.sns, self.topic_arn, notifications, self.settings.notify_max_attempts,
-                                  self.settings.notify_backoff_s)
+        self.sender.deliver(notifications, self._record_batch)
+        changed = [self.tracker.episodes[key] for key in self.tracker.changed if key in self.tracker.episodes]
+        retrying(self.rds, lambda: self.store.record(outcomes, changed, self.tracker.closed), SERVER_ERRORS)
+        self.tracker.changed.clear()
+        self.tracker.closed.clear()
+
+    def _record_batch(self, delivery: Delivery) -> None:
+        """One SNS batch's outcomes, into RDS at once; a refused notification is dead-lettered and its episode
+        forgotten, so it does not count as notified and the next alert of it notifies again."""
+        outcomes = []
         for notification, message_id in delivery.sent:
             self.counts[notification.type] += 1
             if notification.alert_id:
                 outcomes.append((notification.alert_id, "notified", notification.type, message_id))
         for notification, error in delivery.failed:
             self.counts["dead_lettered"] += 1
-            self.dead_letters.send(self.settings.topic_notify_dead_letter, value=json.dumps(
-                {"error": error, "notification": notification.type, "alert": notification.alert}).encode())
+            log.error("SNS refused the %s notification of alert %s: %s; dead-lettered to %s (python -m notifier "
+                      "redrive sends it again)", notification.type, notification.alert_id, error,
+                      self.settings.topic_notify_dead_letter)
+            self.dead_letters.send(dead_letters.refused(notification, error))
+            self.tracker.forget(notification.episode_key)
             if notification.alert_id:
                 outcomes.append((notification.alert_id, "dead_lettered", notification.type, None))
-        if delivery.failed:
-            self.dead_letters.flush()
-            print(f"[notifier] {len(delivery.failed)} notification(s) dead-lettered to "
-                  f"{self.settings.topic_notify_dead_letter}: {delivery.failed[0][1]}", file=sys.stderr)
-        self.store.record(outcomes, [self.tracker.episodes[key] for key in self.tracker.changed
-                                     if key in self.tracker.episodes], self.tracker.closed)
-        self.tracker.changed.clear()
-        self.tracker.closed.clear()
+        retrying(self.rds, lambda: self.store.record_delivered(outcomes), SERVER_ERRORS)
 
     def run(self, until_idle_s: float | None = None) -> Counter:
-        """Serve until interrupted (or, with ``until_idle_s``, until the queue was empty that long)."""
+        """Serve until stopped (or, with ``until_idle_s``, until the queue was empty that long)."""
         idle_since = time.monotonic()
         try:
-            while True:
+            while not self.stopping.is_set():
                 if self.poll_and_handle():
                     self.commit()
                     idle_since = time.monotonic()
                 elif until_idle_s is not None and time.monotonic() - idle_since >= until_idle_s:
-                    return self.counts
+                    break
+        except Stopped:
+            log.warning("notifier stopped while waiting; the alerts not yet recorded are handled after a restart")
         finally:
             self.close()
+        return self.counts
 
     def close(self) -> None:
         self.consumer.close(autocommit=False)

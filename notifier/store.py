@@ -22,6 +22,29 @@ class NotifierStore:
                            f"({', '.join(['%s'] * len(alert_ids))})", alert_ids)
         return {row[0] for row in rows}
 
+    def outcomes(self, alert_ids: list[str]) -> dict[str, str]:
+        """The recorded outcome of each of ``alert_ids`` that has one."""
+        if not alert_ids:
+            return {}
+        return dict(self._query(f"SELECT alert_id, outcome FROM notifier_alerts WHERE alert_id IN "
+                                f"({', '.join(['%s'] * len(alert_ids))})", alert_ids))
+
+    def record_delivered(self, outcomes: list[tuple[str, str, str | None, str | None]]) -> None:
+        """Outcomes of one SNS batch, recorded the moment SNS answered (a dead-lettered alert re-driven later
+        becomes notified)."""
+        if not outcomes:
+            return
+        connection = mysql.connect(self._settings)
+        try:
+            connection.cursor().executemany(
+                "INSERT INTO notifier_alerts (alert_id, outcome, notification, sns_message_id) VALUES (%s, %s, %s, %s) "
+                "ON DUPLICATE KEY UPDATE outcome = IF(outcome = 'dead_lettered', VALUES(outcome), outcome), "
+                "notification = IF(outcome = 'notified', VALUES(notification), notification), "
+                "sns_message_id = IF(outcome = 'notified', VALUES(sns_message_id), sns_message_id)", outcomes)
+            connection.commit()
+        finally:
+            connection.close()
+
     def episodes(self) -> dict[str, Episode]:
         rows = self._query("SELECT episode_key, state FROM notifier_episodes WHERE notifier = %s", [self._notifier])
         return {key: from_json(json.loads(state)) for key, state in rows}

@@ -255,15 +255,22 @@ class Settings:
         "Email subscriptions of the SNS topic: 'address' for every ward or 'address:ward|ward' for some, comma-separated.")
     notifier_group: str = setting("PA_NOTIFIER_GROUP", "alert-notifier", "Kafka consumer group of the notifier.")
     topic_notify_dead_letter: str = setting(
-        "PA_TOPIC_NOTIFY_DEAD_LETTER", "doctors-queue-dead-letter", "Where alerts go that SNS refused N times, with the error.")
+        "PA_TOPIC_NOTIFY_DEAD_LETTER", "doctors-queue-dead-letter",
+        "Where the notifier sets aside, with the reason, records that are not alerts and notifications SNS refused "
+        "for their content ('python -m notifier redrive' sends the latter again).")
     notify_quiet_s: float = setting(
         "PA_NOTIFY_QUIET_S", 900.0, "A still-abnormal vital is reminded about after this many seconds without a notification.")
     notify_all_clear_s: float = setting(
         "PA_NOTIFY_ALL_CLEAR_S", 300.0, "Seconds (event time) without alerts after which an episode is all clear.")
     notify_worsen_step: float = setting(
         "PA_NOTIFY_WORSEN_STEP", 10.0, "How much further out of range a value must go to notify 'worse' again.")
-    notify_max_attempts: int = setting("PA_NOTIFY_MAX_ATTEMPTS", 5, "SNS attempts before an alert is dead-lettered.")
-    notify_backoff_s: float = setting("PA_NOTIFY_BACKOFF_S", 0.5, "First retry delay; doubles on each attempt.")
+    notify_backoff_s: float = setting(
+        "PA_NOTIFY_BACKOFF_S", 0.5,
+        "First retry delay (seconds) when SNS, Kafka or RDS fails; doubles on each attempt. Errors of the service "
+        "(throttling, endpoint down, credentials, topic missing) are retried for as long as they last; only an "
+        "error about one message dead-letters it.", minimum=0)
+    notify_backoff_max_s: float = setting(
+        "PA_NOTIFY_BACKOFF_MAX_S", 30.0, "Longest wait between two retries of the notifier (seconds).", minimum=0)
 
     # --- sqoop (RDS <-> Hive on Spark JDBC) ---------------------------------
     jdbc_driver_jar: str = setting(

@@ -27,7 +27,6 @@ from pyspark.sql import functions as F
 from hbase_setup.repository import ThresholdIndex
 from hbase_setup.rules import READING_FIELD_OF_ATTRIBUTE, ThresholdRule
 
-ALERT_KINDS = ("vital_out_of_range", "value_in_gap", "no_band_for_age", "unknown_patient")
 ALERT_COLUMNS = ("alert_id", "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
                  "patient_name", "age", "patient_address", "phone_number", "admitted_ward", "bp", "heart_rate",
                  "input_message_time", "alert_generated_time", "alert_message", "late", "arrival_delay_s")

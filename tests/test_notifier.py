@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import socket
 import threading
 import time
@@ -14,7 +15,7 @@ import pytest
 
 from clients import aws, kafka, mysql
 from notifier import inbox as doctors_inbox
-from notifier.service import Notifier
+from notifier.service import Notifier, backoff_for
 from producers import schema
 
 START = dt.datetime(2026, 11, 24, 10, 0, 0)
@@ -26,7 +27,7 @@ def notify_settings(running_stack, unique_name):
     return dataclasses.replace(
         running_stack, topic_alerts=unique_name, sns_topic_name=unique_name, notifier_group=unique_name,
         topic_notify_dead_letter=unique_name + "_dlq", notify_quiet_s=120.0, notify_all_clear_s=60.0,
-        notify_worsen_step=10.0, notify_max_attempts=3, notify_backoff_s=0.1)
+        notify_worsen_step=10.0, notify_backoff_s=0.1, notify_backoff_max_s=1.0)
 
 
 def inbox(settings) -> str:
@@ -137,33 +138,163 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_an_sns_endpoint_down_for_a_while_is_retried_and_delivers_when_back(notify_settings):
+def committed(settings) -> int:
+    """Offsets the notifier's consumer group has committed on its alert topic (0 when none)."""
+    return kafka.committed(settings, settings.notifier_group, settings.topic_alerts)
+
+
+def dead_lettered(settings) -> list[dict]:
+    consumer = kafka.consumer(settings, settings.topic_notify_dead_letter, consumer_timeout_ms=5000)
+    records = [json.loads(message.value) for message in consumer]
+    consumer.close()
+    return records
+
+
+def in_background(notifier: Notifier) -> threading.Thread:
+    thread = threading.Thread(target=notifier.run, kwargs={"until_idle_s": 2})
+    thread.start()
+    return thread
+
+
+def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_them_notified(notify_settings):
+    s = notify_settings
+    url = inbox(s)
+    unknown_kind = {**alert(2003, 0), "kind": "gossip"}
+    producer = kafka.producer(s)
+    for value in (json.dumps(alert(2001, 0)).encode(), b"x", json.dumps({"patient_id": 1}).encode(),
+                  json.dumps(unknown_kind).encode(), b"[1, 2]", json.dumps(alert(2002, 0)).encode()):
+        producer.send(s.topic_alerts, value=value)
+    producer.flush()
+    producer.close()
+    counts = Notifier(s).run(until_idle_s=2)
+
+    assert sorted(subjects(delivered(s, url))) == [
+        "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal",
+        "URGENT ICU: Ana Forty (2002) Low Heart Rate than Normal"]
+    dead = dead_lettered(s)
+    assert [(record["kind"], record["offset"], record["reason"].split(":")[0]) for record in dead] == [
+        ("poison", 1, "not JSON"), ("poison", 2, "missing or non-string alert_id"),
+        ("poison", 3, "unknown kind 'gossip' (known"), ("poison", 4, "not a JSON object but list")]
+    assert dead[0]["raw"] == "x" and dead[0]["topic"] == s.topic_alerts and dead[0]["partition"] == 0
+    assert counts["poison"] == 4 and committed(s) == 6  # committed past them: a restart does not stop on them
+
+
+def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_settings, caplog):
     from moto.server import ThreadedMotoServer
 
     port = _free_port()
-    own = dataclasses.replace(notify_settings, sns_port=port, notify_max_attempts=8, notify_backoff_s=0.2)
+    own = dataclasses.replace(notify_settings, sns_port=port)
     server = ThreadedMotoServer(ip_address=own.stack_host, port=port)
     server.start()
     url = inbox(own)
     notifier = Notifier(own)
     server.stop()  # the endpoint goes away; moto keeps the topic and queue in memory
-    queue(own, [alert(2001, 0)])
-    comeback = threading.Timer(2.0, lambda: ThreadedMotoServer(ip_address=own.stack_host, port=port).start())
-    comeback.start()
-    counts = notifier.run(until_idle_s=3)
-    comeback.join()
-    assert counts["opened"] == 1 and counts["dead_lettered"] == 0
-    assert subjects(delivered(own, url)) == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"]
+    queue(own, [alert(2001, 0), alert(2002, 0)])
+    with caplog.at_level(logging.ERROR, logger="notifier.service"):
+        running = in_background(notifier)
+        time.sleep(30)
+        offsets_while_down = committed(own)
+        comeback = ThreadedMotoServer(ip_address=own.stack_host, port=port)
+        comeback.start()
+        try:
+            running.join(timeout=120)
+            emails = subjects(delivered(own, url))
+        finally:
+            comeback.stop()
+    assert not running.is_alive()
+    assert offsets_while_down == 0 and committed(own) == 2
+    assert notifier.counts["opened"] == 2 and notifier.counts["dead_lettered"] == 0
+    assert sorted(emails) == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal",
+                              "URGENT ICU: Ana Forty (2002) Low Heart Rate than Normal"]
+    failures = [record.getMessage() for record in caplog.records if "SNS publish" in record.getMessage()]
+    assert len(failures) >= 5 and "EndpointConnectionError" in failures[0]  # it failed, and said why, each time
 
 
-def test_a_permanent_failure_goes_to_the_dead_letter_topic_and_the_service_goes_on(notify_settings):
-    notifier = Notifier(notify_settings)
-    aws.client(notify_settings, "sns").delete_topic(TopicArn=notifier.topic_arn)  # every publish now fails for good
-    failing = alert(2001, 0)
-    queue(notify_settings, [failing])
-    counts = notifier.run(until_idle_s=2)
-    consumer = kafka.consumer(notify_settings, notify_settings.topic_notify_dead_letter, consumer_timeout_ms=5000)
-    dead = [json.loads(message.value) for message in consumer]
-    consumer.close()
-    assert counts["dead_lettered"] == 1
-    assert dead[0]["alert"]["alert_id"] == failing["alert_id"] and "NotFound" in dead[0]["error"]
+def test_a_missing_topic_is_waited_for_with_nothing_committed_then_delivered(notify_settings, caplog):
+    s = notify_settings
+    notifier = Notifier(s)
+    aws.client(s, "sns").delete_topic(TopicArn=notifier.topic_arn)  # misconfigured: every publish fails alike
+    queue(s, [alert(2001, 0)])
+    with caplog.at_level(logging.ERROR, logger="notifier.service"):
+        running = in_background(notifier)
+        time.sleep(5)
+        offsets_while_failing = committed(s)
+        url = inbox(s)  # the topic is created again (same name, same ARN) and subscribed
+        running.join(timeout=60)
+    assert offsets_while_failing == 0 and committed(s) == 1
+    assert subjects(delivered(s, url)) == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"]
+    assert notifier.counts["dead_lettered"] == 0 and dead_lettered(s) == []
+    assert any("NotFound" in record.getMessage() for record in caplog.records)
+
+
+def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_service_goes_on(notify_settings):
+    s = notify_settings
+    url = inbox(s)
+    too_long = {**alert(2001, 0), "alert_message": "x" * 300_000}  # SNS takes at most 256 KiB
+    queue(s, [too_long, alert(2002, 0)])
+    counts = Notifier(s).run(until_idle_s=2)
+    queue(s, [alert(2001, 5)])  # the next alert of the refused episode
+    counts += Notifier(s).run(until_idle_s=2)
+
+    [dead] = dead_lettered(s)
+    assert dead["kind"] == "notification" and dead["alert"]["alert_id"] == too_long["alert_id"]
+    assert dead["reason"].startswith("InvalidParameter") and "too long" in dead["reason"]
+    # the refused opening did not count as notified: patient 2001's next alert opens the episode
+    assert sorted(subject.split(":")[0] + str("2001" in subject) for subject in subjects(delivered(s, url))) == [
+        "URGENT ICUFalse", "URGENT ICUTrue"]
+    assert counts["dead_lettered"] == 1 and committed(s) == 3
+
+
+def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
+    from notifier import dead_letters
+    from notifier.episodes import Notification
+    from notifier.redrive import redrive
+
+    s = notify_settings
+    url = inbox(s)
+    refused = alert(2001, 0)  # dead-lettered while SNS refused it, as an older notifier did after N attempts
+    letters = dead_letters.DeadLetters(s, backoff_for(s, "test", threading.Event()))
+    for reason in ("Throttling: Rate exceeded", "Throttling: Rate exceeded"):  # dead-lettered twice
+        letters.send(dead_letters.refused(Notification("opened", refused, "2001/heartBeat", 0.0), reason))
+    letters.close()
+
+    dry = redrive(s, dry_run=True)
+    first = redrive(s)
+    second = redrive(s)
+    assert dry["would send"] == 1 and first["sent"] == 1 and first["already notified"] == 1
+    assert second["sent"] == 0
+    assert subjects(delivered(s, url)) == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"]
+    connection = mysql.connect(s)
+    cursor = connection.cursor()
+    cursor.execute("SELECT outcome, notification FROM notifier_alerts WHERE alert_id = %s", (refused["alert_id"],))
+    assert cursor.fetchall() == [("notified", "opened")]
+    connection.close()
+
+
+def test_a_crash_between_sns_accepting_and_recording_repeats_at_most_the_batch_in_flight(notify_settings,
+                                                                                           monkeypatch):
+    from notifier.store import NotifierStore
+
+    s = notify_settings
+    url = inbox(s)
+    queue(s, [alert(patient, 0) for patient in range(3001, 3013)])  # 12 notifications: batches of 10 and 2
+    original = NotifierStore.record_delivered
+    calls = []
+
+    def dies_after_the_second_batch(self, outcomes):
+        calls.append(len(outcomes))
+        if len(calls) == 2:
+            raise SystemExit("killed between SNS accepting batch 2 and recording it")
+        original(self, outcomes)
+
+    monkeypatch.setattr(NotifierStore, "record_delivered", dies_after_the_second_batch)
+    with pytest.raises(SystemExit):
+        Notifier(s).run(until_idle_s=2)
+    monkeypatch.setattr(NotifierStore, "record_delivered", original)
+    restarted = Notifier(s).run(until_idle_s=2)
+
+    emails = subjects(delivered(s, url))
+    per_patient = {patient: sum(f"({patient})" in subject for subject in emails) for patient in range(3001, 3013)}
+    assert calls[:2] == [10, 2]
+    assert restarted["repeat"] == 10 and restarted["opened"] == 2  # the recorded batch is not sent again
+    assert sorted(per_patient.values()) == [1] * 10 + [2] * 2  # only the 2 in flight went out twice

@@ -1,0 +1,48 @@
+"""What a doctors-queue record must be before the notifier acts on it: pure validation, no I/O.
+
+A record that fails here is a poison record: the notifier sets it aside on its
+dead-letter topic with the reason and its Kafka coordinates, commits past it
+and carries on, so one bad record can never stop every doctor's notifications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from streaming.kinds import ALERT_KINDS
+
+
+class PoisonRecord(ValueError):
+    """The record cannot become a notification; the message says why."""
+
+
+_NUMBERS = ("observed_value", "rule_low_value", "rule_high_value", "bp", "heart_rate", "arrival_delay_s")
+
+
+def parse_alert(value: bytes | None) -> dict[str, Any]:
+    """The alert in a doctors-queue record, or :class:`PoisonRecord` naming the first problem."""
+    if value is None:
+        raise PoisonRecord("empty record (no value)")
+    try:
+        alert = json.loads(value)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise PoisonRecord(f"not JSON: {error}") from None
+    if not isinstance(alert, dict):
+        raise PoisonRecord(f"not a JSON object but {type(alert).__name__}")
+    if not isinstance(alert.get("alert_id"), str) or not alert["alert_id"]:
+        raise PoisonRecord("missing or non-string alert_id")
+    if alert.get("kind") not in ALERT_KINDS:
+        raise PoisonRecord(f"unknown kind {alert.get('kind')!r} (known: {', '.join(ALERT_KINDS)})")
+    if not isinstance(alert.get("patient_id"), (int, str)) or isinstance(alert.get("patient_id"), bool):
+        raise PoisonRecord("missing patient_id")
+    try:
+        dt.datetime.fromisoformat(str(alert.get("input_message_time")).replace("Z", "+00:00"))
+    except ValueError:
+        raise PoisonRecord(f"input_message_time {alert.get('input_message_time')!r} is not an ISO-8601 time") from None
+    for field in _NUMBERS:
+        value_of = alert.get(field)
+        if value_of is not None and (isinstance(value_of, bool) or not isinstance(value_of, (int, float))):
+            raise PoisonRecord(f"{field} {value_of!r} is not a number")
+    return alert

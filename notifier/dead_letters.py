@@ -1,0 +1,58 @@
+"""The notifier's dead-letter topic: what could not be notified, with the reason, never dropped on the floor.
+
+Two kinds of record, told apart by ``kind``:
+
+* ``poison`` — a doctors-queue record that is not a usable alert: the reason,
+  its Kafka coordinates and the raw value (not re-drivable; fix the sender);
+* ``notification`` — a notification SNS refused for its content: the reason,
+  the notification type, its episode and the alert (``python -m notifier
+  redrive`` sends it again, once per alert id).
+
+A send is confirmed by the broker before the caller moves on, and retried with
+backoff while Kafka is unreachable: a record set aside is a record kept.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kafka.errors import KafkaError
+
+from clients import kafka
+from notifier.backoff import Backoff, retrying
+from notifier.episodes import Notification
+from settings import Settings
+
+SEND_TIMEOUT_S = 30
+
+
+def poison(record: Any, reason: str) -> dict:
+    raw = record.value.decode("utf-8", errors="replace") if record.value is not None else None
+    return {"kind": "poison", "reason": reason, "topic": record.topic, "partition": record.partition,
+            "offset": record.offset, "timestamp": record.timestamp, "raw": raw}
+
+
+def refused(notification: Notification, reason: str) -> dict:
+    return {"kind": "notification", "reason": reason, "notification": notification.type,
+            "episode_key": notification.episode_key, "opened_at": notification.opened_at, "alert": notification.alert}
+
+
+def as_notification(record: dict) -> Notification:
+    """The notification a ``notification`` dead-letter record holds, as it was first decided."""
+    return Notification(record["notification"], record["alert"], record["episode_key"], record["opened_at"])
+
+
+class DeadLetters:
+    def __init__(self, settings: Settings, backoff: Backoff):
+        self._producer = kafka.producer(settings)
+        self._topic = settings.topic_notify_dead_letter
+        self._backoff = backoff
+
+    def send(self, record: dict) -> None:
+        value = json.dumps(record, separators=(",", ":")).encode()
+        retrying(self._backoff, lambda: self._producer.send(self._topic, value=value).get(timeout=SEND_TIMEOUT_S),
+                 (KafkaError,))
+
+    def close(self) -> None:
+        self._producer.close()

@@ -1,0 +1,86 @@
+"""``python -m notifier redrive``: send the notifications SNS refused again, once per alert id.
+
+It reads the notifier's dead-letter topic with its own consumer group, so each
+record is considered once; an alert already notified (recorded in RDS) is
+skipped, so a redrive run twice, or one that crashed half-way, notifies nothing
+twice. A notification SNS refuses again goes back to the dead-letter topic.
+Poison records (not alerts) cannot be re-sent: they are counted and logged
+with their reason and Kafka coordinates for whoever fixes the sender.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import Counter
+
+from clients import kafka
+from notifier import dead_letters
+from notifier.backoff import retrying
+from notifier.episodes import Notification
+from notifier.sender import Delivery, Sender, sns_client
+from notifier.service import SERVER_ERRORS, backoff_for
+from notifier.sns_setup import topic_arn
+from notifier.store import NotifierStore
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def redrive(settings: Settings, dry_run: bool = False, stopping: threading.Event | None = None) -> Counter:
+    """Re-send every dead-lettered notification not notified since; return counts by outcome."""
+    stopping = stopping or threading.Event()
+    reader = kafka.consumer(settings, settings.topic_notify_dead_letter, group_id=f"{settings.notifier_group}-redrive",
+                            consumer_timeout_ms=3000)
+    counts: Counter[str] = Counter()
+    try:
+        pending = _pending(NotifierStore(settings), [json.loads(record.value) for record in reader], counts)
+        if dry_run:
+            counts["would send"] += len(pending)
+            for notification in pending:
+                print(f"would send: {notification.type} for alert {notification.alert_id}")
+            return counts
+        _send(settings, pending, counts, stopping)
+        reader.commit()
+        return counts
+    finally:
+        reader.close()
+
+
+def _pending(store: NotifierStore, records: list[dict], counts: Counter) -> list[Notification]:
+    """The refused notifications whose alert has not been notified since, once per alert id."""
+    for record in records:
+        if record.get("kind") != "notification":
+            counts["not re-drivable"] += 1
+            log.warning("not re-drivable (%s): %s/%s@%s", record.get("reason"), record.get("topic"),
+                        record.get("partition"), record.get("offset"))
+    refused = [dead_letters.as_notification(record) for record in records if record.get("kind") == "notification"]
+    done = store.outcomes([notification.alert_id for notification in refused])
+    pending: dict[str, Notification] = {}
+    for notification in refused:
+        if done.get(notification.alert_id) == "notified" or notification.alert_id in pending:
+            counts["already notified"] += 1
+        else:
+            pending[notification.alert_id] = notification
+    return list(pending.values())
+
+
+def _send(settings: Settings, pending: list[Notification], counts: Counter, stopping: threading.Event) -> None:
+    store = NotifierStore(settings)
+    sns_backoff = backoff_for(settings, f"SNS publish to {settings.sns_topic_name}", stopping)
+    rds_backoff = backoff_for(settings, "RDS (notifier state)", stopping)
+    again = dead_letters.DeadLetters(settings, backoff_for(settings, settings.topic_notify_dead_letter, stopping))
+
+    def record_batch(delivery: Delivery) -> None:
+        counts["sent"] += len(delivery.sent)
+        counts["refused again"] += len(delivery.failed)
+        for notification, error in delivery.failed:
+            again.send(dead_letters.refused(notification, error))
+        retrying(rds_backoff, lambda: store.record_delivered(
+            [(note.alert_id, "notified", note.type, message_id) for note, message_id in delivery.sent]), SERVER_ERRORS)
+
+    try:
+        Sender(sns_client(settings), topic_arn(settings), sns_backoff).deliver(pending, record_batch)
+    finally:
+        again.close()
