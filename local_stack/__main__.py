@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("servers", nargs="*", metavar="SERVER")
     down = commands.add_parser("down", help="stop the servers this stack started; data is kept")
     down.add_argument("servers", nargs="*", metavar="SERVER")
+    kill = commands.add_parser("kill", help="SIGKILL the named servers only, as a crash would (fault tests)")
+    kill.add_argument("servers", nargs="+", metavar="SERVER")
     status = commands.add_parser("status", help="each server's address, pid, memory and health")
     status.add_argument("--json", action="store_true", help="print JSON for scripts")
     logs = commands.add_parser("logs", help="the last lines of each server's log (or one server's)")
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
             stack.up(current, args.servers)
         elif args.command == "down":
             stack.down(current, args.servers)
+        elif args.command == "kill":
+            stack.kill(current, args.servers)
         elif args.command == "reset":
             stack.reset(current)
         elif args.command == "status":

@@ -86,6 +86,19 @@ def stop(spec: ServerSpec, ctx: StackContext, timeout_s: float = 30) -> bool:
     return True
 
 
+def kill(spec: ServerSpec, ctx: StackContext, timeout_s: float = 30) -> bool:
+    """SIGKILL the spec's process group, as a crash would (for fault tests); return whether one was running."""
+    pid = running_pid(ctx, spec)
+    if pid is None:
+        return False
+    _signal_group(pid, signal.SIGKILL)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.1)
+    ctx.paths.pid_file(spec.name).unlink(missing_ok=True)
+    return True
+
+
 def resident_memory_mb(pid: int) -> float:
     """Resident memory of ``pid`` and its children (spark-submit runs a JVM under a shell)."""
     total_kb = 0

@@ -99,6 +99,16 @@ def down(settings: Settings, names: list[str] | None = None) -> list[str]:
     return stopped
 
 
+def kill(settings: Settings, names: list[str]) -> list[str]:
+    """SIGKILL exactly the named servers (not their dependents), as a crash would; ``up`` starts them again."""
+    _check_known(names)
+    ctx = context(settings)
+    killed = [spec.name for spec in selected(names) if launcher.kill(spec, ctx)]
+    for name in killed:
+        _report(f"{name:<15} killed (SIGKILL)")
+    return killed
+
+
 def reset(settings: Settings) -> None:
     """Stop everything and wipe its data (resolved class paths are kept)."""
     down(settings)

@@ -10,7 +10,7 @@ import settings
 from notifier import sns_setup
 from notifier.redrive import redrive
 from notifier.service import Notifier
-from reporting.signals import stop_on_signals
+from runtime.signals import stop_on_signals
 
 
 def main(argv: list[str] | None = None) -> int:

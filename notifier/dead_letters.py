@@ -20,7 +20,7 @@ from typing import Any
 from kafka.errors import KafkaError
 
 from clients import kafka
-from notifier.backoff import Backoff, retrying
+from runtime.backoff import Backoff, retrying
 from notifier.episodes import Notification
 from settings import Settings
 

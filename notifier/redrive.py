@@ -17,7 +17,7 @@ from collections import Counter
 
 from clients import kafka
 from notifier import dead_letters
-from notifier.backoff import retrying
+from runtime.backoff import retrying
 from notifier.episodes import Notification
 from notifier.sender import Delivery, Sender, sns_client
 from notifier.service import SERVER_ERRORS, backoff_for

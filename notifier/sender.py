@@ -27,7 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from clients import aws
 from notifier import messages
-from notifier.backoff import Backoff
+from runtime.backoff import Backoff
 from notifier.episodes import Notification
 from settings import Settings
 

@@ -28,7 +28,7 @@ from kafka.errors import KafkaError
 from clients import kafka
 from notifier import dead_letters
 from notifier.alert_record import PoisonRecord, parse_alert
-from notifier.backoff import Backoff, Stopped, retrying
+from runtime.backoff import Backoff, Stopped, retrying
 from notifier.episodes import EpisodeTracker
 from notifier.sender import Delivery, Sender, sns_client
 from notifier.sns_setup import topic_arn

@@ -25,6 +25,10 @@ def kafka_producer(settings: Settings):
     return kafka.producer(settings, linger_ms=20, batch_size=256 * 1024, partitioner=KeyCachingPartitioner())
 
 
+class PublishFailed(RuntimeError):
+    """A sender process could not get its share acknowledged by Kafka; nothing past it was acknowledged for sure."""
+
+
 class ParallelPublisher:
     """Same contract as :class:`BatchPublisher`: ``publish`` returns once every record is acknowledged."""
 
@@ -65,7 +69,7 @@ class ParallelPublisher:
             else:
                 errors.append(payload)
         if errors:
-            raise RuntimeError(f"sending to Kafka failed in {len(errors)} worker(s): {'; '.join(errors)}")
+            raise PublishFailed(f"sending to Kafka failed in {len(errors)} worker(s): {'; '.join(errors)}")
         return total
 
     def close(self) -> None:

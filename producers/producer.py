@@ -18,17 +18,24 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
+import mysql.connector
+from kafka.errors import KafkaError
+
 from producers import watermark
-from producers.parallel import ParallelPublisher
+from producers.parallel import ParallelPublisher, PublishFailed
 from producers.pending_ids import PendingIds
 from producers.rows import ReadingsTable, RowSelection
 from reporting.progress import Progress
+from runtime.backoff import Backoff, Stopped
 from settings import Settings
 
 log = logging.getLogger(__name__)
+
+SERVER_ERRORS = (KafkaError, PublishFailed, mysql.connector.Error, OSError)
 
 
 @dataclass
@@ -41,14 +48,50 @@ class ProducerRun:
 
 
 def run(settings: Settings, *, follow: bool = False, max_batches: int | None = None,
-        stop_after_s: float | None = None) -> ProducerRun:
-    """Publish until caught up (or, with ``follow``, keep polling every PA_PRODUCER_POLL_S)."""
+        stop_after_s: float | None = None, stopping: threading.Event | None = None) -> ProducerRun:
+    """Publish until caught up (or, with ``follow``, keep polling every PA_PRODUCER_POLL_S until stopped).
+
+    In follow mode an outage of RDS or Kafka is waited out with backoff (ERROR lines while it lasts); the
+    poll is repeated from the last acknowledged position, so nothing is skipped (repeats carry their ids).
+    """
+    stopping = stopping or threading.Event()
     table = ReadingsTable(settings)
     publisher = ParallelPublisher(settings, table.source, table.fields)
     outcome = ProducerRun(last_id=watermark.read(settings, settings.producer_name))
     pending = PendingIds(outcome.last_id, settings.producer_gap_timeout_s)
     progress = Progress(f"[producer] {table.table} → {settings.topic_vitals}")
+    backoff = Backoff(f"producer {settings.producer_name}", settings.service_backoff_s, settings.service_backoff_max_s,
+                      stopping, log)
     deadline = None if stop_after_s is None else time.monotonic() + stop_after_s
+    try:
+        while not stopping.is_set():
+            try:
+                caught_up = _poll(settings, table, publisher, pending, outcome, progress, max_batches)
+                backoff.reset()
+            except SERVER_ERRORS as error:
+                if not follow:
+                    raise
+                backoff.wait(f"{type(error).__name__}: {error}")
+                continue
+            if caught_up is None or not follow or (deadline is not None and time.monotonic() > deadline):
+                return outcome
+            if caught_up:
+                stopping.wait(settings.producer_poll_s)
+        return outcome
+    except Stopped:
+        return outcome
+    finally:
+        outcome.rows_per_s = progress.finish()
+        publisher.close()
+        if outcome.dead_lettered:
+            print(f"[producer] {outcome.dead_lettered} row(s) went to {settings.topic_dead_letter} "
+                  f"with their reason", file=sys.stderr)
+
+
+def _poll(settings: Settings, table: ReadingsTable, publisher: ParallelPublisher, pending: PendingIds,
+          outcome: ProducerRun, progress: Progress, max_batches: int | None) -> bool | None:
+    """One poll: gaps re-read, new rows published, watermark advanced. True when there was nothing new, None when
+    ``max_batches`` is reached."""
 
     def publish(rows: list[tuple]) -> None:
         result = publisher.publish(rows)
@@ -57,33 +100,22 @@ def run(settings: Settings, *, follow: bool = False, max_batches: int | None = N
         outcome.batches += 1
         progress.advance(len(rows))
 
-    try:
-        while True:
-            caught_up = True
-            for rows in table.rows_in(pending.ranges()):
-                publish(rows)
-                pending.published_within(int(row[0]) for row in rows)
-            for rows in table.batches(RowSelection(after_id=pending.high), settings.producer_batch_rows):
-                publish(rows)
-                pending.published_above(int(row[0]) for row in rows)
-                _advance(settings, table, outcome, pending)
-                if max_batches is not None and outcome.batches >= max_batches:
-                    return outcome
-                caught_up = False
-            for gap in pending.give_up_expired():
-                log.warning("ids %d-%d of %s never became visible within PA_PRODUCER_GAP_TIMEOUT_S=%g s: taken "
-                            "for rolled-back inserts", gap.first, gap.last, table.table, settings.producer_gap_timeout_s)
-            _advance(settings, table, outcome, pending)
-            if not follow or (deadline is not None and time.monotonic() > deadline):
-                return outcome
-            if caught_up:
-                time.sleep(settings.producer_poll_s)
-    finally:
-        outcome.rows_per_s = progress.finish()
-        publisher.close()
-        if outcome.dead_lettered:
-            print(f"[producer] {outcome.dead_lettered} row(s) went to {settings.topic_dead_letter} "
-                  f"with their reason", file=sys.stderr)
+    caught_up = True
+    for rows in table.rows_in(pending.ranges()):
+        publish(rows)
+        pending.published_within(int(row[0]) for row in rows)
+    for rows in table.batches(RowSelection(after_id=pending.high), settings.producer_batch_rows):
+        publish(rows)
+        pending.published_above(int(row[0]) for row in rows)
+        _advance(settings, table, outcome, pending)
+        if max_batches is not None and outcome.batches >= max_batches:
+            return None
+        caught_up = False
+    for gap in pending.give_up_expired():
+        log.warning("ids %d-%d of %s never became visible within PA_PRODUCER_GAP_TIMEOUT_S=%g s: taken "
+                    "for rolled-back inserts", gap.first, gap.last, table.table, settings.producer_gap_timeout_s)
+    _advance(settings, table, outcome, pending)
+    return caught_up
 
 
 def _advance(settings: Settings, table: ReadingsTable, outcome: ProducerRun, pending: PendingIds) -> None:

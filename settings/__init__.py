@@ -99,6 +99,13 @@ class Settings:
         "visible yet (a transaction still open on another connection) before it takes it for a rolled-back "
         "insert and logs that it gave up on it.", minimum=0)
 
+    service_backoff_s: float = setting(
+        "PA_SERVICE_BACKOFF_S", 1.0,
+        "Services (producer --follow, the streaming application): first wait (seconds) before retrying after a "
+        "server they use failed; doubles while failures repeat. They keep running through outages.", minimum=0)
+    service_backoff_max_s: float = setting(
+        "PA_SERVICE_BACKOFF_MAX_S", 30.0, "Longest wait between two retries of a service (seconds).", minimum=0)
+
     # --- Kafka ---------------------------------------------------------------
     kafka_host: str = setting("PA_KAFKA_HOST", "127.0.0.1", "Kafka broker host (local stack).")
     kafka_port: int = setting("PA_KAFKA_PORT", 9092, "Kafka broker port.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 
 import settings
+from runtime.signals import stop_on_signals
 from clients.spark import session
 from streaming.app import StreamingApp
 from streaming.listener import ProgressListener
@@ -22,27 +22,28 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
 
     current = settings.get()
+    stopping = stop_on_signals()
     spark = session(current, "patient-alert-streaming")
     spark.sparkContext.setLogLevel("WARN")
     listener = ProgressListener()
     spark.streams.addListener(listener)
-    app = StreamingApp(spark, current)
+    app = StreamingApp(spark, current, stopping)
     job = app.landing
     app.start(available_now=args.available_now)
     try:
-        while app.active:
-            time.sleep(2)
+        while not stopping.wait(2):
             app.tick()
+            if app.finished:
+                break
             if listener.latest is not None:
-                print(f"\r{listener.latest.line()} | landed {job.landed:,}, rejected {job.rejected:,}, "
-                      f"alerts {dict(job.outcomes)}", end="", file=sys.stderr, flush=True)
-        app.landing_query.awaitTermination()
+                print(f"\r{listener.latest.line()} | landed {job.landed:,} ({job.late:,} late), rejected "
+                      f"{job.rejected:,}, alerts {dict(job.outcomes)}", end="", file=sys.stderr, flush=True)
     except KeyboardInterrupt:
         pass
     finally:
         app.stop()
-    print(f"\n[streaming] landed {job.landed:,}, rejected {job.rejected:,}, alerts by kind {dict(job.outcomes)}",
-          file=sys.stderr)
+    print(f"\n[streaming] landed {job.landed:,} ({job.late:,} late), rejected {job.rejected:,}, alerts by kind "
+          f"{dict(job.outcomes)}", file=sys.stderr)
     return 0
 
 

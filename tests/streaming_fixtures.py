@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
+import time
 
 import pytest
 
 from clients import hive, kafka
 from streaming import scratch
+from streaming.app import StreamingApp
 from streaming.job import LandingJob
+
+BATCH_S = 5.0  # the real-time query's batch duration in tests
 
 PATIENTS = [  # patientid, name, address, phone, ward, age
     (2001, "Ana Forty", "1 Elm St", "+1-555-0001", "ICU", 40),
@@ -48,6 +53,66 @@ def run_available_now(spark, settings) -> LandingJob:
     job = LandingJob(spark, settings)
     job.start(available_now=True).awaitTermination(timeout=180)
     return job
+
+
+@pytest.fixture
+def realtime_settings(spark, running_stack, hive_schema, unique_name):
+    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path="realtime",
+                                 alert_batch_s=BATCH_S, stream_trigger_s=1.0)
+    add_patients(spark, scoped)
+    yield scoped
+    scratch.drop(spark, scoped)
+
+
+class Queue:
+    """Everything on the doctors' queue so far, read incrementally."""
+
+    def __init__(self, settings):
+        self.consumer = kafka.consumer(settings, settings.topic_alerts, consumer_timeout_ms=500)
+        self.messages: list[dict] = []
+
+    def read(self) -> list[dict]:
+        self.messages += [json.loads(message.value) for message in self.consumer]
+        return self.messages
+
+    @property
+    def ids(self) -> set[str]:
+        return {message["alert_id"] for message in self.read()}
+
+
+def spark_count(spark, table: str) -> int:
+    """Rows of ``table`` as the test's SparkSession sees them now (its cached file listing refreshed)."""
+    spark.catalog.refreshTable(table)
+    return spark.table(table).count()
+
+
+def hive_alert_ids(spark, settings) -> set[str]:
+    table = f"{settings.hive_database}.alerts"
+    spark.catalog.refreshTable(table)
+    return {row.alert_id for row in spark.table(table).select("alert_id").collect()}
+
+
+def wait_for(condition, app: StreamingApp | None = None, timeout_s: float = 120.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if app is not None:
+            app.tick()
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+@contextlib.contextmanager
+def running_app(spark, settings):
+    """The streaming application (landing + real-time alerting) in this process, and the queue it feeds."""
+    queue = Queue(settings)
+    app = StreamingApp(spark, settings)
+    app.start()
+    try:
+        yield app, queue
+    finally:
+        app.stop()
 
 
 def send(settings, values: list) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -19,65 +18,10 @@ from clients import hbase, kafka
 from settings import environment
 from streaming import scratch
 from streaming.alerting import AlertPathError, check_can_run
-from streaming.app import StreamingApp
-from tests.streaming_fixtures import add_patients, reading, send, stamped
+from tests.streaming_fixtures import (BATCH_S, Queue, hive_alert_ids, reading, realtime_settings,  # noqa: F401
+                                      running_app, send, spark_count, stamped, wait_for)
 
-BATCH_S = 5.0
 RESTART_S = 5.0  # stopping the real-time query and starting it again from its checkpoint
-
-
-@pytest.fixture
-def realtime_settings(spark, running_stack, hive_schema, unique_name):
-    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path="realtime",
-                                 alert_batch_s=BATCH_S, stream_trigger_s=1.0)
-    add_patients(spark, scoped)
-    yield scoped
-    scratch.drop(spark, scoped)
-
-
-class Queue:
-    """Everything on the doctors' queue so far, read incrementally."""
-
-    def __init__(self, settings):
-        self.consumer = kafka.consumer(settings, settings.topic_alerts, consumer_timeout_ms=500)
-        self.messages: list[dict] = []
-
-    def read(self) -> list[dict]:
-        self.messages += [json.loads(message.value) for message in self.consumer]
-        return self.messages
-
-    @property
-    def ids(self) -> set[str]:
-        return {message["alert_id"] for message in self.read()}
-
-
-def hive_alert_ids(spark, settings) -> set[str]:
-    table = f"{settings.hive_database}.alerts"
-    spark.catalog.refreshTable(table)
-    return {row.alert_id for row in spark.table(table).select("alert_id").collect()}
-
-
-def wait_for(condition, app: StreamingApp | None = None, timeout_s: float = 120.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if app is not None:
-            app.tick()
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
-
-
-@contextlib.contextmanager
-def running_app(spark, settings):
-    """The streaming application (landing + real-time alerting) in this process, and the queue it feeds."""
-    queue = Queue(settings)
-    app = StreamingApp(spark, settings)
-    app.start()
-    try:
-        yield app, queue
-    finally:
-        app.stop()
 
 
 def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_settings):
@@ -155,8 +99,3 @@ def test_kill_9_of_the_application_loses_no_alert(spark, realtime_settings):
     finally:
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(timeout=60)
-
-
-def spark_count(spark, table: str) -> int:
-    spark.catalog.refreshTable(table)
-    return spark.table(table).count()
