@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install demo test bench stack-up stack-down stack-status stack-reset test-stack-down settings-table
+.PHONY: install demo test bench chaos stack-up stack-down stack-status stack-reset test-stack-down settings-table
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -29,6 +29,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# minutes of faults: every server and service killed and restarted under load, then reconciled
+chaos: $(STAMP)
+	$(PY) -m bench chaos
 
 stack-up: $(STAMP)
 	$(PY) -m local_stack up

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
-import settings
+from runtime import entry
 from batch.reconcile import reconcile, report
 from clients.spark import session
 from producers.rows import utc_time
@@ -19,8 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--from", dest="start", type=utc_time, required=True, help="event time, inclusive (ISO-8601)")
     check.add_argument("--to", dest="end", type=utc_time, required=True, help="event time, exclusive (ISO-8601)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    current = settings.get()
+    current, _ = entry.start()
     spark = session(current, "patient-alert-reconcile")
     hours = reconcile(spark, current, args.start, args.end)
     print(report(hours))

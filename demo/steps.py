@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from typing import Callable
 
 from bench.load import measure
 from bench.report import percentiles_ms
-from clients import hbase, hive, kafka, mysql
+from clients import aws, hbase, hive, kafka, mysql
 from batch.reconcile import reconcile, report as reconciliation_report
 from clients.spark import rds_query, session
 from hbase_setup.load import load as load_thresholds
@@ -192,8 +193,24 @@ def notify_doctors(settings: Settings) -> None:
     print(f"SNS topic {settings.sns_topic_name}: {len(subscriptions)} subscription(s) "
           f"({', '.join(sub['Endpoint'] for sub in subscriptions)})")
     url = inbox.subscribe(settings, "demo-inbox")
-    counts = Notifier(settings).run(until_idle_s=3)
-    emails = inbox.read_all(settings, url)
+    aws.client(settings, "sqs").purge_queue(QueueUrl=url)  # what an interrupted earlier run left behind
+    emails: list[dict] = []
+    notifying = threading.Event()
+    notifying.set()
+
+    def drain() -> None:  # keeps the inbox short while the notifier runs (moto slows down with a long queue)
+        while notifying.is_set():
+            emails.extend(inbox.read_all(settings, url))
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        counts = Notifier(settings).run(until_idle_s=3)
+    finally:
+        notifying.clear()
+        reader.join()
+    emails.extend(inbox.read_all(settings, url))
+    emails.sort(key=lambda envelope: envelope["Timestamp"])
     notified = sum(counts[kind] for kind in ("opened", "worse", "reminder", "data_quality", "all_clear"))
     print(f"{counts['alerts']:,} alerts -> {notified:,} notifications ({counts['alerts'] / max(notified, 1):,.0f} "
           f"alerts per notification; {counts['suppressed']:,} folded into open episodes)")

@@ -73,28 +73,25 @@ def start(spec: ServerSpec, ctx: StackContext) -> int:
 
 def stop(spec: ServerSpec, ctx: StackContext, timeout_s: float = 30) -> bool:
     """Stop the spec's process group if the stack started it; return whether one was running."""
-    pid = running_pid(ctx, spec)
-    if pid is None:
-        return False
-    _signal_group(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and _alive(pid):
-        time.sleep(0.2)
-    if _alive(pid):
-        _signal_group(pid, signal.SIGKILL)
-    ctx.paths.pid_file(spec.name).unlink(missing_ok=True)
-    return True
+    return _end(spec, ctx, signal.SIGTERM, timeout_s)
 
 
 def kill(spec: ServerSpec, ctx: StackContext, timeout_s: float = 30) -> bool:
     """SIGKILL the spec's process group, as a crash would (for fault tests); return whether one was running."""
+    return _end(spec, ctx, signal.SIGKILL, timeout_s)
+
+
+def _end(spec: ServerSpec, ctx: StackContext, sig: signal.Signals, timeout_s: float) -> bool:
+    """Send ``sig`` to the spec's process group, wait for it to go (SIGKILL after ``timeout_s``), drop its pid file."""
     pid = running_pid(ctx, spec)
     if pid is None:
         return False
-    _signal_group(pid, signal.SIGKILL)
+    _signal_group(pid, sig)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and _alive(pid):
         time.sleep(0.1)
+    if _alive(pid):
+        _signal_group(pid, signal.SIGKILL)
     ctx.paths.pid_file(spec.name).unlink(missing_ok=True)
     return True
 

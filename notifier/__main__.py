@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
-import settings
 from notifier import sns_setup
 from notifier.redrive import redrive
 from notifier.service import Notifier
-from runtime.signals import stop_on_signals
+from runtime import entry
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,9 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     again = commands.add_parser("redrive", help="send the notifications SNS refused again (once per alert id)")
     again.add_argument("--dry-run", action="store_true", help="list what would be sent, send and commit nothing")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    current = settings.get()
-    stopping = stop_on_signals()
+    current, stopping = entry.start()
     if args.command in ("setup", "subscriptions"):
         found = sns_setup.setup(current) if args.command == "setup" else sns_setup.subscriptions(current)
         for subscription in found:

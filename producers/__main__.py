@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
-import settings
-from runtime.signals import stop_on_signals
+from runtime import entry
 from producers import producer, schema
 from producers.replay import replay
 from producers.rows import RowSelection, utc_time
@@ -41,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--dry-run", action="store_true", help="only count the matching readings")
     rep.add_argument("--rate", type=float, help="at most this many rows per second")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    current = settings.get()
+    current, stopping = entry.start()
 
     if args.command == "schema":
         applied = schema.apply(current)
@@ -54,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[simulator] {run.readings:,} readings of {run.patients} patients, {run.episodes} labelled "
               f"episodes ({run.rows_per_s:,.0f} rows/s)")
     elif args.command == "publish":
-        run = producer.run(current, follow=args.follow, stopping=stop_on_signals())
+        run = producer.run(current, follow=args.follow, stopping=stopping)
         print(f"[producer] published {run.published:,}, dead-lettered {run.dead_lettered}, "
               f"watermark {run.last_id} ({run.rows_per_s:,.0f} rows/s)")
     elif args.command == "replay":

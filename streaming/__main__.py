@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
-import settings
-from runtime.signals import stop_on_signals
+from runtime import entry
 from clients.spark import session
 from streaming.app import StreamingApp
 from streaming.listener import ProgressListener
@@ -19,10 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="run the landing query and, with PA_ALERT_PATH=realtime, the alert query")
     run.add_argument("--available-now", action="store_true", help="catch up with Kafka, then stop")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-
-    current = settings.get()
-    stopping = stop_on_signals()
+    current, stopping = entry.start()
     spark = session(current, "patient-alert-streaming")
     spark.sparkContext.setLogLevel("WARN")
     listener = ProgressListener()
