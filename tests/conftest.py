@@ -31,6 +31,11 @@ import settings as settings_module  # noqa: E402  (must read the environment set
 from local_stack import stack  # noqa: E402
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need no server first: a broken unit fails the run in seconds, before the stack's minutes."""
+    items.sort(key=lambda item: "running_stack" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
 def settings() -> settings_module.Settings:
     return settings_module.get()
