@@ -190,6 +190,7 @@ def _phase(fault: str, base: Settings, scoped: Settings, services: Services, pro
     back, at_return = time.monotonic(), progress.marks()
     waiting = set(at_return)
     while waiting and time.monotonic() - back < RECOVERY_LIMIT_S:
+        services.dead()  # restarts the devices (simulator) as soon as an RDS outage has ended them
         now = progress.marks()
         for service in list(waiting):
             if now[service] > max(at_return[service], 0):

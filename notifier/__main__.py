@@ -9,6 +9,7 @@ from notifier import sns_setup
 from notifier.redrive import redrive
 from notifier.service import Notifier
 from runtime import entry
+from runtime.backoff import Stopped
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "redrive":
         print(f"[notifier redrive] {dict(redrive(current, dry_run=args.dry_run, stopping=stopping))}", file=sys.stderr)
         return 0
-    counts = Notifier(current, stopping).run(until_idle_s=args.until_idle)
+    try:
+        counts = Notifier(current, stopping).run(until_idle_s=args.until_idle)
+    except Stopped:  # stopped while still waiting for a server at start-up: nothing was handled
+        return 0
     print(f"[notifier] {dict(counts)}", file=sys.stderr)
     return 0
 

@@ -6,11 +6,15 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
 
+import boto3
 import pytest
 
 from clients import aws, kafka, mysql
@@ -225,6 +229,65 @@ def test_a_missing_topic_is_waited_for_with_nothing_committed_then_delivered(not
     assert subjects(delivered(s, url)) == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"]
     assert notifier.counts["dead_lettered"] == 0 and dead_lettered(s) == []
     assert any("NotFound" in record.getMessage() for record in caplog.records)
+
+
+def _moto_with_credentials_checked(port: int) -> tuple[subprocess.Popen, dict]:
+    """A moto server that checks IAM credentials (after three unauthenticated set-up calls), and a valid key."""
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "3"}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                       aws_access_key_id="setup", aws_secret_access_key="setup")
+    iam.create_user(UserName="notifier")
+    iam.put_user_policy(UserName="notifier", PolicyName="sns-and-sqs", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sns:*", "sqs:*"], "Resource": "*"}]}))
+    return server, iam.create_access_key(UserName="notifier")["AccessKey"]
+
+
+def test_invalid_sns_credentials_commit_nothing_say_so_and_deliver_once_fixed(notify_settings, caplog):
+    from runtime.backoff import Stopped
+
+    port = _free_port()
+    server, key = _moto_with_credentials_checked(port)
+    try:
+        good = dataclasses.replace(notify_settings, sns_port=port, aws_access_key_id=key["AccessKeyId"],
+                                   aws_secret_access_key=key["SecretAccessKey"])
+        bad = dataclasses.replace(good, aws_access_key_id="AKIAWRONGWRONGWRONG1",
+                                  aws_secret_access_key="not-the-secret-key")  # e.g. the local keys left in place
+        url = inbox(good)
+        queue(good, [alert(2001, 0)])
+        stopping = threading.Event()
+
+        def with_bad_keys() -> None:
+            try:
+                Notifier(bad, stopping).run(until_idle_s=2)
+            except Stopped:  # stopped while still waiting for SNS to accept the keys
+                pass
+
+        with caplog.at_level(logging.ERROR, logger="notifier.service"):
+            failing = threading.Thread(target=with_bad_keys)
+            failing.start()
+            time.sleep(6)
+            committed_with_bad_keys = committed(good)
+            stopping.set()  # the operator stops it to fix the keys
+            failing.join(timeout=30)
+        counts = Notifier(good).run(until_idle_s=2)
+        emails = subjects(delivered(good, url))
+    finally:
+        server.terminate()
+        server.wait()
+    errors = [record.getMessage() for record in caplog.records if record.name == "notifier.service"]
+    assert committed_with_bad_keys == 0 and not failing.is_alive()
+    assert errors and all("InvalidClientTokenId" in message for message in errors)
+    assert not any("not-the-secret-key" in message for message in errors)
+    assert counts["opened"] == 1 and committed(good) == 1 and counts["dead_lettered"] == 0
+    assert emails == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"]
 
 
 def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_service_goes_on(notify_settings):
