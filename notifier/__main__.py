@@ -5,11 +5,27 @@ from __future__ import annotations
 import argparse
 import sys
 
+from clients import kafka
 from notifier import sns_setup
 from notifier.redrive import redrive
 from notifier.service import Notifier
+from notifier.store import NotifierStore
 from runtime import entry
 from runtime.backoff import Stopped
+from settings import Settings
+
+
+def status(settings: Settings) -> str:
+    """What an on-call engineer asks first: is the notifier keeping up, what did it do, what was set aside."""
+    committed = kafka.committed(settings, settings.notifier_group, settings.topic_alerts)
+    queued = kafka.end_offsets(settings, settings.topic_alerts)
+    outcomes = NotifierStore(settings).recent_outcomes(3600)
+    return "\n".join([
+        f"{settings.topic_alerts}: {queued:,} alert records, {committed:,} handled by group "
+        f"{settings.notifier_group}, {queued - committed:,} behind",
+        "last hour: " + (", ".join(f"{outcome} {count:,}" for outcome, count in sorted(outcomes.items())) or "nothing"),
+        f"{settings.topic_notify_dead_letter}: {kafka.end_offsets(settings, settings.topic_notify_dead_letter):,} "
+        f"record(s) set aside (python -m notifier redrive sends the refused notifications again)"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("subscriptions", help="list the topic's subscriptions")
     run = commands.add_parser("run", help="consume doctors-queue and notify (SIGTERM or Ctrl-C stops it gracefully)")
     run.add_argument("--until-idle", type=float, metavar="SECONDS", help="stop after the queue was empty this long")
+    commands.add_parser("status", help="lag behind doctors-queue, outcomes of the last hour, dead-lettered records")
     again = commands.add_parser("redrive", help="send the notifications SNS refused again (once per alert id)")
     again.add_argument("--dry-run", action="store_true", help="list what would be sent, send and commit nothing")
     args = parser.parse_args(argv)
@@ -27,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         found = sns_setup.setup(current) if args.command == "setup" else sns_setup.subscriptions(current)
         for subscription in found:
             print(f"{subscription['Protocol']:<6} {subscription['Endpoint']:<40} {subscription['SubscriptionArn']}")
+        return 0
+    if args.command == "status":
+        print(status(current))
         return 0
     if args.command == "redrive":
         print(f"[notifier redrive] {dict(redrive(current, dry_run=args.dry_run, stopping=stopping))}", file=sys.stderr)

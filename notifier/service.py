@@ -67,12 +67,6 @@ class Notifier:
         return EpisodeTracker(self.settings.notify_quiet_s, self.settings.notify_all_clear_s,
                               self.settings.notify_worsen_step, retrying(self.rds, self.store.episodes, SERVER_ERRORS))
 
-    @property
-    def status(self) -> str:
-        """What the service is waiting for, if anything (shown by the CLI's status line)."""
-        waiting = [backoff.status for backoff in (self.sns_backoff, self.rds, self.kafka) if backoff.status != "ok"]
-        return "; ".join(waiting) or "ok"
-
     def poll_and_handle(self, timeout_ms: int = 1000) -> int:
         """Handle one poll's records (without committing offsets); return how many records came."""
         records = [record for batch in self.consumer.poll(timeout_ms=timeout_ms, max_records=1000).values()

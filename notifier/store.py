@@ -45,6 +45,11 @@ class NotifierStore:
         finally:
             connection.close()
 
+    def recent_outcomes(self, seconds: float) -> dict[str, int]:
+        """How many alerts ended in each outcome over the last ``seconds`` (all notifiers)."""
+        return dict(self._query("SELECT outcome, COUNT(*) FROM notifier_alerts WHERE handled_at >= "
+                                "NOW(3) - INTERVAL %s SECOND GROUP BY outcome", [seconds]))
+
     def episodes(self) -> dict[str, Episode]:
         rows = self._query("SELECT episode_key, state FROM notifier_episodes WHERE notifier = %s", [self._notifier])
         return {key: from_json(json.loads(state)) for key, state in rows}

@@ -17,21 +17,19 @@ class Stopped(Exception):
 class Backoff:
     """``wait(cause)`` sleeps ``first_s``, doubling per call up to ``max_s``; ``reset()`` after a success.
 
-    Each step is an ERROR line naming the cause, and ``status`` says what the service is waiting for,
-    so an outage is visible while it lasts, not only in a summary afterwards.
+    Each step is an ERROR line naming the cause, so an outage is visible while it lasts, not only in a
+    summary afterwards.
     """
 
     def __init__(self, what: str, first_s: float, max_s: float, stopping: threading.Event, log: logging.Logger):
         self.what, self.first_s, self.max_s = what, first_s, max_s
         self.stopping = stopping
         self.attempts = 0
-        self.status = "ok"
         self._log = log
 
     def wait(self, cause: str) -> None:
         delay = min(self.max_s, self.first_s * 2 ** self.attempts)
         self.attempts += 1
-        self.status = f"{self.what} failing ({self.attempts} attempt(s)): {cause}"
         self._log.error("%s failed (attempt %d): %s; retrying in %.1f s", self.what, self.attempts, cause, delay)
         if self.stopping.wait(delay):
             raise Stopped(f"stopped while waiting for {self.what}")
@@ -40,7 +38,6 @@ class Backoff:
         if self.attempts:
             self._log.warning("%s works again after %d failed attempt(s)", self.what, self.attempts)
         self.attempts = 0
-        self.status = "ok"
 
 
 def retrying(backoff: Backoff, action: Callable[[], T], errors: tuple[type[BaseException], ...]) -> T:

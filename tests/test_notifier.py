@@ -19,6 +19,7 @@ import pytest
 
 from clients import aws, kafka, mysql
 from notifier import inbox as doctors_inbox
+from notifier.__main__ import status
 from notifier.service import Notifier, backoff_for
 from producers import schema
 
@@ -181,6 +182,9 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
         ("poison", 3, "unknown kind 'gossip' (known"), ("poison", 4, "not a JSON object but list")]
     assert dead[0]["raw"] == "x" and dead[0]["topic"] == s.topic_alerts and dead[0]["partition"] == 0
     assert counts["poison"] == 4 and committed(s) == 6  # committed past them: a restart does not stop on them
+    report = status(s)
+    assert "6 alert records, 6 handled by group" in report and ", 0 behind" in report
+    assert f"{s.topic_notify_dead_letter}: 4 record(s) set aside" in report
 
 
 def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_settings, caplog):
