@@ -23,7 +23,7 @@ from collections import Counter
 
 import mysql.connector
 from botocore.exceptions import BotoCoreError, ClientError
-from kafka.errors import KafkaError
+from kafka.errors import CommitFailedError, KafkaError
 
 from clients import kafka
 from notifier import dead_letters
@@ -84,7 +84,14 @@ class Notifier:
         return len(records)
 
     def commit(self) -> None:
-        retrying(self.kafka, self.consumer.commit, (KafkaError,))
+        retrying(self.kafka, self._commit_once, (KafkaError,))
+
+    def _commit_once(self) -> None:
+        try:
+            self.consumer.commit()
+        except CommitFailedError:  # not retriable: the group moved on (a poll blocked past max.poll.interval.ms)
+            log.warning("offsets of this poll not committed: the consumer group rebalanced while it was handled "
+                        "(a long outage); the next poll re-reads its alerts, finds them recorded and sends nothing")
 
     def handle(self, alerts: list[dict]) -> None:
         done = retrying(self.rds, lambda: self.store.handled([alert["alert_id"] for alert in alerts]), SERVER_ERRORS)
