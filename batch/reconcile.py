@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from clients import kafka
 from clients.spark import rds_query
 from producers.rows import ReadingsTable
 from settings import Settings
@@ -88,7 +89,10 @@ def _reading_id_key(settings: Settings) -> str:
 
 
 def _topic_ids(spark: SparkSession, settings: Settings, topic: str, json_path: str) -> DataFrame:
-    """Reading ids of every record on ``topic`` (as far back as Kafka keeps it)."""
+    """Reading ids of every record on ``topic`` (as far back as Kafka keeps it); none when it does not exist (a
+    dead-letter topic is created by its first record)."""
+    if not kafka.topic_exists(settings, topic):
+        return spark.createDataFrame([], "reading_id bigint")
     records = (spark.read.format("kafka").option("kafka.bootstrap.servers", settings.kafka_bootstrap_servers)
                .option("subscribe", topic).option("startingOffsets", "earliest").option("endingOffsets", "latest")
                .option("failOnDataLoss", "false").load())

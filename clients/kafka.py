@@ -68,3 +68,11 @@ def committed(settings: Settings, group_id: str, topic: str) -> int:
     finally:
         client.close()
     return sum(meta.offset for partition, meta in offsets.items() if partition.topic == topic and meta.offset > 0)
+
+
+def topic_exists(settings: Settings, topic: str) -> bool:
+    reader = consumer(settings)
+    try:
+        return bool(reader.partitions_for_topic(topic))
+    finally:
+        reader.close()
