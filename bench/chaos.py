@@ -50,6 +50,7 @@ SERVER_FAULTS = ("kafka", "mariadb", "hdfs-datanode", "hdfs-namenode", "hive-met
 SERVICE_FAULTS = ("streaming", "notifier")
 PATIENTS = 250
 RECOVERY_LIMIT_S = 180.0
+RECOVERING = ("producer", "landing", "alerting", "notifier")  # the services whose progress is measured
 SETTLE_S = 20.0  # quiet time between phases, so each phase's readings are its own
 
 
@@ -110,7 +111,7 @@ class Progress:
 
     def marks(self) -> dict[str, int]:
         s = self.settings
-        return {"producer": _quietly(lambda: watermark.read(s, s.producer_name)),
+        return {"producer": _quietly(lambda: watermark.read(s, s.producer_name)),  # same order as RECOVERING
                 "landing": _quietly(lambda: self.raw.highest_batch() or 0),
                 "alerting": _quietly(lambda: kafka.end_offsets(s, s.topic_alerts)),
                 "notifier": _quietly(lambda: kafka.committed(s, s.notifier_group, s.topic_alerts))}
@@ -266,9 +267,10 @@ def _queued_alerts(spark: SparkSession, settings: Settings) -> DataFrame:
 
 def _print_table(rows: list[dict]) -> None:
     print(f"  {'fault':<15} {'RDS':>7} {'Kafka':>7} {'Hive':>7} {'alerts':>7} {'queued':>7} {'notified':>8} "
-          f"{'suppr.':>7} {'DLQ':>4} {'lost':>5} {'dup.':>5}  recovery (s): producer/landing/alerting/notifier")
+          f"{'suppr.':>7} {'DLQ':>4} {'lost':>5} {'dup.':>5}  recovery (s): {'/'.join(RECOVERING)}")
     for row in rows:
-        recovery = "/".join("-" if seconds is None else f"{seconds:.0f}" for seconds in row["recovery"].values())
+        recovery = "/".join("-" if row["recovery"].get(service) is None else f"{row['recovery'][service]:.0f}"
+                            for service in RECOVERING)
         print(f"  {row['fault']:<15} {row['rds']:>7,} {row['kafka']:>7,} {row['hive']:>7,} {row['alerts']:>7,} "
               f"{row['queued']:>7,} {row['notified']:>8,} {row['suppressed']:>7,} {row['dead_lettered']:>4,} "
               f"{row['lost']:>5,} {row['duplicated']:>5,}  {recovery}")
