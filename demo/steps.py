@@ -236,7 +236,8 @@ def replay_and_reconcile(settings: Settings) -> None:
     job = LandingJob(spark, settings)
     job.start(available_now=True).awaitTermination()
     print(f"\noperator replay of that range from RDS: {replayed.published:,} readings published again; the landing "
-          f"query landed {job.landed:,} of them (every reading id already in vitals_raw), then:")
+          f"query caught up ({job.landed:,} landed: the live test's last readings, which never pass through RDS; "
+          f"{job.rejected:,} rejected again), then:")
     hours = reconcile(spark, settings, start, end)
     print(reconciliation_report(hours))
     if not all(hour.accounted for hour in hours):
