@@ -120,14 +120,11 @@ class LandingJob:
             landed = sum(count for (valid_row, _, _), count in counts.items() if valid_row) - repeats
             late = sum(count for (valid_row, _, is_late), count in counts.items() if valid_row and is_late)
             if landed:
-                valid = self._valid(valid, stream_batch).persist()
-                try:
-                    if repeats:  # some late readings were repeats: count what really lands
-                        late = valid.where("late").count()
-                    self.raw.overwrite_batch(valid, stream_batch)
-                    self._alert(valid, stream_batch)
-                finally:
-                    valid.unpersist()
+                valid = self._valid(valid, stream_batch)  # read twice from the batch's cache; no cache of its own
+                if repeats:  # some late readings were repeats: count what really lands
+                    late = valid.where("late").count()
+                self.raw.overwrite_batch(valid, stream_batch)
+                self._alert(valid, stream_batch)
             self.landed, self.rejected, self.late, self.repeats = (
                 self.landed + landed, self.rejected + rejected, self.late + late, self.repeats + repeats)
             log.info("batch %d (stream_batch %d): %d landed (%d late), %d rejected, %d repeated reading ids "
