@@ -26,13 +26,18 @@ def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsume
     return KafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap_servers, **options)
 
 
-def end_offsets(settings: Settings, topic: str) -> int:
-    """How many records ``topic`` has taken so far (the sum of its partitions' end offsets)."""
+def _partitions(reader: KafkaConsumer, topic: str) -> list:
+    """The topic's partitions as TopicPartitions; none when the topic does not exist."""
     from kafka import TopicPartition
 
+    return [TopicPartition(topic, number) for number in reader.partitions_for_topic(topic) or ()]
+
+
+def end_offsets(settings: Settings, topic: str) -> int:
+    """How many records ``topic`` has taken so far (the sum of its partitions' end offsets)."""
     reader = consumer(settings)
     try:
-        partitions = [TopicPartition(topic, number) for number in reader.partitions_for_topic(topic) or ()]
+        partitions = _partitions(reader, topic)
         return sum(reader.end_offsets(partitions).values()) if partitions else 0
     finally:
         reader.close()
@@ -40,11 +45,9 @@ def end_offsets(settings: Settings, topic: str) -> int:
 
 def count_between(settings: Settings, topic: str, start_ms: int, end_ms: int) -> int:
     """Messages of ``topic`` whose timestamps fall in [start_ms, end_ms), from the broker's time index."""
-    from kafka import TopicPartition
-
     reader = consumer(settings)
     try:
-        partitions = [TopicPartition(topic, number) for number in reader.partitions_for_topic(topic) or ()]
+        partitions = _partitions(reader, topic)
         if not partitions:
             return 0
         ends = reader.end_offsets(partitions)
@@ -73,6 +76,6 @@ def committed(settings: Settings, group_id: str, topic: str) -> int:
 def topic_exists(settings: Settings, topic: str) -> bool:
     reader = consumer(settings)
     try:
-        return bool(reader.partitions_for_topic(topic))
+        return bool(_partitions(reader, topic))
     finally:
         reader.close()

@@ -18,13 +18,12 @@ from pyspark.sql.streaming import StreamingQuery
 
 from runtime.backoff import Backoff, Stopped
 from settings import Settings
-from streaming.alerting import AlertingQuery, AlertPathError, check_can_run
+from streaming.alerting import AlertingQuery, check_can_run
 from streaming.job import LandingJob
 from streaming.reference_data import ReferenceData
 
 log = logging.getLogger(__name__)
 
-ALERT_PATHS = ("realtime", "microbatch")
 HEALTHY_AFTER_S = 120.0  # a restarted query that has run this long resets the backoff
 
 
@@ -32,8 +31,6 @@ class StreamingApp:
     """Starts, watches and stops the application's queries; ``tick()`` is called by its main loop."""
 
     def __init__(self, spark: SparkSession, settings: Settings, stopping: threading.Event | None = None):
-        if settings.alert_path not in ALERT_PATHS:
-            raise AlertPathError(f"PA_ALERT_PATH={settings.alert_path!r}: choose one of {', '.join(ALERT_PATHS)}.")
         self.spark = spark
         self.landing = LandingJob(spark, settings)
         # its own reference data: the landing query's is used from Spark's foreachBatch thread
