@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runtime import entry
 from batch.reconcile import reconcile, report
 from clients.spark import session
 from producers.rows import utc_time
+from runtime import entry
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,8 +16,10 @@ def overwrite_partition(frame: DataFrame, table: str, partition: dict[str, objec
     """
     view = f"overwrite_{uuid4().hex}"
     frame.createOrReplaceTempView(view)
-    spec = ", ".join(f"{column} = '{value}'" if isinstance(value, str) or hasattr(value, "isoformat")
-                     else f"{column} = {value}" for column, value in partition.items())
+    spec = ", ".join(
+        f"{column} = '{value}'" if isinstance(value, str) or hasattr(value, "isoformat") else f"{column} = {value}"
+        for column, value in partition.items()
+    )
     try:
         frame.sparkSession.sql(f"INSERT OVERWRITE TABLE {table} PARTITION ({spec}) SELECT * FROM {view}")
     finally:

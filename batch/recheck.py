@@ -17,12 +17,20 @@ from pyspark.sql import functions as F
 
 from batch.partitions import overwrite_partition
 from clients import hbase
-from hbase_setup.repository import ThresholdRepository
 from settings import Settings
 from streaming.evaluate import evaluate
+from thresholds.repository import ThresholdRepository
 
-DIFFERENCE_COLUMNS = ("alert_id", "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
-                      "alert_message")
+DIFFERENCE_COLUMNS = (
+    "alert_id",
+    "reading_id",
+    "patient_id",
+    "kind",
+    "attribute",
+    "rule_id",
+    "observed_value",
+    "alert_message",
+)
 
 
 @dataclass(frozen=True)
@@ -40,33 +48,53 @@ class RecheckResult:
 
     def summary(self) -> str:
         verdict = "in parity" if self.in_parity else "DIFFERENCES"
-        return (f"{self.day}: {verdict}: the rules raise {self.rechecked_alerts:,} alert(s) now, the stream raised "
-                f"{self.streamed_alerts:,}; missing in stream {self.missing_in_stream:,}, "
-                f"not raised now {self.not_raised_now:,}")
+        return (
+            f"{self.day}: {verdict}: the rules raise {self.rechecked_alerts:,} alert(s) now, the stream raised "
+            f"{self.streamed_alerts:,}; missing in stream {self.missing_in_stream:,}, "
+            f"not raised now {self.not_raised_now:,}"
+        )
 
 
 def recheck_day(spark: SparkSession, settings: Settings, day: dt.date, examples: int = 20) -> RecheckResult:
     database = settings.hive_database
     thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table)
     thresholds.refresh_if_changed()
-    readings = spark.table(f"{database}.vitals_raw").where(F.col("event_date") == F.lit(day)) \
-        .dropDuplicates(["reading_id"])
+    readings = (
+        spark.table(f"{database}.vitals_raw").where(F.col("event_date") == F.lit(day)).dropDuplicates(["reading_id"])
+    )
     rechecked = evaluate(readings, spark.table(f"{database}.patients"), thresholds.index).select(*DIFFERENCE_COLUMNS)
-    streamed = spark.table(f"{database}.alerts").where(F.col("alert_date") == F.lit(day)) \
-        .dropDuplicates(["alert_id"]).select(*DIFFERENCE_COLUMNS)
+    streamed = (
+        spark.table(f"{database}.alerts")
+        .where(F.col("alert_date") == F.lit(day))
+        .dropDuplicates(["alert_id"])
+        .select(*DIFFERENCE_COLUMNS)
+    )
     differences = (
-        rechecked.join(streamed.select("alert_id"), "alert_id", "left_anti").select(
-            F.lit("missing_in_stream").alias("difference"), *DIFFERENCE_COLUMNS)
-        .unionByName(streamed.join(rechecked.select("alert_id"), "alert_id", "left_anti").select(
-            F.lit("not_raised_now").alias("difference"), *DIFFERENCE_COLUMNS))
-        .withColumn("checked_at", F.current_timestamp())).cache()
+        rechecked.join(streamed.select("alert_id"), "alert_id", "left_anti")
+        .select(F.lit("missing_in_stream").alias("difference"), *DIFFERENCE_COLUMNS)
+        .unionByName(
+            streamed.join(rechecked.select("alert_id"), "alert_id", "left_anti").select(
+                F.lit("not_raised_now").alias("difference"), *DIFFERENCE_COLUMNS
+            )
+        )
+        .withColumn("checked_at", F.current_timestamp())
+    ).cache()
     try:
         overwrite_partition(differences, f"{database}.alert_recheck_differences", {"check_date": day})
         by_kind = {row["difference"]: row["count"] for row in differences.groupBy("difference").count().collect()}
-        sample = [f"{row.difference}: alert {row.alert_id} patient {row.patient_id} {row.kind} "
-                  f"{row.attribute or ''} {row.observed_value if row.observed_value is not None else ''}: "
-                  f"{row.alert_message}" for row in differences.limit(examples).collect()]
+        sample = [
+            f"{row.difference}: alert {row.alert_id} patient {row.patient_id} {row.kind} "
+            f"{row.attribute or ''} {row.observed_value if row.observed_value is not None else ''}: "
+            f"{row.alert_message}"
+            for row in differences.limit(examples).collect()
+        ]
     finally:
         differences.unpersist()
-    return RecheckResult(day, rechecked.count(), streamed.count(), by_kind.get("missing_in_stream", 0),
-                         by_kind.get("not_raised_now", 0), sample)
+    return RecheckResult(
+        day,
+        rechecked.count(),
+        streamed.count(),
+        by_kind.get("missing_in_stream", 0),
+        by_kind.get("not_raised_now", 0),
+        sample,
+    )

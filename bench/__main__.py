@@ -7,11 +7,16 @@ import time
 
 import settings
 from bench import chaos, dags, notifier, producers, sqoop, streaming, thresholds
-from local_stack import stack
+from local_stack import handoff, stack
 
-BENCHMARKS = {"thresholds": thresholds.run, "producers": producers.run,
-              "streaming": streaming.run, "notifier": notifier.run, "sqoop": sqoop.run,
-              "dags": dags.run}
+BENCHMARKS = {
+    "thresholds": thresholds.run,
+    "producers": producers.run,
+    "streaming": streaming.run,
+    "notifier": notifier.run,
+    "sqoop": sqoop.run,
+    "dags": dags.run,
+}
 
 
 def main(argv: list[str]) -> int:
@@ -22,7 +27,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
         return 2
-    current = settings.get()
+    current = handoff.hand_over(settings.stack())
     stack.up(current)
     for name in chosen:
         started = time.monotonic()

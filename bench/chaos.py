@@ -37,16 +37,16 @@ from pyspark.sql import functions as F
 from batch.reconcile import reconcile
 from clients import kafka, mysql
 from clients.spark import rds_query, session
-from local_stack import stack
+from local_stack import handoff, stack
 from notifier import sns_setup
-from producers import schema, watermark
-from producers.simulation import make_patients
-from settings import Settings, environment
-from streaming import scratch
+from producers import watermark
+from producers.bedside_simulation import make_patients
+from rds_schema import migrate
+from settings import Settings, StackSettings, environment
 from streaming.sinks import BatchTable
+from testkit import scratch
 
-SERVER_FAULTS = ("kafka", "mariadb", "hdfs-datanode", "hdfs-namenode", "hive-metastore", "hbase-thrift", "hbase",
-                 "sns")
+SERVER_FAULTS = ("kafka", "mariadb", "hdfs-datanode", "hdfs-namenode", "hive-metastore", "hbase-thrift", "hbase", "sns")
 SERVICE_FAULTS = ("streaming", "notifier")
 PATIENTS = 250
 RECOVERY_LIMIT_S = 180.0
@@ -71,15 +71,33 @@ class Services:
         self.processes: dict[str, subprocess.Popen] = {}
         self.commands = {
             # the bedside devices: an hour of live readings, stopped when the faults are done
-            "simulator": ["producers", "simulate", "--patients", str(PATIENTS), "--rate", f"{rate / PATIENTS:g}",
-                          "--duration", "3600", "--realtime", "--bad-share", "0.01"],
-            "producer": ["producers", "publish", "--follow"], "streaming": ["streaming", "run"],
-            "notifier": ["notifier", "run"]}
+            "simulator": [
+                "producers",
+                "simulate",
+                "--patients",
+                str(PATIENTS),
+                "--rate",
+                f"{rate / PATIENTS:g}",
+                "--duration",
+                "3600",
+                "--realtime",
+                "--bad-share",
+                "0.01",
+            ],
+            "producer": ["producers", "publish", "--follow"],
+            "streaming": ["streaming", "run"],
+            "notifier": ["notifier", "run"],
+        }
 
     def start(self, name: str) -> None:
         log = (self.logs / f"{name}.log").open("a")
-        self.processes[name] = subprocess.Popen([sys.executable, "-m", *self.commands[name]],
-                                                env=self.environment, stdout=log, stderr=log, start_new_session=True)
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", *self.commands[name]],
+            env=self.environment,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
 
     def kill(self, name: str) -> None:
         os.killpg(self.processes[name].pid, signal.SIGKILL)
@@ -111,10 +129,12 @@ class Progress:
 
     def marks(self) -> dict[str, int]:
         s = self.settings
-        return {"producer": _quietly(lambda: watermark.read(s, s.producer_name)),  # same order as RECOVERING
-                "landing": _quietly(lambda: self.raw.highest_batch() or 0),
-                "alerting": _quietly(lambda: kafka.end_offsets(s, s.topic_alerts)),
-                "notifier": _quietly(lambda: kafka.committed(s, s.notifier_group, s.topic_alerts))}
+        return {
+            "producer": _quietly(lambda: watermark.read(s, s.producer_name)),  # same order as RECOVERING
+            "landing": _quietly(lambda: self.raw.highest_batch() or 0),
+            "alerting": _quietly(lambda: kafka.end_offsets(s, s.topic_alerts)),
+            "notifier": _quietly(lambda: kafka.committed(s, s.notifier_group, s.topic_alerts)),
+        }
 
 
 def _quietly(read: Callable[[], int]) -> int:
@@ -124,10 +144,12 @@ def _quietly(read: Callable[[], int]) -> int:
         return -1
 
 
-def run(settings: Settings, rate: int = 500, down_s: float = 10.0) -> int:
+def run(settings: StackSettings, rate: int = 500, down_s: float = 10.0) -> int:
     """The whole chaos run; returns the exit status (1 when anything was lost or duplicated)."""
-    print(f"chaos run: {rate} readings/s while {len(SERVER_FAULTS)} servers and {len(SERVICE_FAULTS)} services are "
-          f"killed one at a time ({down_s:g} s down each)")
+    print(
+        f"chaos run: {rate} readings/s while {len(SERVER_FAULTS)} servers and {len(SERVICE_FAULTS)} services are "
+        f"killed one at a time ({down_s:g} s down each)"
+    )
     spark = session(settings, "bench-chaos")
     spark.sparkContext.setLogLevel("ERROR")
     name = f"chaos_{uuid.uuid4().hex[:6]}"
@@ -143,9 +165,14 @@ def run(settings: Settings, rate: int = 500, down_s: float = 10.0) -> int:
         _wait_until("the pipeline is flowing", lambda: min(progress.marks().values()) > 0, RECOVERY_LIMIT_S)
         for fault in (*SERVER_FAULTS, *SERVICE_FAULTS):
             phases.append(_phase(fault, settings, scoped, services, progress, down_s))
-            print(f"  {fault:<15} back; recovered in " + ", ".join(
-                f"{service} {'not within %ds' % RECOVERY_LIMIT_S if seconds is None else f'{seconds:.0f} s'}"
-                for service, seconds in phases[-1].recovery_s.items()), flush=True)
+            print(
+                f"  {fault:<15} back; recovered in "
+                + ", ".join(
+                    f"{service} {f'not within {RECOVERY_LIMIT_S}s' if seconds is None else f'{seconds:.0f} s'}"
+                    for service, seconds in phases[-1].recovery_s.items()
+                ),
+                flush=True,
+            )
         services.stop("simulator", timeout_s=5)
         _drain(scoped, spark, progress)
     finally:
@@ -160,12 +187,18 @@ def run(settings: Settings, rate: int = 500, down_s: float = 10.0) -> int:
 
 
 def _scratch(spark: SparkSession, settings: Settings, name: str) -> Settings:
-    scoped = dataclasses.replace(scratch.scratch_settings(settings, name, vitals_partitions=4), vitals_table=name,
-                                 producer_name=name, notifier_group=name, sns_topic_name=name,
-                                 topic_notify_dead_letter=f"{name}_notify_dlq", topic_dead_letter=f"{name}_dlq",
-                                 threshold_refresh_s=settings.threshold_refresh_s,
-                                 patients_refresh_s=settings.patients_refresh_s)
-    schema.apply(scoped)
+    scoped = dataclasses.replace(
+        scratch.scratch_settings(settings, name, vitals_partitions=4),
+        vitals_table=name,
+        producer_name=name,
+        notifier_group=name,
+        sns_topic=name,
+        topic_notify_dead_letter=f"{name}_notify_dlq",
+        topic_dead_letter=f"{name}_dlq",
+        threshold_refresh_s=settings.threshold_refresh_s,
+        patients_refresh_s=settings.patients_refresh_s,
+    )
+    migrate.apply(scoped)
     connection = mysql.connect(scoped, autocommit=True)
     try:
         connection.cursor().execute(f"CREATE TABLE {name} LIKE patients_vital_info")
@@ -175,8 +208,9 @@ def _scratch(spark: SparkSession, settings: Settings, name: str) -> Settings:
     return scoped
 
 
-def _phase(fault: str, base: Settings, scoped: Settings, services: Services, progress: Progress,
-           down_s: float) -> Phase:
+def _phase(
+    fault: str, base: Settings, scoped: Settings, services: Services, progress: Progress, down_s: float
+) -> Phase:
     phase = Phase(fault, _now())
     if fault in SERVICE_FAULTS:
         services.kill(fault)
@@ -209,16 +243,20 @@ def _phase(fault: str, base: Settings, scoped: Settings, services: Services, pro
 def _drain(settings: Settings, spark: SparkSession, progress: Progress) -> None:
     """Wait until the producer, the landing query and the notifier have caught up with what RDS holds."""
     highest = rds_query(spark, settings, f"SELECT MAX(id) AS highest FROM {settings.vitals_table}").first()[0] or 0
-    _wait_until("the producer publishes every row", lambda: watermark.read(settings, settings.producer_name) >= highest,
-                RECOVERY_LIMIT_S)
+    _wait_until(
+        "the producer publishes every row",
+        lambda: watermark.read(settings, settings.producer_name) >= highest,
+        RECOVERY_LIMIT_S,
+    )
     steady = {"marks": None, "since": time.monotonic()}
 
     def quiet() -> bool:
         marks = progress.marks()
         if marks != steady["marks"]:
             steady.update(marks=marks, since=time.monotonic())
-        return (time.monotonic() - steady["since"] > 30
-                and marks["notifier"] >= kafka.end_offsets(settings, settings.topic_alerts))
+        return time.monotonic() - steady["since"] > 30 and marks["notifier"] >= kafka.end_offsets(
+            settings, settings.topic_alerts
+        )
 
     _wait_until("the landing query and the notifier catch up", quiet, 2 * RECOVERY_LIMIT_S)
 
@@ -239,18 +277,30 @@ def _reconcile(spark: SparkSession, settings: Settings, phase: Phase) -> dict:
     hive = alerts.agg(F.count(F.lit(1)).alias("rows"), F.countDistinct("alert_id").alias("ids")).first()
     queued = _between(_queued_alerts(spark, settings), "input_message_time", start, end).select("alert_id").distinct()
     outcomes = rds_query(spark, settings, "SELECT alert_id, outcome FROM notifier_alerts")
-    by_outcome = {row["outcome"]: row["count"] for row in queued.join(outcomes, "alert_id", "left")
-                  .fillna("none", subset=["outcome"]).groupBy("outcome").count().collect()}
+    by_outcome = {
+        row["outcome"]: row["count"]
+        for row in queued.join(outcomes, "alert_id", "left")
+        .fillna("none", subset=["outcome"])
+        .groupBy("outcome")
+        .count()
+        .collect()
+    }
     not_queued = alerts.select("alert_id").distinct().join(queued, "alert_id", "left_anti").count()
     readings_lost = sum(hour.missing for hour in hours)
-    return {"fault": phase.fault, "rds": sum(hour.rds for hour in hours),
-            "kafka": sum(hour.on_kafka for hour in hours),
-            "hive": sum(hour.landed + hour.rejected for hour in hours), "alerts": hive["ids"],
-            "queued": queued.count(), "notified": by_outcome.get("notified", 0),
-            "suppressed": by_outcome.get("suppressed", 0), "dead_lettered": by_outcome.get("dead_lettered", 0),
-            "lost": readings_lost + not_queued + by_outcome.get("none", 0),
-            "duplicated": sum(hour.doubled for hour in hours) + hive["rows"] - hive["ids"],
-            "recovery": phase.recovery_s}
+    return {
+        "fault": phase.fault,
+        "rds": sum(hour.rds for hour in hours),
+        "kafka": sum(hour.on_kafka for hour in hours),
+        "hive": sum(hour.landed + hour.rejected for hour in hours),
+        "alerts": hive["ids"],
+        "queued": queued.count(),
+        "notified": by_outcome.get("notified", 0),
+        "suppressed": by_outcome.get("suppressed", 0),
+        "dead_lettered": by_outcome.get("dead_lettered", 0),
+        "lost": readings_lost + not_queued + by_outcome.get("none", 0),
+        "duplicated": sum(hour.doubled for hour in hours) + hive["rows"] - hive["ids"],
+        "recovery": phase.recovery_s,
+    }
 
 
 def _between(frame: DataFrame, column: str, start: dt.datetime, end: dt.datetime) -> DataFrame:
@@ -259,25 +309,37 @@ def _between(frame: DataFrame, column: str, start: dt.datetime, end: dt.datetime
 
 def _queued_alerts(spark: SparkSession, settings: Settings) -> DataFrame:
     value = F.col("value").cast("string")
-    return (spark.read.format("kafka").option("kafka.bootstrap.servers", settings.kafka_bootstrap_servers)
-            .option("subscribe", settings.topic_alerts).option("startingOffsets", "earliest").load()
-            .select(F.get_json_object(value, "$.alert_id").alias("alert_id"),
-                    F.to_timestamp(F.get_json_object(value, "$.input_message_time")).alias("input_message_time")))
+    return (
+        spark.read.format("kafka")
+        .option("kafka.bootstrap.servers", settings.kafka_bootstrap)
+        .option("subscribe", settings.topic_alerts)
+        .option("startingOffsets", "earliest")
+        .load()
+        .select(
+            F.get_json_object(value, "$.alert_id").alias("alert_id"),
+            F.to_timestamp(F.get_json_object(value, "$.input_message_time")).alias("input_message_time"),
+        )
+    )
 
 
 def _print_table(rows: list[dict]) -> None:
-    print(f"  {'fault':<15} {'RDS':>7} {'Kafka':>7} {'Hive':>7} {'alerts':>7} {'queued':>7} {'notified':>8} "
-          f"{'suppr.':>7} {'DLQ':>4} {'lost':>5} {'dup.':>5}  recovery (s): {'/'.join(RECOVERING)}")
+    print(
+        f"  {'fault':<15} {'RDS':>7} {'Kafka':>7} {'Hive':>7} {'alerts':>7} {'queued':>7} {'notified':>8} "
+        f"{'suppr.':>7} {'DLQ':>4} {'lost':>5} {'dup.':>5}  recovery (s): {'/'.join(RECOVERING)}"
+    )
     for row in rows:
-        recovery = "/".join("-" if row["recovery"].get(service) is None else f"{row['recovery'][service]:.0f}"
-                            for service in RECOVERING)
-        print(f"  {row['fault']:<15} {row['rds']:>7,} {row['kafka']:>7,} {row['hive']:>7,} {row['alerts']:>7,} "
-              f"{row['queued']:>7,} {row['notified']:>8,} {row['suppressed']:>7,} {row['dead_lettered']:>4,} "
-              f"{row['lost']:>5,} {row['duplicated']:>5,}  {recovery}")
+        recovery = "/".join(
+            "-" if row["recovery"].get(service) is None else f"{row['recovery'][service]:.0f}" for service in RECOVERING
+        )
+        print(
+            f"  {row['fault']:<15} {row['rds']:>7,} {row['kafka']:>7,} {row['hive']:>7,} {row['alerts']:>7,} "
+            f"{row['queued']:>7,} {row['notified']:>8,} {row['suppressed']:>7,} {row['dead_lettered']:>4,} "
+            f"{row['lost']:>5,} {row['duplicated']:>5,}  {recovery}"
+        )
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import settings as settings_module
 
-    current = settings_module.get()
+    current = handoff.hand_over(settings_module.stack())
     stack.up(current)
     return run(current, rate=args.rate, down_s=args.down_s)
 

@@ -17,32 +17,56 @@ LOAD_PATIENT_IDS = tuple(patient[0] for patient in LOAD_PATIENTS)
 def alerting_reading(reading_id: int, moment: dt.datetime, patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS) -> bytes:
     """A reading that alerts at every age: heart rate 60 is below every band's normal range."""
     patient = patient_ids[reading_id % len(patient_ids)]
-    return json.dumps({"reading_id": reading_id, "patient_id": patient, "device_id": f"bed-{patient}",
-                       "event_time": moment.isoformat(timespec="milliseconds") + "Z", "heart_rate": 60,
-                       "bp_systolic": 200, "bp_diastolic": 80, "spo2": 97, "body_temperature": 36.8,
-                       "respiratory_rate": 16}).encode()
+    return json.dumps(
+        {
+            "reading_id": reading_id,
+            "patient_id": patient,
+            "device_id": f"bed-{patient}",
+            "event_time": moment.isoformat(timespec="milliseconds") + "Z",
+            "heart_rate": 60,
+            "bp_systolic": 200,
+            "bp_diastolic": 80,
+            "spo2": 97,
+            "body_temperature": 36.8,
+            "respiratory_rate": 16,
+        }
+    ).encode()
 
 
-def offer(settings: Settings, rate: int, seconds: float, first_id: int = 10_000_000,
-          patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS) -> None:
+def offer(
+    settings: Settings,
+    rate: int,
+    seconds: float,
+    first_id: int = 10_000_000,
+    patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS,
+) -> None:
     """Send ``rate`` readings per second for ``seconds``, each stamped with the time it is sent."""
     producer = kafka.producer(settings, linger_ms=2)
     started, sent, total = time.monotonic(), 0, int(rate * seconds)
     while sent < total:
         due = min(total, int((time.monotonic() - started) * rate)) - sent
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         for _ in range(due):
             sent += 1
             reading_id = first_id + sent
-            producer.send(settings.topic_vitals, key=str(patient_ids[reading_id % len(patient_ids)]).encode(),
-                          value=alerting_reading(reading_id, now, patient_ids))
+            producer.send(
+                settings.topic_vitals,
+                key=str(patient_ids[reading_id % len(patient_ids)]).encode(),
+                value=alerting_reading(reading_id, now, patient_ids),
+            )
         time.sleep(0.002)
     producer.flush()
     producer.close()
 
 
-def measure(settings: Settings, rate: int, seconds: float, first_id: int = 10_000_000,
-            patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS, settle_s: float = 60.0) -> list[float]:
+def measure(
+    settings: Settings,
+    rate: int,
+    seconds: float,
+    first_id: int = 10_000_000,
+    patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS,
+    settle_s: float = 60.0,
+) -> list[float]:
     """Offer the load from another process; return each alert's latency (s) from event time to arrival.
 
     Arrival is the alert record's Kafka timestamp (when the job produced it into
@@ -51,13 +75,14 @@ def measure(settings: Settings, rate: int, seconds: float, first_id: int = 10_00
     consumer = kafka.consumer(settings, settings.topic_alerts, auto_offset_reset="latest", consumer_timeout_ms=500)
     consumer.poll(timeout_ms=1000)  # joined before the load starts
     sender = multiprocessing.get_context("spawn").Process(
-        target=offer, args=(settings, rate, seconds, first_id, patient_ids))
+        target=offer, args=(settings, rate, seconds, first_id, patient_ids)
+    )
     sender.start()
     expected, latencies, seen = int(rate * seconds), [], set()
     deadline = time.monotonic() + seconds + settle_s
     while len(seen) < expected and time.monotonic() < deadline:
         for message in consumer:
-            arrived = dt.datetime.fromtimestamp(message.timestamp / 1000, dt.timezone.utc)
+            arrived = dt.datetime.fromtimestamp(message.timestamp / 1000, dt.UTC)
             alert = json.loads(message.value)
             if alert["reading_id"] in seen or not first_id < alert["reading_id"] <= first_id + expected:
                 continue  # at-least-once: a repeat is not a new arrival; others' alerts are not ours to time

@@ -11,26 +11,31 @@ from collections import defaultdict
 
 from bench.report import line
 from clients import hbase
-from hbase_setup.repository import Outcome, ThresholdRepository
-from hbase_setup.rules import READING_FIELD_OF_ATTRIBUTE
+from contract.alerts import ALERT_KINDS, Outcome
+from contract.vitals import VITAL_FIELDS, VITAL_OF_ATTRIBUTE
 from notifier import sender
 from notifier.episodes import EpisodeTracker, Notification, episode_key
 from notifier.service import backoff_for
 from notifier.sns_setup import topic_arn
-from producers.simulation import EPISODE_KINDS, ReadingStream, VITAL_ORDER, make_patients
+from producers.bedside_simulation import EPISODE_KINDS, ReadingStream, make_patients
 from settings import Settings
+from testkit.alerts import alert_record
+from testkit.reference_evaluator import ReferenceEvaluator
+from thresholds.repository import ThresholdRepository
 
 PUBLISHED = 2_000
 
 
 def run(settings: Settings) -> None:
     print("notifier (SNS)")
-    scoped = dataclasses.replace(settings, sns_topic_name=f"bench-notify-{uuid.uuid4().hex[:6]}")
+    scoped = dataclasses.replace(settings, sns_topic=f"bench-notify-{uuid.uuid4().hex[:6]}")
     alerts, episodes, monitored_attributes = _simulated_ward(settings)
     tracker = EpisodeTracker(settings.notify_quiet_s, settings.notify_all_clear_s, settings.notify_worsen_step)
     notifications = [n for alert in alerts for n in [tracker.observe(alert)] if n] + tracker.sweep()
-    line(f"simulated ward: {len(alerts):,} alerts -> notifications", f"{len(notifications):,} "
-         f"({100 * (1 - len(notifications) / len(alerts)):.1f}% fewer)")
+    line(
+        f"simulated ward: {len(alerts):,} alerts -> notifications",
+        f"{len(notifications):,} ({100 * (1 - len(notifications) / len(alerts)):.1f}% fewer)",
+    )
     covered, monitored = _coverage(episodes, notifications, monitored_attributes)
     line("labelled episodes of monitored vitals notified", f"{covered}/{monitored}")
 
@@ -41,34 +46,45 @@ def run(settings: Settings) -> None:
     started = time.perf_counter()
     delivery = sender.Sender(sns, arn, backoff).deliver(batch, lambda _: None)
     elapsed = time.perf_counter() - started
-    line(f"PublishBatch of {PUBLISHED:,} notifications", f"{len(delivery.sent) / elapsed:,.0f}/s "
-         f"({len(delivery.failed)} failed)")
+    line(
+        f"PublishBatch of {PUBLISHED:,} notifications",
+        f"{len(delivery.sent) / elapsed:,.0f}/s ({len(delivery.failed)} failed)",
+    )
     sns.delete_topic(TopicArn=arn)
 
 
 def _simulated_ward(settings: Settings) -> tuple[list[dict], list, set[str]]:
     """Ten minutes of 100 patients at 1 reading/s, evaluated with the HBase thresholds as the stream does."""
     index = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table).index
+    evaluator = ReferenceEvaluator(index)
     patients = make_patients(100, seed=21)
     ages = {p.patientid: p.age for p in patients}
-    stream = ReadingStream(patients, 1.0, dt.datetime(2026, 11, 24, 8, 0), seed=21, bad_share=0.0,
-                           episodes_per_patient_hour=6)
-    position = {field: 3 + index_ for index_, field in enumerate(VITAL_ORDER)}
+    stream = ReadingStream(
+        patients, 1.0, dt.datetime(2026, 11, 24, 8, 0), seed=21, bad_share=0.0, episodes_per_patient_hour=6
+    )
+    position = {field: 3 + index_ for index_, field in enumerate(VITAL_FIELDS)}
     alerts = []
     for number, row in enumerate(stream.rows(duration_s=600)):
         patient_id, _, moment = row[:3]
         for attribute in sorted(index.attributes):
-            value = row[position[READING_FIELD_OF_ATTRIBUTE[attribute]]]
-            result = index.evaluate(attribute, ages[patient_id], value)
-            if result.outcome in (Outcome.ALERT, Outcome.VALUE_IN_GAP, Outcome.NO_BAND_FOR_AGE):
+            value = row[position[VITAL_OF_ATTRIBUTE[attribute].field]]
+            result = evaluator.evaluate(attribute, ages[patient_id], value)
+            if result.outcome in ALERT_KINDS:
                 rule = result.rule
-                alerts.append({
-                    "alert_id": f"{number}:{attribute}", "patient_id": patient_id, "attribute": attribute,
-                    "kind": "vital_out_of_range" if result.outcome is Outcome.ALERT else result.outcome.value,
-                    "rule_id": rule.rule_id if rule else None, "observed_value": value,
-                    "rule_low_value": rule.low_value if rule else None,
-                    "rule_high_value": rule.high_value if rule else None,
-                    "input_message_time": moment.isoformat() + "Z", "alert_message": result.message})
+                alerts.append(
+                    alert_record(
+                        alert_id=f"{number}:{attribute}",
+                        patient_id=patient_id,
+                        attribute=attribute,
+                        kind=result.outcome.value,
+                        rule_id=rule.rule_id if rule else None,
+                        observed_value=value,
+                        rule_low_value=rule.low_value if rule else None,
+                        rule_high_value=rule.high_value if rule else None,
+                        input_message_time=moment.isoformat() + "Z",
+                        alert_message=result.message,
+                    )
+                )
     return alerts, stream.finished_episodes, index.attributes
 
 
@@ -77,15 +93,16 @@ def _coverage(episodes: list, notifications: list[Notification], monitored_attri
     all-cleared) notification by its end; vitals without threshold rows cannot alert and are left out."""
     timeline = defaultdict(list)
     for notification in notifications:
-        timeline[notification.episode_key].append(
-            (notification.alert["input_message_time"], notification.type))
-    attribute_of = {field: attribute for attribute, field in READING_FIELD_OF_ATTRIBUTE.items()}
+        timeline[notification.episode_key].append((notification.alert["input_message_time"], notification.type))
+    attribute_of = {vital.field: attribute for attribute, vital in VITAL_OF_ATTRIBUTE.items()}
     covered = monitored = 0
     for episode in episodes:
         attribute = attribute_of.get(EPISODE_KINDS[episode.kind][0])
         if attribute not in monitored_attributes:
             continue
-        key = episode_key({"patient_id": episode.patient_id, "kind": "vital_out_of_range", "attribute": attribute})
+        key = episode_key(
+            {"patient_id": episode.patient_id, "kind": Outcome.VITAL_OUT_OF_RANGE, "attribute": attribute}
+        )
         end = episode.ended_at.isoformat() + "Z"
         events = sorted(event for event in timeline.get(key, []) if event[0] <= end)
         monitored += 1

@@ -7,8 +7,9 @@ import uuid
 
 from bench.report import line
 from clients import mysql
-from producers import producer, schema
-from producers.simulator import simulate
+from producers import producer
+from producers.simulated_rds import simulate
+from rds_schema import migrate
 from settings import Settings
 
 ROWS = 1_000_000
@@ -16,7 +17,7 @@ ROWS = 1_000_000
 
 def run(settings: Settings) -> None:
     print(f"producers ({ROWS:,} readings)")
-    schema.apply(settings)
+    migrate.apply(settings)
     name = f"bench_vitals_{uuid.uuid4().hex[:6]}"
     scoped = dataclasses.replace(settings, vitals_table=name, topic_vitals=name, producer_name=name)
     connection = mysql.connect(scoped, autocommit=True)
@@ -25,8 +26,10 @@ def run(settings: Settings) -> None:
         written = simulate(scoped, patients=1000, rate_hz=1.0, seed=1, count=ROWS, bad_share=0.01)
         line("simulator → RDS (multi-row INSERT, 10k rows each)", f"{written.rows_per_s:,.0f} rows/s")
         published = producer.run(scoped)
-        line("producer RDS → Kafka (acks=all, idempotent, 2 senders)", f"{published.rows_per_s:,.0f} rows/s "
-                                                              f"({published.published:,} published)")
+        line(
+            "producer RDS → Kafka (acks=all, idempotent, 2 senders)",
+            f"{published.rows_per_s:,.0f} rows/s ({published.published:,} published)",
+        )
     finally:
         connection.cursor().execute(f"DROP TABLE {name}")
         connection.close()

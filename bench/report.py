@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 def rate(count: int, seconds: float) -> str:
@@ -23,8 +23,10 @@ def percentiles_ms(samples_s: list[float]) -> str:
         return "no samples"
     ordered = sorted(samples_s)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
-    return (f"P50 {pick(0.50):.2f} ms, P90 {pick(0.90):.2f} ms, P99 {pick(0.99):.2f} ms "
-            f"(mean {statistics.fmean(ordered) * 1000:.2f} ms, n={len(ordered)})")
+    return (
+        f"P50 {pick(0.50):.2f} ms, P90 {pick(0.90):.2f} ms, P99 {pick(0.99):.2f} ms "
+        f"(mean {statistics.fmean(ordered) * 1000:.2f} ms, n={len(ordered)})"
+    )
 
 
 def line(name: str, value: str) -> None:

@@ -8,8 +8,8 @@ import uuid
 from bench.report import line
 from clients import hive, mysql
 from clients.spark import session
-from producers import schema
-from producers.simulator import simulate
+from producers.simulated_rds import simulate
+from rds_schema import migrate
 from settings import Settings
 from sqoop.tools import run_tool
 
@@ -18,7 +18,7 @@ ROWS = 1_000_000
 
 def run(settings: Settings) -> None:
     print(f"sqoop ({ROWS:,} readings)")
-    schema.apply(settings)
+    migrate.apply(settings)
     name = f"bench_sqoop_{uuid.uuid4().hex[:6]}"
     spark = session(settings, "bench-sqoop")
     connection = mysql.connect(settings, autocommit=True)
@@ -29,15 +29,37 @@ def run(settings: Settings) -> None:
     try:
         simulate(dataclasses.replace(settings, vitals_table=name), patients=1000, rate_hz=1.0, seed=3, count=ROWS)
         for mappers, hive_table in zip((1, 4), hive_tables):
-            result = run_tool(spark, settings, "import", [
-                "--table", name, "--hive-import", "--hive-table", hive_table, "-m", str(mappers)])
-            line(f"import RDS → Hive, {mappers} mapper(s)", f"{result.rows_per_s:,.0f} rows/s "
-                                                           f"({result.rows:,} rows in {result.seconds:.1f} s)")
-        exported = run_tool(spark, settings, "export", [
-            "--hive-table", hive_tables[-1], "--table", f"{name}_out", "--update-key", "id",
-            "--update-mode", "allowinsert", "-m", "4"])
-        line("export Hive → RDS, upsert on id, 4 writers", f"{exported.rows_per_s:,.0f} rows/s "
-                                                          f"({exported.rows:,} rows in {exported.seconds:.1f} s)")
+            result = run_tool(
+                spark,
+                settings,
+                "import",
+                ["--table", name, "--hive-import", "--hive-table", hive_table, "-m", str(mappers)],
+            )
+            line(
+                f"import RDS → Hive, {mappers} mapper(s)",
+                f"{result.rows_per_s:,.0f} rows/s ({result.rows:,} rows in {result.seconds:.1f} s)",
+            )
+        exported = run_tool(
+            spark,
+            settings,
+            "export",
+            [
+                "--hive-table",
+                hive_tables[-1],
+                "--table",
+                f"{name}_out",
+                "--update-key",
+                "id",
+                "--update-mode",
+                "allowinsert",
+                "-m",
+                "4",
+            ],
+        )
+        line(
+            "export Hive → RDS, upsert on id, 4 writers",
+            f"{exported.rows_per_s:,.0f} rows/s ({exported.rows:,} rows in {exported.seconds:.1f} s)",
+        )
     finally:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(f"DROP TABLE IF EXISTS {name}_out")

@@ -15,20 +15,26 @@ from bench.load import LOAD_PATIENTS, alerting_reading, measure
 from bench.report import line, percentiles_ms
 from clients import hbase, kafka, mysql
 from clients.spark import session
-from hbase_setup.repository import ThresholdRepository
 from settings import Settings
-from streaming import scratch
+from settings.choices import AlertPath
 from streaming.app import StreamingApp
-from streaming.job import LandingJob
+from streaming.landing import LandingQuery
 from streaming.listener import BatchProgress, ProgressListener
+from testkit import scratch
+from testkit.reference_evaluator import ReferenceEvaluator
+from thresholds.repository import ThresholdRepository
 
 THROUGHPUT_ROWS = 2_000_000  # the cold first batch and four full ones at the default batch size
 BASELINE_ROWS = 20_000
 LOAD_SECONDS = 15
 WARM_UP_SECONDS = 5
 # (offered readings/s, alert paths measured at that load)
-LOADS = ((100, ("realtime", "microbatch")), (1_000, ("realtime", "microbatch")), (5_000, ("realtime", "microbatch")),
-         (20_000, ("microbatch",)))
+LOADS = (
+    (100, ("realtime", "microbatch")),
+    (1_000, ("realtime", "microbatch")),
+    (5_000, ("realtime", "microbatch")),
+    (20_000, ("microbatch",)),
+)
 
 
 def run(settings: Settings) -> None:
@@ -40,16 +46,27 @@ def run(settings: Settings) -> None:
     scratch.add_patients(spark, scoped, LOAD_PATIENTS)
     try:
         # the service's own refresh intervals (scratch settings refresh on every batch, for tests)
-        catch_up, sustained = _throughput(spark, dataclasses.replace(
-            scoped, alert_path="microbatch", threshold_refresh_s=settings.threshold_refresh_s,
-            patients_refresh_s=settings.patients_refresh_s))
-        line(f"catch-up of {THROUGHPUT_ROWS:,} readings (query start and cold first batch included)",
-             f"{catch_up:,.0f} readings/s")
-        line(f"sustained (micro-batches after the first, up to {settings.stream_max_offsets_per_trigger:,} each)",
-             f"{sustained:,.0f} readings/s")
+        catch_up, sustained = _throughput(
+            spark,
+            dataclasses.replace(
+                scoped,
+                alert_path=AlertPath.MICROBATCH,
+                threshold_refresh_s=settings.threshold_refresh_s,
+                patients_refresh_s=settings.patients_refresh_s,
+            ),
+        )
+        line(
+            f"catch-up of {THROUGHPUT_ROWS:,} readings (query start and cold first batch included)",
+            f"{catch_up:,.0f} readings/s",
+        )
+        line(
+            f"sustained (micro-batches after the first, up to {settings.stream_max_offsets_per_trigger:,} each)",
+            f"{sustained:,.0f} readings/s",
+        )
         baseline_rate = _per_record_baseline(scoped, name)
-        line(f"per-record baseline (consume, check, INSERT each), {BASELINE_ROWS:,}",
-             f"{baseline_rate:,.0f} readings/s")
+        line(
+            f"per-record baseline (consume, check, INSERT each), {BASELINE_ROWS:,}", f"{baseline_rate:,.0f} readings/s"
+        )
         line("job / baseline", f"{sustained / baseline_rate:.1f}x sustained, {catch_up / baseline_rate:.1f}x catch-up")
         print(f"  alert latency, event time -> arrival in doctors-queue ({LOAD_SECONDS} s of load each):")
         for load, paths in LOADS:
@@ -57,9 +74,18 @@ def run(settings: Settings) -> None:
                 topic = f"{name}_{path}_{load}"
                 # micro-batches back to back on the micro-batch path; the service's interval beside Real-time Mode
                 trigger_s = 0.0 if path == "microbatch" else scoped.stream_trigger_s
-                _latency(spark, dataclasses.replace(
-                    scoped, topic_vitals=topic, topic_alerts=f"{topic}_alerts", stream_checkpoint_name=topic,
-                    stream_trigger_s=trigger_s, alert_path=path), load)
+                _latency(
+                    spark,
+                    dataclasses.replace(
+                        scoped,
+                        topic_vitals=topic,
+                        topic_alerts=f"{topic}_alerts",
+                        stream_checkpoint_name=topic,
+                        stream_trigger_s=trigger_s,
+                        alert_path=path,
+                    ),
+                    load,
+                )
     finally:
         scratch.drop(spark, scoped)
 
@@ -67,17 +93,18 @@ def run(settings: Settings) -> None:
 def _throughput(spark, settings: Settings) -> tuple[float, float]:
     """Readings/s of one availableNow run over a backlog: overall, and over the batches after the first."""
     producer = kafka.producer(settings, linger_ms=20, batch_size=512 * 1024)
-    moment = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for reading_id in range(1, THROUGHPUT_ROWS + 1):
-        producer.send(settings.topic_vitals, key=str(reading_id % 200).encode(),
-                      value=alerting_reading(reading_id, moment))
+        producer.send(
+            settings.topic_vitals, key=str(reading_id % 200).encode(), value=alerting_reading(reading_id, moment)
+        )
     producer.flush()
     producer.close()
     listener = ProgressListener()
     spark.streams.addListener(listener)
-    job = LandingJob(spark, settings)
+    job = LandingQuery(spark, settings, available_now=True)
     started = time.monotonic()
-    job.start(available_now=True).awaitTermination()
+    job.start().awaitTermination()
     catch_up = job.landed / (time.monotonic() - started)
     batches = _progress_of(listener, settings.stream_checkpoint_name, job.landed + job.rejected)
     spark.streams.removeListener(listener)
@@ -98,7 +125,7 @@ def _progress_of(listener: ProgressListener, query: str, rows: int, wait_s: floa
 
 def _per_record_baseline(settings: Settings, name: str) -> float:
     """What the public student versions do: one consumer, one threshold check and one INSERT per reading."""
-    repository = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table)
+    evaluator = ReferenceEvaluator(ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table).index)
     ages = {patient[0]: patient[5] for patient in LOAD_PATIENTS}
     connection = mysql.connect(settings, autocommit=True)
     cursor = connection.cursor()
@@ -108,9 +135,10 @@ def _per_record_baseline(settings: Settings, name: str) -> float:
     started, count = time.monotonic(), 0
     for message in consumer:
         value = json.loads(message.value)
-        result = repository.index.evaluate("heartBeat", ages.get(value["patient_id"]), value["heart_rate"])
-        cursor.execute(f"INSERT INTO {table} VALUES (%s, %s, %s)",
-                       (value["reading_id"], value["patient_id"], result.message))
+        result = evaluator.evaluate("heartBeat", ages.get(value["patient_id"]), value["heart_rate"])
+        cursor.execute(
+            f"INSERT INTO {table} VALUES (%s, %s, %s)", (value["reading_id"], value["patient_id"], result.message)
+        )
         count += 1
         if count >= BASELINE_ROWS:
             break
@@ -147,6 +175,8 @@ def _latency(spark, settings: Settings, rate: int) -> None:
     spark.streams.removeListener(listener)
     landing = listener.latest_of(settings.stream_checkpoint_name)
     kept_up = f"landing lag {landing.kafka_lag}" if landing else "landing: no progress seen"
-    line(f"  {settings.alert_path:<10} at {rate:>6,}/s",
-         f"{percentiles_ms(latencies)}; {len(latencies):,}/{rate * LOAD_SECONDS:,} alerts; CPU {cpu:.2f} cores; "
-         f"{kept_up}")
+    line(
+        f"  {settings.alert_path:<10} at {rate:>6,}/s",
+        f"{percentiles_ms(latencies)}; {len(latencies):,}/{rate * LOAD_SECONDS:,} alerts; CPU {cpu:.2f} cores; "
+        f"{kept_up}",
+    )

@@ -9,6 +9,10 @@ from settings import Settings
 
 def connect(settings: Settings, timeout_ms: int = 30_000) -> happybase.Connection:
     """A happybase connection; transport and protocol must match the Thrift server's flags."""
-    return happybase.Connection(host=settings.hbase_thrift_host, port=settings.hbase_thrift_port,
-                                transport=settings.hbase_thrift_transport,
-                                protocol=settings.hbase_thrift_protocol, timeout=timeout_ms)
+    return happybase.Connection(
+        host=settings.hbase_thrift_host,
+        port=settings.hbase_thrift_port,
+        transport=settings.hbase_thrift_transport,
+        protocol=settings.hbase_thrift_protocol,
+        timeout=timeout_ms,
+    )

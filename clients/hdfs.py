@@ -34,8 +34,9 @@ def delete(settings: Settings, path: str, recursive: bool = True) -> bool:
 
 def live_datanodes(settings: Settings) -> int:
     """How many DataNodes the NameNode counts as live (its JMX bean)."""
-    url = (f"http://{settings.hdfs_host}:{settings.hdfs_http_port}/jmx"
-           "?qry=Hadoop:service=NameNode,name=FSNamesystemState")
+    url = (
+        f"http://{settings.hdfs_host}:{settings.hdfs_http_port}/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState"
+    )
     with urllib.request.urlopen(url, timeout=10) as response:
         beans = json.loads(response.read())["beans"]
     return int(beans[0]["NumLiveDataNodes"]) if beans else 0

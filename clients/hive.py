@@ -8,8 +8,12 @@ from settings import Settings
 
 
 def connect(settings: Settings, database: str = "default") -> hive.Connection:
-    return hive.connect(host=settings.hive_server2_host, port=settings.hive_server2_port,
-                        auth=settings.hive_server2_auth, database=database)
+    return hive.connect(
+        host=settings.hive_server2_host,
+        port=settings.hive_server2_port,
+        auth=settings.hive_server2_auth,
+        database=database,
+    )
 
 
 def query(settings: Settings, sql: str, database: str = "default") -> list[tuple]:

@@ -10,20 +10,20 @@ from settings import Settings
 
 
 def admin(settings: Settings, **overrides: Any) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, **overrides)
+    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **overrides)
 
 
 def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """A producer that waits for all in-sync replicas, so an acknowledged record is durable."""
     options: dict[str, Any] = dict(acks="all", linger_ms=5)
     options.update(overrides)
-    return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, **options)
+    return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **options)
 
 
 def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsumer:
     options: dict[str, Any] = dict(auto_offset_reset="earliest", enable_auto_commit=False)
     options.update(overrides)
-    return KafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap_servers, **options)
+    return KafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap, **options)
 
 
 def _partitions(reader: KafkaConsumer, topic: str) -> list:
@@ -54,8 +54,9 @@ def count_between(settings: Settings, topic: str, start_ms: int, end_ms: int) ->
 
         def offsets_at(ms: int) -> dict:
             found = reader.offsets_for_times({partition: ms for partition in partitions})
-            return {partition: found[partition].offset if found[partition] else ends[partition]
-                    for partition in partitions}
+            return {
+                partition: found[partition].offset if found[partition] else ends[partition] for partition in partitions
+            }
 
         first, after = offsets_at(start_ms), offsets_at(end_ms)
         return sum(after[partition] - first[partition] for partition in partitions)

@@ -15,11 +15,18 @@ from __future__ import annotations
 
 from airflow.sdk import dag, get_current_context, task
 
-from dags.common import DEFAULT_ARGS, start_date, intervals, as_utc, spark_session, task_settings
+from dags.common import DEFAULT_ARGS, as_utc, intervals, spark_session, start_date, task_settings
 
 
-@dag(schedule=intervals("@daily"), start_date=start_date(), catchup=False, max_active_runs=1,
-     default_args=DEFAULT_ARGS, doc_md=__doc__, tags=["batch", "alerts", "parity", "hive", "hbase"])
+@dag(
+    schedule=intervals("@daily"),
+    start_date=start_date(),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    doc_md=__doc__,
+    tags=["batch", "alerts", "parity", "hive", "hbase"],
+)
 def alerts_batch_recheck():
     @task
     def recheck_day() -> dict:
@@ -31,8 +38,13 @@ def alerts_batch_recheck():
         print(result.summary())
         for example in result.examples:
             print("  " + example)
-        return {"day": day.isoformat(), "rechecked": result.rechecked_alerts, "streamed": result.streamed_alerts,
-                "missing_in_stream": result.missing_in_stream, "not_raised_now": result.not_raised_now}
+        return {
+            "day": day.isoformat(),
+            "rechecked": result.rechecked_alerts,
+            "streamed": result.streamed_alerts,
+            "missing_in_stream": result.missing_in_stream,
+            "not_raised_now": result.not_raised_now,
+        }
 
     recheck_day()
 

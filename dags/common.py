@@ -32,7 +32,8 @@ DEFAULT_ARGS = {
 
 def start_date() -> pendulum.DateTime:
     """The first interval of every DAG (PA_AIRFLOW_START_DATE); only catch-up DAGs go back that far."""
-    return pendulum.parse(settings_module.load().airflow_start_date, tz="UTC")
+    first = dt.date.fromisoformat(settings_module.load().airflow_start_date)
+    return pendulum.datetime(first.year, first.month, first.day, tz="UTC")
 
 
 def intervals(cron: str) -> CronDataIntervalTimetable:
@@ -64,5 +65,8 @@ def fail_without_retry(*permanent: type[BaseException]) -> Iterator[None]:
         raise AirflowFailException(f"{type(error).__name__}: {error}") from error
 
 
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.timezone.utc)
+def as_utc(moment: dt.datetime | None) -> dt.datetime:
+    """A data interval's bound in UTC; scheduled runs always have one."""
+    if moment is None:
+        raise AirflowFailException("this task needs a data interval: run it on its schedule or with a logical date")
+    return moment.astimezone(dt.UTC)

@@ -20,11 +20,18 @@ from __future__ import annotations
 
 from airflow.sdk import dag, get_current_context, task
 
-from dags.common import DEFAULT_ARGS, start_date, intervals, as_utc, fail_without_retry, spark_session, task_settings
+from dags.common import DEFAULT_ARGS, as_utc, fail_without_retry, intervals, spark_session, start_date, task_settings
 
 
-@dag(schedule=intervals("@daily"), start_date=start_date(), catchup=False, max_active_runs=1,
-     default_args=DEFAULT_ARGS, doc_md=__doc__, tags=["quality", "hive", "kafka", "rds"])
+@dag(
+    schedule=intervals("@daily"),
+    start_date=start_date(),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    doc_md=__doc__,
+    tags=["quality", "hive", "kafka", "rds"],
+)
 def data_quality():
     @task
     def check_interval() -> str:

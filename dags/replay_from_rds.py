@@ -13,38 +13,57 @@ unlimited), `dry_run` (only count what would be sent).
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-from dags.common import DEFAULT_ARGS, start_date, fail_without_retry, task_settings
+from dags.common import DEFAULT_ARGS, fail_without_retry, start_date, task_settings
 
 
-@dag(schedule=None, start_date=start_date(), catchup=False, max_active_runs=1,
-     default_args=DEFAULT_ARGS, doc_md=__doc__, tags=["ops", "replay", "rds", "kafka"],
-     params={
-         "start": Param("2026-11-24T00:00:00+00:00", type="string", format="date-time",
-                        description="first event time to replay (UTC)"),
-         "end": Param("2026-11-24T01:00:00+00:00", type="string", format="date-time",
-                      description="replay up to this event time, exclusive (UTC)"),
-         "rows_per_s": Param(0, type="number", minimum=0, description="rate limit; 0 = unlimited"),
-         "dry_run": Param(True, type="boolean", description="only count the readings that would be replayed"),
-     })
+@dag(
+    schedule=None,
+    start_date=start_date(),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    doc_md=__doc__,
+    tags=["ops", "replay", "rds", "kafka"],
+    params={
+        "start": Param(
+            "2026-11-24T00:00:00+00:00",
+            type="string",
+            format="date-time",
+            description="first event time to replay (UTC)",
+        ),
+        "end": Param(
+            "2026-11-24T01:00:00+00:00",
+            type="string",
+            format="date-time",
+            description="replay up to this event time, exclusive (UTC)",
+        ),
+        "rows_per_s": Param(0, type="number", minimum=0, description="rate limit; 0 = unlimited"),
+        "dry_run": Param(True, type="boolean", description="only count the readings that would be replayed"),
+    },
+)
 def replay_from_rds():
     @task
     def replay() -> dict:
         from producers.replay import replay as run_replay
-        from producers.rows import RowSelection
+        from producers.rows import RowSelection, utc_time
 
         params = get_current_context()["params"]
         with fail_without_retry(ValueError):
-            start = pendulum.parse(params["start"]).in_tz("UTC").naive()
-            end = pendulum.parse(params["end"]).in_tz("UTC").naive()
+            start, end = utc_time(params["start"]), utc_time(params["end"])
             if end <= start:
                 raise ValueError(f"end {params['end']} must be after start {params['start']}")
-        outcome = run_replay(task_settings(), RowSelection(start_time=start, end_time=end),
-                             dry_run=bool(params["dry_run"]), rows_per_s=float(params["rows_per_s"]) or None)
-        print(f"replay {start} .. {end}: {outcome.matching} matching, {outcome.published} published, "
-              f"{outcome.dead_lettered} dead-lettered{' (dry run)' if outcome.dry_run else ''}")
+        outcome = run_replay(
+            task_settings(),
+            RowSelection(start_time=start, end_time=end),
+            dry_run=bool(params["dry_run"]),
+            rows_per_s=float(params["rows_per_s"]) or None,
+        )
+        print(
+            f"replay {start} .. {end}: {outcome.matching} matching, {outcome.published} published, "
+            f"{outcome.dead_lettered} dead-lettered{' (dry run)' if outcome.dry_run else ''}"
+        )
         return {"matching": outcome.matching, "published": outcome.published, "dead_lettered": outcome.dead_lettered}
 
     replay()

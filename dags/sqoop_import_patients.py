@@ -16,11 +16,18 @@ from __future__ import annotations
 
 from airflow.sdk import dag, task
 
-from dags.common import DEFAULT_ARGS, start_date, fail_without_retry, spark_session, task_settings
+from dags.common import DEFAULT_ARGS, fail_without_retry, spark_session, start_date, task_settings
 
 
-@dag(schedule="@hourly", start_date=start_date(), catchup=False, max_active_runs=1,
-     default_args=DEFAULT_ARGS, doc_md=__doc__, tags=["sqoop", "patients", "rds", "hive"])
+@dag(
+    schedule="@hourly",
+    start_date=start_date(),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    doc_md=__doc__,
+    tags=["sqoop", "patients", "rds", "hive"],
+)
 def sqoop_import_patients():
     @task
     def import_patients() -> dict:
@@ -38,12 +45,14 @@ def sqoop_import_patients():
 
         settings = task_settings()
         with fail_without_retry(QualityCheckFailed):
-            summary = report(patients_import_checks(spark_session(settings, "airflow-sqoop-import"), settings),
-                             f"patients import: {imported['rows']} row(s) changed, next from {imported['last_value']}")
+            summary = report(
+                patients_import_checks(spark_session(settings, "airflow-sqoop-import"), settings),
+                f"patients import: {imported['rows']} row(s) changed, next from {imported['last_value']}",
+            )
         print(summary)
         return summary
 
-    check_counts(import_patients())
+    check_counts(import_patients())  # type: ignore[arg-type]  # TaskFlow hands the upstream's XComArg over
 
 
 sqoop_import_patients()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from dags.common import DEFAULT_ARGS, start_date, fail_without_retry, task_settings
+from dags.common import DEFAULT_ARGS, fail_without_retry, start_date, task_settings
 
 
 def _load(*, dry_run: bool):
@@ -20,18 +20,28 @@ def _load(*, dry_run: bool):
     from pathlib import Path
 
     from hbase_setup.load import load
-    from hbase_setup.rules import InvalidThresholds
     from hbase_setup.sources import SourceError
+    from thresholds.rules import InvalidThresholds
 
     source = get_current_context()["params"]["source"]
     with fail_without_retry(InvalidThresholds, SourceError, OSError):
         return load(task_settings(), Path(source) if source else None, dry_run=dry_run)
 
 
-@dag(schedule="@daily", start_date=start_date(), catchup=False, max_active_runs=1,
-     default_args=DEFAULT_ARGS, doc_md=__doc__, tags=["hbase", "thresholds", "reference"],
-     params={"source": Param("", type="string",
-                             description="reference file to load; empty = PA_THRESHOLD_SOURCE or the shipped CSV")})
+@dag(
+    schedule="@daily",
+    start_date=start_date(),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    doc_md=__doc__,
+    tags=["hbase", "thresholds", "reference"],
+    params={
+        "source": Param(
+            "", type="string", description="reference file to load; empty = PA_THRESHOLD_SOURCE or the shipped CSV"
+        )
+    },
+)
 def threshold_sync():
     @task
     def validate() -> str:
@@ -45,7 +55,7 @@ def threshold_sync():
         print(f"planned: {planned}\napplied: {applied}")
         return applied
 
-    load_into_hbase(validate())
+    load_into_hbase(validate())  # type: ignore[arg-type]  # TaskFlow hands the upstream's XComArg over
 
 
 threshold_sync()

@@ -17,12 +17,18 @@ from __future__ import annotations
 
 from airflow.sdk import dag, get_current_context, task
 
-from dags.common import DEFAULT_ARGS, start_date, intervals, as_utc, spark_session, task_settings
+from dags.common import DEFAULT_ARGS, as_utc, intervals, spark_session, start_date, task_settings
 
 
-@dag(schedule=intervals("@hourly"), start_date=start_date(),
-     catchup=True, max_active_runs=2, default_args=DEFAULT_ARGS, doc_md=__doc__,
-     tags=["batch", "aggregates", "hive"])
+@dag(
+    schedule=intervals("@hourly"),
+    start_date=start_date(),
+    catchup=True,
+    max_active_runs=2,
+    default_args=DEFAULT_ARGS,
+    doc_md=__doc__,
+    tags=["batch", "aggregates", "hive"],
+)
 def vitals_batch_aggregates():
     @task
     def aggregate_hour() -> list[dict]:
@@ -33,10 +39,14 @@ def vitals_batch_aggregates():
         start, end = as_utc(context["data_interval_start"]), as_utc(context["data_interval_end"])
         results = aggregate_hours(spark_session(settings, "airflow-aggregates"), settings, start, end)
         for hour in results:
-            print(f"vitals_hourly {hour.hour_start:%Y-%m-%d %H}:00: {hour.patients} patient(s), "
-                  f"{hour.readings} reading(s)")
-        return [{"hour_start": hour.hour_start.isoformat(), "patients": hour.patients, "readings": hour.readings}
-                for hour in results]
+            print(
+                f"vitals_hourly {hour.hour_start:%Y-%m-%d %H}:00: {hour.patients} patient(s), "
+                f"{hour.readings} reading(s)"
+            )
+        return [
+            {"hour_start": hour.hour_start.isoformat(), "patients": hour.patients, "readings": hour.readings}
+            for hour in results
+        ]
 
     @task
     def ward_rollup(hours: list[dict]) -> int:
@@ -46,11 +56,13 @@ def vitals_batch_aggregates():
         settings = task_settings()
         day = as_utc(context["data_interval_start"]).date()
         wards = rollup(spark_session(settings, "airflow-aggregates"), settings, day)
-        print(f"ward_daily_vitals {day}: {wards} ward(s) from {sum(hour['readings'] for hour in hours)} reading(s) "
-              f"this interval")
+        print(
+            f"ward_daily_vitals {day}: {wards} ward(s) from {sum(hour['readings'] for hour in hours)} reading(s) "
+            f"this interval"
+        )
         return wards
 
-    ward_rollup(aggregate_hour())
+    ward_rollup(aggregate_hour())  # type: ignore[arg-type]  # TaskFlow hands the upstream's XComArg over
 
 
 vitals_batch_aggregates()

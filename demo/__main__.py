@@ -7,10 +7,11 @@ import time
 
 import settings
 from demo.steps import STEPS
+from local_stack import handoff
 
 
 def main() -> int:
-    current = settings.get()
+    current = handoff.hand_over(settings.stack())
     began = time.monotonic()
     for number, (title, step) in enumerate(STEPS, start=1):
         print(f"\n=== [{number}/{len(STEPS)}] {title} ===", flush=True)
@@ -21,8 +22,10 @@ def main() -> int:
             print(f"\nDEMO FAILED at step {number} ({title}): {type(error).__name__}: {error}", file=sys.stderr)
             return 1
         print(f"--- done in {time.monotonic() - started:.1f}s", flush=True)
-    print(f"\nDemo finished in {time.monotonic() - began:.0f}s. "
-          f"The stack keeps running: 'make stack-status', 'make stack-down'.")
+    print(
+        f"\nDemo finished in {time.monotonic() - began:.0f}s. "
+        f"The stack keeps running: 'make stack-status', 'make stack-down'."
+    )
     return 0
 
 

@@ -5,28 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
+from batch.reconcile import reconcile
+from batch.reconcile import report as reconciliation_report
 from bench.load import measure
 from bench.report import percentiles_ms
 from clients import aws, hbase, hive, kafka, mysql
-from batch.reconcile import reconcile, report as reconciliation_report
 from clients.spark import rds_query, session
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
-from producers import producer, schema
+from local_stack import airflow_home, stack
+from notifier import sns_setup
+from notifier.service import Notifier
+from producers import producer
 from producers.replay import replay
 from producers.rows import RowSelection
-from producers.simulator import simulate
-from notifier import inbox, sns_setup
-from notifier.service import Notifier
+from producers.simulated_rds import simulate
+from rds_schema import migrate
+from settings import Settings
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from streaming.app import StreamingApp
-from streaming.job import LandingJob
+from streaming.landing import LandingQuery
 from streaming.listener import ProgressListener
-from local_stack import airflow_home, stack
-from settings import Settings
+from testkit import inbox
 
 DEMO_SPAN_S = 180  # simulated seconds of bedside readings per demo run
 LIVE_RATE, LIVE_SECONDS = 200, 10  # the live part of the streaming step
@@ -56,18 +59,23 @@ def load_threshold_rules(settings: Settings) -> None:
 
 
 def simulate_bedside_readings(settings: Settings) -> None:
-    schema.apply(settings)
-    run = simulate(settings, patients=300, rate_hz=1.0, seed=7, duration_s=DEMO_SPAN_S, bad_share=0.01,
-                   episodes_per_patient_hour=6)
-    print(f"RDS {settings.vitals_table}: {run.readings:,} readings of {run.patients} patients "
-          f"({DEMO_SPAN_S // 60} simulated minutes), {run.episodes} labelled deterioration episodes, "
-          f"{run.rows_per_s:,.0f} rows/s")
+    migrate.apply(settings)
+    run = simulate(
+        settings, patients=300, rate_hz=1.0, seed=7, duration_s=DEMO_SPAN_S, bad_share=0.01, episodes_per_patient_hour=6
+    )
+    print(
+        f"RDS {settings.vitals_table}: {run.readings:,} readings of {run.patients} patients "
+        f"({DEMO_SPAN_S // 60} simulated minutes), {run.episodes} labelled deterioration episodes, "
+        f"{run.rows_per_s:,.0f} rows/s"
+    )
 
 
 def publish_readings_to_kafka(settings: Settings) -> None:
     run = producer.run(settings)
-    print(f"Kafka {settings.topic_vitals}: {run.published:,} published, {run.dead_lettered} dead-lettered, "
-          f"watermark at id {run.last_id} ({run.rows_per_s:,.0f} rows/s)")
+    print(
+        f"Kafka {settings.topic_vitals}: {run.published:,} published, {run.dead_lettered} dead-lettered, "
+        f"watermark at id {run.last_id} ({run.rows_per_s:,.0f} rows/s)"
+    )
 
 
 def _run_dag(settings: Settings, dag_id: str, **test_arguments) -> None:
@@ -81,31 +89,41 @@ def _run_dag(settings: Settings, dag_id: str, **test_arguments) -> None:
 def import_patients_into_hive(settings: Settings) -> None:
     _run_dag(settings, "sqoop_import_patients")
     job = JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS)
-    print(f"Airflow DAG sqoop_import_patients: saved job {job.name} imported {job.last_rows} patient row(s) into "
-          f"Hive {settings.hive_database}.patients; RDS and Hive counts checked; next run starts at "
-          f"updated_at {job.last_value}")
+    print(
+        f"Airflow DAG sqoop_import_patients: saved job {job.name} imported {job.last_rows} patient row(s) into "
+        f"Hive {settings.hive_database}.patients; RDS and Hive counts checked; next run starts at "
+        f"updated_at {job.last_value}"
+    )
 
 
 def aggregate_demo_hours(settings: Settings) -> None:
     database = settings.hive_database
     spark = session(settings, "patient-alert-demo")
     spark.catalog.refreshTable(f"{database}.vitals_raw")
-    last = spark.sql(f"SELECT MAX(event_time) FROM {database}.vitals_raw").first()[0].replace(tzinfo=dt.timezone.utc)
+    last = spark.sql(f"SELECT MAX(event_time) FROM {database}.vitals_raw").first()[0].replace(tzinfo=dt.UTC)
     hour = (last - dt.timedelta(seconds=DEMO_SPAN_S)).replace(minute=0, second=0, microsecond=0)
     while hour <= last:
         hour += dt.timedelta(hours=1)
         _run_dag(settings, "vitals_batch_aggregates", logical_date=hour)
         print(f"Airflow DAG vitals_batch_aggregates: interval {hour - dt.timedelta(hours=1):%Y-%m-%d %H}:00 done")
-    rows = hive.query(settings, f"SELECT hour_start, patient_id, readings, ROUND(heart_rate_avg, 1), "
-                                f"ROUND(bp_systolic_avg, 1), alerts_vital_out_of_range, alerts_value_in_gap "
-                                f"FROM {database}.vitals_hourly ORDER BY alerts_vital_out_of_range DESC, "
-                                f"patient_id LIMIT 5")
-    print(f"{database}.vitals_hourly, the patients with the most alerts "
-          f"(hour | patient | readings | avg heart rate | avg bp | out-of-range | in-gap alerts):")
+    rows = hive.query(
+        settings,
+        f"SELECT hour_start, patient_id, readings, ROUND(heart_rate_avg, 1), "
+        f"ROUND(bp_systolic_avg, 1), alerts_vital_out_of_range, alerts_value_in_gap "
+        f"FROM {database}.vitals_hourly ORDER BY alerts_vital_out_of_range DESC, "
+        f"patient_id LIMIT 5",
+    )
+    print(
+        f"{database}.vitals_hourly, the patients with the most alerts "
+        f"(hour | patient | readings | avg heart rate | avg bp | out-of-range | in-gap alerts):"
+    )
     for row in rows:
         print("    " + " | ".join(str(value) for value in row))
-    wards = hive.query(settings, f"SELECT agg_date, ward, patients, readings, alerts_vital_out_of_range "
-                                 f"FROM {database}.ward_daily_vitals ORDER BY agg_date DESC, ward LIMIT 6")
+    wards = hive.query(
+        settings,
+        f"SELECT agg_date, ward, patients, readings, alerts_vital_out_of_range "
+        f"FROM {database}.ward_daily_vitals ORDER BY agg_date DESC, ward LIMIT 6",
+    )
     print(f"{database}.ward_daily_vitals (day | ward | patients | readings | out-of-range alerts):")
     for row in wards:
         print("    " + " | ".join(str(value) for value in row))
@@ -116,13 +134,17 @@ def export_ward_alert_counts(settings: Settings) -> None:
     connection = mysql.connect(settings)
     try:
         cursor = connection.cursor()
-        cursor.execute("SELECT ward, alert_date, kind, alert_count, patients FROM ward_daily_alert_counts "
-                       "ORDER BY alert_count DESC LIMIT 5")
+        cursor.execute(
+            "SELECT ward, alert_date, kind, alert_count, patients FROM ward_daily_alert_counts "
+            "ORDER BY alert_count DESC LIMIT 5"
+        )
         busiest = cursor.fetchall()
     finally:
         connection.close()
-    print(f"RDS ward_daily_alert_counts: {result.rows} row(s) upserted by saved job "
-          f"{pipeline_jobs.EXPORT_WARD_ALERT_COUNTS}; the busiest:")
+    print(
+        f"RDS ward_daily_alert_counts: {result.rows} row(s) upserted by saved job "
+        f"{pipeline_jobs.EXPORT_WARD_ALERT_COUNTS}; the busiest:"
+    )
     for row in busiest:
         print("    " + " | ".join(str(value) for value in row))
 
@@ -142,8 +164,9 @@ def _wait(condition: Callable[[], bool], app: StreamingApp, what: str, timeout_s
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError(f"the streaming application did not {what} within {timeout_s:.0f} s; "
-                               f"see its query progress above")
+            raise TimeoutError(
+                f"the streaming application did not {what} within {timeout_s:.0f} s; see its query progress above"
+            )
         app.tick()
         time.sleep(1)
 
@@ -162,27 +185,40 @@ def run_streaming_job(settings: Settings) -> None:
     app.start()
     job = app.landing
     try:
-        _wait(lambda: job.landed > 0 and _caught_up(listener, settings.stream_checkpoint_name), app,
-              "catch up with Kafka")
-        _wait(lambda: _queued(settings) - queued_before >= sum(job.outcomes.values())
-              and _quiet(settings, seconds=3), app, "publish every alert to doctors-queue")
-        print(f"landing (micro-batch): {job.landed:,} readings into {settings.hive_database}.vitals_raw, "
-              f"{job.rejected:,} rejected into vitals_rejected")
+        _wait(
+            lambda: job.landed > 0 and _caught_up(listener, settings.stream_checkpoint_name), app, "catch up with Kafka"
+        )
+        _wait(
+            lambda: _queued(settings) - queued_before >= sum(job.outcomes.values()) and _quiet(settings, seconds=3),
+            app,
+            "publish every alert to doctors-queue",
+        )
+        print(
+            f"landing (micro-batch): {job.landed:,} readings into {settings.hive_database}.vitals_raw, "
+            f"{job.rejected:,} rejected into vitals_rejected"
+        )
         print("alerts by outcome: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(job.outcomes.items())))
-        print(f"alerting ({settings.alert_path}): {_queued(settings) - queued_before:,} alerts on "
-              f"{settings.topic_alerts}")
+        print(
+            f"alerting ({settings.alert_path}): {_queued(settings) - queued_before:,} alerts on {settings.topic_alerts}"
+        )
         database = settings.hive_database
         hive.query(settings, f"REFRESH TABLE {database}.alerts")
-        newest = hive.query(settings, f"SELECT input_message_time, patient_name, age, admitted_ward, kind, "
-                                      f"alert_message FROM {database}.alerts ORDER BY input_message_time DESC LIMIT 5")
+        newest = hive.query(
+            settings,
+            f"SELECT input_message_time, patient_name, age, admitted_ward, kind, "
+            f"alert_message FROM {database}.alerts ORDER BY input_message_time DESC LIMIT 5",
+        )
         print("newest alerts, queried through HiveServer2 (pyhive):")
         for row in newest:
             print("    " + " | ".join(str(value) for value in row))
         patients = tuple(row.patientid for row in spark.table(f"{database}.patients").select("patientid").collect())
-        latencies = measure(settings, LIVE_RATE, LIVE_SECONDS, first_id=int(time.time() * 1000) * 100,
-                            patient_ids=patients)
-        print(f"live: {LIVE_RATE}/s readings for {LIVE_SECONDS} s straight into Kafka; alert latency from reading "
-              f"time to doctors-queue on the {settings.alert_path} path: {percentiles_ms(latencies)}")
+        latencies = measure(
+            settings, LIVE_RATE, LIVE_SECONDS, first_id=int(time.time() * 1000) * 100, patient_ids=patients
+        )
+        print(
+            f"live: {LIVE_RATE}/s readings for {LIVE_SECONDS} s straight into Kafka; alert latency from reading "
+            f"time to doctors-queue on the {settings.alert_path} path: {percentiles_ms(latencies)}"
+        )
     finally:
         app.stop()
         spark.streams.removeListener(listener)
@@ -190,8 +226,10 @@ def run_streaming_job(settings: Settings) -> None:
 
 def notify_doctors(settings: Settings) -> None:
     subscriptions = sns_setup.setup(settings)
-    print(f"SNS topic {settings.sns_topic_name}: {len(subscriptions)} subscription(s) "
-          f"({', '.join(sub['Endpoint'] for sub in subscriptions)})")
+    print(
+        f"SNS topic {settings.sns_topic}: {len(subscriptions)} subscription(s) "
+        f"({', '.join(sub['Endpoint'] for sub in subscriptions)})"
+    )
     url = inbox.subscribe(settings, "demo-inbox")
     aws.client(settings, "sqs").purge_queue(QueueUrl=url)  # what an interrupted earlier run left behind
     emails: list[dict] = []
@@ -212,8 +250,10 @@ def notify_doctors(settings: Settings) -> None:
     emails.extend(inbox.read_all(settings, url))
     emails.sort(key=lambda envelope: envelope["Timestamp"])
     notified = sum(counts[kind] for kind in ("opened", "worse", "reminder", "data_quality", "all_clear"))
-    print(f"{counts['alerts']:,} alerts -> {notified:,} notifications ({counts['alerts'] / max(notified, 1):,.0f} "
-          f"alerts per notification; {counts['suppressed']:,} folded into open episodes)")
+    print(
+        f"{counts['alerts']:,} alerts -> {notified:,} notifications ({counts['alerts'] / max(notified, 1):,.0f} "
+        f"alerts per notification; {counts['suppressed']:,} folded into open episodes)"
+    )
     print(f"{len(emails)} emails delivered; the first three, as a doctor reads them:")
     for email in emails[:3]:
         print(f"\n  Subject: {email['Subject']}\n" + "\n".join(f"  {line}" for line in email["Message"].splitlines()))
@@ -233,11 +273,13 @@ def replay_and_reconcile(settings: Settings) -> None:
     print(f"every RDS reading of {start:%Y-%m-%d %H}:00-{end:%H}:00 UTC, looked up on Kafka and in Hive:")
     print(reconciliation_report(hours))
     replayed = replay(settings, RowSelection(start_time=start, end_time=end))
-    job = LandingJob(spark, settings)
-    job.start(available_now=True).awaitTermination()
-    print(f"\noperator replay of that range from RDS: {replayed.published:,} readings published again; the landing "
-          f"query caught up ({job.landed:,} landed: the live test's last readings, which never pass through RDS; "
-          f"{job.rejected:,} rejected again), then:")
+    job = LandingQuery(spark, settings, available_now=True)
+    job.start().awaitTermination()
+    print(
+        f"\noperator replay of that range from RDS: {replayed.published:,} readings published again; the landing "
+        f"query caught up ({job.landed:,} landed: the live test's last readings, which never pass through RDS; "
+        f"{job.rejected:,} rejected again), then:"
+    )
     hours = reconcile(spark, settings, start, end)
     print(reconciliation_report(hours))
     if not all(hour.accounted for hour in hours):
@@ -258,14 +300,21 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Load the age-banded alert thresholds into HBase", load_threshold_rules),
     ("Simulate bedside devices writing readings into RDS", simulate_bedside_readings),
     ("Publish new readings from RDS to Kafka (resumable producer)", publish_readings_to_kafka),
-    ("Import patients from RDS into Hive: Airflow DAG sqoop_import_patients (saved incremental job)",
-     import_patients_into_hive),
-    ("Stream: landing Kafka -> Hive on HDFS (micro-batch), alerts -> doctors-queue (Real-time Mode), then live",
-     run_streaming_job),
+    (
+        "Import patients from RDS into Hive: Airflow DAG sqoop_import_patients (saved incremental job)",
+        import_patients_into_hive,
+    ),
+    (
+        "Stream: landing Kafka -> Hive on HDFS (micro-batch), alerts -> doctors-queue (Real-time Mode), then live",
+        run_streaming_job,
+    ),
     ("Hourly aggregates of the demo's readings: Airflow DAG vitals_batch_aggregates", aggregate_demo_hours),
     ("Export daily alert counts per ward from Hive to RDS (Sqoop-style upsert)", export_ward_alert_counts),
     ("Notify doctors through SNS: one email per episode, not per alert", notify_doctors),
-    ("Account for every reading: reconcile RDS vs Kafka vs Hive, replay the hour as after an outage, reconcile again",
-     replay_and_reconcile),
+    (
+        "Account for every reading: reconcile RDS vs Kafka vs Hive, replay the hour as after an outage, "
+        "reconcile again",
+        replay_and_reconcile,
+    ),
     ("Stack status", show_status),
 ]

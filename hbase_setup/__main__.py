@@ -8,19 +8,22 @@ from pathlib import Path
 
 import settings
 from clients import hbase
-from hbase_setup import table
 from hbase_setup.load import load
-from hbase_setup.repository import ThresholdRepository
-from hbase_setup.rules import InvalidThresholds
 from hbase_setup.sources import SourceError
+from thresholds.repository import ThresholdRepository
+from thresholds.rules import InvalidThresholds
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hbase_setup", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     load_command = commands.add_parser("load", help="create the table if needed and load a CSV or HBase-shell script")
-    load_command.add_argument("source", nargs="?", type=Path,
-                              help="CSV or shell script (default: PA_THRESHOLD_SOURCE or the shipped reference CSV)")
+    load_command.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        help="CSV or shell script (default: PA_THRESHOLD_SOURCE or the shipped reference CSV)",
+    )
     load_command.add_argument("--dry-run", action="store_true", help="show the diff against HBase, write nothing")
     load_command.add_argument("--replace", action="store_true", help="also remove rows that are not in the source")
     commands.add_parser("show", help="print the rules as the stream sees them")
@@ -43,8 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     rules = repository.index.rules
     print(f"{'ref':>4} {'attribute':<12} {'ages':>9} {'values':>12} flag message")
     for rule in rules:
-        print(f"{rule.rule_id:>4} {rule.attribute:<12} {rule.low_age:>4g}-{rule.high_age:<4g} "
-              f"{rule.low_value:>5g}-{rule.high_value:<6g} {rule.alert_flag:>4} {rule.message}")
+        print(
+            f"{rule.rule_id:>4} {rule.attribute:<12} {rule.low_age:>4g}-{rule.high_age:<4g} "
+            f"{rule.low_value:>5g}-{rule.high_value:<6g} {rule.alert_flag:>4} {rule.message}"
+        )
     print(f"{len(rules)} rules in HBase table {current.threshold_table}")
     return 0
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clients import hbase
-from hbase_setup import sources, table
-from hbase_setup.rules import Cells, parse_rows
+from hbase_setup import sources
 from settings import Settings
+from thresholds import table
+from thresholds.rules import Cells, parse_rows
 
 
 @dataclass
@@ -27,13 +28,21 @@ class LoadPlan:
     def describe(self) -> str:
         lines = [f"+ row {key}: {_show(cells)}" for key, cells in self.added.items()]
         for key, (old, new) in self.changed.items():
-            diff = {column: (old.get(column), value) for column, value in new.items() if old.get(column) != value}
+            diff: dict[bytes, tuple[bytes | None, bytes | None]] = {
+                column: (old.get(column), value) for column, value in new.items() if old.get(column) != value
+            }
             diff.update({column: (value, None) for column, value in old.items() if column not in new})
-            lines.append(f"~ row {key}: " + ", ".join(
-                f"{column.decode()} {_text(before)} -> {_text(after)}" for column, (before, after) in diff.items()))
+            lines.append(
+                f"~ row {key}: "
+                + ", ".join(
+                    f"{column.decode()} {_text(before)} -> {_text(after)}" for column, (before, after) in diff.items()
+                )
+            )
         lines += [f"- row {key}: {_show(cells)}" for key, cells in self.removed.items()]
-        lines.append(f"{len(self.added)} to add, {len(self.changed)} to change, {len(self.removed)} to remove, "
-                     f"{self.unchanged} unchanged")
+        lines.append(
+            f"{len(self.added)} to add, {len(self.changed)} to change, {len(self.removed)} to remove, "
+            f"{self.unchanged} unchanged"
+        )
         return "\n".join(lines)
 
 
@@ -51,11 +60,12 @@ def plan(source: dict[str, Cells], stored: dict[str, Cells], replace: bool) -> L
     return result
 
 
-def load(settings: Settings, source_path: Path | None = None, *, dry_run: bool = False,
-         replace: bool = False) -> LoadPlan:
+def load(
+    settings: Settings, source_path: Path | None = None, *, dry_run: bool = False, replace: bool = False
+) -> LoadPlan:
     """Validate the source (merged with what stays in the table) and apply it unless ``dry_run``.
 
-    Raises :class:`~hbase_setup.rules.InvalidThresholds` or
+    Raises :class:`~thresholds.rules.InvalidThresholds` or
     :class:`~hbase_setup.sources.SourceError` before anything is written.
     """
     path = source_path or Path(settings.threshold_source or sources.DEFAULT_SOURCE)

@@ -6,7 +6,7 @@ import csv
 import re
 from pathlib import Path
 
-from hbase_setup.rules import COLUMNS, Cells
+from thresholds.rules import COLUMNS, Cells
 
 DEFAULT_SOURCE = Path(__file__).parent / "reference" / "threshold_reference.csv"
 
@@ -60,8 +60,9 @@ def _read_shell_script(path: Path, table: str) -> dict[str, Cells]:
             if stripped.split()[0].rstrip(",") in _IGNORED_SHELL_COMMANDS:
                 continue
             raise SourceError(f"{path}:{line_number}: not a put command: {stripped[:80]}")
-        put_table, row_key, column, value = (_unescape(a if a is not None else b)
-                                             for a, b in zip(match.groups()[::2], match.groups()[1::2]))
+        put_table, row_key, column, value = (
+            _unescape(a if a is not None else b) for a, b in zip(match.groups()[::2], match.groups()[1::2])
+        )
         if put_table != table:
             raise SourceError(f"{path}:{line_number}: puts into table '{put_table}', expected '{table}'")
         if ":" not in column:

@@ -17,6 +17,8 @@ CREATE TABLE IF NOT EXISTS ${database}.alerts (
   input_message_time    TIMESTAMP COMMENT 'event time of the reading',
   alert_generated_time  TIMESTAMP,
   alert_message         STRING,
+  rule_low_value        DOUBLE    COMMENT 'low end of the matched band',
+  rule_high_value       DOUBLE    COMMENT 'high end of the matched band',
   late                  BOOLEAN   COMMENT 'the reading reached Kafka late (old news: see arrival_delay_s)',
   arrival_delay_s       DOUBLE    COMMENT 'seconds from the event time of the reading to the Kafka timestamp'
 )

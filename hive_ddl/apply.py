@@ -31,9 +31,11 @@ def apply(settings: Settings) -> list[str]:
             try:
                 cursor.execute(statement)
             except Exception as error:
-                raise RuntimeError(f"hive_ddl/{file_name} failed on HiveServer2 "
-                                   f"{settings.hive_server2_host}:{settings.hive_server2_port}: "
-                                   f"{hive.error_message(error)}") from error
+                raise RuntimeError(
+                    f"hive_ddl/{file_name} failed on HiveServer2 "
+                    f"{settings.hive_server2_host}:{settings.hive_server2_port}: "
+                    f"{hive.error_message(error)}"
+                ) from error
         cursor.execute(f"SHOW TABLES IN {settings.hive_database}")
         return sorted(row[1] if len(row) > 1 else row[0] for row in cursor.fetchall())
     finally:

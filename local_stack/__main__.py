@@ -1,4 +1,4 @@
-"""``python -m local_stack up|down|status|logs|reset|jars`` — the local stack's command line."""
+"""``python -m local_stack up|down|status|logs|reset|jars|env`` — the local stack's command line."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import settings
-from local_stack import hbase_shell, jars, launcher, stack
+from local_stack import handoff, hbase_shell, jars, launcher, stack
 from local_stack.errors import StackError
 from local_stack.servers import ALL, BY_NAME
 
@@ -32,9 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     shell.add_argument("script", nargs="?", type=Path)
     resolve = commands.add_parser("jars", help="resolve the servers' jars with Maven (done by 'up' too)")
     resolve.add_argument("--refresh", action="store_true", help="forget cached class paths and resolve again")
+    commands.add_parser(
+        "env",
+        help="print what the stack resolves for the pipeline as shell exports "
+        '(eval "$(python -m local_stack env)" before running the pipeline by hand)',
+    )
     args = parser.parse_args(argv)
 
-    current = settings.get()
+    current = settings.stack()
     try:
         if args.command == "up":
             stack.up(current, args.servers)
@@ -60,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
                 for profile in jars.PROFILES:
                     jars.classpath_file(cache, profile).unlink(missing_ok=True)
             jars.resolve(cache, jars.PROFILES, current.jar_repository)
+        elif args.command == "env":
+            print(handoff.shell_exports(current))
     except StackError as error:
         print(f"[stack] ERROR: {error}", file=sys.stderr)
         return 1

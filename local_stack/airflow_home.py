@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from settings import Settings
+from settings import StackSettings
 
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
@@ -22,27 +22,38 @@ if TYPE_CHECKING:
 DAGS_FOLDER = Path(__file__).resolve().parents[1] / "dags"
 
 
-def local_home(settings: Settings) -> Path:
+def local_home(settings: StackSettings) -> Path:
     """The local stack's Airflow home: inside its data folder, so ``local_stack reset`` wipes it with the rest."""
     return settings.data_dir / "data" / "airflow"
 
 
 def environment(home: Path) -> dict[str, str]:
     """The variables that point Airflow at ``home`` and the project's DAGs."""
-    return {"AIRFLOW_HOME": str(home), "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING"}
+    return {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+    }
 
 
-_PARSE_PROBE = ("import json, sys, time; started = time.monotonic(); "
-                "from airflow.dag_processing.dagbag import DagBag; bag = DagBag(dag_folder=sys.argv[1]); "
-                "print(json.dumps({'errors': len(bag.import_errors), 'dags': len(bag.dag_ids), "
-                "'pyspark_imported': 'pyspark' in sys.modules, 'seconds': time.monotonic() - started}))")
+_PARSE_PROBE = (
+    "import json, sys, time; started = time.monotonic(); "
+    "from airflow.dag_processing.dagbag import DagBag; bag = DagBag(dag_folder=sys.argv[1]); "
+    "print(json.dumps({'errors': len(bag.import_errors), 'dags': len(bag.dag_ids), "
+    "'pyspark_imported': 'pyspark' in sys.modules, 'seconds': time.monotonic() - started}))"
+)
 
 
 def parse_in_fresh_process(home: Path) -> dict:
     """Parse every DAG file as the scheduler would, in a new interpreter: errors, DAG count, time, heavy imports."""
-    result = subprocess.run([sys.executable, "-c", _PARSE_PROBE, str(DAGS_FOLDER)], capture_output=True, text=True,
-                            env={**os.environ, **environment(home)}, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _PARSE_PROBE, str(DAGS_FOLDER)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment(home)},
+        check=True,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -54,8 +65,9 @@ def dag_bag(home: Path) -> DagBag:
     """
     home.mkdir(parents=True, exist_ok=True)
     os.environ.update(environment(home))
-    result = subprocess.run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("airflow")), "db", "migrate"], capture_output=True, text=True
+    )
     if result.returncode != 0:
         raise RuntimeError(f"'airflow db migrate' failed for AIRFLOW_HOME={home}:\n{result.stderr[-2000:]}")
     from airflow.dag_processing.dagbag import DagBag

@@ -9,7 +9,8 @@ def hadoop_xml(properties: dict[str, object]) -> str:
     """A Hadoop-style ``*-site.xml`` (core, hdfs, hbase, hive)."""
     rows = "\n".join(
         f"  <property><name>{escape(name)}</name><value>{escape(str(value))}</value></property>"
-        for name, value in properties.items())
+        for name, value in properties.items()
+    )
     return f'<?xml version="1.0"?>\n<configuration>\n{rows}\n</configuration>\n'
 
 

@@ -16,7 +16,13 @@ def run(ctx: StackContext, script: Path | None = None, capture: bool = False) ->
     The shell resolves from hbase-shell 2.4.17 (the newest served from Maven
     Central here); a 2.x shell speaks to the 2.6 server.
     """
-    command = java_command(ctx, "hbase", ctx.classpath("hbase-shell"), "org.jruby.JarBootstrapMain",
-                           [str(script)] if script else [], heap="512m",
-                           options=(*JDK17_OPTIONS, "--add-opens", "java.base/java.io=ALL-UNNAMED"))
+    command = java_command(
+        ctx,
+        "hbase",
+        ctx.classpath("hbase-shell"),
+        "org.jruby.JarBootstrapMain",
+        [str(script)] if script else [],
+        heap="512m",
+        options=(*JDK17_OPTIONS, "--add-opens", "java.base/java.io=ALL-UNNAMED"),
+    )
     return subprocess.run(command, capture_output=capture, text=True)

@@ -48,20 +48,37 @@ def resolve(cache_dir: Path, profiles: list[str] | tuple[str, ...] = PROFILES, r
         target = classpath_file(cache_dir, profile)
         target.parent.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
-        print(f"[stack] resolving jars for {profile} with Maven (first time downloads them) ...",
-              file=sys.stderr, flush=True)
-        command = [mvn, "-q", "-B", "-f", str(POM), "-P", profile, "dependency:build-classpath",
-                   "-Dmdep.includeScope=runtime", f"-Dmdep.outputFile={target}.tmp"]
+        print(
+            f"[stack] resolving jars for {profile} with Maven (first time downloads them) ...",
+            file=sys.stderr,
+            flush=True,
+        )
+        command = [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "-P",
+            profile,
+            "dependency:build-classpath",
+            "-Dmdep.includeScope=runtime",
+            f"-Dmdep.outputFile={target}.tmp",
+        ]
         if repository:
             command.append(f"-Dmaven.repo.local={repository}")
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             tail = "\n".join((result.stdout + result.stderr).splitlines()[-15:])
-            raise StackError(f"Maven could not resolve the jars of profile '{profile}' "
-                             f"(is Maven Central reachable?):\n{tail}")
+            raise StackError(
+                f"Maven could not resolve the jars of profile '{profile}' (is Maven Central reachable?):\n{tail}"
+            )
         Path(f"{target}.tmp").rename(target)
-        print(f"[stack] {profile}: {len(target.read_text().split(':'))} jars in "
-              f"{time.monotonic() - started:.0f}s", file=sys.stderr, flush=True)
+        print(
+            f"[stack] {profile}: {len(target.read_text().split(':'))} jars in {time.monotonic() - started:.0f}s",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def jar_paths(cache_dir: Path, profile: str, repository: str = "") -> list[str]:

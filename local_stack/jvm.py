@@ -15,11 +15,26 @@ def java_binary() -> str:
     return java
 
 
-def java_command(ctx: StackContext, server: str, classpath: str, main_class: str, args: list[str],
-                 heap: str, options: list[str] | tuple[str, ...] = ()) -> list[str]:
+def java_command(
+    ctx: StackContext,
+    server: str,
+    classpath: str,
+    main_class: str,
+    args: list[str],
+    heap: str,
+    options: list[str] | tuple[str, ...] = (),
+) -> list[str]:
     """``java -Xmx… OPTIONS -cp CONF:JARS MainClass ARGS`` with the server's conf dir first on the class path."""
     conf = ctx.paths.conf_dir(server)
-    return [java_binary(), f"-Xmx{heap}", "-XX:+UseSerialGC",
-            f"-Dlog4j2.configurationFile={conf / 'log4j2.properties'}",
-            f"-Dlog4j.configuration=file:{conf / 'log4j.properties'}",
-            *options, "-cp", f"{conf}:{classpath}", main_class, *args]
+    return [
+        java_binary(),
+        f"-Xmx{heap}",
+        "-XX:+UseSerialGC",
+        f"-Dlog4j2.configurationFile={conf / 'log4j2.properties'}",
+        f"-Dlog4j.configuration=file:{conf / 'log4j.properties'}",
+        *options,
+        "-cp",
+        f"{conf}:{classpath}",
+        main_class,
+        *args,
+    ]

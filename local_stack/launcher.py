@@ -64,9 +64,15 @@ def start(spec: ServerSpec, ctx: StackContext) -> int:
     with open(log, "ab") as out:
         out.write(f"\n===== starting {spec.name} at {time.strftime('%H:%M:%S')} =====\n".encode())
         out.flush()
-        process = subprocess.Popen(spec.command(ctx), stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, cwd=spec.data_dir(ctx), env=env,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            spec.command(ctx),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=spec.data_dir(ctx),
+            env=env,
+            start_new_session=True,
+        )
     ctx.paths.pid_file(spec.name).write_text(str(process.pid))
     return process.pid
 
@@ -157,12 +163,12 @@ def _check_ports_free(spec: ServerSpec, ctx: StackContext) -> None:
             except OSError:
                 raise StackError(
                     f"{spec.name}: port {port} on {ctx.settings.stack_host} is already in use by another process "
-                    f"(see 'ss -ltnp | grep :{port}'). Stop that process, or set {env_name} to a free port.") from None
+                    f"(see 'ss -ltnp | grep :{port}'). Stop that process, or set {env_name} to a free port."
+                ) from None
 
 
 def failure_message(spec: ServerSpec, ctx: StackContext, what: str) -> str:
     tail = log_tail(spec, ctx, 25)
     hints = sorted({hint for needle, hint in _HINTS if needle in tail})
     hint_text = ("Likely fix: " + "; ".join(hints) + ".\n") if hints else ""
-    return (f"{spec.name} {what}.\n{hint_text}Log: {ctx.paths.log_file(spec.name)} (last lines below)\n"
-            f"{tail}")
+    return f"{spec.name} {what}.\n{hint_text}Log: {ctx.paths.log_file(spec.name)} (last lines below)\n{tail}"

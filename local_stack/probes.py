@@ -11,26 +11,25 @@ import socket
 from pathlib import Path
 
 import mysql.connector
-from thrift.Thrift import TApplicationException, TMessageType, TType
 from thrift.protocol import TBinaryProtocol
+from thrift.Thrift import TApplicationException, TMessageType, TType
 from thrift.transport import TSocket, TTransport
 
 from clients import aws, hbase, hdfs, hive, kafka
 from local_stack.errors import ProbeFailed
-from settings import Settings
+from settings import StackSettings
 
 # The Thrift library logs every refused connection at ERROR; while a server is
 # starting that is expected, and the probe reports the failure itself.
 logging.getLogger("thrift.transport.TSocket").setLevel(logging.CRITICAL)
 
 
-def mariadb_socket(settings: Settings) -> Path:
+def mariadb_socket(settings: StackSettings) -> Path:
     return settings.data_dir / "run" / "mariadb.sock"
 
 
-def mariadb(settings: Settings) -> str:
-    connection = mysql.connector.connect(unix_socket=str(mariadb_socket(settings)), user="root",
-                                         connection_timeout=3)
+def mariadb(settings: StackSettings) -> str:
+    connection = mysql.connector.connect(unix_socket=str(mariadb_socket(settings)), user="root", connection_timeout=3)
     try:
         cursor = connection.cursor()
         cursor.execute("SELECT VERSION()")
@@ -39,7 +38,7 @@ def mariadb(settings: Settings) -> str:
         connection.close()
 
 
-def kafka_broker(settings: Settings) -> str:
+def kafka_broker(settings: StackSettings) -> str:
     client = kafka.admin(settings, request_timeout_ms=3000)
     try:
         cluster = client.describe_cluster()
@@ -48,19 +47,19 @@ def kafka_broker(settings: Settings) -> str:
         client.close()
 
 
-def hdfs_namenode(settings: Settings) -> str:
+def hdfs_namenode(settings: StackSettings) -> str:
     entries = hdfs.list_status(settings, "/")
     return f"listing / gave {len(entries)} entries"
 
 
-def hdfs_datanode(settings: Settings) -> str:
+def hdfs_datanode(settings: StackSettings) -> str:
     live = hdfs.live_datanodes(settings)
     if live < 1:
         raise ProbeFailed("the NameNode counts no live DataNode yet")
     return f"{live} live DataNode(s)"
 
 
-def zookeeper(settings: Settings) -> str:
+def zookeeper(settings: StackSettings) -> str:
     with socket.create_connection((settings.stack_host, settings.zookeeper_port), timeout=3) as sock:
         sock.sendall(b"ruok")
         answer = sock.recv(16)
@@ -69,7 +68,7 @@ def zookeeper(settings: Settings) -> str:
     return "ZooKeeper imok"
 
 
-def hbase_thrift(settings: Settings) -> str:
+def hbase_thrift(settings: StackSettings) -> str:
     connection = hbase.connect(settings, timeout_ms=5000)
     try:
         return f"{len(connection.tables())} table(s)"
@@ -77,19 +76,19 @@ def hbase_thrift(settings: Settings) -> str:
         connection.close()
 
 
-def hive_metastore(settings: Settings) -> str:
+def hive_metastore(settings: StackSettings) -> str:
     databases = _metastore_databases(settings.hive_metastore_host, settings.hive_metastore_port)
     return f"{len(databases)} database(s)"
 
 
-def hive_server2(settings: Settings) -> str:
+def hive_server2(settings: StackSettings) -> str:
     rows = hive.query(settings, "SELECT 1")
     if rows != [(1,)]:
         raise ProbeFailed(f"SELECT 1 returned {rows!r}")
     return "SELECT 1 ok"
 
 
-def sns(settings: Settings) -> str:
+def sns(settings: StackSettings) -> str:
     topics = aws.client(settings, "sns").list_topics()["Topics"]
     return f"{len(topics)} topic(s)"
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from local_stack import jars
 from local_stack.paths import StackPaths
-from settings import Settings
+from settings import StackSettings
 
 
 @dataclass(frozen=True)
 class StackContext:
     """What a spec's functions need: the settings and where things live."""
 
-    settings: Settings
+    settings: StackSettings
     paths: StackPaths
 
     def classpath(self, profile: str) -> str:
@@ -33,9 +33,9 @@ class ServerSpec:
     name: str
     summary: str
     command: Callable[[StackContext], list[str]]
-    probe: Callable[[Settings], str]
-    address: Callable[[Settings], str]
-    ports: Callable[[Settings], dict[str, int]] = lambda s: {}
+    probe: Callable[[StackSettings], str]
+    address: Callable[[StackSettings], str]
+    ports: Callable[[StackSettings], dict[str, int]] = lambda s: {}
     config_files: Callable[[StackContext], dict[str, str]] = lambda ctx: {}
     initialise: Callable[[StackContext], None] | None = None
     provision: Callable[[StackContext], None] | None = None

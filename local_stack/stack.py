@@ -12,7 +12,7 @@ from local_stack.errors import StackError
 from local_stack.paths import StackPaths
 from local_stack.servers import ALL, BY_NAME
 from local_stack.spec import ServerSpec, StackContext
-from settings import Settings
+from settings import StackSettings
 
 _POLL_S = 0.5
 
@@ -28,7 +28,7 @@ class ServerStatus:
     detail: str
 
 
-def context(settings: Settings) -> StackContext:
+def context(settings: StackSettings) -> StackContext:
     return StackContext(settings=settings, paths=StackPaths(settings.data_dir))
 
 
@@ -57,7 +57,7 @@ def with_dependents(names: list[str]) -> list[ServerSpec]:
     return [spec for spec in ALL if spec.name in chosen]
 
 
-def up(settings: Settings, names: list[str] | None = None) -> dict[str, float]:
+def up(settings: StackSettings, names: list[str] | None = None) -> dict[str, float]:
     """Start what is not running and wait until every server answers; return seconds per server.
 
     Each server starts as soon as the servers it requires are healthy, so
@@ -83,12 +83,11 @@ def up(settings: Settings, names: list[str] | None = None) -> dict[str, float]:
                     _report(f"{spec.name:<15} up     {ready[spec.name]:5.1f}s  {spec.address(settings)}")
         if len(ready) < len(specs):
             time.sleep(_POLL_S)
-    _report(f"all {len(specs)} servers healthy in {time.monotonic() - began:.1f}s "
-            f"(data: {ctx.paths.root})")
+    _report(f"all {len(specs)} servers healthy in {time.monotonic() - began:.1f}s (data: {ctx.paths.root})")
     return ready
 
 
-def down(settings: Settings, names: list[str] | None = None) -> list[str]:
+def down(settings: StackSettings, names: list[str] | None = None) -> list[str]:
     """Stop the named servers (all by default) and those that need them, dependents first; data is kept."""
     ctx = context(settings)
     stopped = []
@@ -99,7 +98,7 @@ def down(settings: Settings, names: list[str] | None = None) -> list[str]:
     return stopped
 
 
-def kill(settings: Settings, names: list[str]) -> list[str]:
+def kill(settings: StackSettings, names: list[str]) -> list[str]:
     """SIGKILL exactly the named servers (not their dependents), as a crash would; ``up`` starts them again."""
     _check_known(names)
     ctx = context(settings)
@@ -109,7 +108,7 @@ def kill(settings: Settings, names: list[str]) -> list[str]:
     return killed
 
 
-def reset(settings: Settings) -> None:
+def reset(settings: StackSettings) -> None:
     """Stop everything and wipe its data (resolved class paths are kept)."""
     down(settings)
     ctx = context(settings)
@@ -118,15 +117,23 @@ def reset(settings: Settings) -> None:
     _report(f"wiped {ctx.paths.root} (kept class paths)")
 
 
-def status(settings: Settings) -> list[ServerStatus]:
+def status(settings: StackSettings) -> list[ServerStatus]:
     ctx = context(settings)
     report = []
     for spec in ALL:
         pid = launcher.running_pid(ctx, spec)
         healthy, detail = launcher.probe(spec, ctx) if pid else (False, "not running")
-        report.append(ServerStatus(name=spec.name, summary=spec.summary, address=spec.address(settings), pid=pid,
-                                   memory_mb=round(launcher.resident_memory_mb(pid), 1) if pid else 0.0,
-                                   healthy=healthy, detail=detail))
+        report.append(
+            ServerStatus(
+                name=spec.name,
+                summary=spec.summary,
+                address=spec.address(settings),
+                pid=pid,
+                memory_mb=round(launcher.resident_memory_mb(pid), 1) if pid else 0.0,
+                healthy=healthy,
+                detail=detail,
+            )
+        )
     return report
 
 
@@ -134,8 +141,9 @@ def status_table(report: list[ServerStatus]) -> str:
     lines = [f"{'server':<15} {'health':<8} {'pid':>7} {'RSS MiB':>8}  address / detail"]
     for row in report:
         health = "healthy" if row.healthy else ("DOWN" if row.pid is None else "failing")
-        lines.append(f"{row.name:<15} {health:<8} {row.pid or '-':>7} {row.memory_mb:>8.0f}  "
-                     f"{row.address}  ({row.detail})")
+        lines.append(
+            f"{row.name:<15} {health:<8} {row.pid or '-':>7} {row.memory_mb:>8.0f}  {row.address}  ({row.detail})"
+        )
     total = sum(row.memory_mb for row in report)
     lines.append(f"{'total':<15} {'':<8} {'':>7} {total:>8.0f}")
     return "\n".join(lines)
@@ -166,8 +174,11 @@ def _became_healthy(spec: ServerSpec, ctx: StackContext, pid: int | None, since:
     if pid is not None and launcher.running_pid(ctx, spec) is None:
         raise StackError(launcher.failure_message(spec, ctx, "exited during start-up"))
     if time.monotonic() - since > ctx.settings.stack_start_timeout_s:
-        raise StackError(launcher.failure_message(
-            spec, ctx, f"did not answer within {ctx.settings.stack_start_timeout_s}s (last probe: {detail})"))
+        raise StackError(
+            launcher.failure_message(
+                spec, ctx, f"did not answer within {ctx.settings.stack_start_timeout_s}s (last probe: {detail})"
+            )
+        )
     return False
 
 

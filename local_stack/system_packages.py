@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from local_stack.errors import StackError
 
@@ -43,8 +43,10 @@ def _ensure(find: Callable[[], str | None], what: str, package: str) -> str:
     result = subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", package], env=env)
     found = find()
     if result.returncode != 0 or not found:
-        raise StackError(f"installing {package} with apt-get failed (exit {result.returncode}); "
-                         f"run 'apt-get install {package}' by hand to see why.")
+        raise StackError(
+            f"installing {package} with apt-get failed (exit {result.returncode}); "
+            f"run 'apt-get install {package}' by hand to see why."
+        )
     return found
 
 

@@ -20,12 +20,16 @@ def status(settings: Settings) -> str:
     committed = kafka.committed(settings, settings.notifier_group, settings.topic_alerts)
     queued = kafka.end_offsets(settings, settings.topic_alerts)
     outcomes = NotifierStore(settings).recent_outcomes(3600)
-    return "\n".join([
-        f"{settings.topic_alerts}: {queued:,} alert records, {committed:,} handled by group "
-        f"{settings.notifier_group}, {queued - committed:,} behind",
-        "last hour: " + (", ".join(f"{outcome} {count:,}" for outcome, count in sorted(outcomes.items())) or "nothing"),
-        f"{settings.topic_notify_dead_letter}: {kafka.end_offsets(settings, settings.topic_notify_dead_letter):,} "
-        f"record(s) set aside (python -m notifier redrive sends the refused notifications again)"])
+    return "\n".join(
+        [
+            f"{settings.topic_alerts}: {queued:,} alert records, {committed:,} handled by group "
+            f"{settings.notifier_group}, {queued - committed:,} behind",
+            "last hour: "
+            + (", ".join(f"{outcome} {count:,}" for outcome, count in sorted(outcomes.items())) or "nothing"),
+            f"{settings.topic_notify_dead_letter}: {kafka.end_offsets(settings, settings.topic_notify_dead_letter):,} "
+            f"record(s) set aside (python -m notifier redrive sends the refused notifications again)",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,14 +11,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from streaming.kinds import ALERT_KINDS
+from contract.alerts import ALERT_KINDS, DECIMAL_ALERT_FIELDS
 
 
 class PoisonRecord(ValueError):
     """The record cannot become a notification; the message says why."""
-
-
-_NUMBERS = ("observed_value", "rule_low_value", "rule_high_value", "bp", "heart_rate", "arrival_delay_s")
 
 
 def parse_alert(value: bytes | None) -> dict[str, Any]:
@@ -41,7 +38,7 @@ def parse_alert(value: bytes | None) -> dict[str, Any]:
         dt.datetime.fromisoformat(str(alert.get("input_message_time")).replace("Z", "+00:00"))
     except ValueError:
         raise PoisonRecord(f"input_message_time {alert.get('input_message_time')!r} is not an ISO-8601 time") from None
-    for field in _NUMBERS:
+    for field in DECIMAL_ALERT_FIELDS:
         value_of = alert.get(field)
         if value_of is not None and (isinstance(value_of, bool) or not isinstance(value_of, (int, float))):
             raise PoisonRecord(f"{field} {value_of!r} is not a number")

@@ -20,8 +20,8 @@ from typing import Any
 from kafka.errors import KafkaError
 
 from clients import kafka
-from runtime.backoff import Backoff, retrying
 from notifier.episodes import Notification
+from runtime.backoff import Backoff, retrying
 from settings import Settings
 
 SEND_TIMEOUT_S = 30
@@ -29,13 +29,26 @@ SEND_TIMEOUT_S = 30
 
 def poison(record: Any, reason: str) -> dict:
     raw = record.value.decode("utf-8", errors="replace") if record.value is not None else None
-    return {"kind": "poison", "reason": reason, "topic": record.topic, "partition": record.partition,
-            "offset": record.offset, "timestamp": record.timestamp, "raw": raw}
+    return {
+        "kind": "poison",
+        "reason": reason,
+        "topic": record.topic,
+        "partition": record.partition,
+        "offset": record.offset,
+        "timestamp": record.timestamp,
+        "raw": raw,
+    }
 
 
 def refused(notification: Notification, reason: str) -> dict:
-    return {"kind": "notification", "reason": reason, "notification": notification.type,
-            "episode_key": notification.episode_key, "opened_at": notification.opened_at, "alert": notification.alert}
+    return {
+        "kind": "notification",
+        "reason": reason,
+        "notification": notification.type,
+        "episode_key": notification.episode_key,
+        "opened_at": notification.opened_at,
+        "alert": notification.alert,
+    }
 
 
 def as_notification(record: dict) -> Notification:
@@ -51,8 +64,11 @@ class DeadLetters:
 
     def send(self, record: dict) -> None:
         value = json.dumps(record, separators=(",", ":")).encode()
-        retrying(self._backoff, lambda: self._producer.send(self._topic, value=value).get(timeout=SEND_TIMEOUT_S),
-                 (KafkaError,))
+        retrying(
+            self._backoff,
+            lambda: self._producer.send(self._topic, value=value).get(timeout=SEND_TIMEOUT_S),
+            (KafkaError,),
+        )
 
     def close(self) -> None:
         self._producer.close()

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from streaming.kinds import VITAL_OUT_OF_RANGE as VITAL_KIND
+from contract.alerts import Outcome
 
 Alert = dict[str, Any]
 
@@ -65,15 +65,18 @@ def deviation(alert: Alert) -> float:
 
 def episode_key(alert: Alert) -> str:
     kind = alert["kind"]
-    subject = alert.get("attribute") if kind == VITAL_KIND else f"{kind}:{alert.get('attribute') or '-'}"
+    subject = (
+        alert.get("attribute") if kind == Outcome.VITAL_OUT_OF_RANGE else f"{kind}:{alert.get('attribute') or '-'}"
+    )
     return f"{alert['patient_id']}/{subject}"
 
 
 class EpisodeTracker:
     """Decides per alert; holds the open episodes (``changed`` and ``closed`` tell what to persist)."""
 
-    def __init__(self, quiet_s: float, all_clear_s: float, worsen_step: float,
-                 episodes: dict[str, Episode] | None = None):
+    def __init__(
+        self, quiet_s: float, all_clear_s: float, worsen_step: float, episodes: dict[str, Episode] | None = None
+    ):
         self.quiet_s, self.all_clear_s, self.worsen_step = quiet_s, all_clear_s, worsen_step
         self.episodes: dict[str, Episode] = dict(episodes or {})
         self.clock = max((episode.last_alert_at for episode in self.episodes.values()), default=0.0)
@@ -89,13 +92,14 @@ class EpisodeTracker:
         self.closed.discard(key)
         episode = self.episodes.get(key)
         if episode is None:
-            data_quality = alert["kind"] != VITAL_KIND
+            data_quality = alert["kind"] != Outcome.VITAL_OUT_OF_RANGE
             episode = Episode(key, data_quality, alert.get("rule_id"), moment, moment, moment, deviation(alert), alert)
             self.episodes[key] = episode
             return Notification("data_quality" if data_quality else "opened", alert, key, moment)
         episode.last_alert_at = max(episode.last_alert_at, moment)
-        if not episode.data_quality and (alert.get("rule_id") != episode.rule_id
-                                         or deviation(alert) >= episode.worst_deviation + self.worsen_step):
+        if not episode.data_quality and (
+            alert.get("rule_id") != episode.rule_id or deviation(alert) >= episode.worst_deviation + self.worsen_step
+        ):
             episode.rule_id = alert.get("rule_id")
             episode.worst_deviation = max(episode.worst_deviation, deviation(alert))
             return self._notify(episode, "worse", alert, moment)
@@ -110,7 +114,8 @@ class EpisodeTracker:
         self.changed.discard(key)
 
     def sweep(self) -> list[Notification]:
-        """Close episodes silent for ``all_clear_s`` of event time; vitals get an all-clear, data quality closes quietly."""
+        """Close episodes silent for ``all_clear_s`` of event time; vitals get an all-clear, data quality closes
+        quietly."""
         cleared = []
         for key, episode in list(self.episodes.items()):
             if self.clock - episode.last_alert_at >= self.all_clear_s:

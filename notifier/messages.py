@@ -4,26 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 
+from contract.alerts import Severity
 from notifier.episodes import Notification
 
-LABELS = {"opened": "URGENT", "worse": "WORSE", "reminder": "REMINDER", "data_quality": "DATA QUALITY",
-          "all_clear": "ALL CLEAR"}
-SEVERITY = {"opened": "high", "worse": "high", "reminder": "medium", "data_quality": "data-quality",
-            "all_clear": "info"}
+LABELS = {
+    "opened": "URGENT",
+    "worse": "WORSE",
+    "reminder": "REMINDER",
+    "data_quality": "DATA QUALITY",
+    "all_clear": "ALL CLEAR",
+}
+SEVERITY = {
+    "opened": Severity.HIGH,
+    "worse": Severity.HIGH,
+    "reminder": Severity.MEDIUM,
+    "data_quality": Severity.DATA_QUALITY,
+    "all_clear": Severity.INFO,
+}
 
 
 def subject(notification: Notification) -> str:
     """`URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal` — SNS allows 100 ASCII characters."""
     alert = notification.alert
     what = "back within normal range" if notification.type == "all_clear" else alert.get("alert_message") or ""
-    text = (f"{LABELS[notification.type]} {alert.get('admitted_ward') or 'no ward'}: "
-            f"{alert.get('patient_name') or 'unknown patient'} ({alert.get('patient_id')}) {what}")
+    text = (
+        f"{LABELS[notification.type]} {alert.get('admitted_ward') or 'no ward'}: "
+        f"{alert.get('patient_name') or 'unknown patient'} ({alert.get('patient_id')}) {what}"
+    )
     return text.encode("ascii", "replace").decode()[:99]
 
 
 def body(notification: Notification) -> str:
     alert = notification.alert
-    opened = dt.datetime.fromtimestamp(notification.opened_at, dt.timezone.utc).isoformat(timespec="seconds")
+    opened = dt.datetime.fromtimestamp(notification.opened_at, dt.UTC).isoformat(timespec="seconds")
     lines = [
         f"{LABELS[notification.type]}: {alert.get('alert_message')}",
         "",
@@ -48,6 +61,10 @@ def body(notification: Notification) -> str:
 def attributes(notification: Notification) -> dict[str, dict[str, str]]:
     """SNS message attributes that subscription filter policies select on."""
     alert = notification.alert
-    values = {"ward": alert.get("admitted_ward") or "unknown", "kind": alert.get("kind") or "unknown",
-              "severity": SEVERITY[notification.type], "notification": notification.type}
+    values = {
+        "ward": alert.get("admitted_ward") or "unknown",
+        "kind": alert.get("kind") or "unknown",
+        "severity": SEVERITY[notification.type],
+        "notification": notification.type,
+    }
     return {name: {"DataType": "String", "StringValue": str(value)} for name, value in values.items()}

@@ -17,12 +17,12 @@ from collections import Counter
 
 from clients import kafka
 from notifier import dead_letters
-from runtime.backoff import retrying
 from notifier.episodes import Notification
 from notifier.sender import Delivery, Sender, sns_client
 from notifier.service import SERVER_ERRORS, backoff_for
 from notifier.sns_setup import topic_arn
 from notifier.store import NotifierStore
+from runtime.backoff import retrying
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,12 @@ log = logging.getLogger(__name__)
 def redrive(settings: Settings, dry_run: bool = False, stopping: threading.Event | None = None) -> Counter:
     """Re-send every dead-lettered notification not notified since; return counts by outcome."""
     stopping = stopping or threading.Event()
-    reader = kafka.consumer(settings, settings.topic_notify_dead_letter, group_id=f"{settings.notifier_group}-redrive",
-                            consumer_timeout_ms=3000)
+    reader = kafka.consumer(
+        settings,
+        settings.topic_notify_dead_letter,
+        group_id=f"{settings.notifier_group}-redrive",
+        consumer_timeout_ms=3000,
+    )
     counts: Counter[str] = Counter()
     try:
         pending = _pending(NotifierStore(settings), [json.loads(record.value) for record in reader], counts)
@@ -53,22 +57,29 @@ def _pending(store: NotifierStore, records: list[dict], counts: Counter) -> list
     for record in records:
         if record.get("kind") != "notification":
             counts["not re-drivable"] += 1
-            log.warning("not re-drivable (%s): %s/%s@%s", record.get("reason"), record.get("topic"),
-                        record.get("partition"), record.get("offset"))
+            log.warning(
+                "not re-drivable (%s): %s/%s@%s",
+                record.get("reason"),
+                record.get("topic"),
+                record.get("partition"),
+                record.get("offset"),
+            )
     refused = [dead_letters.as_notification(record) for record in records if record.get("kind") == "notification"]
-    done = store.outcomes([notification.alert_id for notification in refused])
+    done = store.outcomes([notification.alert_id for notification in refused if notification.alert_id])
     pending: dict[str, Notification] = {}
     for notification in refused:
-        if done.get(notification.alert_id) == "notified" or notification.alert_id in pending:
+        # an all-clear has no alert id of its own: its episode names it
+        key = notification.alert_id or f"all clear of {notification.episode_key}"
+        if done.get(key) == "notified" or key in pending:
             counts["already notified"] += 1
         else:
-            pending[notification.alert_id] = notification
+            pending[key] = notification
     return list(pending.values())
 
 
 def _send(settings: Settings, pending: list[Notification], counts: Counter, stopping: threading.Event) -> None:
     store = NotifierStore(settings)
-    sns_backoff = backoff_for(settings, f"SNS publish to {settings.sns_topic_name}", stopping)
+    sns_backoff = backoff_for(settings, f"SNS publish to {settings.sns_topic}", stopping)
     rds_backoff = backoff_for(settings, "RDS (notifier state)", stopping)
     again = dead_letters.DeadLetters(settings, backoff_for(settings, settings.topic_notify_dead_letter, stopping))
 
@@ -77,8 +88,17 @@ def _send(settings: Settings, pending: list[Notification], counts: Counter, stop
         counts["refused again"] += len(delivery.failed)
         for notification, error in delivery.failed:
             again.send(dead_letters.refused(notification, error))
-        retrying(rds_backoff, lambda: store.record_delivered(
-            [(note.alert_id, "notified", note.type, message_id) for note, message_id in delivery.sent]), SERVER_ERRORS)
+        retrying(
+            rds_backoff,
+            lambda: store.record_delivered(
+                [
+                    (note.alert_id, "notified", note.type, message_id)
+                    for note, message_id in delivery.sent
+                    if note.alert_id
+                ]
+            ),
+            SERVER_ERRORS,
+        )
 
     try:
         Sender(sns_client(settings), topic_arn(settings), sns_backoff).deliver(pending, record_batch)

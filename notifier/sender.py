@@ -27,24 +27,52 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from clients import aws
 from notifier import messages
-from runtime.backoff import Backoff
 from notifier.episodes import Notification
+from runtime.backoff import Backoff
 from settings import Settings
 
 _BATCH = 10  # PublishBatch's limit
-SERVICE_CODES = frozenset({
-    "Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
-    "InternalError", "InternalFailure", "ServiceUnavailable", "ServiceUnavailableException", "RequestTimeout",
-    "RequestTimeoutException", "KMSThrottling", "KMSDisabled", "KMSInvalidState", "KMSNotFound", "KMSAccessDenied",
-    "KMSOptInRequired", "AuthorizationError", "AccessDenied", "AccessDeniedException", "InvalidClientTokenId",
-    "UnrecognizedClientException", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
-    "InvalidSecurity", "IncompleteSignature", "MissingAuthenticationToken", "NotFound", "NotFoundException",
-})
+SERVICE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "InternalError",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "KMSThrottling",
+        "KMSDisabled",
+        "KMSInvalidState",
+        "KMSNotFound",
+        "KMSAccessDenied",
+        "KMSOptInRequired",
+        "AuthorizationError",
+        "AccessDenied",
+        "AccessDeniedException",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidSecurity",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+        "NotFound",
+        "NotFoundException",
+    }
+)
 
 
 def is_service_error(code: str, http_status: int | None = None) -> bool:
     """Whether an SNS error is about the service (retry it) rather than about one message (dead-letter it)."""
-    return code in SERVICE_CODES or (http_status is not None and (http_status >= 500 or http_status in (401, 403, 404, 429)))
+    return code in SERVICE_CODES or (
+        http_status is not None and (http_status >= 500 or http_status in (401, 403, 404, 429))
+    )
 
 
 def sns_client(settings: Settings) -> Any:
@@ -54,8 +82,8 @@ def sns_client(settings: Settings) -> Any:
 
 @dataclass
 class Delivery:
-    sent: list[tuple[Notification, str]] = field(default_factory=list)       # (notification, SNS message id)
-    failed: list[tuple[Notification, str]] = field(default_factory=list)     # (notification, the message's error)
+    sent: list[tuple[Notification, str]] = field(default_factory=list)  # (notification, SNS message id)
+    failed: list[tuple[Notification, str]] = field(default_factory=list)  # (notification, the message's error)
 
     def add(self, other: Delivery) -> None:
         self.sent += other.sent
@@ -72,7 +100,7 @@ class Sender:
         """Send every notification; ``on_batch`` gets each batch's outcome the moment SNS answered."""
         total = Delivery()
         for start in range(0, len(notifications), _BATCH):
-            delivery = self._publish_batch(notifications[start:start + _BATCH])
+            delivery = self._publish_batch(notifications[start : start + _BATCH])
             on_batch(delivery)
             total.add(delivery)
         return total
@@ -82,9 +110,18 @@ class Sender:
         delivery = Delivery()
         while pending:
             try:
-                response = self._sns.publish_batch(TopicArn=self._topic_arn, PublishBatchRequestEntries=[
-                    {"Id": str(index), "Subject": messages.subject(note), "Message": messages.body(note),
-                     "MessageAttributes": messages.attributes(note)} for index, note in pending.items()])
+                response = self._sns.publish_batch(
+                    TopicArn=self._topic_arn,
+                    PublishBatchRequestEntries=[
+                        {
+                            "Id": str(index),
+                            "Subject": messages.subject(note),
+                            "Message": messages.body(note),
+                            "MessageAttributes": messages.attributes(note),
+                        }
+                        for index, note in pending.items()
+                    ],
+                )
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")

@@ -28,11 +28,11 @@ from kafka.errors import CommitFailedError, KafkaError
 from clients import kafka
 from notifier import dead_letters
 from notifier.alert_record import PoisonRecord, parse_alert
-from runtime.backoff import Backoff, Stopped, retrying
 from notifier.episodes import EpisodeTracker
 from notifier.sender import Delivery, Sender, sns_client
 from notifier.sns_setup import topic_arn
-from notifier.store import NotifierStore
+from notifier.store import NotifierStore, OutcomeRow
+from runtime.backoff import Backoff, Stopped, retrying
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,32 +53,47 @@ class Notifier:
         self.kafka = self._backoff(f"Kafka ({settings.topic_alerts})")
         self.tracker = self._load_tracker()
         self.sns = sns_client(settings)
-        self.sns_backoff = self._backoff(f"SNS publish to {settings.sns_topic_name}")
-        self.topic_arn = retrying(self.sns_backoff, lambda: topic_arn(settings), SERVER_ERRORS + (ClientError, BotoCoreError))
+        self.sns_backoff = self._backoff(f"SNS publish to {settings.sns_topic}")
+        self.topic_arn = retrying(
+            self.sns_backoff, lambda: topic_arn(settings), SERVER_ERRORS + (ClientError, BotoCoreError)
+        )
         self.sender = Sender(self.sns, self.topic_arn, self.sns_backoff)
         self.consumer = kafka.consumer(settings, settings.topic_alerts, group_id=settings.notifier_group)
-        self.dead_letters = dead_letters.DeadLetters(settings, self._backoff(f"Kafka ({settings.topic_notify_dead_letter})"))
+        self.dead_letters = dead_letters.DeadLetters(
+            settings, self._backoff(f"Kafka ({settings.topic_notify_dead_letter})")
+        )
         self.counts: Counter[str] = Counter()
 
     def _backoff(self, what: str) -> Backoff:
         return backoff_for(self.settings, what, self.stopping)
 
     def _load_tracker(self) -> EpisodeTracker:
-        return EpisodeTracker(self.settings.notify_quiet_s, self.settings.notify_all_clear_s,
-                              self.settings.notify_worsen_step, retrying(self.rds, self.store.episodes, SERVER_ERRORS))
+        return EpisodeTracker(
+            self.settings.notify_quiet_s,
+            self.settings.notify_all_clear_s,
+            self.settings.notify_worsen_step,
+            retrying(self.rds, self.store.episodes, SERVER_ERRORS),
+        )
 
     def poll_and_handle(self, timeout_ms: int = 1000) -> int:
         """Handle one poll's records (without committing offsets); return how many records came."""
-        records = [record for batch in self.consumer.poll(timeout_ms=timeout_ms, max_records=1000).values()
-                   for record in batch]
+        records = [
+            record for batch in self.consumer.poll(timeout_ms=timeout_ms, max_records=1000).values() for record in batch
+        ]
         alerts = []
         for record in records:
             try:
                 alerts.append(parse_alert(record.value))
             except PoisonRecord as reason:
                 self.counts["poison"] += 1
-                log.error("doctors-queue record %s/%d@%d set aside on %s: %s", record.topic, record.partition,
-                          record.offset, self.settings.topic_notify_dead_letter, reason)
+                log.error(
+                    "doctors-queue record %s/%d@%d set aside on %s: %s",
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    self.settings.topic_notify_dead_letter,
+                    reason,
+                )
                 self.dead_letters.send(dead_letters.poison(record, str(reason)))
         self.handle(alerts)
         return len(records)
@@ -90,12 +105,14 @@ class Notifier:
         try:
             self.consumer.commit()
         except CommitFailedError:  # not retriable: the group moved on (a poll blocked past max.poll.interval.ms)
-            log.warning("offsets of this poll not committed: the consumer group rebalanced while it was handled "
-                        "(a long outage); the next poll re-reads its alerts, finds them recorded and sends nothing")
+            log.warning(
+                "offsets of this poll not committed: the consumer group rebalanced while it was handled "
+                "(a long outage); the next poll re-reads its alerts, finds them recorded and sends nothing"
+            )
 
     def handle(self, alerts: list[dict]) -> None:
         done = retrying(self.rds, lambda: self.store.handled([alert["alert_id"] for alert in alerts]), SERVER_ERRORS)
-        outcomes: list[tuple[str, str, str | None, str | None]] = []
+        outcomes: list[OutcomeRow] = []
         notifications = []
         for alert in alerts:
             notification = self.tracker.observe(alert)  # also for a handled alert: rebuilds its episode, sends nothing
@@ -119,16 +136,21 @@ class Notifier:
     def _record_batch(self, delivery: Delivery) -> None:
         """One SNS batch's outcomes, into RDS at once; a refused notification is dead-lettered and its episode
         forgotten, so it does not count as notified and the next alert of it notifies again."""
-        outcomes = []
+        outcomes: list[OutcomeRow] = []
         for notification, message_id in delivery.sent:
             self.counts[notification.type] += 1
             if notification.alert_id:
                 outcomes.append((notification.alert_id, "notified", notification.type, message_id))
         for notification, error in delivery.failed:
             self.counts["dead_lettered"] += 1
-            log.error("SNS refused the %s notification of alert %s: %s; dead-lettered to %s (python -m notifier "
-                      "redrive sends it again)", notification.type, notification.alert_id, error,
-                      self.settings.topic_notify_dead_letter)
+            log.error(
+                "SNS refused the %s notification of alert %s: %s; dead-lettered to %s (python -m notifier "
+                "redrive sends it again)",
+                notification.type,
+                notification.alert_id,
+                error,
+                self.settings.topic_notify_dead_letter,
+            )
             self.dead_letters.send(dead_letters.refused(notification, error))
             self.tracker.forget(notification.episode_key)
             if notification.alert_id:

@@ -26,7 +26,7 @@ def subscribers(text: str) -> list[Subscriber]:
 
 def topic_arn(settings: Settings) -> str:
     """The topic's ARN (CreateTopic is idempotent: it returns the existing topic)."""
-    return aws.client(settings, "sns").create_topic(Name=settings.sns_topic_name)["TopicArn"]
+    return aws.client(settings, "sns").create_topic(Name=settings.sns_topic)["TopicArn"]
 
 
 def setup(settings: Settings) -> list[dict]:
@@ -41,8 +41,9 @@ def setup(settings: Settings) -> list[dict]:
             attributes = {"FilterPolicy": policy} if policy else {}
             sns.subscribe(TopicArn=arn, Protocol="email", Endpoint=subscriber.email, Attributes=attributes)
         elif current["SubscriptionArn"].startswith("arn:"):
-            sns.set_subscription_attributes(SubscriptionArn=current["SubscriptionArn"],
-                                            AttributeName="FilterPolicy", AttributeValue=policy or "{}")
+            sns.set_subscription_attributes(
+                SubscriptionArn=current["SubscriptionArn"], AttributeName="FilterPolicy", AttributeValue=policy or "{}"
+            )
     return subscriptions(settings)
 
 

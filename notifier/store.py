@@ -8,6 +8,9 @@ from clients import mysql
 from notifier.episodes import Episode, from_json, to_json
 from settings import Settings
 
+# (alert id, outcome, notification type, SNS message id): one alert's outcome as notifier_alerts keeps it
+OutcomeRow = tuple[str, str, str | None, str | None]
+
 
 class NotifierStore:
     def __init__(self, settings: Settings):
@@ -18,18 +21,24 @@ class NotifierStore:
         """Which of ``alert_ids`` were already notified, suppressed or dead-lettered (before a restart)."""
         if not alert_ids:
             return set()
-        rows = self._query(f"SELECT alert_id FROM notifier_alerts WHERE alert_id IN "
-                           f"({', '.join(['%s'] * len(alert_ids))})", alert_ids)
+        rows = self._query(
+            f"SELECT alert_id FROM notifier_alerts WHERE alert_id IN ({', '.join(['%s'] * len(alert_ids))})", alert_ids
+        )
         return {row[0] for row in rows}
 
     def outcomes(self, alert_ids: list[str]) -> dict[str, str]:
         """The recorded outcome of each of ``alert_ids`` that has one."""
         if not alert_ids:
             return {}
-        return dict(self._query(f"SELECT alert_id, outcome FROM notifier_alerts WHERE alert_id IN "
-                                f"({', '.join(['%s'] * len(alert_ids))})", alert_ids))
+        return dict(
+            self._query(
+                f"SELECT alert_id, outcome FROM notifier_alerts WHERE alert_id IN "
+                f"({', '.join(['%s'] * len(alert_ids))})",
+                alert_ids,
+            )
+        )
 
-    def record_delivered(self, outcomes: list[tuple[str, str, str | None, str | None]]) -> None:
+    def record_delivered(self, outcomes: list[OutcomeRow]) -> None:
         """Outcomes of one SNS batch, recorded the moment SNS answered (a dead-lettered alert re-driven later
         becomes notified)."""
         if not outcomes:
@@ -40,35 +49,48 @@ class NotifierStore:
                 "INSERT INTO notifier_alerts (alert_id, outcome, notification, sns_message_id) VALUES (%s, %s, %s, %s) "
                 "ON DUPLICATE KEY UPDATE outcome = IF(outcome = 'dead_lettered', VALUES(outcome), outcome), "
                 "notification = IF(outcome = 'notified', VALUES(notification), notification), "
-                "sns_message_id = IF(outcome = 'notified', VALUES(sns_message_id), sns_message_id)", outcomes)
+                "sns_message_id = IF(outcome = 'notified', VALUES(sns_message_id), sns_message_id)",
+                outcomes,
+            )
             connection.commit()
         finally:
             connection.close()
 
     def recent_outcomes(self, seconds: float) -> dict[str, int]:
         """How many alerts ended in each outcome over the last ``seconds`` (all notifiers)."""
-        return dict(self._query("SELECT outcome, COUNT(*) FROM notifier_alerts WHERE handled_at >= "
-                                "NOW(3) - INTERVAL %s SECOND GROUP BY outcome", [seconds]))
+        return dict(
+            self._query(
+                "SELECT outcome, COUNT(*) FROM notifier_alerts WHERE handled_at >= "
+                "NOW(3) - INTERVAL %s SECOND GROUP BY outcome",
+                [seconds],
+            )
+        )
 
     def episodes(self) -> dict[str, Episode]:
         rows = self._query("SELECT episode_key, state FROM notifier_episodes WHERE notifier = %s", [self._notifier])
         return {key: from_json(json.loads(state)) for key, state in rows}
 
-    def record(self, outcomes: list[tuple[str, str, str | None, str | None]], changed: list[Episode],
-               closed: set[str]) -> None:
+    def record(self, outcomes: list[OutcomeRow], changed: list[Episode], closed: set[str]) -> None:
         """One transaction: alert outcomes (id, outcome, notification, SNS id) and episode state."""
         connection = mysql.connect(self._settings)
         try:
             cursor = connection.cursor()
             if outcomes:
-                cursor.executemany("INSERT IGNORE INTO notifier_alerts (alert_id, outcome, notification, "
-                                   "sns_message_id) VALUES (%s, %s, %s, %s)", outcomes)
+                cursor.executemany(
+                    "INSERT IGNORE INTO notifier_alerts (alert_id, outcome, notification, "
+                    "sns_message_id) VALUES (%s, %s, %s, %s)",
+                    outcomes,
+                )
             if changed:
-                cursor.executemany("REPLACE INTO notifier_episodes (notifier, episode_key, state) VALUES (%s, %s, %s)",
-                                   [(self._notifier, e.key, json.dumps(to_json(e))) for e in changed])
+                cursor.executemany(
+                    "REPLACE INTO notifier_episodes (notifier, episode_key, state) VALUES (%s, %s, %s)",
+                    [(self._notifier, e.key, json.dumps(to_json(e))) for e in changed],
+                )
             if closed:
-                cursor.executemany("DELETE FROM notifier_episodes WHERE notifier = %s AND episode_key = %s",
-                                   [(self._notifier, key) for key in closed])
+                cursor.executemany(
+                    "DELETE FROM notifier_episodes WHERE notifier = %s AND episode_key = %s",
+                    [(self._notifier, key) for key in closed],
+                )
             connection.commit()
         finally:
             connection.close()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runtime import entry
-from producers import producer, schema
+from producers import producer
 from producers.replay import replay
 from producers.rows import RowSelection, utc_time
-from producers.simulator import simulate
+from producers.simulated_rds import simulate
+from rds_schema import migrate
+from runtime import entry
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,24 +43,43 @@ def main(argv: list[str] | None = None) -> int:
     current, stopping = entry.start()
 
     if args.command == "schema":
-        applied = schema.apply(current)
+        applied = migrate.apply(current)
         print(f"[schema] applied versions {applied}" if applied else "[schema] up to date")
     elif args.command == "simulate":
-        run = simulate(current, patients=args.patients, rate_hz=args.rate, seed=args.seed, count=args.count,
-                       duration_s=args.duration, bad_share=args.bad_share, realtime=args.realtime,
-                       episodes_per_patient_hour=args.episodes_per_hour)
-        print(f"[simulator] {run.readings:,} readings of {run.patients} patients, {run.episodes} labelled "
-              f"episodes ({run.rows_per_s:,.0f} rows/s)")
+        simulated = simulate(
+            current,
+            patients=args.patients,
+            rate_hz=args.rate,
+            seed=args.seed,
+            count=args.count,
+            duration_s=args.duration,
+            bad_share=args.bad_share,
+            realtime=args.realtime,
+            episodes_per_patient_hour=args.episodes_per_hour,
+        )
+        print(
+            f"[simulator] {simulated.readings:,} readings of {simulated.patients} patients, {simulated.episodes} "
+            f"labelled episodes ({simulated.rows_per_s:,.0f} rows/s)"
+        )
     elif args.command == "publish":
-        run = producer.run(current, follow=args.follow, stopping=stopping)
-        print(f"[producer] published {run.published:,}, dead-lettered {run.dead_lettered}, "
-              f"watermark {run.last_id} ({run.rows_per_s:,.0f} rows/s)")
+        published = producer.run(current, follow=args.follow, stopping=stopping)
+        print(
+            f"[producer] published {published.published:,}, dead-lettered {published.dead_lettered}, "
+            f"watermark {published.last_id} ({published.rows_per_s:,.0f} rows/s)"
+        )
     elif args.command == "replay":
         if not any((args.start, args.end, args.first_id, args.last_id)):
             parser.error("replay needs a range: --from/--to and/or --first-id/--last-id")
-        run = replay(current, RowSelection(first_id=args.first_id, last_id=args.last_id, start_time=args.start,
-                                           end_time=args.end), dry_run=args.dry_run, rows_per_s=args.rate)
-        print(f"[replay] {run.matching:,} matching" + ("" if run.dry_run else f", {run.published:,} published"))
+        replayed = replay(
+            current,
+            RowSelection(first_id=args.first_id, last_id=args.last_id, start_time=args.start, end_time=args.end),
+            dry_run=args.dry_run,
+            rows_per_s=args.rate,
+        )
+        print(
+            f"[replay] {replayed.matching:,} matching"
+            + ("" if replayed.dry_run else f", {replayed.published:,} published")
+        )
     return 0
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
-VITAL_FIELDS = ("heart_rate", "bp_systolic", "bp_diastolic", "spo2", "body_temperature", "respiratory_rate")
+from contract.vitals import VITAL_FIELDS
+
 FIELDS = ("id", "patient_id", "device_id", "event_time", *VITAL_FIELDS, "ingest_time")
 
 RawValue = bytes | bytearray | None
@@ -48,8 +49,12 @@ class MessageEncoder:
             raise Unpublishable("the row has no id (the reading's primary key)")
         patient = _integer(row[self._patient], "patient id")
         key = None if patient is None else b"%d" % patient
-        parts = [b'{"reading_id":%d,"patient_id":' % int(raw_id), key or b"null",
-                 b',"device_id":', _text(None if self._device is None else row[self._device], "device_id")]
+        parts = [
+            b'{"reading_id":%d,"patient_id":' % int(raw_id),
+            key or b"null",
+            b',"device_id":',
+            _text(None if self._device is None else row[self._device], "device_id"),
+        ]
         times = {field: _timestamp(None if index is None else row[index], field) for field, index in self._times}
         parts += [b',"event_time":', times["event_time"]]
         for field, index in self._vitals:
@@ -59,8 +64,10 @@ class MessageEncoder:
 
     def as_text(self, row: Sequence[RawValue]) -> dict[str, str | None]:
         """The row for a dead-letter record: each column as text."""
-        return {field: None if value is None else bytes(value).decode(errors="replace")
-                for field, value in zip(self._fields, row)}
+        return {
+            field: None if value is None else bytes(value).decode(errors="replace")
+            for field, value in zip(self._fields, row)
+        }
 
 
 def dead_letter(row: dict[str, str | None], reason: str, source: str) -> bytes:

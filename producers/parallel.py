@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import zlib
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
-from typing import Sequence
+from multiprocessing.process import BaseProcess
 
 from clients import kafka
 from producers.message import RawValue
@@ -32,11 +33,12 @@ class PublishFailed(RuntimeError):
 class ParallelPublisher:
     """Same contract as :class:`BatchPublisher`: ``publish`` returns once every record is acknowledged."""
 
-    def __init__(self, settings: Settings, source: str, fields: Sequence[str],
-                 headers: list[tuple[str, bytes]] | None = None):
+    def __init__(
+        self, settings: Settings, source: str, fields: Sequence[str], headers: list[tuple[str, bytes]] | None = None
+    ):
         self._patient = list(fields).index("patient_id")
         self._local: BatchPublisher | None = None
-        self._workers: list[tuple[multiprocessing.Process, Connection]] = []
+        self._workers: list[tuple[BaseProcess, Connection]] = []
         if settings.producer_workers <= 1:
             self._producer = kafka_producer(settings)
             self._local = BatchPublisher(settings, self._producer, source, fields, headers)
@@ -44,12 +46,13 @@ class ParallelPublisher:
         context = multiprocessing.get_context("spawn")  # no inherited Kafka threads or sockets
         for _ in range(settings.producer_workers):
             parent_end, child_end = context.Pipe()
-            process = context.Process(target=_serve, args=(child_end, settings, source, list(fields), headers),
-                                      daemon=True)
+            process = context.Process(
+                target=_serve, args=(child_end, settings, source, list(fields), headers), daemon=True
+            )
             process.start()
             self._workers.append((process, parent_end))
 
-    def publish(self, rows: list[Sequence[RawValue]]) -> BatchResult:
+    def publish(self, rows: Sequence[Sequence[RawValue]]) -> BatchResult:
         if self._local is not None:
             return self._local.publish(rows)
         shares: list[list[Sequence[RawValue]]] = [[] for _ in self._workers]
@@ -80,8 +83,9 @@ class ParallelPublisher:
             process.join(timeout=30)
 
 
-def _serve(connection: Connection, settings: Settings, source: str, fields: list[str],
-           headers: list[tuple[str, bytes]] | None) -> None:
+def _serve(
+    connection: Connection, settings: Settings, source: str, fields: list[str], headers: list[tuple[str, bytes]] | None
+) -> None:
     """A worker: publish each share it receives and answer ("ok", result) or ("error", reason)."""
     producer = kafka_producer(settings)
     publisher = BatchPublisher(settings, producer, source, fields, headers)

@@ -50,9 +50,12 @@ class PendingIds:
         for found in sorted(ids):
             for position, gap in enumerate(self.gaps):
                 if gap.first <= found <= gap.last:
-                    parts = [Gap(first, last, gap.seen_at) for first, last in
-                             ((gap.first, found - 1), (found + 1, gap.last)) if first <= last]
-                    self.gaps[position:position + 1] = parts
+                    parts = [
+                        Gap(first, last, gap.seen_at)
+                        for first, last in ((gap.first, found - 1), (found + 1, gap.last))
+                        if first <= last
+                    ]
+                    self.gaps[position : position + 1] = parts
                     break
 
     def give_up_expired(self) -> list[Gap]:

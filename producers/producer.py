@@ -47,8 +47,14 @@ class ProducerRun:
     rows_per_s: float = 0.0
 
 
-def run(settings: Settings, *, follow: bool = False, max_batches: int | None = None,
-        stop_after_s: float | None = None, stopping: threading.Event | None = None) -> ProducerRun:
+def run(
+    settings: Settings,
+    *,
+    follow: bool = False,
+    max_batches: int | None = None,
+    stop_after_s: float | None = None,
+    stopping: threading.Event | None = None,
+) -> ProducerRun:
     """Publish until caught up (or, with ``follow``, keep polling every PA_PRODUCER_POLL_S until stopped).
 
     In follow mode an outage of RDS or Kafka is waited out with backoff (ERROR lines while it lasts); the
@@ -60,8 +66,9 @@ def run(settings: Settings, *, follow: bool = False, max_batches: int | None = N
     outcome = ProducerRun(last_id=watermark.read(settings, settings.producer_name))
     pending = PendingIds(outcome.last_id, settings.producer_gap_timeout_s)
     progress = Progress(f"[producer] {table.table} → {settings.topic_vitals}")
-    backoff = Backoff(f"producer {settings.producer_name}", settings.service_backoff_s, settings.service_backoff_max_s,
-                      stopping, log)
+    backoff = Backoff(
+        f"producer {settings.producer_name}", settings.service_backoff_s, settings.service_backoff_max_s, stopping, log
+    )
     deadline = None if stop_after_s is None else time.monotonic() + stop_after_s
     try:
         while not stopping.is_set():
@@ -84,12 +91,21 @@ def run(settings: Settings, *, follow: bool = False, max_batches: int | None = N
         outcome.rows_per_s = progress.finish()
         publisher.close()
         if outcome.dead_lettered:
-            print(f"[producer] {outcome.dead_lettered} row(s) went to {settings.topic_dead_letter} "
-                  f"with their reason", file=sys.stderr)
+            print(
+                f"[producer] {outcome.dead_lettered} row(s) went to {settings.topic_dead_letter} with their reason",
+                file=sys.stderr,
+            )
 
 
-def _poll(settings: Settings, table: ReadingsTable, publisher: ParallelPublisher, pending: PendingIds,
-          outcome: ProducerRun, progress: Progress, max_batches: int | None) -> bool | None:
+def _poll(
+    settings: Settings,
+    table: ReadingsTable,
+    publisher: ParallelPublisher,
+    pending: PendingIds,
+    outcome: ProducerRun,
+    progress: Progress,
+    max_batches: int | None,
+) -> bool | None:
     """One poll: gaps re-read, new rows published, watermark advanced. True when there was nothing new, None when
     ``max_batches`` is reached."""
 
@@ -112,8 +128,13 @@ def _poll(settings: Settings, table: ReadingsTable, publisher: ParallelPublisher
             return None
         caught_up = False
     for gap in pending.give_up_expired():
-        log.warning("ids %d-%d of %s never became visible within PA_PRODUCER_GAP_TIMEOUT_S=%g s: taken "
-                    "for rolled-back inserts", gap.first, gap.last, table.table, settings.producer_gap_timeout_s)
+        log.warning(
+            "ids %d-%d of %s never became visible within PA_PRODUCER_GAP_TIMEOUT_S=%g s: taken for rolled-back inserts",
+            gap.first,
+            gap.last,
+            table.table,
+            settings.producer_gap_timeout_s,
+        )
     _advance(settings, table, outcome, pending)
     return caught_up
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from kafka import KafkaProducer
 
@@ -25,8 +25,14 @@ class BatchPublisher:
     advances its watermark past a record that was not stored.
     """
 
-    def __init__(self, settings: Settings, producer: KafkaProducer, source: str, fields: Sequence[str],
-                 headers: list[tuple[str, bytes]] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        producer: KafkaProducer,
+        source: str,
+        fields: Sequence[str],
+        headers: list[tuple[str, bytes]] | None = None,
+    ):
         self._topic = settings.topic_vitals
         self._dead_letter_topic = settings.topic_dead_letter
         self._producer = producer
@@ -34,7 +40,7 @@ class BatchPublisher:
         self._encoder = MessageEncoder(fields, source)
         self._headers = headers or []
 
-    def publish(self, rows: list[Sequence[RawValue]]) -> BatchResult:
+    def publish(self, rows: Sequence[Sequence[RawValue]]) -> BatchResult:
         result = BatchResult()
         futures = []
         send = self._producer.send
@@ -42,8 +48,12 @@ class BatchPublisher:
             try:
                 key, value = self._encoder.encode(row)
             except Unpublishable as reason:
-                futures.append(send(self._dead_letter_topic,
-                                    value=dead_letter(self._encoder.as_text(row), str(reason), self._source)))
+                futures.append(
+                    send(
+                        self._dead_letter_topic,
+                        value=dead_letter(self._encoder.as_text(row), str(reason), self._source),
+                    )
+                )
                 result.dead_lettered += 1
                 continue
             futures.append(send(self._topic, key=key, value=value, headers=self._headers))
@@ -52,4 +62,3 @@ class BatchPublisher:
         for future in futures:
             future.get(timeout=0)  # raises the send's error, if any
         return result
-

@@ -24,8 +24,9 @@ class ReplayRun:
     dry_run: bool = False
 
 
-def replay(settings: Settings, selection: RowSelection, *, dry_run: bool = False,
-           rows_per_s: float | None = None) -> ReplayRun:
+def replay(
+    settings: Settings, selection: RowSelection, *, dry_run: bool = False, rows_per_s: float | None = None
+) -> ReplayRun:
     if selection.after_id is not None:
         raise ValueError("replay selects by id range or event-time range, not by watermark")
     table = ReadingsTable(settings)
@@ -36,8 +37,11 @@ def replay(settings: Settings, selection: RowSelection, *, dry_run: bool = False
     publisher = ParallelPublisher(settings, table.source, table.fields, headers=[("replay", b"1")])
     outcome = ReplayRun(matching=matching)
     progress = Progress("[replay] published", total=matching)
-    batch_rows = settings.producer_batch_rows if rows_per_s is None else max(1, min(
-        settings.producer_batch_rows, int(rows_per_s)))
+    batch_rows = (
+        settings.producer_batch_rows
+        if rows_per_s is None
+        else max(1, min(settings.producer_batch_rows, int(rows_per_s)))
+    )
     try:
         for rows in table.batches(selection, batch_rows):
             started = time.monotonic()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from clients import mysql
+from contract.mapping import parse_mapping
 from producers.message import FIELDS
 from settings import Settings
 
@@ -14,18 +16,12 @@ from settings import Settings
 def utc_time(text: str) -> dt.datetime:
     """ISO-8601 time; a trailing Z or offset is converted to naive UTC, as RDS stores it."""
     moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def parse_column_map(text: str) -> dict[str, str]:
-    """'field=column,...' -> {field: column}; fields must be message fields."""
-    mapping = {}
-    for pair in filter(None, (part.strip() for part in text.split(","))):
-        field, _, column = pair.partition("=")
-        if field.strip() not in FIELDS or not column.strip():
-            raise ValueError(f"PA_VITALS_COLUMN_MAP entry {pair!r}: expected field=column with field one of {FIELDS}")
-        mapping[field.strip()] = column.strip()
-    return mapping
+    """PA_VITALS_COLUMN_MAP: {message field: column of the readings table}."""
+    return parse_mapping(text, FIELDS, "PA_VITALS_COLUMN_MAP")
 
 
 @dataclass(frozen=True)
@@ -48,12 +44,13 @@ class ReadingsTable:
         mapping = parse_column_map(settings.vitals_column_map)
         present = self._columns()
         # id first: keyset pagination reads it from the last row of each batch
-        self.columns = {field: mapping.get(field, field) for field in FIELDS
-                        if mapping.get(field, field) in present}
+        self.columns = {field: mapping.get(field, field) for field in FIELDS if mapping.get(field, field) in present}
         missing = [field for field in ("id", "patient_id") if field not in self.columns]
         if missing:
-            raise ValueError(f"RDS table {self.table} has no column for {missing}; set PA_VITALS_COLUMN_MAP "
-                             f"(table columns: {sorted(present)})")
+            raise ValueError(
+                f"RDS table {self.table} has no column for {missing}; set PA_VITALS_COLUMN_MAP "
+                f"(table columns: {sorted(present)})"
+            )
 
     @property
     def source(self) -> str:
@@ -82,10 +79,13 @@ class ReadingsTable:
         id_column = f"`{self.columns['id']}`"
         select = ", ".join(f"`{column}`" for column in self.columns.values())
         for start in range(0, len(ranges), ranges_per_query):
-            chunk = ranges[start:start + ranges_per_query]
+            chunk = ranges[start : start + ranges_per_query]
             where = " OR ".join([f"{id_column} BETWEEN %s AND %s"] * len(chunk))
-            rows = self._query(f"SELECT {select} FROM `{self.table}` WHERE {where} ORDER BY {id_column}",
-                               [bound for pair in chunk for bound in pair], raw=True)
+            rows = self._query(
+                f"SELECT {select} FROM `{self.table}` WHERE {where} ORDER BY {id_column}",
+                [bound for pair in chunk for bound in pair],
+                raw=True,
+            )
             if rows:
                 yield rows
 
@@ -96,28 +96,37 @@ class ReadingsTable:
     def _fetch_sql(self, selection: RowSelection, after: int | None, limit: int) -> tuple[str, list[Any]]:
         where, params = self._where(selection, after)
         select = ", ".join(f"`{column}`" for column in self.columns.values())
-        return (f"SELECT {select} FROM `{self.table}` WHERE {where} ORDER BY `{self.columns['id']}` LIMIT %s",
-                [*params, limit])
+        return (
+            f"SELECT {select} FROM `{self.table}` WHERE {where} ORDER BY `{self.columns['id']}` LIMIT %s",
+            [*params, limit],
+        )
 
     def _where(self, selection: RowSelection, after: int | None) -> tuple[str, list[Any]]:
         id_column = f"`{self.columns['id']}`"
         time_column = f"`{self.columns.get('event_time', 'event_time')}`"
         clauses, params = ["1=1"], []
-        for clause, value in ((f"{id_column} > %s", after), (f"{id_column} >= %s", selection.first_id),
-                              (f"{id_column} <= %s", selection.last_id),
-                              (f"{time_column} >= %s", selection.start_time),
-                              (f"{time_column} < %s", selection.end_time)):
+        for clause, value in (
+            (f"{id_column} > %s", after),
+            (f"{id_column} >= %s", selection.first_id),
+            (f"{id_column} <= %s", selection.last_id),
+            (f"{time_column} >= %s", selection.start_time),
+            (f"{time_column} < %s", selection.end_time),
+        ):
             if value is not None:
                 clauses.append(clause)
                 params.append(value)
         return " AND ".join(clauses), params
 
     def _columns(self) -> set[str]:
-        rows = self._query("SELECT column_name FROM information_schema.columns "
-                           "WHERE table_schema = DATABASE() AND table_name = %s", [self.table])
+        rows = self._query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = %s",
+            [self.table],
+        )
         if not rows:
-            raise ValueError(f"RDS table {self.table} does not exist in {self._settings.mysql_database} "
-                             f"(run 'python -m producers schema' or set PA_VITALS_TABLE)")
+            raise ValueError(
+                f"RDS table {self.table} does not exist in {self._settings.mysql_database} "
+                f"(run 'python -m producers schema' or set PA_VITALS_TABLE)"
+            )
         return {row[0] for row in rows}
 
     def _query(self, sql: str, params: list[Any], raw: bool = False) -> list[tuple]:

@@ -24,6 +24,7 @@ def advance(settings: Settings, producer_name: str, source_table: str, last_id: 
         connection.cursor().execute(
             "INSERT INTO producer_watermarks (producer_name, source_table, last_id) VALUES (%s, %s, %s) "
             "ON DUPLICATE KEY UPDATE last_id = GREATEST(last_id, VALUES(last_id)), source_table = VALUES(source_table)",
-            (producer_name, source_table, last_id))
+            (producer_name, source_table, last_id),
+        )
     finally:
         connection.close()

@@ -33,5 +33,9 @@ class Progress:
 
     def _print(self, end: str) -> None:
         of_total = f"/{self.total:,}" if self.total is not None else ""
-        print(f"{self.label}: {self.done:,}{of_total} ({self.rate:,.0f}/s, "
-              f"{time.monotonic() - self.started:.0f}s)", end=end, file=self.stream, flush=True)
+        print(
+            f"{self.label}: {self.done:,}{of_total} ({self.rate:,.0f}/s, {time.monotonic() - self.started:.0f}s)",
+            end=end,
+            file=self.stream,
+            flush=True,
+        )

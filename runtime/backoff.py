@@ -28,7 +28,7 @@ class Backoff:
         self._log = log
 
     def wait(self, cause: str) -> None:
-        delay = min(self.max_s, self.first_s * 2 ** self.attempts)
+        delay = min(self.max_s, self.first_s * 2**self.attempts)
         self.attempts += 1
         self._log.error("%s failed (attempt %d): %s; retrying in %.1f s", self.what, self.attempts, cause, delay)
         if self.stopping.wait(delay):

@@ -1,4 +1,4 @@
-"""Print the table of settings variables (used to write README's table)."""
+"""Print the tables of settings variables (``make settings-table``; README's tables are this output)."""
 
 from settings import variables_table
 

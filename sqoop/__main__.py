@@ -30,7 +30,7 @@ def _spark(settings: settings_module.Settings):
 
 def _job(argv: list[str], settings: settings_module.Settings) -> int:
     split = argv.index("--") if "--" in argv else len(argv)
-    head, rest = argv[:split], argv[split + 1:]
+    head, rest = argv[:split], argv[split + 1 :]
     parser = argparse.ArgumentParser(prog="sqoop job")
     actions = parser.add_mutually_exclusive_group(required=True)
     for flag in ("--create", "--exec", "--show", "--delete"):

@@ -21,7 +21,7 @@ from pyspark.sql.types import StringType
 
 from settings import Settings
 from sqoop.jdbc_source import identifier
-from sqoop.options import ExportOptions, SqoopError
+from sqoop.options import ExportOptions, SqoopError, required
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,25 @@ class ExportResult:
 
 
 def _source(spark: SparkSession, options: ExportOptions) -> DataFrame:
-    frame = spark.table(options.hive_table) if options.hive_table else spark.read.parquet(options.export_dir)
+    frame = (
+        spark.table(options.hive_table)
+        if options.hive_table
+        else spark.read.parquet(required(options.export_dir, "--export-dir or --hive-table"))
+    )
     if options.columns:
         frame = frame.select(*options.columns)
     if options.input_null_string is None:
         return frame
-    return frame.select([
-        F.when(F.col(f"`{field.name}`") == options.input_null_string, None).otherwise(F.col(f"`{field.name}`"))
-        .alias(field.name) if isinstance(field.dataType, StringType) else F.col(f"`{field.name}`")
-        for field in frame.schema.fields])
+    return frame.select(
+        [
+            F.when(F.col(f"`{field.name}`") == options.input_null_string, None)
+            .otherwise(F.col(f"`{field.name}`"))
+            .alias(field.name)
+            if isinstance(field.dataType, StringType)
+            else F.col(f"`{field.name}`")
+            for field in frame.schema.fields
+        ]
+    )
 
 
 def _move_statement(options: ExportOptions, table: str, stage: str, columns: list[str]) -> str:
@@ -53,8 +63,10 @@ def _move_statement(options: ExportOptions, table: str, stage: str, columns: lis
     if not options.update_key:
         return f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {stage}"
     if options.update_mode == "allowinsert":
-        updates = ", ".join(f"`{column}` = VALUES(`{column}`)" for column in others) or \
-            f"`{options.update_key[0]}` = `{options.update_key[0]}`"
+        updates = (
+            ", ".join(f"`{column}` = VALUES(`{column}`)" for column in others)
+            or f"`{options.update_key[0]}` = `{options.update_key[0]}`"
+        )
         return f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {stage} ON DUPLICATE KEY UPDATE {updates}"
     joined = " AND ".join(f"t.`{key}` <=> s.`{key}`" for key in options.update_key)
     sets = ", ".join(f"t.`{column}` = s.`{column}`" for column in others)
@@ -63,13 +75,18 @@ def _move_statement(options: ExportOptions, table: str, stage: str, columns: lis
 
 def _check_unique_key(cursor, table: str, key: tuple[str, ...]) -> None:
     """ON DUPLICATE KEY UPDATE upserts only on a unique index over exactly the update key."""
-    cursor.execute("SELECT INDEX_NAME, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) "
-                   "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s AND NON_UNIQUE = 0 GROUP BY INDEX_NAME",
-                   (table.split(".")[-1],))
+    cursor.execute(
+        "SELECT INDEX_NAME, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) "
+        "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s AND NON_UNIQUE = 0 "
+        "GROUP BY INDEX_NAME",
+        (table.split(".")[-1],),
+    )
     unique = {tuple(columns.lower().split(",")) for _, columns in cursor.fetchall()}
     if tuple(column.lower() for column in key) not in unique:
-        raise SqoopError(f"--update-mode allowinsert needs a PRIMARY KEY or UNIQUE index on ({', '.join(key)}) in "
-                         f"RDS table {table}; add one or export with --update-mode updateonly.")
+        raise SqoopError(
+            f"--update-mode allowinsert needs a PRIMARY KEY or UNIQUE index on ({', '.join(key)}) in "
+            f"RDS table {table}; add one or export with --update-mode updateonly."
+        )
 
 
 def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> ExportResult:
@@ -81,8 +98,10 @@ def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> E
     frame = _source(spark, options)
     missing_keys = [key for key in options.update_key if key not in frame.columns]
     if missing_keys:
-        raise SqoopError(f"--update-key column(s) {', '.join(missing_keys)} are not in the exported data "
-                         f"(columns: {', '.join(frame.columns)}).")
+        raise SqoopError(
+            f"--update-key column(s) {', '.join(missing_keys)} are not in the exported data "
+            f"(columns: {', '.join(frame.columns)})."
+        )
     stage = f"{table.split('.')[-1][:40]}__stage_{uuid4().hex[:12]}"
     connection = mysql.connector.connect(**options.connection.mysql_options())
     try:
@@ -91,13 +110,26 @@ def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> E
             _check_unique_key(cursor, table, options.update_key)
         cursor.execute(f"CREATE TABLE {stage} LIKE {table}")
         try:
-            print(f"[sqoop] exporting {options.hive_table or options.export_dir} into {table} "
-                  f"with {options.num_mappers} writer(s)", file=sys.stderr, flush=True)
-            (frame.coalesce(options.num_mappers).write.format("jdbc").mode("append")
-             .option("url", options.connection.url).option("driver", settings.jdbc_driver_class)
-             .option("user", options.connection.username).option("password", options.connection.password)
-             .option("dbtable", stage).option("batchsize", str(options.batch_size))
-             .option("rewriteBatchedStatements", "true").option("isolationLevel", "NONE").save())
+            print(
+                f"[sqoop] exporting {options.hive_table or options.export_dir} into {table} "
+                f"with {options.num_mappers} writer(s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            (
+                frame.coalesce(options.num_mappers)
+                .write.format("jdbc")
+                .mode("append")
+                .option("url", options.connection.url)
+                .option("driver", settings.jdbc_driver_class)
+                .option("user", options.connection.username)
+                .option("password", options.connection.password)
+                .option("dbtable", stage)
+                .option("batchsize", str(options.batch_size))
+                .option("rewriteBatchedStatements", "true")
+                .option("isolationLevel", "NONE")
+                .save()
+            )
             cursor.execute(f"SELECT COUNT(*) FROM {stage}")
             staged = cursor.fetchone()[0]
             cursor.execute(_move_statement(options, table, stage, frame.columns))
@@ -107,6 +139,10 @@ def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> E
     finally:
         connection.close()
     result = ExportResult(staged, time.monotonic() - started)
-    print(f"[sqoop] Exported {staged:,} record(s) into {table} in {result.seconds:.1f} s "
-          f"({result.rows_per_s:,.0f} rows/s)", file=sys.stderr, flush=True)
+    print(
+        f"[sqoop] Exported {staged:,} record(s) into {table} in {result.seconds:.1f} s "
+        f"({result.rows_per_s:,.0f} rows/s)",
+        file=sys.stderr,
+        flush=True,
+    )
     return result

@@ -8,14 +8,15 @@ queries still reading it and older ones are deleted.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 from uuid import uuid4
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
+from clients.spark import jvm
 from sqoop.options import SqoopError
 
 VERSIONS_SUFFIX = ".versions"
@@ -52,18 +53,23 @@ class HiveTableVersions:
         table_columns = {field.name.lower(): field for field in self.current().schema.fields}
         unknown = [name for name in frame.columns if name.lower() not in table_columns]
         if unknown:
-            raise SqoopError(f"Hive table {self.table} has no column(s) {', '.join(unknown)}; "
-                             f"add them to the table or leave them out with --columns.")
+            raise SqoopError(
+                f"Hive table {self.table} has no column(s) {', '.join(unknown)}; "
+                f"add them to the table or leave them out with --columns."
+            )
         given = {name.lower(): name for name in frame.columns}
-        return frame.select([
-            (F.col(f"`{given[name]}`") if name in given else F.lit(None)).cast(field.dataType).alias(field.name)
-            for name, field in table_columns.items()])
+        return frame.select(
+            [
+                (F.col(f"`{given[name]}`") if name in given else F.lit(None)).cast(field.dataType).alias(field.name)
+                for name, field in table_columns.items()
+            ]
+        )
 
     def publish(self, frame: DataFrame, before_switch: Callable[[str], None]) -> str:
         """Write ``frame`` as the table's next version, call ``before_switch(location)``, switch, prune."""
         old = self.location()
         root = old.rsplit("/", 1)[0] if old.rsplit("/", 1)[0].endswith(VERSIONS_SUFFIX) else old + VERSIONS_SUFFIX
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         new = f"{root}/{stamp}-{uuid4().hex[:8]}"
         frame.write.parquet(new)
         before_switch(new)
@@ -74,13 +80,13 @@ class HiveTableVersions:
 
     def _prune(self, root: str, old: str) -> None:
         """Keep the newest versions; the table's first location (outside the versions folder) goes at once."""
-        jvm = self._spark.sparkContext._jvm
+        gateway = jvm(self._spark)
         hadoop_conf = self._spark.sparkContext._jsc.hadoopConfiguration()
-        root_path = jvm.org.apache.hadoop.fs.Path(root)
+        root_path = gateway.org.apache.hadoop.fs.Path(root)
         filesystem = root_path.getFileSystem(hadoop_conf)
         versions = sorted(status.getPath().toString() for status in filesystem.listStatus(root_path))
-        stale = versions[:-self._keep]
+        stale = versions[: -self._keep]
         if not old.startswith(root):
             stale.append(old)
         for path in stale:
-            filesystem.delete(jvm.org.apache.hadoop.fs.Path(path), True)
+            filesystem.delete(gateway.org.apache.hadoop.fs.Path(path), True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pyspark.sql import DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as F
@@ -15,7 +15,7 @@ from pyspark.sql.utils import AnalysisException
 from settings import Settings
 from sqoop.hive_versions import HiveTableVersions
 from sqoop.jdbc_source import JdbcSource
-from sqoop.options import ImportOptions, SqoopError
+from sqoop.options import ImportOptions, SqoopError, required
 
 
 @dataclass(frozen=True)
@@ -35,18 +35,25 @@ class ImportResult:
 def _with_null_string(frame: DataFrame, null_string: str | None) -> DataFrame:
     if null_string is None:
         return frame
-    return frame.select([
-        F.coalesce(F.col(f"`{field.name}`"), F.lit(null_string)).alias(field.name)
-        if isinstance(field.dataType, StringType) else F.col(f"`{field.name}`")
-        for field in frame.schema.fields])
+    return frame.select(
+        [
+            F.coalesce(F.col(f"`{field.name}`"), F.lit(null_string)).alias(field.name)
+            if isinstance(field.dataType, StringType)
+            else F.col(f"`{field.name}`")
+            for field in frame.schema.fields
+        ]
+    )
 
 
 def _merge(current: DataFrame, changed: DataFrame, key: str, check_column: str) -> DataFrame:
     """Current rows with every changed key replaced by its newest imported row (one pass, one read of each)."""
     both = current.withColumn("_sqoop_new", F.lit(1)).unionByName(changed.withColumn("_sqoop_new", F.lit(2)))
     newest_first = Window.partitionBy(key).orderBy(F.col("_sqoop_new").desc(), F.col(check_column).desc())
-    return (both.withColumn("_sqoop_rank", F.row_number().over(newest_first)).where("_sqoop_rank = 1")
-            .drop("_sqoop_rank", "_sqoop_new"))
+    return (
+        both.withColumn("_sqoop_rank", F.row_number().over(newest_first))
+        .where("_sqoop_rank = 1")
+        .drop("_sqoop_rank", "_sqoop_new")
+    )
 
 
 class Importer:
@@ -56,8 +63,9 @@ class Importer:
         self._spark = spark
         self._settings = settings
 
-    def run(self, options: ImportOptions, before_switch: Callable[[str | None, str], None] | None = None
-            ) -> ImportResult:
+    def run(
+        self, options: ImportOptions, before_switch: Callable[[str | None, str], None] | None = None
+    ) -> ImportResult:
         """Import; ``before_switch(last_value, location)`` runs just before Hive readers see the new data.
 
         Saved jobs record the pending last value there, so a crash between the
@@ -68,13 +76,20 @@ class Importer:
         increment = source.increment()
         if options.incremental and increment is None:
             print(f"[sqoop] {options.source_name} is empty: nothing to import.", file=sys.stderr)
-            return ImportResult(0, options.last_value, options.target_dir or options.hive_table, 0.0)
+            return ImportResult(
+                0, options.last_value, options.target_dir or required(options.hive_table, "--hive-table"), 0.0
+            )
         new_last_value = increment.upper if increment else None
         observed = Observation(f"sqoop_import_{id(self)}")
         rows = _with_null_string(source.read(increment), options.null_string).observe(
-            observed, F.count(F.lit(1)).alias("rows"))
-        print(f"[sqoop] importing {options.source_name} with {options.num_mappers} mapper(s)"
-              + (f", {increment.condition()}" if increment else ""), file=sys.stderr, flush=True)
+            observed, F.count(F.lit(1)).alias("rows")
+        )
+        print(
+            f"[sqoop] importing {options.source_name} with {options.num_mappers} mapper(s)"
+            + (f", {increment.condition()}" if increment else ""),
+            file=sys.stderr,
+            flush=True,
+        )
         hook = before_switch or (lambda last_value, location: None)
         if options.hive_import:
             location = self._into_hive(options, rows, lambda where: hook(new_last_value, where))
@@ -83,39 +98,52 @@ class Importer:
             hook(new_last_value, location)
         count = observed.get["rows"]
         result = ImportResult(count, new_last_value, location, time.monotonic() - started)
-        print(f"[sqoop] Transferred {count:,} record(s) in {result.seconds:.1f} s ({result.rows_per_s:,.0f} rows/s) "
-              f"into {options.hive_table or location}"
-              + (f"; next --last-value {new_last_value}" if new_last_value else ""), file=sys.stderr, flush=True)
+        print(
+            f"[sqoop] Transferred {count:,} record(s) in {result.seconds:.1f} s ({result.rows_per_s:,.0f} rows/s) "
+            f"into {options.hive_table or location}"
+            + (f"; next --last-value {new_last_value}" if new_last_value else ""),
+            file=sys.stderr,
+            flush=True,
+        )
         return result
 
     def _into_hive(self, options: ImportOptions, rows: DataFrame, before_switch: Callable[[str], None]) -> str:
-        table = HiveTableVersions(self._spark, options.hive_table, self._settings.sqoop_keep_versions)
+        table = HiveTableVersions(
+            self._spark, required(options.hive_table, "--hive-table"), self._settings.sqoop_keep_versions
+        )
         if table.exists():
             if options.create_hive_table:
-                raise SqoopError(f"Hive table {options.hive_table} already exists (--create-hive-table asks to "
-                                 f"create it); drop it or leave out --create-hive-table.")
+                raise SqoopError(
+                    f"Hive table {options.hive_table} already exists (--create-hive-table asks to "
+                    f"create it); drop it or leave out --create-hive-table."
+                )
         else:
             table.create(rows.schema)
         rows = table.conform(rows)
         if options.hive_overwrite:
             result = rows
         elif options.merge_key:
-            result = _merge(table.current(), rows, options.merge_key, options.check_column)
+            result = _merge(table.current(), rows, options.merge_key, required(options.check_column, "--check-column"))
         else:
             if options.incremental == "lastmodified" and not options.append and table.current().take(1):
-                raise SqoopError(f"--incremental lastmodified into {options.hive_table}, which has rows: add "
-                                 f"--merge-key to update changed rows or --append to add them as new rows.")
+                raise SqoopError(
+                    f"--incremental lastmodified into {options.hive_table}, which has rows: add "
+                    f"--merge-key to update changed rows or --append to add them as new rows."
+                )
             result = table.current().unionByName(rows)
         return table.publish(result, before_switch)
 
     @staticmethod
     def _into_directory(options: ImportOptions, rows: DataFrame) -> str:
+        target = required(options.target_dir, "--target-dir or --hive-import")
         mode = "overwrite" if options.delete_target_dir else "append" if options.incremental else "errorifexists"
         try:
-            rows.write.mode(mode).parquet(options.target_dir)
+            rows.write.mode(mode).parquet(target)
         except AnalysisException as error:
             if "already exists" in str(error):
-                raise SqoopError(f"Output directory {options.target_dir} already exists; add --delete-target-dir "
-                                 f"or --incremental append.") from None
+                raise SqoopError(
+                    f"Output directory {options.target_dir} already exists; add --delete-target-dir "
+                    f"or --incremental append."
+                ) from None
             raise
-        return options.target_dir
+        return target

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from pyspark.sql import DataFrame, Row, SparkSession
 
 from settings import Settings
-from sqoop.options import Connection, ImportOptions, SqoopError
+from sqoop.options import Connection, ImportOptions, SqoopError, required
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-def identifier(name: str, flag: str) -> str:
+def identifier(name: str | None, flag: str) -> str:
     """``name`` if it is a plain (optionally schema-qualified) SQL name; flags are pasted into SQL, so check them."""
+    name = required(name, flag)
     if not _IDENTIFIER.match(name):
         raise SqoopError(f"{flag} {name!r} is not a plain table or column name.")
     return name
@@ -58,12 +59,14 @@ class JdbcSource:
         self._options = options
 
     def reader(self, connection: Connection, fetch_size: int):
-        return (self._spark.read.format("jdbc")
-                .option("url", connection.url)
-                .option("driver", self._settings.jdbc_driver_class)
-                .option("user", connection.username)
-                .option("password", connection.password)
-                .option("fetchsize", str(fetch_size)))
+        return (
+            self._spark.read.format("jdbc")
+            .option("url", connection.url)
+            .option("driver", self._settings.jdbc_driver_class)
+            .option("user", connection.username)
+            .option("password", connection.password)
+            .option("fetchsize", str(fetch_size))
+        )
 
     def first_row(self, sql: str) -> Row:
         """Run a one-row query in RDS (bounds, clock, keys), as Sqoop runs its boundary query."""
@@ -103,14 +106,22 @@ class JdbcSource:
         if options.split_by:
             return identifier(options.split_by, "--split-by")
         table = identifier(options.table, "--table").split(".")[-1]
-        keys = (self.reader(options.connection, 100)
-                .option("query", "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
-                                 f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' "
-                                 "AND CONSTRAINT_NAME = 'PRIMARY'")
-                .load().collect())
+        keys = (
+            self.reader(options.connection, 100)
+            .option(
+                "query",
+                "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
+                f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' "
+                "AND CONSTRAINT_NAME = 'PRIMARY'",
+            )
+            .load()
+            .collect()
+        )
         if len(keys) != 1:
-            raise SqoopError(f"No {'single-column ' if keys else ''}primary key could be found for table {table}. "
-                             f"Please specify one with --split-by or perform a sequential import with '-m 1'.")
+            raise SqoopError(
+                f"No {'single-column ' if keys else ''}primary key could be found for table {table}. "
+                f"Please specify one with --split-by or perform a sequential import with '-m 1'."
+            )
         return keys[0][0]
 
     def read(self, increment: Increment | None) -> DataFrame:
@@ -120,9 +131,14 @@ class JdbcSource:
         reader = self.reader(options.connection, options.fetch_size).option("dbtable", f"({selection}) sqoop_import")
         split = self.split_column()
         if split is not None:
-            low, high = self.first_row(f"SELECT CAST(MIN({split}) AS CHAR) AS low, CAST(MAX({split}) AS CHAR) AS high "
-                                       f"FROM ({selection}) q")
+            low, high = self.first_row(
+                f"SELECT CAST(MIN({split}) AS CHAR) AS low, CAST(MAX({split}) AS CHAR) AS high FROM ({selection}) q"
+            )
             if low is not None and low != high:
-                reader = (reader.option("partitionColumn", split).option("lowerBound", low)
-                          .option("upperBound", high).option("numPartitions", str(options.num_mappers)))
+                reader = (
+                    reader.option("partitionColumn", split)
+                    .option("lowerBound", low)
+                    .option("upperBound", high)
+                    .option("numPartitions", str(options.num_mappers))
+                )
         return reader.load()

@@ -70,11 +70,19 @@ class JobStore:
         if tool not in TOOLS:
             raise SqoopError(f"A saved job runs one of {', '.join(TOOLS)}; got {tool!r}.")
         # A job whose flags changed (another table, another target) starts over; MySQL applies these in order.
-        on_duplicate = (" ON DUPLICATE KEY UPDATE last_value = IF(arguments = VALUES(arguments), last_value, NULL), "
-                        "tool = VALUES(tool), arguments = VALUES(arguments)") if replace else ""
+        on_duplicate = (
+            (
+                " ON DUPLICATE KEY UPDATE last_value = IF(arguments = VALUES(arguments), last_value, NULL), "
+                "tool = VALUES(tool), arguments = VALUES(arguments)"
+            )
+            if replace
+            else ""
+        )
         try:
-            self._execute(f"INSERT INTO sqoop_jobs (job_name, tool, arguments) VALUES (%s, %s, %s){on_duplicate}",
-                          (name, tool, json.dumps(arguments)))
+            self._execute(
+                f"INSERT INTO sqoop_jobs (job_name, tool, arguments) VALUES (%s, %s, %s){on_duplicate}",
+                (name, tool, json.dumps(arguments)),
+            )
         except IntegrityError:
             raise SqoopError(f"Job {name} already exists; delete it first with: job --delete {name}") from None
 
@@ -83,8 +91,9 @@ class JobStore:
         if not rows:
             raise SqoopError(f"No such sqoop job: {name} (list them with: job --list)")
         row = rows[0]
-        return SavedJob(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6],
-                        str(row[7]) if row[7] else None)
+        return SavedJob(
+            row[0], row[1], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6], str(row[7]) if row[7] else None
+        )
 
     def names(self) -> list[str]:
         return [row[0] for row in self._execute("SELECT job_name FROM sqoop_jobs ORDER BY job_name")]
@@ -94,16 +103,22 @@ class JobStore:
             raise SqoopError(f"No such sqoop job: {name}")
 
     def mark_pending(self, name: str, last_value: str | None, location: str) -> None:
-        self._execute("UPDATE sqoop_jobs SET pending_last_value = %s, pending_location = %s WHERE job_name = %s",
-                      (last_value, location, name))
+        self._execute(
+            "UPDATE sqoop_jobs SET pending_last_value = %s, pending_location = %s WHERE job_name = %s",
+            (last_value, location, name),
+        )
 
     def settle_pending(self, name: str, switched: bool) -> None:
         """Promote the pending last value if its switch happened, else forget it."""
         promote = "last_value = pending_last_value, " if switched else ""
-        self._execute(f"UPDATE sqoop_jobs SET {promote}pending_last_value = NULL, pending_location = NULL "
-                      f"WHERE job_name = %s", (name,))
+        self._execute(
+            f"UPDATE sqoop_jobs SET {promote}pending_last_value = NULL, pending_location = NULL WHERE job_name = %s",
+            (name,),
+        )
 
     def record_run(self, name: str, last_value: str | None, rows: int) -> None:
-        self._execute("UPDATE sqoop_jobs SET last_value = %s, pending_last_value = NULL, pending_location = NULL, "
-                      "last_rows = %s, last_run_at = CURRENT_TIMESTAMP(3) WHERE job_name = %s",
-                      (last_value, rows, name))
+        self._execute(
+            "UPDATE sqoop_jobs SET last_value = %s, pending_last_value = NULL, pending_location = NULL, "
+            "last_rows = %s, last_run_at = CURRENT_TIMESTAMP(3) WHERE job_name = %s",
+            (last_value, rows, name),
+        )

@@ -12,6 +12,7 @@ import argparse
 import os
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from settings import Settings
 
@@ -20,14 +21,23 @@ class SqoopError(Exception):
     """A job that cannot run as asked; the message says what to change."""
 
 
+def required(value: str | None, flag: str) -> str:
+    """A flag the chosen mode needs (checked when the options were parsed); a missing one is a SqoopError."""
+    if not value:
+        raise SqoopError(f"this import or export needs {flag}.")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that raises Sqoop-like errors instead of exiting the process."""
 
-    def error(self, message: str) -> None:  # noqa: D401 - argparse's hook
+    def error(self, message: str) -> NoReturn:  # argparse's hook
         unknown = re.match(r"unrecognized arguments: (.*)", message)
         if unknown:
-            raise SqoopError(f"Error parsing arguments for {self.prog}: Unrecognized argument: {unknown.group(1)}\n"
-                             f"Try --help for usage instructions.")
+            raise SqoopError(
+                f"Error parsing arguments for {self.prog}: Unrecognized argument: {unknown.group(1)}\n"
+                f"Try --help for usage instructions."
+            )
         raise SqoopError(f"Error parsing arguments for {self.prog}: {message}")
 
 
@@ -45,8 +55,7 @@ class Connection:
         if not match:
             raise SqoopError(f"--connect {self.url}: expected jdbc:mysql://HOST[:PORT]/DATABASE")
         host, port, database = match.groups()
-        return dict(host=host, port=int(port or 3306), database=database, user=self.username,
-                    password=self.password)
+        return dict(host=host, port=int(port or 3306), database=database, user=self.username, password=self.password)
 
 
 @dataclass(frozen=True)
@@ -124,8 +133,9 @@ def import_parser() -> argparse.ArgumentParser:
     target.add_argument("--delete-target-dir", action="store_true")
     target.add_argument("--as-parquetfile", action="store_true", help="the default and only file format")
     for unsupported in ("--as-textfile", "--as-avrodatafile", "--as-sequencefile"):
-        target.add_argument(unsupported, action="append_const", const=unsupported, dest="unsupported_format",
-                            help=argparse.SUPPRESS)
+        target.add_argument(
+            unsupported, action="append_const", const=unsupported, dest="unsupported_format", help=argparse.SUPPRESS
+        )
     target.add_argument("--hive-import", action="store_true")
     target.add_argument("--hive-table", help="DATABASE.TABLE (default: the source table in PA_HIVE_DATABASE)")
     target.add_argument("--hive-overwrite", action="store_true")
@@ -158,9 +168,11 @@ def export_parser() -> argparse.ArgumentParser:
 
 def _connection(args: argparse.Namespace, settings: Settings) -> Connection:
     if args.password is not None:
-        raise SqoopError("--password is refused: a password on the command line ends up in shell history, "
-                         "process lists and logs. Use --password-file FILE, --password-env VARIABLE, "
-                         "or set PA_MYSQL_PASSWORD.")
+        raise SqoopError(
+            "--password is refused: a password on the command line ends up in shell history, "
+            "process lists and logs. Use --password-file FILE, --password-env VARIABLE, "
+            "or set PA_MYSQL_PASSWORD."
+        )
     if args.prompt_password:
         raise SqoopError("-P (password prompt) needs a terminal; use --password-file or --password-env.")
     if args.password_file and args.password_env:
@@ -177,8 +189,9 @@ def _connection(args: argparse.Namespace, settings: Settings) -> Connection:
         password = os.environ[args.password_env]
     else:
         password = settings.mysql_password
-    return Connection(url=args.connect or settings.jdbc_url, username=args.username or settings.mysql_user,
-                      password=password)
+    return Connection(
+        url=args.connect or settings.jdbc_url, username=args.username or settings.mysql_user, password=password
+    )
 
 
 def _positive(value: int | None, flag: str, default: int) -> int:
@@ -193,13 +206,18 @@ def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
     """Parse and check ``import`` flags; raise :class:`SqoopError` with Sqoop's kind of message."""
     args = import_parser().parse_args(argv)
     if args.unsupported_format:
-        raise SqoopError(f"{args.unsupported_format[0]} is not supported here: imports write Parquet "
-                         f"(--as-parquetfile, the default).")
+        raise SqoopError(
+            f"{args.unsupported_format[0]} is not supported here: imports write Parquet "
+            f"(--as-parquetfile, the default)."
+        )
     if args.null_non_string is not None:
         raise SqoopError("--null-non-string has no meaning for Parquet: non-string columns keep typed NULLs.")
     if bool(args.table) == bool(args.query):
-        raise SqoopError("Cannot specify --query and --table together." if args.table
-                         else "Must specify --table or --query for import.")
+        raise SqoopError(
+            "Cannot specify --query and --table together."
+            if args.table
+            else "Must specify --table or --query for import."
+        )
     if args.query and "$CONDITIONS" not in args.query:
         raise SqoopError(f"Query [{args.query}] must contain '$CONDITIONS' in WHERE clause.")
     if args.query and args.where:
@@ -208,8 +226,11 @@ def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
     if args.query and mappers > 1 and not args.split_by:
         raise SqoopError("When importing query results in parallel, you must specify --split-by.")
     if args.hive_import == bool(args.target_dir):
-        raise SqoopError("Choose one target: --hive-import or --target-dir." if args.hive_import
-                         else "Must specify --hive-import or --target-dir.")
+        raise SqoopError(
+            "Choose one target: --hive-import or --target-dir."
+            if args.hive_import
+            else "Must specify --hive-import or --target-dir."
+        )
     for flag in ("hive_table", "hive_overwrite", "create_hive_table"):
         if getattr(args, flag) and not args.hive_import:
             raise SqoopError(f"--{flag.replace('_', '-')} requires --hive-import.")
@@ -219,14 +240,27 @@ def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
         raise SqoopError("--delete-target-dir requires --target-dir.")
     _check_incremental(args)
     return ImportOptions(
-        connection=_connection(args, settings), table=args.table, query=args.query, columns=_columns(args.columns),
-        where=args.where, split_by=args.split_by, num_mappers=mappers,
+        connection=_connection(args, settings),
+        table=args.table,
+        query=args.query,
+        columns=_columns(args.columns),
+        where=args.where,
+        split_by=args.split_by,
+        num_mappers=mappers,
         fetch_size=_positive(args.fetch_size, "--fetch-size", settings.sqoop_fetch_size),
-        target_dir=args.target_dir, delete_target_dir=args.delete_target_dir, hive_import=args.hive_import,
+        target_dir=args.target_dir,
+        delete_target_dir=args.delete_target_dir,
+        hive_import=args.hive_import,
         hive_table=_hive_table(args.hive_table or args.table, settings) if args.hive_import else None,
-        hive_overwrite=args.hive_overwrite, create_hive_table=args.create_hive_table,
-        incremental=args.incremental, check_column=args.check_column, last_value=args.last_value,
-        merge_key=args.merge_key, append=args.append, null_string=args.null_string)
+        hive_overwrite=args.hive_overwrite,
+        create_hive_table=args.create_hive_table,
+        incremental=args.incremental,
+        check_column=args.check_column,
+        last_value=args.last_value,
+        merge_key=args.merge_key,
+        append=args.append,
+        null_string=args.null_string,
+    )
 
 
 def _check_incremental(args: argparse.Namespace) -> None:
@@ -261,16 +295,25 @@ def parse_export(argv: list[str], settings: Settings) -> ExportOptions:
     if not args.table:
         raise SqoopError("Export requires a --table argument.")
     if bool(args.export_dir) == bool(args.hive_table):
-        raise SqoopError("Choose one source: --export-dir or --hive-table." if args.export_dir
-                         else "Export requires an --export-dir or --hive-table argument.")
+        raise SqoopError(
+            "Choose one source: --export-dir or --hive-table."
+            if args.export_dir
+            else "Export requires an --export-dir or --hive-table argument."
+        )
     if args.input_null_non_string is not None:
         raise SqoopError("--input-null-non-string has no meaning for Parquet: non-string columns keep typed NULLs.")
     update_key = _columns(args.update_key)
     if args.update_mode == "allowinsert" and not update_key:
         raise SqoopError("--update-mode allowinsert requires --update-key.")
     return ExportOptions(
-        connection=_connection(args, settings), table=args.table, export_dir=args.export_dir,
+        connection=_connection(args, settings),
+        table=args.table,
+        export_dir=args.export_dir,
         hive_table=_hive_table(args.hive_table, settings) if args.hive_table else None,
-        columns=_columns(args.columns), update_key=update_key, update_mode=args.update_mode,
+        columns=_columns(args.columns),
+        update_key=update_key,
+        update_mode=args.update_mode,
         batch_size=_positive(args.batch_size, "--batch-size", settings.sqoop_batch_size),
-        num_mappers=_positive(args.num_mappers, "--num-mappers", 4), input_null_string=args.input_null_string)
+        num_mappers=_positive(args.num_mappers, "--num-mappers", 4),
+        input_null_string=args.input_null_string,
+    )

@@ -19,12 +19,36 @@ def definitions(settings: Settings) -> dict[str, list[str]]:
     database = settings.hive_database
     return {
         IMPORT_PATIENTS: [
-            "import", "--table", "patients_information", "--hive-import", "--hive-table", f"{database}.patients",
-            "--incremental", "lastmodified", "--check-column", "updated_at", "--merge-key", "patientid",
-            "--split-by", "patientid", "--num-mappers", "2"],
+            "import",
+            "--table",
+            "patients_information",
+            "--hive-import",
+            "--hive-table",
+            f"{database}.patients",
+            "--incremental",
+            "lastmodified",
+            "--check-column",
+            "updated_at",
+            "--merge-key",
+            "patientid",
+            "--split-by",
+            "patientid",
+            "--num-mappers",
+            "2",
+        ],
         EXPORT_WARD_ALERT_COUNTS: [
-            "export", "--hive-table", f"{database}.ward_daily_alert_counts", "--table", "ward_daily_alert_counts",
-            "--update-key", "ward,alert_date,kind", "--update-mode", "allowinsert", "--num-mappers", "2"],
+            "export",
+            "--hive-table",
+            f"{database}.ward_daily_alert_counts",
+            "--table",
+            "ward_daily_alert_counts",
+            "--update-key",
+            "ward,alert_date,kind",
+            "--update-mode",
+            "allowinsert",
+            "--num-mappers",
+            "2",
+        ],
     }
 
 
@@ -38,9 +62,15 @@ def ensure(settings: Settings) -> list[str]:
 
 def import_patients(spark: SparkSession, settings: Settings) -> ImportResult:
     ensure(settings)
-    return exec_job(spark, settings, IMPORT_PATIENTS)
+    result = exec_job(spark, settings, IMPORT_PATIENTS)
+    if not isinstance(result, ImportResult):
+        raise TypeError(f"saved job {IMPORT_PATIENTS} is not an import")
+    return result
 
 
 def export_ward_alert_counts(spark: SparkSession, settings: Settings) -> ExportResult:
     ensure(settings)
-    return exec_job(spark, settings, EXPORT_WARD_ALERT_COUNTS)
+    result = exec_job(spark, settings, EXPORT_WARD_ALERT_COUNTS)
+    if not isinstance(result, ExportResult):
+        raise TypeError(f"saved job {EXPORT_WARD_ALERT_COUNTS} is not an export")
+    return result

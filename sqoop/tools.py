@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 from pyspark.sql import SparkSession
 
@@ -11,7 +12,7 @@ from sqoop.exporter import ExportResult, export
 from sqoop.hive_versions import HiveTableVersions
 from sqoop.importer import Importer, ImportResult
 from sqoop.jobs import JobStore
-from sqoop.options import ImportOptions, SqoopError, parse_export, parse_import
+from sqoop.options import ImportOptions, SqoopError, parse_export, parse_import, required
 
 
 def run_tool(spark: SparkSession, settings: Settings, tool: str, argv: list[str]) -> ImportResult | ExportResult:
@@ -41,17 +42,25 @@ def _settle(spark: SparkSession, settings: Settings, store: JobStore, name: str,
     job = store.get(name)
     if not job.pending_location:
         return
-    switched = (not options.hive_import
-                or HiveTableVersions(spark, options.hive_table, settings.sqoop_keep_versions).location()
-                == job.pending_location)
-    outcome = (f"its data is in place, so the last value becomes {job.pending_last_value}" if switched
-               else f"its data never went live, so the last value stays {job.last_value}")
+    switched = (
+        not options.hive_import
+        or HiveTableVersions(
+            spark, required(options.hive_table, "--hive-table"), settings.sqoop_keep_versions
+        ).location()
+        == job.pending_location
+    )
+    outcome = (
+        f"its data is in place, so the last value becomes {job.pending_last_value}"
+        if switched
+        else f"its data never went live, so the last value stays {job.last_value}"
+    )
     print(f"[sqoop] job {name}: an earlier run stopped before saving its last value; {outcome}", file=sys.stderr)
     store.settle_pending(name, switched)
 
 
-def exec_job(spark: SparkSession, settings: Settings, name: str, overrides: list[str] = ()
-             ) -> ImportResult | ExportResult:
+def exec_job(
+    spark: SparkSession, settings: Settings, name: str, overrides: Sequence[str] = ()
+) -> ImportResult | ExportResult:
     """Run saved job ``name`` (``overrides`` are extra flags for this run); save its new last value on success."""
     store = JobStore(settings)
     job = store.get(name)
@@ -63,6 +72,7 @@ def exec_job(spark: SparkSession, settings: Settings, name: str, overrides: list
     last_value = store.get(name).last_value
     options = parse_import(_with_last_value(arguments, last_value), settings)
     result = Importer(spark, settings).run(
-        options, before_switch=lambda value, location: store.mark_pending(name, value, location))
+        options, before_switch=lambda value, location: store.mark_pending(name, value, location)
+    )
     store.record_run(name, result.last_value, result.rows)
     return result

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runtime import entry
 from clients.spark import session
+from runtime import entry
 from streaming.app import StreamingApp
 from streaming.listener import ProgressListener
 
@@ -31,14 +31,22 @@ def main(argv: list[str] | None = None) -> int:
             if app.finished:
                 break
             if listener.latest is not None:
-                print(f"\r{listener.latest.line()} | landed {job.landed:,} ({job.late:,} late), rejected "
-                      f"{job.rejected:,}, alerts {dict(job.outcomes)}", end="", file=sys.stderr, flush=True)
+                print(
+                    f"\r{listener.latest.line()} | landed {job.landed:,} ({job.late:,} late), rejected "
+                    f"{job.rejected:,}, alerts {dict(job.outcomes)}",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
     except KeyboardInterrupt:
         pass
     finally:
         app.stop()
-    print(f"\n[streaming] landed {job.landed:,} ({job.late:,} late), rejected {job.rejected:,}, alerts by kind "
-          f"{dict(job.outcomes)}", file=sys.stderr)
+    print(
+        f"\n[streaming] landed {job.landed:,} ({job.late:,} late), rejected {job.rejected:,}, alerts by kind "
+        f"{dict(job.outcomes)}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -25,13 +25,14 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
 from clients import kafka
-from hbase_setup.repository import ThresholdIndex
 from settings import Settings
 from streaming.evaluate import evaluate
+from streaming.owned_query import OwnedQuery
 from streaming.parse import TimeRules, parse, parse_field_map
 from streaming.reference_data import ReferenceData
 from streaming.sinks import alert_records, alert_sink_options
 from streaming.source import vitals_stream
+from thresholds.repository import ThresholdIndex
 
 log = logging.getLogger("streaming.alerting")
 
@@ -55,8 +56,10 @@ def check_can_run(spark: SparkSession, settings: Settings) -> None:
     """Refuse clearly when Real-time Mode cannot work here, before any query starts."""
     version = tuple(int(part) for part in pyspark.__version__.split(".")[:2])
     if version < REAL_TIME_MODE_SINCE:
-        raise AlertPathError(f"PA_ALERT_PATH=realtime needs Spark >= 4.1 (Real-time Mode); this is Spark "
-                             f"{pyspark.__version__}. Set PA_ALERT_PATH=microbatch.")
+        raise AlertPathError(
+            f"PA_ALERT_PATH=realtime needs Spark >= 4.1 (Real-time Mode); this is Spark "
+            f"{pyspark.__version__}. Set PA_ALERT_PATH=microbatch."
+        )
     partitions = vitals_partitions(settings)
     slots = spark.sparkContext.defaultParallelism
     needed = partitions + 1
@@ -66,45 +69,43 @@ def check_can_run(spark: SparkSession, settings: Settings) -> None:
             f"{settings.topic_vitals} ({partitions}) running all the time, and the landing query needs at least one "
             f"more; this Spark has {slots}. Set PA_SPARK_MASTER=local[{needed + 1}] (slots are threads, not "
             f"cores), or on a cluster give the application >= {needed} executor cores in total "
-            f"(spark.executor.instances x spark.executor.cores), or set PA_ALERT_PATH=microbatch.")
+            f"(spark.executor.instances x spark.executor.cores), or set PA_ALERT_PATH=microbatch."
+        )
 
 
-class AlertingQuery:
+class AlertingQuery(OwnedQuery):
     """The real-time alert query, restarted with fresh reference data when thresholds or patients change."""
 
     def __init__(self, spark: SparkSession, settings: Settings, reference: ReferenceData):
-        self.spark = spark
-        self.settings = settings
+        super().__init__(spark, settings, f"{settings.stream_checkpoint_name}-alerting")
         self.reference = reference
-        self.query: StreamingQuery | None = None
         self.restarts = 0
         self._thresholds: ThresholdIndex | None = None
         self._patients: tuple[str, ...] = ()
         self._checked = 0.0
-
-    @property
-    def name(self) -> str:
-        return f"{self.settings.stream_checkpoint_name}-alerting"
-
-    @property
-    def checkpoint(self) -> str:
-        return f"{self.settings.hdfs_uri}{self.settings.checkpoint_dir}/{self.name}"
 
     def start(self) -> StreamingQuery:
         self._thresholds = self.reference.thresholds()
         self._patients = self.reference.patients_signature()
         self._checked = time.monotonic()
         database = self.settings.hive_database
-        readings = parse(vitals_stream(self.spark, self.settings, rate_limited=False),
-                         parse_field_map(self.settings.stream_field_map),
-                         TimeRules.of(self.settings)).where(F.col("reason").isNull())
+        readings = parse(
+            vitals_stream(self.spark, self.settings, rate_limited=False),
+            parse_field_map(self.settings.stream_field_map),
+            TimeRules.of(self.settings),
+        ).where(F.col("reason").isNull())
         alerts = evaluate(readings, self.spark.table(f"{database}.patients"), self._thresholds)
-        self.query = (alert_records(alerts).writeStream.queryName(self.name)
-                      .format("kafka").options(**alert_sink_options(self.settings, bulk=False))
-                      .option("checkpointLocation", self.checkpoint)
-                      .outputMode("update")
-                      .trigger(realTime=f"{self.settings.alert_batch_s:g} seconds")
-                      .start())
+        self.query = (
+            alert_records(alerts)
+            .writeStream.queryName(self.name)
+            .format("kafka")
+            .options(**alert_sink_options(self.settings, bulk=False))
+            .option("checkpointLocation", self.checkpoint)
+            .outputMode("update")
+            # Real-time Mode (Spark >= 4.1): pyspark's type hints do not list this trigger yet
+            .trigger(realTime=f"{self.settings.alert_batch_s:g} seconds")  # type: ignore[call-overload]
+            .start()
+        )
         return self.query
 
     def restart_if_reference_changed(self) -> bool:
@@ -116,14 +117,16 @@ class AlertingQuery:
         patients_changed = self.reference.patients_signature() != self._patients
         if not (thresholds_changed or patients_changed):
             return False
-        log.warning("alert query %s restarts with new %s", self.name,
-                    " and ".join(what for what, changed in (("thresholds", thresholds_changed),
-                                                            ("patients", patients_changed)) if changed))
+        log.warning(
+            "alert query %s restarts with new %s",
+            self.name,
+            " and ".join(
+                what
+                for what, changed in (("thresholds", thresholds_changed), ("patients", patients_changed))
+                if changed
+            ),
+        )
         self.stop()
         self.start()
         self.restarts += 1
         return True
-
-    def stop(self) -> None:
-        if self.query is not None and self.query.isActive:
-            self.query.stop()

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from pyspark.sql import SparkSession
 
+from clients.spark import jvm
 from streaming.sinks import BatchTable
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,8 @@ MARKER = "stream-batch-base="
 
 def batch_base(spark: SparkSession, checkpoint: str, tables: Iterable[BatchTable]) -> int:
     """The checkpoint's base, created (from the tables' highest batch) the first time the checkpoint is used."""
-    jvm = spark.sparkContext._jvm
-    Path = jvm.org.apache.hadoop.fs.Path
+    gateway = jvm(spark)
+    Path = gateway.org.apache.hadoop.fs.Path
     root = Path(checkpoint)
     filesystem = root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     markers = filesystem.globStatus(Path(f"{checkpoint}/{MARKER}*")) or []
@@ -41,8 +42,13 @@ def batch_base(spark: SparkSession, checkpoint: str, tables: Iterable[BatchTable
         highest = [batch for batch in (table.highest_batch() for table in tables) if batch is not None]
         base = max(highest) + 1 if highest else 0
         if base:
-            log.warning("new checkpoint %s over tables that hold batches up to %d: its batches are numbered "
-                        "from %d, so earlier output is never overwritten", checkpoint, base - 1, base)
+            log.warning(
+                "new checkpoint %s over tables that hold batches up to %d: its batches are numbered "
+                "from %d, so earlier output is never overwritten",
+                checkpoint,
+                base - 1,
+                base,
+            )
     filesystem.mkdirs(root)
     filesystem.createNewFile(Path(f"{checkpoint}/{MARKER}{base}"))
     return base

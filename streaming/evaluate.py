@@ -1,18 +1,15 @@
 """Evaluate readings against the thresholds: Spark column expressions, shared by every query and batch job.
 
-The rules come from :class:`hbase_setup.repository.ThresholdIndex` (loaded on the
+The rules come from :class:`thresholds.repository.ThresholdIndex` (loaded on the
 driver, never per reading) and become one CASE expression per vital (the
 rules of a vital never overlap, hbase_setup checks that): no join, no Python
 per row, so the real-time alert query and micro-batches run it as generated
 code. The expressions are built once per rule set; a changed rule set means
 new expressions, hence a new plan: the micro-batch job uses them from its
 next batch, the real-time query restarts.
-Outcomes are explicit, and every one but "normal" becomes an alert row:
-
-* ``vital_out_of_range`` — a rule with alert_flag=1 matched (its message);
-* ``value_in_gap`` — bands exist for the patient's age, the value falls between them;
-* ``no_band_for_age`` — no band covers the patient's age (or the age is unknown);
-* ``unknown_patient`` — the reading's patient id is not in ``patients``.
+Outcomes are :class:`contract.alerts.Outcome`; every one in ``ALERT_KINDS``
+becomes an alert row (:data:`contract.alerts.ALERT_FIELDS`). A vital without
+rules is not monitored and raises nothing.
 """
 
 from __future__ import annotations
@@ -24,26 +21,40 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from hbase_setup.repository import ThresholdIndex
-from hbase_setup.rules import READING_FIELD_OF_ATTRIBUTE, ThresholdRule
+from contract.alerts import ALERT_FIELDS, Outcome
+from contract.vitals import VITAL_OF_ATTRIBUTE
+from thresholds.repository import ThresholdIndex
+from thresholds.rules import ThresholdRule
 
-ALERT_COLUMNS = ("alert_id", "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
-                 "patient_name", "age", "patient_address", "phone_number", "admitted_ward", "bp", "heart_rate",
-                 "input_message_time", "alert_generated_time", "alert_message", "late", "arrival_delay_s")
 # one vital's outcome; the unknown-patient outcome has the same shape with no vital
-OUTCOME_FIELDS = (("attribute", "string"), ("observed_value", "double"), ("rule_id", "string"),
-                  ("low_value", "double"), ("high_value", "double"), ("alert_flag", "int"), ("kind", "string"),
-                  ("alert_message", "string"))
+OUTCOME_FIELDS = (
+    ("attribute", "string"),
+    ("observed_value", "double"),
+    ("rule_id", "string"),
+    ("low_value", "double"),
+    ("high_value", "double"),
+    ("alert_flag", "int"),
+    ("kind", "string"),
+    ("alert_message", "string"),
+)
 
 
 def matched_rule(rules: list[ThresholdRule], age: Column, value: Column) -> Column:
     """The rule whose age and value ranges hold ``age`` and ``value``, as a struct; null when none does."""
-    branches = [(age.between(float(rule.low_age), float(rule.high_age))
-                 & value.between(float(rule.low_value), float(rule.high_value)),
-                 F.struct(F.lit(rule.rule_id).alias("rule_id"), F.lit(float(rule.low_value)).alias("low_value"),
-                          F.lit(float(rule.high_value)).alias("high_value"),
-                          F.lit(int(rule.alert_flag)).alias("alert_flag"), F.lit(rule.message).alias("message")))
-                for rule in rules]
+    branches = [
+        (
+            age.between(float(rule.low_age), float(rule.high_age))
+            & value.between(float(rule.low_value), float(rule.high_value)),
+            F.struct(
+                F.lit(rule.rule_id).alias("rule_id"),
+                F.lit(float(rule.low_value)).alias("low_value"),
+                F.lit(float(rule.high_value)).alias("high_value"),
+                F.lit(int(rule.alert_flag)).alias("alert_flag"),
+                F.lit(rule.message).alias("message"),
+            ),
+        )
+        for rule in rules
+    ]
     matched = F.when(*branches[0])  # CASE WHEN rule 1 THEN ... WHEN rule n THEN ... (ELSE null)
     for condition, rule in branches[1:]:
         matched = matched.when(condition, rule)
@@ -57,18 +68,31 @@ def has_band(rules: list[ThresholdRule], age: Column) -> Column:
 
 
 def _outcome(attribute: str, value: Column, rule: Column, band: Column) -> Column:
-    kind = (F.when(rule.isNotNull() & (rule["alert_flag"] == 1), "vital_out_of_range")
-            .when(rule.isNotNull(), "normal")
-            .when(band, "value_in_gap")
-            .otherwise("no_band_for_age"))
+    kind = (
+        F.when(rule.isNotNull() & (rule["alert_flag"] == 1), Outcome.VITAL_OUT_OF_RANGE.value)
+        .when(rule.isNotNull(), Outcome.NORMAL.value)
+        .when(band, Outcome.VALUE_IN_GAP.value)
+        .otherwise(Outcome.NO_BAND_FOR_AGE.value)
+    )
     value_text = F.concat(F.lit(f"{attribute} "), value.cast("string"))
     age_text = F.coalesce(F.col("age").cast("string"), F.lit("unknown"))
-    message = (F.when(rule.isNotNull(), rule["message"])
-               .when(band, F.concat(value_text, F.lit(" falls in a gap between threshold bands for age "), age_text))
-               .otherwise(F.concat(F.lit(f"no threshold band for {attribute} at age "), age_text, F.lit(" ("),
-                                   value_text, F.lit(")"))))
-    return _outcome_struct(F.lit(attribute), value, rule["rule_id"], rule["low_value"], rule["high_value"],
-                           rule["alert_flag"], kind, message)
+    message = (
+        F.when(rule.isNotNull(), rule["message"])
+        .when(band, F.concat(value_text, F.lit(" falls in a gap between threshold bands for age "), age_text))
+        .otherwise(
+            F.concat(F.lit(f"no threshold band for {attribute} at age "), age_text, F.lit(" ("), value_text, F.lit(")"))
+        )
+    )
+    return _outcome_struct(
+        F.lit(attribute),
+        value,
+        rule["rule_id"],
+        rule["low_value"],
+        rule["high_value"],
+        rule["alert_flag"],
+        kind,
+        message,
+    )
 
 
 def _outcome_struct(*values: Column) -> Column:
@@ -76,16 +100,23 @@ def _outcome_struct(*values: Column) -> Column:
 
 
 def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) -> DataFrame:
-    """Alert rows (:data:`ALERT_COLUMNS`) for ``readings`` (the vitals_raw shape).
+    """Alert rows (:data:`contract.alerts.ALERT_FIELDS`) for ``readings`` (the vitals_raw shape).
 
     One pass, no union of two branches of the input: Spark's Real-time Mode runs
     this too, and it cannot read one stream twice in a query. A reading of a
     known patient becomes one row per vital out of the normal bands; a reading
     of an unknown patient becomes one row that is its data-quality alert.
     """
-    people = F.broadcast(patients.select(
-        F.col("patientid").alias("known_patient_id"), F.col("patientname").alias("patient_name"), "age",
-        F.col("patientaddress").alias("patient_address"), "phone_number", "admitted_ward"))
+    people = F.broadcast(
+        patients.select(
+            F.col("patientid").alias("known_patient_id"),
+            F.col("patientname").alias("patient_name"),
+            "age",
+            F.col("patientaddress").alias("patient_address"),
+            "phone_number",
+            "admitted_ward",
+        )
+    )
     for column, kind in (("late", "boolean"), ("arrival_delay_s", "double")):
         if column not in readings.columns:  # readings landed before arrival times were kept: not known
             readings = readings.withColumn(column, F.lit(None).cast(kind))
@@ -93,56 +124,93 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) ->
     plan = _plan(index)
     # each vital's matched rule and band first, computed once (the outcomes read them several times); then
     # explode and filter rows: a plain filter is generated code, an array filter (a lambda) is interpreted
-    return (enriched.select("*", *plan.checks).select("*", F.explode(plan.outcomes).alias("outcome"))
-            .select("*", "outcome.*").where(plan.keep).select(*plan.alert_columns))
+    return (
+        enriched.select("*", *plan.checks)
+        .select("*", F.explode(plan.outcomes).alias("outcome"))
+        .select("*", "outcome.*")
+        .where(plan.keep)
+        .select(*plan.alert_columns)
+    )
 
 
 @dataclass(frozen=True)
 class _EvaluationPlan:
     """The columns :func:`evaluate` selects, in order, for one rule set."""
 
-    checks: list[Column]         # _rule_<n>, _band_<n> per vital
-    outcomes: Column             # array of outcome structs per reading
-    keep: Column                 # the outcomes that are alerts
-    alert_columns: list[Column]  # ALERT_COLUMNS and the matched band
+    checks: list[Column]  # _rule_<n>, _band_<n> per vital
+    outcomes: Column  # array of outcome structs per reading
+    keep: Column  # the outcomes that are alerts
+    alert_columns: list[Column]  # ALERT_FIELDS
 
 
 @functools.lru_cache(maxsize=4)
 def _plan(index: ThresholdIndex) -> _EvaluationPlan:
     """The column expressions for one rule set, built once per rule set (the index is immutable): building them
     is hundreds of calls into the JVM, a few hundred milliseconds that every micro-batch would pay again."""
-    rules_of = {attribute: [rule for rule in index.rules if rule.attribute == attribute]
-                for attribute in sorted(index.attributes)}
-    values = {attribute: F.col(READING_FIELD_OF_ATTRIBUTE[attribute]).cast("double") for attribute in rules_of}
-    checks = [*[matched_rule(rules, F.col("age"), values[attribute]).alias(f"_rule_{position}")
-                for position, (attribute, rules) in enumerate(rules_of.items())],
-              *[has_band(rules, F.col("age")).alias(f"_band_{position}")
-                for position, (attribute, rules) in enumerate(rules_of.items())]]
-    unknown = _outcome_struct(*[F.lit(None)] * 6, F.lit("unknown_patient"), F.concat(
-        F.lit("reading from unknown patient id "), F.col("patient_id").cast("string"), F.lit(" (device "),
-        F.coalesce(F.col("device_id"), F.lit("?")), F.lit(")")))
+    rules_of = {attribute: list(rules) for attribute, rules in index.rules_of.items()}
+    values = {attribute: F.col(VITAL_OF_ATTRIBUTE[attribute].field).cast("double") for attribute in rules_of}
+    checks = [
+        *[
+            matched_rule(rules, F.col("age"), values[attribute]).alias(f"_rule_{position}")
+            for position, (attribute, rules) in enumerate(rules_of.items())
+        ],
+        *[
+            has_band(rules, F.col("age")).alias(f"_band_{position}")
+            for position, (attribute, rules) in enumerate(rules_of.items())
+        ],
+    ]
+    unknown = _outcome_struct(
+        *[F.lit(None)] * 6,
+        F.lit(Outcome.UNKNOWN_PATIENT.value),
+        F.concat(
+            F.lit("reading from unknown patient id "),
+            F.col("patient_id").cast("string"),
+            F.lit(" (device "),
+            F.coalesce(F.col("device_id"), F.lit("?")),
+            F.lit(")"),
+        ),
+    )
     outcome_type = "struct<" + ",".join(f"{name}:{kind}" for name, kind in OUTCOME_FIELDS) + ">"
-    vitals = F.array(*[_outcome(attribute, values[attribute], F.col(f"_rule_{position}"), F.col(f"_band_{position}"))
-                       for position, attribute in enumerate(rules_of)]).cast(f"array<{outcome_type}>")
+    vitals = F.array(
+        *[
+            _outcome(attribute, values[attribute], F.col(f"_rule_{position}"), F.col(f"_band_{position}"))
+            for position, attribute in enumerate(rules_of)
+        ]
+    ).cast(f"array<{outcome_type}>")
     return _EvaluationPlan(
         checks=checks,
         outcomes=F.when(F.col("known_patient_id").isNull(), F.array(unknown)).otherwise(vitals),
-        keep=(F.col("kind") == "unknown_patient") | (F.col("observed_value").isNotNull() & (F.col("kind") != "normal")),
-        alert_columns=_alert_columns())
+        keep=(
+            (F.col("kind") == Outcome.UNKNOWN_PATIENT.value)
+            | (F.col("observed_value").isNotNull() & (F.col("kind") != Outcome.NORMAL.value))
+        ),
+        alert_columns=_alert_columns(),
+    )
 
 
 def _alert_columns() -> list[Column]:
-    """Deterministic alert ids (reading + rule or kind), the capstones' field names, and the generation time."""
-    alert_id = F.substring(F.sha2(F.concat_ws(":", F.col("reading_id").cast("string"),
-                                              F.coalesce(F.col("rule_id"), F.col("kind")),
-                                              F.coalesce(F.col("attribute"), F.lit(""))), 256), 1, 32)
-    return [
-        alert_id.alias("alert_id"), F.col("reading_id"), F.col("patient_id"), F.col("kind"), F.col("attribute"),
-        F.col("rule_id"), F.col("observed_value"), F.col("patient_name"), F.col("age").cast("int").alias("age"),
-        F.col("patient_address"), F.col("phone_number"), F.col("admitted_ward"), F.col("bp_systolic").alias("bp"),
-        F.col("heart_rate"), F.col("event_time").alias("input_message_time"),
-        F.current_timestamp().alias("alert_generated_time"), F.col("alert_message"),
+    """:data:`ALERT_FIELDS`, in order and of their types; fields not listed here are the reading's own columns."""
+    alert_id = F.substring(
+        F.sha2(
+            F.concat_ws(
+                ":",
+                F.col("reading_id").cast("string"),
+                F.coalesce(F.col("rule_id"), F.col("kind")),
+                F.coalesce(F.col("attribute"), F.lit("")),
+            ),
+            256,
+        ),
+        1,
+        32,
+    )
+    computed = {
+        "alert_id": alert_id,  # deterministic (reading + rule or kind), so a repeat can be dropped downstream
+        "bp": F.col("bp_systolic"),  # the capstone threshold table's name for systolic pressure
+        "input_message_time": F.col("event_time"),
+        "alert_generated_time": F.current_timestamp(),
         # the matched band, so a reader can tell how far out of range the value is
-        F.col("low_value").alias("rule_low_value"), F.col("high_value").alias("rule_high_value"),
-        # a late reading still alerts, marked as old news: the doctor sees how long ago it was measured
-        F.col("late"), F.col("arrival_delay_s")]
+        "rule_low_value": F.col("low_value"),
+        "rule_high_value": F.col("high_value"),
+    }
+    # a late reading still alerts, marked as old news (late, arrival_delay_s): the doctor sees how old it is
+    return [computed.get(name, F.col(name)).cast(kind).alias(name) for name, kind in ALERT_FIELDS.items()]

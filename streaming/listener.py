@@ -27,10 +27,12 @@ class BatchProgress:
 
     def line(self) -> str:
         lag = "?" if self.kafka_lag is None else f"{self.kafka_lag:,}"
-        return (f"[{self.query}] batch {self.batch_id}: {self.input_rows:,} rows in {self.duration_ms} ms "
-                f"({self.processed_rows_per_s:,.0f} rows/s processed, {self.input_rows_per_s:,.0f}/s arriving), "
-                f"Kafka lag {lag}, repeats dropped {self.repeats_dropped:,}, "
-                f"dropped by watermark {self.dropped_by_watermark:,}")
+        return (
+            f"[{self.query}] batch {self.batch_id}: {self.input_rows:,} rows in {self.duration_ms} ms "
+            f"({self.processed_rows_per_s:,.0f} rows/s processed, {self.input_rows_per_s:,.0f}/s arriving), "
+            f"Kafka lag {lag}, repeats dropped {self.repeats_dropped:,}, "
+            f"dropped by watermark {self.dropped_by_watermark:,}"
+        )
 
 
 class ProgressListener(StreamingQueryListener):
@@ -57,18 +59,26 @@ class ProgressListener(StreamingQueryListener):
             if behind is not None:
                 lag = int(float(behind))
         self.latest = BatchProgress(
-            query=progress.name or "query", batch_id=progress.batchId, input_rows=progress.numInputRows,
+            query=progress.name or "query",
+            batch_id=progress.batchId,
+            input_rows=progress.numInputRows,
             input_rows_per_s=progress.inputRowsPerSecond or 0.0,
             processed_rows_per_s=progress.processedRowsPerSecond or 0.0,
-            duration_ms=int((progress.durationMs or {}).get("triggerExecution", 0)), kafka_lag=lag,
-            repeats_dropped=sum(int((state.customMetrics or {}).get("numDroppedDuplicateRows", 0))
-                                for state in progress.stateOperators),
-            dropped_by_watermark=sum(int(state.numRowsDroppedByWatermark or 0) for state in progress.stateOperators))
+            duration_ms=int((progress.durationMs or {}).get("triggerExecution", 0)),
+            kafka_lag=lag,
+            repeats_dropped=sum(
+                int((state.customMetrics or {}).get("numDroppedDuplicateRows", 0)) for state in progress.stateOperators
+            ),
+            dropped_by_watermark=sum(int(state.numRowsDroppedByWatermark or 0) for state in progress.stateOperators),
+        )
         self._by_query[self.latest.query] = self.latest
         self.recent.append(self.latest)
         if self.latest.dropped_by_watermark:
-            log.error("%s: rows dropped behind the watermark; they reached neither vitals_raw nor vitals_rejected. "
-                      "Report this: the state clock should make it impossible.", self.latest.line())
+            log.error(
+                "%s: rows dropped behind the watermark; they reached neither vitals_raw nor vitals_rejected. "
+                "Report this: the state clock should make it impossible.",
+                self.latest.line(),
+            )
         elif progress.numInputRows:
             log.warning(self.latest.line())
 

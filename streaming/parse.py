@@ -23,29 +23,15 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
+from contract.mapping import parse_mapping
+from contract.vitals import READING_FIELD_TYPES as FIELD_TYPES
+from contract.vitals import VITALS
 from settings import Settings
-
-# message field -> Spark type it must cast to
-FIELD_TYPES = {
-    "reading_id": "bigint", "patient_id": "bigint", "device_id": "string", "event_time": "timestamp",
-    "heart_rate": "double", "bp_systolic": "double", "bp_diastolic": "double", "spo2": "double",
-    "body_temperature": "double", "respiratory_rate": "double", "ingest_time": "timestamp", "source": "string",
-}
-VITALS = ("heart_rate", "bp_systolic", "bp_diastolic", "spo2", "body_temperature", "respiratory_rate")
-# outside these a value is a device or transcription fault, not a patient's state
-PLAUSIBLE = {"heart_rate": (10, 350), "bp_systolic": (30, 320), "bp_diastolic": (10, 250), "spo2": (30, 100),
-             "body_temperature": (25, 46), "respiratory_rate": (0, 90)}
 
 
 def parse_field_map(text: str) -> dict[str, str]:
-    """'field=key,...' -> {field: JSON key}; unknown fields are an error naming the setting."""
-    mapping = {}
-    for pair in filter(None, (part.strip() for part in text.split(","))):
-        field, _, key = (item.strip() for item in pair.partition("="))
-        if field not in FIELD_TYPES or not key:
-            raise ValueError(f"PA_STREAM_FIELD_MAP entry {pair!r}: expected field=key, field one of {list(FIELD_TYPES)}")
-        mapping[field] = key
-    return mapping
+    """PA_STREAM_FIELD_MAP: {reading field: JSON key of incoming messages}."""
+    return parse_mapping(text, FIELD_TYPES, "PA_STREAM_FIELD_MAP")
 
 
 CORRUPT_RECORD = "_corrupt_record"  # from_json puts a record here when it is not one JSON object
@@ -76,43 +62,80 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeR
     schema = StructType([StructField(key, StringType()) for key in (*keys.values(), CORRUPT_RECORD)])
     raw = F.col("value").cast("string")
     records = kafka_records.select(
-        raw.alias("raw_payload"), F.col("topic").alias("kafka_topic"), F.col("partition").alias("kafka_partition"),
-        F.col("offset").alias("kafka_offset"), F.col("timestamp").alias("kafka_timestamp"),
-        F.from_json(raw, schema, {"columnNameOfCorruptRecord": CORRUPT_RECORD}).alias("fields"))
+        raw.alias("raw_payload"),
+        F.col("topic").alias("kafka_topic"),
+        F.col("partition").alias("kafka_partition"),
+        F.col("offset").alias("kafka_offset"),
+        F.col("timestamp").alias("kafka_timestamp"),
+        F.from_json(raw, schema, {"columnNameOfCorruptRecord": CORRUPT_RECORD}).alias("fields"),
+    )
     text = {field: F.col(f"fields.`{key}`") for field, key in keys.items()}
     typed = records.select(
-        "raw_payload", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp", "fields",
-        *[F.expr(f"try_cast(fields.`{key}` AS {FIELD_TYPES[field]})").alias(field) for field, key in keys.items()])
+        "raw_payload",
+        "kafka_topic",
+        "kafka_partition",
+        "kafka_offset",
+        "kafka_timestamp",
+        "fields",
+        *[F.expr(f"try_cast(fields.`{key}` AS {FIELD_TYPES[field]})").alias(field) for field, key in keys.items()],
+    )
     value = {field: F.col(field) for field in FIELD_TYPES}
     # seconds from measurement to Kafka; negative when the device clock runs ahead
     arrival_delay = F.col("kafka_timestamp").cast("double") - F.col("event_time").cast("double")
     reason = F.coalesce(
-        F.when(F.col("fields").isNull() | F.col(f"fields.{CORRUPT_RECORD}").isNotNull(),
-               F.lit("invalid JSON: not a JSON object")),
+        F.when(
+            F.col("fields").isNull() | F.col(f"fields.{CORRUPT_RECORD}").isNotNull(),
+            F.lit("invalid JSON: not a JSON object"),
+        ),
         F.when(text["patient_id"].isNull(), F.lit("missing patient id")),
         F.when(text["event_time"].isNull(), F.lit("missing event time")),
-        *[F.when(text[field].isNotNull() & value[field].isNull(),
-                 F.concat(F.lit(f"wrong type: {keys[field]} "), text[field], F.lit(f" is not a {FIELD_TYPES[field]}")))
-          for field in FIELD_TYPES if FIELD_TYPES[field] != "string"],
-        *[F.when((value[field] < low) | (value[field] > high),
-                 F.concat(F.lit(f"impossible value: {keys[field]} "), value[field].cast("string"),
-                          F.lit(f" outside {low}-{high}")))
-          for field, (low, high) in PLAUSIBLE.items()],
-        F.when(arrival_delay < -time_rules.max_future_s,
-               F.concat(F.lit(f"event time in the future: {keys['event_time']} "), value["event_time"].cast("string"),
-                        F.lit(" is "), F.format_number(-arrival_delay, 0),
-                        F.lit(f" s after Kafka received it (tolerance {time_rules.max_future_s:g} s)"))),
+        *[
+            F.when(
+                text[field].isNotNull() & value[field].isNull(),
+                F.concat(F.lit(f"wrong type: {keys[field]} "), text[field], F.lit(f" is not a {FIELD_TYPES[field]}")),
+            )
+            for field in FIELD_TYPES
+            if FIELD_TYPES[field] != "string"
+        ],
+        *[
+            F.when(
+                (value[vital.field] < vital.plausible_low) | (value[vital.field] > vital.plausible_high),
+                F.concat(
+                    F.lit(f"impossible value: {keys[vital.field]} "),
+                    value[vital.field].cast("string"),
+                    F.lit(f" outside {vital.plausible_low:g}-{vital.plausible_high:g}"),
+                ),
+            )
+            for vital in VITALS
+        ],
+        F.when(
+            arrival_delay < -time_rules.max_future_s,
+            F.concat(
+                F.lit(f"event time in the future: {keys['event_time']} "),
+                value["event_time"].cast("string"),
+                F.lit(" is "),
+                F.format_number(-arrival_delay, 0),
+                F.lit(f" s after Kafka received it (tolerance {time_rules.max_future_s:g} s)"),
+            ),
+        ),
     )
     return typed.select(
-        "raw_payload", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp",
+        "raw_payload",
+        "kafka_topic",
+        "kafka_partition",
+        "kafka_offset",
+        "kafka_timestamp",
         # messages without an id (capstone shape) get one from their content, so a resent copy still deduplicates
         F.coalesce("reading_id", F.xxhash64("raw_payload")).alias("reading_id"),
         *[field for field in FIELD_TYPES if field != "reading_id"],
-        arrival_delay.alias("arrival_delay_s"), (arrival_delay > time_rules.late_after_s).alias("late"),
-        reason.alias("reason"))
+        arrival_delay.alias("arrival_delay_s"),
+        (arrival_delay > time_rules.late_after_s).alias("late"),
+        reason.alias("reason"),
+    )
 
 
 def dedup_key() -> Column:
     """Valid readings deduplicate by reading id; rejected records never collide (Kafka coordinates)."""
     return F.when(F.col("reason").isNull(), F.col("reading_id").cast("string")).otherwise(
-        F.concat_ws("/", F.col("kafka_partition"), F.col("kafka_offset")))
+        F.concat_ws("/", F.col("kafka_partition"), F.col("kafka_offset"))
+    )

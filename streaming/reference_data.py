@@ -8,8 +8,9 @@ import time
 from pyspark.sql import DataFrame, SparkSession
 
 from clients import hbase
-from hbase_setup.repository import ThresholdIndex, ThresholdRepository
+from clients.spark import jvm
 from settings import Settings
+from thresholds.repository import ThresholdIndex, ThresholdRepository
 
 log = logging.getLogger("streaming.reference")
 
@@ -32,8 +33,11 @@ class ReferenceData:
             self._thresholds_checked = now
             try:
                 if self._thresholds.refresh_if_changed():
-                    log.warning("thresholds (re)loaded from HBase %s: %d rules", self._settings.threshold_table,
-                                len(self._thresholds.index.rules))
+                    log.warning(
+                        "thresholds (re)loaded from HBase %s: %d rules",
+                        self._settings.threshold_table,
+                        len(self._thresholds.index.rules),
+                    )
             except Exception as error:  # keep evaluating with the last good rules, and say so loudly
                 if self._thresholds.loads == 0:
                     raise
@@ -60,9 +64,11 @@ class ReferenceData:
         """
         table = f"{self._settings.hive_database}.patients"
         details = {row.col_name: row.data_type for row in self._spark.sql(f"DESCRIBE TABLE EXTENDED {table}").collect()}
-        jvm = self._spark.sparkContext._jvm
-        location = jvm.org.apache.hadoop.fs.Path(details["Location"])
+        gateway = jvm(self._spark)
+        location = gateway.org.apache.hadoop.fs.Path(details["Location"])
         filesystem = location.getFileSystem(self._spark.sparkContext._jsc.hadoopConfiguration())
-        files = [f"{status.getPath().getName()}:{status.getLen()}:{status.getModificationTime()}"
-                 for status in filesystem.listStatus(location)]
+        files = [
+            f"{status.getPath().getName()}:{status.getLen()}:{status.getModificationTime()}"
+            for status in filesystem.listStatus(location)
+        ]
         return (details["Location"], *sorted(files))

@@ -5,13 +5,9 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from clients.spark import jvm
+from contract.alerts import ALERT_FIELDS
 from settings import Settings
-
-# fields of the alert message on doctors-queue: the public capstones' alert fields plus ids and kind
-ALERT_MESSAGE_FIELDS = ("alert_id", "reading_id", "patient_id", "kind", "attribute", "rule_id", "observed_value",
-                        "patient_name", "age", "patient_address", "phone_number", "admitted_ward", "bp",
-                        "heart_rate", "input_message_time", "alert_generated_time", "alert_message",
-                        "rule_low_value", "rule_high_value", "late", "arrival_delay_s")
 
 
 class BatchTable:
@@ -31,8 +27,10 @@ class BatchTable:
         self.partitions = [column.name for column in spark.catalog.listColumns(name) if column.isPartition]
         if self.partitions[-1:] != ["stream_batch"]:
             # overwriting by date alone would replace other batches' rows: refuse rather than lose data
-            raise RuntimeError(f"Hive table {name} is partitioned by {self.partitions}, not by (date, stream_batch):"
-                               f" it predates the current hive_ddl. Recreate it (DROP TABLE, then 'python -m hive_ddl').")
+            raise RuntimeError(
+                f"Hive table {name} is partitioned by {self.partitions}, not by (date, stream_batch):"
+                f" it predates the current hive_ddl. Recreate it (DROP TABLE, then 'python -m hive_ddl')."
+            )
         self.name = name
         self.columns = spark.table(name).columns
         details = {row[0]: row[1] for row in spark.sql(f"DESCRIBE TABLE EXTENDED {name}").collect()}
@@ -40,11 +38,18 @@ class BatchTable:
 
     def overwrite_batch(self, frame: DataFrame, batch_id: int) -> None:
         """Write ``frame`` (one batch's rows, columns matched by name) and register its partitions."""
-        (frame.select(*self.columns).write.mode("overwrite").option("partitionOverwriteMode", "dynamic")
-         .partitionBy(*self.partitions).parquet(self.location))
+        (
+            frame.select(*self.columns)
+            .write.mode("overwrite")
+            .option("partitionOverwriteMode", "dynamic")
+            .partitionBy(*self.partitions)
+            .parquet(self.location)
+        )
         written = sorted(date for date, _ in self._batch_folders(str(batch_id)))
         if written:
-            specs = " ".join(f"PARTITION ({self.partitions[0]}='{value}', stream_batch={batch_id})" for value in written)
+            specs = " ".join(
+                f"PARTITION ({self.partitions[0]}='{value}', stream_batch={batch_id})" for value in written
+            )
             self._spark.sql(f"ALTER TABLE {self.name} ADD IF NOT EXISTS {specs}")
 
     def highest_batch(self) -> int | None:
@@ -53,26 +58,35 @@ class BatchTable:
 
     def _batch_folders(self, batch: str) -> list[tuple[str, str]]:
         """(date, stream_batch) of the folders matching ``batch`` (one glob call to the NameNode)."""
-        jvm = self._spark.sparkContext._jvm
-        pattern = jvm.org.apache.hadoop.fs.Path(f"{self.location}/*/stream_batch={batch}")
+        gateway = jvm(self._spark)
+        pattern = gateway.org.apache.hadoop.fs.Path(f"{self.location}/*/stream_batch={batch}")
         filesystem = pattern.getFileSystem(self._spark.sparkContext._jsc.hadoopConfiguration())
-        return [(status.getPath().getParent().getName().split("=", 1)[1], status.getPath().getName().split("=", 1)[1])
-                for status in filesystem.globStatus(pattern) or []]
+        return [
+            (status.getPath().getParent().getName().split("=", 1)[1], status.getPath().getName().split("=", 1)[1])
+            for status in filesystem.globStatus(pattern) or []
+        ]
 
 
 def alert_records(alerts: DataFrame) -> DataFrame:
     """Alerts as Kafka records for the doctors' queue: keyed by patient, the message as JSON."""
-    return alerts.select(F.col("patient_id").cast("string").alias("key"),
-                         F.to_json(F.struct(*ALERT_MESSAGE_FIELDS)).alias("value"))
+    return alerts.select(
+        F.col("patient_id").cast("string").alias("key"), F.to_json(F.struct(*ALERT_FIELDS)).alias("value")
+    )
 
 
 def alert_sink_options(settings: Settings, bulk: bool) -> dict[str, str]:
     """Kafka sink options for doctors-queue; ``bulk`` (a micro-batch at once) also fills large producer batches."""
-    options = {"kafka.bootstrap.servers": settings.kafka_bootstrap_servers, "kafka.acks": "all",
-               "kafka.compression.type": settings.alert_kafka_compression, "topic": settings.topic_alerts}
+    options = {
+        "kafka.bootstrap.servers": settings.kafka_bootstrap,
+        "kafka.acks": "all",
+        "kafka.compression.type": settings.alert_kafka_compression,
+        "topic": settings.topic_alerts,
+    }
     if bulk:
-        options |= {"kafka.linger.ms": str(settings.alert_kafka_linger_ms),
-                    "kafka.batch.size": str(settings.alert_kafka_batch_bytes)}
+        options |= {
+            "kafka.linger.ms": str(settings.alert_kafka_linger_ms),
+            "kafka.batch.size": str(settings.alert_kafka_batch_bytes),
+        }
     return options
 
 

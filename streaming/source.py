@@ -9,13 +9,15 @@ from settings import Settings
 
 def vitals_stream(spark: SparkSession, settings: Settings, *, rate_limited: bool = True) -> DataFrame:
     """``patient-vitals`` records; ``rate_limited`` caps micro-batches (Real-time Mode reads continuously)."""
-    reader = (spark.readStream.format("kafka")
-              .option("kafka.bootstrap.servers", settings.kafka_bootstrap_servers)
-              .option("subscribe", settings.topic_vitals)
-              .option("startingOffsets", settings.stream_starting_offsets)
-              .option("failOnDataLoss", str(settings.stream_fail_on_data_loss).lower())
-              .option("kafka.max.partition.fetch.bytes", str(settings.stream_kafka_fetch_bytes))
-              .option("kafka.fetch.max.bytes", str(settings.stream_kafka_fetch_bytes)))
+    reader = (
+        spark.readStream.format("kafka")
+        .option("kafka.bootstrap.servers", settings.kafka_bootstrap)
+        .option("subscribe", settings.topic_vitals)
+        .option("startingOffsets", settings.stream_starting_offsets)
+        .option("failOnDataLoss", str(settings.stream_fail_on_data_loss).lower())
+        .option("kafka.max.partition.fetch.bytes", str(settings.stream_kafka_fetch_bytes))
+        .option("kafka.fetch.max.bytes", str(settings.stream_kafka_fetch_bytes))
+    )
     if rate_limited:
         reader = reader.option("maxOffsetsPerTrigger", settings.stream_max_offsets_per_trigger)
     return reader.load()

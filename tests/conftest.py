@@ -27,8 +27,10 @@ def _use_test_stack_environment() -> None:
 
 _use_test_stack_environment()
 
+pytest_plugins = ["tests.streaming_fixtures", "tests.notifier_fixtures"]  # shared fixtures
+
 import settings as settings_module  # noqa: E402  (must read the environment set above)
-from local_stack import stack  # noqa: E402
+from local_stack import handoff, stack  # noqa: E402
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -37,15 +39,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def settings() -> settings_module.Settings:
-    return settings_module.get()
+def settings() -> settings_module.StackSettings:
+    return settings_module.stack()
 
 
 @pytest.fixture(scope="session")
 def running_stack(settings):
     """The test stack, brought up if it is not (idempotent and quick when it is)."""
     stack.up(settings)
-    return settings
+    return handoff.hand_over(settings)
 
 
 @pytest.fixture(scope="session")

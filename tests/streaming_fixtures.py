@@ -11,9 +11,10 @@ import time
 import pytest
 
 from clients import hive, kafka
-from streaming import scratch
+from settings.choices import AlertPath
 from streaming.app import StreamingApp
-from streaming.job import LandingJob
+from streaming.landing import LandingQuery
+from testkit import scratch
 
 BATCH_S = 5.0  # the real-time query's batch duration in tests
 
@@ -29,36 +30,50 @@ def add_patients(spark, settings, patients=PATIENTS) -> None:
 
 
 def reading(reading_id: int, patient_id: int, heart_rate, bp, second: int = 0, **extra) -> dict:
-    return {"reading_id": reading_id, "patient_id": patient_id, "device_id": f"bed-{patient_id}",
-            "event_time": f"2026-11-24T10:00:{second:02d}.000Z", "heart_rate": heart_rate, "bp_systolic": bp,
-            "bp_diastolic": 80, "spo2": 97, "body_temperature": 36.8, "respiratory_rate": 16, **extra}
+    return {
+        "reading_id": reading_id,
+        "patient_id": patient_id,
+        "device_id": f"bed-{patient_id}",
+        "event_time": f"2026-11-24T10:00:{second:02d}.000Z",
+        "heart_rate": heart_rate,
+        "bp_systolic": bp,
+        "bp_diastolic": 80,
+        "spo2": 97,
+        "body_temperature": 36.8,
+        "respiratory_rate": 16,
+        **extra,
+    }
 
 
 def stamped(value: dict, moment: dt.datetime) -> dict:
     """``value`` with its event time set to ``moment`` (UTC)."""
-    return {**value, "event_time": moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"}
+    return {**value, "event_time": moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"}
 
 
 @pytest.fixture
 def stream_settings(spark, running_stack, hive_schema, unique_name):
     """A scratch copy of the stream's surroundings; the landing query publishes alerts itself (micro-batch path)."""
-    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path="microbatch")
+    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path=AlertPath.MICROBATCH)
     add_patients(spark, scoped)
     yield scoped
     scratch.drop(spark, scoped)
 
 
-def run_available_now(spark, settings) -> LandingJob:
+def run_available_now(spark, settings) -> LandingQuery:
     """Catch the landing query up with Kafka from its checkpoint, then stop."""
-    job = LandingJob(spark, settings)
-    job.start(available_now=True).awaitTermination(timeout=180)
+    job = LandingQuery(spark, settings, available_now=True)
+    job.start().awaitTermination(timeout=180)
     return job
 
 
 @pytest.fixture
 def realtime_settings(spark, running_stack, hive_schema, unique_name):
-    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path="realtime",
-                                 alert_batch_s=BATCH_S, stream_trigger_s=1.0)
+    scoped = dataclasses.replace(
+        scratch.scratch_settings(running_stack, unique_name),
+        alert_path=AlertPath.REALTIME,
+        alert_batch_s=BATCH_S,
+        stream_trigger_s=1.0,
+    )
     add_patients(spark, scoped)
     yield scoped
     scratch.drop(spark, scoped)

@@ -16,21 +16,28 @@ from pathlib import Path
 
 import pytest
 
+import settings as settings_module
 from clients import hbase, hive, kafka, mysql
 from hbase_setup.load import load as load_thresholds
 from hbase_setup.sources import DEFAULT_SOURCE
 from local_stack import airflow_home
-from producers import producer, schema
-from producers.simulator import simulate
-import settings as settings_module
+from producers import producer
+from producers.simulated_rds import simulate
+from rds_schema import migrate
 from settings import environment
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
-from streaming import scratch
-from streaming.job import LandingJob
+from streaming.landing import LandingQuery
+from testkit import scratch
 
-DAG_IDS = {"sqoop_import_patients", "vitals_batch_aggregates", "alerts_batch_recheck", "replay_from_rds",
-           "threshold_sync", "data_quality"}
+DAG_IDS = {
+    "sqoop_import_patients",
+    "vitals_batch_aggregates",
+    "alerts_batch_recheck",
+    "replay_from_rds",
+    "threshold_sync",
+    "data_quality",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,24 +49,25 @@ class PipelineSlice:
 
 def point_tasks_at(monkeypatch, scoped, **extra: str) -> None:
     """The tasks' settings: the scratch slice's (and ``extra``) through the Airflow Variable they read."""
-    base_env = environment(settings_module.get())
-    overrides = {name: value for name, value in environment(scoped).items() if base_env[name] != value}
+    base_env = environment(settings_module.load())
+    overrides = {name: value for name, value in environment(scoped).items() if base_env.get(name, value) != value}
     monkeypatch.setenv(f"AIRFLOW_VAR_{scoped.airflow_settings_variable.upper()}", json.dumps({**overrides, **extra}))
 
 
 @pytest.fixture(scope="module")
 def pipeline(spark, running_stack, airflow_dags):
     name = f"t_dags_{uuid.uuid4().hex[:8]}"
-    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, name, threshold_table=name),
-                                 vitals_table=name, producer_name=name)
-    schema.apply(scoped)
+    scoped = dataclasses.replace(
+        scratch.scratch_settings(running_stack, name, threshold_table=name), vitals_table=name, producer_name=name
+    )
+    migrate.apply(scoped)
     rds = mysql.connect(scoped, autocommit=True)
     rds.cursor().execute(f"CREATE TABLE {name} LIKE patients_vital_info")
-    start = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=150)).replace(tzinfo=None, microsecond=0)
+    start = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=150)).replace(tzinfo=None, microsecond=0)
     simulate(scoped, patients=20, rate_hz=1.0, seed=5, duration_s=120, start=start, bad_share=0.03)
     producer.run(scoped)
     pipeline_jobs.import_patients(spark, scoped)
-    LandingJob(spark, scoped).start(available_now=True).awaitTermination()
+    LandingQuery(spark, scoped, available_now=True).start().awaitTermination()
     yield PipelineSlice(scoped, start, start + dt.timedelta(seconds=120))
     rds.cursor().execute(f"DROP TABLE IF EXISTS {name}")
     rds.close()
@@ -67,7 +75,7 @@ def pipeline(spark, running_stack, airflow_dags):
 
 
 def utc_midnight_after(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.timezone.utc)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
 
 
 def run_dag(airflow_dags, dag_id: str, **kwargs):
@@ -100,16 +108,18 @@ def test_sqoop_import_patients_imports_changes_and_checks_counts(airflow_dags, p
     patient_id = hive_one(settings, f"SELECT MIN(patientid) FROM {settings.hive_database}.patients")[0]
     before = JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS).last_value
     connection = mysql.connect(settings, autocommit=True)
-    connection.cursor().execute("UPDATE patients_information SET phone_number = '+1-555-DAGS' WHERE patientid = %s",
-                                (patient_id,))
+    connection.cursor().execute(
+        "UPDATE patients_information SET phone_number = '+1-555-DAGS' WHERE patientid = %s", (patient_id,)
+    )
     connection.close()
 
     dag_run = run_dag(airflow_dags, "sqoop_import_patients")
 
     assert dag_run.state == "success", failed_tasks(dag_run)
     hive.query(settings, f"REFRESH TABLE {settings.hive_database}.patients")
-    assert hive_one(settings, f"SELECT phone_number FROM {settings.hive_database}.patients "
-                              f"WHERE patientid = {patient_id}") == ("+1-555-DAGS",)
+    assert hive_one(
+        settings, f"SELECT phone_number FROM {settings.hive_database}.patients WHERE patientid = {patient_id}"
+    ) == ("+1-555-DAGS",)
     assert JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS).last_value > before
 
 
@@ -117,17 +127,21 @@ def test_vitals_batch_aggregates_replaces_its_hour_on_a_rerun(airflow_dags, pipe
     settings = pipeline.settings
     point_tasks_at(monkeypatch, settings)
     hour = pipeline.start.replace(minute=0, second=0)
-    run_after = (hour + dt.timedelta(hours=1)).replace(tzinfo=dt.timezone.utc)
+    run_after = (hour + dt.timedelta(hours=1)).replace(tzinfo=dt.UTC)
     database = settings.hive_database
     expected = spark.sql(
         f"SELECT COUNT(DISTINCT patient_id), COUNT(DISTINCT reading_id) FROM {database}.vitals_raw "
-        f"WHERE event_time >= '{hour}' AND event_time < '{hour + dt.timedelta(hours=1)}'").first()
+        f"WHERE event_time >= '{hour}' AND event_time < '{hour + dt.timedelta(hours=1)}'"
+    ).first()
     expected_alerts = spark.sql(
         f"SELECT COUNT(DISTINCT alert_id) FROM {database}.alerts "
-        f"WHERE input_message_time >= '{hour}' AND input_message_time < '{hour + dt.timedelta(hours=1)}'").first()[0]
-    hourly = (f"SELECT COUNT(*), SUM(readings), SUM(alerts_vital_out_of_range + alerts_value_in_gap + "
-              f"alerts_no_band_for_age + alerts_unknown_patient) FROM {database}.vitals_hourly "
-              f"WHERE agg_date = '{hour.date()}' AND agg_hour = {hour.hour}")
+        f"WHERE input_message_time >= '{hour}' AND input_message_time < '{hour + dt.timedelta(hours=1)}'"
+    ).first()[0]
+    hourly = (
+        f"SELECT COUNT(*), SUM(readings), SUM(alerts_vital_out_of_range + alerts_value_in_gap + "
+        f"alerts_no_band_for_age + alerts_unknown_patient) FROM {database}.vitals_hourly "
+        f"WHERE agg_date = '{hour.date()}' AND agg_hour = {hour.hour}"
+    )
 
     first = run_dag(airflow_dags, "vitals_batch_aggregates", logical_date=run_after)
     after_first = hive_one(settings, hourly)
@@ -137,10 +151,12 @@ def test_vitals_batch_aggregates_replaces_its_hour_on_a_rerun(airflow_dags, pipe
     assert (first.state, second.state) == ("success", "success"), failed_tasks(second)
     assert after_first == after_second == (expected[0], expected[1], expected_alerts)
     assert expected[1] > 0
-    rollup = hive_one(settings, f"SELECT SUM(readings), COUNT(*) FROM {database}.ward_daily_vitals "
-                                f"WHERE agg_date = '{hour.date()}'")
-    day_total = hive_one(settings, f"SELECT SUM(readings) FROM {database}.vitals_hourly "
-                                   f"WHERE agg_date = '{hour.date()}'")[0]
+    rollup = hive_one(
+        settings, f"SELECT SUM(readings), COUNT(*) FROM {database}.ward_daily_vitals WHERE agg_date = '{hour.date()}'"
+    )
+    day_total = hive_one(
+        settings, f"SELECT SUM(readings) FROM {database}.vitals_hourly WHERE agg_date = '{hour.date()}'"
+    )[0]
     assert rollup[0] == day_total and rollup[1] >= 1
 
 
@@ -148,8 +164,10 @@ def test_alerts_batch_recheck_is_in_parity_then_lists_a_threshold_change(airflow
     settings = pipeline.settings
     point_tasks_at(monkeypatch, settings)
     day = pipeline.start.date()
-    differences = (f"SELECT difference, COUNT(*) FROM {settings.hive_database}.alert_recheck_differences "
-                   f"WHERE check_date = '{day}' GROUP BY difference ORDER BY difference")
+    differences = (
+        f"SELECT difference, COUNT(*) FROM {settings.hive_database}.alert_recheck_differences "
+        f"WHERE check_date = '{day}' GROUP BY difference ORDER BY difference"
+    )
 
     in_parity = run_dag(airflow_dags, "alerts_batch_recheck", logical_date=utc_midnight_after(day))
     assert in_parity.state == "success", failed_tasks(in_parity)
@@ -158,8 +176,9 @@ def test_alerts_batch_recheck_is_in_parity_then_lists_a_threshold_change(airflow
     connection = hbase.connect(settings)
     try:
         table = connection.table(settings.threshold_table)
-        high_heart_rates = [key for key, cells in table.scan()
-                            if cells[b"alert:alert_message"] == b"Higher Heart Rate than Normal"]
+        high_heart_rates = [
+            key for key, cells in table.scan() if cells[b"alert:alert_message"] == b"Higher Heart Rate than Normal"
+        ]
         for key in high_heart_rates:  # a value above normal now falls in a gap instead
             table.delete(key)
     finally:
@@ -177,12 +196,13 @@ def test_replay_from_rds_publishes_the_range_again_with_the_same_ids(airflow_dag
     point_tasks_at(monkeypatch, settings)
     connection = mysql.connect(settings)
     cursor = connection.cursor()
-    cursor.execute(f"SELECT id FROM {settings.vitals_table} WHERE event_time >= %s AND event_time < %s",
-                   (pipeline.start, pipeline.end))
+    cursor.execute(
+        f"SELECT id FROM {settings.vitals_table} WHERE event_time >= %s AND event_time < %s",
+        (pipeline.start, pipeline.end),
+    )
     in_range = {row[0] for row in cursor.fetchall()}
     connection.close()
-    conf = {"start": pipeline.start.isoformat() + "+00:00", "end": pipeline.end.isoformat() + "+00:00",
-            "rows_per_s": 0}
+    conf = {"start": pipeline.start.isoformat() + "+00:00", "end": pipeline.end.isoformat() + "+00:00", "rows_per_s": 0}
 
     dry = run_dag(airflow_dags, "replay_from_rds", run_conf={**conf, "dry_run": True})
     after_dry = replayed_ids(settings)
@@ -197,14 +217,18 @@ def test_replay_from_rds_publishes_the_range_again_with_the_same_ids(airflow_dag
 
 def replayed_ids(settings) -> list[int]:
     consumer = kafka.consumer(settings, settings.topic_vitals, consumer_timeout_ms=3000)
-    ids = [json.loads(message.value).get("reading_id") for message in consumer
-           if ("replay", b"1") in (message.headers or [])]
+    ids = [
+        json.loads(message.value).get("reading_id")
+        for message in consumer
+        if ("replay", b"1") in (message.headers or [])
+    ]
     consumer.close()
     return ids
 
 
-def test_threshold_sync_loads_a_valid_file_and_changes_nothing_on_an_invalid_one(airflow_dags, pipeline,
-                                                                               monkeypatch, tmp_path):
+def test_threshold_sync_loads_a_valid_file_and_changes_nothing_on_an_invalid_one(
+    airflow_dags, pipeline, monkeypatch, tmp_path
+):
     table_name = f"t_sync_{uuid.uuid4().hex[:8]}"
     settings = dataclasses.replace(pipeline.settings, threshold_table=table_name)
     point_tasks_at(monkeypatch, settings)
@@ -237,14 +261,15 @@ def test_reconciliation_accounts_for_every_reading_and_names_a_missing_one(pipel
     settings = pipeline.settings
     hours = reconcile(spark, settings, pipeline.start, pipeline.end)
     assert sum(hour.rds for hour in hours) > 1000 and all(hour.accounted for hour in hours)
-    assert all(hour.rds == hour.landed + hour.rejected + hour.producer_dead_lettered == hour.on_kafka
-               for hour in hours)
+    assert all(hour.rds == hour.landed + hour.rejected + hour.producer_dead_lettered == hour.on_kafka for hour in hours)
     assert sum(hour.rejected for hour in hours) > 0  # the simulator's impossible values
 
     connection = mysql.connect(settings, autocommit=True)
     cursor = connection.cursor()
-    cursor.execute(f"INSERT INTO {settings.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
-                   (2001, pipeline.start + dt.timedelta(seconds=1), 70))  # never published
+    cursor.execute(
+        f"INSERT INTO {settings.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
+        (2001, pipeline.start + dt.timedelta(seconds=1), 70),
+    )  # never published
     lost = cursor.lastrowid
     try:
         after = reconcile(spark, settings, pipeline.start, pipeline.end)
@@ -257,8 +282,11 @@ def test_reconciliation_accounts_for_every_reading_and_names_a_missing_one(pipel
 def test_data_quality_passes_within_bounds_and_fails_with_a_summary(airflow_dags, pipeline, monkeypatch):
     settings = pipeline.settings
     day_end = utc_midnight_after(pipeline.start.date())
-    lenient = {"PA_QUALITY_MAX_STALENESS_S": "86400", "PA_QUALITY_MAX_REJECT_SHARE": "0.5",
-               "PA_QUALITY_MAX_UNKNOWN_PATIENT_ALERTS": "1000000"}
+    lenient = {
+        "PA_QUALITY_MAX_STALENESS_S": "86400",
+        "PA_QUALITY_MAX_REJECT_SHARE": "0.5",
+        "PA_QUALITY_MAX_UNKNOWN_PATIENT_ALERTS": "1000000",
+    }
     point_tasks_at(monkeypatch, settings, **lenient)
     passed = run_dag(airflow_dags, "data_quality", logical_date=day_end)
 

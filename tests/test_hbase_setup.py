@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
 from clients import hbase
-from hbase_setup import sources, table
+from hbase_setup import sources
 from hbase_setup.load import load
-from hbase_setup.rules import InvalidThresholds
 from local_stack import hbase_shell, stack
+from thresholds import table
+from thresholds.rules import InvalidThresholds
 
 
 @pytest.fixture
@@ -34,8 +34,11 @@ def stored(settings) -> dict:
 
 
 def shell_script_of(rows: dict, table_name: str) -> str:
-    return "".join(f"put '{table_name}', '{key}', '{column.decode()}', '{value.decode()}'\n"
-                   for key, cells in rows.items() for column, value in cells.items())
+    return "".join(
+        f"put '{table_name}', '{key}', '{column.decode()}', '{value.decode()}'\n"
+        for key, cells in rows.items()
+        for column, value in cells.items()
+    )
 
 
 def test_create_is_idempotent_and_keeps_existing_data(threshold_settings):
@@ -60,16 +63,20 @@ def test_reference_csv_and_equivalent_shell_script_load_the_same_cells(threshold
 
     def script_for(settings):
         script = tmp_path / f"{settings.threshold_table}.hbsh"
-        script.write_text(f"create '{settings.threshold_table}', 'attribute', 'limit', 'alert'\n"
-                          + shell_script_of(csv_rows, settings.threshold_table) + "exit\n")
+        script.write_text(
+            f"create '{settings.threshold_table}', 'attribute', 'limit', 'alert'\n"
+            + shell_script_of(csv_rows, settings.threshold_table)
+            + "exit\n"
+        )
         return script
 
     by_loader = dataclasses.replace(threshold_settings, threshold_table=threshold_settings.threshold_table + "_sh")
     loaded_by_script = load(by_loader, script_for(by_loader))
     from_script = stored(by_loader)
     # the real `hbase shell` runs the same kind of file (create + puts) into a third table
-    by_real_shell = dataclasses.replace(threshold_settings,
-                                        threshold_table=threshold_settings.threshold_table + "_real")
+    by_real_shell = dataclasses.replace(
+        threshold_settings, threshold_table=threshold_settings.threshold_table + "_real"
+    )
     result = hbase_shell.run(stack.context(by_real_shell), script_for(by_real_shell), capture=True)
     from_real_shell = stored(by_real_shell)
     connection = hbase.connect(threshold_settings)
@@ -100,10 +107,18 @@ def test_dry_run_shows_the_diff_and_writes_nothing(threshold_settings):
 def test_replace_removes_rows_missing_from_the_source(threshold_settings):
     load(threshold_settings)
     connection = hbase.connect(threshold_settings)
-    connection.table(threshold_settings.threshold_table).put(b"13", {
-        b"attribute:attribute": b"spo2", b"limit:low_age_limit": b"0", b"limit:high_age_limit": b"100",
-        b"limit:low_range_value": b"0", b"limit:high_range_value": b"91", b"alert:alert_flag": b"1",
-        b"alert:alert_message": b"Low SpO2"})
+    connection.table(threshold_settings.threshold_table).put(
+        b"13",
+        {
+            b"attribute:attribute": b"spo2",
+            b"limit:low_age_limit": b"0",
+            b"limit:high_age_limit": b"100",
+            b"limit:low_range_value": b"0",
+            b"limit:high_range_value": b"91",
+            b"alert:alert_flag": b"1",
+            b"alert:alert_message": b"Low SpO2",
+        },
+    )
     connection.close()
     assert "13" in stored(threshold_settings)
     load(threshold_settings)  # a plain load keeps rows the source does not mention
@@ -113,8 +128,7 @@ def test_replace_removes_rows_missing_from_the_source(threshold_settings):
 
 
 BAD_SOURCES = {
-    "overlap": ("13,heartBeat,30,50,60,70,1,Overlaps rows 1 and 7\n",
-                "rows 1 and 13: overlapping bands for heartBeat"),
+    "overlap": ("13,heartBeat,30,50,60,70,1,Overlaps rows 1 and 7\n", "rows 1 and 13: overlapping bands for heartBeat"),
     "low_above_high": ("13,spo2,0,100,95,90,1,Backwards\n", "row 13: low value 95 > high value 90"),
     "age_low_above_high": ("13,spo2,80,20,0,90,1,Backwards ages\n", "row 13: low age 80 > high age 20"),
     "non_numeric": ("13,spo2,0,100,zero,90,1,Bad number\n", "row 13: low value 'zero' is not a number"),
@@ -136,8 +150,10 @@ def test_invalid_csv_is_rejected_naming_row_and_problem_and_nothing_is_written(t
 def test_unknown_column_family_in_a_shell_script_is_rejected(threshold_settings, tmp_path):
     rows = sources.read_rows(sources.DEFAULT_SOURCE, threshold_settings.threshold_table)
     script = tmp_path / "bad.hbsh"
-    script.write_text(shell_script_of(rows, threshold_settings.threshold_table)
-                      + f"put '{threshold_settings.threshold_table}', '3', 'limits:typo', '1'\n")
+    script.write_text(
+        shell_script_of(rows, threshold_settings.threshold_table)
+        + f"put '{threshold_settings.threshold_table}', '3', 'limits:typo', '1'\n"
+    )
     with pytest.raises(InvalidThresholds, match="row 3: unknown column family 'limits'"):
         load(threshold_settings, script)
     assert stored(threshold_settings) == {}

@@ -6,21 +6,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from tests.streaming_fixtures import (alert_messages, hive_rows, reading, run_available_now, send, stamped,  # noqa: F401
-                                      stream_settings)
+from tests.streaming_fixtures import alert_messages, hive_rows, reading, run_available_now, send, stamped
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def test_a_reading_an_hour_late_lands_marked_late_and_still_alerts(spark, stream_settings):
     s = stream_settings
     hour_ago = now() - dt.timedelta(hours=1)
-    send(s, [stamped(reading(1, 2001, 60, 170), hour_ago),             # age 40: heart rate 60 alerts (rule 1)
-             stamped(reading(2, 2001, 61, 170), hour_ago),
-             stamped(reading(3, 2001, 75, 170), hour_ago),
-             stamped(reading(4, 2001, 60, 170), now())])               # on time
+    send(
+        s,
+        [
+            stamped(reading(1, 2001, 60, 170), hour_ago),  # age 40: heart rate 60 alerts (rule 1)
+            stamped(reading(2, 2001, 61, 170), hour_ago),
+            stamped(reading(3, 2001, 75, 170), hour_ago),
+            stamped(reading(4, 2001, 60, 170), now()),
+        ],
+    )  # on time
     job = run_available_now(spark, s)
     db = s.hive_database
 
@@ -37,7 +41,7 @@ def test_a_reading_an_hour_late_lands_marked_late_and_still_alerts(spark, stream
 
 def test_a_reading_stamped_2099_is_rejected_and_cannot_stop_the_readings_after_it(spark, stream_settings):
     s = stream_settings
-    send(s, [stamped(reading(1, 2001, 75, 170), dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc))])
+    send(s, [stamped(reading(1, 2001, 75, 170), dt.datetime(2099, 1, 1, tzinfo=dt.UTC))])
     run_available_now(spark, s)
     send(s, [stamped(reading(n, 2001, 75, 170), now()) for n in (2, 3, 4)])
     run_available_now(spark, s)
@@ -53,8 +57,10 @@ def test_replays_land_nothing_twice_and_a_reset_checkpoint_overwrites_nothing(sp
     s = stream_settings
     db = s.hive_database
     two_hours_ago = now() - dt.timedelta(hours=2)
-    landed_range = [stamped(reading(n, 2001, 60 + n % 20, 170, n % 60), two_hours_ago + dt.timedelta(seconds=n))
-                    for n in range(1, 41)]
+    landed_range = [
+        stamped(reading(n, 2001, 60 + n % 20, 170, n % 60), two_hours_ago + dt.timedelta(seconds=n))
+        for n in range(1, 41)
+    ]
     send(s, landed_range)
     run_available_now(spark, s)
     first_alerts = sorted(hive_rows(s, f"SELECT alert_id FROM {db}.alerts"))
@@ -66,8 +72,7 @@ def test_replays_land_nothing_twice_and_a_reset_checkpoint_overwrites_nothing(sp
     # the checkpoint is reset (deleted, renamed, a new name): no state, batch ids from 0 again; it reads the
     # topic from the start (both copies above), then another replay and a range that never landed
     reset = dataclasses.replace(s, stream_checkpoint_name=s.stream_checkpoint_name + "_reset")
-    never_landed = [stamped(reading(n, 2001, 75, 170), two_hours_ago + dt.timedelta(seconds=n))
-                    for n in range(41, 61)]
+    never_landed = [stamped(reading(n, 2001, 75, 170), two_hours_ago + dt.timedelta(seconds=n)) for n in range(41, 61)]
     send(s, landed_range + never_landed)
     job = run_available_now(spark, reset)
 
@@ -76,6 +81,7 @@ def test_replays_land_nothing_twice_and_a_reset_checkpoint_overwrites_nothing(sp
     assert sorted(hive_rows(s, f"SELECT alert_id FROM {db}.alerts")) == first_alerts  # 41-60 are normal
     # of the three copies of 1-40 in the reset's batch, the state keeps one; vitals_raw has all 40 already
     assert job.repeats == 40 and job.landed == 20
-    new_batches = {row[0] for row in hive_rows(s, f"SELECT DISTINCT stream_batch FROM {db}.vitals_raw "
-                                                  f"WHERE reading_id > 40")}
+    new_batches = {
+        row[0] for row in hive_rows(s, f"SELECT DISTINCT stream_batch FROM {db}.vitals_raw WHERE reading_id > 40")
+    }
     assert min(new_batches) > max(row[0] for row in first_batches)  # numbered after every earlier batch

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import logging
 import os
@@ -12,57 +11,14 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 
 import boto3
 import pytest
 
 from clients import aws, kafka, mysql
-from notifier import inbox as doctors_inbox
 from notifier.__main__ import status
 from notifier.service import Notifier, backoff_for
-from producers import schema
-
-START = dt.datetime(2026, 11, 24, 10, 0, 0)
-
-
-@pytest.fixture
-def notify_settings(running_stack, unique_name):
-    schema.apply(running_stack)
-    return dataclasses.replace(
-        running_stack, topic_alerts=unique_name, sns_topic_name=unique_name, notifier_group=unique_name,
-        topic_notify_dead_letter=unique_name + "_dlq", notify_quiet_s=120.0, notify_all_clear_s=60.0,
-        notify_worsen_step=10.0, notify_backoff_s=0.1, notify_backoff_max_s=1.0)
-
-
-def inbox(settings) -> str:
-    return doctors_inbox.subscribe(settings)
-
-
-def delivered(settings, url: str) -> list[dict]:
-    return doctors_inbox.read_all(settings, url)
-
-
-def alert(patient: int, second: int, value: float = 60.0, rule: str = "1", kind: str = "vital_out_of_range",
-          attribute: str | None = "heartBeat") -> dict:
-    """An alert as the stream puts it on doctors-queue (heart rate in rule 1's band 0-69 by default)."""
-    return {"alert_id": uuid.uuid4().hex, "reading_id": second, "patient_id": patient, "kind": kind,
-            "attribute": attribute, "rule_id": rule if kind == "vital_out_of_range" else None,
-            "observed_value": value, "patient_name": "Ana Forty", "age": 40, "patient_address": "1 Elm St",
-            "phone_number": "+1-555-0001", "admitted_ward": "ICU", "bp": 200.0, "heart_rate": value,
-            "input_message_time": (START + dt.timedelta(seconds=second)).isoformat() + ".000Z",
-            "alert_generated_time": "2026-11-24T10:30:00.000Z",
-            "alert_message": "Low Heart Rate than Normal" if kind == "vital_out_of_range" else f"{kind} problem",
-            "rule_low_value": 0.0 if kind == "vital_out_of_range" else None,
-            "rule_high_value": 69.0 if kind == "vital_out_of_range" else None}
-
-
-def queue(settings, alerts: list[dict]) -> None:
-    producer = kafka.producer(settings)
-    for item in alerts:
-        producer.send(settings.topic_alerts, key=str(item["patient_id"]).encode(), value=json.dumps(item).encode())
-    producer.flush()
-    producer.close()
+from tests.notifier_fixtures import alert, committed, delivered, inbox, queue
 
 
 def subjects(messages: list[dict]) -> list[str]:
@@ -76,9 +32,16 @@ def test_a_notification_carries_what_a_doctor_needs(notify_settings):
     Notifier(notify_settings).run(until_idle_s=2)
     [message] = delivered(notify_settings, url)
     assert message["Subject"] == "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"
-    for text in ("Patient:        Ana Forty (id 2001), age 40", "Ward:           ICU", "Phone:          +1-555-0001",
-                 "Address:        1 Elm St", "Vital:          heartBeat = 60.0 (rule 1)", "BP (systolic):  200.0",
-                 "Reading time:   2026-11-24T10:00:00.000Z", f"Alert id:       {item['alert_id']}"):
+    for text in (
+        "Patient:        Ana Forty (id 2001), age 40",
+        "Ward:           ICU",
+        "Phone:          +1-555-0001",
+        "Address:        1 Elm St",
+        "Vital:          heartBeat = 60.0 (rule 1)",
+        "BP (systolic):  200.0",
+        "Reading time:   2026-11-24T10:00:00.000Z",
+        f"Alert id:       {item['alert_id']}",
+    ):
         assert text in message["Message"]
     attributes = {name: value["Value"] for name, value in message["MessageAttributes"].items()}
     assert attributes == {"ward": "ICU", "kind": "vital_out_of_range", "severity": "high", "notification": "opened"}
@@ -91,12 +54,15 @@ def test_three_hundred_abnormal_readings_give_one_opening_and_reminders_not_a_st
     counts = Notifier(notify_settings).run(until_idle_s=2)
     assert subjects(delivered(notify_settings, url)) == [
         "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal",
-        "REMINDER ICU: Ana Forty (2001) Low Heart Rate than Normal",    # 120 s quiet period
-        "REMINDER ICU: Ana Forty (2001) Low Heart Rate than Normal"]    # 240 s
+        "REMINDER ICU: Ana Forty (2001) Low Heart Rate than Normal",  # 120 s quiet period
+        "REMINDER ICU: Ana Forty (2001) Low Heart Rate than Normal",
+    ]  # 240 s
     connection = mysql.connect(notify_settings)
     cursor = connection.cursor()
-    cursor.execute(f"SELECT outcome, COUNT(*) FROM notifier_alerts WHERE alert_id IN "
-                   f"({', '.join(['%s'] * 300)}) GROUP BY outcome", [a["alert_id"] for a in alerts])
+    cursor.execute(
+        f"SELECT outcome, COUNT(*) FROM notifier_alerts WHERE alert_id IN ({', '.join(['%s'] * 300)}) GROUP BY outcome",
+        [a["alert_id"] for a in alerts],
+    )
     outcomes = dict(cursor.fetchall())
     connection.close()
     assert outcomes == {"notified": 3, "suppressed": 297}
@@ -105,18 +71,34 @@ def test_three_hundred_abnormal_readings_give_one_opening_and_reminders_not_a_st
 
 def test_getting_worse_notifies_once_more_and_recovery_sends_all_clear(notify_settings):
     url = inbox(notify_settings)
-    queue(notify_settings, [alert(2001, 0, 60), alert(2001, 10, 55),   # 5 further out: under the 10 step
-                            alert(2001, 20, 45), alert(2001, 30, 44),   # 15 further: worse, once
-                            alert(2002, 100)])                           # time moves on: 2001 silent for 70 s
+    queue(
+        notify_settings,
+        [
+            alert(2001, 0, 60),
+            alert(2001, 10, 55),  # 5 further out: under the 10 step
+            alert(2001, 20, 45),
+            alert(2001, 30, 44),  # 15 further: worse, once
+            alert(2002, 100),
+        ],
+    )  # time moves on: 2001 silent for 70 s
     Notifier(notify_settings).run(until_idle_s=2)
     assert [subject.split(":")[0] for subject in subjects(delivered(notify_settings, url))] == [
-        "URGENT ICU", "WORSE ICU", "URGENT ICU", "ALL CLEAR ICU"]
+        "URGENT ICU",
+        "WORSE ICU",
+        "URGENT ICU",
+        "ALL CLEAR ICU",
+    ]
 
 
 def test_data_quality_alerts_go_out_clearly_marked(notify_settings):
     url = inbox(notify_settings)
-    queue(notify_settings, [alert(990001, 0, kind="unknown_patient", attribute=None),
-                            alert(990001, 5, kind="unknown_patient", attribute=None)])
+    queue(
+        notify_settings,
+        [
+            alert(990001, 0, kind="unknown_patient", attribute=None),
+            alert(990001, 5, kind="unknown_patient", attribute=None),
+        ],
+    )
     Notifier(notify_settings).run(until_idle_s=2)
     [message] = delivered(notify_settings, url)
     assert message["Subject"].startswith("DATA QUALITY ICU:")
@@ -137,15 +119,13 @@ def test_a_crash_between_publish_and_offset_commit_sends_nothing_twice(notify_se
     assert len(delivered(notify_settings, url)) == 3
 
 
+LOOPBACK = "127.0.0.1"  # the tests' own moto servers listen here only
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((LOOPBACK, 0))
         return sock.getsockname()[1]
-
-
-def committed(settings) -> int:
-    """Offsets the notifier's consumer group has committed on its alert topic (0 when none)."""
-    return kafka.committed(settings, settings.notifier_group, settings.topic_alerts)
 
 
 def dead_lettered(settings) -> list[dict]:
@@ -166,8 +146,14 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
     url = inbox(s)
     unknown_kind = {**alert(2003, 0), "kind": "gossip"}
     producer = kafka.producer(s)
-    for value in (json.dumps(alert(2001, 0)).encode(), b"x", json.dumps({"patient_id": 1}).encode(),
-                  json.dumps(unknown_kind).encode(), b"[1, 2]", json.dumps(alert(2002, 0)).encode()):
+    for value in (
+        json.dumps(alert(2001, 0)).encode(),
+        b"x",
+        json.dumps({"patient_id": 1}).encode(),
+        json.dumps(unknown_kind).encode(),
+        b"[1, 2]",
+        json.dumps(alert(2002, 0)).encode(),
+    ):
         producer.send(s.topic_alerts, value=value)
     producer.flush()
     producer.close()
@@ -175,11 +161,15 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
 
     assert sorted(subjects(delivered(s, url))) == [
         "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal",
-        "URGENT ICU: Ana Forty (2002) Low Heart Rate than Normal"]
+        "URGENT ICU: Ana Forty (2002) Low Heart Rate than Normal",
+    ]
     dead = dead_lettered(s)
     assert [(record["kind"], record["offset"], record["reason"].split(":")[0]) for record in dead] == [
-        ("poison", 1, "not JSON"), ("poison", 2, "missing or non-string alert_id"),
-        ("poison", 3, "unknown kind 'gossip' (known"), ("poison", 4, "not a JSON object but list")]
+        ("poison", 1, "not JSON"),
+        ("poison", 2, "missing or non-string alert_id"),
+        ("poison", 3, "unknown kind 'gossip' (known"),
+        ("poison", 4, "not a JSON object but list"),
+    ]
     assert dead[0]["raw"] == "x" and dead[0]["topic"] == s.topic_alerts and dead[0]["partition"] == 0
     assert counts["poison"] == 4 and committed(s) == 6  # committed past them: a restart does not stop on them
     report = status(s)
@@ -191,8 +181,8 @@ def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_
     from moto.server import ThreadedMotoServer
 
     port = _free_port()
-    own = dataclasses.replace(notify_settings, sns_port=port)
-    server = ThreadedMotoServer(ip_address=own.stack_host, port=port)
+    own = dataclasses.replace(notify_settings, sns_endpoint_url=f"http://{LOOPBACK}:{port}")
+    server = ThreadedMotoServer(ip_address=LOOPBACK, port=port)
     server.start()
     url = inbox(own)
     notifier = Notifier(own)
@@ -202,7 +192,7 @@ def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_
         running = in_background(notifier)
         time.sleep(30)
         offsets_while_down = committed(own)
-        comeback = ThreadedMotoServer(ip_address=own.stack_host, port=port)
+        comeback = ThreadedMotoServer(ip_address=LOOPBACK, port=port)
         comeback.start()
         try:
             running.join(timeout=120)
@@ -212,8 +202,10 @@ def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_
     assert not running.is_alive()
     assert offsets_while_down == 0 and committed(own) == 2
     assert notifier.counts["opened"] == 2 and notifier.counts["dead_lettered"] == 0
-    assert sorted(emails) == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal",
-                              "URGENT ICU: Ana Forty (2002) Low Heart Rate than Normal"]
+    assert sorted(emails) == [
+        "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal",
+        "URGENT ICU: Ana Forty (2002) Low Heart Rate than Normal",
+    ]
     failures = [record.getMessage() for record in caplog.records if "SNS publish" in record.getMessage()]
     assert len(failures) >= 5 and "EndpointConnectionError" in failures[0]  # it failed, and said why, each time
 
@@ -237,20 +229,33 @@ def test_a_missing_topic_is_waited_for_with_nothing_committed_then_delivered(not
 
 def _moto_with_credentials_checked(port: int) -> tuple[subprocess.Popen, dict]:
     """A moto server that checks IAM credentials (after three unauthenticated set-up calls), and a valid key."""
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "3"}, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
+        env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "3"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
+            if probe.connect_ex((LOOPBACK, port)) == 0:
                 break
         time.sleep(0.2)
-    iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                       aws_access_key_id="setup", aws_secret_access_key="setup")
+    iam = boto3.client(
+        "iam",
+        endpoint_url=f"http://{LOOPBACK}:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="setup",
+        aws_secret_access_key="setup",
+    )
     iam.create_user(UserName="notifier")
-    iam.put_user_policy(UserName="notifier", PolicyName="sns-and-sqs", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sns:*", "sqs:*"], "Resource": "*"}]}))
+    iam.put_user_policy(
+        UserName="notifier",
+        PolicyName="sns-and-sqs",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sns:*", "sqs:*"], "Resource": "*"}]}
+        ),
+    )
     return server, iam.create_access_key(UserName="notifier")["AccessKey"]
 
 
@@ -260,10 +265,15 @@ def test_invalid_sns_credentials_commit_nothing_say_so_and_deliver_once_fixed(no
     port = _free_port()
     server, key = _moto_with_credentials_checked(port)
     try:
-        good = dataclasses.replace(notify_settings, sns_port=port, aws_access_key_id=key["AccessKeyId"],
-                                   aws_secret_access_key=key["SecretAccessKey"])
-        bad = dataclasses.replace(good, aws_access_key_id="AKIAWRONGWRONGWRONG1",
-                                  aws_secret_access_key="not-the-secret-key")  # e.g. the local keys left in place
+        good = dataclasses.replace(
+            notify_settings,
+            sns_endpoint_url=f"http://{LOOPBACK}:{port}",
+            aws_access_key_id=key["AccessKeyId"],
+            aws_secret_access_key=key["SecretAccessKey"],
+        )
+        bad = dataclasses.replace(
+            good, aws_access_key_id="AKIAWRONGWRONGWRONG1", aws_secret_access_key="not-the-secret-key"
+        )  # e.g. the local keys left in place
         url = inbox(good)
         queue(good, [alert(2001, 0)])
         stopping = threading.Event()
@@ -308,7 +318,9 @@ def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_se
     assert dead["reason"].startswith("InvalidParameter") and "too long" in dead["reason"]
     # the refused opening did not count as notified: patient 2001's next alert opens the episode
     assert sorted(subject.split(":")[0] + str("2001" in subject) for subject in subjects(delivered(s, url))) == [
-        "URGENT ICUFalse", "URGENT ICUTrue"]
+        "URGENT ICUFalse",
+        "URGENT ICUTrue",
+    ]
     assert counts["dead_lettered"] == 1 and committed(s) == 3
 
 
@@ -338,8 +350,7 @@ def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
     connection.close()
 
 
-def test_a_crash_between_sns_accepting_and_recording_repeats_at_most_the_batch_in_flight(notify_settings,
-                                                                                           monkeypatch):
+def test_a_crash_between_sns_accepting_and_recording_repeats_at_most_the_batch_in_flight(notify_settings, monkeypatch):
     from notifier.store import NotifierStore
 
     s = notify_settings

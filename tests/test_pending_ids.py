@@ -16,7 +16,7 @@ class Clock:
 def test_ids_skipped_by_an_open_transaction_hold_the_watermark_until_they_appear():
     clock = Clock()
     pending = PendingIds(100, timeout_s=60, clock=clock)
-    pending.published_above([101, 102, 110, 111])       # 103-109 still uncommitted elsewhere
+    pending.published_above([101, 102, 110, 111])  # 103-109 still uncommitted elsewhere
     assert pending.ranges() == [(103, 109)] and pending.low == 102 and pending.high == 111
     pending.published_within([103, 104, 105, 106, 107, 108, 109])
     assert pending.ranges() == [] and pending.low == 111

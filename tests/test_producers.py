@@ -15,19 +15,25 @@ import pytest
 from kafka.admin import NewTopic
 
 from clients import kafka, mysql
-from producers import producer, schema, watermark
+from producers import producer, watermark
 from producers.replay import replay
 from producers.rows import RowSelection
-from producers.simulator import simulate
+from producers.simulated_rds import simulate
+from rds_schema import migrate
 
 
 @pytest.fixture
 def rds(running_stack, unique_name):
     """Settings with this test's own readings table, topics and producer name; the topic has 4 partitions."""
-    schema.apply(running_stack)
-    scoped = dataclasses.replace(running_stack, vitals_table=unique_name, topic_vitals=unique_name,
-                                 topic_dead_letter=unique_name + "_dlq", producer_name=unique_name,
-                                 producer_batch_rows=500)
+    migrate.apply(running_stack)
+    scoped = dataclasses.replace(
+        running_stack,
+        vitals_table=unique_name,
+        topic_vitals=unique_name,
+        topic_dead_letter=unique_name + "_dlq",
+        producer_name=unique_name,
+        producer_batch_rows=500,
+    )
     connection = mysql.connect(scoped, autocommit=True)
     connection.cursor().execute(f"CREATE TABLE {unique_name} LIKE patients_vital_info")
     connection.close()
@@ -68,19 +74,39 @@ def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(rds
     assert all(len(partitions) == 1 for partitions in partitions_of.values())  # one patient, one partition
     assert all(ids == sorted(ids) for ids in ids_in_offset_order.values())  # so their order holds
     first = values[0]
-    assert set(first) >= {"reading_id", "patient_id", "device_id", "event_time", "heart_rate", "bp_systolic",
-                          "spo2", "body_temperature", "respiratory_rate", "ingest_time", "source"}
+    assert set(first) >= {
+        "reading_id",
+        "patient_id",
+        "device_id",
+        "event_time",
+        "heart_rate",
+        "bp_systolic",
+        "spo2",
+        "body_temperature",
+        "respiratory_rate",
+        "ingest_time",
+        "source",
+    }
     assert first["event_time"].endswith("Z") and len(first["event_time"]) == 24
     assert watermark.read(rds, rds.producer_name) == 3000
 
 
 def test_a_producer_killed_mid_run_resumes_with_no_gaps(rds):
     simulate(rds, patients=50, rate_hz=1, seed=5, count=20_000, bad_share=0.0)
-    environment = dict(os.environ, PA_VITALS_TABLE=rds.vitals_table, PA_TOPIC_VITALS=rds.topic_vitals,
-                       PA_TOPIC_DEAD_LETTER=rds.topic_dead_letter, PA_PRODUCER_NAME=rds.producer_name,
-                       PA_PRODUCER_BATCH_ROWS="500")
-    child = subprocess.Popen([sys.executable, "-m", "producers", "publish"], env=environment,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environment = dict(
+        os.environ,
+        PA_VITALS_TABLE=rds.vitals_table,
+        PA_TOPIC_VITALS=rds.topic_vitals,
+        PA_TOPIC_DEAD_LETTER=rds.topic_dead_letter,
+        PA_PRODUCER_NAME=rds.producer_name,
+        PA_PRODUCER_BATCH_ROWS="500",
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "producers", "publish"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while watermark.read(rds, rds.producer_name) < 2000 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -111,8 +137,11 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
         cursor = connection.cursor()
         for _ in range(15):
             rows = [(1000 + seed, rng.uniform(60, 100)) for _ in range(rng.randint(1, 20))]
-            cursor.executemany(f"INSERT INTO {follow.vitals_table} (patient_id, event_time, heart_rate) "
-                               f"VALUES (%s, UTC_TIMESTAMP(3), %s)", rows)
+            cursor.executemany(
+                f"INSERT INTO {follow.vitals_table} (patient_id, event_time, heart_rate) "
+                f"VALUES (%s, UTC_TIMESTAMP(3), %s)",
+                rows,
+            )
             time.sleep(rng.uniform(0.0, 0.4))  # the ids are taken, the rows not yet visible
             connection.rollback() if rng.random() < 0.15 else connection.commit()
         connection.close()
@@ -131,8 +160,9 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
     cursor.execute(f"SELECT id FROM {follow.vitals_table} ORDER BY id")
     committed = [row[0] for row in cursor.fetchall()]
     connection.close()
-    published = [json.loads(message.value)["reading_id"] for message in
-                 consume_all(follow, follow.topic_vitals, len(committed))]
+    published = [
+        json.loads(message.value)["reading_id"] for message in consume_all(follow, follow.topic_vitals, len(committed))
+    ]
     assert len(committed) > 100 and max(committed) > len(committed)  # ids were skipped: rollbacks happened
     assert sorted(published) == committed  # every committed id once: none skipped, none twice
     assert watermark.read(follow, follow.producer_name) == max(committed)
@@ -142,13 +172,23 @@ def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, uniqu
     table = unique_name + "_capstone"
     connection = mysql.connect(rds, autocommit=True)
     cursor = connection.cursor()
-    cursor.execute(f"CREATE TABLE {table} (id BIGINT AUTO_INCREMENT PRIMARY KEY, customerId VARCHAR(20), "
-                   f"heartBeat INT, bp INT, message_time DATETIME(3))")
-    cursor.executemany(f"INSERT INTO {table} (customerId, heartBeat, bp, message_time) VALUES (%s, %s, %s, %s)",
-                       [("3", 69, 168, "2025-04-22 10:50:53.520"), ("7", 90, 120, "2025-04-22 10:50:54.000"),
-                        ("abc", 80, 130, "2025-04-22 10:50:55.000")])
-    mapped = dataclasses.replace(rds, vitals_table=table, vitals_column_map=(
-        "patient_id=customerId, heart_rate=heartBeat, bp_systolic=bp, event_time=message_time"))
+    cursor.execute(
+        f"CREATE TABLE {table} (id BIGINT AUTO_INCREMENT PRIMARY KEY, customerId VARCHAR(20), "
+        f"heartBeat INT, bp INT, message_time DATETIME(3))"
+    )
+    cursor.executemany(
+        f"INSERT INTO {table} (customerId, heartBeat, bp, message_time) VALUES (%s, %s, %s, %s)",
+        [
+            ("3", 69, 168, "2025-04-22 10:50:53.520"),
+            ("7", 90, 120, "2025-04-22 10:50:54.000"),
+            ("abc", 80, 130, "2025-04-22 10:50:55.000"),
+        ],
+    )
+    mapped = dataclasses.replace(
+        rds,
+        vitals_table=table,
+        vitals_column_map=("patient_id=customerId, heart_rate=heartBeat, bp_systolic=bp, event_time=message_time"),
+    )
     run = producer.run(mapped)
     cursor.execute(f"DROP TABLE {table}")
     connection.close()
@@ -156,8 +196,10 @@ def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, uniqu
     values = [json.loads(m.value) for m in consume_all(mapped, mapped.topic_vitals, 2)]
     dead = [json.loads(m.value) for m in consume_all(mapped, mapped.topic_dead_letter, 1)]
     assert (run.published, run.dead_lettered) == (2, 1)
-    assert sorted((v["patient_id"], v["heart_rate"], v["bp_systolic"]) for v in values) == [(3, 69.0, 168.0),
-                                                                                           (7, 90.0, 120.0)]
+    assert sorted((v["patient_id"], v["heart_rate"], v["bp_systolic"]) for v in values) == [
+        (3, 69.0, 168.0),
+        (7, 90.0, 120.0),
+    ]
     first = next(value for value in values if value["patient_id"] == 3)  # partitions interleave in any order
     assert first["event_time"] == "2025-04-22T10:50:53.520Z" and first["spo2"] is None
     assert dead[0]["reason"] == "patient id 'abc' is not an integer"
@@ -183,21 +225,27 @@ def test_replay_by_event_time_range_counts_what_it_selects(rds):
     connection = mysql.connect(rds, autocommit=True)
     connection.cursor().executemany(
         f"INSERT INTO {rds.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
-        [(1001, f"2026-01-01 10:{minute:02d}:00", 70) for minute in range(60)])
+        [(1001, f"2026-01-01 10:{minute:02d}:00", 70) for minute in range(60)],
+    )
     connection.close()
     import datetime as dt
-    run = replay(rds, RowSelection(start_time=dt.datetime(2026, 1, 1, 10, 15),
-                                   end_time=dt.datetime(2026, 1, 1, 10, 45)), dry_run=True)
+
+    run = replay(
+        rds,
+        RowSelection(start_time=dt.datetime(2026, 1, 1, 10, 15), end_time=dt.datetime(2026, 1, 1, 10, 45)),
+        dry_run=True,
+    )
     assert run.matching == 30
 
 
 def test_simulated_bad_readings_and_episodes_are_written_for_scoring(rds):
-    run = simulate(rds, patients=30, rate_hz=1, seed=11, count=30_000, bad_share=0.05,
-                   episodes_per_patient_hour=20)
+    run = simulate(rds, patients=30, rate_hz=1, seed=11, count=30_000, bad_share=0.05, episodes_per_patient_hour=20)
     connection = mysql.connect(rds)
     cursor = connection.cursor()
-    cursor.execute(f"SELECT SUM(heart_rate IS NULL), SUM(heart_rate = 900), SUM(patient_id > 990000), "
-                   f"COUNT(*) FROM {rds.vitals_table}")
+    cursor.execute(
+        f"SELECT SUM(heart_rate IS NULL), SUM(heart_rate = 900), SUM(patient_id > 990000), "
+        f"COUNT(*) FROM {rds.vitals_table}"
+    )
     missing, impossible, unknown, total = (int(value) for value in cursor.fetchone())
     cursor.execute("SELECT COUNT(*), COUNT(DISTINCT kind) FROM deterioration_episodes WHERE ended_at > started_at")
     episodes, kinds = cursor.fetchone()
@@ -208,8 +256,10 @@ def test_simulated_bad_readings_and_episodes_are_written_for_scoring(rds):
 
 
 def test_the_same_seed_gives_the_same_readings():
-    from producers.simulation import ReadingStream, make_patients
     import datetime as dt
+
+    from producers.bedside_simulation import ReadingStream, make_patients
+
     start = dt.datetime(2026, 1, 1)
     first = list(ReadingStream(make_patients(5, 42), 2.0, start, 42).rows(count=500))
     second = list(ReadingStream(make_patients(5, 42), 2.0, start, 42).rows(count=500))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
 import signal
 import subprocess
@@ -15,28 +14,46 @@ import pytest
 from kafka.admin import NewTopic
 
 from clients import hbase, kafka
+from contract.alerts import ALERT_KINDS
 from settings import environment
-from streaming import scratch
 from streaming.alerting import AlertPathError, check_can_run
-from tests.streaming_fixtures import (BATCH_S, Queue, hive_alert_ids, reading, realtime_settings,  # noqa: F401
-                                      running_app, send, spark_count, stamped, wait_for)
+from tests.streaming_fixtures import (
+    BATCH_S,
+    Queue,
+    hive_alert_ids,
+    reading,
+    running_app,
+    send,
+    spark_count,
+    stamped,
+    wait_for,
+)
 
 RESTART_S = 5.0  # stopping the real-time query and starting it again from its checkpoint
 
 
 def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_settings):
     s = realtime_settings
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with running_app(spark, s) as (app, queue):
-        send(s, [reading(1, 2001, 69, 200, 1), reading(2, 2002, 70, 190, 2), reading(3, 2001, 69.5, 170, 3),
-                 reading(4, 2003, 70, 120, 4), reading(5, 990001, 70, 120, 5), reading(6, 2002, 70, 160, 6),
-                 b"not json", stamped(reading(7, 2001, 60, 200), now),      # on time: alerts, not late
-                 stamped(reading(8, 2001, 60, 200), dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc))])
+        send(
+            s,
+            [
+                reading(1, 2001, 69, 200, 1),
+                reading(2, 2002, 70, 190, 2),
+                reading(3, 2001, 69.5, 170, 3),
+                reading(4, 2003, 70, 120, 4),
+                reading(5, 990001, 70, 120, 5),
+                reading(6, 2002, 70, 160, 6),
+                b"not json",
+                stamped(reading(7, 2001, 60, 200), now),  # on time: alerts, not late
+                stamped(reading(8, 2001, 60, 200), dt.datetime(2099, 1, 1, tzinfo=dt.UTC)),
+            ],
+        )
         assert wait_for(lambda: len(queue.ids) >= 7, app), f"alerts on the queue: {queue.read()}"
         assert wait_for(lambda: len(hive_alert_ids(spark, s)) >= 7, app)
         assert queue.ids == hive_alert_ids(spark, s)
-        assert {message["kind"] for message in queue.read()} == {
-            "vital_out_of_range", "value_in_gap", "no_band_for_age", "unknown_patient"}
+        assert {message["kind"] for message in queue.read()} == set(ALERT_KINDS)
         late_of = {message["reading_id"]: message["late"] for message in queue.read()}
         assert 8 not in late_of  # stamped 2099: rejected, never an alert
         assert late_of[7] is False and all(late_of[n] is True for n in (1, 2, 3, 4, 5))  # 2026-11-24: old news
@@ -57,8 +74,9 @@ def test_a_threshold_change_applies_within_one_batch_duration(spark, realtime_se
         assert time.monotonic() - changed_at <= BATCH_S + RESTART_S, "applied within one batch plus a restart"
         send(s, [reading(2, 2001, 90, 200, 2)])
         assert wait_for(lambda: any(m["reading_id"] == 2 for m in queue.read()), app)
-        heart = [(m["reading_id"], m["kind"], m.get("rule_id")) for m in queue.read()
-                 if m.get("attribute") == "heartBeat"]
+        heart = [
+            (m["reading_id"], m["kind"], m.get("rule_id")) for m in queue.read() if m.get("attribute") == "heartBeat"
+        ]
         assert heart[0] == (1, "vital_out_of_range", "3")
         assert [alert for alert in heart if alert[0] == 2] == [(2, "value_in_gap", None)]
 
@@ -80,8 +98,13 @@ def test_kill_9_of_the_application_loses_no_alert(spark, realtime_settings):
     env = {**os.environ, **environment(s), "PA_SPARK_MASTER": "local[4]"}
 
     def application() -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "streaming", "run"], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "streaming", "run"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     first = application()
     assert wait_for(lambda: len(queue.ids) > 0 or first.poll() is not None, timeout_s=180)
@@ -93,8 +116,9 @@ def test_kill_9_of_the_application_loses_no_alert(spark, realtime_settings):
         landed_all = wait_for(lambda: spark_count(spark, f"{s.hive_database}.vitals_raw") == 3000, timeout_s=240)
         assert landed_all, "the restarted application lands every reading"
         expected = hive_alert_ids(spark, s)
-        assert wait_for(lambda: queue.ids >= expected, timeout_s=120), \
+        assert wait_for(lambda: queue.ids >= expected, timeout_s=120), (
             f"{len(expected - queue.ids)} alert(s) never reached the queue"
+        )
         assert len(expected) > 1000
     finally:
         os.killpg(second.pid, signal.SIGTERM)

@@ -10,15 +10,18 @@ import settings
 from settings import SettingsError
 
 
-@pytest.mark.parametrize("name, value, allowed", [
-    ("PA_STREAM_FAIL_ON_DATA_LOSS", "flase", "expected one of true, false, 1, 0, yes, no, on, off"),
-    ("PA_ALERT_PATH", "real-time", "choose one of realtime, microbatch"),
-    ("PA_STREAM_STATE_STORE", "RocksDB", "choose one of rocksdb, hdfs"),
-    ("PA_MYSQL_PORT", "33o6", "expected a whole number"),
-    ("PA_NOTIFY_QUIET_S", "fifteen minutes", "expected a number"),
-    ("PA_STREAM_DEDUP_WINDOW", "10 mins", "expected a duration such as '10 minutes'"),
-    ("PA_PRODUCER_GAP_TIMEOUT_S", "-1", "it must be at least 0"),
-])
+@pytest.mark.parametrize(
+    "name, value, allowed",
+    [
+        ("PA_STREAM_FAIL_ON_DATA_LOSS", "flase", "expected one of true, false, 1, 0, yes, no, on, off"),
+        ("PA_ALERT_PATH", "real-time", "choose one of realtime, microbatch"),
+        ("PA_STREAM_STATE_STORE", "RocksDB", "choose one of rocksdb, hdfs"),
+        ("PA_MYSQL_PORT", "33o6", "expected a whole number"),
+        ("PA_NOTIFY_QUIET_S", "fifteen minutes", "expected a number"),
+        ("PA_STREAM_DEDUP_WINDOW", "10 mins", "expected a duration such as '10 minutes'"),
+        ("PA_PRODUCER_GAP_TIMEOUT_S", "-1", "it must be at least 0"),
+    ],
+)
 def test_a_bad_value_is_an_error_naming_the_variable_the_value_and_what_is_allowed(name, value, allowed):
     with pytest.raises(SettingsError) as raised:
         settings.load({name: value})
@@ -27,15 +30,21 @@ def test_a_bad_value_is_an_error_naming_the_variable_the_value_and_what_is_allow
 
 
 def test_good_values_load_in_every_accepted_spelling():
-    loaded = settings.load({"PA_STREAM_FAIL_ON_DATA_LOSS": "Off", "PA_SPARK_UI": "YES",
-                            "PA_STREAM_DEDUP_WINDOW": "2 hours", "PA_STREAM_MAX_FUTURE_S": "60"})
-    assert (loaded.stream_fail_on_data_loss, loaded.spark_ui_enabled, loaded.stream_dedup_window_s) == (
-        False, True, 7200.0)
+    loaded = settings.load(
+        {
+            "PA_STREAM_FAIL_ON_DATA_LOSS": "Off",
+            "PA_SPARK_UI": "YES",
+            "PA_STREAM_DEDUP_WINDOW": "2 hours",
+            "PA_STREAM_MAX_FUTURE_S": "60",
+        }
+    )
+    assert (loaded.stream_fail_on_data_loss, loaded.spark_ui, loaded.stream_dedup_window_s) == (False, True, 7200.0)
 
 
 def test_the_future_tolerance_may_not_exceed_the_deduplication_window():
-    with pytest.raises(SettingsError, match="PA_STREAM_MAX_FUTURE_S=900 is not allowed: it must not exceed "
-                                            "PA_STREAM_DEDUP_WINDOW"):
+    with pytest.raises(
+        SettingsError, match="PA_STREAM_MAX_FUTURE_S=900 is not allowed: it must not exceed PA_STREAM_DEDUP_WINDOW"
+    ):
         settings.load({"PA_STREAM_MAX_FUTURE_S": "900", "PA_STREAM_DEDUP_WINDOW": "10 minutes"})
 
 

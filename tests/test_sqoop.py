@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 
 from clients import hdfs, hive, mysql
-from producers import schema
+from rds_schema import migrate
 from sqoop import pipeline_jobs
 from sqoop.__main__ import main as sqoop_main
 from sqoop.jobs import JobStore
@@ -30,10 +30,15 @@ def rds_execute(settings, *statements: str) -> list[tuple]:
 
 
 def add_patients(settings, table: str, first: int, count: int) -> None:
-    values = ", ".join(f"({i}, 'patient {i}', 'ward street {i}', '555-{i:04d}', 'W{i % 3}', {20 + i % 60}, NULL)"
-                       for i in range(first, first + count))
-    rds_execute(settings, f"INSERT INTO {table} (patientid, patientname, patientaddress, phone_number, admitted_ward, "
-                          f"age, other_details) VALUES {values}")
+    values = ", ".join(
+        f"({i}, 'patient {i}', 'ward street {i}', '555-{i:04d}', 'W{i % 3}', {20 + i % 60}, NULL)"
+        for i in range(first, first + count)
+    )
+    rds_execute(
+        settings,
+        f"INSERT INTO {table} (patientid, patientname, patientaddress, phone_number, admitted_ward, "
+        f"age, other_details) VALUES {values}",
+    )
 
 
 def hive_rows(settings, sql: str) -> list[tuple]:
@@ -43,11 +48,12 @@ def hive_rows(settings, sql: str) -> list[tuple]:
 @pytest.fixture
 def patients_source(running_stack, hive_schema, unique_name):
     """This test's own RDS patients table (shaped like patients_information) and Hive table name."""
-    schema.apply(running_stack)
+    migrate.apply(running_stack)
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE patients_information")
     yield unique_name, f"{running_stack.hive_database}.{unique_name}"
-    rds_execute(running_stack, f"DROP TABLE IF EXISTS {unique_name}", f"DELETE FROM sqoop_jobs WHERE job_name = "
-                                                                      f"'{unique_name}'")
+    rds_execute(
+        running_stack, f"DROP TABLE IF EXISTS {unique_name}", f"DELETE FROM sqoop_jobs WHERE job_name = '{unique_name}'"
+    )
     hive.query(running_stack, f"DROP TABLE IF EXISTS {running_stack.hive_database}.{unique_name}")
 
 
@@ -55,22 +61,41 @@ def test_a_full_import_reads_with_four_mappers_into_hive(spark, running_stack, p
     table, hive_table = patients_source
     add_patients(running_stack, table, 1, 1000)
 
-    result = run_tool(spark, running_stack, "import", ["--table", table, "--hive-import", "--hive-table", hive_table,
-                                                       "-m", "4"])
+    result = run_tool(
+        spark, running_stack, "import", ["--table", table, "--hive-import", "--hive-table", hive_table, "-m", "4"]
+    )
 
     assert result.rows == 1000
-    assert hive_rows(running_stack, f"SELECT COUNT(*), COUNT(DISTINCT patientid), SUM(patientid) FROM {hive_table}") \
-        == [(1000, 1000, 500500)]
-    data_files = [status["pathSuffix"] for status in hdfs.list_status(running_stack, urlparse(result.location).path)
-                  if status["pathSuffix"].startswith("part-")]
+    assert hive_rows(
+        running_stack, f"SELECT COUNT(*), COUNT(DISTINCT patientid), SUM(patientid) FROM {hive_table}"
+    ) == [(1000, 1000, 500500)]
+    data_files = [
+        status["pathSuffix"]
+        for status in hdfs.list_status(running_stack, urlparse(result.location).path)
+        if status["pathSuffix"].startswith("part-")
+    ]
     assert len(data_files) == 4, "one file per mapper: the read was split on the primary key"
 
 
 def save_append_job(settings, table: str, hive_table: str, mappers: int) -> None:
-    """A saved job importing ``table`` into ``hive_table`` incrementally on patientid (the job is named as the table)."""
-    JobStore(settings).create(table, "import", [
-        "--table", table, "--hive-import", "--hive-table", hive_table, "--incremental", "append",
-        "--check-column", "patientid", "-m", str(mappers)])
+    """A saved job importing ``table`` into ``hive_table`` incrementally on patientid (named as the table)."""
+    JobStore(settings).create(
+        table,
+        "import",
+        [
+            "--table",
+            table,
+            "--hive-import",
+            "--hive-table",
+            hive_table,
+            "--incremental",
+            "append",
+            "--check-column",
+            "patientid",
+            "-m",
+            str(mappers),
+        ],
+    )
 
 
 def test_incremental_append_imports_only_new_rows_and_saves_the_last_value(spark, running_stack, patients_source):
@@ -91,9 +116,25 @@ def test_incremental_append_imports_only_new_rows_and_saves_the_last_value(spark
 def test_lastmodified_with_a_merge_key_updates_changed_rows(spark, running_stack, patients_source):
     table, hive_table = patients_source
     add_patients(running_stack, table, 1, 200)
-    JobStore(running_stack).create(table, "import", [
-        "--table", table, "--hive-import", "--hive-table", hive_table, "--incremental", "lastmodified",
-        "--check-column", "updated_at", "--merge-key", "patientid", "-m", "2"])
+    JobStore(running_stack).create(
+        table,
+        "import",
+        [
+            "--table",
+            table,
+            "--hive-import",
+            "--hive-table",
+            hive_table,
+            "--incremental",
+            "lastmodified",
+            "--check-column",
+            "updated_at",
+            "--merge-key",
+            "patientid",
+            "-m",
+            "2",
+        ],
+    )
     exec_job(spark, running_stack, table)
 
     rds_execute(running_stack, f"UPDATE {table} SET age = 99, admitted_ward = 'ICU' WHERE patientid IN (5, 150)")
@@ -102,9 +143,10 @@ def test_lastmodified_with_a_merge_key_updates_changed_rows(spark, running_stack
 
     assert second.rows == 5
     assert hive_rows(running_stack, f"SELECT COUNT(*), COUNT(DISTINCT patientid) FROM {hive_table}") == [(203, 203)]
-    assert hive_rows(running_stack, f"SELECT patientid, age, admitted_ward FROM {hive_table} "
-                                    f"WHERE patientid IN (5, 150, 6) ORDER BY patientid") == [
-        (5, 99, "ICU"), (6, 26, "W0"), (150, 99, "ICU")]
+    assert hive_rows(
+        running_stack,
+        f"SELECT patientid, age, admitted_ward FROM {hive_table} WHERE patientid IN (5, 150, 6) ORDER BY patientid",
+    ) == [(5, 99, "ICU"), (6, 26, "W0"), (150, 99, "ICU")]
 
 
 def test_a_run_that_fails_midway_changes_neither_hive_nor_the_saved_last_value(spark, running_stack, patients_source):
@@ -117,16 +159,19 @@ def test_a_run_that_fails_midway_changes_neither_hive_nor_the_saved_last_value(s
 
     # Rows above 300 make MariaDB fail their mapper's query ("Subquery returns more than 1 row") while the
     # mappers below 300 succeed and write their files.
-    failing = (f"{table}.patientid <= 300 OR (SELECT x.patientid FROM {table} x WHERE x.patientid IN (1, 2) "
-               f"AND {table}.patientid > 300) IS NOT NULL")
+    failing = (
+        f"{table}.patientid <= 300 OR (SELECT x.patientid FROM {table} x WHERE x.patientid IN (1, 2) "
+        f"AND {table}.patientid > 300) IS NOT NULL"
+    )
     with pytest.raises(Exception, match="Subquery returns more than 1 row"):
         exec_job(spark, running_stack, table, ["--where", failing])
 
     job = JobStore(running_stack).get(table)
     assert (job.last_value, job.pending_location) == ("100", None)
     assert hive_rows(running_stack, f"SELECT COUNT(*) FROM {hive_table}") == [(100,)]
-    assert spark.sql(f"DESCRIBE TABLE EXTENDED {hive_table}").where("col_name = 'Location'").first()[1] \
-        == location_before
+    assert (
+        spark.sql(f"DESCRIBE TABLE EXTENDED {hive_table}").where("col_name = 'Location'").first()[1] == location_before
+    )
     assert exec_job(spark, running_stack, table).rows == 400, "the next good run imports what the failed one did not"
 
 
@@ -148,7 +193,7 @@ def test_a_crash_after_the_switch_is_settled_without_importing_twice(spark, runn
 @pytest.fixture
 def ward_counts(spark, running_stack, unique_name):
     """A Hive table of ward counts and an RDS table shaped like ward_daily_alert_counts, both this test's own."""
-    schema.apply(running_stack)
+    migrate.apply(running_stack)
     hive_table = f"{running_stack.hive_database}.{unique_name}"
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE ward_daily_alert_counts")
     yield unique_name, hive_table
@@ -158,19 +203,36 @@ def ward_counts(spark, running_stack, unique_name):
 
 def test_an_export_with_an_update_key_is_idempotent_and_updates_changed_rows(spark, running_stack, ward_counts):
     table, hive_table = ward_counts
-    rows = [(f"W{w}", date(2026, 11, day), kind, w * day, 1) for w in range(20) for day in (1, 2)
-            for kind in ("vital_out_of_range", "unknown_patient")]
+    rows = [
+        (f"W{w}", date(2026, 11, day), kind, w * day, 1)
+        for w in range(20)
+        for day in (1, 2)
+        for kind in ("vital_out_of_range", "unknown_patient")
+    ]
     columns = "ward string, alert_date date, kind string, alert_count bigint, patients bigint"
     spark.createDataFrame(rows, columns).write.saveAsTable(hive_table)
-    argv = ["--hive-table", hive_table, "--table", table, "--update-key", "ward,alert_date,kind",
-            "--update-mode", "allowinsert", "-m", "2", "--batch-size", "7"]
+    argv = [
+        "--hive-table",
+        hive_table,
+        "--table",
+        table,
+        "--update-key",
+        "ward,alert_date,kind",
+        "--update-mode",
+        "allowinsert",
+        "-m",
+        "2",
+        "--batch-size",
+        "7",
+    ]
 
     run_tool(spark, running_stack, "export", argv)
     first = rds_execute(running_stack, f"SELECT * FROM {table} ORDER BY ward, alert_date, kind")
     run_tool(spark, running_stack, "export", argv)
     second = rds_execute(running_stack, f"SELECT * FROM {table} ORDER BY ward, alert_date, kind")
-    changed = [(ward, day, kind, count + 100 if ward == "W3" else count, patients)
-               for ward, day, kind, count, patients in rows]
+    changed = [
+        (ward, day, kind, count + 100 if ward == "W3" else count, patients) for ward, day, kind, count, patients in rows
+    ]
     spark.createDataFrame(changed, columns).write.insertInto(hive_table, overwrite=True)
     run_tool(spark, running_stack, "export", argv)
 
@@ -183,51 +245,77 @@ def test_an_export_with_an_update_key_is_idempotent_and_updates_changed_rows(spa
 def test_the_pipeline_jobs_import_patients_and_export_ward_counts(spark, running_stack, hive_schema, unique_name):
     """The saved jobs the demo and the DAGs run, on the pipeline's own tables."""
     settings = running_stack
-    schema.apply(settings)
+    migrate.apply(settings)
     first_id = 9_000_000 + int(unique_name[-8:], 16) % 1_000_000 * 10
     add_patients(settings, "patients_information", first_id, 3)
     try:
         pipeline_jobs.import_patients(spark, settings)
-        assert hive_rows(settings, f"SELECT patientid, patientname FROM {settings.hive_database}.patients "
-                                   f"WHERE patientid >= {first_id} AND patientid < {first_id + 3} ORDER BY patientid") \
-            == [(first_id + n, f"patient {first_id + n}") for n in range(3)]
+        assert hive_rows(
+            settings,
+            f"SELECT patientid, patientname FROM {settings.hive_database}.patients "
+            f"WHERE patientid >= {first_id} AND patientid < {first_id + 3} ORDER BY patientid",
+        ) == [(first_id + n, f"patient {first_id + n}") for n in range(3)]
         exported = pipeline_jobs.export_ward_alert_counts(spark, settings)
         in_hive = hive_rows(settings, f"SELECT COUNT(*) FROM {settings.hive_database}.ward_daily_alert_counts")
         assert exported.rows == in_hive[0][0]
         assert JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS).last_value is not None
     finally:
-        rds_execute(settings, f"DELETE FROM patients_information WHERE patientid >= {first_id} "
-                              f"AND patientid < {first_id + 3}")
+        rds_execute(
+            settings, f"DELETE FROM patients_information WHERE patientid >= {first_id} AND patientid < {first_id + 3}"
+        )
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--table", "t", "--hive-import", "--password", "secret"], "--password is refused"),
-    (["--table", "t", "--query", "SELECT 1 WHERE $CONDITIONS", "--hive-import"], "Cannot specify --query and --table"),
-    (["--hive-import"], "Must specify --table or --query"),
-    (["--query", "SELECT * FROM t", "--target-dir", "/x"], "must contain '$CONDITIONS'"),
-    (["--query", "SELECT * FROM t WHERE $CONDITIONS", "--target-dir", "/x", "-m", "2"], "must specify --split-by"),
-    (["--table", "t"], "Must specify --hive-import or --target-dir"),
-    (["--table", "t", "--hive-import", "--incremental", "append"], "check column must be specified"),
-    (["--table", "t", "--hive-import", "--incremental", "append", "--check-column", "id", "--hive-overwrite"],
-     "defeats --incremental"),
-    (["--table", "t", "--hive-import", "--incremental", "append", "--check-column", "id", "--last-value", "1; DROP"],
-     "expected a number"),
-    (["--table", "t", "--hive-import", "--merge-key", "id"], "--merge-key requires --incremental"),
-    (["--table", "t", "--hive-import", "--as-textfile"], "--as-textfile is not supported"),
-    (["--table", "t", "--hive-import", "--no-such-flag"], "Unrecognized argument: --no-such-flag"),
-    (["--table", "t", "--hive-import", "-m", "0"], "--num-mappers must be at least 1"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--table", "t", "--hive-import", "--password", "secret"], "--password is refused"),
+        (
+            ["--table", "t", "--query", "SELECT 1 WHERE $CONDITIONS", "--hive-import"],
+            "Cannot specify --query and --table",
+        ),
+        (["--hive-import"], "Must specify --table or --query"),
+        (["--query", "SELECT * FROM t", "--target-dir", "/x"], "must contain '$CONDITIONS'"),
+        (["--query", "SELECT * FROM t WHERE $CONDITIONS", "--target-dir", "/x", "-m", "2"], "must specify --split-by"),
+        (["--table", "t"], "Must specify --hive-import or --target-dir"),
+        (["--table", "t", "--hive-import", "--incremental", "append"], "check column must be specified"),
+        (
+            ["--table", "t", "--hive-import", "--incremental", "append", "--check-column", "id", "--hive-overwrite"],
+            "defeats --incremental",
+        ),
+        (
+            [
+                "--table",
+                "t",
+                "--hive-import",
+                "--incremental",
+                "append",
+                "--check-column",
+                "id",
+                "--last-value",
+                "1; DROP",
+            ],
+            "expected a number",
+        ),
+        (["--table", "t", "--hive-import", "--merge-key", "id"], "--merge-key requires --incremental"),
+        (["--table", "t", "--hive-import", "--as-textfile"], "--as-textfile is not supported"),
+        (["--table", "t", "--hive-import", "--no-such-flag"], "Unrecognized argument: --no-such-flag"),
+        (["--table", "t", "--hive-import", "-m", "0"], "--num-mappers must be at least 1"),
+    ],
+)
 def test_bad_import_flags_fail_with_sqoop_like_messages(settings, argv, message):
     with pytest.raises(SqoopError, match=message.replace("$", r"\$")):
         parse_import(argv, settings)
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--hive-table", "h"], "Export requires a --table"),
-    (["--table", "t"], "requires an --export-dir or --hive-table"),
-    (["--table", "t", "--hive-table", "h", "--export-dir", "/d"], "Choose one source"),
-    (["--table", "t", "--hive-table", "h", "--update-mode", "allowinsert"], "allowinsert requires --update-key"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--hive-table", "h"], "Export requires a --table"),
+        (["--table", "t"], "requires an --export-dir or --hive-table"),
+        (["--table", "t", "--hive-table", "h", "--export-dir", "/d"], "Choose one source"),
+        (["--table", "t", "--hive-table", "h", "--update-mode", "allowinsert"], "allowinsert requires --update-key"),
+    ],
+)
 def test_bad_export_flags_fail_with_sqoop_like_messages(settings, argv, message):
     with pytest.raises(SqoopError, match=message):
         parse_export(argv, settings)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import settings as settings_module
@@ -12,9 +11,15 @@ from local_stack import stack
 
 def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
     """A second, fresh stack of three servers on other ports: initialised, provisioned, healthy, stopped."""
-    fresh = settings_module.load({
-        "PA_STACK_DATA_DIR": str(tmp_path / "stack"), "PA_MYSQL_PORT": "23306", "PA_KAFKA_PORT": "29092",
-        "PA_KAFKA_CONTROLLER_PORT": "29093", "PA_SNS_PORT": "25000"})
+    fresh = settings_module.load_stack(
+        {
+            "PA_STACK_DATA_DIR": str(tmp_path / "stack"),
+            "PA_MYSQL_PORT": "23306",
+            "PA_KAFKA_PORT": "29092",
+            "PA_KAFKA_CONTROLLER_PORT": "29093",
+            "PA_SNS_ENDPOINT_URL": "http://127.0.0.1:25000",
+        }
+    )
     try:
         timings = stack.up(fresh, ["mariadb", "kafka", "sns"])
         report = {row.name: row for row in stack.status(fresh)}
@@ -47,8 +52,16 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     hbase_connection.close()
 
     stopped = stack.down(running_stack, ["mariadb", "kafka", "hdfs-namenode", "hbase"])
-    assert set(stopped) == {"mariadb", "kafka", "hdfs-namenode", "hdfs-datanode", "hbase", "hbase-thrift",
-                            "hive-metastore", "hive-server2"}  # the named servers and all that need them
+    assert set(stopped) == {
+        "mariadb",
+        "kafka",
+        "hdfs-namenode",
+        "hdfs-datanode",
+        "hbase",
+        "hbase-thrift",
+        "hive-metastore",
+        "hive-server2",
+    }  # the named servers and all that need them
     assert {row.name for row in stack.status(running_stack) if row.pid is None} == set(stopped)
     stack.up(running_stack)
 

@@ -12,8 +12,16 @@ from local_stack import stack
 def test_every_server_reports_healthy_with_pid_and_memory(running_stack):
     report = stack.status(running_stack)
     assert {row.name for row in report} == {
-        "mariadb", "kafka", "hdfs-namenode", "hdfs-datanode", "hbase", "hbase-thrift",
-        "hive-metastore", "hive-server2", "sns"}
+        "mariadb",
+        "kafka",
+        "hdfs-namenode",
+        "hdfs-datanode",
+        "hbase",
+        "hbase-thrift",
+        "hive-metastore",
+        "hive-server2",
+        "sns",
+    }
     unhealthy = [(row.name, row.detail) for row in report if not row.healthy]
     assert unhealthy == []
     assert all(row.pid and row.memory_mb > 10 for row in report)

@@ -4,42 +4,59 @@ from __future__ import annotations
 
 import dataclasses
 
-from streaming.job import LandingJob
-from tests.streaming_fixtures import (alert_messages, hive_rows, reading, run_available_now, send,  # noqa: F401
-                                      stream_settings)
+from streaming.landing import LandingQuery
+from tests.streaming_fixtures import alert_messages, hive_rows, reading, run_available_now, send
 
 
 def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_alerts(spark, stream_settings):
     s = stream_settings
-    send(s, [
-        reading(1, 2001, 69, 200, 1),       # age 40: heart rate 69 alerts (rule 1), bp 200 normal (rule 5)
-        reading(2, 2002, 70, 190, 2),       # age 41: heart rate 70 normal (rule 8), bp 190 alerts (rule 12)
-        reading(3, 2001, 69.5, 170, 3),     # age 40: heart rate 69.5 in the gap between 69 and 70
-        reading(4, 2003, 70, 120, 4),       # age 101: no band for either vital
-        reading(5, 990001, 70, 120, 5),     # unknown patient
-        reading(1, 2001, 69, 200, 1),       # a resent copy of reading 1: dropped
-        b"this is not json",
-        reading(6, 2001, "fast", 120, 6),   # wrong type
-        {k: v for k, v in reading(7, 2001, 70, 120, 7).items() if k != "patient_id"},
-        reading(8, 2001, 900, 120, 8),      # impossible heart rate
-    ])
+    send(
+        s,
+        [
+            reading(1, 2001, 69, 200, 1),  # age 40: heart rate 69 alerts (rule 1), bp 200 normal (rule 5)
+            reading(2, 2002, 70, 190, 2),  # age 41: heart rate 70 normal (rule 8), bp 190 alerts (rule 12)
+            reading(3, 2001, 69.5, 170, 3),  # age 40: heart rate 69.5 in the gap between 69 and 70
+            reading(4, 2003, 70, 120, 4),  # age 101: no band for either vital
+            reading(5, 990001, 70, 120, 5),  # unknown patient
+            reading(1, 2001, 69, 200, 1),  # a resent copy of reading 1: dropped
+            b"this is not json",
+            reading(6, 2001, "fast", 120, 6),  # wrong type
+            {k: v for k, v in reading(7, 2001, 70, 120, 7).items() if k != "patient_id"},
+            reading(8, 2001, 900, 120, 8),  # impossible heart rate
+        ],
+    )
     job = run_available_now(spark, s)
     db = s.hive_database
 
     assert sorted(hive_rows(s, f"SELECT reading_id FROM {db}.vitals_raw")) == [(1,), (2,), (3,), (4,), (5,)]
     reasons = sorted(row[0] for row in hive_rows(s, f"SELECT reason FROM {db}.vitals_rejected"))
-    assert reasons == ["impossible value: heart_rate 900.0 outside 10-350",
-                       "invalid JSON: not a JSON object",
-                       "missing patient id",
-                       "wrong type: heart_rate fast is not a double"]
-    alerts = hive_rows(s, f"SELECT reading_id, kind, attribute, rule_id, alert_message, patient_name, age, "
-                          f"admitted_ward FROM {db}.alerts")
+    assert reasons == [
+        "impossible value: heart_rate 900.0 outside 10-350",
+        "invalid JSON: not a JSON object",
+        "missing patient id",
+        "wrong type: heart_rate fast is not a double",
+    ]
+    alerts = hive_rows(
+        s,
+        f"SELECT reading_id, kind, attribute, rule_id, alert_message, patient_name, age, "
+        f"admitted_ward FROM {db}.alerts",
+    )
     by_key = {(row[0], row[1], row[2]): row for row in alerts}
-    assert set(by_key) == {(1, "vital_out_of_range", "heartBeat"), (2, "vital_out_of_range", "bp"),
-                           (3, "value_in_gap", "heartBeat"), (4, "no_band_for_age", "heartBeat"),
-                           (4, "no_band_for_age", "bp"), (5, "unknown_patient", None)}
+    assert set(by_key) == {
+        (1, "vital_out_of_range", "heartBeat"),
+        (2, "vital_out_of_range", "bp"),
+        (3, "value_in_gap", "heartBeat"),
+        (4, "no_band_for_age", "heartBeat"),
+        (4, "no_band_for_age", "bp"),
+        (5, "unknown_patient", None),
+    }
     assert by_key[(1, "vital_out_of_range", "heartBeat")][3:] == (
-        "1", "Low Heart Rate than Normal", "Ana Forty", 40, "ICU")
+        "1",
+        "Low Heart Rate than Normal",
+        "Ana Forty",
+        40,
+        "ICU",
+    )
     assert by_key[(2, "vital_out_of_range", "bp")][3:5] == ("12", "Higher BP than Normal")
     assert "unknown patient id 990001" in by_key[(5, "unknown_patient", None)][4]
     assert job.outcomes == {"vital_out_of_range": 2, "value_in_gap": 1, "no_band_for_age": 2, "unknown_patient": 1}
@@ -48,25 +65,37 @@ def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_aler
     hive_ids = {row[0] for row in hive_rows(s, f"SELECT alert_id FROM {db}.alerts")}
     assert {message["alert_id"] for message in queued} == hive_ids and len(hive_ids) == 6
     sample = next(message for message in queued if message["reading_id"] == 1)
-    assert {"patient_name", "age", "patient_address", "phone_number", "admitted_ward", "bp", "heart_rate",
-            "input_message_time", "alert_generated_time", "alert_message"} <= set(sample)
+    assert {
+        "patient_name",
+        "age",
+        "patient_address",
+        "phone_number",
+        "admitted_ward",
+        "bp",
+        "heart_rate",
+        "input_message_time",
+        "alert_generated_time",
+        "alert_message",
+    } <= set(sample)
 
 
 def test_a_threshold_changed_in_hbase_applies_without_restarting_the_job(spark, stream_settings):
     from clients import hbase
+
     s = stream_settings
-    job = LandingJob(spark, s)
-    send(s, [reading(11, 2001, 75, 200, 1)])      # normal at age 40 (rule 2: 70-78)
-    job.start(available_now=True).awaitTermination(timeout=180)
+    job = LandingQuery(spark, s, available_now=True)
+    send(s, [reading(11, 2001, 75, 200, 1)])  # normal at age 40 (rule 2: 70-78)
+    job.start().awaitTermination(timeout=180)
     connection = hbase.connect(s)
     connection.table(s.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
     connection.table(s.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
     connection.close()
     try:
         send(s, [reading(12, 2001, 75, 200, 2)])  # now rule 3 says "higher than normal"
-        job.start(available_now=True).awaitTermination(timeout=180)
+        job.start().awaitTermination(timeout=180)
     finally:
         from hbase_setup.load import load
+
         load(s, replace=True)
     kinds = hive_rows(s, f"SELECT reading_id, rule_id FROM {s.hive_database}.alerts")
     assert kinds == [(12, "3")]
@@ -80,18 +109,30 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
     import time
 
     from clients import hbase
-    from hbase_setup.repository import ThresholdRepository
     from streaming.evaluate import evaluate
+    from thresholds.repository import ThresholdRepository
 
     s = stream_settings
     patients = (2001, 2002, 2003, 990001)
     send(s, [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(1, 3001)])
-    environment = dict(os.environ, PA_HIVE_DATABASE=s.hive_database, PA_TOPIC_VITALS=s.topic_vitals,
-                       PA_TOPIC_ALERTS=s.topic_alerts, PA_STREAM_CHECKPOINT_NAME=s.stream_checkpoint_name,
-                       PA_THRESHOLD_TABLE=s.threshold_table, PA_STREAM_TRIGGER_S="1",
-                       PA_STREAM_MAX_OFFSETS_PER_TRIGGER="250", PA_ALERT_PATH="microbatch")
-    job_process = subprocess.Popen([sys.executable, "-m", "streaming", "run"], env=environment,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    environment = dict(
+        os.environ,
+        PA_HIVE_DATABASE=s.hive_database,
+        PA_TOPIC_VITALS=s.topic_vitals,
+        PA_TOPIC_ALERTS=s.topic_alerts,
+        PA_STREAM_CHECKPOINT_NAME=s.stream_checkpoint_name,
+        PA_THRESHOLD_TABLE=s.threshold_table,
+        PA_STREAM_TRIGGER_S="1",
+        PA_STREAM_MAX_OFFSETS_PER_TRIGGER="250",
+        PA_ALERT_PATH="microbatch",
+    )
+    job_process = subprocess.Popen(
+        [sys.executable, "-m", "streaming", "run"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     table = f"{s.hive_database}.vitals_raw"
     landed, deadline = 0, time.monotonic() + 240
     while landed < 500 and time.monotonic() < deadline and job_process.poll() is None:
@@ -119,11 +160,14 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
 
 def test_capstone_shaped_messages_are_mapped_by_the_field_map_setting(spark, stream_settings):
     capstone = dataclasses.replace(
-        stream_settings, stream_field_map="patient_id=customerId,heart_rate=heartBeat,bp_systolic=bp,"
-                                          "event_time=message_time")
+        stream_settings,
+        stream_field_map="patient_id=customerId,heart_rate=heartBeat,bp_systolic=bp,event_time=message_time",
+    )
     message = {"customerId": 2001, "heartBeat": 69, "bp": 168, "message_time": "2026-11-24 10:00:01"}
-    send(capstone, [message, message, {"customerId": 2001, "heartBeat": "high", "bp": 1,
-                                       "message_time": "2026-11-24 10:00:02"}])
+    send(
+        capstone,
+        [message, message, {"customerId": 2001, "heartBeat": "high", "bp": 1, "message_time": "2026-11-24 10:00:02"}],
+    )
     run_available_now(spark, capstone)
     db = capstone.hive_database
 
@@ -157,40 +201,55 @@ def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, s
     assert progress.duration_ms > 0 and progress.processed_rows_per_s > 0
     assert progress.kafka_lag == 0  # caught up: nothing left behind the latest offsets
     assert progress.dropped_by_watermark == 0 and progress.repeats_dropped == 5
-    assert any("batch 0: 55 rows in" in record.getMessage() and "Kafka lag 0" in record.getMessage()
-               and "dropped by watermark 0" in record.getMessage() for record in caplog.records)
+    assert any(
+        "batch 0: 55 rows in" in record.getMessage()
+        and "Kafka lag 0" in record.getMessage()
+        and "dropped by watermark 0" in record.getMessage()
+        for record in caplog.records
+    )
 
 
 def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value(spark):
     """The vectorised evaluation and the in-memory index (the rules' reference semantics) give the same
     outcome and rule for every vital, over ages in and out of every band (and unknown) and values
     across every range, its bounds and its gaps."""
-    from hbase_setup.repository import Outcome, ThresholdIndex
-    from hbase_setup.rules import READING_FIELD_OF_ATTRIBUTE, parse_rows
+    from contract.alerts import ALERT_KINDS
+    from contract.vitals import VITAL_OF_ATTRIBUTE
     from hbase_setup.sources import DEFAULT_SOURCE, read_rows
     from streaming.evaluate import evaluate
-    from streaming.scratch import PATIENT_SCHEMA
+    from testkit.reference_evaluator import ReferenceEvaluator
+    from testkit.scratch import PATIENT_SCHEMA
+    from thresholds.repository import ThresholdIndex
+    from thresholds.rules import parse_rows
 
     index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
     bounds = sorted({bound for rule in index.rules for bound in (rule.low_value, rule.high_value)})
     values = sorted({v for bound in bounds for v in (bound - 0.5, bound, bound + 0.5)} | {0.0, 500.0})
-    ages = [None, *sorted({int(age) for rule in index.rules
-                           for age in (rule.low_age - 1, rule.low_age, rule.high_age, rule.high_age + 1)})]
-    heart, bp = READING_FIELD_OF_ATTRIBUTE["heartBeat"], READING_FIELD_OF_ATTRIBUTE["bp"]
+    ages = [
+        None,
+        *sorted(
+            {
+                int(age)
+                for rule in index.rules
+                for age in (rule.low_age - 1, rule.low_age, rule.high_age, rule.high_age + 1)
+            }
+        ),
+    ]
+    heart, bp = VITAL_OF_ATTRIBUTE["heartBeat"].field, VITAL_OF_ATTRIBUTE["bp"].field
     patients = [(9000 + n, f"P{n}", "addr", "phone", "ward", age) for n, age in enumerate(ages)]
     readings = [(len(ages) * i + n, 9000 + n, value, value) for n in range(len(ages)) for i, value in enumerate(values)]
     frame = spark.createDataFrame(readings, f"reading_id bigint, patient_id bigint, {heart} double, {bp} double")
     frame = frame.selectExpr("*", "'dev' AS device_id", "current_timestamp() AS event_time")
     people = spark.createDataFrame([(*patient, "", None) for patient in patients], PATIENT_SCHEMA)
     ages_of = {9000 + n: age for n, age in enumerate(ages)}
-    kind_of = {Outcome.ALERT: "vital_out_of_range", Outcome.VALUE_IN_GAP: "value_in_gap",
-               Outcome.NO_BAND_FOR_AGE: "no_band_for_age"}
+    reference = ReferenceEvaluator(index)
     expected = set()
     for reading_id, patient_id, value, _ in readings:
         for attribute in index.attributes:
-            result = index.evaluate(attribute, ages_of[patient_id], value)
-            if result.outcome is not Outcome.NORMAL:
-                expected.add((reading_id, attribute, kind_of[result.outcome], result.rule and result.rule.rule_id))
-    actual = {(row.reading_id, row.attribute, row.kind, row.rule_id)
-              for row in evaluate(frame, people, index).collect()}
+            result = reference.evaluate(attribute, ages_of[patient_id], value)
+            if result.outcome in ALERT_KINDS:
+                expected.add((reading_id, attribute, result.outcome.value, result.rule and result.rule.rule_id))
+    actual = {
+        (row.reading_id, row.attribute, row.kind, row.rule_id) for row in evaluate(frame, people, index).collect()
+    }
     assert actual == expected and len(expected) > 100

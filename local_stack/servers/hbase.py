@@ -6,21 +6,32 @@ from local_stack import probes
 from local_stack.config_files import LOG4J2_PROPERTIES, hadoop_xml
 from local_stack.jvm import java_command
 from local_stack.spec import ServerSpec, StackContext
+from settings.choices import ThriftProtocol, ThriftTransport
 
 # What HBase's own launcher adds on JDK 17: HBase reaches into NIO and
 # reflection internals that the module system closes by default.
 JDK17_OPTIONS = (
     "-Dorg.apache.hbase.thirdparty.io.netty.tryReflectionSetAccessible=true",
-    "--add-modules", "jdk.unsupported",
-    "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-    "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-    "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--add-exports", "java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-    "--add-exports", "java.base/sun.net.dns=ALL-UNNAMED",
-    "--add-exports", "java.base/sun.net.util=ALL-UNNAMED",
+    "--add-modules",
+    "jdk.unsupported",
+    "--add-opens",
+    "java.base/java.nio=ALL-UNNAMED",
+    "--add-opens",
+    "java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens",
+    "java.base/java.lang=ALL-UNNAMED",
+    "--add-opens",
+    "java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-opens",
+    "java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-exports",
+    "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-exports",
+    "java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+    "--add-exports",
+    "java.base/sun.net.dns=ALL-UNNAMED",
+    "--add-exports",
+    "java.base/sun.net.util=ALL-UNNAMED",
 )
 
 
@@ -53,9 +64,9 @@ def _config_files(ctx: StackContext) -> dict[str, str]:
 def _thrift_args(ctx: StackContext) -> list[str]:
     s = ctx.settings
     args = ["-b", s.stack_host, "-p", str(s.hbase_thrift_port), "--infoport", str(s.hbase_thrift_info_port)]
-    if s.hbase_thrift_transport == "framed":
+    if s.hbase_thrift_transport is ThriftTransport.FRAMED:
         args.append("-f")
-    if s.hbase_thrift_protocol == "compact":
+    if s.hbase_thrift_protocol is ThriftProtocol.COMPACT:
         args.append("-c")
     return [*args, "start"]
 
@@ -64,9 +75,14 @@ HBASE = ServerSpec(
     name="hbase",
     summary="Apache HBase 2.6 standalone (master + region server + ZooKeeper)",
     command=lambda ctx: java_command(
-        ctx, "hbase", ctx.classpath("hbase"), "org.apache.hadoop.hbase.master.HMaster", ["start"],
+        ctx,
+        "hbase",
+        ctx.classpath("hbase"),
+        "org.apache.hadoop.hbase.master.HMaster",
+        ["start"],
         heap=ctx.settings.hbase_heap,
-        options=(*JDK17_OPTIONS, "-Dzookeeper.4lw.commands.whitelist=ruok,srvr")),
+        options=(*JDK17_OPTIONS, "-Dzookeeper.4lw.commands.whitelist=ruok,srvr"),
+    ),
     probe=probes.zookeeper,
     address=lambda s: f"zookeeper {s.stack_host}:{s.zookeeper_port}",
     ports=lambda s: {"PA_ZOOKEEPER_PORT": s.zookeeper_port},
@@ -77,12 +93,20 @@ HBASE_THRIFT = ServerSpec(
     name="hbase-thrift",
     summary="Apache HBase 2.6 Thrift1 server (happybase)",
     command=lambda ctx: java_command(
-        ctx, "hbase-thrift", ctx.classpath("hbase"), "org.apache.hadoop.hbase.thrift.ThriftServer",
-        _thrift_args(ctx), heap=ctx.settings.hbase_thrift_heap, options=JDK17_OPTIONS),
+        ctx,
+        "hbase-thrift",
+        ctx.classpath("hbase"),
+        "org.apache.hadoop.hbase.thrift.ThriftServer",
+        _thrift_args(ctx),
+        heap=ctx.settings.hbase_thrift_heap,
+        options=JDK17_OPTIONS,
+    ),
     probe=probes.hbase_thrift,
     address=lambda s: f"thrift://{s.hbase_thrift_host}:{s.hbase_thrift_port}",
-    ports=lambda s: {"PA_HBASE_THRIFT_PORT": s.hbase_thrift_port,
-                     "PA_HBASE_THRIFT_INFO_PORT": s.hbase_thrift_info_port},
+    ports=lambda s: {
+        "PA_HBASE_THRIFT_PORT": s.hbase_thrift_port,
+        "PA_HBASE_THRIFT_INFO_PORT": s.hbase_thrift_info_port,
+    },
     config_files=_config_files,
     requires=("hbase",),
 )

@@ -41,8 +41,11 @@ def _config_files(ctx: StackContext) -> dict[str, str]:
         "dfs.webhdfs.enabled": "true",
         "dfs.heartbeat.interval": 1,
     }
-    files = {"core-site.xml": hadoop_xml(core), "hdfs-site.xml": hadoop_xml(hdfs_site),
-             "log4j.properties": LOG4J1_PROPERTIES}
+    files = {
+        "core-site.xml": hadoop_xml(core),
+        "hdfs-site.xml": hadoop_xml(hdfs_site),
+        "log4j.properties": LOG4J1_PROPERTIES,
+    }
     files.update({f"webapps/{app}/.keep": "" for app in ("hdfs", "datanode", "static")})
     return files
 
@@ -52,8 +55,11 @@ def _java(ctx: StackContext, server: str, main_class: str, args: list[str] | Non
 
 
 def _format_namenode(ctx: StackContext) -> None:
-    result = subprocess.run(_java(ctx, "hdfs-namenode", NAMENODE_MAIN, ["-format", "-nonInteractive", "-force"]),
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        _java(ctx, "hdfs-namenode", NAMENODE_MAIN, ["-format", "-nonInteractive", "-force"]),
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise StackError(f"formatting the NameNode failed:\n{(result.stdout + result.stderr)[-3000:]}")
 

@@ -37,25 +37,40 @@ def _metastore_site(ctx: StackContext) -> dict[str, object]:
 def _metastore_command(ctx: StackContext) -> list[str]:
     s = ctx.settings
     return java_command(
-        ctx, "hive-metastore", f"{PYSPARK_HOME / 'jars'}/*", "org.apache.hadoop.hive.metastore.HiveMetaStore",
-        ["-p", str(s.hive_metastore_port)], heap=s.hive_metastore_heap,
-        options=(f"-Dderby.system.home={ctx.paths.data_dir('hive-metastore')}",
-                 # pyspark's jars carry two log4j2 setups; one context per class loader keeps them apart
-                 "-Dlog4j2.contextSelector=org.apache.logging.log4j.core.selector.ClassLoaderContextSelector"))
+        ctx,
+        "hive-metastore",
+        f"{PYSPARK_HOME / 'jars'}/*",
+        "org.apache.hadoop.hive.metastore.HiveMetaStore",
+        ["-p", str(s.hive_metastore_port)],
+        heap=s.hive_metastore_heap,
+        options=(
+            f"-Dderby.system.home={ctx.paths.data_dir('hive-metastore')}",
+            # pyspark's jars carry two log4j2 setups; one context per class loader keeps them apart
+            "-Dlog4j2.contextSelector=org.apache.logging.log4j.core.selector.ClassLoaderContextSelector",
+        ),
+    )
 
 
 def _server2_command(ctx: StackContext) -> list[str]:
     """spark-submit of HiveThriftServer2, sharing the metastore and warehouse with every job."""
     s = ctx.settings
     conf = {**hive_conf(s), "spark.ui.enabled": "false", "spark.sql.session.timeZone": s.spark_timezone}
-    command = [str(PYSPARK_HOME / "bin" / "spark-submit"), "--master", "local[2]",
-               "--driver-memory", s.hive_server2_memory,
-               "--class", "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"]
+    command = [
+        str(PYSPARK_HOME / "bin" / "spark-submit"),
+        "--master",
+        "local[2]",
+        "--driver-memory",
+        s.hive_server2_memory,
+        "--class",
+        "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
+    ]
     for key, value in conf.items():
         command += ["--conf", f"{key}={value}"]
-    for key, value in {"hive.server2.thrift.port": s.hive_server2_port,
-                       "hive.server2.thrift.bind.host": s.stack_host,
-                       "hive.server2.authentication": s.hive_server2_auth}.items():
+    for key, value in {
+        "hive.server2.thrift.port": s.hive_server2_port,
+        "hive.server2.thrift.bind.host": s.stack_host,
+        "hive.server2.authentication": s.hive_server2_auth,
+    }.items():
         command += ["--hiveconf", f"{key}={value}"]
     return [*command, "spark-internal"]
 
@@ -67,8 +82,10 @@ HIVE_METASTORE = ServerSpec(
     probe=probes.hive_metastore,
     address=lambda s: s.hive_metastore_uri,
     ports=lambda s: {"PA_HIVE_METASTORE_PORT": s.hive_metastore_port},
-    config_files=lambda ctx: {"hive-site.xml": hadoop_xml(_metastore_site(ctx)),
-                              "log4j2.properties": LOG4J2_PROPERTIES},
+    config_files=lambda ctx: {
+        "hive-site.xml": hadoop_xml(_metastore_site(ctx)),
+        "log4j2.properties": LOG4J2_PROPERTIES,
+    },
     requires=("hdfs-datanode",),
 )
 
@@ -79,8 +96,10 @@ HIVE_SERVER2 = ServerSpec(
     probe=probes.hive_server2,
     address=lambda s: f"hive2://{s.hive_server2_host}:{s.hive_server2_port} (auth {s.hive_server2_auth})",
     ports=lambda s: {"PA_HIVE_SERVER2_PORT": s.hive_server2_port},
-    environment=lambda ctx: {"SPARK_LOCAL_IP": ctx.settings.stack_host,
-                             "SPARK_CONF_DIR": str(ctx.paths.conf_dir("hive-server2"))},
+    environment=lambda ctx: {
+        "SPARK_LOCAL_IP": ctx.settings.stack_host,
+        "SPARK_CONF_DIR": str(ctx.paths.conf_dir("hive-server2")),
+    },
     config_files=lambda ctx: {"log4j2.properties": LOG4J2_PROPERTIES.replace("INFO", "WARN")},
     requires=("hive-metastore",),
 )

@@ -20,26 +20,28 @@ from local_stack.spec import ServerSpec, StackContext
 def _server_properties(ctx: StackContext) -> str:
     s = ctx.settings
     controller = f"{s.stack_host}:{s.kafka_controller_port}"
-    return java_properties({
-        "process.roles": "broker,controller",
-        "node.id": 1,
-        "controller.quorum.bootstrap.servers": controller,
-        "listeners": f"PLAINTEXT://{s.stack_host}:{s.kafka_port},CONTROLLER://{controller}",
-        "advertised.listeners": f"PLAINTEXT://{s.kafka_host}:{s.kafka_port}",
-        "controller.listener.names": "CONTROLLER",
-        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "log.dirs": ctx.paths.data_dir("kafka") / "logs",
-        "num.partitions": 1,
-        # one node: every internal topic has a single replica
-        "offsets.topic.replication.factor": 1,
-        "offsets.topic.num.partitions": 8,
-        "transaction.state.log.replication.factor": 1,
-        "transaction.state.log.min.isr": 1,
-        "share.coordinator.state.topic.replication.factor": 1,
-        "share.coordinator.state.topic.min.isr": 1,
-        # consumer groups in tests and the demo should not wait 3 s for more members
-        "group.initial.rebalance.delay.ms": 0,
-    })
+    return java_properties(
+        {
+            "process.roles": "broker,controller",
+            "node.id": 1,
+            "controller.quorum.bootstrap.servers": controller,
+            "listeners": f"PLAINTEXT://{s.stack_host}:{s.kafka_port},CONTROLLER://{controller}",
+            "advertised.listeners": f"PLAINTEXT://{s.kafka_host}:{s.kafka_port}",
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "log.dirs": ctx.paths.data_dir("kafka") / "logs",
+            "num.partitions": 1,
+            # one node: every internal topic has a single replica
+            "offsets.topic.replication.factor": 1,
+            "offsets.topic.num.partitions": 8,
+            "transaction.state.log.replication.factor": 1,
+            "transaction.state.log.min.isr": 1,
+            "share.coordinator.state.topic.replication.factor": 1,
+            "share.coordinator.state.topic.min.isr": 1,
+            # consumer groups in tests and the demo should not wait 3 s for more members
+            "group.initial.rebalance.delay.ms": 0,
+        }
+    )
 
 
 def _config_files(ctx: StackContext) -> dict[str, str]:
@@ -56,10 +58,14 @@ def _cluster_id() -> str:
 
 def _initialise(ctx: StackContext) -> None:
     """Format the log directory once (KRaft's storage tool), as `kafka-storage.sh format` does."""
-    command = java_command(ctx, "kafka", ctx.classpath("kafka"), "kafka.tools.StorageTool",
-                           ["format", "--standalone", "-t", _cluster_id(),
-                            "-c", str(ctx.paths.conf_dir("kafka") / "server.properties")],
-                           heap="256m")
+    command = java_command(
+        ctx,
+        "kafka",
+        ctx.classpath("kafka"),
+        "kafka.tools.StorageTool",
+        ["format", "--standalone", "-t", _cluster_id(), "-c", str(ctx.paths.conf_dir("kafka") / "server.properties")],
+        heap="256m",
+    )
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise StackError(f"formatting Kafka's log dir failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
@@ -70,9 +76,11 @@ def _provision(ctx: StackContext) -> None:
     s = ctx.settings
     admin = kafka_clients.admin(s)
     try:
-        wanted = [NewTopic(s.topic_vitals, s.topic_vitals_partitions, 1),
-                  NewTopic(s.topic_alerts, 1, 1),
-                  NewTopic(s.topic_dead_letter, 1, 1)]
+        wanted = [
+            NewTopic(s.topic_vitals, s.topic_vitals_partitions, 1),
+            NewTopic(s.topic_alerts, 1, 1),
+            NewTopic(s.topic_dead_letter, 1, 1),
+        ]
         existing = set(admin.list_topics())
         missing = [topic for topic in wanted if topic.name not in existing]
         if missing:
@@ -87,11 +95,16 @@ def _provision(ctx: StackContext) -> None:
 KAFKA = ServerSpec(
     name="kafka",
     summary="Apache Kafka 4.3 (KRaft: broker + controller)",
-    command=lambda ctx: java_command(ctx, "kafka", ctx.classpath("kafka"), "kafka.Kafka",
-                                     [str(ctx.paths.conf_dir("kafka") / "server.properties")],
-                                     heap=ctx.settings.kafka_heap),
+    command=lambda ctx: java_command(
+        ctx,
+        "kafka",
+        ctx.classpath("kafka"),
+        "kafka.Kafka",
+        [str(ctx.paths.conf_dir("kafka") / "server.properties")],
+        heap=ctx.settings.kafka_heap,
+    ),
     probe=probes.kafka_broker,
-    address=lambda s: s.kafka_bootstrap_servers,
+    address=lambda s: s.kafka_bootstrap,
     ports=lambda s: {"PA_KAFKA_PORT": s.kafka_port, "PA_KAFKA_CONTROLLER_PORT": s.kafka_controller_port},
     config_files=_config_files,
     initialise=_initialise,

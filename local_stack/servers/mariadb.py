@@ -22,9 +22,17 @@ def _initialise(ctx: StackContext) -> None:
     ensure_command("mariadbd", "mariadb-server")
     install_db = ensure_command("mariadb-install-db", "mariadb-server")
     result = subprocess.run(
-        [install_db, "--no-defaults", f"--datadir={ctx.paths.data_dir('mariadb') / 'db'}",
-         f"--user={_run_as()}", "--auth-root-authentication-method=normal", "--skip-test-db"],
-        capture_output=True, text=True)
+        [
+            install_db,
+            "--no-defaults",
+            f"--datadir={ctx.paths.data_dir('mariadb') / 'db'}",
+            f"--user={_run_as()}",
+            "--auth-root-authentication-method=normal",
+            "--skip-test-db",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise StackError(f"mariadb-install-db failed:\n{result.stdout}{result.stderr}")
 
@@ -33,12 +41,20 @@ def _command(ctx: StackContext) -> list[str]:
     s = ctx.settings
     socket_path = probes.mariadb_socket(s)
     socket_path.parent.mkdir(parents=True, exist_ok=True)
-    return [ensure_command("mariadbd", "mariadb-server"), "--no-defaults",
-            f"--datadir={ctx.paths.data_dir('mariadb') / 'db'}", f"--socket={socket_path}",
-            f"--port={s.mysql_port}", f"--bind-address={s.stack_host}", f"--user={_run_as()}",
-            f"--pid-file={ctx.paths.data_dir('mariadb') / 'mariadbd.pid'}",
-            f"--innodb-buffer-pool-size={s.mariadb_heap_mb}M", "--skip-name-resolve",
-            "--max-connections=300", "--character-set-server=utf8mb4"]
+    return [
+        ensure_command("mariadbd", "mariadb-server"),
+        "--no-defaults",
+        f"--datadir={ctx.paths.data_dir('mariadb') / 'db'}",
+        f"--socket={socket_path}",
+        f"--port={s.mysql_port}",
+        f"--bind-address={s.stack_host}",
+        f"--user={_run_as()}",
+        f"--pid-file={ctx.paths.data_dir('mariadb') / 'mariadbd.pid'}",
+        f"--innodb-buffer-pool-size={s.mariadb_buffer_pool_mb}M",
+        "--skip-name-resolve",
+        "--max-connections=300",
+        "--character-set-server=utf8mb4",
+    ]
 
 
 def _provision(ctx: StackContext) -> None:
@@ -56,8 +72,7 @@ def _provision(ctx: StackContext) -> None:
         for (anonymous_host,) in cursor.fetchall():
             cursor.execute("DROP USER ''@%s", (anonymous_host,))
         for host in filter(None, (part.strip() for part in s.mysql_user_hosts.split(","))):
-            cursor.execute(f"CREATE USER IF NOT EXISTS '{s.mysql_user}'@'{host}' IDENTIFIED BY %s",
-                           (s.mysql_password,))
+            cursor.execute(f"CREATE USER IF NOT EXISTS '{s.mysql_user}'@'{host}' IDENTIFIED BY %s", (s.mysql_password,))
             cursor.execute(f"ALTER USER '{s.mysql_user}'@'{host}' IDENTIFIED BY %s", (s.mysql_password,))
             cursor.execute(f"GRANT ALL PRIVILEGES ON `{s.mysql_database}`.* TO '{s.mysql_user}'@'{host}'")
     finally:

@@ -1,18 +1,40 @@
-"""An SNS endpoint: moto's server (AWS-compatible; real SNS on a cluster)."""
+"""An SNS endpoint: moto's server (AWS-compatible; real SNS on a cluster), on PA_SNS_ENDPOINT_URL's port."""
 
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlsplit
 
 from local_stack import probes
+from local_stack.errors import StackError
 from local_stack.spec import ServerSpec
+from settings import StackSettings
+
+
+def sns_port(settings: StackSettings) -> int:
+    """The port of PA_SNS_ENDPOINT_URL, where the local stack serves SNS."""
+    port = urlsplit(settings.sns_endpoint_url).port
+    if port is None:
+        raise StackError(
+            f"PA_SNS_ENDPOINT_URL={settings.sns_endpoint_url!r} has no port: the local stack serves "
+            f"SNS on a URL such as http://127.0.0.1:5000"
+        )
+    return port
+
 
 SNS = ServerSpec(
     name="sns",
     summary="moto server (SNS + SQS API)",
-    command=lambda ctx: [sys.executable, "-m", "moto.server", "-H", ctx.settings.stack_host,
-                         "-p", str(ctx.settings.sns_port)],
+    command=lambda ctx: [
+        sys.executable,
+        "-m",
+        "moto.server",
+        "-H",
+        ctx.settings.stack_host,
+        "-p",
+        str(sns_port(ctx.settings)),
+    ],
     probe=probes.sns,
     address=lambda s: s.sns_endpoint_url,
-    ports=lambda s: {"PA_SNS_PORT": s.sns_port},
+    ports=lambda s: {"PA_SNS_ENDPOINT_URL": sns_port(s)},
 )

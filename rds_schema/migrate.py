@@ -8,7 +8,7 @@ from pathlib import Path
 from clients import mysql, sql_script
 from settings import Settings
 
-SCHEMA_DIR = Path(__file__).parent / "rds_schema"
+SCHEMA_DIR = Path(__file__).parent
 _VERSION = re.compile(r"^V(\d+)__(\w+)\.sql$")
 
 
@@ -26,8 +26,10 @@ def apply(settings: Settings) -> list[int]:
     connection = mysql.connect(settings, autocommit=True)
     try:
         cursor = connection.cursor()
-        cursor.execute("CREATE TABLE IF NOT EXISTS schema_versions (version INT PRIMARY KEY, "
-                       "name VARCHAR(100) NOT NULL, applied_at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3))")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS schema_versions (version INT PRIMARY KEY, "
+            "name VARCHAR(100) NOT NULL, applied_at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3))"
+        )
         cursor.execute("SELECT version FROM schema_versions")
         done = {row[0] for row in cursor.fetchall()}
         applied = []

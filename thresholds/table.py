@@ -6,7 +6,7 @@ import hashlib
 
 import happybase
 
-from hbase_setup.rules import FAMILIES, Cells
+from thresholds.rules import FAMILIES, Cells
 
 
 def ensure_table(connection: happybase.Connection, name: str) -> bool:
@@ -30,8 +30,7 @@ def fingerprint(connection: happybase.Connection, name: str) -> str:
     enough to check every few seconds because HBase strips the values server-side.
     """
     digest = hashlib.blake2b(digest_size=16)
-    for key, cells in connection.table(name).scan(filter=b"KeyOnlyFilter()", include_timestamp=True,
-                                                  batch_size=1000):
+    for key, cells in connection.table(name).scan(filter=b"KeyOnlyFilter()", include_timestamp=True, batch_size=1000):
         digest.update(key)
         for column in sorted(cells):
             digest.update(column)

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from clients import mysql
-from producers.simulation import ROW_COLUMNS, ReadingStream, make_patients
+from producers.bedside_simulation import ROW_COLUMNS, ReadingStream, make_patients
 from reporting.progress import Progress
 from settings import Settings
 
@@ -37,21 +37,35 @@ def _values(row: tuple, connection) -> str:
     return f"({patient_id},'{device}','{event_time.isoformat(sep=' ', timespec='milliseconds')}',{numbers})"
 
 
-def simulate(settings: Settings, *, patients: int, rate_hz: float, seed: int, count: int | None = None,
-             duration_s: float | None = None, bad_share: float = 0.01, start: dt.datetime | None = None,
-             realtime: bool = False, episodes_per_patient_hour: float = 2.0) -> SimulationRun:
+def simulate(
+    settings: Settings,
+    *,
+    patients: int,
+    rate_hz: float,
+    seed: int,
+    count: int | None = None,
+    duration_s: float | None = None,
+    bad_share: float = 0.01,
+    start: dt.datetime | None = None,
+    realtime: bool = False,
+    episodes_per_patient_hour: float = 2.0,
+) -> SimulationRun:
     """Insert ``patients`` (upsert) and their readings; stop after ``count`` readings or ``duration_s``.
 
     Without ``realtime`` the readings cover the simulated span as fast as RDS
     takes them (event times from ``start``, default: now minus the span);
     with it, each batch waits for the wall clock, as live devices would.
     """
-    if count is None and duration_s is None:
+    if duration_s is not None:
+        span = duration_s
+    elif count is not None:
+        span = count / (patients * rate_hz)
+    else:
         raise ValueError("give a count or a duration")
     population = make_patients(patients, seed)
-    span = duration_s if duration_s is not None else count / (patients * rate_hz)
-    begin = start or (dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-                      - (dt.timedelta(0) if realtime else dt.timedelta(seconds=span)))
+    begin = start or (
+        dt.datetime.now(dt.UTC).replace(tzinfo=None) - (dt.timedelta(0) if realtime else dt.timedelta(seconds=span))
+    )
     stream = ReadingStream(population, rate_hz, begin, seed, bad_share, episodes_per_patient_hour)
     connection = mysql.connect(settings)
     progress = Progress(f"[simulator] readings into {settings.vitals_table}", total=count)
@@ -62,7 +76,8 @@ def simulate(settings: Settings, *, patients: int, rate_hz: float, seed: int, co
             "INSERT INTO patients_information (patientid, patientname, patientaddress, phone_number, "
             "admitted_ward, age, other_details) VALUES (%s, %s, %s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
             "patientname = VALUES(patientname), age = VALUES(age), admitted_ward = VALUES(admitted_ward)",
-            [patient.as_row() for patient in population])
+            [patient.as_row() for patient in population],
+        )
         connection.commit()
         insert = f"INSERT INTO `{settings.vitals_table}` ({', '.join(ROW_COLUMNS)}) VALUES "
         rows = stream.rows(count=count, duration_s=duration_s)
@@ -78,9 +93,11 @@ def simulate(settings: Settings, *, patients: int, rate_hz: float, seed: int, co
             progress.advance(len(batch))
         cursor.executemany(
             "INSERT INTO deterioration_episodes (patient_id, kind, started_at, ended_at) VALUES (%s, %s, %s, %s)",
-            [(e.patient_id, e.kind, e.started_at, e.ended_at) for e in stream.finished_episodes])
+            [(e.patient_id, e.kind, e.started_at, e.ended_at) for e in stream.finished_episodes],
+        )
         connection.commit()
     finally:
         connection.close()
-    return SimulationRun(patients=len(population), readings=written, episodes=len(stream.finished_episodes),
-                         rows_per_s=progress.finish())
+    return SimulationRun(
+        patients=len(population), readings=written, episodes=len(stream.finished_episodes), rows_per_s=progress.finish()
+    )

@@ -17,17 +17,26 @@ from hbase_setup.load import load
 from hive_ddl.apply import apply
 from settings import Settings
 
-PATIENT_SCHEMA = ("patientid bigint, patientname string, patientaddress string, phone_number string, "
-                  "admitted_ward string, age int, other_details string, updated_at timestamp")
+PATIENT_SCHEMA = (
+    "patientid bigint, patientname string, patientaddress string, phone_number string, "
+    "admitted_ward string, age int, other_details string, updated_at timestamp"
+)
 
 
-def scratch_settings(base: Settings, name: str, vitals_partitions: int = 2,
-                     threshold_table: str = "scratch_thresholds") -> Settings:
+def scratch_settings(
+    base: Settings, name: str, vitals_partitions: int = 2, threshold_table: str = "scratch_thresholds"
+) -> Settings:
     """Settings whose database, topics, checkpoint and threshold table are ``name``'s own, created here."""
     scoped = dataclasses.replace(
-        base, hive_database=name, topic_vitals=name, topic_alerts=name + "_alerts",
-        stream_checkpoint_name=name, threshold_table=threshold_table, threshold_refresh_s=0.0,
-        patients_refresh_s=0.0)
+        base,
+        hive_database=name,
+        topic_vitals=name,
+        topic_alerts=name + "_alerts",
+        stream_checkpoint_name=name,
+        threshold_table=threshold_table,
+        threshold_refresh_s=0.0,
+        patients_refresh_s=0.0,
+    )
     load(scoped, replace=True)
     apply(scoped)
     admin = kafka.admin(scoped)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contract.vitals import VITAL_OF_ATTRIBUTE
+
 # column -> meaning; every cell of a threshold row is one of these
 COLUMNS = {
     b"attribute:attribute": "attribute",
@@ -19,17 +21,6 @@ COLUMNS = {
     b"alert:alert_message": "message",
 }
 FAMILIES = {"attribute", "limit", "alert"}
-
-# attribute name in threshold_ref -> the reading's field it is compared with.
-# `bp` is systolic pressure, as the public capstones define it.
-READING_FIELD_OF_ATTRIBUTE = {
-    "heartBeat": "heart_rate",
-    "bp": "bp_systolic",
-    "bp_diastolic": "bp_diastolic",
-    "spo2": "spo2",
-    "body_temperature": "body_temperature",
-    "respiratory_rate": "respiratory_rate",
-}
 
 Cells = dict[bytes, bytes]
 
@@ -72,8 +63,9 @@ class InvalidThresholds(ValueError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the thresholds, nothing was written:\n  - "
-                         + "\n  - ".join(problems))
+        super().__init__(
+            f"{len(problems)} problem(s) in the thresholds, nothing was written:\n  - " + "\n  - ".join(problems)
+        )
 
 
 def parse_rows(rows: dict[str, Cells]) -> list[ThresholdRule]:
@@ -95,8 +87,10 @@ def _parse_row(row_key: str, cells: Cells, problems: list[str]) -> ThresholdRule
     for column in cells:
         family = column.split(b":", 1)[0].decode(errors="replace")
         if family not in FAMILIES:
-            problems.append(f"row {row_key}: unknown column family '{family}' in '{column.decode(errors='replace')}' "
-                            f"(known: {', '.join(sorted(FAMILIES))})")
+            problems.append(
+                f"row {row_key}: unknown column family '{family}' in '{column.decode(errors='replace')}' "
+                f"(known: {', '.join(sorted(FAMILIES))})"
+            )
         elif column not in COLUMNS:
             problems.append(f"row {row_key}: unknown column '{column.decode(errors='replace')}'")
     missing = [column.decode() for column in COLUMNS if column not in cells]
@@ -104,9 +98,10 @@ def _parse_row(row_key: str, cells: Cells, problems: list[str]) -> ThresholdRule
         problems.append(f"row {row_key}: missing {', '.join(missing)}")
         return None
     values = {COLUMNS[column]: cells[column].decode(errors="replace").strip() for column in COLUMNS}
-    if values["attribute"] not in READING_FIELD_OF_ATTRIBUTE:
-        problems.append(f"row {row_key}: unknown attribute '{values['attribute']}' "
-                        f"(known: {', '.join(READING_FIELD_OF_ATTRIBUTE)})")
+    if values["attribute"] not in VITAL_OF_ATTRIBUTE:
+        problems.append(
+            f"row {row_key}: unknown attribute '{values['attribute']}' (known: {', '.join(VITAL_OF_ATTRIBUTE)})"
+        )
     numbers = {}
     for name in ("low_age", "high_age", "low_value", "high_value", "alert_flag"):
         try:
@@ -122,24 +117,36 @@ def _parse_row(row_key: str, cells: Cells, problems: list[str]) -> ThresholdRule
             problems.append(f"row {row_key}: alert flag '{values['alert_flag']}' must be 0 or 1")
     if len(problems) > before:
         return None
-    return ThresholdRule(rule_id=row_key, attribute=values["attribute"], low_age=numbers["low_age"],
-                         high_age=numbers["high_age"], low_value=numbers["low_value"],
-                         high_value=numbers["high_value"], alert_flag=int(numbers["alert_flag"]),
-                         message=values["message"])
+    return ThresholdRule(
+        rule_id=row_key,
+        attribute=values["attribute"],
+        low_age=numbers["low_age"],
+        high_age=numbers["high_age"],
+        low_value=numbers["low_value"],
+        high_value=numbers["high_value"],
+        alert_flag=int(numbers["alert_flag"]),
+        message=values["message"],
+    )
 
 
 def _overlaps(rules: list[ThresholdRule]) -> list[str]:
     """Two rules of one attribute whose age bands and value bands both intersect would both match a reading."""
     problems = []
     for index, first in enumerate(rules):
-        for second in rules[index + 1:]:
-            if (first.attribute == second.attribute
-                    and first.low_age <= second.high_age and second.low_age <= first.high_age
-                    and first.low_value <= second.high_value and second.low_value <= first.high_value):
-                problems.append(f"rows {first.rule_id} and {second.rule_id}: overlapping bands for "
-                                f"{first.attribute} at ages {max(first.low_age, second.low_age):g}-"
-                                f"{min(first.high_age, second.high_age):g}, values "
-                                f"{max(first.low_value, second.low_value):g}-{min(first.high_value, second.high_value):g}")
+        for second in rules[index + 1 :]:
+            if (
+                first.attribute == second.attribute
+                and first.low_age <= second.high_age
+                and second.low_age <= first.high_age
+                and first.low_value <= second.high_value
+                and second.low_value <= first.high_value
+            ):
+                problems.append(
+                    f"rows {first.rule_id} and {second.rule_id}: overlapping bands for "
+                    f"{first.attribute} at ages {max(first.low_age, second.low_age):g}-"
+                    f"{min(first.high_age, second.high_age):g}, values "
+                    f"{max(first.low_value, second.low_value):g}-{min(first.high_value, second.high_value):g}"
+                )
     return problems
 
 

@@ -31,51 +31,53 @@ later (as long as ``PA_STREAM_MAX_FUTURE_S`` <= the window; settings enforce it)
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
+from contract.vitals import VITAL_FIELDS
+from settings import Settings
+from settings.choices import AlertPath
 from streaming.batch_numbers import batch_base
 from streaming.evaluate import evaluate
-from streaming.parse import VITALS, TimeRules, dedup_key, parse, parse_field_map
+from streaming.owned_query import OwnedQuery
+from streaming.parse import TimeRules, dedup_key, parse, parse_field_map
 from streaming.reference_data import ReferenceData
 from streaming.sinks import BatchTable, publish_alerts
 from streaming.source import vitals_stream
-from settings import Settings
 
-log = logging.getLogger("streaming.job")
+log = logging.getLogger("streaming.landing")
 
 
 def millis_before(moment: Column, seconds: float) -> Column:
     return F.timestamp_millis(F.unix_millis(moment) - int(seconds * 1000))
 
 
-class LandingJob:
-    """One streaming application's landing query; ``outcomes`` counts alerts by kind since start, ``late`` the
-    late readings landed, ``repeats`` the repeated reading ids the table check dropped."""
+class LandingQuery(OwnedQuery):
+    """The landing query; ``outcomes`` counts alerts by kind since start, ``late`` the late readings landed,
+    ``repeats`` the repeated reading ids the table check dropped. ``available_now`` catches up with Kafka and ends
+    instead of running on a trigger."""
 
-    def __init__(self, spark: SparkSession, settings: Settings):
-        self.spark = spark
-        self.settings = settings
+    def __init__(self, spark: SparkSession, settings: Settings, available_now: bool = False):
+        super().__init__(spark, settings, settings.stream_checkpoint_name)
+        self.available_now = available_now
         self.reference = ReferenceData(spark, settings)
         self.field_map = parse_field_map(settings.stream_field_map)
         database = settings.hive_database
-        self.raw, self.rejects, self.alerts = (BatchTable(spark, f"{database}.{name}")
-                                               for name in ("vitals_raw", "vitals_rejected", "alerts"))
+        self.raw, self.rejects, self.alerts = (
+            BatchTable(spark, f"{database}.{name}") for name in ("vitals_raw", "vitals_rejected", "alerts")
+        )
         self.time_rules = TimeRules.of(settings)
         self.outcomes: Counter[str] = Counter()
         self.landed = 0
         self.rejected = 0
         self.late = 0
         self.repeats = 0
-        self.batch_base: int | None = None
+        self.batch_base = 0  # read from the tables and the checkpoint when the query starts
         self._repeated: list[DataFrame] = []
-
-    @property
-    def checkpoint(self) -> str:
-        return f"{self.settings.hdfs_uri}{self.settings.checkpoint_dir}/{self.settings.stream_checkpoint_name}"
 
     def source(self) -> DataFrame:
         return vitals_stream(self.spark, self.settings)
@@ -83,35 +85,61 @@ class LandingJob:
     def readings(self) -> DataFrame:
         parsed = parse(self.source(), self.field_map, self.time_rules)
         batch_time = F.current_timestamp()  # in a stream: the micro-batch's timestamp, kept in the checkpoint
-        state_time = F.greatest(F.least(F.coalesce("event_time", batch_time), batch_time),
-                                millis_before(batch_time, self.time_rules.late_after_s))
-        return (parsed
-                # only a rejected record keeps its payload: valid ones are fully parsed, and the payload is most of
-                # the bytes the deduplication shuffles and the batch cache holds
-                .withColumn("raw_payload", F.when(F.col("reason").isNotNull(), F.col("raw_payload")))
-                .withColumn("dedup_key", dedup_key())
-                .withColumn("batch_time", batch_time)
-                .withColumn("state_time", state_time)
-                .withWatermark("state_time", self.settings.stream_dedup_window)
-                .dropDuplicatesWithinWatermark(["dedup_key"]))
+        state_time = F.greatest(
+            F.least(F.coalesce("event_time", batch_time), batch_time),
+            millis_before(batch_time, self.time_rules.late_after_s),
+        )
+        return (
+            parsed
+            # only a rejected record keeps its payload: valid ones are fully parsed, and the payload is most of
+            # the bytes the deduplication shuffles and the batch cache holds
+            .withColumn("raw_payload", F.when(F.col("reason").isNotNull(), F.col("raw_payload")))
+            .withColumn("dedup_key", dedup_key())
+            .withColumn("batch_time", batch_time)
+            .withColumn("state_time", state_time)
+            .withWatermark("state_time", self.settings.stream_dedup_window)
+            .dropDuplicatesWithinWatermark(["dedup_key"])
+        )
 
-    def start(self, available_now: bool = False) -> StreamingQuery:
-        if self.batch_base is None:
-            self.batch_base = batch_base(self.spark, self.checkpoint, (self.raw, self.rejects, self.alerts))
-        writer = (self.readings().writeStream.queryName(self.settings.stream_checkpoint_name)
-                  .foreachBatch(self.process_batch).option("checkpointLocation", self.checkpoint))
-        writer = (writer.trigger(availableNow=True) if available_now
-                  else writer.trigger(processingTime=f"{self.settings.stream_trigger_s} seconds"))
-        return writer.start()
+    def start(self) -> StreamingQuery:
+        self.batch_base = batch_base(self.spark, self.checkpoint, (self.raw, self.rejects, self.alerts))
+        writer = (
+            self.readings()
+            .writeStream.queryName(self.name)
+            .foreachBatch(self.process_batch)
+            .option("checkpointLocation", self.checkpoint)
+        )
+        writer = (
+            writer.trigger(availableNow=True)
+            if self.available_now
+            else writer.trigger(processingTime=f"{self.settings.stream_trigger_s} seconds")
+        )
+        self.query = writer.start()
+        return self.query
+
+    def stop(self) -> None:
+        """Stop between micro-batches when it can: one cut short is redone after a restart (nothing is lost), but
+        letting it finish, for up to PA_STREAM_STOP_GRACE_S, spares the restart that work and the log a trace."""
+        if self.query is not None and self.query.isActive:
+            deadline = time.monotonic() + self.settings.stream_stop_grace_s
+            while self.query.status["isTriggerActive"] and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.query.stop()
 
     def process_batch(self, batch: DataFrame, batch_id: int) -> None:
         stream_batch = self.batch_base + batch_id
         batch.persist()  # derive nothing before this: a derived frame's cache would run the stateful plan again
         try:
-            counts: Counter[tuple[bool, bool, bool]] = Counter({
-                (row["valid"], row["beyond_state"], bool(row["late"])): row["count"] for row in batch.groupBy(
-                    F.col("reason").isNull().alias("valid"), self._beyond_state().alias("beyond_state"),
-                    "late").count().collect()})
+            counts: Counter[tuple[bool, bool, bool]] = Counter(
+                {
+                    (row["valid"], row["beyond_state"], bool(row["late"])): row["count"]
+                    for row in batch.groupBy(
+                        F.col("reason").isNull().alias("valid"), self._beyond_state().alias("beyond_state"), "late"
+                    )
+                    .count()
+                    .collect()
+                }
+            )
             rejected = sum(count for (valid, _, _), count in counts.items() if not valid)
             if rejected:
                 self.rejects.overwrite_batch(self._rejected(batch, stream_batch), stream_batch)
@@ -126,9 +154,21 @@ class LandingJob:
                 self.raw.overwrite_batch(valid, stream_batch)
                 self._alert(valid, stream_batch)
             self.landed, self.rejected, self.late, self.repeats = (
-                self.landed + landed, self.rejected + rejected, self.late + late, self.repeats + repeats)
-            log.info("batch %d (stream_batch %d): %d landed (%d late), %d rejected, %d repeated reading ids "
-                     "found in vitals_raw", batch_id, stream_batch, landed, late, rejected, repeats)
+                self.landed + landed,
+                self.rejected + rejected,
+                self.late + late,
+                self.repeats + repeats,
+            )
+            log.info(
+                "batch %d (stream_batch %d): %d landed (%d late), %d rejected, %d repeated reading ids "
+                "found in vitals_raw",
+                batch_id,
+                stream_batch,
+                landed,
+                late,
+                rejected,
+                repeats,
+            )
         finally:
             for frame in (batch, *self._repeated):
                 frame.unpersist()
@@ -147,9 +187,11 @@ class LandingJob:
         late = batch.where(self._beyond_state())
         dates = [row[0] for row in late.select(F.to_date("event_time")).distinct().collect()]
         self.spark.catalog.refreshTable(self.raw.name)
-        seen = (self.spark.table(self.raw.name)
-                .where(F.col("event_date").isin(dates) & (F.col("stream_batch") != stream_batch))
-                .select("reading_id"))
+        seen = (
+            self.spark.table(self.raw.name)
+            .where(F.col("event_date").isin(dates) & (F.col("stream_batch") != stream_batch))
+            .select("reading_id")
+        )
         repeated = late.select("reading_id").join(seen, "reading_id", "left_semi").distinct().persist()
         self._repeated.append(repeated)  # released with the batch
         count = repeated.count()
@@ -159,18 +201,21 @@ class LandingJob:
         """A valid reading whose event time is older than the state window at its batch: only vitals_raw can
         tell whether it landed before."""
         return F.col("reason").isNull() & (
-            F.col("event_time") < millis_before(F.col("batch_time"), self.time_rules.late_after_s))
+            F.col("event_time") < millis_before(F.col("batch_time"), self.time_rules.late_after_s)
+        )
 
     def _alert(self, valid: DataFrame, stream_batch: int) -> None:
-        alerts = (evaluate(valid, self.reference.patients(), self.reference.thresholds())
-                  .withColumn("alert_date", F.to_date("input_message_time"))
-                  .withColumn("stream_batch", F.lit(stream_batch).cast("bigint"))
-                  .persist())
+        alerts = (
+            evaluate(valid, self.reference.patients(), self.reference.thresholds())
+            .withColumn("alert_date", F.to_date("input_message_time"))
+            .withColumn("stream_batch", F.lit(stream_batch).cast("bigint"))
+            .persist()
+        )
         try:
             kinds = {row["kind"]: row["count"] for row in alerts.groupBy("kind").count().collect()}
             if kinds:
                 self.alerts.overwrite_batch(alerts, stream_batch)
-                if self.settings.alert_path == "microbatch":  # else the real-time alert query publishes them
+                if self.settings.alert_path is AlertPath.MICROBATCH:  # else the real-time alert query publishes them
                     publish_alerts(alerts, self.settings)
                 self.outcomes.update(kinds)
                 log.warning("batch %d alerts: %s", stream_batch, dict(sorted(kinds.items())))
@@ -180,13 +225,32 @@ class LandingJob:
     @staticmethod
     def _valid(valid: DataFrame, stream_batch: int) -> DataFrame:
         return valid.select(
-            "reading_id", "patient_id", "device_id", "event_time", *VITALS, "source", "ingest_time",
-            "kafka_partition", "kafka_offset", F.current_timestamp().alias("landed_at"), "late", "arrival_delay_s",
-            F.to_date("event_time").alias("event_date"), F.lit(stream_batch).cast("bigint").alias("stream_batch"))
+            "reading_id",
+            "patient_id",
+            "device_id",
+            "event_time",
+            *VITAL_FIELDS,
+            "source",
+            "ingest_time",
+            "kafka_partition",
+            "kafka_offset",
+            F.current_timestamp().alias("landed_at"),
+            "late",
+            "arrival_delay_s",
+            F.to_date("event_time").alias("event_date"),
+            F.lit(stream_batch).cast("bigint").alias("stream_batch"),
+        )
 
     @staticmethod
     def _rejected(batch: DataFrame, stream_batch: int) -> DataFrame:
         return batch.where(F.col("reason").isNotNull()).select(
-            "raw_payload", "reason", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp",
-            F.current_timestamp().alias("rejected_at"), F.to_date("kafka_timestamp").alias("rejected_date"),
-            F.lit(stream_batch).cast("bigint").alias("stream_batch"))
+            "raw_payload",
+            "reason",
+            "kafka_topic",
+            "kafka_partition",
+            "kafka_offset",
+            "kafka_timestamp",
+            F.current_timestamp().alias("rejected_at"),
+            F.to_date("kafka_timestamp").alias("rejected_date"),
+            F.lit(stream_batch).cast("bigint").alias("stream_batch"),
+        )

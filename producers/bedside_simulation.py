@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
+
+from contract.vitals import VITAL_FIELDS
 
 FIRST_PATIENT_ID = 1001
 UNKNOWN_PATIENT_ID = 990_001  # no patient has an id this high: the stream must flag these
@@ -43,8 +45,15 @@ class Patient:
     baseline: dict[str, float] = field(hash=False)
 
     def as_row(self) -> tuple:
-        return (self.patientid, self.patientname, self.patientaddress, self.phone_number, self.admitted_ward,
-                self.age, f"simulated; baseline HR {self.baseline['heart_rate']:.0f}")
+        return (
+            self.patientid,
+            self.patientname,
+            self.patientaddress,
+            self.phone_number,
+            self.admitted_ward,
+            self.age,
+            f"simulated; baseline HR {self.baseline['heart_rate']:.0f}",
+        )
 
 
 @dataclass(frozen=True)
@@ -68,12 +77,17 @@ def make_patients(count: int, seed: int) -> list[Patient]:
             "body_temperature": rng.uniform(36.5, 37.1),
             "respiratory_rate": (22.0 if age < 12 else 15.0) + rng.uniform(-2, 2),
         }
-        patients.append(Patient(
-            patientid=FIRST_PATIENT_ID + number,
-            patientname=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-            patientaddress=f"{rng.randint(1, 999)} {rng.choice(STREETS)}",
-            phone_number=f"+1-555-{rng.randint(0, 9999):04d}",
-            admitted_ward=rng.choice(WARDS), age=age, baseline=baseline))
+        patients.append(
+            Patient(
+                patientid=FIRST_PATIENT_ID + number,
+                patientname=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                patientaddress=f"{rng.randint(1, 999)} {rng.choice(STREETS)}",
+                phone_number=f"+1-555-{rng.randint(0, 9999):04d}",
+                admitted_ward=rng.choice(WARDS),
+                age=age,
+                baseline=baseline,
+            )
+        )
     return patients
 
 
@@ -137,9 +151,10 @@ class ReadingStream:
         active.clear()
 
     def _reading(self, patient: Patient, moment: dt.datetime, shift, rng: random.Random) -> tuple:
-        values = {name: base + rng.gauss(0, _NOISE[name]) for name, base in patient.baseline.items()}
+        measured = {name: base + rng.gauss(0, _NOISE[name]) for name, base in patient.baseline.items()}
         if shift is not None:
-            values[shift[0]] += shift[1]
+            measured[shift[0]] += shift[1]
+        values: dict[str, float | None] = dict(measured)
         patient_id = patient.patientid
         if rng.random() < self.bad_share:
             bad = rng.choice(BAD_KINDS)
@@ -151,11 +166,20 @@ class ReadingStream:
                 values["spo2"] = 140.0
             else:
                 patient_id = UNKNOWN_PATIENT_ID + rng.randint(0, 99)
-        return (patient_id, f"bed-{patient.patientid}", moment,
-                *(None if values[name] is None else round(values[name], 1) for name in VITAL_ORDER))
+        return (
+            patient_id,
+            f"bed-{patient.patientid}",
+            moment,
+            *(None if (value := values[name]) is None else round(value, 1) for name in VITAL_FIELDS),
+        )
 
 
-VITAL_ORDER = ("heart_rate", "bp_systolic", "bp_diastolic", "spo2", "body_temperature", "respiratory_rate")
-ROW_COLUMNS = ("patient_id", "device_id", "event_time", *VITAL_ORDER)
-_NOISE = {"heart_rate": 2.0, "bp_systolic": 3.0, "bp_diastolic": 2.0, "spo2": 0.5,
-          "body_temperature": 0.1, "respiratory_rate": 1.0}
+ROW_COLUMNS = ("patient_id", "device_id", "event_time", *VITAL_FIELDS)
+_NOISE = {
+    "heart_rate": 2.0,
+    "bp_systolic": 3.0,
+    "bp_diastolic": 2.0,
+    "spo2": 0.5,
+    "body_temperature": 0.1,
+    "respiratory_rate": 1.0,
+}

@@ -1,0 +1,45 @@
+"""The vital signs a reading carries and the fields of a reading message.
+
+A vital's ``field`` is its name in readings (RDS column, Kafka message, Hive
+column); its ``attribute`` is the name threshold rules use for it (the
+capstone threshold table's names, kept so users' tables load unchanged: ``bp``
+is systolic pressure, ``heartBeat`` the heart rate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Vital:
+    """One vital sign: its reading field, its threshold attribute and the range a body can physically show."""
+
+    field: str
+    attribute: str
+    unit: str
+    plausible_low: float  # outside [plausible_low, plausible_high] a value is a device fault, not a patient's state
+    plausible_high: float
+
+
+VITALS: tuple[Vital, ...] = (
+    Vital("heart_rate", "heartBeat", "beats/min", 10, 350),
+    Vital("bp_systolic", "bp", "mmHg", 30, 320),
+    Vital("bp_diastolic", "bp_diastolic", "mmHg", 10, 250),
+    Vital("spo2", "spo2", "%", 30, 100),
+    Vital("body_temperature", "body_temperature", "°C", 25, 46),
+    Vital("respiratory_rate", "respiratory_rate", "breaths/min", 0, 90),
+)
+VITAL_FIELDS: tuple[str, ...] = tuple(vital.field for vital in VITALS)
+VITAL_OF_ATTRIBUTE: dict[str, Vital] = {vital.attribute: vital for vital in VITALS}
+
+# a reading message's fields -> the Spark SQL type each must cast to
+READING_FIELD_TYPES: dict[str, str] = {
+    "reading_id": "bigint",
+    "patient_id": "bigint",
+    "device_id": "string",
+    "event_time": "timestamp",
+    **{field: "double" for field in VITAL_FIELDS},
+    "ingest_time": "timestamp",
+    "source": "string",
+}

@@ -1,0 +1,46 @@
+"""The choice settings' types: a value outside an enum fails when the settings load, naming the variable."""
+
+from __future__ import annotations
+
+import enum
+
+
+class AlertPath(enum.StrEnum):
+    REALTIME = "realtime"  # a Real-time Mode query publishes alerts (Spark >= 4.1)
+    MICROBATCH = "microbatch"  # the landing query publishes them after each micro-batch
+
+
+class StartingOffsets(enum.StrEnum):
+    EARLIEST = "earliest"
+    LATEST = "latest"
+
+
+class StateStore(enum.StrEnum):
+    ROCKSDB = "rocksdb"
+    HDFS = "hdfs"
+
+
+class ThriftTransport(enum.StrEnum):
+    BUFFERED = "buffered"
+    FRAMED = "framed"
+
+
+class ThriftProtocol(enum.StrEnum):
+    BINARY = "binary"
+    COMPACT = "compact"
+
+
+class HiveAuth(enum.StrEnum):
+    NOSASL = "NOSASL"
+    NONE = "NONE"
+    LDAP = "LDAP"
+    KERBEROS = "KERBEROS"
+    CUSTOM = "CUSTOM"
+
+
+class Compression(enum.StrEnum):
+    NONE = "none"
+    GZIP = "gzip"
+    SNAPPY = "snappy"
+    LZ4 = "lz4"
+    ZSTD = "zstd"

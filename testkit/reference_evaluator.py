@@ -1,0 +1,80 @@
+"""A plain-Python evaluator of threshold rules, written apart from the Spark one, to check it against.
+
+Tests compare every alert the stream raises with this evaluator's answer for
+the same reading; benchmarks use it as the per-record baseline. Integer ages
+up to 150 are precomputed (bisect over sorted bands), the rest take the
+general path.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from contract.alerts import Outcome
+from thresholds.repository import ThresholdIndex
+from thresholds.rules import ThresholdRule
+
+_INDEXED_AGES = range(0, 151)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    outcome: Outcome
+    rule: ThresholdRule | None
+    message: str
+
+
+_NOT_MONITORED = Evaluation(Outcome.NOT_MONITORED, None, "no threshold rows for this vital")
+_NO_BAND = Evaluation(Outcome.NO_BAND_FOR_AGE, None, "no threshold band covers the patient's age")
+_GAP = Evaluation(Outcome.VALUE_IN_GAP, None, "value falls in a gap between threshold bands")
+
+
+class _Bands:
+    """The value bands of one vital at one age, sorted, with their answers precomputed."""
+
+    __slots__ = ("lows", "highs", "answers")
+
+    def __init__(self, rules: list[ThresholdRule]):
+        ordered = sorted(rules, key=lambda rule: rule.low_value)
+        self.lows = [rule.low_value for rule in ordered]
+        self.highs = [rule.high_value for rule in ordered]
+        self.answers = [
+            Evaluation(Outcome.VITAL_OUT_OF_RANGE if rule.alerts else Outcome.NORMAL, rule, rule.message)
+            for rule in ordered
+        ]
+
+    def evaluate(self, value: float) -> Evaluation:
+        position = bisect_right(self.lows, value) - 1
+        if position >= 0 and value <= self.highs[position]:
+            return self.answers[position]
+        return _GAP
+
+
+class ReferenceEvaluator:
+    """Answers "which rule matches this value of this vital at this age" for one :class:`ThresholdIndex`."""
+
+    def __init__(self, index: ThresholdIndex):
+        self.index = index
+        self._bands: dict[tuple[str, int], _Bands] = {}
+        for attribute, rules in index.rules_of.items():
+            for age in _INDEXED_AGES:
+                matching = [rule for rule in rules if rule.low_age <= age <= rule.high_age]
+                if matching:
+                    self._bands[(attribute, age)] = _Bands(matching)
+
+    def evaluate(self, attribute: str, age: float | None, value: float) -> Evaluation:
+        """The rule that matches ``value`` of ``attribute`` for a patient of ``age``, or why none does."""
+        bands = self._bands.get((attribute, age)) if age is not None else None  # whole ages hit the index
+        if bands is not None:
+            return bands.evaluate(value)
+        rules = self.index.rules_of.get(attribute)
+        if not rules:
+            return _NOT_MONITORED
+        if age is None or math.isnan(age):
+            return _NO_BAND
+        if float(age).is_integer() and _INDEXED_AGES.start <= age < _INDEXED_AGES.stop:
+            return _NO_BAND  # every indexed age with a band was precomputed above
+        matching = [rule for rule in rules if rule.low_age <= age <= rule.high_age]
+        return _Bands(matching).evaluate(value) if matching else _NO_BAND

@@ -1,0 +1,91 @@
+"""The notifier tests' fixture and helpers: scoped settings, alerts as the stream queues them, an SNS inbox."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+
+import pytest
+
+from clients import kafka
+from contract.alerts import Outcome
+from rds_schema import migrate
+from testkit import inbox as doctors_inbox
+from testkit.alerts import alert_record
+
+START = dt.datetime(2026, 11, 24, 10, 0, 0)
+
+
+@pytest.fixture
+def notify_settings(running_stack, unique_name):
+    migrate.apply(running_stack)
+    return dataclasses.replace(
+        running_stack,
+        topic_alerts=unique_name,
+        sns_topic=unique_name,
+        notifier_group=unique_name,
+        topic_notify_dead_letter=unique_name + "_dlq",
+        notify_quiet_s=120.0,
+        notify_all_clear_s=60.0,
+        notify_worsen_step=10.0,
+        notify_backoff_s=0.1,
+        notify_backoff_max_s=1.0,
+    )
+
+
+def inbox(settings) -> str:
+    return doctors_inbox.subscribe(settings)
+
+
+def delivered(settings, url: str) -> list[dict]:
+    return doctors_inbox.read_all(settings, url)
+
+
+def alert(
+    patient: int,
+    second: int,
+    value: float = 60.0,
+    rule: str = "1",
+    kind: str = Outcome.VITAL_OUT_OF_RANGE,
+    attribute: str | None = "heartBeat",
+) -> dict:
+    """An alert as the stream puts it on doctors-queue (heart rate in rule 1's band 0-69 by default)."""
+    vital = kind == Outcome.VITAL_OUT_OF_RANGE
+    return alert_record(
+        alert_id=uuid.uuid4().hex,
+        reading_id=second,
+        patient_id=patient,
+        kind=kind,
+        attribute=attribute,
+        rule_id=rule if vital else None,
+        observed_value=value,
+        patient_name="Ana Forty",
+        age=40,
+        patient_address="1 Elm St",
+        phone_number="+1-555-0001",
+        admitted_ward="ICU",
+        bp=200.0,
+        heart_rate=value,
+        input_message_time=(START + dt.timedelta(seconds=second)).isoformat() + ".000Z",
+        alert_generated_time="2026-11-24T10:30:00.000Z",
+        alert_message="Low Heart Rate than Normal" if vital else f"{kind} problem",
+        rule_low_value=0.0 if vital else None,
+        rule_high_value=69.0 if vital else None,
+        late=False,
+        arrival_delay_s=0.5,
+    )
+
+
+def queue(settings, alerts: list[dict]) -> None:
+    producer = kafka.producer(settings)
+    for item in alerts:
+        producer.send(settings.topic_alerts, key=str(item["patient_id"]).encode(), value=json.dumps(item).encode())
+    producer.flush()
+    producer.close()
+
+
+def committed(settings) -> int:
+    """Offsets the notifier's consumer group has committed on its alert topic (0 when none)."""
+    return kafka.committed(settings, settings.notifier_group, settings.topic_alerts)
