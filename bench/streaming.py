@@ -11,8 +11,7 @@ import uuid
 
 from kafka.admin import NewTopic
 
-from bench.load import LOAD_PATIENTS, alerting_reading, measure
-from bench.report import line, percentiles_ms
+from bench.report import line
 from clients import hbase, kafka, mysql
 from clients.spark import session
 from settings import Settings
@@ -21,6 +20,7 @@ from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
 from streaming.listener import BatchProgress, ProgressListener
 from testkit import scratch
+from testkit.load import LOAD_PATIENTS, alerting_reading, measure, percentiles_ms
 from testkit.reference_evaluator import ReferenceEvaluator
 from thresholds.repository import ThresholdRepository
 

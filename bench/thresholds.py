@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import random
 
-from bench.report import line, percentiles_ms, rate, timed
+from bench.report import line, rate, timed
 from clients import hbase
 from hbase_setup.load import load
 from settings import Settings
+from testkit.load import percentiles_ms
 from testkit.reference_evaluator import ReferenceEvaluator
 from thresholds import table
 from thresholds.repository import ThresholdRepository

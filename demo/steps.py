@@ -9,8 +9,6 @@ from collections.abc import Callable
 
 from batch.reconcile import reconcile
 from batch.reconcile import report as reconciliation_report
-from bench.load import measure
-from bench.report import percentiles_ms
 from clients import aws, hbase, hive, kafka, mysql
 from clients.spark import rds_query, session
 from hbase_setup.load import load as load_thresholds
@@ -30,6 +28,7 @@ from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
 from streaming.listener import ProgressListener
 from testkit import inbox
+from testkit.load import measure, percentiles_ms
 
 DEMO_SPAN_S = 180  # simulated seconds of bedside readings per demo run
 LIVE_RATE, LIVE_SECONDS = 200, 10  # the live part of the streaming step

@@ -71,8 +71,16 @@ def episode_key(alert: Alert) -> str:
     return f"{alert['patient_id']}/{subject}"
 
 
+@dataclass(frozen=True)
+class EpisodeChanges:
+    """What to persist since the last drain: episodes opened or updated, and the keys of episodes closed."""
+
+    changed: list[Episode]
+    closed: set[str]
+
+
 class EpisodeTracker:
-    """Decides per alert; holds the open episodes (``changed`` and ``closed`` tell what to persist)."""
+    """Decides per alert; holds the open episodes and hands over what changed with :meth:`drain_changes`."""
 
     def __init__(
         self, quiet_s: float, all_clear_s: float, worsen_step: float, episodes: dict[str, Episode] | None = None
@@ -80,16 +88,22 @@ class EpisodeTracker:
         self.quiet_s, self.all_clear_s, self.worsen_step = quiet_s, all_clear_s, worsen_step
         self.episodes: dict[str, Episode] = dict(episodes or {})
         self.clock = max((episode.last_alert_at for episode in self.episodes.values()), default=0.0)
-        self.changed: set[str] = set()
-        self.closed: set[str] = set()
+        self._changed: set[str] = set()
+        self._closed: set[str] = set()
+
+    def drain_changes(self) -> EpisodeChanges:
+        """The episodes changed and closed since the last call, forgotten here once handed over."""
+        changes = EpisodeChanges([self.episodes[key] for key in self._changed if key in self.episodes], self._closed)
+        self._changed, self._closed = set(), set()
+        return changes
 
     def observe(self, alert: Alert) -> Notification | None:
         """The notification this alert causes, or None when it belongs to an episode already notified."""
         moment = event_seconds(alert)
         self.clock = max(self.clock, moment)
         key = episode_key(alert)
-        self.changed.add(key)
-        self.closed.discard(key)
+        self._changed.add(key)
+        self._closed.discard(key)
         episode = self.episodes.get(key)
         if episode is None:
             data_quality = alert["kind"] != Outcome.VITAL_OUT_OF_RANGE
@@ -110,8 +124,8 @@ class EpisodeTracker:
     def forget(self, key: str) -> None:
         """Drop an episode whose notification never reached SNS: it was not notified, so the next alert opens it."""
         if self.episodes.pop(key, None) is not None:
-            self.closed.add(key)
-        self.changed.discard(key)
+            self._closed.add(key)
+        self._changed.discard(key)
 
     def sweep(self) -> list[Notification]:
         """Close episodes silent for ``all_clear_s`` of event time; vitals get an all-clear, data quality closes
@@ -120,8 +134,8 @@ class EpisodeTracker:
         for key, episode in list(self.episodes.items()):
             if self.clock - episode.last_alert_at >= self.all_clear_s:
                 del self.episodes[key]
-                self.closed.add(key)
-                self.changed.discard(key)
+                self._closed.add(key)
+                self._changed.discard(key)
                 if not episode.data_quality:
                     cleared.append(Notification("all_clear", episode.last_alert, key, episode.opened_at))
         return cleared

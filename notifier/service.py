@@ -23,12 +23,13 @@ from collections import Counter
 
 import mysql.connector
 from botocore.exceptions import BotoCoreError, ClientError
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, KafkaError
 
 from clients import kafka
 from notifier import dead_letters
 from notifier.alert_record import PoisonRecord, parse_alert
-from notifier.episodes import EpisodeTracker
+from notifier.episodes import EpisodeTracker, Notification
 from notifier.sender import Delivery, Sender, sns_client
 from notifier.sns_setup import topic_arn
 from notifier.store import NotifierStore, OutcomeRow
@@ -85,18 +86,22 @@ class Notifier:
             try:
                 alerts.append(parse_alert(record.value))
             except PoisonRecord as reason:
-                self.counts["poison"] += 1
-                log.error(
-                    "doctors-queue record %s/%d@%d set aside on %s: %s",
-                    record.topic,
-                    record.partition,
-                    record.offset,
-                    self.settings.topic_notify_dead_letter,
-                    reason,
-                )
-                self.dead_letters.send(dead_letters.poison(record, str(reason)))
+                self._set_aside(record, reason)
         self.handle(alerts)
         return len(records)
+
+    def _set_aside(self, record: ConsumerRecord, reason: PoisonRecord) -> None:
+        """A record that is not an alert goes to the dead-letter topic with its reason; the service goes on."""
+        self.counts["poison"] += 1
+        log.error(
+            "doctors-queue record %s/%d@%d set aside on %s: %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            self.settings.topic_notify_dead_letter,
+            reason,
+        )
+        self.dead_letters.send(dead_letters.poison(record, str(reason)))
 
     def commit(self) -> None:
         retrying(self.kafka, self._commit_once, (KafkaError,))
@@ -111,6 +116,15 @@ class Notifier:
             )
 
     def handle(self, alerts: list[dict]) -> None:
+        """Decide, deliver, then persist: outcomes and episode state in one RDS transaction."""
+        notifications, outcomes = self._decide(alerts)
+        self.sender.deliver(notifications, self._record_batch)
+        changes = self.tracker.drain_changes()
+        retrying(self.rds, lambda: self.store.record(outcomes, changes.changed, changes.closed), SERVER_ERRORS)
+
+    def _decide(self, alerts: list[dict]) -> tuple[list[Notification], list[OutcomeRow]]:
+        """Drop alerts handled before (a restart, an at-least-once repeat), track the rest's episodes: the
+        notifications to send, and the suppressed alerts' outcomes."""
         done = retrying(self.rds, lambda: self.store.handled([alert["alert_id"] for alert in alerts]), SERVER_ERRORS)
         outcomes: list[OutcomeRow] = []
         notifications = []
@@ -126,12 +140,7 @@ class Notifier:
                 outcomes.append((alert["alert_id"], "suppressed", None, None))
             else:
                 notifications.append(notification)
-        notifications += self.tracker.sweep()
-        self.sender.deliver(notifications, self._record_batch)
-        changed = [self.tracker.episodes[key] for key in self.tracker.changed if key in self.tracker.episodes]
-        retrying(self.rds, lambda: self.store.record(outcomes, changed, self.tracker.closed), SERVER_ERRORS)
-        self.tracker.changed.clear()
-        self.tracker.closed.clear()
+        return notifications + self.tracker.sweep(), outcomes
 
     def _record_batch(self, delivery: Delivery) -> None:
         """One SNS batch's outcomes, into RDS at once; a refused notification is dead-lettered and its episode
@@ -142,20 +151,25 @@ class Notifier:
             if notification.alert_id:
                 outcomes.append((notification.alert_id, "notified", notification.type, message_id))
         for notification, error in delivery.failed:
-            self.counts["dead_lettered"] += 1
-            log.error(
-                "SNS refused the %s notification of alert %s: %s; dead-lettered to %s (python -m notifier "
-                "redrive sends it again)",
-                notification.type,
-                notification.alert_id,
-                error,
-                self.settings.topic_notify_dead_letter,
-            )
-            self.dead_letters.send(dead_letters.refused(notification, error))
-            self.tracker.forget(notification.episode_key)
+            self._dead_letter(notification, error)
             if notification.alert_id:
                 outcomes.append((notification.alert_id, "dead_lettered", notification.type, None))
         retrying(self.rds, lambda: self.store.record_delivered(outcomes), SERVER_ERRORS)
+
+    def _dead_letter(self, notification: Notification, error: str) -> None:
+        """A notification SNS refused for its content: set aside to re-drive, and its episode forgotten so it
+        does not count as notified (the next alert of it notifies again)."""
+        self.counts["dead_lettered"] += 1
+        log.error(
+            "SNS refused the %s notification of alert %s: %s; dead-lettered to %s (python -m notifier "
+            "redrive sends it again)",
+            notification.type,
+            notification.alert_id,
+            error,
+            self.settings.topic_notify_dead_letter,
+        )
+        self.dead_letters.send(dead_letters.refused(notification, error))
+        self.tracker.forget(notification.episode_key)
 
     def run(self, until_idle_s: float | None = None) -> Counter:
         """Serve until stopped (or, with ``until_idle_s``, until the queue was empty that long)."""

@@ -17,7 +17,7 @@ import settings as settings_module
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from sqoop.options import SqoopError, parse_export, parse_import
-from sqoop.tools import exec_job, run_tool
+from sqoop.tools import exec_job, parse_tool, run_parsed
 
 PARSERS = {"import": parse_import, "export": parse_export}
 
@@ -70,7 +70,8 @@ def main(argv: list[str]) -> int:
         if tool == "pipeline-jobs":
             print("saved jobs: " + ", ".join(pipeline_jobs.ensure(settings)))
             return 0
-        run_tool(_spark(settings), settings, tool, rest)
+        options = parse_tool(settings, tool, rest)
+        run_parsed(_spark(settings), settings, options)
         return 0
     except SqoopError as error:
         print(f"ERROR sqoop {tool}: {error}", file=sys.stderr)

@@ -12,16 +12,29 @@ from sqoop.exporter import ExportResult, export
 from sqoop.hive_versions import HiveTableVersions
 from sqoop.importer import Importer, ImportResult
 from sqoop.jobs import JobStore
-from sqoop.options import ImportOptions, SqoopError, parse_export, parse_import, required
+from sqoop.options import ExportOptions, ImportOptions, SqoopError, parse_export, parse_import, required
+
+
+def parse_tool(settings: Settings, tool: str, argv: list[str]) -> ImportOptions | ExportOptions:
+    """The flags of ``import`` or ``export``, checked before anything starts (a typo costs no Spark start-up)."""
+    if tool == "import":
+        return parse_import(argv, settings)
+    if tool == "export":
+        return parse_export(argv, settings)
+    raise SqoopError(f"No such sqoop tool: {tool}. Available: import, export, job.")
+
+
+def run_parsed(
+    spark: SparkSession, settings: Settings, options: ImportOptions | ExportOptions
+) -> ImportResult | ExportResult:
+    if isinstance(options, ImportOptions):
+        return Importer(spark, settings).run(options)
+    return export(spark, settings, options)
 
 
 def run_tool(spark: SparkSession, settings: Settings, tool: str, argv: list[str]) -> ImportResult | ExportResult:
     """``import`` or ``export`` with Sqoop's flags."""
-    if tool == "import":
-        return Importer(spark, settings).run(parse_import(argv, settings))
-    if tool == "export":
-        return export(spark, settings, parse_export(argv, settings))
-    raise SqoopError(f"No such sqoop tool: {tool}. Available: import, export, job.")
+    return run_parsed(spark, settings, parse_tool(settings, tool, argv))
 
 
 def _with_last_value(arguments: list[str], last_value: str | None) -> list[str]:

@@ -12,7 +12,7 @@ import dataclasses
 from kafka.admin import NewTopic
 from pyspark.sql import SparkSession
 
-from clients import kafka
+from clients import hbase, kafka
 from hbase_setup.load import load
 from hive_ddl.apply import apply
 from settings import Settings
@@ -60,3 +60,13 @@ def drop(spark: SparkSession, settings: Settings) -> None:
         admin.delete_topics([settings.topic_vitals, settings.topic_alerts])
     finally:
         admin.close()
+
+
+def drop_threshold_table(settings: Settings) -> None:
+    """Delete ``settings.threshold_table`` from HBase (a test's or benchmark's own copy)."""
+    connection = hbase.connect(settings)
+    try:
+        if settings.threshold_table.encode() in connection.tables():
+            connection.delete_table(settings.threshold_table, disable=True)
+    finally:
+        connection.close()

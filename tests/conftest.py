@@ -59,8 +59,13 @@ def hive_schema(running_stack):
 
 @pytest.fixture(scope="session")
 def spark(running_stack):
+    """The run's one SparkSession, built from the handed-over settings (the Kafka connector's jars)."""
+    from pyspark.sql import SparkSession
+
     from clients.spark import session
 
+    # a session made earlier (say by a CLI under test) would be reused without these settings' jars
+    assert SparkSession.getActiveSession() is None, "a test created a SparkSession before the shared one"
     spark_session = session(running_stack, "patient-alert-tests")
     yield spark_session
     spark_session.stop()

@@ -9,15 +9,18 @@ import pytest
 from clients import hbase
 from contract.alerts import Outcome
 from hbase_setup.load import load
+from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from testkit.reference_evaluator import ReferenceEvaluator
-from thresholds.repository import ThresholdRepository
+from testkit.scratch import drop_threshold_table as drop_table
+from thresholds.repository import ThresholdIndex, ThresholdRepository
+from thresholds.rules import parse_rows
+
+REFERENCE = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref"))))
 
 
-@pytest.fixture(scope="module")
-def repository(running_stack):
-    scoped = dataclasses.replace(running_stack, threshold_table="t_repository_reference")
-    load(scoped, replace=True)
-    return ThresholdRepository(lambda: hbase.connect(scoped), scoped.threshold_table)
+def test_the_repository_reads_back_from_hbase_exactly_the_rules_loaded(own_table):
+    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.threshold_table)
+    assert repository.index.rules == REFERENCE.index.rules and len(repository.index.rules) == 12
 
 
 # (attribute, age, value) -> (outcome, rule id or None)
@@ -61,26 +64,33 @@ EDGES = [
 
 
 @pytest.mark.parametrize("attribute,age,value,outcome,rule_id", EDGES)
-def test_every_band_edge(repository, attribute, age, value, outcome, rule_id):
-    evaluation = ReferenceEvaluator(repository.index).evaluate(attribute, age, value)
+def test_every_band_edge(attribute, age, value, outcome, rule_id):
+    evaluation = REFERENCE.evaluate(attribute, age, value)
     assert evaluation.outcome == outcome
     assert (evaluation.rule.rule_id if evaluation.rule else None) == rule_id
     if outcome is Outcome.VITAL_OUT_OF_RANGE:
         assert evaluation.message == evaluation.rule.message and "than Normal" in evaluation.message
 
 
-def test_a_change_through_happybase_is_seen_after_refresh_and_an_unchanged_table_is_not_reloaded(running_stack):
-    scoped = dataclasses.replace(running_stack, threshold_table="t_repository_changes")
+@pytest.fixture
+def own_table(running_stack, unique_name):
+    """A threshold table of this test's own, loaded with the reference rules and dropped afterwards."""
+    scoped = dataclasses.replace(running_stack, threshold_table=unique_name)
     load(scoped, replace=True)
-    repository = ThresholdRepository(lambda: hbase.connect(scoped), scoped.threshold_table)
+    yield scoped
+    drop_table(scoped)
+
+
+def test_a_change_through_happybase_is_seen_after_refresh_and_an_unchanged_table_is_not_reloaded(own_table):
+    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.threshold_table)
     assert ReferenceEvaluator(repository.index).evaluate("heartBeat", 40, 75).outcome is Outcome.NORMAL
     assert repository.loads == 1
     assert repository.refresh_if_changed() is False
     assert repository.loads == 1
 
-    connection = hbase.connect(scoped)
-    connection.table(scoped.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
-    connection.table(scoped.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
+    connection = hbase.connect(own_table)
+    connection.table(own_table.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
+    connection.table(own_table.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
     connection.close()
 
     assert repository.refresh_if_changed() is True
@@ -89,15 +99,12 @@ def test_a_change_through_happybase_is_seen_after_refresh_and_an_unchanged_table
     assert (changed.outcome, changed.rule.rule_id) == (Outcome.VITAL_OUT_OF_RANGE, "3")
 
 
-def test_an_invalid_change_keeps_the_last_good_rules(running_stack):
-    scoped = dataclasses.replace(running_stack, threshold_table="t_repository_invalid")
-    load(scoped, replace=True)
-    repository = ThresholdRepository(lambda: hbase.connect(scoped), scoped.threshold_table)
+def test_an_invalid_change_keeps_the_last_good_rules(own_table):
+    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.threshold_table)
     good = repository.index
-    connection = hbase.connect(scoped)
-    connection.table(scoped.threshold_table).put(b"2", {b"limit:high_range_value": b"not-a-number"})
+    connection = hbase.connect(own_table)
+    connection.table(own_table.threshold_table).put(b"2", {b"limit:high_range_value": b"not-a-number"})
     connection.close()
     with pytest.raises(ValueError, match="row 2: high value 'not-a-number' is not a number"):
         repository.refresh_if_changed()
     assert repository.index is good
-    load(scoped, replace=True)

@@ -1,0 +1,57 @@
+"""The shared vocabulary agrees with every place that still spells it: Hive's and RDS's DDL, the mapping parser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from contract.alerts import ALERT_FIELDS, ALERT_KINDS, Outcome
+from contract.mapping import parse_mapping
+from contract.vitals import READING_FIELD_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE, VITALS
+
+ROOT = Path(__file__).parents[1]
+_COLUMN = re.compile(r"^\s+(\w+)\s+([A-Z]+)", re.MULTILINE)
+
+
+def columns(ddl: Path) -> dict[str, str]:
+    """Column -> type of the one CREATE TABLE in a DDL file (partition columns excluded)."""
+    body = ddl.read_text().split("(", 1)[1].split("\n)", 1)[0]
+    return {name: kind.lower() for name, kind in _COLUMN.findall(body)}
+
+
+def test_the_hive_alerts_table_has_the_alert_record_fields_in_order_and_of_their_types():
+    assert columns(ROOT / "hive_ddl" / "040_alerts.sql") == ALERT_FIELDS
+
+
+@pytest.mark.parametrize("ddl", ["hive_ddl/010_vitals_raw.sql", "rds_schema/V001__vitals_and_patients.sql"])
+def test_every_vital_is_a_column_of_the_readings_tables(ddl):
+    body = (ROOT / ddl).read_text()
+    assert all(re.search(rf"^\s+{field}\s+(DOUBLE)", body, re.MULTILINE) for field in VITAL_FIELDS)
+
+
+def test_each_vital_has_one_threshold_attribute_and_a_plausible_range():
+    assert len(VITAL_OF_ATTRIBUTE) == len(VITALS) == len(set(VITAL_FIELDS))
+    assert all(vital.plausible_low < vital.plausible_high for vital in VITALS)
+    assert {field for field, kind in READING_FIELD_TYPES.items() if kind == "double"} == set(VITAL_FIELDS)
+
+
+def test_alert_kinds_are_the_outcomes_that_alert():
+    assert set(ALERT_KINDS) == set(Outcome) - {Outcome.NORMAL, Outcome.NOT_MONITORED}
+    assert [kind.value for kind in ALERT_KINDS] == [
+        "vital_out_of_range",
+        "value_in_gap",
+        "no_band_for_age",
+        "unknown_patient",
+    ]
+
+
+def test_a_mapping_parses_and_a_bad_entry_names_the_variable():
+    assert parse_mapping(" patient_id = customerId ,heart_rate=heartBeat,", READING_FIELD_TYPES, "PA_X") == {
+        "patient_id": "customerId",
+        "heart_rate": "heartBeat",
+    }
+    for bad in ("pulse=x", "heart_rate=", "heart_rate"):
+        with pytest.raises(ValueError, match=f"PA_X entry '{bad}'"):
+            parse_mapping(bad, READING_FIELD_TYPES, "PA_X")
