@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install demo test bench chaos stack-up stack-down stack-status stack-reset test-stack-down settings-table
+.PHONY: install demo test check unit bench chaos stack-up stack-down stack-status stack-reset test-stack-down settings-table
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -24,8 +24,17 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m demo
 
-test: $(STAMP)
-	$(TEST_ENV) && $(PY) -m local_stack up && $(PY) -m pytest
+# fast checks first (lint, format, types, the unit tests that need no server), then the stack's tests
+test: check unit
+	$(TEST_ENV) && $(PY) -m local_stack up && $(PY) -m pytest -m stack
+
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+unit: $(STAMP)
+	$(TEST_ENV) && $(PY) -m pytest -m "not stack"
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -34,8 +34,11 @@ from local_stack import handoff, stack  # noqa: E402
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that need no server first: a broken unit fails the run in seconds, before the stack's minutes."""
-    items.sort(key=lambda item: "running_stack" in getattr(item, "fixturenames", ()))
+    """Mark the tests that need the stack (``-m "not stack"`` runs the rest in seconds) and run them last."""
+    for item in items:
+        if "running_stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.stack)
+    items.sort(key=lambda item: item.get_closest_marker("stack") is not None)
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 import settings as settings_module
 from clients import hbase, kafka, mysql
 from local_stack import stack
 
 
+@pytest.mark.stack  # starts servers of its own
 def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
     """A second, fresh stack of three servers on other ports: initialised, provisioned, healthy, stopped."""
     fresh = settings_module.load_stack(
