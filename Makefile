@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install demo test check unit bench chaos stack-up stack-down stack-status stack-reset test-stack-down settings-table
+.PHONY: install demo test check unit mutants bench chaos stack-up stack-down stack-status stack-reset test-stack-down settings-table
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -38,6 +38,10 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# the suite's mutation check: each central comparison changed once must fail a test (on the test stack)
+mutants: $(STAMP)
+	$(TEST_ENV) && $(PY) -m local_stack up && $(PY) -m bench mutants
 
 # minutes of faults: every server and service killed and restarted under load, then reconciled
 chaos: $(STAMP)

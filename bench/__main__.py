@@ -6,7 +6,7 @@ import sys
 import time
 
 import settings
-from bench import chaos, dags, notifier, producers, sqoop, streaming, thresholds
+from bench import chaos, dags, mutants, notifier, producers, sqoop, streaming, thresholds
 from local_stack import handoff, stack
 
 BENCHMARKS = {
@@ -22,6 +22,8 @@ BENCHMARKS = {
 def main(argv: list[str]) -> int:
     if argv[:1] == ["chaos"]:  # its own run (minutes of faults), not part of the default set
         return chaos.main(argv[1:])
+    if argv[:1] == ["mutants"]:  # the suite's mutation check, on the test stack
+        return mutants.main(argv[1:])
     chosen = argv or list(BENCHMARKS)
     unknown = [name for name in chosen if name not in BENCHMARKS]
     if unknown:

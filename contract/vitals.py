@@ -3,7 +3,8 @@
 A vital's ``field`` is its name in readings (RDS column, Kafka message, Hive
 column); its ``attribute`` is the name threshold rules use for it (the
 capstone threshold table's names, kept so users' tables load unchanged: ``bp``
-is systolic pressure, ``heartBeat`` the heart rate).
+is systolic pressure, ``heartBeat`` the heart rate; "capstone" is defined in
+docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations

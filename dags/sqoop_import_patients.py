@@ -1,7 +1,8 @@
 """
 ### sqoop_import_patients
 
-Runs the saved Sqoop-style job **import_patients**: RDS `patients_information` into Hive
+Runs the saved Sqoop-style job **health.import_patients** (named after the Hive database it fills): RDS
+`patients_information` into Hive
 `health.patients`, incremental on `updated_at` and merged on `patientid`, so changed
 patients are updated and new ones added. The import is atomic for Hive readers and saves
 its last value only after success, so a failed or repeated run is safe to re-run.

@@ -87,7 +87,7 @@ def _run_dag(settings: Settings, dag_id: str, **test_arguments) -> None:
 
 def import_patients_into_hive(settings: Settings) -> None:
     _run_dag(settings, "sqoop_import_patients")
-    job = JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS)
+    job = JobStore(settings).get(pipeline_jobs.import_patients_job(settings))
     print(
         f"Airflow DAG sqoop_import_patients: saved job {job.name} imported {job.last_rows} patient row(s) into "
         f"Hive {settings.hive_database}.patients; RDS and Hive counts checked; next run starts at "
@@ -142,7 +142,7 @@ def export_ward_alert_counts(settings: Settings) -> None:
         connection.close()
     print(
         f"RDS ward_daily_alert_counts: {result.rows} row(s) upserted by saved job "
-        f"{pipeline_jobs.EXPORT_WARD_ALERT_COUNTS}; the busiest:"
+        f"{pipeline_jobs.export_ward_alert_counts_job(settings)}; the busiest:"
     )
     for row in busiest:
         print("    " + " | ".join(str(value) for value in row))

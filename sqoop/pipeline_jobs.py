@@ -10,15 +10,21 @@ from sqoop.importer import ImportResult
 from sqoop.jobs import JobStore
 from sqoop.tools import exec_job
 
-IMPORT_PATIENTS = "import_patients"
-EXPORT_WARD_ALERT_COUNTS = "export_ward_alert_counts"
+
+def import_patients_job(settings: Settings) -> str:
+    """The saved import's name: its last value belongs to the Hive database it fills (health.import_patients)."""
+    return f"{settings.hive_database}.import_patients"
+
+
+def export_ward_alert_counts_job(settings: Settings) -> str:
+    return f"{settings.hive_database}.export_ward_alert_counts"
 
 
 def definitions(settings: Settings) -> dict[str, list[str]]:
     """Job name -> tool and flags, exactly as a data engineer would type them."""
     database = settings.hive_database
     return {
-        IMPORT_PATIENTS: [
+        import_patients_job(settings): [
             "import",
             "--table",
             "patients_information",
@@ -36,7 +42,7 @@ def definitions(settings: Settings) -> dict[str, list[str]]:
             "--num-mappers",
             "2",
         ],
-        EXPORT_WARD_ALERT_COUNTS: [
+        export_ward_alert_counts_job(settings): [
             "export",
             "--hive-table",
             f"{database}.ward_daily_alert_counts",
@@ -62,15 +68,15 @@ def ensure(settings: Settings) -> list[str]:
 
 def import_patients(spark: SparkSession, settings: Settings) -> ImportResult:
     ensure(settings)
-    result = exec_job(spark, settings, IMPORT_PATIENTS)
+    result = exec_job(spark, settings, import_patients_job(settings))
     if not isinstance(result, ImportResult):
-        raise TypeError(f"saved job {IMPORT_PATIENTS} is not an import")
+        raise TypeError(f"saved job {import_patients_job(settings)} is not an import")
     return result
 
 
 def export_ward_alert_counts(spark: SparkSession, settings: Settings) -> ExportResult:
     ensure(settings)
-    result = exec_job(spark, settings, EXPORT_WARD_ALERT_COUNTS)
+    result = exec_job(spark, settings, export_ward_alert_counts_job(settings))
     if not isinstance(result, ExportResult):
-        raise TypeError(f"saved job {EXPORT_WARD_ALERT_COUNTS} is not an export")
+        raise TypeError(f"saved job {export_ward_alert_counts_job(settings)} is not an export")
     return result

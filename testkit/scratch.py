@@ -23,17 +23,16 @@ PATIENT_SCHEMA = (
 )
 
 
-def scratch_settings(
-    base: Settings, name: str, vitals_partitions: int = 2, threshold_table: str = "scratch_thresholds"
-) -> Settings:
-    """Settings whose database, topics, checkpoint and threshold table are ``name``'s own, created here."""
+def scratch_settings(base: Settings, name: str, vitals_partitions: int = 2) -> Settings:
+    """Settings whose database, topics, checkpoint and threshold table are ``name``'s own, created here
+    (:func:`drop` removes them all)."""
     scoped = dataclasses.replace(
         base,
         hive_database=name,
         topic_vitals=name,
         topic_alerts=name + "_alerts",
         stream_checkpoint_name=name,
-        threshold_table=threshold_table,
+        threshold_table=name,
         threshold_refresh_s=0.0,
         patients_refresh_s=0.0,
     )
@@ -54,12 +53,14 @@ def add_patients(spark: SparkSession, settings: Settings, patients: list[tuple])
 
 
 def drop(spark: SparkSession, settings: Settings) -> None:
+    """Remove what :func:`scratch_settings` created: the database, the topics, the threshold table."""
     spark.sql(f"DROP DATABASE IF EXISTS {settings.hive_database} CASCADE")
     admin = kafka.admin(settings)
     try:
         admin.delete_topics([settings.topic_vitals, settings.topic_alerts])
     finally:
         admin.close()
+    drop_threshold_table(settings)
 
 
 def drop_threshold_table(settings: Settings) -> None:

@@ -38,7 +38,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "running_stack" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.stack)
-    items.sort(key=lambda item: item.get_closest_marker("stack") is not None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("stack") is not None,
+            item.get_closest_marker("stops_servers") is not None,
+        )
+    )
 
 
 @pytest.fixture(scope="session")

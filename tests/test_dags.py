@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -57,9 +59,7 @@ def point_tasks_at(monkeypatch, scoped, **extra: str) -> None:
 @pytest.fixture(scope="module")
 def pipeline(spark, running_stack, airflow_dags):
     name = f"t_dags_{uuid.uuid4().hex[:8]}"
-    scoped = dataclasses.replace(
-        scratch.scratch_settings(running_stack, name, threshold_table=name), vitals_table=name, producer_name=name
-    )
+    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, name), vitals_table=name, producer_name=name)
     migrate.apply(scoped)
     rds = mysql.connect(scoped, autocommit=True)
     rds.cursor().execute(f"CREATE TABLE {name} LIKE patients_vital_info")
@@ -95,7 +95,10 @@ def test_the_dags_parse_without_errors_or_heavy_imports(airflow_dags):
     assert set(airflow_dags.dag_ids) == DAG_IDS
     for dag_id in DAG_IDS:
         dag = airflow_dags.get_dag(dag_id)
-        assert dag.doc_md and dag.tags and dag.default_args["retries"] >= 1, dag_id
+        assert dag.doc_md and dag.tags, dag_id
+        retries = dag.default_args
+        assert retries["retries"] >= 1 and retries["retry_exponential_backoff"] is True, dag_id
+        assert retries["retry_delay"] < retries["max_retry_delay"], dag_id
     parsed = airflow_home.parse_in_fresh_process(Path(os.environ["AIRFLOW_HOME"]))
     print(f"DagBag parse of {parsed['dags']} DAGs: {parsed['seconds']:.2f} s")
     assert parsed["errors"] == 0 and parsed["dags"] == len(DAG_IDS)
@@ -106,21 +109,24 @@ def test_sqoop_import_patients_imports_changes_and_checks_counts(airflow_dags, p
     settings = pipeline.settings
     point_tasks_at(monkeypatch, settings)
     patient_id = hive_one(settings, f"SELECT MIN(patientid) FROM {settings.hive_database}.patients")[0]
-    before = JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS).last_value
+    before = JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value
     connection = mysql.connect(settings, autocommit=True)
-    connection.cursor().execute(
-        "UPDATE patients_information SET phone_number = '+1-555-DAGS' WHERE patientid = %s", (patient_id,)
-    )
-    connection.close()
-
-    dag_run = run_dag(airflow_dags, "sqoop_import_patients")
+    cursor = connection.cursor()
+    cursor.execute("SELECT phone_number FROM patients_information WHERE patientid = %s", (patient_id,))
+    [(phone,)] = cursor.fetchall()
+    cursor.execute("UPDATE patients_information SET phone_number = '+1-555-DAGS' WHERE patientid = %s", (patient_id,))
+    try:
+        dag_run = run_dag(airflow_dags, "sqoop_import_patients")
+    finally:  # the RDS table is shared: put the phone number back
+        cursor.execute("UPDATE patients_information SET phone_number = %s WHERE patientid = %s", (phone, patient_id))
+        connection.close()
 
     assert dag_run.state == "success", failed_tasks(dag_run)
     hive.query(settings, f"REFRESH TABLE {settings.hive_database}.patients")
     assert hive_one(
         settings, f"SELECT phone_number FROM {settings.hive_database}.patients WHERE patientid = {patient_id}"
     ) == ("+1-555-DAGS",)
-    assert JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS).last_value > before
+    assert JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value > before
 
 
 def test_vitals_batch_aggregates_replaces_its_hour_on_a_rerun(airflow_dags, pipeline, spark, monkeypatch):
@@ -279,7 +285,7 @@ def test_reconciliation_accounts_for_every_reading_and_names_a_missing_one(pipel
     assert [(hour.missing, hour.missing_ids) for hour in after if not hour.accounted] == [(1, [lost])]
 
 
-def test_data_quality_passes_within_bounds_and_fails_with_a_summary(airflow_dags, pipeline, monkeypatch):
+def test_data_quality_passes_within_bounds_and_fails_with_a_summary(airflow_dags, pipeline, monkeypatch, caplog):
     settings = pipeline.settings
     day_end = utc_midnight_after(pipeline.start.date())
     lenient = {
@@ -291,8 +297,15 @@ def test_data_quality_passes_within_bounds_and_fails_with_a_summary(airflow_dags
     passed = run_dag(airflow_dags, "data_quality", logical_date=day_end)
 
     point_tasks_at(monkeypatch, settings, **{**lenient, "PA_QUALITY_MAX_REJECT_SHARE": "0"})
-    failed = run_dag(airflow_dags, "data_quality", logical_date=day_end)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        failed = run_dag(airflow_dags, "data_quality", logical_date=day_end)
+    logged = caplog.text  # with the tracebacks: the failure's message is the summary
 
     assert passed.state == "success", failed_tasks(passed)
     assert failed.state == "failed"
     assert failed_tasks(failed) == [("check_interval", 1)], "a broken bound fails at once, without retries"
+    # the failure names every check, the broken one marked, with what was observed and the bound
+    summary = r"FAIL rejected share +\d+\.\d+% \([\d,]+ of [\d,]+\) +\(bound: <= 0\.00%\)"
+    assert re.search(summary, logged), logged[-3000:]
+    assert re.search(r"ok   freshness of vitals_raw", logged)

@@ -180,10 +180,10 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
 def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_settings, caplog):
     from moto.server import ThreadedMotoServer
 
-    port = _free_port()
-    own = dataclasses.replace(notify_settings, sns_endpoint_url=f"http://{LOOPBACK}:{port}")
-    server = ThreadedMotoServer(ip_address=LOOPBACK, port=port)
+    server = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)  # the OS picks a free port
     server.start()
+    port = server.get_host_and_port()[1]
+    own = dataclasses.replace(notify_settings, sns_endpoint_url=f"http://{LOOPBACK}:{port}")
     url = inbox(own)
     notifier = Notifier(own)
     server.stop()  # the endpoint goes away; moto keeps the topic and queue in memory
@@ -192,7 +192,7 @@ def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_
         running = in_background(notifier)
         time.sleep(30)
         offsets_while_down = committed(own)
-        comeback = ThreadedMotoServer(ip_address=LOOPBACK, port=port)
+        comeback = ThreadedMotoServer(ip_address=LOOPBACK, port=port, verbose=False)
         comeback.start()
         try:
             running.join(timeout=120)
@@ -227,20 +227,27 @@ def test_a_missing_topic_is_waited_for_with_nothing_committed_then_delivered(not
     assert any("NotFound" in record.getMessage() for record in caplog.records)
 
 
-def _moto_with_credentials_checked(port: int) -> tuple[subprocess.Popen, dict]:
-    """A moto server that checks IAM credentials (after three unauthenticated set-up calls), and a valid key."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
-        env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "3"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex((LOOPBACK, port)) == 0:
-                break
-        time.sleep(0.2)
+def _moto_with_credentials_checked() -> tuple[subprocess.Popen, int, dict]:
+    """A moto server that checks IAM credentials (after three unauthenticated set-up calls), its port, and a
+    valid key. A port taken between choosing and binding it makes the server exit: then another is tried."""
+    for _ in range(3):
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
+            env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "3"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and server.poll() is None:
+            with socket.socket() as probe:
+                if probe.connect_ex((LOOPBACK, port)) == 0:
+                    break
+            time.sleep(0.2)
+        if server.poll() is None:
+            break
+    else:
+        raise RuntimeError("no moto server came up on a free port")
     iam = boto3.client(
         "iam",
         endpoint_url=f"http://{LOOPBACK}:{port}",
@@ -256,14 +263,13 @@ def _moto_with_credentials_checked(port: int) -> tuple[subprocess.Popen, dict]:
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sns:*", "sqs:*"], "Resource": "*"}]}
         ),
     )
-    return server, iam.create_access_key(UserName="notifier")["AccessKey"]
+    return server, port, iam.create_access_key(UserName="notifier")["AccessKey"]
 
 
 def test_invalid_sns_credentials_commit_nothing_say_so_and_deliver_once_fixed(notify_settings, caplog):
     from runtime.backoff import Stopped
 
-    port = _free_port()
-    server, key = _moto_with_credentials_checked(port)
+    server, port, key = _moto_with_credentials_checked()
     try:
         good = dataclasses.replace(
             notify_settings,
@@ -308,10 +314,15 @@ def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_se
     s = notify_settings
     url = inbox(s)
     too_long = {**alert(2001, 0), "alert_message": "x" * 300_000}  # SNS takes at most 256 KiB
-    queue(s, [too_long, alert(2002, 0)])
-    counts = Notifier(s).run(until_idle_s=2)
-    queue(s, [alert(2001, 5)])  # the next alert of the refused episode
-    counts += Notifier(s).run(until_idle_s=2)
+    notifier = Notifier(s)
+    queue(s, [too_long])
+    deadline = time.monotonic() + 60
+    while notifier.poll_and_handle() == 0 and time.monotonic() < deadline:
+        pass  # the consumer joins its group on the first polls
+    notifier.commit()
+    assert notifier.counts["dead_lettered"] == 1 and dead_lettered(s) != []
+    queue(s, [alert(2002, 0), alert(2001, 5)])  # the same service goes on: another patient, the refused episode
+    counts = notifier.run(until_idle_s=2)
 
     [dead] = dead_lettered(s)
     assert dead["kind"] == "notification" and dead["alert"]["alert_id"] == too_long["alert_id"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
 import signal
@@ -228,7 +229,6 @@ def test_replay_by_event_time_range_counts_what_it_selects(rds):
         [(1001, f"2026-01-01 10:{minute:02d}:00", 70) for minute in range(60)],
     )
     connection.close()
-    import datetime as dt
 
     run = replay(
         rds,
@@ -238,29 +238,44 @@ def test_replay_by_event_time_range_counts_what_it_selects(rds):
     assert run.matching == 30
 
 
-def test_simulated_bad_readings_and_episodes_are_written_for_scoring(rds):
-    run = simulate(rds, patients=30, rate_hz=1, seed=11, count=30_000, bad_share=0.05, episodes_per_patient_hour=20)
-    connection = mysql.connect(rds)
-    cursor = connection.cursor()
-    cursor.execute(
-        f"SELECT SUM(heart_rate IS NULL), SUM(heart_rate = 900), SUM(patient_id > 990000), "
-        f"COUNT(*) FROM {rds.vitals_table}"
+def test_simulated_bad_readings_and_episodes_are_written_for_scoring(rds, unique_name):
+    # a simulated span of its own (a day of 2001 chosen by the test's name), so the shared episodes table
+    # holds exactly this run's episodes in it
+    start = dt.datetime(2001, 1, 1) + dt.timedelta(days=int(unique_name[-6:], 16) % 365)
+    run = simulate(
+        rds, patients=30, rate_hz=1, seed=11, count=30_000, bad_share=0.05, episodes_per_patient_hour=20, start=start
     )
-    missing, impossible, unknown, total = (int(value) for value in cursor.fetchone())
-    cursor.execute("SELECT COUNT(*), COUNT(DISTINCT kind) FROM deterioration_episodes WHERE ended_at > started_at")
-    episodes, kinds = cursor.fetchone()
-    connection.close()
+    window = (start, start + dt.timedelta(days=1))
+    connection = mysql.connect(rds, autocommit=True)
+    cursor = connection.cursor()
+    try:
+        cursor.execute(
+            f"SELECT SUM(heart_rate IS NULL), SUM(heart_rate = 900), SUM(patient_id > 990000), "
+            f"COUNT(*) FROM {rds.vitals_table}"
+        )
+        missing, impossible, unknown, total = (int(value) for value in cursor.fetchone())
+        cursor.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT kind) FROM deterioration_episodes "
+            "WHERE started_at >= %s AND started_at < %s AND ended_at > started_at",
+            window,
+        )
+        episodes, kinds = cursor.fetchone()
+    finally:
+        cursor.execute("DELETE FROM deterioration_episodes WHERE started_at >= %s AND started_at < %s", window)
+        connection.close()
     assert total == run.readings == 30_000
     assert missing > 100 and impossible > 100 and unknown > 100
-    assert run.episodes > 0 and episodes >= run.episodes and kinds >= 2
+    assert run.episodes > 0 and episodes == run.episodes and kinds >= 2
 
 
-def test_the_same_seed_gives_the_same_readings():
-    import datetime as dt
-
+def test_the_same_seed_gives_the_same_readings_and_another_seed_others():
     from producers.bedside_simulation import ReadingStream, make_patients
 
     start = dt.datetime(2026, 1, 1)
-    first = list(ReadingStream(make_patients(5, 42), 2.0, start, 42).rows(count=500))
-    second = list(ReadingStream(make_patients(5, 42), 2.0, start, 42).rows(count=500))
-    assert first == second
+
+    def readings(seed: int) -> list[tuple]:
+        return list(ReadingStream(make_patients(5, seed), 2.0, start, seed).rows(count=500))
+
+    first = readings(42)
+    assert len(first) == 500 and first == readings(42)
+    assert readings(43) != first

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -90,11 +91,22 @@ def test_too_few_task_slots_are_refused_naming_the_setting(spark, realtime_setti
         check_can_run(spark, many_partitions)
 
 
-def test_kill_9_of_the_application_loses_no_alert(spark, realtime_settings):
+def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_settings):
+    """Killed while readings still arrive: some alerts were on the queue, others not yet; after a restart
+    from the checkpoints every alert Hive holds is on the queue."""
     s = realtime_settings
     queue = Queue(s)
     patients = (2001, 2002, 2003, 990001)
-    send(s, [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(1, 2001)])
+
+    def readings(first: int, last: int) -> list[dict]:
+        return [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(first, last + 1)]
+
+    def trickle() -> None:  # 1,000 readings over about 5 s: the kill lands while they flow
+        for first in range(2001, 3001, 50):
+            send(s, readings(first, first + 49))
+            time.sleep(0.25)
+
+    send(s, readings(1, 2000))
     env = {**os.environ, **environment(s), "PA_SPARK_MASTER": "local[4]"}
 
     def application() -> subprocess.Popen:
@@ -108,9 +120,15 @@ def test_kill_9_of_the_application_loses_no_alert(spark, realtime_settings):
 
     first = application()
     assert wait_for(lambda: len(queue.ids) > 0 or first.poll() is not None, timeout_s=180)
+    assert first.poll() is None, "the first application ended before it was killed"
+    sender = threading.Thread(target=trickle)
+    sender.start()
+    time.sleep(2)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
-    send(s, [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(2001, 3001)])
+    on_queue_at_kill = len(queue.ids)
+    sender.join()
+    assert first.returncode == -signal.SIGKILL
     second = application()
     try:
         landed_all = wait_for(lambda: spark_count(spark, f"{s.hive_database}.vitals_raw") == 3000, timeout_s=240)
@@ -120,6 +138,7 @@ def test_kill_9_of_the_application_loses_no_alert(spark, realtime_settings):
             f"{len(expected - queue.ids)} alert(s) never reached the queue"
         )
         assert len(expected) > 1000
+        assert 0 < on_queue_at_kill < len(expected), "the kill did not land mid-stream"
     finally:
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(timeout=60)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from clients import kafka
 from local_stack import stack
 from settings import environment
@@ -20,6 +22,7 @@ def landed(spark, settings) -> int:
     return spark_count(spark, f"{settings.hive_database}.vitals_raw")
 
 
+@pytest.mark.stops_servers
 def test_the_streaming_application_keeps_running_through_a_kafka_broker_restart(
     spark, realtime_settings, running_stack
 ):
@@ -28,9 +31,11 @@ def test_the_streaming_application_keeps_running_through_a_kafka_broker_restart(
     with running_app(spark, s) as (app, alerts):
         send(s, alerting[:150])
         assert wait_for(lambda: landed(spark, s) == 150, app), "the first readings land before the fault"
-        stack.kill(running_stack, ["kafka"])  # SIGKILL, as a crash
-        wait_for(lambda: False, app, timeout_s=15)  # the application keeps ticking while the broker is away
-        stack.up(running_stack, ["kafka"])
+        try:
+            stack.kill(running_stack, ["kafka"])  # SIGKILL, as a crash
+            wait_for(lambda: False, app, timeout_s=15)  # the application keeps ticking while the broker is away
+        finally:
+            stack.up(running_stack, ["kafka"])
         send(s, alerting[150:])
         assert wait_for(lambda: landed(spark, s) >= 300, app, timeout_s=300), "readings after the restart land"
         assert wait_for(lambda: {m["reading_id"] for m in alerts.read()} >= set(range(151, 301)), app, timeout_s=180), (

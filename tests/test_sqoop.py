@@ -8,12 +8,15 @@ from urllib.parse import urlparse
 import pytest
 
 from clients import hdfs, hive, mysql
+from contract.alerts import Outcome
 from rds_schema import migrate
 from sqoop import pipeline_jobs
 from sqoop.__main__ import main as sqoop_main
 from sqoop.jobs import JobStore
 from sqoop.options import SqoopError, parse_export, parse_import
 from sqoop.tools import exec_job, run_tool
+from testkit import scratch
+from testkit.alerts import alert_record
 
 
 def rds_execute(settings, *statements: str) -> list[tuple]:
@@ -175,19 +178,63 @@ def test_a_run_that_fails_midway_changes_neither_hive_nor_the_saved_last_value(s
     assert exec_job(spark, running_stack, table).rows == 400, "the next good run imports what the failed one did not"
 
 
-def test_a_crash_after_the_switch_is_settled_without_importing_twice(spark, running_stack, patients_source):
+class Crash(BaseException):
+    """The process dying at this point (not an Exception, so nothing on the way handles it)."""
+
+
+def hive_location(spark, hive_table: str) -> str:
+    return spark.sql(f"DESCRIBE TABLE EXTENDED {hive_table}").where("col_name = 'Location'").first()[1]
+
+
+def test_a_crash_after_the_switch_is_settled_without_importing_twice(
+    spark, running_stack, patients_source, monkeypatch
+):
     table, hive_table = patients_source
     add_patients(running_stack, table, 1, 10)
-    store = JobStore(running_stack)
     save_append_job(running_stack, table, hive_table, mappers=1)
     exec_job(spark, running_stack, table)
     add_patients(running_stack, table, 11, 5)
-    current = spark.sql(f"DESCRIBE TABLE EXTENDED {hive_table}").where("col_name = 'Location'").first()[1]
-    # As if a run had switched Hive to rows up to id 15 and died before saving its last value:
-    store.mark_pending(table, "15", current)
 
-    assert exec_job(spark, running_stack, table).rows == 0
-    assert store.get(table).last_value == "15"
+    def dies_before_saving(*_):
+        raise Crash()
+
+    monkeypatch.setattr(JobStore, "record_run", dies_before_saving)  # Hive switched, the last value not saved
+    with pytest.raises(Crash):
+        exec_job(spark, running_stack, table)
+    monkeypatch.undo()
+    assert JobStore(running_stack).get(table).last_value == "10"
+    assert hive_rows(running_stack, f"SELECT COUNT(*) FROM {hive_table}") == [(15,)]
+
+    assert exec_job(spark, running_stack, table).rows == 0, "the rows the crashed run switched in are not re-imported"
+    assert JobStore(running_stack).get(table).last_value == "15"
+    assert hive_rows(running_stack, f"SELECT COUNT(*), COUNT(DISTINCT patientid) FROM {hive_table}") == [(15, 15)]
+
+
+def test_a_crash_before_the_switch_imports_the_rows_again(spark, running_stack, patients_source, monkeypatch):
+    table, hive_table = patients_source
+    add_patients(running_stack, table, 1, 10)
+    save_append_job(running_stack, table, hive_table, mappers=1)
+    exec_job(spark, running_stack, table)
+    location_before = hive_location(spark, hive_table)
+    add_patients(running_stack, table, 11, 5)
+    mark_pending = JobStore.mark_pending
+
+    def pending_then_dies(store, *arguments):
+        mark_pending(store, *arguments)  # the pending last value is saved, then the run dies before the switch
+        raise Crash()
+
+    monkeypatch.setattr(JobStore, "mark_pending", pending_then_dies)
+    with pytest.raises(Crash):
+        exec_job(spark, running_stack, table)
+    monkeypatch.undo()
+    assert JobStore(running_stack).get(table).pending_last_value == "15"
+    assert hive_location(spark, hive_table) == location_before
+    assert hive_rows(running_stack, f"SELECT COUNT(*) FROM {hive_table}") == [(10,)]
+
+    assert exec_job(spark, running_stack, table).rows == 5, "the rows that never went live are imported"
+    job = JobStore(running_stack).get(table)
+    assert (job.last_value, job.pending_last_value) == ("15", None)
+    assert hive_rows(running_stack, f"SELECT COUNT(*), COUNT(DISTINCT patientid) FROM {hive_table}") == [(15, 15)]
 
 
 @pytest.fixture
@@ -239,30 +286,69 @@ def test_an_export_with_an_update_key_is_idempotent_and_updates_changed_rows(spa
     assert len(first) == 80 and first == second
     assert rds_execute(running_stack, f"SELECT SUM(alert_count) FROM {table} WHERE ward = 'W3'") == [(4 * 100 + 18,)]
     assert rds_execute(running_stack, f"SELECT COUNT(*) FROM {table}") == [(80,)]
-    assert [name for (name,) in rds_execute(running_stack, "SHOW TABLES") if "__stage_" in name] == []
+    own_stages = [
+        name for (name,) in rds_execute(running_stack, "SHOW TABLES") if name.startswith(f"{table[:40]}__stage_")
+    ]
+    assert own_stages == [], "the export's staging tables are dropped"
 
 
-def test_the_pipeline_jobs_import_patients_and_export_ward_counts(spark, running_stack, hive_schema, unique_name):
-    """The saved jobs the demo and the DAGs run, on the pipeline's own tables."""
-    settings = running_stack
+def test_the_pipeline_jobs_import_patients_and_export_hand_counted_ward_alerts(spark, running_stack, unique_name):
+    """The saved jobs the demo and the DAGs run, on a database of this test's own: its patients imported, its
+    alerts counted per ward, day and kind in RDS exactly as counted by hand."""
+    settings = scratch.scratch_settings(running_stack, unique_name)
     migrate.apply(settings)
     first_id = 9_000_000 + int(unique_name[-8:], 16) % 1_000_000 * 10
+    wards = (f"{unique_name[-8:]}_A", f"{unique_name[-8:]}_B")
+    alerts = [  # (ward, day, kind, patient)
+        (wards[0], 1, Outcome.VITAL_OUT_OF_RANGE, 1),
+        (wards[0], 1, Outcome.VITAL_OUT_OF_RANGE, 1),
+        (wards[0], 1, Outcome.VITAL_OUT_OF_RANGE, 2),
+        (wards[0], 1, Outcome.VALUE_IN_GAP, 2),
+        (wards[0], 2, Outcome.VITAL_OUT_OF_RANGE, 1),
+        (wards[1], 1, Outcome.NO_BAND_FOR_AGE, 3),
+    ]
+    expected = sorted(
+        [
+            (wards[0], date(2026, 11, 1), "value_in_gap", 1, 1),
+            (wards[0], date(2026, 11, 1), "vital_out_of_range", 3, 2),
+            (wards[0], date(2026, 11, 2), "vital_out_of_range", 1, 1),
+            (wards[1], date(2026, 11, 1), "no_band_for_age", 1, 1),
+        ]
+    )
+    rows = [
+        {
+            **alert_record(alert_id=f"a{n}", patient_id=patient, kind=kind.value, admitted_ward=ward),
+            "alert_date": date(2026, 11, day),
+            "stream_batch": 0,
+        }
+        for n, (ward, day, kind, patient) in enumerate(alerts)
+    ]
+    table = f"{settings.hive_database}.alerts"
+    spark.createDataFrame(rows, spark.table(table).schema).write.insertInto(table)
     add_patients(settings, "patients_information", first_id, 3)
     try:
-        pipeline_jobs.import_patients(spark, settings)
+        imported = pipeline_jobs.import_patients(spark, settings)
         assert hive_rows(
             settings,
             f"SELECT patientid, patientname FROM {settings.hive_database}.patients "
             f"WHERE patientid >= {first_id} AND patientid < {first_id + 3} ORDER BY patientid",
         ) == [(first_id + n, f"patient {first_id + n}") for n in range(3)]
+        assert imported.rows >= 3 and JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value
         exported = pipeline_jobs.export_ward_alert_counts(spark, settings)
-        in_hive = hive_rows(settings, f"SELECT COUNT(*) FROM {settings.hive_database}.ward_daily_alert_counts")
-        assert exported.rows == in_hive[0][0]
-        assert JobStore(settings).get(pipeline_jobs.IMPORT_PATIENTS).last_value is not None
+        in_rds = rds_execute(
+            settings,
+            "SELECT ward, alert_date, kind, alert_count, patients FROM ward_daily_alert_counts "
+            f"WHERE ward IN ('{wards[0]}', '{wards[1]}') ORDER BY ward, alert_date, kind",
+        )
+        assert exported.rows == len(expected) and in_rds == expected
     finally:
         rds_execute(
-            settings, f"DELETE FROM patients_information WHERE patientid >= {first_id} AND patientid < {first_id + 3}"
+            settings,
+            f"DELETE FROM patients_information WHERE patientid >= {first_id} AND patientid < {first_id + 3}",
+            f"DELETE FROM ward_daily_alert_counts WHERE ward IN ('{wards[0]}', '{wards[1]}')",
+            f"DELETE FROM sqoop_jobs WHERE job_name LIKE '{settings.hive_database}.%'",
         )
+        scratch.drop(spark, settings)
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
     assert not any(row.pid for row in stack.status(fresh))
 
 
+@pytest.mark.stops_servers
 def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, spark, unique_name):
     marker = uuid.uuid4().hex
     connection = mysql.connect(running_stack, autocommit=True)
@@ -54,7 +55,11 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     hbase_connection.table(unique_name).put(b"row", {b"cf:marker": marker.encode()})
     hbase_connection.close()
 
-    stopped = stack.down(running_stack, ["mariadb", "kafka", "hdfs-namenode", "hbase"])
+    try:
+        stopped = stack.down(running_stack, ["mariadb", "kafka", "hdfs-namenode", "hbase"])
+        down = {row.name for row in stack.status(running_stack) if row.pid is None}
+    finally:
+        stack.up(running_stack)  # whatever happened: the tests after this one need every server
     assert set(stopped) == {
         "mariadb",
         "kafka",
@@ -65,8 +70,7 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
         "hive-metastore",
         "hive-server2",
     }  # the named servers and all that need them
-    assert {row.name for row in stack.status(running_stack) if row.pid is None} == set(stopped)
-    stack.up(running_stack)
+    assert down == set(stopped)
 
     connection = mysql.connect(running_stack)
     cursor = connection.cursor()

@@ -1,0 +1,192 @@
+"""Mutation check of the suite's central promises: change one comparison, see a test fail.
+
+``python -m bench mutants [NAME ...]`` applies each mutant below to a copy of the
+source (one at a time, restored afterwards), runs the tests that guard that
+promise on the test stack, and reports which mutants the suite killed. A mutant
+that survives names a comparison no test pins down.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str
+    original: str
+    mutated: str
+    tests: tuple[str, ...]
+
+
+PARSE = ("tests/test_parse.py",)
+EVALUATE = (
+    "tests/test_streaming.py::test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value",
+    "tests/test_threshold_repository.py",
+)
+DEDUP = (
+    "tests/test_landing_accounting.py",
+    "tests/test_streaming.py::test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing",
+)
+EPISODES = ("tests/test_episodes.py",)
+SQOOP = (
+    "tests/test_sqoop.py::test_incremental_append_imports_only_new_rows_and_saves_the_last_value",
+    "tests/test_sqoop.py::test_lastmodified_with_a_merge_key_updates_changed_rows",
+)
+
+MUTANTS = (
+    Mutant(
+        "plausible low <",
+        "streaming/parse.py",
+        "(value[vital.field] < vital.plausible_low)",
+        "(value[vital.field] <= vital.plausible_low)",
+        PARSE,
+    ),
+    Mutant(
+        "plausible high >",
+        "streaming/parse.py",
+        "(value[vital.field] > vital.plausible_high)",
+        "(value[vital.field] >= vital.plausible_high)",
+        PARSE,
+    ),
+    Mutant(
+        "future tolerance <",
+        "streaming/parse.py",
+        "F.when(arrival_delay < -time_rules.max_future_s,",
+        "F.when(arrival_delay <= -time_rules.max_future_s,",
+        PARSE,
+    ),
+    Mutant(
+        "late >",
+        "streaming/parse.py",
+        "(arrival_delay > time_rules.late_after_s)",
+        "(arrival_delay >= time_rules.late_after_s)",
+        PARSE,
+    ),
+    Mutant(
+        "band value bounds inclusive",
+        "streaming/evaluate.py",
+        "& value.between(float(rule.low_value), float(rule.high_value))",
+        "& (value > float(rule.low_value)) & (value <= float(rule.high_value))",
+        EVALUATE,
+    ),
+    Mutant(
+        "band age bounds inclusive",
+        "streaming/evaluate.py",
+        "age.between(float(rule.low_age), float(rule.high_age))",
+        "age.between(float(rule.low_age), float(rule.high_age) - 1)",
+        EVALUATE,
+    ),
+    Mutant(
+        "reference value bound",
+        "testkit/reference_evaluator.py",
+        "if position >= 0 and value <= self.highs[position]:",
+        "if position >= 0 and value < self.highs[position]:",
+        EVALUATE,
+    ),
+    Mutant(
+        "overlap check",
+        "thresholds/rules.py",
+        "and first.low_value <= second.high_value",
+        "and first.low_value < second.high_value",
+        ("tests/test_rules.py",),
+    ),
+    Mutant(
+        "dedup key",
+        "streaming/parse.py",
+        'F.when(F.col("reason").isNull(), F.col("reading_id").cast("string"))',
+        'F.when(F.col("reason").isNull() & F.lit(False), F.col("reading_id").cast("string"))',
+        DEDUP,
+    ),
+    Mutant(
+        "beyond the state window",
+        "streaming/landing.py",
+        'F.col("event_time") < millis_before(F.col("batch_time"), self.time_rules.late_after_s)',
+        'F.col("event_time") < millis_before(F.col("batch_time"), 2 * self.time_rules.late_after_s)',
+        DEDUP,
+    ),
+    Mutant(
+        "reminder after quiet",
+        "notifier/episodes.py",
+        "if moment - episode.last_notified_at >= self.quiet_s:",
+        "if moment - episode.last_notified_at > self.quiet_s:",
+        EPISODES,
+    ),
+    Mutant(
+        "worse by a full step",
+        "notifier/episodes.py",
+        "deviation(alert) >= episode.worst_deviation + self.worsen_step",
+        "deviation(alert) > episode.worst_deviation + self.worsen_step",
+        EPISODES,
+    ),
+    Mutant(
+        "all clear after silence",
+        "notifier/episodes.py",
+        "if self.clock - episode.last_alert_at >= self.all_clear_s:",
+        "if self.clock - episode.last_alert_at > self.all_clear_s:",
+        EPISODES,
+    ),
+    Mutant(
+        "append lower bound",
+        "sqoop/jdbc_source.py",
+        'above = f"{column} > {literal(self.lower)} AND "',
+        'above = f"{column} >= {literal(self.lower)} AND "',
+        SQOOP,
+    ),
+    Mutant(
+        "append upper bound",
+        "sqoop/jdbc_source.py",
+        'return f"{above}{column} <= {literal(self.upper)}"',
+        'return f"{above}{column} < {literal(self.upper)}"',
+        SQOOP,
+    ),
+    Mutant(
+        "lastmodified upper bound",
+        "sqoop/jdbc_source.py",
+        'return f"{since}{column} < {literal(self.upper)}"',
+        'return f"{since}{column} <= {literal(self.upper)}"',
+        SQOOP,
+    ),
+)
+
+
+def run(mutant: Mutant) -> tuple[bool, float]:
+    """Apply ``mutant``, run its tests, restore the file; (killed, seconds)."""
+    path = ROOT / mutant.path
+    source = path.read_text()
+    if source.count(mutant.original) != 1:
+        raise SystemExit(f"mutant {mutant.name!r}: the original text is not found exactly once in {mutant.path}")
+    started = time.monotonic()
+    path.write_text(source.replace(mutant.original, mutant.mutated))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *mutant.tests],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        path.write_text(source)
+    return result.returncode != 0, time.monotonic() - started
+
+
+def main(argv: list[str]) -> int:
+    chosen = [mutant for mutant in MUTANTS if not argv or mutant.name in argv]
+    survived = []
+    for mutant in chosen:
+        killed, seconds = run(mutant)
+        print(f"  {'killed  ' if killed else 'SURVIVED'} {mutant.name:<30} {mutant.path} ({seconds:.0f} s)", flush=True)
+        if not killed:
+            survived.append(mutant.name)
+    print(
+        f"{len(chosen) - len(survived)} of {len(chosen)} mutants killed"
+        + (f"; survived: {survived}" if survived else "")
+    )
+    return 1 if survived else 0
