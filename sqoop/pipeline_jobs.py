@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pyspark.sql import SparkSession
 
 from settings import Settings
@@ -9,6 +11,8 @@ from sqoop.exporter import ExportResult
 from sqoop.importer import ImportResult
 from sqoop.jobs import JobStore
 from sqoop.tools import exec_job
+
+Result = TypeVar("Result", ImportResult, ExportResult)
 
 
 def import_patients_job(settings: Settings) -> str:
@@ -66,17 +70,18 @@ def ensure(settings: Settings) -> list[str]:
     return list(definitions(settings))
 
 
-def import_patients(spark: SparkSession, settings: Settings) -> ImportResult:
+def _run(spark: SparkSession, settings: Settings, name: str, kind: type[Result]) -> Result:
+    """Run the pipeline's saved job ``name`` (created or updated first), which must be a ``kind`` job."""
     ensure(settings)
-    result = exec_job(spark, settings, import_patients_job(settings))
-    if not isinstance(result, ImportResult):
-        raise TypeError(f"saved job {import_patients_job(settings)} is not an import")
+    result = exec_job(spark, settings, name)
+    if not isinstance(result, kind):
+        raise TypeError(f"saved job {name} ran as {type(result).__name__}, not {kind.__name__}")
     return result
+
+
+def import_patients(spark: SparkSession, settings: Settings) -> ImportResult:
+    return _run(spark, settings, import_patients_job(settings), ImportResult)
 
 
 def export_ward_alert_counts(spark: SparkSession, settings: Settings) -> ExportResult:
-    ensure(settings)
-    result = exec_job(spark, settings, export_ward_alert_counts_job(settings))
-    if not isinstance(result, ExportResult):
-        raise TypeError(f"saved job {export_ward_alert_counts_job(settings)} is not an export")
-    return result
+    return _run(spark, settings, export_ward_alert_counts_job(settings), ExportResult)

@@ -295,7 +295,8 @@ def test_an_export_with_an_update_key_is_idempotent_and_updates_changed_rows(spa
 def test_the_pipeline_jobs_import_patients_and_export_hand_counted_ward_alerts(spark, running_stack, unique_name):
     """The saved jobs the demo and the DAGs run, on a database of this test's own: its patients imported, its
     alerts counted per ward, day and kind in RDS exactly as counted by hand."""
-    settings = scratch.scratch_settings(running_stack, unique_name)
+    # a short database name: saved job names are named after it and hold at most 64 characters
+    settings = scratch.scratch_settings(running_stack, f"t_jobs_{unique_name[-8:]}")
     migrate.apply(settings)
     first_id = 9_000_000 + int(unique_name[-8:], 16) % 1_000_000 * 10
     wards = (f"{unique_name[-8:]}_A", f"{unique_name[-8:]}_B")
