@@ -179,6 +179,9 @@ def run(mutant: Mutant) -> tuple[bool, float]:
 
 def main(argv: list[str]) -> int:
     chosen = [mutant for mutant in MUTANTS if not argv or mutant.name in argv]
+    for mutant in chosen:  # every mutant applies, before minutes of test runs
+        if (ROOT / mutant.path).read_text().count(mutant.original) != 1:
+            raise SystemExit(f"mutant {mutant.name!r}: the original text is not found exactly once in {mutant.path}")
     survived = []
     for mutant in chosen:
         killed, seconds = run(mutant)
