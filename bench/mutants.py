@@ -59,8 +59,8 @@ MUTANTS = (
     Mutant(
         "future tolerance <",
         "streaming/parse.py",
-        "F.when(arrival_delay < -time_rules.max_future_s,",
-        "F.when(arrival_delay <= -time_rules.max_future_s,",
+        "arrival_delay < -time_rules.max_future_s,",
+        "arrival_delay <= -time_rules.max_future_s,",
         PARSE,
     ),
     Mutant(
