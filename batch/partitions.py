@@ -12,7 +12,7 @@ def overwrite_partition(frame: DataFrame, table: str, partition: dict[str, objec
 
     A static partition spec replaces the partition as a whole (an empty result
     empties it), unlike a dynamic overwrite, which only touches partitions that
-    receive rows. ``frame`` holds the table's data columns in table order.
+    receive rows. ``frame`` holds at least the table's data columns (taken by name).
     """
     view = f"overwrite_{uuid4().hex}"
     frame.createOrReplaceTempView(view)
@@ -21,6 +21,9 @@ def overwrite_partition(frame: DataFrame, table: str, partition: dict[str, objec
         for column, value in partition.items()
     )
     try:
-        frame.sparkSession.sql(f"INSERT OVERWRITE TABLE {table} PARTITION ({spec}) SELECT * FROM {view}")
+        spark = frame.sparkSession
+        # by name, the table's own data columns: a table created before a column was added keeps working
+        columns = ", ".join(f"`{column.name}`" for column in spark.catalog.listColumns(table) if not column.isPartition)
+        spark.sql(f"INSERT OVERWRITE TABLE {table} PARTITION ({spec}) SELECT {columns} FROM {view}")
     finally:
         frame.sparkSession.catalog.dropTempView(view)

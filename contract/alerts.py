@@ -22,6 +22,7 @@ class Outcome(enum.StrEnum):
     VALUE_IN_GAP = "value_in_gap"  # bands exist for the age, the value falls between them
     NO_BAND_FOR_AGE = "no_band_for_age"  # no band covers the patient's age (or the age is unknown)
     UNKNOWN_PATIENT = "unknown_patient"  # the reading's patient id is not in ``patients``
+    NEWS2 = "news2"  # the reading's NEWS2 risk is medium or high, or one parameter scored 3
 
 
 ALERT_KINDS: tuple[Outcome, ...] = (
@@ -29,7 +30,10 @@ ALERT_KINDS: tuple[Outcome, ...] = (
     Outcome.VALUE_IN_GAP,
     Outcome.NO_BAND_FOR_AGE,
     Outcome.UNKNOWN_PATIENT,
+    Outcome.NEWS2,
 )
+# the kinds about the data, not the patient: their episodes close quietly, without an all-clear
+DATA_QUALITY_KINDS: tuple[Outcome, ...] = (Outcome.VALUE_IN_GAP, Outcome.NO_BAND_FOR_AGE, Outcome.UNKNOWN_PATIENT)
 
 
 class Severity(enum.StrEnum):

@@ -32,6 +32,9 @@ VITALS: tuple[Vital, ...] = (
     Vital("respiratory_rate", "respiratory_rate", "breaths/min", 0, 90),
 )
 VITAL_FIELDS: tuple[str, ...] = tuple(vital.field for vital in VITALS)
+# observations a reading may carry besides the measured vitals (NEWS2 scores them; absent = room air, alert)
+OBSERVATION_TYPES: dict[str, str] = {"supplemental_oxygen": "boolean", "consciousness": "string"}
+CONSCIOUSNESS_LEVELS = ("A", "C", "V", "P", "U")  # ACVPU: alert, new confusion, voice, pain, unresponsive
 VITAL_OF_ATTRIBUTE: dict[str, Vital] = {vital.attribute: vital for vital in VITALS}
 
 # a reading message's fields -> the Spark SQL type each must cast to
@@ -41,6 +44,7 @@ READING_FIELD_TYPES: dict[str, str] = {
     "device_id": "string",
     "event_time": "timestamp",
     **{field: "double" for field in VITAL_FIELDS},
+    **OBSERVATION_TYPES,
     "ingest_time": "timestamp",
     "source": "string",
 }

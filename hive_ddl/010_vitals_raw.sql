@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS ${database}.vitals_raw (
   spo2              DOUBLE    COMMENT 'percent',
   body_temperature  DOUBLE    COMMENT 'degrees Celsius',
   respiratory_rate  DOUBLE    COMMENT 'breaths per minute',
+  supplemental_oxygen BOOLEAN COMMENT 'on supplemental oxygen (null: not recorded, NEWS2 assumes room air)',
+  consciousness     STRING    COMMENT 'ACVPU: A, C, V, P or U (null: not recorded, NEWS2 assumes alert)',
   source            STRING    COMMENT 'device or feed that sent the reading',
   ingest_time       TIMESTAMP COMMENT 'when RDS stored the reading',
   kafka_partition   INT,

@@ -7,6 +7,8 @@ CREATE TABLE IF NOT EXISTS ${database}.patients (
   admitted_ward   STRING,
   age             INT,
   other_details   STRING,
+  spo2_scale2     BOOLEAN   COMMENT 'hypercapnic respiratory failure: NEWS2 scores SpO2 on scale 2',
+  pregnant        BOOLEAN   COMMENT 'NEWS2 does not apply in pregnancy',
   updated_at      TIMESTAMP COMMENT 'last change in RDS (check column of the incremental import)'
 )
 COMMENT 'Patient details used to enrich alerts'

@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS ${database}.vitals_hourly (
   alerts_value_in_gap       BIGINT,
   alerts_no_band_for_age    BIGINT,
   alerts_unknown_patient    BIGINT,
+  alerts_news2              BIGINT,
   computed_at               TIMESTAMP
 )
 COMMENT 'Hourly vital-sign aggregates per patient'

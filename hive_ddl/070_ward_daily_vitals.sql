@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS ${database}.ward_daily_vitals (
   alerts_value_in_gap       BIGINT,
   alerts_no_band_for_age    BIGINT,
   alerts_unknown_patient    BIGINT,
+  alerts_news2              BIGINT,
   computed_at               TIMESTAMP
 )
 COMMENT 'Daily vital-sign and alert rollup per ward'

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from contract.alerts import Outcome
+from contract.alerts import DATA_QUALITY_KINDS, Outcome
 
 Alert = dict[str, Any]
 
@@ -106,7 +106,7 @@ class EpisodeTracker:
         self._closed.discard(key)
         episode = self.episodes.get(key)
         if episode is None:
-            data_quality = alert["kind"] != Outcome.VITAL_OUT_OF_RANGE
+            data_quality = alert["kind"] in DATA_QUALITY_KINDS
             episode = Episode(key, data_quality, alert.get("rule_id"), moment, moment, moment, deviation(alert), alert)
             self.episodes[key] = episode
             return Notification("data_quality" if data_quality else "opened", alert, key, moment)

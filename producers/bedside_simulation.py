@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from contract.vitals import VITAL_FIELDS
+from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
 
 FIRST_PATIENT_ID = 1001
 UNKNOWN_PATIENT_ID = 990_001  # no patient has an id this high: the stream must flag these
@@ -171,10 +171,13 @@ class ReadingStream:
             f"bed-{patient.patientid}",
             moment,
             *(None if (value := values[name]) is None else round(value, 1) for name in VITAL_FIELDS),
+            # a nurse starts oxygen when a desaturation deepens; deep hypotension brings new confusion (ACVPU C)
+            shift is not None and shift[0] == "spo2" and shift[1] <= -6.0,
+            "C" if shift is not None and shift[0] == "bp_systolic" and shift[1] <= -40.0 else "A",
         )
 
 
-ROW_COLUMNS = ("patient_id", "device_id", "event_time", *VITAL_FIELDS)
+ROW_COLUMNS = ("patient_id", "device_id", "event_time", *VITAL_FIELDS, *OBSERVATION_TYPES)
 _NOISE = {
     "heart_rate": 2.0,
     "bp_systolic": 3.0,

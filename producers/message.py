@@ -17,9 +17,9 @@ import math
 import re
 from collections.abc import Sequence
 
-from contract.vitals import VITAL_FIELDS
+from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
 
-FIELDS = ("id", "patient_id", "device_id", "event_time", *VITAL_FIELDS, "ingest_time")
+FIELDS = ("id", "patient_id", "device_id", "event_time", *VITAL_FIELDS, *OBSERVATION_TYPES, "ingest_time")
 
 RawValue = bytes | bytearray | None
 _TIMESTAMP = re.compile(rb"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d{1,6})?$")
@@ -40,6 +40,8 @@ class MessageEncoder:
         self._device = position.get("device_id")
         self._times = [(field, position.get(field)) for field in ("event_time", "ingest_time")]
         self._vitals = [(field, position.get(field)) for field in VITAL_FIELDS]
+        self._oxygen = position.get("supplemental_oxygen")
+        self._consciousness = position.get("consciousness")
         self._tail = b',"source":' + json.dumps(source).encode() + b"}"
 
     def encode(self, row: Sequence[RawValue]) -> tuple[bytes | None, bytes]:
@@ -59,6 +61,10 @@ class MessageEncoder:
         parts += [b',"event_time":', times["event_time"]]
         for field, index in self._vitals:
             parts += [b',"%s":' % field.encode(), _number(None if index is None else row[index], field)]
+        if self._oxygen is not None:
+            parts += [b',"supplemental_oxygen":', _flag(row[self._oxygen], "supplemental_oxygen")]
+        if self._consciousness is not None:
+            parts += [b',"consciousness":', _text(row[self._consciousness], "consciousness")]
         parts += [b',"ingest_time":', times["ingest_time"], self._tail]
         return key, b"".join(parts)
 
@@ -94,6 +100,15 @@ def _number(raw: RawValue, field: str) -> bytes:
     if not math.isfinite(number):
         raise Unpublishable(f"{field} {bytes(raw).decode(errors='replace')!r} is not a finite number")
     return repr(number).encode()  # canonical JSON number whatever the column's text looked like
+
+
+def _flag(raw: RawValue, field: str) -> bytes:
+    """A MySQL BOOLEAN (TINYINT) as JSON true/false."""
+    if raw is None:
+        return b"null"
+    if bytes(raw) not in (b"0", b"1"):
+        raise Unpublishable(f"{field} {bytes(raw).decode(errors='replace')!r} is not 0 or 1")
+    return b"true" if bytes(raw) == b"1" else b"false"
 
 
 def _text(raw: RawValue, field: str) -> bytes:

@@ -29,7 +29,7 @@ def _values(row: tuple, connection) -> str:
     The connector escapes every parameter in pure Python, which cost more than
     generating the readings; the simulator's values are numbers, NULLs,
     timestamps and its own device names, and only the string is escaped.
-    patient_id, device_id, event_time, then the vitals (:data:`ROW_COLUMNS`).
+    patient_id, device_id, event_time, the vitals, then oxygen and ACVPU (:data:`ROW_COLUMNS`).
     """
     patient_id, device_id, event_time, *vitals = row
     numbers = ",".join("NULL" if value is None else repr(value) for value in vitals)

@@ -7,6 +7,8 @@ per row, so the real-time alert query and micro-batches run it as generated
 code. The expressions are built once per rule set; a changed rule set means
 new expressions, hence a new plan: the micro-batch job uses them from its
 next batch, the real-time query restarts.
+Each reading also gets its NEWS2 score (streaming/news2.py), whose medium or
+high risk, or single red parameter, is an alert of kind ``news2``.
 Outcomes are :class:`contract.alerts.Outcome`; every one in ``ALERT_KINDS``
 becomes an alert row (:data:`contract.alerts.ALERT_FIELDS`). A vital without
 rules is not monitored and raises nothing.
@@ -22,7 +24,10 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from contract.alerts import ALERT_FIELDS, Outcome
-from contract.vitals import VITAL_OF_ATTRIBUTE
+from contract.vitals import OBSERVATION_TYPES, VITAL_OF_ATTRIBUTE
+from streaming.news2 import responses as news2_responses
+from streaming.news2 import score_columns as news2_score_columns
+from thresholds import news2
 from thresholds.repository import ThresholdIndex
 from thresholds.rules import ThresholdRule
 
@@ -99,14 +104,40 @@ def _outcome_struct(*values: Column) -> Column:
     return F.struct(*[value.cast(kind).alias(name) for value, (name, kind) in zip(values, OUTCOME_FIELDS)])
 
 
-def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) -> DataFrame:
-    """Alert rows (:data:`contract.alerts.ALERT_FIELDS`) for ``readings`` (the vitals_raw shape).
+def _news2_outcome() -> Column:
+    """The reading's NEWS2 as an outcome: an alert when the risk is medium or high or one parameter scored 3;
+    the rule id names the risk (so a rise from medium to high notifies as worse), the band its trigger."""
+    risk = F.col("news2_risk")
+    trigger = functools.reduce(
+        lambda chain, pair: chain.when(risk == pair[0], pair[1]),
+        [(news2.MEDIUM.name, news2.MEDIUM_FROM), (news2.LOW_MEDIUM.name, news2.SINGLE_PARAMETER_RED)],
+        F.when(risk == news2.HIGH.name, news2.HIGH_FROM),
+    )
+    message = F.concat(
+        F.lit("NEWS2 "),
+        F.col("news2_score").cast("string"),
+        F.lit(" ("),
+        risk,
+        F.lit(" risk): "),
+        F.col("news2_drivers"),
+        F.lit(". "),
+        news2_responses(),
+        F.when(F.col("news2_assumed") != "", F.concat(F.lit(". Assumed: "), F.col("news2_assumed"))).otherwise(""),
+    )
+    return _outcome_struct(
+        F.lit(Outcome.NEWS2.value),
+        F.col("news2_score"),
+        F.concat(F.lit("news2:"), risk),
+        trigger,
+        F.lit(float(news2.MAXIMUM_SCORE)),
+        F.lit(1),
+        F.when(trigger.isNotNull(), F.lit(Outcome.NEWS2.value)).otherwise(F.lit(Outcome.NORMAL.value)),
+        message,
+    )
 
-    One pass, no union of two branches of the input: Spark's Real-time Mode runs
-    this too, and it cannot read one stream twice in a query. A reading of a
-    known patient becomes one row per vital out of the normal bands; a reading
-    of an unknown patient becomes one row that is its data-quality alert.
-    """
+
+def enrich(readings: DataFrame, patients: DataFrame) -> DataFrame:
+    """``readings`` (the vitals_raw shape) with their patient's details (null for an unknown patient)."""
     people = F.broadcast(
         patients.select(
             F.col("patientid").alias("known_patient_id"),
@@ -115,12 +146,36 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) ->
             F.col("patientaddress").alias("patient_address"),
             "phone_number",
             "admitted_ward",
+            *[_column_or_null(patients, name, "boolean") for name in ("spo2_scale2", "pregnant")],
         )
     )
-    for column, kind in (("late", "boolean"), ("arrival_delay_s", "double")):
-        if column not in readings.columns:  # readings landed before arrival times were kept: not known
-            readings = readings.withColumn(column, F.lit(None).cast(kind))
-    enriched = readings.join(people, readings.patient_id == people.known_patient_id, "left")
+    for column, kind in (("late", "boolean"), ("arrival_delay_s", "double"), *OBSERVATION_TYPES.items()):
+        readings = readings.withColumn(column, _column_or_null(readings, column, kind))
+    return readings.join(people, readings.patient_id == people.known_patient_id, "left")
+
+
+def _column_or_null(frame: DataFrame, name: str, kind: str) -> Column:
+    """``name`` of ``frame``, or null where the table predates it (an older vitals_raw or patients)."""
+    return (F.col(name) if name in frame.columns else F.lit(None).cast(kind)).alias(name)
+
+
+def news2_scores(readings: DataFrame, patients: DataFrame) -> DataFrame:
+    """Every reading's NEWS2 components, score, risk and drivers (the news2_scores table's data columns)."""
+    return enrich(readings, patients).select(
+        "reading_id", "patient_id", "event_time", *news2_score_columns(), F.to_date("event_time").alias("event_date")
+    )
+
+
+def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) -> DataFrame:
+    """Alert rows (:data:`contract.alerts.ALERT_FIELDS`) for ``readings`` (the vitals_raw shape).
+
+    One pass, no union of two branches of the input: Spark's Real-time Mode runs
+    this too, and it cannot read one stream twice in a query. A reading of a
+    known patient becomes one row per vital out of the normal bands and one for
+    a NEWS2 risk that needs a response; a reading of an unknown patient becomes
+    one row that is its data-quality alert.
+    """
+    enriched = enrich(readings, patients)
     plan = _plan(index)
     # each vital's matched rule and band first, computed once (the outcomes read them several times); then
     # explode and filter rows: a plain filter is generated code, an array filter (a lambda) is interpreted
@@ -150,6 +205,7 @@ def _plan(index: ThresholdIndex) -> _EvaluationPlan:
     rules_of = {attribute: list(rules) for attribute, rules in index.rules_of.items()}
     values = {attribute: F.col(VITAL_OF_ATTRIBUTE[attribute].field).cast("double") for attribute in rules_of}
     checks = [
+        *news2_score_columns(),
         *[
             matched_rule(rules, F.col("age"), values[attribute]).alias(f"_rule_{position}")
             for position, (attribute, rules) in enumerate(rules_of.items())
@@ -175,7 +231,8 @@ def _plan(index: ThresholdIndex) -> _EvaluationPlan:
         *[
             _outcome(attribute, values[attribute], F.col(f"_rule_{position}"), F.col(f"_band_{position}"))
             for position, attribute in enumerate(rules_of)
-        ]
+        ],
+        _news2_outcome(),
     ).cast(f"array<{outcome_type}>")
     return _EvaluationPlan(
         checks=checks,

@@ -38,11 +38,11 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
-from contract.vitals import VITAL_FIELDS
+from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
 from settings import Settings
 from settings.choices import AlertPath
 from streaming.batch_numbers import batch_base
-from streaming.evaluate import evaluate
+from streaming.evaluate import evaluate, news2_scores
 from streaming.owned_query import OwnedQuery
 from streaming.parse import TimeRules, dedup_key, parse, parse_field_map
 from streaming.reference_data import ReferenceData
@@ -67,8 +67,9 @@ class LandingQuery(OwnedQuery):
         self.reference = ReferenceData(spark, settings)
         self.field_map = parse_field_map(settings.stream_field_map)
         database = settings.hive_database
-        self.raw, self.rejects, self.alerts = (
-            BatchTable(spark, f"{database}.{name}") for name in ("vitals_raw", "vitals_rejected", "alerts")
+        self.raw, self.rejects, self.alerts, self.news2 = (
+            BatchTable(spark, f"{database}.{name}")
+            for name in ("vitals_raw", "vitals_rejected", "alerts", "news2_scores")
         )
         self.time_rules = TimeRules.of(settings)
         self.outcomes: Counter[str] = Counter()
@@ -102,7 +103,7 @@ class LandingQuery(OwnedQuery):
         )
 
     def start(self) -> StreamingQuery:
-        self.batch_base = batch_base(self.spark, self.checkpoint, (self.raw, self.rejects, self.alerts))
+        self.batch_base = batch_base(self.spark, self.checkpoint, (self.raw, self.rejects, self.alerts, self.news2))
         writer = (
             self.readings()
             .writeStream.queryName(self.name)
@@ -152,6 +153,12 @@ class LandingQuery(OwnedQuery):
                 if repeats:  # some late readings were repeats: count what really lands
                     late = valid.where("late").count()
                 self.raw.overwrite_batch(valid, stream_batch)
+                self.news2.overwrite_batch(
+                    news2_scores(valid, self.reference.patients()).withColumn(
+                        "stream_batch", F.lit(stream_batch).cast("bigint")
+                    ),
+                    stream_batch,
+                )
                 self._alert(valid, stream_batch)
             self.landed, self.rejected, self.late, self.repeats = (
                 self.landed + landed,
@@ -230,6 +237,7 @@ class LandingQuery(OwnedQuery):
             "device_id",
             "event_time",
             *VITAL_FIELDS,
+            *OBSERVATION_TYPES,
             "source",
             "ingest_time",
             "kafka_partition",

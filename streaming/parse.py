@@ -24,8 +24,8 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from contract.mapping import parse_mapping
+from contract.vitals import CONSCIOUSNESS_LEVELS, VITALS
 from contract.vitals import READING_FIELD_TYPES as FIELD_TYPES
-from contract.vitals import VITALS
 from settings import Settings
 
 
@@ -108,6 +108,14 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeR
             )
             for vital in VITALS
         ],
+        F.when(
+            value["consciousness"].isNotNull() & ~F.upper(F.trim(value["consciousness"])).isin(*CONSCIOUSNESS_LEVELS),
+            F.concat(
+                F.lit(f"impossible value: {keys['consciousness']} "),
+                value["consciousness"],
+                F.lit(f" is not one of {', '.join(CONSCIOUSNESS_LEVELS)} (ACVPU)"),
+            ),
+        ),
         F.when(
             arrival_delay < -time_rules.max_future_s,
             F.concat(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contract.alerts import ALERT_FIELDS, ALERT_KINDS, Outcome
+from contract.alerts import ALERT_FIELDS, ALERT_KINDS, DATA_QUALITY_KINDS, Outcome
 from contract.mapping import parse_mapping
 from contract.vitals import READING_FIELD_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE, VITALS
 
@@ -44,7 +44,9 @@ def test_alert_kinds_are_the_outcomes_that_alert():
         "value_in_gap",
         "no_band_for_age",
         "unknown_patient",
+        "news2",
     ]
+    assert set(DATA_QUALITY_KINDS) < set(ALERT_KINDS) and Outcome.NEWS2 not in DATA_QUALITY_KINDS
 
 
 def test_a_mapping_parses_and_a_bad_entry_names_the_variable():

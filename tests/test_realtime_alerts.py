@@ -15,7 +15,7 @@ import pytest
 from kafka.admin import NewTopic
 
 from clients import hbase, kafka
-from contract.alerts import ALERT_KINDS
+from contract.alerts import ALERT_KINDS, Outcome
 from contract.vitals import VITAL_OF_ATTRIBUTE
 from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from settings import environment
@@ -52,6 +52,8 @@ def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_se
                 reading(4, 2003, 70, 120, 4),
                 reading(5, 990001, 70, 120, 5),
                 reading(6, 2002, 70, 160, 6),
+                # NEWS2 at age 41: respiratory rate 30 (3) + heart rate 70 (0) + systolic 160 (0) = 3, a single 3
+                reading(9, 2002, 70, 160, 9, respiratory_rate=30),
                 b"not json",
                 stamped(reading(7, 2001, 60, 200), now),  # on time: alerts, not late
                 stamped(reading(8, 2001, 60, 200), dt.datetime(2099, 1, 1, tzinfo=dt.UTC)),
@@ -61,6 +63,8 @@ def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_se
         assert wait_for(lambda: len(hive_alert_ids(spark, s)) >= 7, app)
         assert queue.ids == hive_alert_ids(spark, s)
         assert {message["kind"] for message in queue.read()} == set(ALERT_KINDS)
+        [news2] = [message for message in queue.read() if message["kind"] == Outcome.NEWS2]
+        assert (news2["reading_id"], news2["observed_value"], news2["rule_id"]) == (9, 3.0, "news2:low-medium")
         late_of = {message["reading_id"]: message["late"] for message in queue.read()}
         assert 8 not in late_of  # stamped 2099: rejected, never an alert
         assert late_of[7] is False and all(late_of[n] is True for n in (1, 2, 3, 4, 5))  # 2026-11-24: old news

@@ -28,6 +28,13 @@ def test_bands_that_share_an_edge_overlap_and_bands_one_apart_do_not():
         parse_rows(with_rules(rule("20", 0, 100, 0, 90), rule("21", 0, 100, 90, 100)))
     with pytest.raises(InvalidThresholds, match="rows 20 and 21: overlapping bands for spo2 at ages 50-50"):
         parse_rows(with_rules(rule("20", 0, 50, 0, 90), rule("21", 50, 100, 0, 90)))
+    # the same edges with the bands in the other order (each bound of each band is compared)
+    with pytest.raises(
+        InvalidThresholds, match="rows 20 and 21: overlapping bands for spo2 at ages 0-100, values 90-90"
+    ):
+        parse_rows(with_rules(rule("20", 0, 100, 90, 100), rule("21", 0, 100, 0, 90)))
+    with pytest.raises(InvalidThresholds, match="rows 20 and 21: overlapping bands for spo2 at ages 50-50"):
+        parse_rows(with_rules(rule("20", 50, 100, 0, 90), rule("21", 0, 50, 0, 90)))
     assert len(parse_rows(with_rules(rule("20", 0, 100, 0, 89), rule("21", 0, 100, 90, 100)))) == 14
     assert len(parse_rows(with_rules(rule("20", 0, 49, 0, 90), rule("21", 50, 100, 0, 90)))) == 14
 

@@ -1,0 +1,159 @@
+"""NEWS2 scores equal a hand computation from the RCP chart at the edge of every band, and the risk rules hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from streaming.news2 import score_columns
+
+NORMAL = {
+    "respiratory_rate": 16.0,
+    "spo2": 97.0,
+    "supplemental_oxygen": False,
+    "bp_systolic": 120.0,
+    "heart_rate": 70.0,
+    "consciousness": "A",
+    "body_temperature": 37.0,
+    "age": 40,
+    "spo2_scale2": False,
+    "pregnant": False,
+}
+SCHEMA = (
+    "respiratory_rate double, spo2 double, supplemental_oxygen boolean, bp_systolic double, heart_rate double, "
+    "consciousness string, body_temperature double, age int, spo2_scale2 boolean, pregnant boolean"
+)
+
+# (changes to a normal adult reading, the component that scores, its score by hand from the chart)
+BAND_EDGES = [
+    *[
+        ({"respiratory_rate": value}, "respiratory_rate", score)
+        for value, score in ((8, 3), (9, 1), (11, 1), (12, 0), (20, 0), (21, 2), (24, 2), (25, 3))
+    ],
+    *[({"spo2": value}, "spo2", score) for value, score in ((91, 3), (92, 2), (93, 2), (94, 1), (95, 1), (96, 0))],
+    *[
+        ({"spo2": value, "spo2_scale2": True}, "spo2", score)
+        for value, score in ((83, 3), (84, 2), (85, 2), (86, 1), (87, 1), (88, 0), (92, 0), (93, 0), (100, 0))
+    ],
+    *[
+        ({"spo2": value, "spo2_scale2": True, "supplemental_oxygen": True}, "spo2", score)
+        for value, score in ((92, 0), (93, 1), (94, 1), (95, 2), (96, 2), (97, 3))
+    ],
+    ({"supplemental_oxygen": True}, "supplemental_oxygen", 2),
+    *[
+        ({"bp_systolic": value}, "bp_systolic", score)
+        for value, score in ((90, 3), (91, 2), (100, 2), (101, 1), (110, 1), (111, 0), (219, 0), (220, 3))
+    ],
+    *[
+        ({"heart_rate": value}, "heart_rate", score)
+        for value, score in (
+            (40, 3),
+            (41, 1),
+            (50, 1),
+            (51, 0),
+            (90, 0),
+            (91, 1),
+            (110, 1),
+            (111, 2),
+            (130, 2),
+            (131, 3),
+        )
+    ],
+    *[
+        ({"consciousness": value}, "consciousness", score)
+        for value, score in (("A", 0), ("C", 3), ("V", 3), ("P", 3), ("U", 3), (" v ", 3))
+    ],
+    *[
+        ({"body_temperature": value}, "body_temperature", score)
+        for value, score in ((35.0, 3), (35.1, 1), (36.0, 1), (36.1, 0), (38.0, 0), (38.1, 1), (39.0, 1), (39.1, 2))
+    ],
+    # scored at the chart's resolution: whole numbers, temperature to one decimal
+    ({"heart_rate": 90.4}, "heart_rate", 0),
+    ({"heart_rate": 90.5}, "heart_rate", 1),
+    ({"body_temperature": 38.04}, "body_temperature", 0),
+    ({"body_temperature": 38.05}, "body_temperature", 1),
+]
+
+
+def scored(spark, changes: list[dict]) -> list[dict]:
+    frame = spark.createDataFrame([{**NORMAL, **change} for change in changes], SCHEMA)
+    return [row.asDict() for row in frame.select(*score_columns()).collect()]
+
+
+def test_every_band_edge_scores_as_the_chart_says(spark):
+    rows = scored(spark, [change for change, _, _ in BAND_EDGES])
+    for (change, component, score), row in zip(BAND_EDGES, rows):
+        oxygen = 2 if change.get("supplemental_oxygen") else 0
+        assert row[f"news2_{component}"] == score, change
+        assert row["news2_score"] == score + (oxygen if component != "supplemental_oxygen" else 0), change
+
+
+# (changes, aggregate by hand, risk, drivers)
+RISKS = [
+    ({}, 0, "low", ""),
+    (
+        {"heart_rate": 91, "respiratory_rate": 9, "body_temperature": 35.5, "bp_systolic": 105},
+        4,
+        "low",
+        "respiratory_rate 1, bp_systolic 1, heart_rate 1, body_temperature 1",
+    ),
+    ({"respiratory_rate": 25}, 3, "low-medium", "respiratory_rate 3"),
+    ({"respiratory_rate": 25, "heart_rate": 91}, 4, "low-medium", "respiratory_rate 3, heart_rate 1"),
+    (
+        {"supplemental_oxygen": True, "spo2": 94, "heart_rate": 111},
+        5,
+        "medium",
+        "spo2 1, supplemental_oxygen 2, heart_rate 2",
+    ),
+    ({"respiratory_rate": 21, "spo2": 92, "heart_rate": 111}, 6, "medium", "respiratory_rate 2, spo2 2, heart_rate 2"),
+    (
+        {"consciousness": "V", "respiratory_rate": 21, "heart_rate": 91, "body_temperature": 38.5},
+        7,
+        "high",
+        "respiratory_rate 2, heart_rate 1, consciousness 3, body_temperature 1",
+    ),
+    (
+        {
+            "respiratory_rate": 30,
+            "spo2": 85,
+            "supplemental_oxygen": True,
+            "bp_systolic": 85,
+            "heart_rate": 140,
+            "consciousness": "U",
+            "body_temperature": 34,
+        },
+        20,
+        "high",
+        "respiratory_rate 3, spo2 3, supplemental_oxygen 2, bp_systolic 3, heart_rate 3, consciousness 3, "
+        "body_temperature 3",
+    ),
+]
+
+
+@pytest.mark.parametrize("changes, aggregate, risk, drivers", RISKS)
+def test_the_aggregate_risk_and_drivers_follow_the_rcp_trigger_thresholds(spark, changes, aggregate, risk, drivers):
+    [row] = scored(spark, [changes])
+    assert (row["news2_score"], row["news2_risk"], row["news2_drivers"]) == (aggregate, risk, drivers)
+
+
+def test_children_pregnancy_unknown_age_and_missing_values_get_no_misleading_score(spark):
+    rows = scored(
+        spark,
+        [
+            {"age": 15, "respiratory_rate": 30},
+            {"age": 16, "respiratory_rate": 30},
+            {"pregnant": True},
+            {"age": None},
+            {"heart_rate": None},
+            {"supplemental_oxygen": None, "consciousness": None},
+        ],
+    )
+    assert [(row["news2_score"], row["news2_risk"]) for row in rows] == [
+        (None, "not applicable"),
+        (3, "low-medium"),
+        (None, "not applicable"),
+        (None, "not applicable"),
+        (None, "incomplete"),
+        (0, "low"),
+    ]
+    assert rows[0]["news2_respiratory_rate"] is None  # no component scores either
+    assert rows[5]["news2_assumed"] == "room air, alert" and rows[1]["news2_assumed"] == ""

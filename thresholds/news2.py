@@ -1,0 +1,102 @@
+"""The NEWS2 chart (Royal College of Physicians, 2017) as data: each parameter's scoring bands. Pure, no I/O.
+
+The chart ships beside this module (``news2_chart.csv``, copied from the RCP's
+chart 1). Values are scored at the chart's resolution: whole numbers, and
+temperature to one decimal, so a reading of 90.4 beats/min is scored as 90.
+The Spark expressions that score every reading are built from this chart in
+``streaming/news2.py``; the risk rules and the RCP's clinical response are here.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+CHART_FILE = Path(__file__).with_name("news2_chart.csv")
+ADULT_AGE = 16  # NEWS2 applies from 16 years, not in pregnancy
+RESOLUTION = {"body_temperature": 1}  # decimals the chart scores at; every other parameter: whole numbers
+
+# the numeric parameters and the reading field each scores
+NUMERIC = {
+    "respiratory_rate": "respiratory_rate",
+    "bp_systolic": "bp_systolic",
+    "heart_rate": "heart_rate",
+    "body_temperature": "body_temperature",
+}
+SPO2_SCALES = ("spo2_scale1", "spo2_scale2", "spo2_scale2_on_air", "spo2_scale2_on_oxygen")
+
+
+@dataclass(frozen=True)
+class Band:
+    """Values in [low, high] (a missing bound is open) score ``score``."""
+
+    low: float | None
+    high: float | None
+    score: int
+
+
+@dataclass(frozen=True)
+class Risk:
+    name: str
+    response: str  # the RCP's clinical response (chart 4)
+
+
+LOW = Risk("low", "minimum 4-12 hourly observations; a registered nurse assesses the patient")
+LOW_MEDIUM = Risk(
+    "low-medium",
+    "minimum 1 hourly; the registered nurse informs the medical team, who review and "
+    "decide whether care must be escalated",
+)
+MEDIUM = Risk(
+    "medium",
+    "urgent response: minimum 1 hourly; the medical team is told at once and a clinician "
+    "competent in acute illness assesses the patient urgently",
+)
+HIGH = Risk(
+    "high",
+    "emergency response: continuous monitoring; emergency assessment by a team with critical-care "
+    "competencies; consider transfer to a higher-dependency unit or ICU",
+)
+RISKS = (LOW, LOW_MEDIUM, MEDIUM, HIGH)
+
+
+# chart 4's trigger thresholds
+HIGH_FROM = 7  # aggregate score 7 or more: high
+MEDIUM_FROM = 5  # 5-6: medium
+SINGLE_PARAMETER_RED = 3  # any one parameter scoring 3 (aggregate under 5): low-medium
+MAXIMUM_SCORE = 20  # every parameter at its worst
+
+
+@functools.cache
+def _rows() -> tuple[dict[str, str], ...]:
+    with CHART_FILE.open(newline="") as handle:
+        return tuple(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def chart() -> dict[str, tuple[Band, ...]]:
+    """The numeric parameters' bands (SpO2 once per scale), in the chart's order."""
+    bands: dict[str, list[Band]] = {}
+    for row in _rows():
+        if row["parameter"] not in CATEGORICAL:
+            bands.setdefault(row["parameter"], []).append(
+                Band(_bound(row["low_inclusive"]), _bound(row["high_inclusive"]), int(row["score"]))
+            )
+    return {parameter: tuple(found) for parameter, found in bands.items()}
+
+
+CATEGORICAL = ("supplemental_oxygen", "consciousness")
+
+
+def category_scores(parameter: str) -> dict[str, int]:
+    """A categorical parameter's scores: supplemental_oxygen yes/no, consciousness alert/cvpu (ACVPU)."""
+    return {row["low_inclusive"]: int(row["score"]) for row in _rows() if row["parameter"] == parameter}
+
+
+def _bound(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+# ACVPU: A(lert) scores as "alert"; new C(onfusion), V(oice), P(ain), U(nresponsive) score as "cvpu"
+ACVPU = ("A", "C", "V", "P", "U")
