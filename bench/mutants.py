@@ -24,6 +24,7 @@ class Mutant:
     original: str
     mutated: str
     tests: tuple[str, ...]
+    equivalent: str = ""  # why a surviving mutant cannot change an outcome (reported, not counted as a gap)
 
 
 PARSE = ("tests/test_parse.py",)
@@ -39,6 +40,7 @@ EPISODES = ("tests/test_episodes.py",)
 SQOOP = (
     "tests/test_sqoop.py::test_incremental_append_imports_only_new_rows_and_saves_the_last_value",
     "tests/test_sqoop.py::test_lastmodified_with_a_merge_key_updates_changed_rows",
+    "tests/test_sqoop.py::test_incremental_bounds_are_sqoops_so_consecutive_runs_neither_skip_nor_repeat_a_row",
 )
 
 MUTANTS = (
@@ -111,6 +113,9 @@ MUTANTS = (
         'F.col("event_time") < millis_before(F.col("batch_time"), self.time_rules.late_after_s)',
         'F.col("event_time") < millis_before(F.col("batch_time"), 2 * self.time_rules.late_after_s)',
         DEDUP,
+        equivalent="the state keeps an id until the watermark passes its state time plus the window, which happens "
+        "only once batches are more than two windows past it; a repeat one to two windows old is still dropped by "
+        "the state, so checking from two windows would lose nothing (one window is the conservative bound)",
     ),
     Mutant(
         "reminder after quiet",
@@ -185,11 +190,15 @@ def main(argv: list[str]) -> int:
     survived = []
     for mutant in chosen:
         killed, seconds = run(mutant)
-        print(f"  {'killed  ' if killed else 'SURVIVED'} {mutant.name:<30} {mutant.path} ({seconds:.0f} s)", flush=True)
-        if not killed:
+        verdict = "killed    " if killed else "EQUIVALENT" if mutant.equivalent else "SURVIVED  "
+        print(f"  {verdict} {mutant.name:<30} {mutant.path} ({seconds:.0f} s)", flush=True)
+        if not killed and mutant.equivalent:
+            print(f"             {mutant.equivalent}", flush=True)
+        elif not killed:
             survived.append(mutant.name)
+    equivalent = sum(1 for mutant in chosen if mutant.equivalent)
     print(
-        f"{len(chosen) - len(survived)} of {len(chosen)} mutants killed"
+        f"{len(chosen) - len(survived)} of {len(chosen)} mutants killed or equivalent ({equivalent} equivalent)"
         + (f"; survived: {survived}" if survived else "")
     )
     return 1 if survived else 0

@@ -207,6 +207,11 @@ def run_streaming_job(settings: Settings) -> None:
             f"SELECT input_message_time, patient_name, age, admitted_ward, kind, "
             f"alert_message FROM {database}.alerts ORDER BY input_message_time DESC LIMIT 5",
         )
+        risks = hive.query(
+            settings,
+            f"SELECT news2_risk, COUNT(*) FROM {database}.news2_scores GROUP BY news2_risk ORDER BY COUNT(*) DESC",
+        )
+        print("NEWS2 risk of the landed readings (news2_scores): " + ", ".join(f"{risk} {n:,}" for risk, n in risks))
         print("newest alerts, queried through HiveServer2 (pyhive):")
         for row in newest:
             print("    " + " | ".join(str(value) for value in row))

@@ -12,6 +12,7 @@ from contract.alerts import Outcome
 from rds_schema import migrate
 from sqoop import pipeline_jobs
 from sqoop.__main__ import main as sqoop_main
+from sqoop.jdbc_source import Increment
 from sqoop.jobs import JobStore
 from sqoop.options import SqoopError, parse_export, parse_import
 from sqoop.tools import exec_job, run_tool
@@ -413,3 +414,24 @@ def test_the_cli_names_the_problem_and_exits_non_zero(settings, capsys):
     assert "--password is refused" in capsys.readouterr().err
     assert sqoop_main(["merge"]) == 1
     assert "No such sqoop tool: merge" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "increment, condition",
+    [
+        # append: above the saved last value, up to the maximum seen when the run started (both runs meet at it)
+        (Increment("append", "id", "100", "250"), "id > 100 AND id <= 250"),
+        (Increment("append", "id", None, "250"), "id <= 250"),
+        # lastmodified: from the saved last value on, up to (not including) the database clock at the start
+        (
+            Increment("lastmodified", "updated_at", "2026-11-24 10:00:00.000", "2026-11-24 11:00:00.000"),
+            "updated_at >= '2026-11-24 10:00:00.000' AND updated_at < '2026-11-24 11:00:00.000'",
+        ),
+        (
+            Increment("lastmodified", "updated_at", None, "2026-11-24 11:00:00.000"),
+            "updated_at < '2026-11-24 11:00:00.000'",
+        ),
+    ],
+)
+def test_incremental_bounds_are_sqoops_so_consecutive_runs_neither_skip_nor_repeat_a_row(increment, condition):
+    assert increment.condition() == condition
