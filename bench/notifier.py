@@ -15,6 +15,7 @@ from contract.alerts import ALERT_KINDS, Outcome
 from contract.vitals import VITAL_FIELDS, VITAL_OF_ATTRIBUTE
 from notifier import sender
 from notifier.episodes import EpisodeTracker, Notification, episode_key
+from notifier.messages import Composer
 from notifier.service import backoff_for
 from notifier.sns_setup import topic_arn
 from producers.bedside_simulation import EPISODE_KINDS, ReadingStream, make_patients
@@ -44,7 +45,7 @@ def run(settings: Settings) -> None:
     batch = (notifications * (PUBLISHED // max(len(notifications), 1) + 1))[:PUBLISHED]
     backoff = backoff_for(scoped, "SNS publish", threading.Event())
     started = time.perf_counter()
-    delivery = sender.Sender(sns, arn, backoff).deliver(batch, lambda _: None)
+    delivery = sender.Sender(sns, arn, backoff, Composer.of(scoped)).deliver(batch, lambda _: None)
     elapsed = time.perf_counter() - started
     line(
         f"PublishBatch of {PUBLISHED:,} notifications",

@@ -1,4 +1,7 @@
-"""The alert record: its kinds, its fields and how urgent a notification about it is.
+"""The alert record: its kinds, its fields and how urgent it is.
+
+It carries the minimum a doctor needs to act (patient id and name, ward, bed, age, the vital or score, the
+times); the patient's address and phone number stay in Hive's ``patients`` table.
 
 The same record is a row of Hive's ``alerts`` table (hive_ddl/040_alerts.sql,
 checked against :data:`ALERT_FIELDS` by the unit tests) and a JSON message on
@@ -37,12 +40,16 @@ DATA_QUALITY_KINDS: tuple[Outcome, ...] = (Outcome.VALUE_IN_GAP, Outcome.NO_BAND
 
 
 class Severity(enum.StrEnum):
-    """How urgent a notification is; SNS subscription filter policies select on these values."""
+    """How urgent an alert is: from its threshold rule (``alert:severity``, else urgent for an alerting rule),
+    its NEWS2 risk (high critical, medium urgent, a single red parameter advisory), advisory for data quality.
+    Emails lead with it and SNS subscription filter policies select on it; ordered by :data:`SEVERITY_RANK`."""
 
-    HIGH = "high"  # a vital newly out of range, or worse than when the doctor was told
-    MEDIUM = "medium"  # a reminder: still out of range after the quiet period
-    DATA_QUALITY = "data-quality"  # the data, not the patient, needs someone's attention
-    INFO = "info"  # all clear
+    CRITICAL = "critical"
+    URGENT = "urgent"
+    ADVISORY = "advisory"
+
+
+SEVERITY_RANK: dict[str, int] = {Severity.ADVISORY: 0, Severity.URGENT: 1, Severity.CRITICAL: 2}
 
 
 # the alert record's fields -> Hive / Spark SQL type, in the order the table and the message have them
@@ -51,14 +58,14 @@ ALERT_FIELDS: dict[str, str] = {
     "reading_id": "bigint",
     "patient_id": "bigint",
     "kind": "string",
+    "severity": "string",
     "attribute": "string",
     "rule_id": "string",
     "observed_value": "double",
     "patient_name": "string",
     "age": "int",
-    "patient_address": "string",
-    "phone_number": "string",
     "admitted_ward": "string",
+    "device_id": "string",
     "bp": "double",
     "heart_rate": "double",
     "input_message_time": "timestamp",

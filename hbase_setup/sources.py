@@ -6,7 +6,7 @@ import csv
 import re
 from pathlib import Path
 
-from thresholds.rules import COLUMNS, Cells
+from thresholds.rules import COLUMNS, SEVERITY_COLUMN, Cells
 
 DEFAULT_SOURCE = Path(__file__).parent / "reference" / "threshold_reference.csv"
 
@@ -35,7 +35,7 @@ def _read_csv(path: Path) -> dict[str, Cells]:
         expected = {"ref_id", *_CSV_COLUMN}
         if not expected <= header:
             raise SourceError(f"{path}: header lacks {', '.join(sorted(expected - header))}")
-        extra = header - expected
+        extra = header - expected - {"severity"}  # severity is optional (thresholds.rules.SEVERITY_COLUMN)
         rows: dict[str, Cells] = {}
         for line_number, record in enumerate(reader, start=2):
             row_key = (record["ref_id"] or "").strip()
@@ -44,6 +44,8 @@ def _read_csv(path: Path) -> dict[str, Cells]:
             if row_key in rows:
                 raise SourceError(f"{path}:{line_number}: ref_id {row_key} appears twice")
             rows[row_key] = {_CSV_COLUMN[name]: (record[name] or "").strip().encode() for name in _CSV_COLUMN}
+            if (record.get("severity") or "").strip():
+                rows[row_key][SEVERITY_COLUMN] = record["severity"].strip().encode()
             # unknown CSV columns are kept as cells of an unknown family, so validation names them
             rows[row_key].update({f"csv:{name}".encode(): (record[name] or "").encode() for name in extra})
     return rows

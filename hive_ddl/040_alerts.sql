@@ -1,17 +1,18 @@
--- Every alert the stream raised: out-of-range vitals and data-quality alerts alike.
+-- Every alert the stream raised: out-of-range vitals, NEWS2 risks and data-quality alerts alike. Only the
+-- minimum a doctor needs: the patient's address and phone number stay in patients.
 CREATE TABLE IF NOT EXISTS ${database}.alerts (
   alert_id              STRING    COMMENT 'deterministic: reading id + rule, so repeats can be dropped',
   reading_id            BIGINT,
   patient_id            BIGINT,
-  kind                  STRING    COMMENT 'vital_out_of_range | unknown_patient | no_band_for_age | value_in_gap',
+  kind                  STRING    COMMENT 'vital_out_of_range | value_in_gap | no_band_for_age | unknown_patient | news2',
+  severity              STRING    COMMENT 'critical | urgent | advisory',
   attribute             STRING    COMMENT 'the vital the rule is about (heartBeat, bp, ...)',
   rule_id               STRING    COMMENT 'threshold_ref row key, empty for data-quality alerts',
   observed_value        DOUBLE,
   patient_name          STRING,
   age                   INT,
-  patient_address       STRING,
-  phone_number          STRING,
   admitted_ward         STRING,
+  device_id             STRING    COMMENT 'bed or device that took the reading',
   bp                    DOUBLE    COMMENT 'systolic blood pressure of the reading',
   heart_rate            DOUBLE,
   input_message_time    TIMESTAMP COMMENT 'event time of the reading',

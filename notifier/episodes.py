@@ -2,9 +2,10 @@
 
 An episode is one patient's one vital being abnormal (or one kind of
 data-quality problem). Its first alert notifies ("opened"); further alerts
-stay silent unless the vital gets worse (another rule, or a value at least
-``worsen_step`` further out of range), or ``quiet_s`` passed since the last
-notification ("reminder"). When no alert for it arrived for ``all_clear_s``
+stay silent unless the vital gets worse (a more severe alert, another rule, or
+a value at least ``worsen_step`` further out of range), or the quiet period
+passed since the last notification ("reminder": ``quiet_s``, or the shorter
+``critical_quiet_s`` while the episode is critical). When no alert for it arrived for ``all_clear_s``
 of event time, it closes with an "all_clear". Time is the alerts' event time,
 so a replay makes the same decisions as the live run.
 """
@@ -16,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from contract.alerts import DATA_QUALITY_KINDS, Outcome
+from contract.alerts import DATA_QUALITY_KINDS, SEVERITY_RANK, Outcome, Severity
 
 Alert = dict[str, Any]
 
@@ -31,6 +32,7 @@ class Episode:
     last_notified_at: float
     worst_deviation: float
     last_alert: Alert
+    severity: str = Severity.ADVISORY  # the highest severity notified in this episode
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,16 @@ class EpisodeTracker:
     """Decides per alert; holds the open episodes and hands over what changed with :meth:`drain_changes`."""
 
     def __init__(
-        self, quiet_s: float, all_clear_s: float, worsen_step: float, episodes: dict[str, Episode] | None = None
+        self,
+        quiet_s: float,
+        all_clear_s: float,
+        worsen_step: float,
+        episodes: dict[str, Episode] | None = None,
+        critical_quiet_s: float | None = None,
     ):
         self.quiet_s, self.all_clear_s, self.worsen_step = quiet_s, all_clear_s, worsen_step
+        # a critical episode is never held back by the ordinary quiet period
+        self.critical_quiet_s = min(quiet_s, critical_quiet_s if critical_quiet_s is not None else quiet_s)
         self.episodes: dict[str, Episode] = dict(episodes or {})
         self.clock = max((episode.last_alert_at for episode in self.episodes.values()), default=0.0)
         self._changed: set[str] = set()
@@ -105,19 +114,27 @@ class EpisodeTracker:
         self._changed.add(key)
         self._closed.discard(key)
         episode = self.episodes.get(key)
+        severity = severity_of(alert)
         if episode is None:
             data_quality = alert["kind"] in DATA_QUALITY_KINDS
-            episode = Episode(key, data_quality, alert.get("rule_id"), moment, moment, moment, deviation(alert), alert)
+            episode = Episode(
+                key, data_quality, alert.get("rule_id"), moment, moment, moment, deviation(alert), alert, severity
+            )
             self.episodes[key] = episode
             return Notification("data_quality" if data_quality else "opened", alert, key, moment)
         episode.last_alert_at = max(episode.last_alert_at, moment)
+        more_severe = SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(episode.severity, 0)
         if not episode.data_quality and (
-            alert.get("rule_id") != episode.rule_id or deviation(alert) >= episode.worst_deviation + self.worsen_step
+            more_severe
+            or alert.get("rule_id") != episode.rule_id
+            or deviation(alert) >= episode.worst_deviation + self.worsen_step
         ):
             episode.rule_id = alert.get("rule_id")
             episode.worst_deviation = max(episode.worst_deviation, deviation(alert))
+            episode.severity = max(episode.severity, severity, key=lambda name: SEVERITY_RANK.get(name, 0))
             return self._notify(episode, "worse", alert, moment)
-        if moment - episode.last_notified_at >= self.quiet_s:
+        quiet_s = self.critical_quiet_s if episode.severity == Severity.CRITICAL else self.quiet_s
+        if moment - episode.last_notified_at >= quiet_s:
             return self._notify(episode, "data_quality" if episode.data_quality else "reminder", alert, moment)
         return None
 
@@ -151,4 +168,10 @@ def to_json(episode: Episode) -> dict:
 
 
 def from_json(data: dict) -> Episode:
-    return Episode(**data)
+    return Episode(**data)  # an episode saved before severities gets the field's default
+
+
+def severity_of(alert: Alert) -> str:
+    """The alert's severity; alerts queued before severities existed: urgent for a vital, advisory otherwise."""
+    default = Severity.ADVISORY if alert.get("kind") in DATA_QUALITY_KINDS else Severity.URGENT
+    return alert.get("severity") or default

@@ -18,6 +18,7 @@ from collections import Counter
 from clients import kafka
 from notifier import dead_letters
 from notifier.episodes import Notification
+from notifier.messages import Composer
 from notifier.sender import Delivery, Sender, sns_client
 from notifier.service import SERVER_ERRORS, backoff_for
 from notifier.sns_setup import topic_arn
@@ -101,6 +102,8 @@ def _send(settings: Settings, pending: list[Notification], counts: Counter, stop
         )
 
     try:
-        Sender(sns_client(settings), topic_arn(settings), sns_backoff).deliver(pending, record_batch)
+        Sender(sns_client(settings), topic_arn(settings), sns_backoff, Composer.of(settings)).deliver(
+            pending, record_batch
+        )
     finally:
         again.close()

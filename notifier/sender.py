@@ -26,8 +26,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from clients import aws
-from notifier import messages
 from notifier.episodes import Notification
+from notifier.messages import Composer
 from runtime.backoff import Backoff
 from settings import Settings
 
@@ -91,10 +91,11 @@ class Delivery:
 
 
 class Sender:
-    def __init__(self, sns: Any, topic_arn: str, backoff: Backoff):
+    def __init__(self, sns: Any, topic_arn: str, backoff: Backoff, composer: Composer):
         self._sns = sns
         self._topic_arn = topic_arn
         self._backoff = backoff
+        self._composer = composer
 
     def deliver(self, notifications: list[Notification], on_batch: Callable[[Delivery], None]) -> Delivery:
         """Send every notification; ``on_batch`` gets each batch's outcome the moment SNS answered."""
@@ -115,9 +116,9 @@ class Sender:
                     PublishBatchRequestEntries=[
                         {
                             "Id": str(index),
-                            "Subject": messages.subject(note),
-                            "Message": messages.body(note),
-                            "MessageAttributes": messages.attributes(note),
+                            "Subject": self._composer.subject(note),
+                            "Message": self._composer.body(note),
+                            "MessageAttributes": self._composer.attributes(note),
                         }
                         for index, note in pending.items()
                     ],

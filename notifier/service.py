@@ -30,6 +30,7 @@ from clients import kafka
 from notifier import dead_letters
 from notifier.alert_record import PoisonRecord, parse_alert
 from notifier.episodes import EpisodeTracker, Notification
+from notifier.messages import Composer
 from notifier.sender import Delivery, Sender, sns_client
 from notifier.sns_setup import topic_arn
 from notifier.store import NotifierStore, OutcomeRow
@@ -58,7 +59,7 @@ class Notifier:
         self.topic_arn = retrying(
             self.sns_backoff, lambda: topic_arn(settings), SERVER_ERRORS + (ClientError, BotoCoreError)
         )
-        self.sender = Sender(self.sns, self.topic_arn, self.sns_backoff)
+        self.sender = Sender(self.sns, self.topic_arn, self.sns_backoff, Composer.of(settings))
         self.consumer = kafka.consumer(settings, settings.topic_alerts, group_id=settings.notifier_group)
         self.dead_letters = dead_letters.DeadLetters(
             settings, self._backoff(f"Kafka ({settings.topic_notify_dead_letter})")
@@ -74,6 +75,7 @@ class Notifier:
             self.settings.notify_all_clear_s,
             self.settings.notify_worsen_step,
             retrying(self.rds, self.store.episodes, SERVER_ERRORS),
+            self.settings.notify_critical_quiet_s,
         )
 
     def poll_and_handle(self, timeout_ms: int = 1000) -> int:

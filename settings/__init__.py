@@ -26,6 +26,7 @@ from settings.choices import (
     AlertPath,
     Compression,
     HiveAuth,
+    PatientName,
     StartingOffsets,
     StateStore,
     ThriftProtocol,
@@ -258,6 +259,21 @@ class Settings:
         300.0, "Seconds (event time) without alerts after which an episode is all clear."
     )
     notify_worsen_step: float = setting(10.0, "How much further out of range a value must go to notify 'worse' again.")
+    notify_critical_quiet_s: float = setting(
+        60.0,
+        "A still-critical vital (or high NEWS2) is reminded about after this many seconds; the ordinary quiet "
+        "period never holds a critical episode back.",
+        minimum=0,
+    )
+    notify_email_fields: str = setting(
+        "patient_id,patient_name,admitted_ward,device_id,age,kind,severity,attribute,observed_value,rule_id,"
+        "input_message_time,alert_generated_time,alert_id",
+        "Alert fields an email may show, comma-separated (the minimum necessary by default; address and phone "
+        "number are not alert fields and stay in Hive's patients table).",
+    )
+    notify_patient_name: PatientName = setting(
+        PatientName.INITIALS, "How emails name the patient: initials (A.F.) or the full name."
+    )
     notify_backoff_s: float = setting(
         0.5,
         "First retry delay (seconds) when SNS, Kafka or RDS fails; doubles on each attempt. Errors of the service "

@@ -38,6 +38,11 @@ class HiveAuth(enum.StrEnum):
     CUSTOM = "CUSTOM"
 
 
+class PatientName(enum.StrEnum):
+    INITIALS = "initials"  # A.F.: enough to match the bed, little to leak
+    FULL = "full"
+
+
 class Compression(enum.StrEnum):
     NONE = "none"
     GZIP = "gzip"

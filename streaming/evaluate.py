@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from contract.alerts import ALERT_FIELDS, Outcome
-from contract.vitals import OBSERVATION_TYPES, VITAL_OF_ATTRIBUTE
+from contract.alerts import ALERT_FIELDS, Outcome, Severity
+from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE
 from streaming.news2 import responses as news2_responses
 from streaming.news2 import score_columns as news2_score_columns
 from thresholds import news2
@@ -41,6 +41,7 @@ OUTCOME_FIELDS = (
     ("alert_flag", "int"),
     ("kind", "string"),
     ("alert_message", "string"),
+    ("severity", "string"),
 )
 
 
@@ -56,6 +57,7 @@ def matched_rule(rules: list[ThresholdRule], age: Column, value: Column) -> Colu
                 F.lit(float(rule.high_value)).alias("high_value"),
                 F.lit(int(rule.alert_flag)).alias("alert_flag"),
                 F.lit(rule.message).alias("message"),
+                F.lit(rule.alert_severity).alias("severity"),
             ),
         )
         for rule in rules
@@ -88,6 +90,8 @@ def _outcome(attribute: str, value: Column, rule: Column, band: Column) -> Colum
             F.concat(F.lit(f"no threshold band for {attribute} at age "), age_text, F.lit(" ("), value_text, F.lit(")"))
         )
     )
+    # an alerting rule's own severity; a gap or a missing band is about the data: advisory
+    severity = F.when(rule.isNotNull(), rule["severity"]).otherwise(F.lit(Severity.ADVISORY.value))
     return _outcome_struct(
         F.lit(attribute),
         value,
@@ -97,6 +101,7 @@ def _outcome(attribute: str, value: Column, rule: Column, band: Column) -> Colum
         rule["alert_flag"],
         kind,
         message,
+        severity,
     )
 
 
@@ -108,11 +113,11 @@ def _news2_outcome() -> Column:
     """The reading's NEWS2 as an outcome: an alert when the risk is medium or high or one parameter scored 3;
     the rule id names the risk (so a rise from medium to high notifies as worse), the band its trigger."""
     risk = F.col("news2_risk")
-    trigger = functools.reduce(
-        lambda chain, pair: chain.when(risk == pair[0], pair[1]),
-        [(news2.MEDIUM.name, news2.MEDIUM_FROM), (news2.LOW_MEDIUM.name, news2.SINGLE_PARAMETER_RED)],
-        F.when(risk == news2.HIGH.name, news2.HIGH_FROM),
-    )
+    first, *others = news2.ALERTING_RISKS
+    trigger, severity = F.when(risk == first.name, first.trigger), F.when(risk == first.name, first.severity)
+    for alerting in others:
+        trigger = trigger.when(risk == alerting.name, alerting.trigger)
+        severity = severity.when(risk == alerting.name, alerting.severity)
     message = F.concat(
         F.lit("NEWS2 "),
         F.col("news2_score").cast("string"),
@@ -133,6 +138,7 @@ def _news2_outcome() -> Column:
         F.lit(1),
         F.when(trigger.isNotNull(), F.lit(Outcome.NEWS2.value)).otherwise(F.lit(Outcome.NORMAL.value)),
         message,
+        severity,
     )
 
 
@@ -143,14 +149,19 @@ def enrich(readings: DataFrame, patients: DataFrame) -> DataFrame:
             F.col("patientid").alias("known_patient_id"),
             F.col("patientname").alias("patient_name"),
             "age",
-            F.col("patientaddress").alias("patient_address"),
-            "phone_number",
             "admitted_ward",
             *[_column_or_null(patients, name, "boolean") for name in ("spo2_scale2", "pregnant")],
         )
     )
-    for column, kind in (("late", "boolean"), ("arrival_delay_s", "double"), *OBSERVATION_TYPES.items()):
-        readings = readings.withColumn(column, _column_or_null(readings, column, kind))
+    optional = {
+        "late": "boolean",
+        "arrival_delay_s": "double",
+        **OBSERVATION_TYPES,
+        **dict.fromkeys(VITAL_FIELDS, "double"),
+    }
+    missing = {column: kind for column, kind in optional.items() if column not in readings.columns}
+    if missing:  # readings landed before these were kept, or a narrower frame: not known
+        readings = readings.withColumns({column: F.lit(None).cast(kind) for column, kind in missing.items()})
     return readings.join(people, readings.patient_id == people.known_patient_id, "left")
 
 
@@ -225,6 +236,7 @@ def _plan(index: ThresholdIndex) -> _EvaluationPlan:
             F.coalesce(F.col("device_id"), F.lit("?")),
             F.lit(")"),
         ),
+        F.lit(Severity.ADVISORY.value),
     )
     outcome_type = "struct<" + ",".join(f"{name}:{kind}" for name, kind in OUTCOME_FIELDS) + ">"
     vitals = F.array(

@@ -85,14 +85,10 @@ def score_columns() -> list[Column]:
     applies = (F.col("age") >= news2.ADULT_AGE) & ~F.coalesce(F.col("pregnant"), F.lit(False))
     total = functools.reduce(lambda left, right: left + right, components.values())
     highest = F.greatest(*components.values())
-    risk = (
-        F.when(~F.coalesce(applies, F.lit(False)), F.lit(NOT_APPLICABLE))
-        .when(total.isNull(), F.lit(INCOMPLETE))
-        .when(total >= news2.HIGH_FROM, F.lit(news2.HIGH.name))
-        .when(total >= news2.MEDIUM_FROM, F.lit(news2.MEDIUM.name))
-        .when(highest >= news2.SINGLE_PARAMETER_RED, F.lit(news2.LOW_MEDIUM.name))
-        .otherwise(F.lit(news2.LOW.name))
-    )
+    risk = F.when(~F.coalesce(applies, F.lit(False)), F.lit(NOT_APPLICABLE)).when(total.isNull(), F.lit(INCOMPLETE))
+    for alerting in news2.ALERTING_RISKS:  # highest first, as chart 4 reads
+        risk = risk.when((highest if alerting.per_parameter else total) >= alerting.trigger, F.lit(alerting.name))
+    risk = risk.otherwise(F.lit(news2.LOW.name))
     drivers = F.concat_ws(
         ", ",
         *[F.when(score > 0, F.concat(F.lit(f"{name} "), score.cast("string"))) for name, score in components.items()],

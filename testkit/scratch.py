@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from kafka.admin import NewTopic
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from clients import hbase, kafka
 from hbase_setup.load import load
@@ -19,7 +19,7 @@ from settings import Settings
 
 PATIENT_SCHEMA = (
     "patientid bigint, patientname string, patientaddress string, phone_number string, "
-    "admitted_ward string, age int, other_details string, updated_at timestamp"
+    "admitted_ward string, age int, other_details string, spo2_scale2 boolean, pregnant boolean, updated_at timestamp"
 )
 
 
@@ -46,10 +46,17 @@ def scratch_settings(base: Settings, name: str, vitals_partitions: int = 2) -> S
     return scoped
 
 
+def patients_frame(spark: SparkSession, patients: list[tuple]) -> DataFrame:
+    """(patientid, name, address, phone, ward, age) tuples as rows of the patients table (SpO2 scale 1, not
+    pregnant)."""
+    return spark.createDataFrame(
+        [(*patient, "scratch patient", False, False, None) for patient in patients], PATIENT_SCHEMA
+    )
+
+
 def add_patients(spark: SparkSession, settings: Settings, patients: list[tuple]) -> None:
     """Replace the scratch patients with (patientid, name, address, phone, ward, age) tuples."""
-    rows = [(*patient, "scratch patient", None) for patient in patients]
-    spark.createDataFrame(rows, PATIENT_SCHEMA).write.insertInto(f"{settings.hive_database}.patients", overwrite=True)
+    patients_frame(spark, patients).write.insertInto(f"{settings.hive_database}.patients", overwrite=True)
 
 
 def drop(spark: SparkSession, settings: Settings) -> None:

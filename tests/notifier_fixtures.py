@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from clients import kafka
-from contract.alerts import Outcome
+from contract.alerts import Outcome, Severity
 from rds_schema import migrate
 from testkit import inbox as doctors_inbox
 from testkit.alerts import alert_record
@@ -50,6 +50,7 @@ def alert(
     rule: str = "1",
     kind: str = Outcome.VITAL_OUT_OF_RANGE,
     attribute: str | None = "heartBeat",
+    severity: str | None = None,
 ) -> dict:
     """An alert as the stream puts it on doctors-queue (heart rate in rule 1's band 0-69 by default)."""
     vital = kind == Outcome.VITAL_OUT_OF_RANGE
@@ -58,14 +59,14 @@ def alert(
         reading_id=second,
         patient_id=patient,
         kind=kind,
+        severity=severity or (Severity.URGENT if vital else Severity.ADVISORY),
         attribute=attribute,
         rule_id=rule if vital else None,
         observed_value=value,
         patient_name="Ana Forty",
         age=40,
-        patient_address="1 Elm St",
-        phone_number="+1-555-0001",
         admitted_ward="ICU",
+        device_id=f"bed-{patient}",
         bp=200.0,
         heart_rate=value,
         input_message_time=(START + dt.timedelta(seconds=second)).isoformat() + ".000Z",

@@ -67,3 +67,20 @@ def test_the_tracker_hands_over_its_changes_once():
     assert again.changed == [] and again.closed == set()
     episodes.forget("2001/heartBeat")  # its notification never reached SNS
     assert episodes.drain_changes().closed == {"2001/heartBeat"}
+
+
+def test_a_more_severe_alert_notifies_at_once_and_a_critical_episode_reminds_sooner():
+    episodes = EpisodeTracker(QUIET_S, ALL_CLEAR_S, WORSEN_STEP, critical_quiet_s=30.0)
+    news2 = dict(kind=Outcome.NEWS2, attribute="news2", rule="news2:medium", severity="urgent")
+    assert kinds(episodes, alert(2001, 0, value=5, **news2), alert(2001, 10, value=5, **news2)) == ["opened", None]
+    critical = {**news2, "rule": "news2:high", "severity": "critical"}
+    assert kinds(episodes, alert(2001, 11, value=7, **critical)) == ["worse"]  # within the quiet period
+    assert kinds(episodes, alert(2001, 40, value=7, **critical)) == [None]  # 29 s after the last notification
+    assert kinds(episodes, alert(2001, 41, value=7, **critical)) == ["reminder"]  # 30 s: the critical quiet period
+
+
+def test_news2_episodes_are_clinical_not_data_quality():
+    episodes = tracker()
+    episodes.observe(alert(2001, 0, kind=Outcome.NEWS2, attribute="news2", rule="news2:medium", value=5))
+    episodes.observe(alert(2002, int(ALL_CLEAR_S)))
+    assert [note.type for note in episodes.sweep()] == ["all_clear"]  # data-quality episodes close quietly

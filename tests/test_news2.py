@@ -75,7 +75,11 @@ BAND_EDGES = [
 
 
 def scored(spark, changes: list[dict]) -> list[dict]:
-    frame = spark.createDataFrame([{**NORMAL, **change} for change in changes], SCHEMA)
+    def typed(name: str, value):  # the chart's whole numbers, as the double columns readings have
+        return float(value) if isinstance(value, int) and not isinstance(value, bool) and name != "age" else value
+
+    rows = [{name: typed(name, value) for name, value in {**NORMAL, **change}.items()} for change in changes]
+    frame = spark.createDataFrame(rows, SCHEMA)
     return [row.asDict() for row in frame.select(*score_columns()).collect()]
 
 

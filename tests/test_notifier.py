@@ -31,20 +31,27 @@ def test_a_notification_carries_what_a_doctor_needs(notify_settings):
     queue(notify_settings, [item])
     Notifier(notify_settings).run(until_idle_s=2)
     [message] = delivered(notify_settings, url)
-    assert message["Subject"] == "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"
+    assert message["Subject"] == "URGENT ICU: A.F. (2001) Low Heart Rate than Normal"  # initials by default
     for text in (
-        "Patient:        Ana Forty (id 2001), age 40",
-        "Ward:           ICU",
-        "Phone:          +1-555-0001",
-        "Address:        1 Elm St",
-        "Vital:          heartBeat = 60.0 (rule 1)",
-        "BP (systolic):  200.0",
-        "Reading time:   2026-11-24T10:00:00.000Z",
-        f"Alert id:       {item['alert_id']}",
+        "URGENT: Low Heart Rate than Normal",
+        "Patient id:             2001",
+        "Patient:                A.F.",
+        "Ward:                   ICU",
+        "Bed / device:           bed-2001",
+        "Age:                    40",
+        "Severity:               urgent",
+        "Vital:                  heartBeat",
+        "Value (or NEWS2 score): 60.0",
+        "Rule:                   1",
+        "Reading time:           2026-11-24T10:00:00.000Z",
+        f"Alert id:               {item['alert_id']}",
     ):
         assert text in message["Message"]
+    # the minimum necessary: no full name, address or phone number in the email
+    assert "Ana Forty" not in message["Message"] + message["Subject"]
+    assert not {"patient_address", "phone_number"} & set(item), "not alert fields at all"
     attributes = {name: value["Value"] for name, value in message["MessageAttributes"].items()}
-    assert attributes == {"ward": "ICU", "kind": "vital_out_of_range", "severity": "high", "notification": "opened"}
+    assert attributes == {"ward": "ICU", "kind": "vital_out_of_range", "severity": "urgent", "notification": "opened"}
 
 
 def test_three_hundred_abnormal_readings_give_one_opening_and_reminders_not_a_storm(notify_settings):
@@ -53,9 +60,9 @@ def test_three_hundred_abnormal_readings_give_one_opening_and_reminders_not_a_st
     queue(notify_settings, alerts)
     counts = Notifier(notify_settings).run(until_idle_s=2)
     assert subjects(delivered(notify_settings, url)) == [
-        "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal",
-        "REMINDER ICU: Ana Forty (2001) Low Heart Rate than Normal",  # 120 s quiet period
-        "REMINDER ICU: Ana Forty (2001) Low Heart Rate than Normal",
+        "URGENT ICU: A.F. (2001) Low Heart Rate than Normal",
+        "REMINDER ICU: A.F. (2001) Low Heart Rate than Normal",  # 120 s quiet period
+        "REMINDER ICU: A.F. (2001) Low Heart Rate than Normal",
     ]  # 240 s
     connection = mysql.connect(notify_settings)
     cursor = connection.cursor()
@@ -102,7 +109,7 @@ def test_data_quality_alerts_go_out_clearly_marked(notify_settings):
     Notifier(notify_settings).run(until_idle_s=2)
     [message] = delivered(notify_settings, url)
     assert message["Subject"].startswith("DATA QUALITY ICU:")
-    assert message["MessageAttributes"]["severity"]["Value"] == "data-quality"
+    assert message["MessageAttributes"]["severity"]["Value"] == "advisory"
 
 
 def test_a_crash_between_publish_and_offset_commit_sends_nothing_twice(notify_settings):
@@ -160,8 +167,8 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
     counts = Notifier(s).run(until_idle_s=2)
 
     assert sorted(subjects(delivered(s, url))) == [
-        "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal",
-        "URGENT ICU: Ana Forty (2002) Low Heart Rate than Normal",
+        "URGENT ICU: A.F. (2001) Low Heart Rate than Normal",
+        "URGENT ICU: A.F. (2002) Low Heart Rate than Normal",
     ]
     dead = dead_lettered(s)
     assert [(record["kind"], record["offset"], record["reason"].split(":")[0]) for record in dead] == [
@@ -203,8 +210,8 @@ def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_
     assert offsets_while_down == 0 and committed(own) == 2
     assert notifier.counts["opened"] == 2 and notifier.counts["dead_lettered"] == 0
     assert sorted(emails) == [
-        "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal",
-        "URGENT ICU: Ana Forty (2002) Low Heart Rate than Normal",
+        "URGENT ICU: A.F. (2001) Low Heart Rate than Normal",
+        "URGENT ICU: A.F. (2002) Low Heart Rate than Normal",
     ]
     failures = [record.getMessage() for record in caplog.records if "SNS publish" in record.getMessage()]
     assert len(failures) >= 5 and "EndpointConnectionError" in failures[0]  # it failed, and said why, each time
@@ -222,7 +229,7 @@ def test_a_missing_topic_is_waited_for_with_nothing_committed_then_delivered(not
         url = inbox(s)  # the topic is created again (same name, same ARN) and subscribed
         running.join(timeout=60)
     assert offsets_while_failing == 0 and committed(s) == 1
-    assert subjects(delivered(s, url)) == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"]
+    assert subjects(delivered(s, url)) == ["URGENT ICU: A.F. (2001) Low Heart Rate than Normal"]
     assert notifier.counts["dead_lettered"] == 0 and dead_lettered(s) == []
     assert any("NotFound" in record.getMessage() for record in caplog.records)
 
@@ -307,7 +314,7 @@ def test_invalid_sns_credentials_commit_nothing_say_so_and_deliver_once_fixed(no
     assert errors and all("InvalidClientTokenId" in message for message in errors)
     assert not any("not-the-secret-key" in message for message in errors)
     assert counts["opened"] == 1 and committed(good) == 1 and counts["dead_lettered"] == 0
-    assert emails == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"]
+    assert emails == ["URGENT ICU: A.F. (2001) Low Heart Rate than Normal"]
 
 
 def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_service_goes_on(notify_settings):
@@ -353,7 +360,7 @@ def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
     second = redrive(s)
     assert dry["would send"] == 1 and first["sent"] == 1 and first["already notified"] == 1
     assert second["sent"] == 0
-    assert subjects(delivered(s, url)) == ["URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"]
+    assert subjects(delivered(s, url)) == ["URGENT ICU: A.F. (2001) Low Heart Rate than Normal"]
     connection = mysql.connect(s)
     cursor = connection.cursor()
     cursor.execute("SELECT outcome, notification FROM notifier_alerts WHERE alert_id = %s", (refused["alert_id"],))

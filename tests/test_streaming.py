@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from contract.alerts import ALERT_FIELDS
 from streaming.landing import LandingQuery
 from tests.streaming_fixtures import alert_messages, hive_rows, reading, run_available_now, send
 
@@ -65,18 +66,8 @@ def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_aler
     hive_ids = {row[0] for row in hive_rows(s, f"SELECT alert_id FROM {db}.alerts")}
     assert {message["alert_id"] for message in queued} == hive_ids and len(hive_ids) == 6
     sample = next(message for message in queued if message["reading_id"] == 1)
-    assert {
-        "patient_name",
-        "age",
-        "patient_address",
-        "phone_number",
-        "admitted_ward",
-        "bp",
-        "heart_rate",
-        "input_message_time",
-        "alert_generated_time",
-        "alert_message",
-    } <= set(sample)
+    assert set(sample) == set(ALERT_FIELDS)  # the minimum necessary: no address, no phone number
+    assert (sample["severity"], sample["device_id"], sample["admitted_ward"]) == ("urgent", "bed-2001", "ICU")
 
 
 def test_a_threshold_changed_in_hbase_applies_without_restarting_the_job(spark, stream_settings):
@@ -218,7 +209,7 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
     from hbase_setup.sources import DEFAULT_SOURCE, read_rows
     from streaming.evaluate import evaluate
     from testkit.reference_evaluator import ReferenceEvaluator
-    from testkit.scratch import PATIENT_SCHEMA
+    from testkit.scratch import patients_frame
     from thresholds.repository import ThresholdIndex
     from thresholds.rules import parse_rows
 
@@ -240,7 +231,7 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
     readings = [(len(ages) * i + n, 9000 + n, value, value) for n in range(len(ages)) for i, value in enumerate(values)]
     frame = spark.createDataFrame(readings, f"reading_id bigint, patient_id bigint, {heart} double, {bp} double")
     frame = frame.selectExpr("*", "'dev' AS device_id", "current_timestamp() AS event_time")
-    people = spark.createDataFrame([(*patient, "", None) for patient in patients], PATIENT_SCHEMA)
+    people = patients_frame(spark, patients)
     ages_of = {9000 + n: age for n, age in enumerate(ages)}
     reference = ReferenceEvaluator(index)
     expected = set()

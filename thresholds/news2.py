@@ -14,6 +14,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from contract.alerts import Severity
+
 CHART_FILE = Path(__file__).with_name("news2_chart.csv")
 ADULT_AGE = 16  # NEWS2 applies from 16 years, not in pregnancy
 RESOLUTION = {"body_temperature": 1}  # decimals the chart scores at; every other parameter: whole numbers
@@ -39,8 +41,13 @@ class Band:
 
 @dataclass(frozen=True)
 class Risk:
+    """A clinical risk of chart 4: its response, and the alert it raises (none for low)."""
+
     name: str
     response: str  # the RCP's clinical response (chart 4)
+    trigger: int = 0  # the score that raises it: the aggregate's, or one parameter's when ``per_parameter``
+    per_parameter: bool = False
+    severity: Severity | None = None  # the severity of its alert; None: it raises none
 
 
 LOW = Risk("low", "minimum 4-12 hourly observations; a registered nurse assesses the patient")
@@ -48,24 +55,28 @@ LOW_MEDIUM = Risk(
     "low-medium",
     "minimum 1 hourly; the registered nurse informs the medical team, who review and "
     "decide whether care must be escalated",
+    trigger=3,
+    per_parameter=True,
+    severity=Severity.ADVISORY,
 )
 MEDIUM = Risk(
     "medium",
     "urgent response: minimum 1 hourly; the medical team is told at once and a clinician "
     "competent in acute illness assesses the patient urgently",
+    trigger=5,
+    severity=Severity.URGENT,
 )
 HIGH = Risk(
     "high",
     "emergency response: continuous monitoring; emergency assessment by a team with critical-care "
     "competencies; consider transfer to a higher-dependency unit or ICU",
+    trigger=7,
+    severity=Severity.CRITICAL,
 )
 RISKS = (LOW, LOW_MEDIUM, MEDIUM, HIGH)
+ALERTING_RISKS = (HIGH, MEDIUM, LOW_MEDIUM)
 
 
-# chart 4's trigger thresholds
-HIGH_FROM = 7  # aggregate score 7 or more: high
-MEDIUM_FROM = 5  # 5-6: medium
-SINGLE_PARAMETER_RED = 3  # any one parameter scoring 3 (aggregate under 5): low-medium
 MAXIMUM_SCORE = 20  # every parameter at its worst
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contract.alerts import Severity
 from contract.vitals import VITAL_OF_ATTRIBUTE
 
 # column -> meaning; every cell of a threshold row is one of these
@@ -21,6 +22,8 @@ COLUMNS = {
     b"alert:alert_message": "message",
 }
 FAMILIES = {"attribute", "limit", "alert"}
+# optional: how urgent the rule's alert is (critical | urgent | advisory); an alerting rule without it is urgent
+SEVERITY_COLUMN = b"alert:severity"
 
 Cells = dict[bytes, bytes]
 
@@ -38,10 +41,15 @@ class ThresholdRule:
     high_value: float
     alert_flag: int
     message: str
+    severity: str | None = None
 
     @property
     def alerts(self) -> bool:
         return self.alert_flag == 1
+
+    @property
+    def alert_severity(self) -> str:
+        return self.severity or Severity.URGENT
 
     def to_cells(self) -> Cells:
         def number(value: float) -> bytes:
@@ -55,6 +63,7 @@ class ThresholdRule:
             b"limit:high_range_value": number(self.high_value),
             b"alert:alert_flag": str(self.alert_flag).encode(),
             b"alert:alert_message": self.message.encode(),
+            **({SEVERITY_COLUMN: self.severity.encode()} if self.severity else {}),
         }
 
 
@@ -91,13 +100,16 @@ def _parse_row(row_key: str, cells: Cells, problems: list[str]) -> ThresholdRule
                 f"row {row_key}: unknown column family '{family}' in '{column.decode(errors='replace')}' "
                 f"(known: {', '.join(sorted(FAMILIES))})"
             )
-        elif column not in COLUMNS:
+        elif column not in COLUMNS and column != SEVERITY_COLUMN:
             problems.append(f"row {row_key}: unknown column '{column.decode(errors='replace')}'")
     missing = [column.decode() for column in COLUMNS if column not in cells]
     if missing:
         problems.append(f"row {row_key}: missing {', '.join(missing)}")
         return None
     values = {COLUMNS[column]: cells[column].decode(errors="replace").strip() for column in COLUMNS}
+    severity = cells[SEVERITY_COLUMN].decode(errors="replace").strip() if SEVERITY_COLUMN in cells else None
+    if severity is not None and severity not in set(Severity):
+        problems.append(f"row {row_key}: severity '{severity}' is not one of {', '.join(Severity)}")
     if values["attribute"] not in VITAL_OF_ATTRIBUTE:
         problems.append(
             f"row {row_key}: unknown attribute '{values['attribute']}' (known: {', '.join(VITAL_OF_ATTRIBUTE)})"
@@ -126,6 +138,7 @@ def _parse_row(row_key: str, cells: Cells, problems: list[str]) -> ThresholdRule
         high_value=numbers["high_value"],
         alert_flag=int(numbers["alert_flag"]),
         message=values["message"],
+        severity=severity,
     )
 
 
