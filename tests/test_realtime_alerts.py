@@ -113,6 +113,9 @@ def expected_alerts(values: list[dict]) -> int:
         for attribute in evaluator.index.attributes:
             measured = value[VITAL_OF_ATTRIBUTE[attribute].field]
             count += evaluator.evaluate(attribute, ages[value["patient_id"]], measured).outcome in ALERT_KINDS
+        # NEWS2 (all patients here are adults, other vitals normal): heart rate 60-99 scores at most 1, so the only
+        # alert is a single red parameter, systolic 220 or more (3): low-medium
+        count += value["bp_systolic"] >= 220
     return count
 
 
