@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import sys
 from pathlib import Path
 from string import Template
@@ -10,6 +12,7 @@ from clients import hive, sql_script
 from settings import Settings
 
 DDL_DIR = Path(__file__).parent
+log = logging.getLogger(__name__)
 
 
 def statements(settings: Settings) -> list[tuple[str, str]]:
@@ -22,14 +25,41 @@ def statements(settings: Settings) -> list[tuple[str, str]]:
     return found
 
 
+_CREATE_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\S+) \((.*?)\n\)", re.DOTALL)
+_COLUMN = re.compile(r"^\s+(\w+)\s+([A-Z]+)", re.MULTILINE)
+
+
+def declared_columns(statement: str) -> tuple[str, dict[str, str]] | None:
+    """(table, {column: type}) of a CREATE TABLE statement (its data columns, in order); None for others."""
+    match = _CREATE_TABLE.search(statement)
+    if match is None:
+        return None
+    return match.group(1), {name: kind for name, kind in _COLUMN.findall(match.group(2))}
+
+
+def _added_columns(cursor, table: str, declared: dict[str, str]) -> str | None:
+    """ALTER TABLE ... ADD COLUMNS for the declared columns an existing table lacks (a table made by an older
+    version of these files keeps its rows and gains the new columns, null in old rows)."""
+    cursor.execute(f"DESCRIBE {table}")
+    present = {row[0].strip() for row in cursor.fetchall() if row[0] and not row[0].startswith("#")}
+    missing = [f"`{name}` {kind}" for name, kind in declared.items() if name not in present]
+    return f"ALTER TABLE {table} ADD COLUMNS ({', '.join(missing)})" if missing else None
+
+
 def apply(settings: Settings) -> list[str]:
-    """Run every statement (all are idempotent); return the names of the tables now in the database."""
+    """Run every statement (all are idempotent), adding new columns to tables that exist already; return the
+    names of the tables now in the database."""
     connection = hive.connect(settings)
     try:
         cursor = connection.cursor()
         for file_name, statement in statements(settings):
             try:
                 cursor.execute(statement)
+                declared = declared_columns(statement)
+                alter = declared and _added_columns(cursor, *declared)
+                if alter:
+                    cursor.execute(alter)
+                    log.warning("hive_ddl/%s: %s", file_name, alter)
             except Exception as error:
                 raise RuntimeError(
                     f"hive_ddl/{file_name} failed on HiveServer2 "

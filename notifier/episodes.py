@@ -124,10 +124,10 @@ class EpisodeTracker:
             return Notification("data_quality" if data_quality else "opened", alert, key, moment)
         episode.last_alert_at = max(episode.last_alert_at, moment)
         more_severe = SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(episode.severity, 0)
+        # another band of the vital is news; a NEWS2 risk that moves between bands only counts when more severe
+        other_band = alert["kind"] == Outcome.VITAL_OUT_OF_RANGE and alert.get("rule_id") != episode.rule_id
         if not episode.data_quality and (
-            more_severe
-            or alert.get("rule_id") != episode.rule_id
-            or deviation(alert) >= episode.worst_deviation + self.worsen_step
+            more_severe or other_band or deviation(alert) >= episode.worst_deviation + self.worsen_step
         ):
             episode.rule_id = alert.get("rule_id")
             episode.worst_deviation = max(episode.worst_deviation, deviation(alert))

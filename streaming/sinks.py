@@ -33,13 +33,17 @@ class BatchTable:
             )
         self.name = name
         self.columns = spark.table(name).columns
+        self.types = {field.name: field.dataType for field in spark.table(name).schema}
         details = {row[0]: row[1] for row in spark.sql(f"DESCRIBE TABLE EXTENDED {name}").collect()}
         self.location = details["Location"]
 
     def overwrite_batch(self, frame: DataFrame, batch_id: int) -> None:
-        """Write ``frame`` (one batch's rows, columns matched by name) and register its partitions."""
+        """Write ``frame`` (one batch's rows, columns matched by name; a column the frame no longer has, in a table
+        made by an older version, is written null) and register its partitions."""
         (
-            frame.select(*self.columns)
+            frame.select(
+                *[F.col(c) if c in frame.columns else F.lit(None).cast(self.types[c]).alias(c) for c in self.columns]
+            )
             .write.mode("overwrite")
             .option("partitionOverwriteMode", "dynamic")
             .partitionBy(*self.partitions)

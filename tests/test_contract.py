@@ -10,15 +10,16 @@ import pytest
 from contract.alerts import ALERT_FIELDS, ALERT_KINDS, DATA_QUALITY_KINDS, Outcome
 from contract.mapping import parse_mapping
 from contract.vitals import READING_FIELD_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE, VITALS
+from hive_ddl.apply import declared_columns
 
 ROOT = Path(__file__).parents[1]
-_COLUMN = re.compile(r"^\s+(\w+)\s+([A-Z]+)", re.MULTILINE)
 
 
 def columns(ddl: Path) -> dict[str, str]:
     """Column -> type of the one CREATE TABLE in a DDL file (partition columns excluded)."""
-    body = ddl.read_text().split("(", 1)[1].split("\n)", 1)[0]
-    return {name: kind.lower() for name, kind in _COLUMN.findall(body)}
+    declared = declared_columns(ddl.read_text())
+    assert declared is not None
+    return {name: kind.lower() for name, kind in declared[1].items()}
 
 
 def test_the_hive_alerts_table_has_the_alert_record_fields_in_order_and_of_their_types():

@@ -84,3 +84,17 @@ def test_news2_episodes_are_clinical_not_data_quality():
     episodes.observe(alert(2001, 0, kind=Outcome.NEWS2, attribute="news2", rule="news2:medium", value=5))
     episodes.observe(alert(2002, int(ALL_CLEAR_S)))
     assert [note.type for note in episodes.sweep()] == ["all_clear"]  # data-quality episodes close quietly
+
+
+def test_a_news2_risk_going_back_and_forth_notifies_only_when_it_rises_above_what_was_told():
+    def news2(second: int, risk: str, score: int, severity: str) -> dict:
+        item = alert(2001, second, value=score, kind=Outcome.NEWS2, attribute="news2", severity=severity)
+        return {**item, "rule_id": f"news2:{risk}"}
+
+    assert kinds(
+        tracker(),
+        news2(0, "low-medium", 3, "advisory"),  # a single 3: opened
+        news2(5, "medium", 5, "urgent"),  # more severe: worse
+        news2(10, "low-medium", 3, "advisory"),  # back down: silent
+        news2(15, "medium", 5, "urgent"),  # up again, but the doctor was told of medium already: silent
+    ) == ["opened", "worse", None, None]
