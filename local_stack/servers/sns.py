@@ -17,7 +17,7 @@ def sns_port(settings: StackSettings) -> int:
     if port is None:
         raise StackError(
             f"PA_SNS_ENDPOINT_URL={settings.sns_endpoint_url!r} has no port: the local stack serves "
-            f"SNS on a URL such as http://127.0.0.1:5000"
+            "SNS on the port of that URL: give one with a port, as the setting's default has"
         )
     return port
 
