@@ -90,22 +90,25 @@ def _simulated_ward(settings: Settings) -> tuple[list[dict], list, set[str]]:
 
 
 def _coverage(episodes: list, notifications: list[Notification], monitored_attributes: set[str]) -> tuple[int, int]:
-    """An episode of a vital that has thresholds counts as notified when the vital had a live (not
-    all-cleared) notification by its end; vitals without threshold rows cannot alert and are left out."""
+    """An episode counts as notified when one of the vitals it moves had a live (not all-cleared) notification by
+    its end; episodes moving only vitals without threshold rows cannot alert and are left out."""
     timeline = defaultdict(list)
     for notification in notifications:
         timeline[notification.episode_key].append((notification.alert["input_message_time"], notification.type))
     attribute_of = {vital.field: attribute for attribute, vital in VITAL_OF_ATTRIBUTE.items()}
     covered = monitored = 0
     for episode in episodes:
-        attribute = attribute_of.get(EPISODE_KINDS[episode.kind][0])
-        if attribute not in monitored_attributes:
+        attributes = {attribute_of[field] for field in EPISODE_KINDS[episode.kind].fields} & monitored_attributes
+        if not attributes:
             continue
-        key = episode_key(
-            {"patient_id": episode.patient_id, "kind": Outcome.VITAL_OUT_OF_RANGE, "attribute": attribute}
-        )
         end = episode.ended_at.isoformat() + "Z"
-        events = sorted(event for event in timeline.get(key, []) if event[0] <= end)
+        live = False
+        for attribute in attributes:
+            key = episode_key(
+                {"patient_id": episode.patient_id, "kind": Outcome.VITAL_OUT_OF_RANGE, "attribute": attribute}
+            )
+            events = sorted(event for event in timeline.get(key, []) if event[0] <= end)
+            live = live or (bool(events) and events[-1][1] != "all_clear")
         monitored += 1
-        covered += bool(events) and events[-1][1] != "all_clear"
+        covered += live
     return covered, monitored

@@ -64,7 +64,7 @@ def simulate_bedside_readings(settings: Settings) -> None:
     )
     print(
         f"RDS {settings.vitals_table}: {run.readings:,} readings of {run.patients} patients "
-        f"({DEMO_SPAN_S // 60} simulated minutes), {run.episodes} labelled deterioration episodes, "
+        f"({DEMO_SPAN_S // 60} simulated minutes), {len(run.episodes)} labelled deterioration episodes, "
         f"{run.rows_per_s:,.0f} rows/s"
     )
 

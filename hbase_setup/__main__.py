@@ -10,6 +10,7 @@ import settings
 from clients import hbase
 from hbase_setup.load import load
 from hbase_setup.sources import SourceError
+from thresholds import coverage
 from thresholds.repository import ThresholdRepository
 from thresholds.rules import InvalidThresholds
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     load_command.add_argument("--dry-run", action="store_true", help="show the diff against HBase, write nothing")
     load_command.add_argument("--replace", action="store_true", help="also remove rows that are not in the source")
-    commands.add_parser("show", help="print the rules as the stream sees them")
+    commands.add_parser("show", help="print the rules as the stream sees them, and the ages each vital lacks a band")
     args = parser.parse_args(argv)
     current = settings.get()
 
@@ -51,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{rule.low_value:>5g}-{rule.high_value:<6g} {rule.alert_flag:>4} {rule.message}"
         )
     print(f"{len(rules)} rules in HBase table {current.threshold_table}")
+    gaps = coverage.uncovered(rules)
+    if not gaps:
+        print(f"coverage: every vital has a band at every age {coverage.AGES.start}-{coverage.AGES.stop - 1}")
+    for gap in gaps:
+        print(f"coverage: no band for {gap.describe()} (no clinical alert from this table there)")
     return 0
 
 

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from thresholds.rules import COLUMNS, SEVERITY_COLUMN, Cells
 
-DEFAULT_SOURCE = Path(__file__).parent / "reference" / "threshold_reference.csv"
+# every vital at every age, with the clinical sources cited in its header; what a fresh pipeline loads
+DEFAULT_SOURCE = Path(__file__).parent / "reference" / "default_thresholds.csv"
+# the capstone table (docs/ARCHITECTURE.md): heart rate and systolic BP only, ages 0-100; still loads unchanged
+CAPSTONE_SOURCE = Path(__file__).parent / "reference" / "threshold_reference.csv"
 
 _CSV_COLUMN = {column.split(b":", 1)[1].decode(): column for column in COLUMNS}
 _QUOTED = r"""(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
@@ -29,15 +32,18 @@ def read_rows(path: Path, table: str) -> dict[str, Cells]:
 
 
 def _read_csv(path: Path) -> dict[str, Cells]:
+    """Rows of a CSV whose lines starting with ``#`` are comments (where a table cites its sources)."""
     with path.open(newline="") as handle:
-        reader = csv.DictReader(handle)
+        numbered = [(number, line) for number, line in enumerate(handle, start=1) if not line.lstrip().startswith("#")]
+        reader = csv.DictReader(line for _, line in numbered)
         header = set(reader.fieldnames or [])
         expected = {"ref_id", *_CSV_COLUMN}
         if not expected <= header:
             raise SourceError(f"{path}: header lacks {', '.join(sorted(expected - header))}")
         extra = header - expected - {"severity"}  # severity is optional (thresholds.rules.SEVERITY_COLUMN)
         rows: dict[str, Cells] = {}
-        for line_number, record in enumerate(reader, start=2):
+        for record in reader:
+            line_number = numbered[reader.line_num - 1][0]
             row_key = (record["ref_id"] or "").strip()
             if not row_key:
                 raise SourceError(f"{path}:{line_number}: empty ref_id")

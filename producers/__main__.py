@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             episodes_per_patient_hour=args.episodes_per_hour,
         )
         print(
-            f"[simulator] {simulated.readings:,} readings of {simulated.patients} patients, {simulated.episodes} "
+            f"[simulator] {simulated.readings:,} readings of {simulated.patients} patients, {len(simulated.episodes)} "
             f"labelled episodes ({simulated.rows_per_s:,.0f} rows/s)"
         )
     elif args.command == "publish":

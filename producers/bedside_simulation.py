@@ -1,9 +1,13 @@
 """Simulated patients and bedside readings: pure, seeded, reproducible generation (no I/O).
 
-Each patient has stable baselines for their age. Labelled deterioration
-episodes shift one vital for a while (their start, end and kind are recorded
-so alert quality can be scored), and a configurable share of readings is bad
-on purpose: missing values, impossible values, unknown patient ids.
+A ward as a doctor would recognise it: children on Pediatrics, pregnant women
+on Maternity, adults elsewhere; each patient has stable, ordinary vitals for
+their age (the middle of the default thresholds' normal bands, so ordinary
+readings alert almost never). Labelled deterioration episodes move one or more
+vitals (all six between them) with oxygen and consciousness changes where they
+belong, and are recorded with their start and end so alert quality can be
+scored. A configurable share of readings is bad on purpose: missing values,
+impossible values, unknown patient ids.
 """
 
 from __future__ import annotations
@@ -17,19 +21,56 @@ from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
 
 FIRST_PATIENT_ID = 1001
 UNKNOWN_PATIENT_ID = 990_001  # no patient has an id this high: the stream must flag these
-WARDS = ("ICU", "Cardiology", "Pediatrics", "Oncology", "General", "Maternity")
+ADULT_WARDS = ("General", "General", "Cardiology", "Oncology", "ICU")  # General twice: the most beds
 STREETS = ("Elm St", "Oak Ave", "Maple Rd", "Cedar Ln", "Pine Ct", "Birch Way")
 FIRST_NAMES = ("Asha", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonas", "Kemi", "Liam")
 LAST_NAMES = ("Rao", "Smith", "Okafor", "Novak", "Garcia", "Kim", "Haddad", "Ivanova", "Brown", "Tanaka")
 
-# kind -> (vital, shift at the episode's peak)
+# from this age (years): heart rate, respiratory rate, systolic and diastolic pressure at rest, mid-normal
+_TYPICAL_BY_AGE = ((0, (135, 38, 88, 55)), (1, (115, 28, 95, 60)), (5, (95, 22, 105, 64)), (12, (80, 18, 115, 68)))
+_TYPICAL_ADULT = (75, 15)  # heart rate, respiratory rate; adult pressures rise with age (see _baseline)
+DEEP = 0.75  # share of an episode's peak from which oxygen is started and consciousness changes
+
+
+@dataclass(frozen=True)
+class Change:
+    """At an episode's peak ``field`` is ``factor`` times the patient's baseline, plus ``offset``."""
+
+    field: str
+    factor: float = 1.0
+    offset: float = 0.0
+
+    def apply(self, value: float, depth: float) -> float:
+        return value * (1.0 + (self.factor - 1.0) * depth) + self.offset * depth
+
+
+@dataclass(frozen=True)
+class EpisodeKind:
+    """How a deterioration shows at the bedside: the vitals it moves, and once deep, oxygen and ACVPU."""
+
+    changes: tuple[Change, ...]
+    oxygen: bool = False  # a nurse starts supplemental oxygen
+    consciousness: str = "A"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(change.field for change in self.changes)
+
+
+# sized so that at the peak, for every age, at least one vital is outside the default thresholds' normal band
 EPISODE_KINDS = {
-    "tachycardia": ("heart_rate", +55.0),
-    "bradycardia": ("heart_rate", -30.0),
-    "hypotension": ("bp_systolic", -45.0),
-    "hypertension": ("bp_systolic", +75.0),
-    "desaturation": ("spo2", -12.0),
-    "fever": ("body_temperature", +2.4),
+    "tachycardia": EpisodeKind((Change("heart_rate", factor=1.75),)),
+    "bradycardia": EpisodeKind((Change("heart_rate", factor=0.45),)),
+    "hypotension": EpisodeKind(
+        (Change("bp_systolic", factor=0.6), Change("bp_diastolic", factor=0.6), Change("heart_rate", factor=1.2)),
+        consciousness="C",  # new confusion
+    ),
+    "hypertension": EpisodeKind((Change("bp_systolic", factor=1.7), Change("bp_diastolic", factor=1.5))),
+    "desaturation": EpisodeKind((Change("spo2", offset=-12.0), Change("respiratory_rate", factor=1.3)), oxygen=True),
+    "fever": EpisodeKind((Change("body_temperature", offset=3.0), Change("heart_rate", factor=1.15))),
+    "hypothermia": EpisodeKind((Change("body_temperature", offset=-2.6),)),
+    "tachypnoea": EpisodeKind((Change("respiratory_rate", factor=2.2), Change("spo2", offset=-3.0))),
+    "bradypnoea": EpisodeKind((Change("respiratory_rate", factor=0.4),), consciousness="V"),  # responds to voice
 }
 BAD_KINDS = ("missing_values", "impossible_heart_rate", "unknown_patient", "impossible_spo2")
 
@@ -43,8 +84,10 @@ class Patient:
     admitted_ward: str
     age: int
     baseline: dict[str, float] = field(hash=False)
+    pregnant: bool = False
 
     def as_row(self) -> tuple:
+        """patients_information's columns: id, name, address, phone, ward, age, other details, pregnant."""
         return (
             self.patientid,
             self.patientname,
@@ -53,6 +96,7 @@ class Patient:
             self.admitted_ward,
             self.age,
             f"simulated; baseline HR {self.baseline['heart_rate']:.0f}",
+            self.pregnant,
         )
 
 
@@ -65,30 +109,45 @@ class Episode:
 
 
 def make_patients(count: int, seed: int) -> list[Patient]:
+    """A ward's mix: a tenth children, two fifths adults under 65, the rest older."""
     rng = random.Random(seed)
     patients = []
     for number in range(count):
-        age = rng.choice((rng.randint(1, 17), rng.randint(18, 64), rng.randint(65, 98)))
-        baseline = {
-            "heart_rate": (95.0 if age < 12 else 74.0) + rng.uniform(-4, 4),
-            "bp_systolic": 100.0 + 0.55 * min(age, 80) + rng.uniform(-8, 8),
-            "bp_diastolic": 62.0 + 0.25 * min(age, 80) + rng.uniform(-5, 5),
-            "spo2": rng.uniform(96.0, 99.0),
-            "body_temperature": rng.uniform(36.5, 37.1),
-            "respiratory_rate": (22.0 if age < 12 else 15.0) + rng.uniform(-2, 2),
-        }
+        draw = rng.random()
+        age = rng.randint(0, 15) if draw < 0.1 else rng.randint(16, 64) if draw < 0.5 else rng.randint(65, 98)
+        pregnant = 16 <= age <= 45 and rng.random() < 0.2
+        ward = "Pediatrics" if age < 16 else "Maternity" if pregnant else rng.choice(ADULT_WARDS)
         patients.append(
             Patient(
                 patientid=FIRST_PATIENT_ID + number,
                 patientname=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                 patientaddress=f"{rng.randint(1, 999)} {rng.choice(STREETS)}",
                 phone_number=f"+1-555-{rng.randint(0, 9999):04d}",
-                admitted_ward=rng.choice(WARDS),
+                admitted_ward=ward,
                 age=age,
-                baseline=baseline,
+                baseline=_baseline(age, pregnant, rng),
+                pregnant=pregnant,
             )
         )
     return patients
+
+
+def _baseline(age: int, pregnant: bool, rng: random.Random) -> dict[str, float]:
+    if age < 16:
+        heart, breathing, systolic, diastolic = next(
+            values for start, values in reversed(_TYPICAL_BY_AGE) if age >= start
+        )
+    else:
+        heart, breathing = _TYPICAL_ADULT
+        systolic, diastolic = 122 + 0.3 * (age - 16), 72 + 0.1 * (age - 16)
+    return {
+        "heart_rate": heart + (8 if pregnant else 0) + rng.uniform(-6, 6),
+        "bp_systolic": systolic + rng.uniform(-6, 6),
+        "bp_diastolic": diastolic + rng.uniform(-5, 5),
+        "spo2": rng.uniform(96.5, 99.0),
+        "body_temperature": rng.uniform(36.5, 37.1),
+        "respiratory_rate": breathing + rng.uniform(-1, 1),
+    }
 
 
 @dataclass
@@ -128,7 +187,8 @@ class ReadingStream:
             tick += 1
         self._close_all(active)
 
-    def _episode_shift(self, patient, moment, active, rng, chance, step) -> tuple[str, float] | None:
+    def _episode_shift(self, patient, moment, active, rng, chance, step) -> tuple[EpisodeKind, float] | None:
+        """The patient's episode and how far into its peak (0-1), if one is under way."""
         episode = active.get(patient.patientid)
         if episode is None:
             if rng.random() >= chance:
@@ -141,9 +201,7 @@ class ReadingStream:
             del active[patient.patientid]
             return None
         active[patient.patientid] = (kind, started, length, elapsed + step)
-        ramp = min(1.0, elapsed / 20.0)  # deterioration builds over ~20 s
-        vital, peak = EPISODE_KINDS[kind]
-        return vital, peak * ramp
+        return EPISODE_KINDS[kind], min(1.0, elapsed / 20.0)  # deterioration builds over ~20 s
 
     def _close_all(self, active) -> None:
         for patient_id, (kind, started, _, elapsed) in active.items():
@@ -152,8 +210,14 @@ class ReadingStream:
 
     def _reading(self, patient: Patient, moment: dt.datetime, shift, rng: random.Random) -> tuple:
         measured = {name: base + rng.gauss(0, _NOISE[name]) for name, base in patient.baseline.items()}
+        oxygen, consciousness = False, "A"
         if shift is not None:
-            measured[shift[0]] += shift[1]
+            kind, depth = shift
+            for change in kind.changes:
+                measured[change.field] = change.apply(measured[change.field], depth)
+            if depth >= DEEP:
+                oxygen, consciousness = kind.oxygen, kind.consciousness
+        measured["spo2"] = min(measured["spo2"], 100.0)  # an oximeter reads at most 100 %
         values: dict[str, float | None] = dict(measured)
         patient_id = patient.patientid
         if rng.random() < self.bad_share:
@@ -171,9 +235,8 @@ class ReadingStream:
             f"bed-{patient.patientid}",
             moment,
             *(None if (value := values[name]) is None else round(value, 1) for name in VITAL_FIELDS),
-            # a nurse starts oxygen when a desaturation deepens; deep hypotension brings new confusion (ACVPU C)
-            shift is not None and shift[0] == "spo2" and shift[1] <= -6.0,
-            "C" if shift is not None and shift[0] == "bp_systolic" and shift[1] <= -40.0 else "A",
+            oxygen,
+            consciousness,
         )
 
 

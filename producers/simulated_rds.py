@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from clients import mysql
-from producers.bedside_simulation import ROW_COLUMNS, ReadingStream, make_patients
+from producers.bedside_simulation import ROW_COLUMNS, Episode, Patient, ReadingStream, make_patients
 from reporting.progress import Progress
 from settings import Settings
 
@@ -19,7 +19,7 @@ _BATCH_ROWS = 10_000
 class SimulationRun:
     patients: int
     readings: int
-    episodes: int
+    episodes: list[Episode]  # the labelled deteriorations, to score alerts against
     rows_per_s: float
 
 
@@ -72,13 +72,7 @@ def simulate(
     wall_start = time.monotonic()
     try:
         cursor = connection.cursor()
-        cursor.executemany(
-            "INSERT INTO patients_information (patientid, patientname, patientaddress, phone_number, "
-            "admitted_ward, age, other_details) VALUES (%s, %s, %s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
-            "patientname = VALUES(patientname), age = VALUES(age), admitted_ward = VALUES(admitted_ward)",
-            [patient.as_row() for patient in population],
-        )
-        connection.commit()
+        _write_patients(connection, population)
         insert = f"INSERT INTO `{settings.vitals_table}` ({', '.join(ROW_COLUMNS)}) VALUES "
         rows = stream.rows(count=count, duration_s=duration_s)
         written = 0
@@ -99,5 +93,25 @@ def simulate(
     finally:
         connection.close()
     return SimulationRun(
-        patients=len(population), readings=written, episodes=len(stream.finished_episodes), rows_per_s=progress.finish()
+        patients=len(population), readings=written, episodes=stream.finished_episodes, rows_per_s=progress.finish()
     )
+
+
+def write_patients(settings: Settings, population: list[Patient]) -> None:
+    """Insert or update ``population`` in patients_information (what admission does before devices send)."""
+    connection = mysql.connect(settings)
+    try:
+        _write_patients(connection, population)
+    finally:
+        connection.close()
+
+
+def _write_patients(connection, population: list[Patient]) -> None:
+    connection.cursor().executemany(
+        "INSERT INTO patients_information (patientid, patientname, patientaddress, phone_number, "
+        "admitted_ward, age, other_details, pregnant) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON DUPLICATE KEY "
+        "UPDATE patientname = VALUES(patientname), age = VALUES(age), admitted_ward = VALUES(admitted_ward), "
+        "pregnant = VALUES(pregnant)",
+        [patient.as_row() for patient in population],
+    )
+    connection.commit()

@@ -22,6 +22,7 @@ from streaming.alerting import AlertingQuery, check_can_run
 from streaming.landing import LandingQuery
 from streaming.owned_query import OwnedQuery
 from streaming.reference_data import ReferenceData
+from thresholds import coverage
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,27 @@ class StreamingApp:
     def start(self, available_now: bool = False) -> None:
         """Start both queries; ``available_now`` catches the landing query up and leaves alerting to the service."""
         self.landing.available_now = available_now
+        self._warn_uncovered()
         if self.alerting is not None and not available_now:
             check_can_run(self.spark, self.settings)
             self.alerting.start()
         self.landing.start()
+
+    def _warn_uncovered(self) -> None:
+        """Name each vital and age range the thresholds leave without a band: readings there raise no clinical
+        alert from the table (NEWS2 still scores adults), which an operator must hear of before they arrive."""
+        try:
+            index = self.landing.reference.thresholds()
+        except Exception as error:  # HBase away at start: the queries load the rules once it is back
+            log.error("threshold coverage not checked at start (HBase %s): %s", self.settings.threshold_table, error)
+            return
+        for gap in coverage.uncovered(index.rules):
+            log.warning(
+                "thresholds in HBase %s have no band for %s: no clinical alert from the table there "
+                "(python -m hbase_setup show; load a table that covers it)",
+                self.settings.threshold_table,
+                gap.describe(),
+            )
 
     @property
     def active(self) -> bool:

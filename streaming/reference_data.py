@@ -33,7 +33,7 @@ class ReferenceData:
             self._thresholds_checked = now
             try:
                 if self._thresholds.refresh_if_changed():
-                    log.warning(
+                    log.info(
                         "thresholds (re)loaded from HBase %s: %d rules",
                         self._settings.threshold_table,
                         len(self._thresholds.index.rules),

@@ -1,19 +1,22 @@
 """A throwaway, isolated copy of the stream's surroundings, for tests and benchmarks.
 
 Its own Hive database (the full schema), vitals and alert topics, checkpoint
-folder and a threshold table loaded with the reference rules, so a run never
-touches the pipeline's real data and runs side by side with others.
+folder and a threshold table (the capstone rules the tests' hand counts are
+written for, unless told otherwise), so a run never touches the pipeline's real
+data and runs side by side with others.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from kafka.admin import NewTopic
 from pyspark.sql import DataFrame, SparkSession
 
 from clients import hbase, kafka
 from hbase_setup.load import load
+from hbase_setup.sources import CAPSTONE_SOURCE
 from hive_ddl.apply import apply
 from settings import Settings
 
@@ -23,7 +26,9 @@ PATIENT_SCHEMA = (
 )
 
 
-def scratch_settings(base: Settings, name: str, vitals_partitions: int = 2) -> Settings:
+def scratch_settings(
+    base: Settings, name: str, vitals_partitions: int = 2, threshold_source: Path = CAPSTONE_SOURCE
+) -> Settings:
     """Settings whose database, topics, checkpoint and threshold table are ``name``'s own, created here
     (:func:`drop` removes them all)."""
     scoped = dataclasses.replace(
@@ -36,7 +41,7 @@ def scratch_settings(base: Settings, name: str, vitals_partitions: int = 2) -> S
         threshold_refresh_s=0.0,
         patients_refresh_s=0.0,
     )
-    load(scoped, replace=True)
+    load(scoped, threshold_source, replace=True)
     apply(scoped)
     admin = kafka.admin(scoped)
     try:

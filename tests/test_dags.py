@@ -20,7 +20,7 @@ import pytest
 import settings as settings_module
 from clients import hbase, hive, kafka, mysql
 from hbase_setup.load import load as load_thresholds
-from hbase_setup.sources import DEFAULT_SOURCE
+from hbase_setup.sources import CAPSTONE_SOURCE
 from local_stack import airflow_home
 from producers import producer
 from producers.simulated_rds import simulate
@@ -193,7 +193,7 @@ def test_alerts_batch_recheck_is_in_parity_then_lists_a_threshold_change(airflow
     assert changed.state == "success", failed_tasks(changed)
     kinds = dict(hive.query(settings, differences))
     assert kinds.get("missing_in_stream", 0) > 0 and kinds.get("not_raised_now", 0) > 0
-    load_thresholds(settings, replace=True)
+    load_thresholds(settings, CAPSTONE_SOURCE, replace=True)
 
 
 def test_replay_from_rds_publishes_the_range_again_with_the_same_ids(airflow_dags, pipeline, monkeypatch):
@@ -238,10 +238,10 @@ def test_threshold_sync_loads_a_valid_file_and_changes_nothing_on_an_invalid_one
     settings = dataclasses.replace(pipeline.settings, threshold_table=table_name)
     point_tasks_at(monkeypatch, settings)
     invalid = tmp_path / "thresholds.csv"
-    lines = DEFAULT_SOURCE.read_text().splitlines()
+    lines = CAPSTONE_SOURCE.read_text().splitlines()
     invalid.write_text("\n".join([lines[0], lines[1].replace(",69,", ",sixty-nine,"), *lines[2:]]) + "\n")
 
-    loaded = run_dag(airflow_dags, "threshold_sync", run_conf={"source": str(DEFAULT_SOURCE)})
+    loaded = run_dag(airflow_dags, "threshold_sync", run_conf={"source": str(CAPSTONE_SOURCE)})
     rows_after_load = hbase_rows(settings)
     refused = run_dag(airflow_dags, "threshold_sync", run_conf={"source": str(invalid)})
 

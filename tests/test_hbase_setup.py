@@ -16,8 +16,10 @@ from thresholds.rules import InvalidThresholds
 
 @pytest.fixture
 def threshold_settings(running_stack, unique_name):
-    """Settings whose threshold table is this test's own, dropped afterwards."""
-    scoped = dataclasses.replace(running_stack, threshold_table=unique_name)
+    """Settings whose threshold table is this test's own (the capstone rules by default), dropped afterwards."""
+    scoped = dataclasses.replace(
+        running_stack, threshold_table=unique_name, threshold_source=str(sources.CAPSTONE_SOURCE)
+    )
     yield scoped
     connection = hbase.connect(scoped)
     if unique_name.encode() in connection.tables():
@@ -57,7 +59,7 @@ def test_create_is_idempotent_and_keeps_existing_data(threshold_settings):
 
 
 def test_reference_csv_and_equivalent_shell_script_load_the_same_cells(threshold_settings, tmp_path):
-    csv_rows = sources.read_rows(sources.DEFAULT_SOURCE, threshold_settings.threshold_table)
+    csv_rows = sources.read_rows(sources.CAPSTONE_SOURCE, threshold_settings.threshold_table)
     load(threshold_settings)
     from_csv = stored(threshold_settings)
 
@@ -140,7 +142,7 @@ BAD_SOURCES = {
 def test_invalid_csv_is_rejected_naming_row_and_problem_and_nothing_is_written(threshold_settings, tmp_path, case):
     extra_line, expected = BAD_SOURCES[case]
     source = tmp_path / "bad.csv"
-    source.write_text(sources.DEFAULT_SOURCE.read_text() + extra_line)
+    source.write_text(sources.CAPSTONE_SOURCE.read_text() + extra_line)
     with pytest.raises(InvalidThresholds) as raised:
         load(threshold_settings, source)
     assert expected in str(raised.value)
@@ -148,7 +150,7 @@ def test_invalid_csv_is_rejected_naming_row_and_problem_and_nothing_is_written(t
 
 
 def test_unknown_column_family_in_a_shell_script_is_rejected(threshold_settings, tmp_path):
-    rows = sources.read_rows(sources.DEFAULT_SOURCE, threshold_settings.threshold_table)
+    rows = sources.read_rows(sources.CAPSTONE_SOURCE, threshold_settings.threshold_table)
     script = tmp_path / "bad.hbsh"
     script.write_text(
         shell_script_of(rows, threshold_settings.threshold_table)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hbase_setup.sources import DEFAULT_SOURCE, read_rows
+from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
 from thresholds.rules import InvalidThresholds, ThresholdRule, parse_rows
 
-REFERENCE = read_rows(DEFAULT_SOURCE, "threshold_ref")
+REFERENCE = read_rows(CAPSTONE_SOURCE, "threshold_ref")
 
 
 def rule(rule_id: str, low_age: float, high_age: float, low: float, high: float) -> ThresholdRule:

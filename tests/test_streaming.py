@@ -86,8 +86,9 @@ def test_a_threshold_changed_in_hbase_applies_without_restarting_the_job(spark, 
         job.start().awaitTermination(timeout=180)
     finally:
         from hbase_setup.load import load
+        from hbase_setup.sources import CAPSTONE_SOURCE
 
-        load(s, replace=True)
+        load(s, CAPSTONE_SOURCE, replace=True)
     kinds = hive_rows(s, f"SELECT reading_id, rule_id FROM {s.hive_database}.alerts")
     assert kinds == [(12, "3")]
 
@@ -206,14 +207,14 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
     across every range, its bounds and its gaps."""
     from contract.alerts import ALERT_KINDS
     from contract.vitals import VITAL_OF_ATTRIBUTE
-    from hbase_setup.sources import DEFAULT_SOURCE, read_rows
+    from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
     from streaming.evaluate import evaluate
     from testkit.reference_evaluator import ReferenceEvaluator
     from testkit.scratch import patients_frame
     from thresholds.repository import ThresholdIndex
     from thresholds.rules import parse_rows
 
-    index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
+    index = ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref")))
     bounds = sorted({bound for rule in index.rules for bound in (rule.low_value, rule.high_value)})
     values = sorted({v for bound in bounds for v in (bound - 0.5, bound, bound + 0.5)} | {0.0, 500.0})
     ages = [

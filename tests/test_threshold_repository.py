@@ -9,13 +9,13 @@ import pytest
 from clients import hbase
 from contract.alerts import Outcome
 from hbase_setup.load import load
-from hbase_setup.sources import DEFAULT_SOURCE, read_rows
+from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
 from testkit.reference_evaluator import ReferenceEvaluator
 from testkit.scratch import drop_threshold_table as drop_table
 from thresholds.repository import ThresholdIndex, ThresholdRepository
 from thresholds.rules import parse_rows
 
-REFERENCE = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref"))))
+REFERENCE = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref"))))
 
 
 def test_the_repository_reads_back_from_hbase_exactly_the_rules_loaded(own_table):
@@ -76,7 +76,7 @@ def test_every_band_edge(attribute, age, value, outcome, rule_id):
 def own_table(running_stack, unique_name):
     """A threshold table of this test's own, loaded with the reference rules and dropped afterwards."""
     scoped = dataclasses.replace(running_stack, threshold_table=unique_name)
-    load(scoped, replace=True)
+    load(scoped, CAPSTONE_SOURCE, replace=True)
     yield scoped
     drop_table(scoped)
 
