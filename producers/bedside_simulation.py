@@ -27,8 +27,13 @@ FIRST_NAMES = ("Asha", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro",
 LAST_NAMES = ("Rao", "Smith", "Okafor", "Novak", "Garcia", "Kim", "Haddad", "Ivanova", "Brown", "Tanaka")
 
 # from this age (years): heart rate, respiratory rate, systolic and diastolic pressure at rest, mid-normal
-_TYPICAL_BY_AGE = ((0, (135, 38, 88, 55)), (1, (115, 28, 95, 60)), (5, (95, 22, 105, 64)), (12, (80, 18, 115, 68)))
-_TYPICAL_ADULT = (75, 15)  # heart rate, respiratory rate; adult pressures rise with age (see _baseline)
+_TYPICAL_BY_AGE: tuple[tuple[int, tuple[float, float, float, float]], ...] = (
+    (0, (135, 38, 88, 55)),
+    (1, (115, 28, 95, 60)),
+    (5, (95, 22, 105, 64)),
+    (12, (80, 18, 115, 68)),
+)
+_TYPICAL_ADULT: tuple[float, float] = (75, 15)  # heart rate, respiratory rate; adult pressures rise with age (see _baseline)
 DEEP = 0.75  # share of an episode's peak from which oxygen is started and consciousness changes
 
 
