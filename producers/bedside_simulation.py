@@ -33,7 +33,8 @@ _TYPICAL_BY_AGE: tuple[tuple[int, tuple[float, float, float, float]], ...] = (
     (5, (95, 22, 105, 64)),
     (12, (80, 18, 115, 68)),
 )
-_TYPICAL_ADULT: tuple[float, float] = (75, 15)  # heart rate, respiratory rate; adult pressures rise with age (see _baseline)
+# adults: heart rate, respiratory rate (pressures rise with age, see _baseline)
+_TYPICAL_ADULT: tuple[float, float] = (75, 15)
 DEEP = 0.75  # share of an episode's peak from which oxygen is started and consciousness changes
 
 
