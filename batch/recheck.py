@@ -62,7 +62,9 @@ def recheck_day(spark: SparkSession, settings: Settings, day: dt.date, examples:
     readings = (
         spark.table(f"{database}.vitals_raw").where(F.col("event_date") == F.lit(day)).dropDuplicates(["reading_id"])
     )
-    rechecked = evaluate(readings, spark.table(f"{database}.patients"), thresholds.index).select(*DIFFERENCE_COLUMNS)
+    rechecked = evaluate(
+        readings, spark.table(f"{database}.patients"), thresholds.index, settings.news2_scoring
+    ).select(*DIFFERENCE_COLUMNS)
     streamed = (
         spark.table(f"{database}.alerts")
         .where(F.col("alert_date") == F.lit(day))

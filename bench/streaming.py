@@ -14,6 +14,7 @@ from kafka.admin import NewTopic
 from bench.report import line
 from clients import hbase, kafka, mysql
 from clients.spark import session
+from hbase_setup.sources import DEFAULT_SOURCE
 from settings import Settings
 from settings.choices import AlertPath
 from streaming.app import StreamingApp
@@ -42,19 +43,17 @@ def run(settings: Settings) -> None:
     spark = session(settings, "bench-streaming")
     spark.sparkContext.setLogLevel("ERROR")
     name = f"bench_stream_{uuid.uuid4().hex[:6]}"
-    scoped = scratch.scratch_settings(settings, name, vitals_partitions=4)
+    scoped = scratch.scratch_settings(settings, name, vitals_partitions=4, threshold_source=DEFAULT_SOURCE)
     scratch.add_patients(spark, scoped, LOAD_PATIENTS)
     try:
         # the service's own refresh intervals (scratch settings refresh on every batch, for tests)
-        catch_up, sustained = _throughput(
-            spark,
-            dataclasses.replace(
-                scoped,
-                alert_path=AlertPath.MICROBATCH,
-                threshold_refresh_s=settings.threshold_refresh_s,
-                patients_refresh_s=settings.patients_refresh_s,
-            ),
+        landing = dataclasses.replace(
+            scoped,
+            alert_path=AlertPath.MICROBATCH,
+            threshold_refresh_s=settings.threshold_refresh_s,
+            patients_refresh_s=settings.patients_refresh_s,
         )
+        catch_up, sustained = _throughput(spark, landing)
         line(
             f"catch-up of {THROUGHPUT_ROWS:,} readings (query start and cold first batch included)",
             f"{catch_up:,.0f} readings/s",
@@ -63,6 +62,7 @@ def run(settings: Settings) -> None:
             f"sustained (micro-batches after the first, up to {settings.stream_max_offsets_per_trigger:,} each)",
             f"{sustained:,.0f} readings/s",
         )
+        _news2_cost(spark, landing, sustained)
         baseline_rate = _per_record_baseline(scoped, name)
         line(
             f"per-record baseline (consume, check, INSERT each), {BASELINE_ROWS:,}", f"{baseline_rate:,.0f} readings/s"
@@ -88,6 +88,28 @@ def run(settings: Settings) -> None:
                 )
     finally:
         scratch.drop(spark, scoped)
+
+
+def _news2_cost(spark, landing: Settings, sustained_with: float) -> None:
+    """The same backlog landed again with PA_NEWS2_SCORING off: what scoring every reading costs (budget 10 %)."""
+    without = dataclasses.replace(
+        landing,
+        topic_vitals=f"{landing.topic_vitals}_no_news2",
+        stream_checkpoint_name=f"{landing.stream_checkpoint_name}_no_news2",
+        news2_scoring=False,
+    )
+    admin = kafka.admin(without)
+    admin.create_topics([NewTopic(without.topic_vitals, 4, 1)])
+    try:
+        _, sustained_without = _throughput(spark, without)
+    finally:
+        admin.delete_topics([without.topic_vitals])
+        admin.close()
+    line("sustained without NEWS2 scoring (PA_NEWS2_SCORING=false)", f"{sustained_without:,.0f} readings/s")
+    line(
+        "NEWS2's cost on the landing (scores table + news2 alerts)",
+        f"{100 * (1 - sustained_with / sustained_without):+.1f}% throughput (budget: at most 10% lower)",
+    )
 
 
 def _throughput(spark, settings: Settings) -> tuple[float, float]:

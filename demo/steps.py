@@ -29,9 +29,11 @@ from streaming.landing import LandingQuery
 from streaming.listener import ProgressListener
 from testkit import inbox
 from testkit.load import measure, percentiles_ms
+from testkit.ward import run_ward
 
 DEMO_SPAN_S = 180  # simulated seconds of bedside readings per demo run
 LIVE_RATE, LIVE_SECONDS = 200, 10  # the live part of the streaming step
+WARD_PATIENTS, WARD_SECONDS, WARD_EPISODES_PER_HOUR = 100, 120, 12  # the live ward scored for alert quality
 
 
 def bring_up_stack(settings: Settings) -> None:
@@ -263,6 +265,19 @@ def notify_doctors(settings: Settings) -> None:
         print(f"\n  Subject: {email['Subject']}\n" + "\n".join(f"  {line}" for line in email["Message"].splitlines()))
 
 
+def score_a_live_ward(settings: Settings) -> None:
+    report = run_ward(
+        session(settings, "patient-alert-demo"),
+        settings,
+        patients=WARD_PATIENTS,
+        seconds=WARD_SECONDS,
+        seed=11,
+        episodes_per_patient_hour=WARD_EPISODES_PER_HOUR,
+    )
+    for text in report.lines():
+        print(text)
+
+
 def _demo_hours(spark, settings: Settings) -> tuple[dt.datetime, dt.datetime]:
     """The whole hours (naive UTC) that hold this demo run's simulated readings."""
     newest = rds_query(spark, settings, f"SELECT MAX(event_time) AS newest FROM {settings.vitals_table}").first()[0]
@@ -315,6 +330,11 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Hourly aggregates of the demo's readings: Airflow DAG vitals_batch_aggregates", aggregate_demo_hours),
     ("Export daily alert counts per ward from Hive to RDS (Sqoop-style upsert)", export_ward_alert_counts),
     ("Notify doctors through SNS: one email per episode, not per alert", notify_doctors),
+    (
+        f"A live ward: {WARD_PATIENTS} patients for {WARD_SECONDS // 60} minutes, devices to email with the default "
+        "thresholds and NEWS2, scored against its labelled episodes",
+        score_a_live_ward,
+    ),
     (
         "Account for every reading: reconcile RDS vs Kafka vs Hive, replay the hour as after an outage, "
         "reconcile again",

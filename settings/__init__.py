@@ -170,6 +170,11 @@ class Settings:
         "batch's fixed cost (commits on HDFS, Spark jobs; README 'Benchmarks' has the measurements); the price is "
         "memory (the batch is cached) and a longer batch to redo after a crash.",
     )
+    news2_scoring: bool = setting(
+        True,
+        "Score every reading with NEWS2 (the news2_scores table and news2 alerts; adults only). Off for a site "
+        "that does not use NEWS2 (a children's hospital, say): the age-banded thresholds still apply.",
+    )
     stream_fail_on_data_loss: bool = setting(
         True, "Stop when Kafka lost offsets the checkpoint expects (true is safe)."
     )

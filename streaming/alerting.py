@@ -94,7 +94,9 @@ class AlertingQuery(OwnedQuery):
             parse_field_map(self.settings.stream_field_map),
             TimeRules.of(self.settings),
         ).where(F.col("reason").isNull())
-        alerts = evaluate(readings, self.spark.table(f"{database}.patients"), self._thresholds)
+        alerts = evaluate(
+            readings, self.spark.table(f"{database}.patients"), self._thresholds, self.settings.news2_scoring
+        )
         self.query = (
             alert_records(alerts)
             .writeStream.queryName(self.name)

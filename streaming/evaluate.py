@@ -25,8 +25,9 @@ from pyspark.sql import functions as F
 
 from contract.alerts import ALERT_FIELDS, Outcome, Severity
 from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE
+from streaming.news2 import SCORE_COLUMNS as NEWS2_COLUMNS
 from streaming.news2 import responses as news2_responses
-from streaming.news2 import score_columns as news2_score_columns
+from streaming.news2 import with_scores as with_news2_scores
 from thresholds import news2
 from thresholds.repository import ThresholdIndex
 from thresholds.rules import ThresholdRule
@@ -45,27 +46,60 @@ OUTCOME_FIELDS = (
 )
 
 
-def matched_rule(rules: list[ThresholdRule], age: Column, value: Column) -> Column:
-    """The rule whose age and value ranges hold ``age`` and ``value``, as a struct; null when none does."""
-    branches = [
-        (
-            age.between(float(rule.low_age), float(rule.high_age))
-            & value.between(float(rule.low_value), float(rule.high_value)),
-            F.struct(
-                F.lit(rule.rule_id).alias("rule_id"),
-                F.lit(float(rule.low_value)).alias("low_value"),
-                F.lit(float(rule.high_value)).alias("high_value"),
-                F.lit(int(rule.alert_flag)).alias("alert_flag"),
-                F.lit(rule.message).alias("message"),
-                F.lit(rule.alert_severity).alias("severity"),
-            ),
-        )
-        for rule in rules
-    ]
-    matched = F.when(*branches[0])  # CASE WHEN rule 1 THEN ... WHEN rule n THEN ... (ELSE null)
-    for condition, rule in branches[1:]:
-        matched = matched.when(condition, rule)
+def rule_position(rules: list[ThresholdRule], age: Column, value: Column) -> Column:
+    """The 1-based position in ``rules`` of the rule whose age and value ranges hold ``age`` and ``value``; null
+    when none does.
+
+    A CASE returning only a number (the rules' fields are read by position from literal arrays, see
+    :func:`rule_field`), nested by age band when the bands do not overlap: the age is tested once per band, not
+    once per rule. Both keep the generated code of a table of a hundred rules and more within the JVM's 64 KB
+    method limit (past it Spark falls back from whole-stage code generation, and is slower).
+    """
+    positioned = list(enumerate(rules, start=1))
+    spans: dict[tuple[float, float], list[tuple[int, ThresholdRule]]] = {}
+    for position, rule in positioned:
+        spans.setdefault((float(rule.low_age), float(rule.high_age)), []).append((position, rule))
+    ordered = sorted(spans)
+    if any(later[0] <= earlier[1] for earlier, later in zip(ordered, ordered[1:])):  # overlapping age bands
+        return _first_match([(_holds(rule, age, value), position) for position, rule in positioned])
+    return _first_match(
+        [
+            (age.between(low, high), _first_match([(_holds_value(rule, value), position) for position, rule in band]))
+            for (low, high), band in spans.items()
+        ]
+    )
+
+
+def _holds(rule: ThresholdRule, age: Column, value: Column) -> Column:
+    return age.between(float(rule.low_age), float(rule.high_age)) & _holds_value(rule, value)
+
+
+def _holds_value(rule: ThresholdRule, value: Column) -> Column:
+    return value.between(float(rule.low_value), float(rule.high_value))
+
+
+def _first_match(branches: list[tuple[Column, Column | int]]) -> Column:
+    """CASE WHEN condition 1 THEN result 1 ... (ELSE null)."""
+    matched = F.when(*branches[0])
+    for condition, result in branches[1:]:
+        matched = matched.when(condition, result)
     return matched
+
+
+# a rule's fields as an outcome reads them
+_RULE_FIELDS = {
+    "rule_id": lambda rule: rule.rule_id,
+    "low_value": lambda rule: float(rule.low_value),
+    "high_value": lambda rule: float(rule.high_value),
+    "alert_flag": lambda rule: int(rule.alert_flag),
+    "message": lambda rule: rule.message,
+    "severity": lambda rule: rule.alert_severity,
+}
+
+
+def rule_field(rules: list[ThresholdRule], name: str, position: Column) -> Column:
+    """Field ``name`` of the rule at 1-based ``position`` (null position: null)."""
+    return F.element_at(F.array(*[F.lit(_RULE_FIELDS[name](rule)) for rule in rules]), position)
 
 
 def has_band(rules: list[ThresholdRule], age: Column) -> Column:
@@ -74,31 +108,35 @@ def has_band(rules: list[ThresholdRule], age: Column) -> Column:
     return F.coalesce(functools.reduce(operator.or_, [age.between(low, high) for low, high in spans]), F.lit(False))
 
 
-def _outcome(attribute: str, value: Column, rule: Column, band: Column) -> Column:
+def _outcome(attribute: str, rules: list[ThresholdRule], value: Column, position: Column, band: Column) -> Column:
+    def rule(name: str) -> Column:
+        return rule_field(rules, name, position)
+
+    matched = position.isNotNull()
     kind = (
-        F.when(rule.isNotNull() & (rule["alert_flag"] == 1), Outcome.VITAL_OUT_OF_RANGE.value)
-        .when(rule.isNotNull(), Outcome.NORMAL.value)
+        F.when(matched & (rule("alert_flag") == 1), Outcome.VITAL_OUT_OF_RANGE.value)
+        .when(matched, Outcome.NORMAL.value)
         .when(band, Outcome.VALUE_IN_GAP.value)
         .otherwise(Outcome.NO_BAND_FOR_AGE.value)
     )
     value_text = F.concat(F.lit(f"{attribute} "), value.cast("string"))
     age_text = F.coalesce(F.col("age").cast("string"), F.lit("unknown"))
     message = (
-        F.when(rule.isNotNull(), rule["message"])
+        F.when(matched, rule("message"))
         .when(band, F.concat(value_text, F.lit(" falls in a gap between threshold bands for age "), age_text))
         .otherwise(
             F.concat(F.lit(f"no threshold band for {attribute} at age "), age_text, F.lit(" ("), value_text, F.lit(")"))
         )
     )
     # an alerting rule's own severity; a gap or a missing band is about the data: advisory
-    severity = F.when(rule.isNotNull(), rule["severity"]).otherwise(F.lit(Severity.ADVISORY.value))
+    severity = F.when(matched, rule("severity")).otherwise(F.lit(Severity.ADVISORY.value))
     return _outcome_struct(
         F.lit(attribute),
         value,
-        rule["rule_id"],
-        rule["low_value"],
-        rule["high_value"],
-        rule["alert_flag"],
+        rule("rule_id"),
+        rule("low_value"),
+        rule("high_value"),
+        rule("alert_flag"),
         kind,
         message,
         severity,
@@ -172,22 +210,24 @@ def _column_or_null(frame: DataFrame, name: str, kind: str) -> Column:
 
 def news2_scores(readings: DataFrame, patients: DataFrame) -> DataFrame:
     """Every reading's NEWS2 components, score, risk and drivers (the news2_scores table's data columns)."""
-    return enrich(readings, patients).select(
-        "reading_id", "patient_id", "event_time", *news2_score_columns(), F.to_date("event_time").alias("event_date")
+    return with_news2_scores(enrich(readings, patients)).select(
+        "reading_id", "patient_id", "event_time", *NEWS2_COLUMNS, F.to_date("event_time").alias("event_date")
     )
 
 
-def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) -> DataFrame:
+def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex, news2_scoring: bool = True) -> DataFrame:
     """Alert rows (:data:`contract.alerts.ALERT_FIELDS`) for ``readings`` (the vitals_raw shape).
 
     One pass, no union of two branches of the input: Spark's Real-time Mode runs
     this too, and it cannot read one stream twice in a query. A reading of a
     known patient becomes one row per vital out of the normal bands and one for
     a NEWS2 risk that needs a response; a reading of an unknown patient becomes
-    one row that is its data-quality alert.
+    one row that is its data-quality alert. Without ``news2_scoring`` (PA_NEWS2_SCORING) no NEWS2 is computed.
     """
     enriched = enrich(readings, patients)
-    plan = _plan(index)
+    if news2_scoring:
+        enriched = with_news2_scores(enriched)
+    plan = _plan(index, news2_scoring)
     # each vital's matched rule and band first, computed once (the outcomes read them several times); then
     # explode and filter rows: a plain filter is generated code, an array filter (a lambda) is interpreted
     return (
@@ -203,22 +243,21 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex) ->
 class _EvaluationPlan:
     """The columns :func:`evaluate` selects, in order, for one rule set."""
 
-    checks: list[Column]  # _rule_<n>, _band_<n> per vital
+    checks: list[Column]  # the NEWS2 columns; _rule_<n> (matched rule's position), _band_<n> per vital
     outcomes: Column  # array of outcome structs per reading
     keep: Column  # the outcomes that are alerts
     alert_columns: list[Column]  # ALERT_FIELDS
 
 
 @functools.lru_cache(maxsize=4)
-def _plan(index: ThresholdIndex) -> _EvaluationPlan:
+def _plan(index: ThresholdIndex, news2_scoring: bool) -> _EvaluationPlan:
     """The column expressions for one rule set, built once per rule set (the index is immutable): building them
     is hundreds of calls into the JVM, a few hundred milliseconds that every micro-batch would pay again."""
     rules_of = {attribute: list(rules) for attribute, rules in index.rules_of.items()}
     values = {attribute: F.col(VITAL_OF_ATTRIBUTE[attribute].field).cast("double") for attribute in rules_of}
     checks = [
-        *news2_score_columns(),
         *[
-            matched_rule(rules, F.col("age"), values[attribute]).alias(f"_rule_{position}")
+            rule_position(rules, F.col("age"), values[attribute]).alias(f"_rule_{position}")
             for position, (attribute, rules) in enumerate(rules_of.items())
         ],
         *[
@@ -241,10 +280,10 @@ def _plan(index: ThresholdIndex) -> _EvaluationPlan:
     outcome_type = "struct<" + ",".join(f"{name}:{kind}" for name, kind in OUTCOME_FIELDS) + ">"
     vitals = F.array(
         *[
-            _outcome(attribute, values[attribute], F.col(f"_rule_{position}"), F.col(f"_band_{position}"))
-            for position, attribute in enumerate(rules_of)
+            _outcome(attribute, rules, values[attribute], F.col(f"_rule_{position}"), F.col(f"_band_{position}"))
+            for position, (attribute, rules) in enumerate(rules_of.items())
         ],
-        _news2_outcome(),
+        *([_news2_outcome()] if news2_scoring else []),
     ).cast(f"array<{outcome_type}>")
     return _EvaluationPlan(
         checks=checks,

@@ -153,12 +153,13 @@ class LandingQuery(OwnedQuery):
                 if repeats:  # some late readings were repeats: count what really lands
                     late = valid.where("late").count()
                 self.raw.overwrite_batch(valid, stream_batch)
-                self.news2.overwrite_batch(
-                    news2_scores(valid, self.reference.patients()).withColumn(
-                        "stream_batch", F.lit(stream_batch).cast("bigint")
-                    ),
-                    stream_batch,
-                )
+                if self.settings.news2_scoring:
+                    self.news2.overwrite_batch(
+                        news2_scores(valid, self.reference.patients()).withColumn(
+                            "stream_batch", F.lit(stream_batch).cast("bigint")
+                        ),
+                        stream_batch,
+                    )
                 self._alert(valid, stream_batch)
             self.landed, self.rejected, self.late, self.repeats = (
                 self.landed + landed,
@@ -213,7 +214,7 @@ class LandingQuery(OwnedQuery):
 
     def _alert(self, valid: DataFrame, stream_batch: int) -> None:
         alerts = (
-            evaluate(valid, self.reference.patients(), self.reference.thresholds())
+            evaluate(valid, self.reference.patients(), self.reference.thresholds(), self.settings.news2_scoring)
             .withColumn("alert_date", F.to_date("input_message_time"))
             .withColumn("stream_batch", F.lit(stream_batch).cast("bigint"))
             .persist()
@@ -225,7 +226,7 @@ class LandingQuery(OwnedQuery):
                 if self.settings.alert_path is AlertPath.MICROBATCH:  # else the real-time alert query publishes them
                     publish_alerts(alerts, self.settings)
                 self.outcomes.update(kinds)
-                log.warning("batch %d alerts: %s", stream_batch, dict(sorted(kinds.items())))
+                log.info("batch %d alerts: %s", stream_batch, dict(sorted(kinds.items())))
         finally:
             alerts.unpersist()
 

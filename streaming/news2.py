@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from pyspark.sql import Column
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from thresholds import news2
@@ -77,34 +77,57 @@ def component_scores(scale2: Column) -> dict[str, Column]:
     }
 
 
+SCORE_COLUMNS = (
+    *[f"news2_{name}" for name in COMPONENTS],
+    "news2_score",
+    "news2_risk",
+    "news2_drivers",
+    "news2_assumed",
+)
+
+
+def with_scores(frame: DataFrame) -> DataFrame:
+    """``frame`` (a reading joined with its patient: ``age``, ``spo2_scale2``, ``pregnant``) with the NEWS2
+    columns :data:`SCORE_COLUMNS`: news2_<component> scores, news2_score, news2_risk, news2_drivers, news2_assumed.
+
+    Two projections: the components first, then what is computed from them. In one, each component's CASE
+    would be generated again for the total, the highest score and the drivers, and the code of a stage that also
+    evaluates a large threshold table outgrew the JVM's 64 KB method limit.
+    """
+    components, derived = _columns()
+    return frame.select("*", *components).select("*", *derived)
+
+
 @functools.lru_cache(maxsize=1)
-def score_columns() -> list[Column]:
-    """The NEWS2 columns of a reading joined with its patient (``age``, ``spo2_scale2``, ``pregnant``):
-    news2_<component> scores, news2_score, news2_risk, news2_drivers, news2_assumed. Built once (JVM calls)."""
-    components = component_scores(F.coalesce(F.col("spo2_scale2"), F.lit(False)))
+def _columns() -> tuple[list[Column], list[Column]]:
+    """The two projections' columns, built once (each is a few hundred JVM calls)."""
     applies = (F.col("age") >= news2.ADULT_AGE) & ~F.coalesce(F.col("pregnant"), F.lit(False))
-    total = functools.reduce(lambda left, right: left + right, components.values())
-    highest = F.greatest(*components.values())
+    components = component_scores(F.coalesce(F.col("spo2_scale2"), F.lit(False)))
+    scores = {name: F.col(f"news2_{name}") for name in components}
+    total = functools.reduce(lambda left, right: left + right, scores.values())
+    highest = F.greatest(*scores.values())
     risk = F.when(~F.coalesce(applies, F.lit(False)), F.lit(NOT_APPLICABLE)).when(total.isNull(), F.lit(INCOMPLETE))
     for alerting in news2.ALERTING_RISKS:  # highest first, as chart 4 reads
         risk = risk.when((highest if alerting.per_parameter else total) >= alerting.trigger, F.lit(alerting.name))
     risk = risk.otherwise(F.lit(news2.LOW.name))
     drivers = F.concat_ws(
         ", ",
-        *[F.when(score > 0, F.concat(F.lit(f"{name} "), score.cast("string"))) for name, score in components.items()],
+        *[F.when(score > 0, F.concat(F.lit(f"{name} "), score.cast("string"))) for name, score in scores.items()],
     )
     assumed = F.concat_ws(
         ", ",
         F.when(F.col("supplemental_oxygen").isNull(), F.lit("room air")),
         F.when(F.col("consciousness").isNull(), F.lit("alert")),
     )
-    return [
-        *[F.when(applies, score).cast("int").alias(f"news2_{name}") for name, score in components.items()],
-        F.when(applies, total).cast("int").alias("news2_score"),
-        risk.alias("news2_risk"),
-        F.when(applies, drivers).alias("news2_drivers"),
-        F.when(applies, assumed).alias("news2_assumed"),
-    ]
+    return (
+        [F.when(applies, score).cast("int").alias(f"news2_{name}") for name, score in components.items()],
+        [
+            total.cast("int").alias("news2_score"),
+            risk.alias("news2_risk"),
+            F.when(applies, drivers).alias("news2_drivers"),
+            F.when(applies, assumed).alias("news2_assumed"),
+        ],
+    )
 
 
 def responses() -> Column:

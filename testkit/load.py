@@ -19,7 +19,8 @@ LOAD_PATIENT_IDS = tuple(patient[0] for patient in LOAD_PATIENTS)
 
 
 def alerting_reading(reading_id: int, moment: dt.datetime, patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS) -> bytes:
-    """A reading that alerts at every age: heart rate 60 is below every band's normal range."""
+    """A reading that alerts at every age, in the default and the capstone thresholds alike: heart rate 30 is below
+    every band's normal range; the other vitals are normal at every age in the default table."""
     patient = patient_ids[reading_id % len(patient_ids)]
     return json.dumps(
         {
@@ -27,12 +28,12 @@ def alerting_reading(reading_id: int, moment: dt.datetime, patient_ids: tuple[in
             "patient_id": patient,
             "device_id": f"bed-{patient}",
             "event_time": moment.isoformat(timespec="milliseconds") + "Z",
-            "heart_rate": 60,
-            "bp_systolic": 200,
-            "bp_diastolic": 80,
+            "heart_rate": 30,
+            "bp_systolic": 120,
+            "bp_diastolic": 60,
             "spo2": 97,
             "body_temperature": 36.8,
-            "respiratory_rate": 16,
+            "respiratory_rate": 20,
         }
     ).encode()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streaming.news2 import score_columns
+from streaming.news2 import SCORE_COLUMNS, with_scores
 
 NORMAL = {
     "respiratory_rate": 16.0,
@@ -80,7 +80,7 @@ def scored(spark, changes: list[dict]) -> list[dict]:
 
     rows = [{name: typed(name, value) for name, value in {**NORMAL, **change}.items()} for change in changes]
     frame = spark.createDataFrame(rows, SCHEMA)
-    return [row.asDict() for row in frame.select(*score_columns()).collect()]
+    return [row.asDict() for row in with_scores(frame).select(*SCORE_COLUMNS).collect()]
 
 
 def test_every_band_edge_scores_as_the_chart_says(spark):
@@ -161,3 +161,32 @@ def test_children_pregnancy_unknown_age_and_missing_values_get_no_misleading_sco
     ]
     assert rows[0]["news2_respiratory_rate"] is None  # no component scores either
     assert rows[5]["news2_assumed"] == "room air, alert" and rows[1]["news2_assumed"] == ""
+
+
+@pytest.mark.parametrize(
+    "news2_scoring, kinds", [(True, ["news2", "vital_out_of_range"]), (False, ["vital_out_of_range"])]
+)
+def test_a_single_red_parameter_raises_a_news2_alert_unless_scoring_is_off(spark, news2_scoring, kinds):
+    """Respiratory rate 30 at 40: the default thresholds' critical band, and a NEWS2 single 3 (low-medium)."""
+    from hbase_setup.sources import DEFAULT_SOURCE, read_rows
+    from streaming.evaluate import evaluate
+    from testkit.scratch import patients_frame
+    from thresholds.repository import ThresholdIndex
+    from thresholds.rules import parse_rows
+
+    index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
+    readings = spark.createDataFrame(
+        [
+            {
+                **{name: value for name, value in NORMAL.items() if name not in ("age", "spo2_scale2", "pregnant")},
+                "respiratory_rate": 30.0,
+                "reading_id": 1,
+                "patient_id": 7001,
+                "device_id": "bed-1",
+            }
+        ]
+    ).selectExpr("*", "current_timestamp() AS event_time")
+    patients = patients_frame(spark, [(7001, "Ada Lovelace", "addr", "phone", "General", 40)])
+    alerts = evaluate(readings, patients, index, news2_scoring).collect()
+    assert sorted(alert["kind"] for alert in alerts) == kinds
+    assert {alert["severity"] for alert in alerts} == ({"critical", "advisory"} if news2_scoring else {"critical"})

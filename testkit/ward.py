@@ -1,0 +1,227 @@
+"""A live simulated ward through the whole pipeline, scored for alert quality (used by the demo and the benchmark).
+
+Bedside devices write to RDS in real time, the producer follows the table into
+Kafka, the streaming application evaluates every reading with the default
+thresholds and NEWS2 and publishes alerts, and the notifier emails through SNS.
+All of it runs on a slice of the stack of its own (readings table, topics,
+Hive database, threshold table, notifier group, SNS topic), so what is measured
+is the ward's and nothing else's. Scoring: :mod:`reporting.alert_quality`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from pyspark.sql import SparkSession
+
+from clients import aws, kafka, mysql
+from contract.alerts import DATA_QUALITY_KINDS
+from hbase_setup.sources import DEFAULT_SOURCE
+from notifier.service import Notifier
+from notifier.sns_setup import topic_arn
+from producers import producer
+from producers.bedside_simulation import make_patients
+from producers.simulated_rds import SimulationRun, simulate, write_patients
+from rds_schema import migrate
+from reporting.alert_quality import AlertQuality, Notice, score
+from settings import Settings
+from settings.choices import AlertPath
+from sqoop import pipeline_jobs
+from streaming.app import StreamingApp
+from testkit import inbox, scratch
+
+SETTLE_QUIET_S = 5.0  # after the last reading: the alert queue this long without a new record means settled
+_PATIENT_IN_SUBJECT = re.compile(r"\((\d+)\)")
+
+
+@dataclass(frozen=True)
+class WardReport:
+    patients: int
+    seconds: float
+    readings: int
+    episodes: int
+    alerts: Counter[tuple[str, str]]  # (kind, severity) -> alerts on the slice's doctors-queue
+    notifications: Counter[str]  # notification type -> emails delivered
+    quality: AlertQuality
+
+    def lines(self) -> list[str]:
+        kinds = ", ".join(f"{kind} {severity} {n:,}" for (kind, severity), n in sorted(self.alerts.items()))
+        sent = ", ".join(f"{kind} {n:,}" for kind, n in sorted(self.notifications.items()))
+        return [
+            f"live ward: {self.patients} patients for {self.seconds:.0f} s, devices -> RDS -> producer -> Kafka -> "
+            f"stream -> SNS: {self.readings:,} readings, {self.episodes} labelled deterioration episodes",
+            f"alerts by kind and severity: {kinds or 'none'}",
+            f"emails by notification: {sent or 'none'}",
+            *self.quality.lines(),
+        ]
+
+
+def run_ward(
+    spark: SparkSession,
+    base: Settings,
+    *,
+    patients: int,
+    seconds: float,
+    seed: int,
+    episodes_per_patient_hour: float,
+) -> WardReport:
+    """Run the ward live for ``seconds`` (wall clock), let the pipeline settle, score it, remove the slice."""
+    name = f"ward_{uuid.uuid4().hex[:8]}"
+    scoped = dataclasses.replace(
+        scratch.scratch_settings(base, name, threshold_source=DEFAULT_SOURCE),
+        vitals_table=name,
+        producer_name=name,
+        notifier_group=name,
+        sns_topic=name,
+        alert_path=AlertPath.REALTIME,
+    )
+    migrate.apply(scoped)
+    _rds(scoped, f"CREATE TABLE `{name}` LIKE patients_vital_info")
+    population = make_patients(patients, seed)
+    write_patients(scoped, population)
+    pipeline_jobs.import_patients(spark, scoped)
+    queue_url = inbox.subscribe(scoped, name)
+    try:
+        run, started = _live(spark, scoped, patients, seconds, seed, episodes_per_patient_hour)
+        alerts = _alert_messages(scoped)
+        emails = inbox.read_all(scoped, queue_url)
+    finally:
+        _remove(spark, scoped, queue_url)
+    notices = [_notice(email) for email in emails]
+    clinical = [alert for alert in alerts if alert["kind"] not in DATA_QUALITY_KINDS]
+    alert_times: dict[int, list[dt.datetime]] = {}
+    for alert in clinical:
+        alert_times.setdefault(int(alert["patient_id"]), []).append(_utc(alert["input_message_time"]))
+    quality = score(
+        run.episodes,
+        alert_times,
+        notices,
+        patient_ids={patient.patientid for patient in population},
+        started=started,
+        ended=started + dt.timedelta(seconds=seconds),
+        all_clear_s=scoped.notify_all_clear_s,
+    )
+    return WardReport(
+        patients=patients,
+        seconds=seconds,
+        readings=run.readings,
+        episodes=len(run.episodes),
+        alerts=Counter((alert["kind"], alert["severity"]) for alert in alerts),
+        notifications=Counter(notice.type for notice in notices),
+        quality=quality,
+    )
+
+
+def _live(
+    spark: SparkSession,
+    settings: Settings,
+    patients: int,
+    seconds: float,
+    seed: int,
+    episodes_per_patient_hour: float,
+) -> tuple[SimulationRun, dt.datetime]:
+    """Devices, producer, stream and notifier running together until the readings end and the queue settles."""
+    stopping = threading.Event()
+    app = StreamingApp(spark, settings, stopping)
+    app.start()
+    notifier = Notifier(settings, stopping)
+    services = [
+        threading.Thread(target=notifier.run, name="ward-notifier"),
+        threading.Thread(
+            target=producer.run, kwargs=dict(settings=settings, follow=True, stopping=stopping), name="ward-producer"
+        ),
+    ]
+    result: list[SimulationRun] = []
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    devices = threading.Thread(
+        target=lambda: result.append(
+            simulate(
+                settings,
+                patients=patients,
+                rate_hz=1.0,
+                seed=seed,
+                duration_s=seconds,
+                start=started,
+                realtime=True,
+                episodes_per_patient_hour=episodes_per_patient_hour,
+            )
+        ),
+        name="ward-devices",
+    )
+    try:
+        for thread in [*services, devices]:
+            thread.start()
+        while devices.is_alive():
+            app.tick()
+            devices.join(timeout=5)
+        _settle(app, settings)
+    finally:
+        stopping.set()
+        for thread in services:
+            thread.join()
+        app.stop()
+    if not result:
+        raise RuntimeError("the simulated devices stopped without finishing; see the error above")
+    return result[0], started
+
+
+def _settle(app: StreamingApp, settings: Settings) -> None:
+    """Wait until the alert queue took no new record for SETTLE_QUIET_S, then as long again for the notifier."""
+    before = kafka.end_offsets(settings, settings.topic_alerts)
+    while True:
+        app.tick()
+        time.sleep(SETTLE_QUIET_S)
+        now = kafka.end_offsets(settings, settings.topic_alerts)
+        if now == before:
+            break
+        before = now
+    time.sleep(SETTLE_QUIET_S)
+
+
+def _alert_messages(settings: Settings) -> list[dict]:
+    reader = kafka.consumer(settings, settings.topic_alerts, consumer_timeout_ms=3000)
+    try:
+        return [json.loads(record.value) for record in reader]
+    finally:
+        reader.close()
+
+
+def _notice(email: dict) -> Notice:
+    match = _PATIENT_IN_SUBJECT.search(email["Subject"])
+    return Notice(
+        patient_id=int(match.group(1)) if match else -1,
+        sent_at=_utc(email["Timestamp"]),
+        type=email["MessageAttributes"]["notification"]["Value"],
+    )
+
+
+def _utc(text: str) -> dt.datetime:
+    """An ISO-8601 time (``Z`` or an offset) as naive UTC."""
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _rds(settings: Settings, statement: str, params: tuple = ()) -> None:
+    connection = mysql.connect(settings, autocommit=True)
+    try:
+        connection.cursor().execute(statement, params)
+    finally:
+        connection.close()
+
+
+def _remove(spark: SparkSession, settings: Settings, queue_url: str) -> None:
+    """Drop the slice: its readings table, producer position, notifier state, Hive database, topics, SNS/SQS."""
+    _rds(settings, f"DROP TABLE IF EXISTS `{settings.vitals_table}`")
+    _rds(settings, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.producer_name,))
+    _rds(settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.notifier_group,))
+    scratch.drop(spark, settings)
+    aws.client(settings, "sqs").delete_queue(QueueUrl=queue_url)
+    aws.client(settings, "sns").delete_topic(TopicArn=topic_arn(settings))
