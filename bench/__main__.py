@@ -6,7 +6,7 @@ import sys
 import time
 
 import settings
-from bench import chaos, dags, mutants, notifier, producers, sqoop, streaming, thresholds
+from bench import chaos, dags, mutants, notifier, producers, sqoop, streaming, thresholds, ward
 from local_stack import handoff, stack
 
 BENCHMARKS = {
@@ -14,6 +14,7 @@ BENCHMARKS = {
     "producers": producers.run,
     "streaming": streaming.run,
     "notifier": notifier.run,
+    "ward": ward.run,
     "sqoop": sqoop.run,
     "dags": dags.run,
 }

@@ -114,7 +114,9 @@ class Settings:
     hbase_thrift_port: int = setting(9090, "HBase Thrift1 server port (happybase).")
     threshold_table: str = setting("threshold_ref", "HBase table of the age-banded thresholds.")
     threshold_source: str = setting(
-        "", "CSV or HBase-shell script hbase_setup loads; empty = the reference CSV shipped in hbase_setup/reference."
+        "",
+        "CSV or HBase-shell script hbase_setup loads; empty = the default table shipped in hbase_setup/reference "
+        "(every vital, ages 0-120; the capstone table lies beside it).",
     )
     threshold_refresh_s: float = setting(10.0, "How often the stream checks HBase for changed thresholds (seconds).")
     hbase_thrift_transport: ThriftTransport = setting(

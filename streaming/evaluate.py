@@ -98,8 +98,12 @@ _RULE_FIELDS = {
 
 
 def rule_field(rules: list[ThresholdRule], name: str, position: Column) -> Column:
-    """Field ``name`` of the rule at 1-based ``position`` (null position: null)."""
-    return F.element_at(F.array(*[F.lit(_RULE_FIELDS[name](rule)) for rule in rules]), position)
+    """Field ``name`` of the rule at 1-based ``position`` (null position: null).
+
+    ``get`` (0-based, null for a null index), not ``element_at``: Spark 4.2's generated code for ``element_at`` of a
+    literal array reads a null index as 0 and fails the batch with INVALID_INDEX_OF_ZERO.
+    """
+    return F.get(F.array(*[F.lit(_RULE_FIELDS[name](rule)) for rule in rules]), position - 1)
 
 
 def has_band(rules: list[ThresholdRule], age: Column) -> Column:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from contract.alerts import ALERT_FIELDS
 from streaming.landing import LandingQuery
 from tests.streaming_fixtures import alert_messages, hive_rows, reading, run_available_now, send
@@ -201,22 +203,25 @@ def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, s
     )
 
 
-def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value(spark):
+@pytest.mark.parametrize("table", ["default_thresholds.csv", "threshold_reference.csv"])
+def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value(spark, table):
     """The vectorised evaluation and the in-memory index (the rules' reference semantics) give the same
     outcome and rule for every vital, over ages in and out of every band (and unknown) and values
-    across every range, its bounds and its gaps."""
+    across every range, its bounds and its gaps; for the default table (every vital, nested by age band) and the
+    capstone one."""
     from contract.alerts import ALERT_KINDS
     from contract.vitals import VITAL_OF_ATTRIBUTE
-    from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
+    from hbase_setup.sources import DEFAULT_SOURCE, read_rows
     from streaming.evaluate import evaluate
     from testkit.reference_evaluator import ReferenceEvaluator
     from testkit.scratch import patients_frame
     from thresholds.repository import ThresholdIndex
     from thresholds.rules import parse_rows
 
-    index = ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref")))
+    index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE.with_name(table), "threshold_ref")))
     bounds = sorted({bound for rule in index.rules for bound in (rule.low_value, rule.high_value)})
-    values = sorted({v for bound in bounds for v in (bound - 0.5, bound, bound + 0.5)} | {0.0, 500.0})
+    offsets = (-0.5, -0.005, 0.0, 0.005, 0.5)  # around each bound, and inside the .99 gaps between bands
+    values = sorted({round(bound + offset, 3) for bound in bounds for offset in offsets} | {0.0, 500.0})
     ages = [
         None,
         *sorted(
@@ -227,21 +232,28 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
             }
         ),
     ]
-    heart, bp = VITAL_OF_ATTRIBUTE["heartBeat"].field, VITAL_OF_ATTRIBUTE["bp"].field
+    fields = [VITAL_OF_ATTRIBUTE[attribute].field for attribute in sorted(index.attributes)]
     patients = [(9000 + n, f"P{n}", "addr", "phone", "ward", age) for n, age in enumerate(ages)]
-    readings = [(len(ages) * i + n, 9000 + n, value, value) for n in range(len(ages)) for i, value in enumerate(values)]
-    frame = spark.createDataFrame(readings, f"reading_id bigint, patient_id bigint, {heart} double, {bp} double")
-    frame = frame.selectExpr("*", "'dev' AS device_id", "current_timestamp() AS event_time")
+    readings = [(len(ages) * i + n, 9000 + n, value) for n in range(len(ages)) for i, value in enumerate(values)]
+    frame = spark.createDataFrame(readings, "reading_id bigint, patient_id bigint, value double")
+    frame = frame.selectExpr(
+        "reading_id",
+        "patient_id",
+        *[f"value AS {field}" for field in fields],
+        "'dev' AS device_id",
+        "current_timestamp() AS event_time",
+    )
     people = patients_frame(spark, patients)
     ages_of = {9000 + n: age for n, age in enumerate(ages)}
     reference = ReferenceEvaluator(index)
     expected = set()
-    for reading_id, patient_id, value, _ in readings:
+    for reading_id, patient_id, value in readings:
         for attribute in index.attributes:
             result = reference.evaluate(attribute, ages_of[patient_id], value)
             if result.outcome in ALERT_KINDS:
                 expected.add((reading_id, attribute, result.outcome.value, result.rule and result.rule.rule_id))
     actual = {
-        (row.reading_id, row.attribute, row.kind, row.rule_id) for row in evaluate(frame, people, index).collect()
+        (row.reading_id, row.attribute, row.kind, row.rule_id)
+        for row in evaluate(frame, people, index, news2_scoring=False).collect()
     }
     assert actual == expected and len(expected) > 100
