@@ -7,7 +7,8 @@ import time
 
 import settings
 from bench import chaos, dags, mutants, notifier, producers, sqoop, streaming, thresholds, ward
-from local_stack import handoff, stack
+from local_stack import handoff
+from runtime import logs, stack
 
 BENCHMARKS = {
     "thresholds": thresholds.run,
@@ -31,6 +32,7 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
         return 2
     current = handoff.hand_over(settings.stack())
+    logs.configure(current)
     stack.up(current)
     for name in chosen:
         started = time.monotonic()

@@ -108,7 +108,7 @@ def _news2_cost(spark, landing: Settings, sustained_with: float) -> None:
     line("sustained without NEWS2 scoring (PA_NEWS2_SCORING=false)", f"{sustained_without:,.0f} readings/s")
     line(
         "NEWS2's cost on the landing (scores table + news2 alerts)",
-        f"{100 * (1 - sustained_with / sustained_without):+.1f}% throughput (budget: at most 10% lower)",
+        f"{100 * (sustained_with / sustained_without - 1):+.1f}% throughput (budget: at most 10% lower)",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from pyspark.sql import DataFrame, Row, SparkSession
@@ -67,10 +68,30 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
     jars = extra_jars(settings)
     if jars:
         conf["spark.jars"] = ",".join(jars)
+    conf.update(log_conf(settings))
     conf.update(extra_conf or {})
     for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.enableHiveSupport().getOrCreate()
+
+
+LOG4J2_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
+
+
+def log_conf(settings: Settings) -> dict[str, str]:
+    """Spark's own log to PA_SPARK_LOG_FILE, not the console, and its stage progress bar only on a terminal.
+
+    Takes effect in a driver this process launches (PySpark passes the options to spark-submit); under
+    spark-submit the driver JVM already runs with the cluster's log configuration, and this changes nothing.
+    """
+    conf = {"spark.ui.showConsoleProgress": str(sys.stderr.isatty()).lower()}
+    if settings.spark_log_file:
+        log_file = Path(settings.spark_log_file).expanduser().resolve()
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        conf["spark.driver.extraJavaOptions"] = (
+            f"-Dlog4j2.configurationFile={LOG4J2_CONFIG.as_uri()} -Dpa.spark.log.file={log_file}"
+        )
+    return conf
 
 
 def single_row(frame: DataFrame) -> Row:

@@ -8,10 +8,12 @@ import time
 import settings
 from demo.steps import STEPS
 from local_stack import handoff
+from runtime import logs
 
 
 def main() -> int:
     current = handoff.hand_over(settings.stack())
+    logs.configure(current)
     began = time.monotonic()
     for number, (title, step) in enumerate(STEPS, start=1):
         print(f"\n=== [{number}/{len(STEPS)}] {title} ===", flush=True)

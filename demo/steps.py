@@ -27,12 +27,13 @@ from sqoop.jobs import JobStore
 from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
 from streaming.listener import ProgressListener
-from testkit import inbox
+from testkit import inbox, notebooks
 from testkit.load import measure, percentiles_ms
 from testkit.ward import run_ward
 
 DEMO_SPAN_S = 180  # simulated seconds of bedside readings per demo run
 LIVE_RATE, LIVE_SECONDS = 200, 10  # the live part of the streaming step
+NOTEBOOK_HTML_DIR = notebooks.NOTEBOOKS_DIR / "html"  # the executed notebooks, for a browser (not committed)
 WARD_PATIENTS, WARD_SECONDS, WARD_EPISODES_PER_HOUR = 100, 120, 12  # the live ward scored for alert quality
 
 
@@ -203,7 +204,6 @@ def run_streaming_job(settings: Settings) -> None:
             f"alerting ({settings.alert_path}): {_queued(settings) - queued_before:,} alerts on {settings.topic_alerts}"
         )
         database = settings.hive_database
-        hive.query(settings, f"REFRESH TABLE {database}.alerts")
         newest = hive.query(
             settings,
             f"SELECT input_message_time, patient_name, age, admitted_ward, kind, "
@@ -278,6 +278,13 @@ def score_a_live_ward(settings: Settings) -> None:
         print(text)
 
 
+def run_analysts_notebooks(settings: Settings) -> None:
+    for path in notebooks.notebooks():
+        run = notebooks.execute(path)
+        html = notebooks.to_html(run, NOTEBOOK_HTML_DIR / f"{path.stem}.html")
+        print(f"{path.name}: {notebooks.images(run)} plot(s) -> {html}")
+
+
 def _demo_hours(spark, settings: Settings) -> tuple[dt.datetime, dt.datetime]:
     """The whole hours (naive UTC) that hold this demo run's simulated readings."""
     newest = rds_query(spark, settings, f"SELECT MAX(event_time) AS newest FROM {settings.vitals_table}").first()[0]
@@ -334,6 +341,10 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
         f"A live ward: {WARD_PATIENTS} patients for {WARD_SECONDS // 60} minutes, devices to email with the default "
         "thresholds and NEWS2, scored against its labelled episodes",
         score_a_live_ward,
+    ),
+    (
+        "Analysts' notebooks (pyhive -> pandas -> matplotlib) run on the demo's data, written as HTML",
+        run_analysts_notebooks,
     ),
     (
         "Account for every reading: reconcile RDS vs Kafka vs Hive, replay the hour as after an outage, "

@@ -1,4 +1,5 @@
-"""A one-line progress report on stderr, rewritten at most once a second."""
+"""A one-line progress report on stderr, rewritten at most once a second, shown only on a terminal (a log file or
+a pipe gets the caller's summary line instead of a trail of carriage returns)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ class Progress:
         return self.done / elapsed if elapsed > 0 else 0.0
 
     def _print(self, end: str) -> None:
+        if not self.stream.isatty():
+            return
         of_total = f"/{self.total:,}" if self.total is not None else ""
         print(
             f"{self.label}: {self.done:,}{of_total} ({self.rate:,.0f}/s, {time.monotonic() - self.started:.0f}s)",

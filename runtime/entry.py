@@ -6,9 +6,8 @@ import logging
 import threading
 
 import settings
+from runtime import logs
 from runtime.signals import stop_on_signals
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def start() -> tuple[settings.Settings, threading.Event]:
@@ -17,9 +16,10 @@ def start() -> tuple[settings.Settings, threading.Event]:
     A setting with a bad value ends the program with one line naming the variable and what is allowed,
     not a traceback.
     """
-    logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
+    logging.basicConfig(level=logging.WARNING, format=logs.LOG_FORMAT)
     try:
         current = settings.get()
     except settings.SettingsError as error:
         raise SystemExit(f"configuration error: {error}") from None
+    logs.configure(current)
     return current, stop_on_signals()

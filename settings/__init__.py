@@ -26,6 +26,7 @@ from settings.choices import (
     AlertPath,
     Compression,
     HiveAuth,
+    LogLevel,
     PatientName,
     StartingOffsets,
     StateStore,
@@ -156,6 +157,17 @@ class Settings:
         "127.0.0.1", "Address a Spark driver in local mode binds to (SPARK_LOCAL_IP); unused on a cluster."
     )
     spark_timezone: str = setting("UTC", "Session time zone; event dates and partitions use it.")
+    spark_log_file: str = setting(
+        "logs/spark-driver.log",
+        "Where a Spark driver this project starts (not spark-submit's) writes Spark's own log, through "
+        "clients/spark-log4j2.properties; the console then shows only the pipeline's lines. Empty = Spark's "
+        "default (WARN and above on the console).",
+    )
+    log_level: LogLevel = setting(
+        LogLevel.WARNING,
+        "Level of the pipeline's own log lines on the console (DEBUG, INFO, WARNING, ERROR): INFO adds routine "
+        "progress (batches landed, alerts per batch, thresholds reloaded).",
+    )
 
     # --- the streaming job ---------------------------------------------------
     stream_field_map: str = setting(

@@ -26,6 +26,8 @@ from pyspark.sql import functions as F
 from contract.alerts import ALERT_FIELDS, Outcome, Severity
 from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE
 from streaming.news2 import SCORE_COLUMNS as NEWS2_COLUMNS
+from streaming.news2 import assumed as news2_assumed
+from streaming.news2 import drivers as news2_drivers
 from streaming.news2 import responses as news2_responses
 from streaming.news2 import with_scores as with_news2_scores
 from thresholds import news2
@@ -160,16 +162,19 @@ def _news2_outcome() -> Column:
     for alerting in others:
         trigger = trigger.when(risk == alerting.name, alerting.trigger)
         severity = severity.when(risk == alerting.name, alerting.severity)
-    message = F.concat(
-        F.lit("NEWS2 "),
-        F.col("news2_score").cast("string"),
-        F.lit(" ("),
-        risk,
-        F.lit(" risk): "),
-        F.col("news2_drivers"),
-        F.lit(". "),
-        news2_responses(),
-        F.when(F.col("news2_assumed") != "", F.concat(F.lit(". Assumed: "), F.col("news2_assumed"))).otherwise(""),
+    message = F.when(
+        trigger.isNotNull(),  # built for the alerts only, not for every reading's low risk
+        F.concat(
+            F.lit("NEWS2 "),
+            F.col("news2_score").cast("string"),
+            F.lit(" ("),
+            risk,
+            F.lit(" risk): "),
+            news2_drivers(),
+            F.lit(". "),
+            news2_responses(),
+            F.when(news2_assumed() != "", F.concat(F.lit(". Assumed: "), news2_assumed())).otherwise(""),
+        ),
     )
     return _outcome_struct(
         F.lit(Outcome.NEWS2.value),
@@ -230,7 +235,7 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex, ne
     """
     enriched = enrich(readings, patients)
     if news2_scoring:
-        enriched = with_news2_scores(enriched)
+        enriched = with_news2_scores(enriched, text=False)
     plan = _plan(index, news2_scoring)
     # each vital's matched rule and band first, computed once (the outcomes read them several times); then
     # explode and filter rows: a plain filter is generated code, an array filter (a lambda) is interpreted

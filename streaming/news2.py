@@ -34,15 +34,16 @@ NOT_APPLICABLE = "not applicable"
 INCOMPLETE = "incomplete"
 
 
-def _scored(bands: tuple[Band, ...], value: Column) -> Column:
-    """The score of the band holding ``value`` (null for a null value)."""
+def _scored(bands: tuple[Band, ...], field: str) -> Column:
+    """The score of the band holding ``field``'s value at the chart's resolution (null for a null value)."""
+    value = F.col(field).cast("double")
     conditions = []
     for band in bands:
         condition = F.lit(True)
         if band.low is not None:
-            condition = condition & (value >= band.low)
+            condition = condition & _at_least(value, band.low, field)
         if band.high is not None:
-            condition = condition & (value <= band.high)
+            condition = condition & ~_at_least(value, band.high + 10 ** -news2.RESOLUTION.get(field, 0), field)
         conditions.append((condition, F.lit(band.score)))
     scored = F.when(*conditions[0])
     for condition, score in conditions[1:]:
@@ -50,30 +51,33 @@ def _scored(bands: tuple[Band, ...], value: Column) -> Column:
     return scored
 
 
-def _at_resolution(field: str) -> Column:
-    return F.round(F.col(field).cast("double"), news2.RESOLUTION.get(field, 0))
+def _at_least(value: Column, bound: float, field: str) -> Column:
+    """Whether ``value`` rounded half up to the chart's resolution is at least ``bound``: ``value >= bound - half
+    a unit``. A comparison, not Spark's round(), which goes through BigDecimal for every value and row."""
+    decimals = news2.RESOLUTION.get(field, 0)
+    return value >= round(bound - 0.5 * 10**-decimals, decimals + 1)
 
 
 def component_scores(scale2: Column) -> dict[str, Column]:
     """Each parameter's score, by component name; ``scale2`` is the patient's SpO2 scale 2 flag."""
     chart = news2.chart()
     on_oxygen = F.coalesce(F.col("supplemental_oxygen"), F.lit(False))
-    spo2 = _at_resolution("spo2")
+    high_saturation = _at_least(F.col("spo2").cast("double"), 93, "spo2")
     oxygen = news2.category_scores("supplemental_oxygen")
     consciousness = news2.category_scores("consciousness")
     level = F.upper(F.trim(F.col("consciousness")))
     return {
-        "respiratory_rate": _scored(chart["respiratory_rate"], _at_resolution("respiratory_rate")),
+        "respiratory_rate": _scored(chart["respiratory_rate"], "respiratory_rate"),
         # scale 2 scores saturations of 93 and above by oxygen use; below, its own bands
-        "spo2": F.when(scale2 & (spo2 >= 93) & on_oxygen, _scored(chart["spo2_scale2_on_oxygen"], spo2))
-        .when(scale2 & (spo2 >= 93), _scored(chart["spo2_scale2_on_air"], spo2))
-        .when(scale2, _scored(chart["spo2_scale2"], spo2))
-        .otherwise(_scored(chart["spo2_scale1"], spo2)),
+        "spo2": F.when(scale2 & high_saturation & on_oxygen, _scored(chart["spo2_scale2_on_oxygen"], "spo2"))
+        .when(scale2 & high_saturation, _scored(chart["spo2_scale2_on_air"], "spo2"))
+        .when(scale2, _scored(chart["spo2_scale2"], "spo2"))
+        .otherwise(_scored(chart["spo2_scale1"], "spo2")),
         "supplemental_oxygen": F.when(on_oxygen, oxygen["yes"]).otherwise(oxygen["no"]),
-        "bp_systolic": _scored(chart["bp_systolic"], _at_resolution("bp_systolic")),
-        "heart_rate": _scored(chart["heart_rate"], _at_resolution("heart_rate")),
+        "bp_systolic": _scored(chart["bp_systolic"], "bp_systolic"),
+        "heart_rate": _scored(chart["heart_rate"], "heart_rate"),
         "consciousness": F.when(level.isin(*news2.ACVPU[1:]), consciousness["cvpu"]).otherwise(consciousness["alert"]),
-        "body_temperature": _scored(chart["body_temperature"], _at_resolution("body_temperature")),
+        "body_temperature": _scored(chart["body_temperature"], "body_temperature"),
     }
 
 
@@ -86,47 +90,61 @@ SCORE_COLUMNS = (
 )
 
 
-def with_scores(frame: DataFrame) -> DataFrame:
+def with_scores(frame: DataFrame, text: bool = True) -> DataFrame:
     """``frame`` (a reading joined with its patient: ``age``, ``spo2_scale2``, ``pregnant``) with the NEWS2
-    columns :data:`SCORE_COLUMNS`: news2_<component> scores, news2_score, news2_risk, news2_drivers, news2_assumed.
+    columns :data:`SCORE_COLUMNS`: news2_<component> scores, news2_score, news2_risk, and with ``text`` also
+    news2_drivers and news2_assumed. The alert evaluation leaves the text out and builds it for its alerts only
+    (:func:`drivers`, :func:`assumed`): strings for every reading cost the landing more than the scores did.
 
     Two projections: the components first, then what is computed from them. In one, each component's CASE
     would be generated again for the total, the highest score and the drivers, and the code of a stage that also
     evaluates a large threshold table outgrew the JVM's 64 KB method limit.
     """
     components, derived = _columns()
-    return frame.select("*", *components).select("*", *derived)
+    texts = [F.when(_applies(), drivers()).alias("news2_drivers"), F.when(_applies(), assumed()).alias("news2_assumed")]
+    return frame.select("*", *components).select("*", *derived, *(texts if text else []))
 
 
-@functools.lru_cache(maxsize=1)
-def _columns() -> tuple[list[Column], list[Column]]:
-    """The two projections' columns, built once (each is a few hundred JVM calls)."""
-    applies = (F.col("age") >= news2.ADULT_AGE) & ~F.coalesce(F.col("pregnant"), F.lit(False))
-    components = component_scores(F.coalesce(F.col("spo2_scale2"), F.lit(False)))
-    scores = {name: F.col(f"news2_{name}") for name in components}
-    total = functools.reduce(lambda left, right: left + right, scores.values())
-    highest = F.greatest(*scores.values())
-    risk = F.when(~F.coalesce(applies, F.lit(False)), F.lit(NOT_APPLICABLE)).when(total.isNull(), F.lit(INCOMPLETE))
-    for alerting in news2.ALERTING_RISKS:  # highest first, as chart 4 reads
-        risk = risk.when((highest if alerting.per_parameter else total) >= alerting.trigger, F.lit(alerting.name))
-    risk = risk.otherwise(F.lit(news2.LOW.name))
-    drivers = F.concat_ws(
+def drivers() -> Column:
+    """The parameters that scored, with their scores ("respiratory_rate 3, heart_rate 1"), from news2_<component>."""
+    return F.concat_ws(
         ", ",
-        *[F.when(score > 0, F.concat(F.lit(f"{name} "), score.cast("string"))) for name, score in scores.items()],
+        *[
+            F.when(F.col(f"news2_{name}") > 0, F.concat(F.lit(f"{name} "), F.col(f"news2_{name}").cast("string")))
+            for name in COMPONENTS
+        ],
     )
-    assumed = F.concat_ws(
+
+
+def assumed() -> Column:
+    """What the score assumed for a missing observation ("room air, alert"), empty when nothing."""
+    return F.concat_ws(
         ", ",
         F.when(F.col("supplemental_oxygen").isNull(), F.lit("room air")),
         F.when(F.col("consciousness").isNull(), F.lit("alert")),
     )
+
+
+def _applies() -> Column:
+    """NEWS2 is for adults (16 and over), not in pregnancy."""
+    return (F.col("age") >= news2.ADULT_AGE) & ~F.coalesce(F.col("pregnant"), F.lit(False))
+
+
+@functools.lru_cache(maxsize=1)
+def _columns() -> tuple[list[Column], list[Column]]:
+    """The two projections' numeric columns, built once (each is a few hundred JVM calls)."""
+    applies = _applies()
+    components = component_scores(F.coalesce(F.col("spo2_scale2"), F.lit(False)))
+    scores = [F.col(f"news2_{name}") for name in components]
+    total = functools.reduce(lambda left, right: left + right, scores)
+    highest = F.greatest(*scores)
+    risk = F.when(~F.coalesce(applies, F.lit(False)), F.lit(NOT_APPLICABLE)).when(total.isNull(), F.lit(INCOMPLETE))
+    for alerting in news2.ALERTING_RISKS:  # highest first, as chart 4 reads
+        risk = risk.when((highest if alerting.per_parameter else total) >= alerting.trigger, F.lit(alerting.name))
+    risk = risk.otherwise(F.lit(news2.LOW.name))
     return (
         [F.when(applies, score).cast("int").alias(f"news2_{name}") for name, score in components.items()],
-        [
-            total.cast("int").alias("news2_score"),
-            risk.alias("news2_risk"),
-            F.when(applies, drivers).alias("news2_drivers"),
-            F.when(applies, assumed).alias("news2_assumed"),
-        ],
+        [total.cast("int").alias("news2_score"), risk.alias("news2_risk")],
     )
 
 

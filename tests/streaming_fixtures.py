@@ -140,9 +140,7 @@ def send(settings, values: list) -> None:
 
 
 def hive_rows(settings, sql: str) -> list[tuple]:
-    """Query through HiveServer2 (what analysts use), after refreshing the table's cached file listing."""
-    table = sql.split(" FROM ")[1].split()[0]
-    hive.query(settings, f"REFRESH TABLE {table}")
+    """Query through HiveServer2, as analysts do (no REFRESH TABLE: each batch adds partitions of its own)."""
     return hive.query(settings, sql)
 
 

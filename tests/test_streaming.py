@@ -257,3 +257,22 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
         for row in evaluate(frame, people, index, news2_scoring=False).collect()
     }
     assert actual == expected and len(expected) > 100
+
+
+def test_a_query_through_hiveserver2_sees_each_new_batch_without_refresh(spark, stream_settings):
+    """Analysts' reads stay fresh: every batch adds partitions of its own, so HiveServer2 lists the new files
+    without REFRESH TABLE (README, 'Analysts')."""
+    from clients import hive
+
+    s = stream_settings
+    counts = (
+        f"SELECT (SELECT COUNT(*) FROM {s.hive_database}.vitals_raw), "
+        f"(SELECT COUNT(*) FROM {s.hive_database}.alerts), (SELECT COUNT(*) FROM {s.hive_database}.news2_scores)"
+    )
+    send(s, [reading(21, 2001, 69, 200, 1)])  # age 40: heart rate 69 alerts (capstone rule 1)
+    run_available_now(spark, s)
+    first = hive.query(s, counts)
+    send(s, [reading(22, 2001, 69, 200, 2)])
+    run_available_now(spark, s)
+    second = hive.query(s, counts)
+    assert (first, second) == ([(1, 1, 1)], [(2, 2, 2)])

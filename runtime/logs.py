@@ -1,0 +1,25 @@
+"""The console log of every command: the pipeline's own lines at PA_LOG_LEVEL, its dependencies' chatter kept out.
+
+A run that worked should read clean: the Kafka client's routine warnings (a
+topic's metadata not there yet, a broker reconnect it rides out) and Python
+deprecation warnings from libraries are not the operator's business, so they
+show only at ERROR. Spark's own log goes to a file (clients/spark.py).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from settings import Settings
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# libraries whose WARNING lines describe what they retry or work around themselves
+QUIET_LIBRARIES = ("kafka", "py4j", "urllib3", "botocore", "happybase", "thriftpy2", "py.warnings")
+
+
+def configure(settings: Settings) -> None:
+    """Log the pipeline's lines at PA_LOG_LEVEL on stderr; dependencies and Python warnings only at ERROR."""
+    logging.basicConfig(level=settings.log_level.value, format=LOG_FORMAT, force=True)
+    logging.captureWarnings(True)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.ERROR)

@@ -1,0 +1,45 @@
+"""The analysts' notebooks run headless against a slice of landed data, each ending in its plot."""
+
+from __future__ import annotations
+
+import pytest
+
+import settings as settings_module
+from testkit import notebooks
+from tests.streaming_fixtures import reading, run_available_now, send
+
+
+@pytest.fixture
+def landed(spark, stream_settings, monkeypatch):
+    """A slice with readings that alert, a rejected one and an unknown patient, and the notebooks pointed at it."""
+    s = stream_settings
+    send(
+        s,
+        [
+            reading(1, 2001, 69, 200, 1),  # age 40: heart rate alerts
+            reading(2, 2001, 75, 230, 2, respiratory_rate=30),  # NEWS2 single 3, besides the capstone bp rule
+            reading(3, 2002, 70, 190, 3),  # age 41: bp alerts
+            reading(4, 990001, 70, 120, 4),  # unknown patient
+            reading(5, 2001, 900, 120, 5),  # impossible heart rate: rejected
+            b"not json",
+        ],
+    )
+    run_available_now(spark, s)
+    for name, value in settings_module.environment(s).items():
+        monkeypatch.setenv(name, value)
+    return s
+
+
+@pytest.mark.parametrize("path", notebooks.notebooks(), ids=lambda path: path.stem)
+def test_each_notebook_runs_without_error_and_plots(landed, path, tmp_path):
+    run = notebooks.execute(path)  # a failing cell raises, naming the cell and its error
+    assert notebooks.images(run) >= 1, f"{path.name} drew no plot"
+    assert notebooks.to_html(run, tmp_path / f"{path.stem}.html").stat().st_size > 10_000
+
+
+def test_the_notebooks_are_committed_without_outputs():
+    import nbformat
+
+    for path in notebooks.notebooks():
+        code = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+        assert all(not cell.get("outputs") and not cell.get("execution_count") for cell in code), path
