@@ -29,6 +29,7 @@ from streaming.news2 import SCORE_COLUMNS as NEWS2_COLUMNS
 from streaming.news2 import assumed as news2_assumed
 from streaming.news2 import drivers as news2_drivers
 from streaming.news2 import responses as news2_responses
+from streaming.news2 import text_columns as news2_text_columns
 from streaming.news2 import with_scores as with_news2_scores
 from thresholds import news2
 from thresholds.repository import ThresholdIndex
@@ -217,10 +218,22 @@ def _column_or_null(frame: DataFrame, name: str, kind: str) -> Column:
     return (F.col(name) if name in frame.columns else F.lit(None).cast(kind)).alias(name)
 
 
-def news2_scores(readings: DataFrame, patients: DataFrame) -> DataFrame:
-    """Every reading's NEWS2 components, score, risk and drivers (the news2_scores table's data columns)."""
-    return with_news2_scores(enrich(readings, patients)).select(
-        "reading_id", "patient_id", "event_time", *NEWS2_COLUMNS, F.to_date("event_time").alias("event_date")
+def scored(readings: DataFrame, patients: DataFrame, news2_scoring: bool = True) -> DataFrame:
+    """``readings`` with their patient (:func:`enrich`) and, with ``news2_scoring``, their NEWS2 scores: what
+    :func:`news2_rows` and :func:`alerts_of` read."""
+    enriched = enrich(readings, patients)
+    return with_news2_scores(enriched) if news2_scoring else enriched
+
+
+def news2_rows(scored_readings: DataFrame) -> DataFrame:
+    """Every scored reading's NEWS2 components, score, risk, drivers and assumptions (news2_scores' data columns)."""
+    return scored_readings.select(
+        "reading_id",
+        "patient_id",
+        "event_time",
+        *[name for name in NEWS2_COLUMNS if name not in ("news2_drivers", "news2_assumed")],
+        *news2_text_columns(),
+        F.to_date("event_time").alias("event_date"),
     )
 
 
@@ -233,9 +246,11 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex, ne
     a NEWS2 risk that needs a response; a reading of an unknown patient becomes
     one row that is its data-quality alert. Without ``news2_scoring`` (PA_NEWS2_SCORING) no NEWS2 is computed.
     """
-    enriched = enrich(readings, patients)
-    if news2_scoring:
-        enriched = with_news2_scores(enriched, text=False)
+    return alerts_of(scored(readings, patients, news2_scoring), index, news2_scoring)
+
+
+def alerts_of(enriched: DataFrame, index: ThresholdIndex, news2_scoring: bool = True) -> DataFrame:
+    """The alert rows of readings already :func:`scored` (with the same ``news2_scoring``)."""
     plan = _plan(index, news2_scoring)
     # each vital's matched rule and band first, computed once (the outcomes read them several times); then
     # explode and filter rows: a plain filter is generated code, an array filter (a lambda) is interpreted

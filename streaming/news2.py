@@ -90,19 +90,22 @@ SCORE_COLUMNS = (
 )
 
 
-def with_scores(frame: DataFrame, text: bool = True) -> DataFrame:
-    """``frame`` (a reading joined with its patient: ``age``, ``spo2_scale2``, ``pregnant``) with the NEWS2
-    columns :data:`SCORE_COLUMNS`: news2_<component> scores, news2_score, news2_risk, and with ``text`` also
-    news2_drivers and news2_assumed. The alert evaluation leaves the text out and builds it for its alerts only
-    (:func:`drivers`, :func:`assumed`): strings for every reading cost the landing more than the scores did.
+def with_scores(frame: DataFrame) -> DataFrame:
+    """``frame`` (a reading joined with its patient: ``age``, ``spo2_scale2``, ``pregnant``) with the numeric NEWS2
+    columns: news2_<component> scores, news2_score, news2_risk. The text (:func:`text_columns`) is built only where
+    it is kept or sent: strings for every reading cost the landing more than the scores did.
 
     Two projections: the components first, then what is computed from them. In one, each component's CASE
     would be generated again for the total, the highest score and the drivers, and the code of a stage that also
     evaluates a large threshold table outgrew the JVM's 64 KB method limit.
     """
     components, derived = _columns()
-    texts = [F.when(_applies(), drivers()).alias("news2_drivers"), F.when(_applies(), assumed()).alias("news2_assumed")]
-    return frame.select("*", *components).select("*", *derived, *(texts if text else []))
+    return frame.select("*", *components).select("*", *derived)
+
+
+def text_columns() -> list[Column]:
+    """news2_drivers and news2_assumed of a scored reading (null where NEWS2 does not apply)."""
+    return [F.when(applies(), drivers()).alias("news2_drivers"), F.when(applies(), assumed()).alias("news2_assumed")]
 
 
 def drivers() -> Column:
@@ -125,7 +128,7 @@ def assumed() -> Column:
     )
 
 
-def _applies() -> Column:
+def applies() -> Column:
     """NEWS2 is for adults (16 and over), not in pregnancy."""
     return (F.col("age") >= news2.ADULT_AGE) & ~F.coalesce(F.col("pregnant"), F.lit(False))
 
@@ -133,17 +136,17 @@ def _applies() -> Column:
 @functools.lru_cache(maxsize=1)
 def _columns() -> tuple[list[Column], list[Column]]:
     """The two projections' numeric columns, built once (each is a few hundred JVM calls)."""
-    applies = _applies()
+    adult = applies()
     components = component_scores(F.coalesce(F.col("spo2_scale2"), F.lit(False)))
     scores = [F.col(f"news2_{name}") for name in components]
     total = functools.reduce(lambda left, right: left + right, scores)
     highest = F.greatest(*scores)
-    risk = F.when(~F.coalesce(applies, F.lit(False)), F.lit(NOT_APPLICABLE)).when(total.isNull(), F.lit(INCOMPLETE))
+    risk = F.when(~F.coalesce(adult, F.lit(False)), F.lit(NOT_APPLICABLE)).when(total.isNull(), F.lit(INCOMPLETE))
     for alerting in news2.ALERTING_RISKS:  # highest first, as chart 4 reads
         risk = risk.when((highest if alerting.per_parameter else total) >= alerting.trigger, F.lit(alerting.name))
     risk = risk.otherwise(F.lit(news2.LOW.name))
     return (
-        [F.when(applies, score).cast("int").alias(f"news2_{name}") for name, score in components.items()],
+        [F.when(adult, score).cast("int").alias(f"news2_{name}") for name, score in components.items()],
         [total.cast("int").alias("news2_score"), risk.alias("news2_risk")],
     )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import settings as settings_module
+from batch.aggregates import ALERT_COUNT_COLUMNS
 from clients import hbase, hive, kafka, mysql
 from hbase_setup.load import load as load_thresholds
 from hbase_setup.sources import CAPSTONE_SOURCE
@@ -143,8 +144,7 @@ def test_vitals_batch_aggregates_replaces_its_hour_on_a_rerun(airflow_dags, pipe
         f"WHERE input_message_time >= '{hour}' AND input_message_time < '{hour + dt.timedelta(hours=1)}'"
     ).first()[0]
     hourly = (
-        f"SELECT COUNT(*), SUM(readings), SUM(alerts_vital_out_of_range + alerts_value_in_gap + "
-        f"alerts_no_band_for_age + alerts_unknown_patient) FROM {database}.vitals_hourly "
+        f"SELECT COUNT(*), SUM(readings), SUM({' + '.join(ALERT_COUNT_COLUMNS)}) FROM {database}.vitals_hourly "
         f"WHERE agg_date = '{hour.date()}' AND agg_hour = {hour.hour}"
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streaming.news2 import SCORE_COLUMNS, with_scores
+from streaming.news2 import SCORE_COLUMNS, text_columns, with_scores
 
 NORMAL = {
     "respiratory_rate": 16.0,
@@ -80,7 +80,8 @@ def scored(spark, changes: list[dict]) -> list[dict]:
 
     rows = [{name: typed(name, value) for name, value in {**NORMAL, **change}.items()} for change in changes]
     frame = spark.createDataFrame(rows, SCHEMA)
-    return [row.asDict() for row in with_scores(frame).select(*SCORE_COLUMNS).collect()]
+    scores = with_scores(frame).select("*", *text_columns())
+    return [row.asDict() for row in scores.select(*SCORE_COLUMNS).collect()]
 
 
 def test_every_band_edge_scores_as_the_chart_says(spark):
