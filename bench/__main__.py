@@ -7,8 +7,8 @@ import time
 
 import settings
 from bench import chaos, dags, mutants, notifier, producers, sqoop, streaming, thresholds, ward
-from local_stack import handoff
-from runtime import logs, stack
+from local_stack import handoff, stack
+from runtime import logs
 
 BENCHMARKS = {
     "thresholds": thresholds.run,

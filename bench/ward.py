@@ -5,21 +5,12 @@ from __future__ import annotations
 
 from clients.spark import session
 from settings import Settings
-from testkit.ward import run_ward
+from testkit.ward import WardPlan, run_ward
 
-PATIENTS, SECONDS, EPISODES_PER_PATIENT_HOUR = 200, 300, 6
+PLAN = WardPlan(patients=200, seconds=300, seed=23, episodes_per_patient_hour=6)
 
 
 def run(settings: Settings) -> None:
-    print(f"ward (alert quality: {PATIENTS} patients live for {SECONDS} s, default thresholds and NEWS2)")
-    spark = session(settings, "bench-ward")
-    report = run_ward(
-        spark,
-        settings,
-        patients=PATIENTS,
-        seconds=SECONDS,
-        seed=23,
-        episodes_per_patient_hour=EPISODES_PER_PATIENT_HOUR,
-    )
-    for text in report.lines():
+    print(f"ward (alert quality: {PLAN.patients} patients live for {PLAN.seconds:.0f} s, default thresholds and NEWS2)")
+    for text in run_ward(session(settings, "bench-ward"), settings, PLAN).lines():
         print(f"  {text}")

@@ -29,12 +29,12 @@ from streaming.landing import LandingQuery
 from streaming.listener import ProgressListener
 from testkit import inbox, notebooks
 from testkit.load import measure, percentiles_ms
-from testkit.ward import run_ward
+from testkit.ward import WardPlan, run_ward
 
 DEMO_SPAN_S = 180  # simulated seconds of bedside readings per demo run
 LIVE_RATE, LIVE_SECONDS = 200, 10  # the live part of the streaming step
 NOTEBOOK_HTML_DIR = notebooks.NOTEBOOKS_DIR / "html"  # the executed notebooks, for a browser (not committed)
-WARD_PATIENTS, WARD_SECONDS, WARD_EPISODES_PER_HOUR = 100, 120, 12  # the live ward scored for alert quality
+WARD = WardPlan(patients=100, seconds=120, seed=11, episodes_per_patient_hour=12)  # scored for alert quality
 
 
 def bring_up_stack(settings: Settings) -> None:
@@ -266,15 +266,7 @@ def notify_doctors(settings: Settings) -> None:
 
 
 def score_a_live_ward(settings: Settings) -> None:
-    report = run_ward(
-        session(settings, "patient-alert-demo"),
-        settings,
-        patients=WARD_PATIENTS,
-        seconds=WARD_SECONDS,
-        seed=11,
-        episodes_per_patient_hour=WARD_EPISODES_PER_HOUR,
-    )
-    for text in report.lines():
+    for text in run_ward(session(settings, "patient-alert-demo"), settings, WARD).lines():
         print(text)
 
 
@@ -338,7 +330,7 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
     ("Export daily alert counts per ward from Hive to RDS (Sqoop-style upsert)", export_ward_alert_counts),
     ("Notify doctors through SNS: one email per episode, not per alert", notify_doctors),
     (
-        f"A live ward: {WARD_PATIENTS} patients for {WARD_SECONDS // 60} minutes, devices to email with the default "
+        f"A live ward: {WARD.patients} patients for {WARD.seconds / 60:.0f} minutes, devices to email with the default "
         "thresholds and NEWS2, scored against its labelled episodes",
         score_a_live_ward,
     ),

@@ -64,15 +64,17 @@ class WardReport:
         ]
 
 
-def run_ward(
-    spark: SparkSession,
-    base: Settings,
-    *,
-    patients: int,
-    seconds: float,
-    seed: int,
-    episodes_per_patient_hour: float,
-) -> WardReport:
+@dataclass(frozen=True)
+class WardPlan:
+    """How big and how long a live ward runs."""
+
+    patients: int
+    seconds: float
+    seed: int
+    episodes_per_patient_hour: float
+
+
+def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
     """Run the ward live for ``seconds`` (wall clock), let the pipeline settle, score it, remove the slice."""
     name = f"ward_{uuid.uuid4().hex[:8]}"
     scoped = dataclasses.replace(
@@ -85,12 +87,12 @@ def run_ward(
     )
     migrate.apply(scoped)
     _rds(scoped, f"CREATE TABLE `{name}` LIKE patients_vital_info")
-    population = make_patients(patients, seed)
+    population = make_patients(plan.patients, plan.seed)
     write_patients(scoped, population)
     pipeline_jobs.import_patients(spark, scoped)
     queue_url = inbox.subscribe(scoped, name)
     try:
-        run, started = _live(spark, scoped, patients, seconds, seed, episodes_per_patient_hour)
+        run, started = _live(spark, scoped, plan)
         alerts = _alert_messages(scoped)
         emails = inbox.read_all(scoped, queue_url)
     finally:
@@ -106,12 +108,12 @@ def run_ward(
         notices,
         patient_ids={patient.patientid for patient in population},
         started=started,
-        ended=started + dt.timedelta(seconds=seconds),
+        ended=started + dt.timedelta(seconds=plan.seconds),
         all_clear_s=scoped.notify_all_clear_s,
     )
     return WardReport(
-        patients=patients,
-        seconds=seconds,
+        patients=plan.patients,
+        seconds=plan.seconds,
         readings=run.readings,
         episodes=len(run.episodes),
         alerts=Counter((alert["kind"], alert["severity"]) for alert in alerts),
@@ -120,14 +122,7 @@ def run_ward(
     )
 
 
-def _live(
-    spark: SparkSession,
-    settings: Settings,
-    patients: int,
-    seconds: float,
-    seed: int,
-    episodes_per_patient_hour: float,
-) -> tuple[SimulationRun, dt.datetime]:
+def _live(spark: SparkSession, settings: Settings, plan: WardPlan) -> tuple[SimulationRun, dt.datetime]:
     """Devices, producer, stream and notifier running together until the readings end and the queue settles."""
     stopping = threading.Event()
     app = StreamingApp(spark, settings, stopping)
@@ -145,13 +140,13 @@ def _live(
         target=lambda: result.append(
             simulate(
                 settings,
-                patients=patients,
+                patients=plan.patients,
                 rate_hz=1.0,
-                seed=seed,
-                duration_s=seconds,
+                seed=plan.seed,
+                duration_s=plan.seconds,
                 start=started,
                 realtime=True,
-                episodes_per_patient_hour=episodes_per_patient_hour,
+                episodes_per_patient_hour=plan.episodes_per_patient_hour,
             )
         ),
         name="ward-devices",

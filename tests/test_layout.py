@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,9 @@ def test_every_package_is_named_in_the_project_file():
         and path.parts[len(ROOT.parts)] != "tests"
     }
     assert all(f'"{package}"' in listed for package in packages), packages
+
+
+@pytest.mark.parametrize("package", sorted(path.parent.name for path in ROOT.glob("*/__main__.py")))
+def test_every_command_imports(package):
+    """A command whose imports break (a name moved to another module) fails here, not in a user's first run."""
+    importlib.import_module(f"{package}.__main__")
