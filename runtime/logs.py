@@ -3,7 +3,7 @@
 A run that worked should read clean: the Kafka client's routine warnings (a
 topic's metadata not there yet, a broker reconnect it rides out) and Python
 deprecation warnings from libraries are not the operator's business, so they
-show only at ERROR. Spark's own log goes to a file (clients/spark.py).
+show only when critical. Spark's own log goes to a file (clients/spark.py).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ QUIET_LIBRARIES = ("kafka", "py4j", "urllib3", "botocore", "happybase", "thriftp
 
 
 def configure(settings: Settings) -> None:
-    """Log the pipeline's lines at PA_LOG_LEVEL on stderr; dependencies and Python warnings only at ERROR."""
+    """Log the pipeline's lines at PA_LOG_LEVEL on stderr; dependencies and Python warnings only when critical
+    (what they retry, the pipeline's own code reports when it gives up)."""
     logging.basicConfig(level=settings.log_level.value, format=LOG_FORMAT, force=True)
     logging.captureWarnings(True)
     for name in QUIET_LIBRARIES:
-        logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger(name).setLevel(logging.CRITICAL)

@@ -49,7 +49,7 @@ class ProgressListener(StreamingQueryListener):
         return self._by_query.get(query_name)
 
     def onQueryStarted(self, event) -> None:
-        log.warning("query %s started (id %s)", event.name, event.id)
+        log.info("query %s started (id %s)", event.name, event.id)
 
     def onQueryProgress(self, event) -> None:
         progress = event.progress
@@ -80,7 +80,7 @@ class ProgressListener(StreamingQueryListener):
                 self.latest.line(),
             )
         elif progress.numInputRows:
-            log.warning(self.latest.line())
+            log.info(self.latest.line())
 
     def onQueryIdle(self, event) -> None:
         pass
