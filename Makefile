@@ -10,13 +10,13 @@ STAMP  := $(VENV)/.installed
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install demo test check unit mutants bench chaos stack-up stack-down stack-status stack-reset test-stack-down settings-table
+.PHONY: install demo test check unit mutants bench chaos stack-up stack-down stack-status stack-reset test-stack-down settings-table dashboard
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,notebooks]'
+	$(PY) -m pip install --quiet -e '.[test,notebooks,dashboard]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -35,6 +35,10 @@ check: $(STAMP)
 
 unit: $(STAMP)
 	$(TEST_ENV) && $(PY) -m pytest -m "not stack"
+
+# the live ward dashboard on the demo's stack (http://127.0.0.1:8501 by default; PA_DASHBOARD_HOST/PORT)
+dashboard: $(STAMP)
+	$(PY) -m dashboard
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 
@@ -26,11 +27,16 @@ def main(argv: list[str]) -> int:
         return chaos.main(argv[1:])
     if argv[:1] == ["mutants"]:  # the suite's mutation check, on the test stack
         return mutants.main(argv[1:])
-    chosen = argv or list(BENCHMARKS)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        epilog="also: 'python -m bench chaos' (minutes of faults), 'python -m bench mutants' (on the test stack)",
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
+    chosen = parser.parse_args(argv).names or list(BENCHMARKS)
     unknown = [name for name in chosen if name not in BENCHMARKS]
     if unknown:
-        print(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
-        return 2
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}")
     current = handoff.hand_over(settings.stack())
     logs.configure(current)
     stack.up(current)

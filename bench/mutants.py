@@ -8,6 +8,7 @@ that survives names a comparison no test pins down.
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import time
@@ -183,7 +184,13 @@ def run(mutant: Mutant) -> tuple[bool, float]:
 
 
 def main(argv: list[str]) -> int:
-    chosen = [mutant for mutant in MUTANTS if not argv or mutant.name in argv]
+    names = [mutant.name for mutant in MUTANTS]
+    parser = argparse.ArgumentParser(prog="python -m bench mutants", description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(names)} (default: all)")
+    wanted = parser.parse_args(argv).names
+    if unknown := sorted(set(wanted) - set(names)):
+        parser.error(f"unknown mutant(s) {', '.join(unknown)}")
+    chosen = [mutant for mutant in MUTANTS if not wanted or mutant.name in wanted]
     for mutant in chosen:  # every mutant applies, before minutes of test runs
         if (ROOT / mutant.path).read_text().count(mutant.original) != 1:
             raise SystemExit(f"mutant {mutant.name!r}: the original text is not found exactly once in {mutant.path}")

@@ -28,13 +28,16 @@ def query(settings: Settings, sql: str, database: str = "default") -> list[tuple
         connection.close()
 
 
-def frame(settings: Settings, sql: str, database: str = "default") -> pd.DataFrame:
+def frame(
+    settings: Settings, sql: str, database: str = "default", parameters: dict[str, object] | None = None
+) -> pd.DataFrame:
     """One query's rows as a pandas DataFrame named by the result's columns, timestamps parsed (notebooks,
-    reports): pyhive hands timestamps over as text."""
+    reports, the dashboard): pyhive hands timestamps over as text. ``parameters`` fill ``%(name)s`` markers,
+    escaped by pyhive."""
     connection = connect(settings, database)
     try:
         cursor = connection.cursor()
-        cursor.execute(sql)
+        cursor.execute(sql, parameters)
         columns = [(column[0].split(".")[-1], column[1]) for column in cursor.description]
         result = pd.DataFrame(cursor.fetchall(), columns=[name for name, _ in columns])
     finally:

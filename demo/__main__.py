@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 
@@ -11,7 +12,14 @@ from local_stack import handoff
 from runtime import logs
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    steps = "\n".join(f"  {number:>2}. {title}" for number, (title, _) in enumerate(STEPS, start=1))
+    argparse.ArgumentParser(
+        prog="python -m demo",
+        description=__doc__,
+        epilog=f"steps:\n{steps}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ).parse_args(argv)
     current = handoff.hand_over(settings.stack())
     logs.configure(current)
     began = time.monotonic()
@@ -26,10 +34,12 @@ def main() -> int:
         print(f"--- done in {time.monotonic() - started:.1f}s", flush=True)
     print(
         f"\nDemo finished in {time.monotonic() - began:.0f}s. "
-        f"The stack keeps running: 'make stack-status', 'make stack-down'."
+        f"The stack keeps running: 'make stack-status', 'make stack-down'.\n"
+        f"Live ward dashboard on this data: 'make dashboard', then open "
+        f"http://{current.dashboard_host}:{current.dashboard_port}/"
     )
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

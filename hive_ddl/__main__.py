@@ -1,8 +1,19 @@
-"""``python -m hive_ddl`` applies the schema."""
+"""``python -m hive_ddl``: create or upgrade the pipeline's Hive tables through HiveServer2 (idempotent)."""
 
+import argparse
 import sys
 
-from hive_ddl.apply import main
+import settings as settings_module
+from hive_ddl.apply import apply
+
+
+def main(argv: list[str]) -> int:
+    argparse.ArgumentParser(prog="python -m hive_ddl", description=__doc__).parse_args(argv)
+    current = settings_module.get()
+    tables = apply(current)
+    print(f"{current.hive_database}: {', '.join(tables)}")
+    return 0
+
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

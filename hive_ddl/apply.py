@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from pathlib import Path
 from string import Template
 
@@ -70,11 +69,3 @@ def apply(settings: Settings) -> list[str]:
         return sorted(row[1] if len(row) > 1 else row[0] for row in cursor.fetchall())
     finally:
         connection.close()
-
-
-def main() -> int:
-    import settings as settings_module
-
-    tables = apply(settings_module.get())
-    print(f"[hive_ddl] {settings_module.get().hive_database}: {', '.join(tables)}", file=sys.stderr)
-    return 0

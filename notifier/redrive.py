@@ -44,7 +44,7 @@ def redrive(settings: Settings, dry_run: bool = False, stopping: threading.Event
         if dry_run:
             counts["would send"] += len(pending)
             for notification in pending:
-                print(f"would send: {notification.type} for alert {notification.alert_id}")
+                log.info("would send: %s for alert %s", notification.type, notification.alert_id)
             return counts
         _send(settings, pending, counts, stopping)
         reader.commit()

@@ -17,7 +17,6 @@ transaction by ``PA_PRODUCER_GAP_TIMEOUT_S``.
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -91,10 +90,7 @@ def run(
         outcome.rows_per_s = progress.finish()
         publisher.close()
         if outcome.dead_lettered:
-            print(
-                f"[producer] {outcome.dead_lettered} row(s) went to {settings.topic_dead_letter} with their reason",
-                file=sys.stderr,
-            )
+            log.warning("%d row(s) went to %s with their reason", outcome.dead_lettered, settings.topic_dead_letter)
 
 
 def _poll(

@@ -6,7 +6,7 @@ as the first time, so running a replay twice creates no duplicates downstream.
 
 from __future__ import annotations
 
-import sys
+import logging
 import time
 from dataclasses import dataclass
 
@@ -14,6 +14,8 @@ from producers.parallel import ParallelPublisher
 from producers.rows import ReadingsTable, RowSelection
 from reporting.progress import Progress
 from settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,7 +33,7 @@ def replay(
         raise ValueError("replay selects by id range or event-time range, not by watermark")
     table = ReadingsTable(settings)
     matching = table.count(selection)
-    print(f"[replay] {matching:,} reading(s) in {table.table} match {selection}", file=sys.stderr)
+    log.info("%s reading(s) in %s match %s", f"{matching:,}", table.table, selection)
     if dry_run:
         return ReplayRun(matching=matching, dry_run=True)
     publisher = ParallelPublisher(settings, table.source, table.fields, headers=[("replay", b"1")])

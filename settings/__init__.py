@@ -337,6 +337,16 @@ class Settings:
         3600.0, "data_quality DAG: newest vitals_raw reading may be at most this old (seconds) when the check runs."
     )
 
+    # --- the live ward dashboard ---------------------------------------------
+    dashboard_host: str = setting(
+        "127.0.0.1", "Address the ward dashboard listens on (loopback: put an authenticating proxy in front to share)."
+    )
+    dashboard_port: int = setting(8501, "Port of the ward dashboard (make dashboard).")
+    dashboard_refresh_s: float = setting(5.0, "Seconds between two refreshes of the ward dashboard's beds.", minimum=1)
+    dashboard_lookback_h: float = setting(
+        24.0, "A bed shows its latest reading of the last this many hours (older ones: no recent reading).", minimum=0
+    )
+
     def __post_init__(self) -> None:
         check(self)  # also when a test or tool derives settings with dataclasses.replace
         if self.stream_max_future_s > self.stream_dedup_window_s:

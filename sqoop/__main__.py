@@ -47,7 +47,7 @@ def _job(argv: list[str], settings: settings_module.Settings) -> int:
         store.create(args.create, tool, arguments)
         print(f"Job {args.create} created.")
     elif args.exec:
-        exec_job(_spark(settings), settings, args.exec, rest)
+        print(exec_job(_spark(settings), settings, args.exec, rest).describe())
     elif args.list:
         print("Available jobs:\n" + "\n".join(f"  {name}" for name in store.names()))
     elif args.show:
@@ -59,10 +59,10 @@ def _job(argv: list[str], settings: settings_module.Settings) -> int:
 
 
 def main(argv: list[str]) -> int:
-    settings = settings_module.get()
     if not argv or argv[0] in {"-h", "--help", "help"}:
-        print(__doc__)
+        print("usage: python -m sqoop {import,export,job,pipeline-jobs} [FLAGS]\n\n" + __doc__)
         return 0
+    settings = settings_module.get()
     tool, *rest = argv
     try:
         if tool == "job":
@@ -71,7 +71,7 @@ def main(argv: list[str]) -> int:
             print("saved jobs: " + ", ".join(pipeline_jobs.ensure(settings)))
             return 0
         options = parse_tool(settings, tool, rest)
-        run_parsed(_spark(settings), settings, options)
+        print(run_parsed(_spark(settings), settings, options).describe())
         return 0
     except SqoopError as error:
         print(f"ERROR sqoop {tool}: {error}", file=sys.stderr)

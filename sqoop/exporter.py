@@ -9,7 +9,7 @@ leaves the same rows (Sqoop's ``--staging-table`` idea, made the default).
 
 from __future__ import annotations
 
-import sys
+import logging
 import time
 from dataclasses import dataclass
 from uuid import uuid4
@@ -23,15 +23,22 @@ from settings import Settings
 from sqoop.jdbc_source import identifier
 from sqoop.options import ExportOptions, SqoopError, required
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class ExportResult:
     rows: int
+    table: str
     seconds: float
 
     @property
     def rows_per_s(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
+
+    def describe(self) -> str:
+        speed = f"{self.seconds:.1f} s ({self.rows_per_s:,.0f} rows/s)"
+        return f"Exported {self.rows:,} record(s) into {self.table} in {speed}"
 
 
 def _source(spark: SparkSession, options: ExportOptions) -> DataFrame:
@@ -110,11 +117,11 @@ def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> E
             _check_unique_key(cursor, table, options.update_key)
         cursor.execute(f"CREATE TABLE {stage} LIKE {table}")
         try:
-            print(
-                f"[sqoop] exporting {options.hive_table or options.export_dir} into {table} "
-                f"with {options.num_mappers} writer(s)",
-                file=sys.stderr,
-                flush=True,
+            log.info(
+                "exporting %s into %s with %d writer(s)",
+                options.hive_table or options.export_dir,
+                table,
+                options.num_mappers,
             )
             (
                 frame.coalesce(options.num_mappers)
@@ -138,11 +145,6 @@ def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> E
             cursor.execute(f"DROP TABLE IF EXISTS {stage}")
     finally:
         connection.close()
-    result = ExportResult(staged, time.monotonic() - started)
-    print(
-        f"[sqoop] Exported {staged:,} record(s) into {table} in {result.seconds:.1f} s "
-        f"({result.rows_per_s:,.0f} rows/s)",
-        file=sys.stderr,
-        flush=True,
-    )
+    result = ExportResult(staged, table, time.monotonic() - started)
+    log.info(result.describe())
     return result

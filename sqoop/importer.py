@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +17,8 @@ from sqoop.hive_versions import HiveTableVersions
 from sqoop.jdbc_source import JdbcSource
 from sqoop.options import ImportOptions, SqoopError, required
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -30,6 +32,13 @@ class ImportResult:
     @property
     def rows_per_s(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
+
+    def describe(self) -> str:
+        """Sqoop's closing line, with what the next incremental run starts from."""
+        return (
+            f"Transferred {self.rows:,} record(s) in {self.seconds:.1f} s ({self.rows_per_s:,.0f} rows/s) "
+            f"into {self.location}" + (f"; next --last-value {self.last_value}" if self.last_value else "")
+        )
 
 
 def _with_null_string(frame: DataFrame, null_string: str | None) -> DataFrame:
@@ -75,7 +84,7 @@ class Importer:
         source = JdbcSource(self._spark, self._settings, options)
         increment = source.increment()
         if options.incremental and increment is None:
-            print(f"[sqoop] {options.source_name} is empty: nothing to import.", file=sys.stderr)
+            log.info("%s is empty: nothing to import", options.source_name)
             return ImportResult(
                 0, options.last_value, options.target_dir or required(options.hive_table, "--hive-table"), 0.0
             )
@@ -84,11 +93,11 @@ class Importer:
         rows = _with_null_string(source.read(increment), options.null_string).observe(
             observed, F.count(F.lit(1)).alias("rows")
         )
-        print(
-            f"[sqoop] importing {options.source_name} with {options.num_mappers} mapper(s)"
-            + (f", {increment.condition()}" if increment else ""),
-            file=sys.stderr,
-            flush=True,
+        log.info(
+            "importing %s with %d mapper(s)%s",
+            options.source_name,
+            options.num_mappers,
+            f", {increment.condition()}" if increment else "",
         )
         hook = before_switch or (lambda last_value, location: None)
         if options.hive_import:
@@ -98,13 +107,7 @@ class Importer:
             hook(new_last_value, location)
         count = observed.get["rows"]
         result = ImportResult(count, new_last_value, location, time.monotonic() - started)
-        print(
-            f"[sqoop] Transferred {count:,} record(s) in {result.seconds:.1f} s ({result.rows_per_s:,.0f} rows/s) "
-            f"into {options.hive_table or location}"
-            + (f"; next --last-value {new_last_value}" if new_last_value else ""),
-            file=sys.stderr,
-            flush=True,
-        )
+        log.info(result.describe())
         return result
 
     def _into_hive(self, options: ImportOptions, rows: DataFrame, before_switch: Callable[[str], None]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections.abc import Sequence
 
 from pyspark.sql import SparkSession
@@ -13,6 +13,8 @@ from sqoop.hive_versions import HiveTableVersions
 from sqoop.importer import Importer, ImportResult
 from sqoop.jobs import JobStore
 from sqoop.options import ExportOptions, ImportOptions, SqoopError, parse_export, parse_import, required
+
+log = logging.getLogger(__name__)
 
 
 def parse_tool(settings: Settings, tool: str, argv: list[str]) -> ImportOptions | ExportOptions:
@@ -67,7 +69,7 @@ def _settle(spark: SparkSession, settings: Settings, store: JobStore, name: str,
         if switched
         else f"its data never went live, so the last value stays {job.last_value}"
     )
-    print(f"[sqoop] job {name}: an earlier run stopped before saving its last value; {outcome}", file=sys.stderr)
+    log.warning("job %s: an earlier run stopped before saving its last value; %s", name, outcome)
     store.settle_pending(name, switched)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import re
 import threading
 import time
@@ -38,7 +39,10 @@ from sqoop import pipeline_jobs
 from streaming.app import StreamingApp
 from testkit import inbox, scratch
 
+log = logging.getLogger(__name__)
+
 SETTLE_QUIET_S = 5.0  # after the last reading: the alert queue this long without a new record means settled
+NOTIFIER_CATCH_UP_S = 600.0  # longest wait for the notifier to email what the queue holds
 _PATIENT_IN_SUBJECT = re.compile(r"\((\d+)\)")
 
 
@@ -169,7 +173,11 @@ def _live(spark: SparkSession, settings: Settings, plan: WardPlan) -> tuple[Simu
 
 
 def _settle(app: StreamingApp, settings: Settings) -> None:
-    """Wait until the alert queue took no new record for SETTLE_QUIET_S, then as long again for the notifier."""
+    """Wait until the alert queue took no new record for SETTLE_QUIET_S, then until the notifier handled all of it.
+
+    SNS (moto) can fall minutes behind on a stack that kept old subscriptions, so a fixed pause after the queue went
+    quiet scored a ward before its emails were sent; the notifier's committed offsets say when it is really done.
+    """
     before = kafka.end_offsets(settings, settings.topic_alerts)
     while True:
         app.tick()
@@ -178,7 +186,17 @@ def _settle(app: StreamingApp, settings: Settings) -> None:
         if now == before:
             break
         before = now
-    time.sleep(SETTLE_QUIET_S)
+    deadline = time.monotonic() + NOTIFIER_CATCH_UP_S
+    while (handled := kafka.committed(settings, settings.notifier_group, settings.topic_alerts)) < now:
+        if time.monotonic() > deadline:
+            log.warning(
+                "the notifier handled %d of %d alerts within %.0f s; scoring what was emailed so far",
+                handled,
+                now,
+                NOTIFIER_CATCH_UP_S,
+            )
+            return
+        time.sleep(1.0)
 
 
 def _alert_messages(settings: Settings) -> list[dict]:

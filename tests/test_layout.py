@@ -25,6 +25,7 @@ RUNTIME = (
     "batch",
     "reporting",
     "dags",
+    "dashboard",
 )
 TOOLING = ("local_stack", "demo", "bench", "testkit", "tests")
 # modules of pure logic: their unit tests run without servers, so they may not reach one

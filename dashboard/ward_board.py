@@ -1,0 +1,136 @@
+"""What the ward dashboard shows, read from the pipeline's own stores.
+
+Each bed's latest reading and its NEWS2 come from Hive (vitals_raw and
+news2_scores through HiveServer2, as analysts read them), the patients of a
+ward from Hive's patients table, and the open alert episodes from the
+notifier's episode table in RDS: the same episodes the doctors' emails are
+about, so the board never shows an alert the doctors were not told of.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from clients import hive
+from contract.alerts import SEVERITY_RANK
+from notifier.episodes import Episode, severity_of
+from notifier.store import NotifierStore
+from settings import Settings
+
+VITALS = ("heart_rate", "bp_systolic", "bp_diastolic", "spo2", "body_temperature", "respiratory_rate")
+
+_LATEST_READINGS = """
+SELECT p.patientid AS patient_id, p.patientname AS patient_name, p.age, v.device_id, v.event_time,
+       {vitals}, n.news2_score, n.news2_risk
+FROM {db}.patients p
+LEFT JOIN (
+  SELECT *, row_number() OVER (PARTITION BY patient_id ORDER BY event_time DESC, reading_id DESC) AS newest
+  FROM {db}.vitals_raw
+  WHERE event_date >= date_sub(current_date(), {days}) AND event_time >= current_timestamp() - INTERVAL {hours} HOURS
+) v ON v.patient_id = p.patientid AND v.newest = 1
+LEFT JOIN {db}.news2_scores n ON n.reading_id = v.reading_id AND n.event_date = v.event_date
+WHERE p.admitted_ward = %(ward)s
+ORDER BY p.patientid
+"""
+
+
+@dataclass(frozen=True)
+class OpenEpisode:
+    """One open alert episode of a bed: what is abnormal, how bad at worst, since when (event time)."""
+
+    subject: str
+    severity: str
+    since: dt.datetime
+    message: str
+
+
+@dataclass(frozen=True)
+class Bed:
+    patient_id: int
+    patient_name: str
+    age: int | None
+    device_id: str | None
+    reading_time: dt.datetime | None  # None: no reading within the lookback
+    vitals: dict[str, float | None]
+    news2_score: int | None
+    news2_risk: str | None
+    episodes: list[OpenEpisode] = field(default_factory=list)
+
+    @property
+    def severity(self) -> str | None:
+        """The most severe open episode's severity (None: nothing open), for the bed's colour and order."""
+        return max((episode.severity for episode in self.episodes), key=SEVERITY_RANK.__getitem__, default=None)
+
+
+def wards(settings: Settings) -> list[str]:
+    """The wards patients are admitted to, as Hive's patients table knows them."""
+    db = settings.hive_database
+    found = hive.frame(settings, f"SELECT DISTINCT admitted_ward FROM {db}.patients WHERE admitted_ward IS NOT NULL")
+    return sorted(found["admitted_ward"])
+
+
+def beds(settings: Settings, ward: str) -> list[Bed]:
+    """Every patient of ``ward`` with the latest reading, its NEWS2 and the open episodes; the sickest first."""
+    readings = hive.frame(
+        settings,
+        _LATEST_READINGS.format(
+            db=settings.hive_database,
+            vitals=", ".join(f"v.{vital}" for vital in VITALS),
+            days=int(settings.dashboard_lookback_h // 24) + 1,
+            hours=int(settings.dashboard_lookback_h),
+        ),
+        parameters={"ward": ward},
+    )
+    return board(readings, NotifierStore(settings).episodes().values())
+
+
+def board(readings: pd.DataFrame, episodes: Iterable[Episode]) -> list[Bed]:
+    """The beds from the latest readings (one row per patient) and the notifier's open episodes, the beds with
+    the most severe open episode first, then by NEWS2."""
+    by_patient = open_episodes(episodes)
+    found = [
+        Bed(
+            patient_id=int(row.patient_id),
+            patient_name=row.patient_name,
+            age=_or_none(row.age),
+            device_id=_or_none(row.device_id),
+            reading_time=None if pd.isna(row.event_time) else row.event_time.to_pydatetime(),
+            vitals={vital: _or_none(getattr(row, vital)) for vital in VITALS},
+            news2_score=_or_none(row.news2_score),
+            news2_risk=_or_none(row.news2_risk),
+            episodes=by_patient.get(int(row.patient_id), []),
+        )
+        for row in readings.itertuples(index=False)
+    ]
+    return sorted(
+        found, key=lambda bed: (-SEVERITY_RANK.get(bed.severity or "", -1), -(bed.news2_score or -1), bed.patient_id)
+    )
+
+
+def open_episodes(episodes: Iterable[Episode]) -> dict[int, list[OpenEpisode]]:
+    """The notifier's open episodes per patient id, the most severe first."""
+    found: dict[int, list[OpenEpisode]] = {}
+    for episode in episodes:
+        alert = episode.last_alert
+        found.setdefault(int(alert["patient_id"]), []).append(
+            OpenEpisode(
+                subject=episode.key.split("/", 1)[1],
+                severity=max(episode.severity, severity_of(alert), key=SEVERITY_RANK.__getitem__),
+                since=dt.datetime.fromtimestamp(episode.opened_at, dt.UTC).replace(tzinfo=None),
+                message=str(alert.get("alert_message") or ""),
+            )
+        )
+    for listed in found.values():
+        listed.sort(key=lambda episode: -SEVERITY_RANK[episode.severity])
+    return found
+
+
+def _or_none(value):
+    """pandas' missing values (NaN, NaT, None) as None; numpy scalars as Python numbers."""
+    if value is None or pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value

@@ -1,0 +1,34 @@
+"""Every command line answers ``--help`` with its usage, without reaching a server or writing a file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+PACKAGES = sorted(path.parent.name for path in ROOT.glob("*/__main__.py"))
+SUBCOMMANDS = [["sqoop", "import"], ["sqoop", "export"], ["sqoop", "job"], ["bench", "chaos"], ["bench", "mutants"]]
+NOWHERE = "help-must-not-connect.invalid"
+
+
+@pytest.mark.parametrize("command", [[name] for name in PACKAGES] + SUBCOMMANDS, ids=" ".join)
+def test_help_prints_usage_and_touches_nothing(command, tmp_path):
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PA_")}
+    hosts = ("MYSQL", "KAFKA", "HDFS", "HBASE_THRIFT", "HIVE_METASTORE", "HIVE_SERVER2", "STACK")
+    env |= {f"PA_{server}_HOST": NOWHERE for server in hosts}
+    env |= {
+        "PA_KAFKA_BOOTSTRAP_SERVERS": f"{NOWHERE}:9",
+        "PA_SNS_ENDPOINT_URL": f"http://{NOWHERE}:9",
+        "PA_STACK_DATA_DIR": str(tmp_path / "stack"),
+        "PA_SPARK_LOG_FILE": str(tmp_path / "spark.log"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", *command, "--help"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage:"), done.stdout[:300]
+    assert list(tmp_path.iterdir()) == []
