@@ -7,7 +7,8 @@ import sys
 import time
 
 import settings
-from bench import chaos, dags, mutants, notifier, producers, sqoop, streaming, thresholds, ward
+from bench import chaos, dags, mutants, notifier, producers, report_file, sqoop, streaming, thresholds, ward
+from bench.report import RESULTS
 from local_stack import handoff, stack
 from runtime import logs
 
@@ -40,10 +41,12 @@ def main(argv: list[str]) -> int:
     current = handoff.hand_over(settings.stack())
     logs.configure(current)
     stack.up(current)
+    began = time.monotonic()
     for name in chosen:
         started = time.monotonic()
         BENCHMARKS[name](current)
         print(f"  ({name} took {time.monotonic() - started:.0f}s)\n", flush=True)
+    print(f"report: {report_file.write(RESULTS, chosen, time.monotonic() - began)}")
     return 0
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from bench.report import line
+from bench.report import line, section
 from local_stack import airflow_home
 from settings import Settings
 
 
 def run(settings: Settings) -> None:
-    print("airflow DAGs (parse in a fresh interpreter; each DAG run whole with dag.test on the stack's data)")
+    section("airflow DAGs (parse in a fresh interpreter; each DAG run whole with dag.test on the stack's data)")
     home = airflow_home.local_home(settings)
     bag = airflow_home.dag_bag(home)
     parsed = airflow_home.parse_in_fresh_process(home)

@@ -9,7 +9,7 @@ import time
 import uuid
 from collections import defaultdict
 
-from bench.report import line
+from bench.report import line, record_throughput, section
 from clients import hbase
 from contract.alerts import ALERT_KINDS, Outcome
 from contract.vitals import VITAL_FIELDS, VITAL_OF_ATTRIBUTE
@@ -28,7 +28,7 @@ PUBLISHED = 2_000
 
 
 def run(settings: Settings) -> None:
-    print("notifier (SNS)")
+    section("notifier (SNS)")
     scoped = dataclasses.replace(settings, sns_topic=f"bench-notify-{uuid.uuid4().hex[:6]}")
     alerts, episodes, monitored_attributes = _simulated_ward(settings)
     tracker = EpisodeTracker(settings.notify_quiet_s, settings.notify_all_clear_s, settings.notify_worsen_step)
@@ -51,6 +51,7 @@ def run(settings: Settings) -> None:
         f"PublishBatch of {PUBLISHED:,} notifications",
         f"{len(delivery.sent) / elapsed:,.0f}/s ({len(delivery.failed)} failed)",
     )
+    record_throughput("notifier → SNS PublishBatch", len(delivery.sent) / elapsed)
     sns.delete_topic(TopicArn=arn)
 
 

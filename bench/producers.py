@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-from bench.report import line
+from bench.report import line, record_throughput, section
 from clients import mysql
 from producers import producer
 from producers.simulated_rds import simulate
@@ -16,7 +16,7 @@ ROWS = 1_000_000
 
 
 def run(settings: Settings) -> None:
-    print(f"producers ({ROWS:,} readings)")
+    section(f"producers ({ROWS:,} readings)")
     migrate.apply(settings)
     name = f"bench_vitals_{uuid.uuid4().hex[:6]}"
     scoped = dataclasses.replace(settings, vitals_table=name, topic_vitals=name, producer_name=name)
@@ -25,11 +25,13 @@ def run(settings: Settings) -> None:
     try:
         written = simulate(scoped, patients=1000, rate_hz=1.0, seed=1, count=ROWS, bad_share=0.01)
         line("simulator → RDS (multi-row INSERT, 10k rows each)", f"{written.rows_per_s:,.0f} rows/s")
+        record_throughput("simulator → RDS", written.rows_per_s)
         published = producer.run(scoped)
         line(
             "producer RDS → Kafka (acks=all, idempotent, 2 senders)",
             f"{published.rows_per_s:,.0f} rows/s ({published.published:,} published)",
         )
+        record_throughput("producer RDS → Kafka", published.rows_per_s)
     finally:
         connection.cursor().execute(f"DROP TABLE {name}")
         connection.close()

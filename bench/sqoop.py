@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-from bench.report import line
+from bench.report import line, record_throughput, section
 from clients import hive, mysql
 from clients.spark import session
 from producers.simulated_rds import simulate
@@ -17,7 +17,7 @@ ROWS = 1_000_000
 
 
 def run(settings: Settings) -> None:
-    print(f"sqoop ({ROWS:,} readings)")
+    section(f"sqoop ({ROWS:,} readings)")
     migrate.apply(settings)
     name = f"bench_sqoop_{uuid.uuid4().hex[:6]}"
     spark = session(settings, "bench-sqoop")
@@ -39,6 +39,7 @@ def run(settings: Settings) -> None:
                 f"import RDS → Hive, {mappers} mapper(s)",
                 f"{result.rows_per_s:,.0f} rows/s ({result.rows:,} rows in {result.seconds:.1f} s)",
             )
+            record_throughput(f"sqoop import, {mappers} mapper(s)", result.rows_per_s)
         exported = run_tool(
             spark,
             settings,
@@ -60,6 +61,7 @@ def run(settings: Settings) -> None:
             "export Hive → RDS, upsert on id, 4 writers",
             f"{exported.rows_per_s:,.0f} rows/s ({exported.rows:,} rows in {exported.seconds:.1f} s)",
         )
+        record_throughput("sqoop export (upsert), 4 writers", exported.rows_per_s)
     finally:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(f"DROP TABLE IF EXISTS {name}_out")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import os
 import time
 import uuid
+from collections.abc import Iterator
 
 from kafka.admin import NewTopic
 
-from bench.report import line
+from bench.report import RESULTS, LatencyPoint, line, note, record_throughput, section
 from clients import hbase, kafka, mysql
 from clients.spark import session
 from hbase_setup.sources import DEFAULT_SOURCE
@@ -21,12 +23,14 @@ from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
 from streaming.listener import BatchProgress, ProgressListener
 from testkit import scratch
-from testkit.load import LOAD_PATIENTS, alerting_reading, measure, percentiles_ms
+from testkit.load import LOAD_PATIENTS, alerting_reading, measure, percentiles, percentiles_ms
 from testkit.reference_evaluator import ReferenceEvaluator
 from thresholds.repository import ThresholdRepository
 
 THROUGHPUT_ROWS = 2_000_000  # the cold first batch and four full ones at the default batch size
 BASELINE_ROWS = 20_000
+# smaller micro-batches than the default (PA_STREAM_MAX_OFFSETS_PER_TRIGGER), each over a backlog of 4 batches
+BATCH_SIZES = (25_000, 100_000)
 LOAD_SECONDS = 15
 WARM_UP_SECONDS = 5
 # (offered readings/s, alert paths measured at that load)
@@ -39,7 +43,7 @@ LOADS = (
 
 
 def run(settings: Settings) -> None:
-    print("streaming (landing query: Kafka -> Hive on HDFS; alert path: Real-time Mode or micro-batch)")
+    section("streaming (landing query: Kafka -> Hive on HDFS; alert path: Real-time Mode or micro-batch)")
     spark = session(settings, "bench-streaming")
     spark.sparkContext.setLogLevel("ERROR")
     name = f"bench_stream_{uuid.uuid4().hex[:6]}"
@@ -53,7 +57,7 @@ def run(settings: Settings) -> None:
             threshold_refresh_s=settings.threshold_refresh_s,
             patients_refresh_s=settings.patients_refresh_s,
         )
-        catch_up, sustained = _throughput(spark, landing)
+        catch_up, sustained = _throughput(spark, landing, THROUGHPUT_ROWS)
         line(
             f"catch-up of {THROUGHPUT_ROWS:,} readings (query start and cold first batch included)",
             f"{catch_up:,.0f} readings/s",
@@ -62,13 +66,17 @@ def run(settings: Settings) -> None:
             f"sustained (micro-batches after the first, up to {settings.stream_max_offsets_per_trigger:,} each)",
             f"{sustained:,.0f} readings/s",
         )
+        record_throughput("streaming landing, catch-up", catch_up)
+        record_throughput("streaming landing, sustained", sustained)
+        _batch_sizes(spark, landing, sustained)
         _news2_cost(spark, landing, sustained)
         baseline_rate = _per_record_baseline(scoped, name)
         line(
             f"per-record baseline (consume, check, INSERT each), {BASELINE_ROWS:,}", f"{baseline_rate:,.0f} readings/s"
         )
+        record_throughput("per-record baseline (consume, check, INSERT)", baseline_rate, floor=True)
         line("job / baseline", f"{sustained / baseline_rate:.1f}x sustained, {catch_up / baseline_rate:.1f}x catch-up")
-        print(f"  alert latency, event time -> arrival in doctors-queue ({LOAD_SECONDS} s of load each):")
+        note(f"alert latency, event time -> arrival in doctors-queue ({LOAD_SECONDS} s of load each):")
         for load, paths in LOADS:
             for path in paths:
                 topic = f"{name}_{path}_{load}"
@@ -90,21 +98,44 @@ def run(settings: Settings) -> None:
         scratch.drop(spark, scoped)
 
 
+def _batch_sizes(spark, landing: Settings, sustained_at_default: float) -> None:
+    """Sustained landing rate at smaller micro-batches: what each batch's fixed cost does to throughput."""
+    RESULTS.batch_sizes.append((landing.stream_max_offsets_per_trigger, sustained_at_default))
+    for size in BATCH_SIZES:
+        smaller = _own_topic(landing, f"batch_{size}", stream_max_offsets_per_trigger=size)
+        with _topic(smaller):
+            _, sustained = _throughput(spark, smaller, 4 * size)
+        line(f"sustained at {size:,} readings per micro-batch", f"{sustained:,.0f} readings/s")
+        RESULTS.batch_sizes.append((size, sustained))
+
+
+def _own_topic(settings: Settings, suffix: str, **changes) -> Settings:
+    """``settings`` with a vitals topic and checkpoint of their own, and ``changes``."""
+    return dataclasses.replace(
+        settings,
+        topic_vitals=f"{settings.topic_vitals}_{suffix}",
+        stream_checkpoint_name=f"{settings.stream_checkpoint_name}_{suffix}",
+        **changes,
+    )
+
+
+@contextlib.contextmanager
+def _topic(settings: Settings) -> Iterator[None]:
+    """The vitals topic of ``settings`` (4 partitions) for as long as the block runs."""
+    admin = kafka.admin(settings)
+    admin.create_topics([NewTopic(settings.topic_vitals, 4, 1)])
+    try:
+        yield
+    finally:
+        admin.delete_topics([settings.topic_vitals])
+        admin.close()
+
+
 def _news2_cost(spark, landing: Settings, sustained_with: float) -> None:
     """The same backlog landed again with PA_NEWS2_SCORING off: what scoring every reading costs (budget 10 %)."""
-    without = dataclasses.replace(
-        landing,
-        topic_vitals=f"{landing.topic_vitals}_no_news2",
-        stream_checkpoint_name=f"{landing.stream_checkpoint_name}_no_news2",
-        news2_scoring=False,
-    )
-    admin = kafka.admin(without)
-    admin.create_topics([NewTopic(without.topic_vitals, 4, 1)])
-    try:
-        _, sustained_without = _throughput(spark, without)
-    finally:
-        admin.delete_topics([without.topic_vitals])
-        admin.close()
+    without = _own_topic(landing, "no_news2", news2_scoring=False)
+    with _topic(without):
+        _, sustained_without = _throughput(spark, without, THROUGHPUT_ROWS)
     line("sustained without NEWS2 scoring (PA_NEWS2_SCORING=false)", f"{sustained_without:,.0f} readings/s")
     line(
         "NEWS2's cost on the landing (scores table + news2 alerts)",
@@ -112,11 +143,12 @@ def _news2_cost(spark, landing: Settings, sustained_with: float) -> None:
     )
 
 
-def _throughput(spark, settings: Settings) -> tuple[float, float]:
-    """Readings/s of one availableNow run over a backlog: overall, and over the batches after the first."""
+def _throughput(spark, settings: Settings, rows: int) -> tuple[float, float]:
+    """Readings/s of one availableNow run over a backlog of ``rows``: overall, and over the batches after the
+    first."""
     producer = kafka.producer(settings, linger_ms=20, batch_size=512 * 1024)
     moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    for reading_id in range(1, THROUGHPUT_ROWS + 1):
+    for reading_id in range(1, rows + 1):
         producer.send(
             settings.topic_vitals, key=str(reading_id % 200).encode(), value=alerting_reading(reading_id, moment)
         )
@@ -197,6 +229,8 @@ def _latency(spark, settings: Settings, rate: int) -> None:
     spark.streams.removeListener(listener)
     landing = listener.latest_of(settings.stream_checkpoint_name)
     kept_up = f"landing lag {landing.kafka_lag}" if landing else "landing: no progress seen"
+    if latencies:
+        RESULTS.latency.append(LatencyPoint(str(settings.alert_path), rate, *percentiles(latencies)))
     line(
         f"  {settings.alert_path:<10} at {rate:>6,}/s",
         f"{percentiles_ms(latencies)}; {len(latencies):,}/{rate * LOAD_SECONDS:,} alerts; CPU {cpu:.2f} cores; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
-from bench.report import line, rate, timed
+from bench.report import line, rate, section, timed
 from clients import hbase
 from hbase_setup.load import load
 from settings import Settings
@@ -16,7 +16,7 @@ from thresholds.repository import ThresholdRepository
 
 
 def run(settings: Settings) -> None:
-    print("thresholds (HBase Thrift1 + in-memory repository)")
+    section("thresholds (HBase Thrift1 + in-memory repository)")
     reference = dataclasses.replace(settings, threshold_table="bench_thresholds")
     load(reference, replace=True)
     repository = ThresholdRepository(lambda: hbase.connect(reference), reference.threshold_table)

@@ -3,6 +3,7 @@ abnormal reading to email, notifications outside episodes (targets in reporting/
 
 from __future__ import annotations
 
+from bench.report import note, section
 from clients.spark import session
 from settings import Settings
 from testkit.ward import WardPlan, run_ward
@@ -11,6 +12,6 @@ PLAN = WardPlan(patients=200, seconds=300, seed=23, episodes_per_patient_hour=6)
 
 
 def run(settings: Settings) -> None:
-    print(f"ward (alert quality: {PLAN.patients} patients live for {PLAN.seconds:.0f} s, default thresholds and NEWS2)")
+    section(f"ward (alert quality: {PLAN.patients} patients live for {PLAN.seconds:.0f} s, default rules and NEWS2)")
     for text in run_ward(session(settings, "bench-ward"), settings, PLAN).lines():
-        print(f"  {text}")
+        note(text)

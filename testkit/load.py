@@ -99,13 +99,19 @@ def measure(
     return latencies
 
 
+def percentiles(samples_s: list[float]) -> tuple[float, float, float]:
+    """P50, P90 and P99 in milliseconds of latencies given in seconds (nearest rank); ``samples_s`` not empty."""
+    ordered = sorted(samples_s)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    return pick(0.50), pick(0.90), pick(0.99)
+
+
 def percentiles_ms(samples_s: list[float]) -> str:
     """P50/P90/P99 of latencies given in seconds, printed in milliseconds."""
     if not samples_s:
         return "no samples"
-    ordered = sorted(samples_s)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    p50, p90, p99 = percentiles(samples_s)
     return (
-        f"P50 {pick(0.50):.2f} ms, P90 {pick(0.90):.2f} ms, P99 {pick(0.99):.2f} ms "
-        f"(mean {statistics.fmean(ordered) * 1000:.2f} ms, n={len(ordered)})"
+        f"P50 {p50:.2f} ms, P90 {p90:.2f} ms, P99 {p99:.2f} ms "
+        f"(mean {statistics.fmean(samples_s) * 1000:.2f} ms, n={len(samples_s)})"
     )
