@@ -98,9 +98,7 @@ def _throughput(results: Results) -> Plot | None:
         color=[FLOOR_COLOUR if item.floor else PIPELINE_COLOUR for item in ordered],
     )
     axes.bar_label(bars, labels=[f"{item.rows_per_s:,.0f}" for item in ordered], padding=3, fontsize=8)
-    axes.set_xscale("log")
-    axes.set_xlabel("rows per second (log scale)")
-    axes.set_title(title, fontsize=10)
+    _axes(axes, title, "rows per second (log scale)")
     return title, "throughput.png", figure
 
 
@@ -113,11 +111,8 @@ def _batch_sizes(results: Results) -> Plot | None:
     axes.plot([size for size, _ in points], [rate for _, rate in points], marker="o", color=PIPELINE_COLOUR)
     for size, rate in points:
         axes.annotate(f"{rate:,.0f}", (size, rate), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
-    axes.set_xscale("log")
-    axes.set_xlabel("readings per micro-batch (PA_STREAM_MAX_OFFSETS_PER_TRIGGER)")
-    axes.set_ylabel("readings per second")
+    _axes(axes, title, "readings per micro-batch (PA_STREAM_MAX_OFFSETS_PER_TRIGGER)", "readings per second")
     axes.set_ylim(bottom=0)
-    axes.set_title(title, fontsize=10)
     return title, "batch_size.png", figure
 
 
@@ -134,13 +129,19 @@ def _latency(results: Results) -> Plot | None:
         axes.plot(loads, [p.p50_ms for p in points], marker="o", color=colour, label=f"{path} P50")
         axes.plot(loads, [p.p99_ms for p in points], marker="^", linestyle="--", color=colour, label=f"{path} P99")
         axes.fill_between(loads, [p.p50_ms for p in points], [p.p90_ms for p in points], color=colour, alpha=0.12)
-    axes.set_xscale("log")
+    _axes(axes, title, "offered readings per second (all alerting)", "latency, ms (shaded: P50 to P90)")
     axes.set_yscale("log")
-    axes.set_xlabel("offered readings per second (all alerting)")
-    axes.set_ylabel("latency, ms (shaded: P50 to P90)")
     axes.legend(fontsize=8)
-    axes.set_title(title, fontsize=10)
     return title, "latency.png", figure
+
+
+def _axes(axes, title: str, x_label: str, y_label: str | None = None) -> None:
+    """Every plot's x axis is a rate or a size spanning decades: log scale."""
+    axes.set_xscale("log")
+    axes.set_xlabel(x_label)
+    if y_label:
+        axes.set_ylabel(y_label)
+    axes.set_title(title, fontsize=10)
 
 
 def _save(figure: Figure, path: Path) -> Path:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pyspark import SparkContext
 from pyspark.sql import DataFrame, Row, SparkSession
 
 from settings import Settings
@@ -72,7 +75,39 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
     conf.update(extra_conf or {})
     for key, value in conf.items():
         builder = builder.config(key, value)
-    return builder.enableHiveSupport().getOrCreate()
+    with _driver_output_to_file(settings):
+        return builder.enableHiveSupport().getOrCreate()
+
+
+@contextlib.contextmanager
+def _driver_output_to_file(settings: Settings) -> Iterator[None]:
+    """While this process launches its driver JVM, point file descriptor 2 at ``<PA_SPARK_LOG_FILE>.stderr``.
+
+    The JVM writes a few lines to its inherited stderr before log4j is configured (the JDK's "Using incubator
+    modules" warning for Spark's --add-modules, Spark's "Setting default log level"), which no log configuration
+    can redirect; the JVM keeps the file as its stderr, this process gets its own back at once. If the driver
+    fails to start, the error names the file and quotes its end.
+    """
+    launching = SparkContext._active_spark_context is None and "PYSPARK_GATEWAY_PORT" not in os.environ
+    if not (settings.spark_log_file and launching):
+        yield
+        return
+    output = Path(settings.spark_log_file).expanduser().resolve().with_suffix(".stderr")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with output.open("ab") as target:
+            os.dup2(target.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+    except Exception as error:
+        tail = output.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"Spark's driver did not start: {error}\nits output ({output}) ends:\n{tail}") from error
+    finally:
+        os.close(saved)
 
 
 LOG4J2_CONFIG = Path(__file__).with_name("spark-log4j2.properties")

@@ -23,9 +23,11 @@ def _load(*, dry_run: bool):
     from hbase_setup.sources import SourceError
     from thresholds.rules import InvalidThresholds
 
-    source = get_current_context()["params"]["source"]
+    context = get_current_context()
+    source = context["params"]["source"]
+    actor = f"airflow {context['dag'].dag_id} run {context['run_id']}"  # the audit trail names the DAG run
     with fail_without_retry(InvalidThresholds, SourceError, OSError):
-        return load(task_settings(), Path(source) if source else None, dry_run=dry_run)
+        return load(task_settings(), Path(source) if source else None, dry_run=dry_run, actor=actor)
 
 
 @dag(

@@ -62,7 +62,14 @@ def main() -> None:
     current = settings_module.get()
     st.set_page_config(page_title="Ward dashboard", layout="wide")
     st.title("Ward dashboard")
-    choices = wards(current)
+    try:
+        choices = wards(current)
+    except Exception as error:  # HiveServer2 down: say which server, not a stack trace
+        st.error(
+            f"Could not list the wards through HiveServer2 {current.hive_server2_host}:{current.hive_server2_port}: "
+            f"{type(error).__name__}: {error}. Start the stack ('make stack-up') and reload."
+        )
+        return
     if not choices:
         st.info(f"No patients in Hive's {current.hive_database}.patients yet: run the patients import first.")
         return
@@ -72,7 +79,15 @@ def main() -> None:
 
     @st.fragment(run_every=dt.timedelta(seconds=current.dashboard_refresh_s))
     def ward_beds() -> None:
-        shown = beds(current, ward)
+        try:
+            shown = beds(current, ward)
+        except Exception as error:  # a store down for a while: say which, keep refreshing
+            st.error(
+                f"Could not read the ward from HiveServer2 {current.hive_server2_host}:{current.hive_server2_port} "
+                f"or RDS {current.mysql_host}:{current.mysql_port}: {type(error).__name__}: {error}. "
+                f"Retrying every {current.dashboard_refresh_s:g} s."
+            )
+            return
         open_count = sum(len(bed.episodes) for bed in shown)
         st.caption(
             f"{ward}: {len(shown)} beds, {open_count} open alert episode(s) · "

@@ -1,4 +1,4 @@
-"""``python -m hbase_setup load|show`` — manage the alert thresholds in HBase."""
+"""``python -m hbase_setup load|show|history`` — manage the alert thresholds in HBase."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import settings
 from clients import hbase
+from hbase_setup import audit
 from hbase_setup.load import load
 from hbase_setup.sources import SourceError
 from thresholds import coverage
@@ -28,9 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     load_command.add_argument("--dry-run", action="store_true", help="show the diff against HBase, write nothing")
     load_command.add_argument("--replace", action="store_true", help="also remove rows that are not in the source")
     commands.add_parser("show", help="print the rules as the stream sees them, and the ages each vital lacks a band")
+    history_command = commands.add_parser("history", help="who changed the rules, when, from which file: the diffs")
+    history_command.add_argument("-n", type=int, default=20, help="how many changes, newest first (default 20)")
     args = parser.parse_args(argv)
     current = settings.get()
 
+    if args.command == "history":
+        entries = audit.history(current, args.n)
+        print("\n".join(entry.describe() for entry in entries) or f"no recorded change of {current.threshold_table}")
+        return 0
     if args.command == "load":
         try:
             changes = load(current, args.source, dry_run=args.dry_run, replace=args.replace)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clients import hbase
-from hbase_setup import sources
+from hbase_setup import audit, sources
 from settings import Settings
 from thresholds import table
 from thresholds.rules import Cells, parse_rows
@@ -61,9 +61,15 @@ def plan(source: dict[str, Cells], stored: dict[str, Cells], replace: bool) -> L
 
 
 def load(
-    settings: Settings, source_path: Path | None = None, *, dry_run: bool = False, replace: bool = False
+    settings: Settings,
+    source_path: Path | None = None,
+    *,
+    dry_run: bool = False,
+    replace: bool = False,
+    actor: str | None = None,
 ) -> LoadPlan:
-    """Validate the source (merged with what stays in the table) and apply it unless ``dry_run``.
+    """Validate the source (merged with what stays in the table) and apply it unless ``dry_run``; a load that
+    writes is recorded in the audit trail first, as ``actor`` (default: this process's user@host).
 
     Raises :class:`~thresholds.rules.InvalidThresholds` or
     :class:`~hbase_setup.sources.SourceError` before anything is written.
@@ -80,7 +86,17 @@ def load(
         kept = {key: cells for key, cells in stored.items() if key not in source and key not in changes.removed}
         parse_rows({**kept, **source})  # the table after the load must be valid as a whole
         if not dry_run and changes.writes:
+            entry = audit.record(
+                settings,
+                actor=actor or audit.who(),
+                source=str(path),
+                added=len(changes.added),
+                changed=len(changes.changed),
+                removed=len(changes.removed),
+                diff=changes.describe(),
+            )
             _apply(connection.table(settings.threshold_table), changes)
+            audit.mark_applied(settings, entry)
         return changes
     finally:
         connection.close()

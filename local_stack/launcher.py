@@ -44,7 +44,16 @@ def probe(spec: ServerSpec, ctx: StackContext) -> tuple[bool, str]:
 
 
 def start(spec: ServerSpec, ctx: StackContext) -> int:
-    """Write the spec's config, initialise it once, and start its process in the background."""
+    """Write the spec's config, initialise it once, and start its process in the background; everything it and
+    the server write is private to the user (umask 077: the data is patients')."""
+    previous = os.umask(0o077)
+    try:
+        return _start(spec, ctx)
+    finally:
+        os.umask(previous)
+
+
+def _start(spec: ServerSpec, ctx: StackContext) -> int:
     _check_ports_free(spec, ctx)
     conf = spec.conf_dir(ctx)
     conf.mkdir(parents=True, exist_ok=True)

@@ -65,6 +65,8 @@ def up(settings: StackSettings, names: list[str] | None = None) -> dict[str, flo
     """
     ctx = context(settings)
     specs = selected(names)
+    ctx.paths.root.mkdir(parents=True, exist_ok=True)
+    ctx.paths.root.chmod(0o700)  # patient data: the stack's folder is its user's alone, whatever lies beneath
     jars.resolve(ctx.paths.classpath_dir, jars.PROFILES, settings.jar_repository)
     began = time.monotonic()
     started: dict[str, tuple[int | None, float]] = {}

@@ -40,12 +40,15 @@ def _ensure(find: Callable[[], str | None], what: str, package: str) -> str:
     if not _apt_updated:
         subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
         _apt_updated = True
-    result = subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", package], env=env)
+    # dpkg's per-package lines are not the user's business unless the install fails
+    result = subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-qq", package], env=env, capture_output=True, text=True
+    )
     found = find()
     if result.returncode != 0 or not found:
         raise StackError(
-            f"installing {package} with apt-get failed (exit {result.returncode}); "
-            f"run 'apt-get install {package}' by hand to see why."
+            f"installing {package} with apt-get failed (exit {result.returncode}); apt-get said:\n"
+            f"{(result.stdout + result.stderr)[-2000:]}"
         )
     return found
 

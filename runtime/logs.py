@@ -9,6 +9,7 @@ show only when critical. Spark's own log goes to a file (clients/spark.py).
 from __future__ import annotations
 
 import logging
+import warnings
 
 from settings import Settings
 
@@ -22,5 +23,8 @@ def configure(settings: Settings) -> None:
     (what they retry, the pipeline's own code reports when it gives up)."""
     logging.basicConfig(level=settings.log_level.value, format=LOG_FORMAT, force=True)
     logging.captureWarnings(True)
+    # Airflow's dag.test runs its execution API in process through Starlette's TestClient, which warns on import;
+    # Airflow then logs warnings through its own structlog set-up, past the py.warnings level below
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.CRITICAL)

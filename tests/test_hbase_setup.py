@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from clients import hbase
-from hbase_setup import sources
+from hbase_setup import audit, sources
 from hbase_setup.load import load
 from local_stack import hbase_shell, stack
 from thresholds import table
@@ -166,3 +166,23 @@ def test_a_shell_script_with_a_non_put_command_names_the_line(threshold_settings
     script.write_text("put 'x'\n")
     with pytest.raises(sources.SourceError, match="bad.hbsh:1: not a put command"):
         load(threshold_settings, script)
+
+
+def test_every_load_that_writes_is_audited_with_who_what_and_the_diff(threshold_settings, tmp_path):
+    load(threshold_settings, actor="nurse.lead@ward-pc")
+    edited = tmp_path / "edited.csv"
+    edited.write_text(sources.CAPSTONE_SOURCE.read_text().replace("Low Heart Rate than Normal", "Heart rate low"))
+    load(threshold_settings, edited)
+    load(threshold_settings, edited)  # nothing changes: nothing to audit
+    load(threshold_settings, sources.CAPSTONE_SOURCE, dry_run=True)  # a dry run writes nothing: not audited
+
+    latest, first = audit.history(threshold_settings)
+    assert (first.changed_by, first.source, first.added, first.applied) == (
+        "nurse.lead@ward-pc",
+        str(sources.CAPSTONE_SOURCE),
+        12,
+        True,
+    )
+    assert latest.changed_by == audit.who() and latest.source == str(edited) and latest.applied
+    assert (latest.added, latest.changed, latest.removed) == (0, 2, 0)
+    assert "alert:alert_message 'Low Heart Rate than Normal' -> 'Heart rate low'" in latest.diff

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import stat
 import time
 
 from clients import aws, hbase, hdfs, hive, kafka, mysql
 from local_stack import stack
+from testkit.sockets import listening_sockets
 
 
 def test_every_server_reports_healthy_with_pid_and_memory(running_stack):
@@ -25,6 +28,26 @@ def test_every_server_reports_healthy_with_pid_and_memory(running_stack):
     unhealthy = [(row.name, row.detail) for row in report if not row.healthy]
     assert unhealthy == []
     assert all(row.pid and row.memory_mb > 10 for row in report)
+
+
+def test_every_server_and_web_ui_listens_on_loopback_only(running_stack):
+    """The README's promise: the stack binds 127.0.0.1 (PA_STACK_HOST), its web UIs and ephemeral ports too."""
+    listening = {row.name: listening_sockets({row.pid}) for row in stack.status(running_stack) if row.pid}
+    assert all(listening.values()), f"a server without a listening socket: {listening}"
+    exposed = {
+        name: sorted(f"{address}:{port}" for address, port in sockets if not ipaddress.ip_address(address).is_loopback)
+        for name, sockets in listening.items()
+    }
+    assert {name: found for name, found in exposed.items() if found} == {}
+
+
+def test_the_stack_data_is_private_to_its_user(running_stack):
+    """Readings and patients live under the data dir: 0700 at the top, and what servers write has no bits for others."""
+    root = running_stack.data_dir
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    written = [path for path in (root / "data" / "kafka").rglob("*") if path.is_file()]
+    assert written, "Kafka has written its log segments"
+    assert [path for path in written if path.stat().st_mode & stat.S_IRWXO] == []
 
 
 def test_up_twice_is_harmless(running_stack):

@@ -54,6 +54,8 @@ def hbase_site(ctx: StackContext) -> dict[str, object]:
         "hbase.localcluster.assign.random.ports": "true",
         "hbase.master.info.port": -1,
         "hbase.regionserver.info.port": -1,
+        # the Thrift server's web UI (/conf, /jmx, /logLevel) binds every address unless told otherwise
+        "hbase.thrift.info.bindAddress": s.stack_host,
     }
 
 

@@ -13,10 +13,11 @@ import pyspark
 from clients.spark import hive_conf
 from local_stack import probes
 from local_stack.config_files import LOG4J2_PROPERTIES, hadoop_xml
-from local_stack.jvm import java_command
+from local_stack.jvm import compiled, java_command
 from local_stack.spec import ServerSpec, StackContext
 
 PYSPARK_HOME = Path(pyspark.__file__).parent
+LOOPBACK_METASTORE = Path(__file__).parents[1] / "java" / "LoopbackMetaStore.java"
 
 
 def _metastore_site(ctx: StackContext) -> dict[str, object]:
@@ -35,13 +36,16 @@ def _metastore_site(ctx: StackContext) -> dict[str, object]:
 
 
 def _metastore_command(ctx: StackContext) -> list[str]:
+    """Hive 2.3's metastore handler served on PA_STACK_HOST only (its own main binds every address)."""
     s = ctx.settings
+    jars = f"{PYSPARK_HOME / 'jars'}/*"
+    classes = compiled(LOOPBACK_METASTORE, ctx.paths.root / "classes" / "hive-metastore", jars)
     return java_command(
         ctx,
         "hive-metastore",
-        f"{PYSPARK_HOME / 'jars'}/*",
-        "org.apache.hadoop.hive.metastore.HiveMetaStore",
-        ["-p", str(s.hive_metastore_port)],
+        f"{classes}:{jars}",
+        LOOPBACK_METASTORE.stem,
+        [s.stack_host, str(s.hive_metastore_port)],
         heap=s.hive_metastore_heap,
         options=(
             f"-Dderby.system.home={ctx.paths.data_dir('hive-metastore')}",
