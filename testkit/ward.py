@@ -91,6 +91,9 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
     )
     migrate.apply(scoped)
     _rds(scoped, f"CREATE TABLE `{name}` LIKE patients_vital_info")
+    # alert ids derive from reading ids, and the notifier remembers every alert id it handled (so a replay never
+    # notifies twice): the slice's readings get ids no earlier ward or the pipeline's own table has used
+    _rds(scoped, f"ALTER TABLE `{name}` AUTO_INCREMENT = {_unused_first_id()}")
     population = make_patients(plan.patients, plan.seed)
     write_patients(scoped, population)
     pipeline_jobs.import_patients(spark, scoped)
@@ -170,6 +173,12 @@ def _live(spark: SparkSession, settings: Settings, plan: WardPlan) -> tuple[Simu
     if not result:
         raise RuntimeError("the simulated devices stopped without finishing; see the error above")
     return result[0], started
+
+
+def _unused_first_id() -> int:
+    """Reading ids past any used before: this moment in milliseconds times a thousand (a ward writes far fewer
+    readings than a thousand per millisecond it runs), below 2**53 so a JSON reader using doubles keeps them exact."""
+    return time.time_ns() // 1_000_000 * 1000
 
 
 def _settle(app: StreamingApp, settings: Settings) -> None:
