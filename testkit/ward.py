@@ -28,7 +28,7 @@ from contract.alerts import DATA_QUALITY_KINDS
 from hbase_setup.sources import DEFAULT_SOURCE
 from notifier.service import Notifier
 from notifier.sns_setup import topic_arn
-from producers import producer
+from producers import producer, watermark
 from producers.bedside_simulation import make_patients
 from producers.simulated_rds import SimulationRun, simulate, write_patients
 from rds_schema import migrate
@@ -93,7 +93,9 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
     _rds(scoped, f"CREATE TABLE `{name}` LIKE patients_vital_info")
     # alert ids derive from reading ids, and the notifier remembers every alert id it handled (so a replay never
     # notifies twice): the slice's readings get ids no earlier ward or the pipeline's own table has used
-    _rds(scoped, f"ALTER TABLE `{name}` AUTO_INCREMENT = {_unused_first_id()}")
+    first_id = _unused_first_id()
+    _rds(scoped, f"ALTER TABLE `{name}` AUTO_INCREMENT = {first_id}")
+    watermark.advance(scoped, name, name, first_id - 1)  # the producer starts there: no ids below are missing
     population = make_patients(plan.patients, plan.seed)
     write_patients(scoped, population)
     pipeline_jobs.import_patients(spark, scoped)
