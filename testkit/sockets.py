@@ -10,15 +10,15 @@ from pathlib import Path
 _LISTEN = "0A"
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
+def free_port(host: str) -> int:
+    """A port of ``host`` (a local address, from the settings) that nothing listens on right now."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
 def listening_addresses(port: int) -> set[str]:
-    """Every local address with a socket listening on ``port`` ('127.0.0.1', '0.0.0.0', '::', ...)."""
+    """Every local address with a socket listening on ``port`` (loopback, the IPv4 or IPv6 wildcard, ...)."""
     return {address for address, listening_port, _ in _listening() if listening_port == port}
 
 
@@ -83,5 +83,5 @@ def _address(kernel_hex: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     raw = bytes.fromhex(kernel_hex)
     words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
     address = ipaddress.ip_address(words)
-    mapped = getattr(address, "ipv4_mapped", None)  # a Java socket on 127.0.0.1 shows as ::ffff:127.0.0.1
+    mapped = getattr(address, "ipv4_mapped", None)  # a Java socket on an IPv4 address shows IPv4-mapped
     return mapped or address

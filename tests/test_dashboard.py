@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import os
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def ward_settings(spark, running_stack, hive_schema, unique_name):
         notifier_group=unique_name,
         sns_topic=unique_name,
         topic_notify_dead_letter=unique_name + "_dlq",
-        dashboard_port=free_port(),
+        dashboard_port=free_port(running_stack.dashboard_host),
         dashboard_refresh_s=2.0,
     )
     scratch.add_patients(spark, scoped, WARD)
@@ -64,7 +65,7 @@ def dashboard(ward_settings, tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{ward_settings.dashboard_port}/"
+    url = f"http://{ward_settings.dashboard_host}:{ward_settings.dashboard_port}/"
     try:
         _wait_healthy(url, server, tmp_path / "dashboard.log")
         yield url
@@ -80,7 +81,8 @@ def test_the_dashboard_shows_the_wards_beds_and_a_new_alert_without_reload(spark
     send(ward_settings, normal)
     run_available_now(spark, ward_settings)
 
-    assert listening_addresses(ward_settings.dashboard_port) == {"127.0.0.1"}, "binds loopback only"
+    assert listening_addresses(ward_settings.dashboard_port) == {ward_settings.dashboard_host}, "binds loopback only"
+    assert ipaddress.ip_address(ward_settings.dashboard_host).is_loopback
     with headless_chromium(tmp_path / "chromium") as browser:
         browser.get(dashboard + "?ward=ICU")
         _until(browser, lambda page: len(page.find_elements(By.CSS_SELECTOR, "div.bed")) == 3, "three beds")

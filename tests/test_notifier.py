@@ -18,6 +18,7 @@ import pytest
 from clients import aws, kafka, mysql
 from notifier.__main__ import status
 from notifier.service import Notifier, backoff_for
+from testkit.sockets import free_port
 from tests.notifier_fixtures import alert, committed, delivered, inbox, queue
 
 
@@ -129,12 +130,6 @@ def test_a_crash_between_publish_and_offset_commit_sends_nothing_twice(notify_se
 LOOPBACK = "127.0.0.1"  # the tests' own moto servers listen here only
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
 def dead_lettered(settings) -> list[dict]:
     consumer = kafka.consumer(settings, settings.topic_notify_dead_letter, consumer_timeout_ms=5000)
     records = [json.loads(message.value) for message in consumer]
@@ -238,7 +233,7 @@ def _moto_with_credentials_checked() -> tuple[subprocess.Popen, int, dict]:
     """A moto server that checks IAM credentials (after three unauthenticated set-up calls), its port, and a
     valid key. A port taken between choosing and binding it makes the server exit: then another is tried."""
     for _ in range(3):
-        port = _free_port()
+        port = free_port(LOOPBACK)
         server = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
             env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "3"},
