@@ -93,7 +93,7 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
     _rds(scoped, f"CREATE TABLE `{name}` LIKE patients_vital_info")
     # alert ids derive from reading ids, and the notifier remembers every alert id it handled (so a replay never
     # notifies twice): the slice's readings get ids no earlier ward or the pipeline's own table has used
-    first_id = _unused_first_id()
+    first_id = unused_first_id()
     _rds(scoped, f"ALTER TABLE `{name}` AUTO_INCREMENT = {first_id}")
     watermark.advance(scoped, name, name, first_id - 1)  # the producer starts there: no ids below are missing
     population = make_patients(plan.patients, plan.seed)
@@ -177,7 +177,7 @@ def _live(spark: SparkSession, settings: Settings, plan: WardPlan) -> tuple[Simu
     return result[0], started
 
 
-def _unused_first_id() -> int:
+def unused_first_id() -> int:
     """Reading ids past any used before: this moment in milliseconds times a thousand (a ward writes far fewer
     readings than a thousand per millisecond it runs), below 2**53 so a JSON reader using doubles keeps them exact."""
     return time.time_ns() // 1_000_000 * 1000

@@ -25,6 +25,7 @@ from settings.choices import AlertPath
 from testkit import inbox, scratch
 from testkit.browser import headless_chromium
 from testkit.sockets import free_port, listening_addresses
+from testkit.ward import unused_first_id
 from tests.streaming_fixtures import reading, run_available_now, send, stamped
 
 ROOT = Path(__file__).parents[1]
@@ -77,7 +78,8 @@ def dashboard(ward_settings, tmp_path):
 
 def test_the_dashboard_shows_the_wards_beds_and_a_new_alert_without_reload(spark, ward_settings, dashboard, tmp_path):
     now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30)
-    normal = [stamped(reading(n, patient, 75, 120), now) for n, (patient, *_rest) in enumerate(WARD, start=1)]
+    first = unused_first_id()  # the notifier remembers every alert id it handled, on this stack for good
+    normal = [stamped(reading(first + n, patient, 75, 120), now) for n, (patient, *_rest) in enumerate(WARD)]
     send(ward_settings, normal)
     run_available_now(spark, ward_settings)
 
@@ -93,7 +95,7 @@ def test_the_dashboard_shows_the_wards_beds_and_a_new_alert_without_reload(spark
         browser.execute_script("window.notReloaded = true")
 
         queue = inbox.subscribe(ward_settings)  # creates the doctors' topic on SNS
-        send(ward_settings, [stamped(reading(10, 3102, 120, 120), now + dt.timedelta(seconds=10))])
+        send(ward_settings, [stamped(reading(first + 10, 3102, 120, 120), now + dt.timedelta(seconds=10))])
         run_available_now(spark, ward_settings)
         Notifier(ward_settings).run(until_idle_s=2)
         assert [email["Subject"] for email in inbox.read_all(ward_settings, queue)] == [
