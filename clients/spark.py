@@ -60,6 +60,7 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
     conf = {
         "spark.driver.memory": settings.spark_driver_memory,
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
+        "spark.sql.codegen.hugeMethodLimit": str(settings.spark_codegen_method_limit),
         "spark.ui.enabled": str(settings.spark_ui).lower(),
         "spark.sql.session.timeZone": settings.spark_timezone,
         # a micro-batch re-run replaces only its own partitions (see hive_ddl)

@@ -16,7 +16,7 @@ def main(argv: list[str]) -> int:
     argparse.ArgumentParser(
         prog="python -m dashboard",
         description=__doc__,
-        epilog="It reads Hive (patients, vitals_raw, news2_scores) and the notifier's open episodes in RDS; "
+        epilog="It reads Hive (patients, vitals_raw with its NEWS2 columns) and the notifier's open episodes in RDS; "
         "the settings (PA_*) are the pipeline's.",
     ).parse_args(argv)
     current = settings_module.get()

@@ -1,7 +1,7 @@
 """What the ward dashboard shows, read from the pipeline's own stores.
 
-Each bed's latest reading and its NEWS2 come from Hive (vitals_raw and
-news2_scores through HiveServer2, as analysts read them), the patients of a
+Each bed's latest reading and its NEWS2 come from Hive (vitals_raw, whose
+columns hold the scores, through HiveServer2, as analysts read it), the patients of a
 ward from Hive's patients table, and the open alert episodes from the
 notifier's episode table in RDS: the same episodes the doctors' emails are
 about, so the board never shows an alert the doctors were not told of.
@@ -25,14 +25,13 @@ VITALS = ("heart_rate", "bp_systolic", "bp_diastolic", "spo2", "body_temperature
 
 _LATEST_READINGS = """
 SELECT p.patientid AS patient_id, p.patientname AS patient_name, p.age, v.device_id, v.event_time,
-       {vitals}, n.news2_score, n.news2_risk
+       {vitals}, v.news2_score, v.news2_risk
 FROM {db}.patients p
 LEFT JOIN (
   SELECT *, row_number() OVER (PARTITION BY patient_id ORDER BY event_time DESC, reading_id DESC) AS newest
   FROM {db}.vitals_raw
   WHERE event_date >= date_sub(current_date(), {days}) AND event_time >= current_timestamp() - INTERVAL {hours} HOURS
 ) v ON v.patient_id = p.patientid AND v.newest = 1
-LEFT JOIN {db}.news2_scores n ON n.reading_id = v.reading_id AND n.event_date = v.event_date
 WHERE p.admitted_ward = %(ward)s
 ORDER BY p.patientid
 """

@@ -18,7 +18,16 @@ CREATE TABLE IF NOT EXISTS ${database}.vitals_raw (
   kafka_offset      BIGINT,
   landed_at         TIMESTAMP COMMENT 'when the streaming job wrote the row',
   late              BOOLEAN   COMMENT 'reached Kafka more than PA_STREAM_DEDUP_WINDOW after it was measured (replay, buffered upload)',
-  arrival_delay_s   DOUBLE    COMMENT 'seconds from event time to the Kafka timestamp'
+  arrival_delay_s   DOUBLE    COMMENT 'seconds from event time to the Kafka timestamp',
+  news2_respiratory_rate    INT COMMENT 'NEWS2 component scores (null where NEWS2 does not apply); view news2_scores',
+  news2_spo2                INT COMMENT 'scale 1, or scale 2 for patients flagged spo2_scale2',
+  news2_supplemental_oxygen INT,
+  news2_bp_systolic         INT,
+  news2_heart_rate          INT,
+  news2_consciousness       INT,
+  news2_body_temperature    INT,
+  news2_score               INT    COMMENT 'NEWS2 aggregate, 0-20',
+  news2_risk                STRING COMMENT 'low | low-medium | medium | high | not applicable | incomplete; null: not scored'
 )
 COMMENT 'Valid vital-sign readings, partitioned by event date'
 PARTITIONED BY (event_date DATE, stream_batch BIGINT)

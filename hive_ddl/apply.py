@@ -9,14 +9,16 @@ from string import Template
 
 from clients import hive, sql_script
 from settings import Settings
+from streaming.news2 import TEXT_SQL
 
 DDL_DIR = Path(__file__).parent
 log = logging.getLogger(__name__)
 
 
 def statements(settings: Settings) -> list[tuple[str, str]]:
-    """(file name, statement) pairs with the database and warehouse filled in from settings."""
-    values = {"database": settings.hive_database, "warehouse": settings.warehouse_uri}
+    """(file name, statement) pairs with the database and warehouse filled in from settings (and the NEWS2 text
+    expressions the alerts use, for the news2_scores view)."""
+    values = {"database": settings.hive_database, "warehouse": settings.warehouse_uri, **TEXT_SQL}
     found = []
     for path in sorted(DDL_DIR.glob("*.sql")):
         text = Template(path.read_text()).substitute(values)
@@ -24,6 +26,7 @@ def statements(settings: Settings) -> list[tuple[str, str]]:
     return found
 
 
+_CREATE_VIEW = re.compile(r"CREATE OR REPLACE VIEW (\S+)")
 _CREATE_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\S+) \((.*?)\n\)", re.DOTALL)
 _COLUMN = re.compile(r"^\s+(\w+)\s+([A-Z]+)", re.MULTILINE)
 
@@ -45,6 +48,20 @@ def _added_columns(cursor, table: str, declared: dict[str, str]) -> str | None:
     return f"ALTER TABLE {table} ADD COLUMNS ({', '.join(missing)})" if missing else None
 
 
+def _table_where_a_view_goes(cursor, statement: str) -> str | None:
+    """ALTER TABLE ... RENAME for a table an older version made where a view is now declared (news2_scores was a
+    table before its scores became columns of vitals_raw): the old rows are kept under ``<name>_table``."""
+    match = _CREATE_VIEW.search(statement)
+    if match is None:
+        return None
+    database, name = match.group(1).split(".")
+    cursor.execute(f"SHOW TABLES IN {database} LIKE '{name}'")
+    exists = bool(cursor.fetchall())
+    cursor.execute(f"SHOW VIEWS IN {database} LIKE '{name}'")
+    is_view = bool(cursor.fetchall())
+    return f"ALTER TABLE {database}.{name} RENAME TO {database}.{name}_table" if exists and not is_view else None
+
+
 def apply(settings: Settings) -> list[str]:
     """Run every statement (all are idempotent), adding new columns to tables that exist already; return the
     names of the tables now in the database."""
@@ -53,6 +70,10 @@ def apply(settings: Settings) -> list[str]:
         cursor = connection.cursor()
         for file_name, statement in statements(settings):
             try:
+                rename = _table_where_a_view_goes(cursor, statement)
+                if rename:
+                    cursor.execute(rename)
+                    log.warning("hive_ddl/%s: %s (now a view)", file_name, rename)
                 cursor.execute(statement)
                 declared = declared_columns(statement)
                 alter = declared and _added_columns(cursor, *declared)

@@ -147,6 +147,12 @@ class Settings:
         "micro-batch is cached in it).",
     )
     spark_shuffle_partitions: int = setting(4, "spark.sql.shuffle.partitions (small on one machine).")
+    spark_codegen_method_limit: int = setting(
+        8000,
+        "spark.sql.codegen.hugeMethodLimit: a plan whose generated method is larger (bytecode) runs without "
+        "whole-stage code generation. 8000 is HotSpot's limit for compiling a method at all; Spark's default "
+        "(65535) lets the evaluation's methods run uncompiled, 2 to 3 times slower (README, Benchmarks).",
+    )
     spark_kafka_jars: str = setting(
         "",
         "Jars of Spark's Kafka connector, comma-separated; empty = none (on a cluster spark-submit --packages "
@@ -186,7 +192,8 @@ class Settings:
     )
     news2_scoring: bool = setting(
         True,
-        "Score every reading with NEWS2 (the news2_scores table and news2 alerts; adults only). Off for a site "
+        "Score every reading with NEWS2 (vitals_raw's news2 columns, the news2_scores view, news2 alerts; adults "
+        "only). Off for a site "
         "that does not use NEWS2 (a children's hospital, say): the age-banded thresholds still apply.",
     )
     stream_fail_on_data_loss: bool = setting(

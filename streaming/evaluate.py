@@ -25,11 +25,9 @@ from pyspark.sql import functions as F
 
 from contract.alerts import ALERT_FIELDS, Outcome, Severity
 from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE
-from streaming.news2 import SCORE_COLUMNS as NEWS2_COLUMNS
 from streaming.news2 import assumed as news2_assumed
 from streaming.news2 import drivers as news2_drivers
 from streaming.news2 import responses as news2_responses
-from streaming.news2 import text_columns as news2_text_columns
 from streaming.news2 import with_scores as with_news2_scores
 from thresholds import news2
 from thresholds.repository import ThresholdIndex
@@ -220,21 +218,9 @@ def _column_or_null(frame: DataFrame, name: str, kind: str) -> Column:
 
 def scored(readings: DataFrame, patients: DataFrame, news2_scoring: bool = True) -> DataFrame:
     """``readings`` with their patient (:func:`enrich`) and, with ``news2_scoring``, their NEWS2 scores: what
-    :func:`news2_rows` and :func:`alerts_of` read."""
+    vitals_raw keeps and :func:`alerts_of` reads."""
     enriched = enrich(readings, patients)
     return with_news2_scores(enriched) if news2_scoring else enriched
-
-
-def news2_rows(scored_readings: DataFrame) -> DataFrame:
-    """Every scored reading's NEWS2 components, score, risk, drivers and assumptions (news2_scores' data columns)."""
-    return scored_readings.select(
-        "reading_id",
-        "patient_id",
-        "event_time",
-        *[name for name in NEWS2_COLUMNS if name not in ("news2_drivers", "news2_assumed")],
-        *news2_text_columns(),
-        F.to_date("event_time").alias("event_date"),
-    )
 
 
 def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex, news2_scoring: bool = True) -> DataFrame:

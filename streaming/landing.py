@@ -42,7 +42,7 @@ from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
 from settings import Settings
 from settings.choices import AlertPath
 from streaming.batch_numbers import batch_base
-from streaming.evaluate import alerts_of, news2_rows, scored
+from streaming.evaluate import alerts_of, scored
 from streaming.owned_query import OwnedQuery
 from streaming.parse import TimeRules, dedup_key, parse, parse_field_map
 from streaming.reference_data import ReferenceData
@@ -67,9 +67,8 @@ class LandingQuery(OwnedQuery):
         self.reference = ReferenceData(spark, settings)
         self.field_map = parse_field_map(settings.stream_field_map)
         database = settings.hive_database
-        self.raw, self.rejects, self.alerts, self.news2 = (
-            BatchTable(spark, f"{database}.{name}")
-            for name in ("vitals_raw", "vitals_rejected", "alerts", "news2_scores")
+        self.raw, self.rejects, self.alerts = (
+            BatchTable(spark, f"{database}.{name}") for name in ("vitals_raw", "vitals_rejected", "alerts")
         )
         self.time_rules = TimeRules.of(settings)
         self.outcomes: Counter[str] = Counter()
@@ -103,7 +102,7 @@ class LandingQuery(OwnedQuery):
         )
 
     def start(self) -> StreamingQuery:
-        self.batch_base = batch_base(self.spark, self.checkpoint, (self.raw, self.rejects, self.alerts, self.news2))
+        self.batch_base = batch_base(self.spark, self.checkpoint, (self.raw, self.rejects, self.alerts))
         writer = (
             self.readings()
             .writeStream.queryName(self.name)
@@ -152,16 +151,11 @@ class LandingQuery(OwnedQuery):
                 valid = self._valid(valid, stream_batch)  # read twice from the batch's cache; no cache of its own
                 if repeats:  # some late readings were repeats: count what really lands
                     late = valid.where("late").count()
-                self.raw.overwrite_batch(valid, stream_batch)
-                # joined and scored for each output: caching the scored batch once measured no faster (README)
-                if self.settings.news2_scoring:
-                    self.news2.overwrite_batch(
-                        news2_rows(scored(valid, self.reference.patients())).withColumn(
-                            "stream_batch", F.lit(stream_batch).cast("bigint")
-                        ),
-                        stream_batch,
-                    )
-                self._alert(scored(valid, self.reference.patients(), self.settings.news2_scoring), stream_batch)
+                # each reading with its NEWS2 scores, in one write; the scored frame is computed again for the
+                # alerts (read from the batch's cache): caching it once measured no faster (README)
+                readings = scored(valid, self.reference.patients(), self.settings.news2_scoring)
+                self.raw.overwrite_batch(readings, stream_batch)
+                self._alert(readings, stream_batch)
             self.landed, self.rejected, self.late, self.repeats = (
                 self.landed + landed,
                 self.rejected + rejected,

@@ -92,40 +92,49 @@ SCORE_COLUMNS = (
 
 def with_scores(frame: DataFrame) -> DataFrame:
     """``frame`` (a reading joined with its patient: ``age``, ``spo2_scale2``, ``pregnant``) with the numeric NEWS2
-    columns: news2_<component> scores, news2_score, news2_risk. The text (:func:`text_columns`) is built only where
-    it is kept or sent: strings for every reading cost the landing more than the scores did.
+    columns: news2_<component> scores, news2_score, news2_risk, as vitals_raw keeps them. The text
+    (:data:`TEXT_SQL`) is built only where it is read or sent: strings for every reading cost the landing more than
+    the scores did.
 
     Two projections: the components first, then what is computed from them. In one, each component's CASE
     would be generated again for the total, the highest score and the drivers, and the code of a stage that also
     evaluates a large threshold table outgrew the JVM's 64 KB method limit.
     """
     components, derived = _columns()
-    return frame.select("*", *components).select("*", *derived)
+    # readings read back from vitals_raw carry the scores they landed with: scored again, they are replaced
+    landed = [name for name in SCORE_COLUMNS if name in frame.columns]
+    return frame.drop(*landed).select("*", *components).select("*", *derived)
 
 
-def text_columns() -> list[Column]:
-    """news2_drivers and news2_assumed of a scored reading (null where NEWS2 does not apply)."""
-    return [F.when(applies(), drivers()).alias("news2_drivers"), F.when(applies(), assumed()).alias("news2_assumed")]
+def _text_sql() -> dict[str, str]:
+    """news2_drivers and news2_assumed as Spark SQL over a scored reading: the parameters that scored, with their
+    scores ("respiratory_rate 3, heart_rate 1"), and what was assumed for a missing observation ("room air,
+    alert"); null where NEWS2 does not apply. SQL text, not Column objects, because the news2_scores view
+    (hive_ddl) computes the same text from vitals_raw's columns: one definition for the view and the alerts."""
+    scored_parameters = ", ".join(
+        f"CASE WHEN news2_{name} > 0 THEN concat('{name} ', CAST(news2_{name} AS STRING)) END" for name in COMPONENTS
+    )
+    assumptions = (
+        "CASE WHEN supplemental_oxygen IS NULL THEN 'room air' END, CASE WHEN consciousness IS NULL THEN 'alert' END"
+    )
+    applies = f"news2_risk <> '{NOT_APPLICABLE}'"
+    return {
+        "news2_drivers": f"CASE WHEN {applies} THEN concat_ws(', ', {scored_parameters}) END",
+        "news2_assumed": f"CASE WHEN {applies} THEN concat_ws(', ', {assumptions}) END",
+    }
+
+
+TEXT_SQL = _text_sql()
 
 
 def drivers() -> Column:
-    """The parameters that scored, with their scores ("respiratory_rate 3, heart_rate 1"), from news2_<component>."""
-    return F.concat_ws(
-        ", ",
-        *[
-            F.when(F.col(f"news2_{name}") > 0, F.concat(F.lit(f"{name} "), F.col(f"news2_{name}").cast("string")))
-            for name in COMPONENTS
-        ],
-    )
+    """news2_drivers of a scored reading (:data:`TEXT_SQL`)."""
+    return F.expr(TEXT_SQL["news2_drivers"])
 
 
 def assumed() -> Column:
-    """What the score assumed for a missing observation ("room air, alert"), empty when nothing."""
-    return F.concat_ws(
-        ", ",
-        F.when(F.col("supplemental_oxygen").isNull(), F.lit("room air")),
-        F.when(F.col("consciousness").isNull(), F.lit("alert")),
-    )
+    """news2_assumed of a scored reading (:data:`TEXT_SQL`)."""
+    return F.expr(TEXT_SQL["news2_assumed"])
 
 
 def applies() -> Column:

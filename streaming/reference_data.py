@@ -45,13 +45,18 @@ class ReferenceData:
         return self._thresholds.index
 
     def patients(self) -> DataFrame:
-        """health.patients, cached and re-read every PA_PATIENTS_REFRESH_S."""
+        """health.patients, one row per patient id, cached and re-read every PA_PATIENTS_REFRESH_S.
+
+        One row per id because readings are joined to it before they land: a patient listed twice (a table
+        written by hand, not the Sqoop import of RDS's primary key) must not land a reading twice."""
         now = time.monotonic()
         if self._patients is None or now - self._patients_read >= self._settings.patients_refresh_s:
             if self._patients is not None:
                 self._patients.unpersist()
             self._spark.catalog.refreshTable(f"{self._settings.hive_database}.patients")
-            self._patients = self._spark.table(f"{self._settings.hive_database}.patients").cache()
+            self._patients = (
+                self._spark.table(f"{self._settings.hive_database}.patients").dropDuplicates(["patientid"]).cache()
+            )
             self._patients_read = now
         return self._patients
 

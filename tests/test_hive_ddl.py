@@ -32,3 +32,18 @@ def test_schema_applies_twice_keeping_its_rows_and_tables_live_on_hdfs(running_s
         assert any(row[0].strip() == "event_date" for row in described if row[0])
     finally:
         hive.query(own, f"DROP DATABASE IF EXISTS {unique_name} CASCADE")
+
+
+def test_a_news2_scores_table_of_an_older_version_is_kept_beside_the_view(running_stack, unique_name):
+    """news2_scores was a table before its scores became vitals_raw columns: applying renames it, keeping its rows."""
+    own = dataclasses.replace(running_stack, hive_database=unique_name)
+    try:
+        hive.query(own, f"CREATE DATABASE {unique_name}")
+        hive.query(own, f"CREATE TABLE {unique_name}.news2_scores (reading_id BIGINT) STORED AS PARQUET")
+        hive.query(own, f"INSERT INTO {unique_name}.news2_scores VALUES (7)")
+        apply(own)
+        assert hive.query(own, f"SELECT reading_id FROM {unique_name}.news2_scores_table") == [(7,)]
+        assert hive.query(own, f"SHOW VIEWS IN {unique_name} LIKE 'news2_scores'")
+        assert hive.query(own, f"SELECT COUNT(*) FROM {unique_name}.news2_scores") == [(0,)]
+    finally:
+        hive.query(own, f"DROP DATABASE IF EXISTS {unique_name} CASCADE")

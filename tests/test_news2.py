@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streaming.news2 import SCORE_COLUMNS, text_columns, with_scores
+from streaming.news2 import SCORE_COLUMNS, assumed, drivers, with_scores
 
 NORMAL = {
     "respiratory_rate": 16.0,
@@ -80,7 +80,8 @@ def scored(spark, changes: list[dict]) -> list[dict]:
 
     rows = [{name: typed(name, value) for name, value in {**NORMAL, **change}.items()} for change in changes]
     frame = spark.createDataFrame(rows, SCHEMA)
-    scores = with_scores(frame).select("*", *text_columns())
+    # the text as the news2_scores view and the alert messages compute it
+    scores = with_scores(frame).select("*", drivers().alias("news2_drivers"), assumed().alias("news2_assumed"))
     return [row.asDict() for row in scores.select(*SCORE_COLUMNS).collect()]
 
 

@@ -276,3 +276,19 @@ def test_a_query_through_hiveserver2_sees_each_new_batch_without_refresh(spark, 
     run_available_now(spark, s)
     second = hive.query(s, counts)
     assert (first, second) == ([(1, 1, 1)], [(2, 2, 2)])
+
+
+def test_each_reading_lands_with_its_news2_scores_and_the_view_reads_them_as_the_alert_does(spark, stream_settings):
+    """NEWS2 scores are vitals_raw columns written with the reading; news2_scores (a view) adds the drivers and
+    assumptions with the alert message's own SQL (README, 'NEWS2')."""
+    s = stream_settings
+    send(s, [reading(31, 2001, 75, 120, 1, respiratory_rate=25, consciousness="A")])  # age 40: one red parameter
+    run_available_now(spark, s)
+    assert hive_rows(
+        s, f"SELECT news2_respiratory_rate, news2_score, news2_risk FROM {s.hive_database}.vitals_raw"
+    ) == [(3, 3, "low-medium")]
+    view = "reading_id, news2_score, news2_risk, news2_drivers, news2_assumed"
+    expected = (31, 3, "low-medium", "respiratory_rate 3", "room air")
+    assert hive_rows(s, f"SELECT {view} FROM {s.hive_database}.news2_scores") == [expected]
+    [message] = hive_rows(s, f"SELECT alert_message FROM {s.hive_database}.alerts WHERE kind = 'news2'")
+    assert "NEWS2 3 (low-medium risk): respiratory_rate 3." in message[0] and message[0].endswith("Assumed: room air")
