@@ -1,6 +1,6 @@
 -- NEWS2 (RCP 2017) of every scored reading: each parameter's score, the aggregate, the risk and what drove it.
 -- The scores are columns of vitals_raw, written with the reading (one write per micro-batch, not two); this view
--- names them and adds the text, with the same SQL the alerts' messages use (streaming/news2.py, TEXT_SQL).
+-- names them and adds the text, with the same SQL the alerts' messages use (thresholds/news2.py, TEXT_SQL).
 -- Scores are null where NEWS2 does not apply; readings landed with PA_NEWS2_SCORING off are not in the view.
 CREATE OR REPLACE VIEW ${database}.news2_scores
 COMMENT 'NEWS2 early-warning scores of the landed readings (from vitals_raw)'

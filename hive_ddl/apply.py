@@ -9,7 +9,7 @@ from string import Template
 
 from clients import hive, sql_script
 from settings import Settings
-from streaming.news2 import TEXT_SQL
+from thresholds.news2 import TEXT_SQL
 
 DDL_DIR = Path(__file__).parent
 log = logging.getLogger(__name__)

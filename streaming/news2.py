@@ -18,20 +18,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from thresholds import news2
-from thresholds.news2 import Band
-
-# component -> the reading field it scores
-COMPONENTS = (
-    "respiratory_rate",
-    "spo2",
-    "supplemental_oxygen",
-    "bp_systolic",
-    "heart_rate",
-    "consciousness",
-    "body_temperature",
-)
-NOT_APPLICABLE = "not applicable"
-INCOMPLETE = "incomplete"
+from thresholds.news2 import COMPONENTS, INCOMPLETE, NOT_APPLICABLE, TEXT_SQL, Band
 
 
 def _scored(bands: tuple[Band, ...], field: str) -> Column:
@@ -93,8 +80,8 @@ SCORE_COLUMNS = (
 def with_scores(frame: DataFrame) -> DataFrame:
     """``frame`` (a reading joined with its patient: ``age``, ``spo2_scale2``, ``pregnant``) with the numeric NEWS2
     columns: news2_<component> scores, news2_score, news2_risk, as vitals_raw keeps them. The text
-    (:data:`TEXT_SQL`) is built only where it is read or sent: strings for every reading cost the landing more than
-    the scores did.
+    (:data:`thresholds.news2.TEXT_SQL`) is built only where it is read or sent: strings for every reading cost the
+    landing more than the scores did.
 
     Two projections: the components first, then what is computed from them. In one, each component's CASE
     would be generated again for the total, the highest score and the drivers, and the code of a stage that also
@@ -106,34 +93,13 @@ def with_scores(frame: DataFrame) -> DataFrame:
     return frame.drop(*landed).select("*", *components).select("*", *derived)
 
 
-def _text_sql() -> dict[str, str]:
-    """news2_drivers and news2_assumed as Spark SQL over a scored reading: the parameters that scored, with their
-    scores ("respiratory_rate 3, heart_rate 1"), and what was assumed for a missing observation ("room air,
-    alert"); null where NEWS2 does not apply. SQL text, not Column objects, because the news2_scores view
-    (hive_ddl) computes the same text from vitals_raw's columns: one definition for the view and the alerts."""
-    scored_parameters = ", ".join(
-        f"CASE WHEN news2_{name} > 0 THEN concat('{name} ', CAST(news2_{name} AS STRING)) END" for name in COMPONENTS
-    )
-    assumptions = (
-        "CASE WHEN supplemental_oxygen IS NULL THEN 'room air' END, CASE WHEN consciousness IS NULL THEN 'alert' END"
-    )
-    applies = f"news2_risk <> '{NOT_APPLICABLE}'"
-    return {
-        "news2_drivers": f"CASE WHEN {applies} THEN concat_ws(', ', {scored_parameters}) END",
-        "news2_assumed": f"CASE WHEN {applies} THEN concat_ws(', ', {assumptions}) END",
-    }
-
-
-TEXT_SQL = _text_sql()
-
-
 def drivers() -> Column:
-    """news2_drivers of a scored reading (:data:`TEXT_SQL`)."""
+    """news2_drivers of a scored reading (:data:`thresholds.news2.TEXT_SQL`)."""
     return F.expr(TEXT_SQL["news2_drivers"])
 
 
 def assumed() -> Column:
-    """news2_assumed of a scored reading (:data:`TEXT_SQL`)."""
+    """news2_assumed of a scored reading (:data:`thresholds.news2.TEXT_SQL`)."""
     return F.expr(TEXT_SQL["news2_assumed"])
 
 

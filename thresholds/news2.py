@@ -111,3 +111,38 @@ def _bound(text: str) -> float | None:
 
 # ACVPU: A(lert) scores as "alert"; new C(onfusion), V(oice), P(ain), U(nresponsive) score as "cvpu"
 ACVPU = ("A", "C", "V", "P", "U")
+
+# the scored parameters, named as the reading fields they score (news2_<component> columns)
+COMPONENTS = (
+    "respiratory_rate",
+    "spo2",
+    "supplemental_oxygen",
+    "bp_systolic",
+    "heart_rate",
+    "consciousness",
+    "body_temperature",
+)
+NOT_APPLICABLE = "not applicable"
+INCOMPLETE = "incomplete"
+
+
+def _text_sql() -> dict[str, str]:
+    """news2_drivers and news2_assumed as Spark SQL over a scored reading: the parameters that scored, with their
+    scores ("respiratory_rate 3, heart_rate 1"), and what was assumed for a missing observation ("room air,
+    alert"); null where NEWS2 does not apply. SQL text, not Column objects, because the news2_scores view
+    (hive_ddl, which needs no Spark to apply it) computes the same text from vitals_raw's columns: one definition
+    for the view and the alerts."""
+    scored_parameters = ", ".join(
+        f"CASE WHEN news2_{name} > 0 THEN concat('{name} ', CAST(news2_{name} AS STRING)) END" for name in COMPONENTS
+    )
+    assumptions = (
+        "CASE WHEN supplemental_oxygen IS NULL THEN 'room air' END, CASE WHEN consciousness IS NULL THEN 'alert' END"
+    )
+    applies = f"news2_risk <> '{NOT_APPLICABLE}'"
+    return {
+        "news2_drivers": f"CASE WHEN {applies} THEN concat_ws(', ', {scored_parameters}) END",
+        "news2_assumed": f"CASE WHEN {applies} THEN concat_ws(', ', {assumptions}) END",
+    }
+
+
+TEXT_SQL = _text_sql()
