@@ -13,7 +13,7 @@ from clients import aws, hbase, hive, kafka, mysql
 from clients.spark import rds_query, session
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
-from local_stack import airflow_home, stack
+from local_stack import airflow_home, secret_scan, stack
 from notifier import sns_setup
 from notifier.service import Notifier
 from producers import producer
@@ -21,7 +21,7 @@ from producers.replay import replay
 from producers.rows import RowSelection
 from producers.simulated_rds import simulate
 from rds_schema import migrate
-from settings import Settings
+from settings import Settings, StackSettings
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from streaming.app import StreamingApp
@@ -304,15 +304,23 @@ def replay_and_reconcile(settings: Settings) -> None:
         raise RuntimeError("readings missing or doubled: see the ids above, and 'python -m batch reconcile'")
 
 
-def show_status(settings: Settings) -> None:
+def show_status(settings: StackSettings) -> None:
     report = stack.status(settings)
     print(stack.status_table(report))
     failing = [row.name for row in report if not row.healthy]
     if failing:
         raise RuntimeError(f"unhealthy: {failing}; see 'python -m local_stack logs <server>'")
+    scanned = secret_scan.log_files(settings)
+    found = secret_scan.leaks(settings, scanned)
+    if found:
+        raise RuntimeError(f"a secret leaked: {'; '.join(found)}")
+    print(
+        f"secrets ({', '.join(secret_scan.secrets(settings))}): in none of the {len(scanned)} log files of this "
+        "run, nor in any process's command line"
+    )
 
 
-STEPS: list[tuple[str, Callable[[Settings], None]]] = [
+STEPS: list[tuple[str, Callable[[StackSettings], None]]] = [
     ("Start the local stack (real servers)", bring_up_stack),
     ("Apply the Hive schema through HiveServer2", apply_hive_schema),
     ("Load the age-banded alert thresholds into HBase", load_threshold_rules),
@@ -343,5 +351,5 @@ STEPS: list[tuple[str, Callable[[Settings], None]]] = [
         "reconcile again",
         replay_and_reconcile,
     ),
-    ("Stack status", show_status),
+    ("Stack status, and no secret in a log or a command line", show_status),
 ]

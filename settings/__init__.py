@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from settings.choices import (
     AlertPath,
@@ -59,7 +61,9 @@ class Settings:
     mysql_database: str = setting("hospital", "Application database in RDS.")
     mysql_user: str = setting("app", "Least-privilege application user.")
     mysql_password: str = setting(
-        "app-local-only", "Application user's password (local default; set a real one on a cluster).", secret=True
+        "app-local-only",
+        "Application user's password (local default, refused for a server on another machine).",
+        secret=True,
     )
     vitals_table: str = setting("patients_vital_info", "RDS table of vital-sign readings.")
     vitals_column_map: str = setting(
@@ -262,7 +266,10 @@ class Settings:
     aws_region: str = setting("us-east-1", "AWS region of SNS.")
     aws_access_key_id: str = setting("testing", "Access key for the local endpoint; empty = boto3's credential chain.")
     aws_secret_access_key: str = setting(
-        "testing", "Secret key for the local endpoint; empty = boto3's credential chain.", secret=True
+        "sns-local-only",
+        "Secret key for the local endpoint (moto takes any; local default, refused for any other endpoint); "
+        "empty = boto3's credential chain.",
+        secret=True,
     )
     sns_topic: str = setting("patient-alerts", "SNS topic doctors subscribe to.")
 
@@ -362,6 +369,22 @@ class Settings:
                 f"PA_STREAM_DEDUP_WINDOW ({self.stream_dedup_window}), or repeated readings stamped in the future "
                 f"could outlive the deduplication state"
             )
+        self._refuse_local_secrets_elsewhere()
+
+    def _refuse_local_secrets_elsewhere(self) -> None:
+        """A local default secret is public (it is in this repository): it may only reach a server on this machine,
+        so a forgotten PA_MYSQL_PASSWORD fails at start instead of trying a known password on a real RDS."""
+        reaches = {
+            "mysql_password": self.mysql_host,
+            "aws_secret_access_key": urlsplit(self.sns_endpoint_url).hostname or "",  # empty URL: AWS itself
+        }
+        for name, host in reaches.items():
+            if getattr(self, name) == _LOCAL_DEFAULTS[name] and not is_loopback(host):
+                variable = "PA_" + name.upper()
+                raise SettingsError(
+                    f"{variable} is the local stack's public default, and {host or 'AWS'} is not this machine: "
+                    f"set {variable} (or {variable}_FILE) to the real secret"
+                )
 
     # --- derived addresses -------------------------------------------------
     @property
@@ -389,6 +412,19 @@ class Settings:
     @property
     def hive_metastore_uri(self) -> str:
         return f"thrift://{self.hive_metastore_host}:{self.hive_metastore_port}"
+
+
+_LOCAL_DEFAULTS = {field.name: field.default for field in dataclasses.fields(Settings)}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine by a loopback address or 'localhost' (no name is resolved)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ documentation use one name. Types come from the annotations: ``int``,
 the settings load). ``minimum`` and ``duration`` ('10 minutes') are checked
 too, so a typo fails at start with the variable's name instead of somewhere
 deep in a running job; a ``secret`` never shows in ``repr`` (and so in no log
-line or traceback that prints the settings).
+line or traceback that prints the settings) and may instead be read from a
+file named by its variable + ``_FILE`` (a mounted secret: nothing in the
+environment, ``ps`` or a process dump).
 """
 
 from __future__ import annotations
@@ -36,6 +38,26 @@ def variable(field: dataclasses.Field) -> str:
     return "PA_" + field.name.upper()
 
 
+def is_secret(field: dataclasses.Field) -> bool:
+    return not field.repr
+
+
+def _secret_from_file(field: dataclasses.Field, environ: typing.Mapping[str, str]) -> str | None:
+    """The secret in the file ``PA_<NAME>_FILE`` names (its first line), None when that variable is not set."""
+    name = variable(field) + "_FILE"
+    if name not in environ:
+        return None
+    try:
+        with open(environ[name], encoding="utf-8") as handle:
+            secret = handle.readline().rstrip("\r\n")
+    except OSError as error:
+        raise SettingsError(f"{name}={environ[name]!r}: cannot read it ({error.strerror})") from None
+    # a child process gets both: the file's variable inherited, the value passed on by as_environment
+    if environ.get(variable(field), secret) != secret:
+        raise SettingsError(f"{variable(field)} and {name} are both set, to different values: set one of them")
+    return secret
+
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
 _SECONDS_PER = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
@@ -56,7 +78,7 @@ def field_types(cls: type) -> dict[str, Any]:
 
 
 def _shown(field: dataclasses.Field, value: Any) -> str:
-    return "(hidden)" if not field.repr else repr(str(value) if isinstance(value, enum.Enum) else value)
+    return "(hidden)" if is_secret(field) else repr(str(value) if isinstance(value, enum.Enum) else value)
 
 
 def cast(raw: str, kind: Any, field: dataclasses.Field) -> Any:
@@ -111,6 +133,10 @@ def load_from(cls: type, environ: typing.Mapping[str, str]) -> Any:
         for field in dataclasses.fields(cls)
         if variable(field) in environ
     }
+    for field in filter(is_secret, dataclasses.fields(cls)):
+        secret = _secret_from_file(field, environ)
+        if secret is not None:
+            values[field.name] = secret
     return cls(**values)
 
 
@@ -135,6 +161,8 @@ def markdown_table(cls: type, fields: typing.Iterable[dataclasses.Field]) -> str
         kind = kinds[field.name]
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             meaning += " One of: " + ", ".join(member.value for member in kind) + "."
+        if is_secret(field):
+            meaning += f" Or `{variable(field)}_FILE`: a file whose first line is it."
         meaning = meaning.replace("|", "\\|")  # a bare | would end the Markdown cell
         lines.append(f"| `{variable(field)}` | `{default if default != '' else '(empty)'}` | {meaning} |")
     return "\n".join(lines)

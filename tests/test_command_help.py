@@ -23,6 +23,9 @@ def test_help_prints_usage_and_touches_nothing(command, tmp_path):
     env |= {
         "PA_KAFKA_BOOTSTRAP_SERVERS": f"{NOWHERE}:9",
         "PA_SNS_ENDPOINT_URL": f"http://{NOWHERE}:9",
+        # servers elsewhere take real secrets, not the local stack's public defaults
+        "PA_MYSQL_PASSWORD": "help-needs-no-password",
+        "PA_AWS_SECRET_ACCESS_KEY": "help-needs-no-key",
         "PA_STACK_DATA_DIR": str(tmp_path / "stack"),
         "PA_SPARK_LOG_FILE": str(tmp_path / "spark.log"),
     }

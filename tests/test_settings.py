@@ -54,6 +54,41 @@ def test_secrets_never_show_in_repr():
     assert loaded.mysql_password == "s3cret-pw"
 
 
+def test_a_secret_is_read_from_the_file_its_file_variable_names(tmp_path):
+    secret = tmp_path / "mysql_password"
+    secret.write_text("from-a-file\n")
+    loaded = settings.load({"PA_MYSQL_PASSWORD_FILE": str(secret)})
+    assert loaded.mysql_password == "from-a-file"
+    # a child process inherits the file's variable and is passed the value too: the same value is no conflict
+    assert settings.load({"PA_MYSQL_PASSWORD_FILE": str(secret), "PA_MYSQL_PASSWORD": "from-a-file"}) == loaded
+    with pytest.raises(SettingsError, match="PA_MYSQL_PASSWORD and PA_MYSQL_PASSWORD_FILE are both set"):
+        settings.load({"PA_MYSQL_PASSWORD_FILE": str(secret), "PA_MYSQL_PASSWORD": "another"})
+    with pytest.raises(SettingsError, match="PA_AWS_SECRET_ACCESS_KEY_FILE=.*: cannot read it"):
+        settings.load({"PA_AWS_SECRET_ACCESS_KEY_FILE": str(tmp_path / "missing")})
+    assert "from-a-file" not in repr(loaded)
+
+
+@pytest.mark.parametrize(
+    ("environment", "refused"),
+    [
+        ({"PA_MYSQL_HOST": "db.hospital.example"}, "PA_MYSQL_PASSWORD"),
+        ({"PA_MYSQL_HOST": "10.0.0.5"}, "PA_MYSQL_PASSWORD"),
+        ({"PA_SNS_ENDPOINT_URL": ""}, "PA_AWS_SECRET_ACCESS_KEY"),
+        ({"PA_SNS_ENDPOINT_URL": "https://sns.eu-west-2.amazonaws.com"}, "PA_AWS_SECRET_ACCESS_KEY"),
+    ],
+)
+def test_a_local_default_secret_is_refused_for_a_server_elsewhere(environment, refused):
+    with pytest.raises(SettingsError, match=f"{refused} is the local stack's public default"):
+        settings.load(environment)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_local_default_secrets_serve_this_machine(host):
+    assert settings.load({"PA_MYSQL_HOST": host}).mysql_host == host
+    assert settings.load({"PA_MYSQL_HOST": "rds.example", "PA_MYSQL_PASSWORD": "real"}).mysql_password == "real"
+    assert settings.load({"PA_SNS_ENDPOINT_URL": "", "PA_AWS_SECRET_ACCESS_KEY": ""}).aws_secret_access_key == ""
+
+
 def test_the_readme_settings_table_is_the_modules():
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     assert settings.variables_table() in readme, "run 'make settings-table' and paste it into README.md"

@@ -7,8 +7,12 @@ import json
 import stat
 import time
 
+import mysql.connector as mysql_connector
+import pytest
+from mysql.connector import errors as mysql_errors
+
 from clients import aws, hbase, hdfs, hive, kafka, mysql
-from local_stack import stack
+from local_stack import secret_scan, stack
 from testkit.sockets import listening_sockets
 
 
@@ -48,6 +52,24 @@ def test_the_stack_data_is_private_to_its_user(running_stack):
     written = [path for path in (root / "data" / "kafka").rglob("*") if path.is_file()]
     assert written, "Kafka has written its log segments"
     assert [path for path in written if path.stat().st_mode & stat.S_IRWXO] == []
+
+
+def test_root_is_reachable_only_through_the_private_socket(running_stack):
+    with pytest.raises(mysql_errors.ProgrammingError, match="Access denied for user 'root'"):
+        mysql_connector.connect(
+            host=running_stack.mysql_host, port=running_stack.mysql_port, user="root", connection_timeout=5
+        )
+
+
+def test_no_secret_in_a_log_or_a_command_line(running_stack, tmp_path):
+    """The README's promise, checked over everything the test stack and this run have logged so far (the demo's
+    last step checks its own run the same way)."""
+    assert set(secret_scan.secrets(running_stack)) >= {"PA_MYSQL_PASSWORD", "PA_AWS_SECRET_ACCESS_KEY"}
+    assert secret_scan.log_files(running_stack), "the stack's servers have written logs"
+    assert secret_scan.leaks(running_stack) == []
+    leaked = tmp_path / "leaky.log"  # the scan finds a secret where there is one
+    leaked.write_text(f"connecting with password={running_stack.mysql_password}\n")
+    assert secret_scan.leaks(running_stack, [leaked]) == [f"PA_MYSQL_PASSWORD in {leaked}"]
 
 
 def test_up_twice_is_harmless(running_stack):
