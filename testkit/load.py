@@ -18,9 +18,21 @@ LOAD_PATIENTS = [(3000 + n, f"Bench Patient {n}", "1 Bench St", "+1-555-0000", "
 LOAD_PATIENT_IDS = tuple(patient[0] for patient in LOAD_PATIENTS)
 
 
-def alerting_reading(reading_id: int, moment: dt.datetime, patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS) -> bytes:
-    """A reading that alerts at every age, in the default and the capstone thresholds alike: heart rate 30 is below
-    every band's normal range; the other vitals are normal at every age in the default table."""
+# heart rate of a load reading: below every band's normal range at every age, in the default and the capstone
+# thresholds alike; NEWS2 scores it 3, so an adult's reading also raises a news2 alert (a single red parameter)
+ALERTING_HEART_RATE = 30
+# high for the load patients' age (40) in both tables (default: urgent, NEWS2 scores 2) but a NEWS2 aggregate of 2,
+# low risk: the same one alert per reading, with or without NEWS2 scoring
+ALERTING_HEART_RATE_NEWS2_LOW = 120
+
+
+def alerting_reading(
+    reading_id: int,
+    moment: dt.datetime,
+    patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS,
+    heart_rate: int = ALERTING_HEART_RATE,
+) -> bytes:
+    """A reading whose ``heart_rate`` alerts; the other vitals are normal at every age in the default table."""
     patient = patient_ids[reading_id % len(patient_ids)]
     return json.dumps(
         {
@@ -28,7 +40,7 @@ def alerting_reading(reading_id: int, moment: dt.datetime, patient_ids: tuple[in
             "patient_id": patient,
             "device_id": f"bed-{patient}",
             "event_time": moment.isoformat(timespec="milliseconds") + "Z",
-            "heart_rate": 30,
+            "heart_rate": heart_rate,
             "bp_systolic": 120,
             "bp_diastolic": 60,
             "spo2": 97,
