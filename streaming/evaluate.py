@@ -114,13 +114,18 @@ def has_band(rules: list[ThresholdRule], age: Column) -> Column:
 
 
 def _outcome(attribute: str, rules: list[ThresholdRule], value: Column, position: Column, band: Column) -> Column:
+    """The vital's outcome when it is an alert (out of range, in a gap, no band for the age); null when the value is
+    normal or absent. The struct, its texts and its rule fields are built only for an alert: most vitals of most
+    readings are normal, and building seven structs per reading to drop most of them was the evaluation's largest
+    cost (measured: README 'Benchmarks')."""
+
     def rule(name: str) -> Column:
         return rule_field(rules, name, position)
 
     matched = position.isNotNull()
+    out_of_range = matched & (rule("alert_flag") == 1)
     kind = (
-        F.when(matched & (rule("alert_flag") == 1), Outcome.VITAL_OUT_OF_RANGE.value)
-        .when(matched, Outcome.NORMAL.value)
+        F.when(out_of_range, Outcome.VITAL_OUT_OF_RANGE.value)
         .when(band, Outcome.VALUE_IN_GAP.value)
         .otherwise(Outcome.NO_BAND_FOR_AGE.value)
     )
@@ -135,16 +140,19 @@ def _outcome(attribute: str, rules: list[ThresholdRule], value: Column, position
     )
     # an alerting rule's own severity; a gap or a missing band is about the data: advisory
     severity = F.when(matched, rule("severity")).otherwise(F.lit(Severity.ADVISORY.value))
-    return _outcome_struct(
-        F.lit(attribute),
-        value,
-        rule("rule_id"),
-        rule("low_value"),
-        rule("high_value"),
-        rule("alert_flag"),
-        kind,
-        message,
-        severity,
+    return F.when(
+        value.isNotNull() & (out_of_range | ~matched),
+        _outcome_struct(
+            F.lit(attribute),
+            value,
+            rule("rule_id"),
+            rule("low_value"),
+            rule("high_value"),
+            rule("alert_flag"),
+            kind,
+            message,
+            severity,
+        ),
     )
 
 
@@ -153,38 +161,38 @@ def _outcome_struct(*values: Column) -> Column:
 
 
 def _news2_outcome() -> Column:
-    """The reading's NEWS2 as an outcome: an alert when the risk is medium or high or one parameter scored 3;
-    the rule id names the risk (so a rise from medium to high notifies as worse), the band its trigger."""
+    """The reading's NEWS2 as an outcome when it is an alert (medium or high risk, or one parameter scored 3), else
+    null; the rule id names the risk (so a rise from medium to high notifies as worse), the band its trigger."""
     risk = F.col("news2_risk")
     first, *others = news2.ALERTING_RISKS
     trigger, severity = F.when(risk == first.name, first.trigger), F.when(risk == first.name, first.severity)
     for alerting in others:
         trigger = trigger.when(risk == alerting.name, alerting.trigger)
         severity = severity.when(risk == alerting.name, alerting.severity)
-    message = F.when(
-        trigger.isNotNull(),  # built for the alerts only, not for every reading's low risk
-        F.concat(
-            F.lit("NEWS2 "),
-            F.col("news2_score").cast("string"),
-            F.lit(" ("),
-            risk,
-            F.lit(" risk): "),
-            news2_drivers(),
-            F.lit(". "),
-            news2_responses(),
-            F.when(news2_assumed() != "", F.concat(F.lit(". Assumed: "), news2_assumed())).otherwise(""),
-        ),
+    message = F.concat(
+        F.lit("NEWS2 "),
+        F.col("news2_score").cast("string"),
+        F.lit(" ("),
+        risk,
+        F.lit(" risk): "),
+        news2_drivers(),
+        F.lit(". "),
+        news2_responses(),
+        F.when(news2_assumed() != "", F.concat(F.lit(". Assumed: "), news2_assumed())).otherwise(""),
     )
-    return _outcome_struct(
-        F.lit(Outcome.NEWS2.value),
-        F.col("news2_score"),
-        F.concat(F.lit("news2:"), risk),
-        trigger,
-        F.lit(float(news2.MAXIMUM_SCORE)),
-        F.lit(1),
-        F.when(trigger.isNotNull(), F.lit(Outcome.NEWS2.value)).otherwise(F.lit(Outcome.NORMAL.value)),
-        message,
-        severity,
+    return F.when(
+        trigger.isNotNull() & F.col("news2_score").isNotNull(),
+        _outcome_struct(
+            F.lit(Outcome.NEWS2.value),
+            F.col("news2_score"),
+            F.concat(F.lit("news2:"), risk),
+            trigger,
+            F.lit(float(news2.MAXIMUM_SCORE)),
+            F.lit(1),
+            F.lit(Outcome.NEWS2.value),
+            message,
+            severity,
+        ),
     )
 
 
@@ -239,12 +247,13 @@ def alerts_of(enriched: DataFrame, index: ThresholdIndex, news2_scoring: bool = 
     """The alert rows of readings already :func:`scored` (with the same ``news2_scoring``)."""
     plan = _plan(index, news2_scoring)
     # each vital's matched rule and band first, computed once (the outcomes read them several times); then
-    # explode and filter rows: a plain filter is generated code, an array filter (a lambda) is interpreted
+    # explode and drop the null (not alerting) outcomes: a plain filter is generated code, an array filter (a
+    # lambda) is interpreted
     return (
         enriched.select("*", *plan.checks)
         .select("*", F.explode(plan.outcomes).alias("outcome"))
+        .where(F.col("outcome").isNotNull())
         .select("*", "outcome.*")
-        .where(plan.keep)
         .select(*plan.alert_columns)
     )
 
@@ -254,8 +263,7 @@ class _EvaluationPlan:
     """The columns :func:`evaluate` selects, in order, for one rule set."""
 
     checks: list[Column]  # the NEWS2 columns; _rule_<n> (matched rule's position), _band_<n> per vital
-    outcomes: Column  # array of outcome structs per reading
-    keep: Column  # the outcomes that are alerts
+    outcomes: Column  # array of outcome structs per reading, null where an outcome is no alert
     alert_columns: list[Column]  # ALERT_FIELDS
 
 
@@ -298,10 +306,6 @@ def _plan(index: ThresholdIndex, news2_scoring: bool) -> _EvaluationPlan:
     return _EvaluationPlan(
         checks=checks,
         outcomes=F.when(F.col("known_patient_id").isNull(), F.array(unknown)).otherwise(vitals),
-        keep=(
-            (F.col("kind") == Outcome.UNKNOWN_PATIENT.value)
-            | (F.col("observed_value").isNotNull() & (F.col("kind") != Outcome.NORMAL.value))
-        ),
         alert_columns=_alert_columns(),
     )
 
