@@ -10,13 +10,14 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from kafka.admin import NewTopic
+from pyspark.sql import DataFrame
 
 from bench import evaluation
 from bench.report import RESULTS, LatencyPoint, line, note, record_throughput, section
-from clients import hbase, kafka, mysql
+from clients import hbase, hdfs, kafka, mysql
 from clients.spark import session
 from hbase_setup.sources import DEFAULT_SOURCE
 from settings import Settings
@@ -24,6 +25,8 @@ from settings.choices import AlertPath
 from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
 from streaming.listener import BatchProgress, ProgressListener
+from streaming.parse import TimeRules, parse, parse_field_map
+from streaming.source import vitals_stream
 from testkit import scratch
 from testkit.load import (
     ALERTING_HEART_RATE,
@@ -81,6 +84,7 @@ def run(settings: Settings) -> None:
         )
         record_throughput("streaming landing, catch-up", catch_up)
         record_throughput("streaming landing, sustained", sustained)
+        _engine_floor(spark, landing, sustained)
         _batch_sizes(spark, landing, sustained)
         _news2_cost(spark, landing)
         evaluation.run(spark, landing)
@@ -110,6 +114,48 @@ def run(settings: Settings) -> None:
                 )
     finally:
         scratch.drop(spark, scoped)
+
+
+def _engine_floor(spark, landing: Settings, sustained: float) -> None:
+    """Spark's own limit on this machine, on the landing's topic and micro-batch size: the Kafka records' value
+    bytes written as Parquet on HDFS (no parsing, no state), then the project's parse and validation alone into
+    Parquet; the landing's sustained rate as a share of each."""
+    variants: list[tuple[str, str, Callable[[DataFrame], DataFrame]]] = [
+        ("engine floor: Kafka -> Parquet", "value bytes only", lambda records: records.select("value")),
+        (
+            "parse only: Kafka -> parse -> Parquet",
+            "every reading, no dedup, no evaluation",
+            lambda records: parse(records, parse_field_map(landing.stream_field_map), TimeRules.of(landing)).drop(
+                "raw_payload"
+            ),
+        ),
+    ]
+    for number, (component, detail, transform) in enumerate(variants):
+        name = f"{landing.stream_checkpoint_name}_floor_{number}"
+        folder = f"/tmp/{name}"
+        listener = ProgressListener()
+        spark.streams.addListener(listener)
+        (
+            transform(vitals_stream(spark, landing))
+            .writeStream.queryName(name)
+            .format("parquet")
+            .option("path", f"{landing.hdfs_uri}{folder}/data")
+            .option("checkpointLocation", f"{landing.hdfs_uri}{folder}/checkpoint")
+            .trigger(availableNow=True)
+            .start()
+            .awaitTermination()
+        )
+        rate = _sustained(_progress_of(listener, name, THROUGHPUT_ROWS))
+        spark.streams.removeListener(listener)
+        hdfs.delete(landing, folder)
+        line(f"{component} ({detail})", f"{rate:,.0f} readings/s; landing sustained = {sustained / rate:.2f} of it")
+        record_throughput(component, rate)
+
+
+def _sustained(batches: list[BatchProgress]) -> float:
+    """Readings/s over the batches after the first (which pays the query's start and cold code)."""
+    warm = batches[1:] or batches
+    return sum(batch.input_rows for batch in warm) * 1000 / max(1, sum(batch.duration_ms for batch in warm))
 
 
 def _batch_sizes(spark, landing: Settings, sustained_at_default: float) -> None:
@@ -199,9 +245,7 @@ def _throughput(spark, settings: Settings, rows: int, heart_rate: int = ALERTING
     catch_up = job.landed / (time.monotonic() - started)
     batches = _progress_of(listener, settings.stream_checkpoint_name, job.landed + job.rejected)
     spark.streams.removeListener(listener)
-    warm = batches[1:] or batches
-    sustained = sum(batch.input_rows for batch in warm) * 1000 / max(1, sum(batch.duration_ms for batch in warm))
-    return catch_up, sustained
+    return catch_up, _sustained(batches)
 
 
 def _progress_of(listener: ProgressListener, query: str, rows: int, wait_s: float = 30.0) -> list[BatchProgress]:
