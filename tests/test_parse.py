@@ -78,3 +78,25 @@ def test_wrong_types_missing_fields_and_bad_json_are_rejected_with_their_reasons
     assert rows[1]["reason"] == "missing patient id"
     assert rows[2]["reason"] == "missing event time"
     assert rows[3]["reason"] == rows[4]["reason"] == "invalid JSON: not a JSON object"
+
+
+def test_values_sent_as_text_or_in_other_json_forms_read_as_before_the_typed_fast_path(spark):
+    """The typed JSON reading refuses these; read again as text, they are accepted or rejected exactly as the text
+    reading always did (a number as a string, a boolean as a string, an integer written as a fraction)."""
+    rows = parsed(
+        spark,
+        [
+            reading(0, heart_rate="72", supplemental_oxygen="true", consciousness="v"),
+            reading(0, heart_rate=72, spo2=97.5, supplemental_oxygen=False),
+            {**reading(0), "patient_id": 2001.5},
+            reading(0, heart_rate={"beats": 72}),
+            {**reading(0), "patient_id": None},
+            reading(0, supplemental_oxygen=1),
+        ],
+    )
+    assert (rows[0]["reason"], rows[0]["heart_rate"], rows[0]["supplemental_oxygen"]) == (None, 72.0, True)
+    assert (rows[1]["reason"], rows[1]["spo2"], rows[1]["supplemental_oxygen"]) == (None, 97.5, False)
+    assert rows[2]["reason"] == "wrong type: patient_id 2001.5 is not a bigint"
+    assert rows[3]["reason"] == 'wrong type: heart_rate {"beats":72} is not a double'
+    assert rows[4]["reason"] == "missing patient id"
+    assert rows[5]["reason"] is None and rows[5]["supplemental_oxygen"] is True
