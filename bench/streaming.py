@@ -51,6 +51,7 @@ LOADS = (
     (100, ("realtime", "microbatch")),
     (1_000, ("realtime", "microbatch")),
     (5_000, ("realtime", "microbatch")),
+    (10_000, ("realtime", "microbatch")),
     (20_000, ("microbatch",)),
 )
 
