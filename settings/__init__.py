@@ -197,8 +197,8 @@ class Settings:
     news2_scoring: bool = setting(
         True,
         "Score every reading with NEWS2 (vitals_raw's news2 columns, the news2_scores view, news2 alerts; adults "
-        "only). Off for a site "
-        "that does not use NEWS2 (a children's hospital, say): the age-banded thresholds still apply.",
+        "only). Off for a site that does not use NEWS2 (a children's hospital, say): the age-banded thresholds "
+        "still apply.",
     )
     stream_fail_on_data_loss: bool = setting(
         True, "Stop when Kafka lost offsets the checkpoint expects (true is safe)."

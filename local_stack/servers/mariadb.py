@@ -62,9 +62,10 @@ def _provision(ctx: StackContext) -> None:
 
     A fresh datadir may hold anonymous accounts, which shadow 'app'@'%' for
     local connections ("Access denied"); every anonymous account is dropped.
-    So are root's accounts for TCP hosts, which have no password: root is left
-    'root'@'localhost', which (with --skip-name-resolve) only the Unix socket
-    reaches, in the stack's private folder.
+    So are root's other accounts, the TCP ones, which have no password: root
+    keeps only the account this socket connection is (CURRENT_USER), which
+    with --skip-name-resolve only the Unix socket in the stack's private
+    folder reaches.
     """
     s = ctx.settings
     connection = mysql.connector.connect(unix_socket=str(probes.mariadb_socket(s)), user="root", autocommit=True)
@@ -74,7 +75,7 @@ def _provision(ctx: StackContext) -> None:
         cursor.execute("SELECT host FROM mysql.user WHERE user = ''")
         for (anonymous_host,) in cursor.fetchall():
             cursor.execute("DROP USER ''@%s", (anonymous_host,))
-        cursor.execute("SELECT host FROM mysql.user WHERE user = 'root' AND host <> 'localhost'")
+        cursor.execute("SELECT host FROM mysql.user WHERE user = 'root' AND CONCAT(user, '@', host) <> CURRENT_USER()")
         for (tcp_host,) in cursor.fetchall():
             cursor.execute("DROP USER 'root'@%s", (tcp_host,))
         for host in filter(None, (part.strip() for part in s.mysql_user_hosts.split(","))):
