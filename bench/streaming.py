@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 
 from kafka.admin import NewTopic
 from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
 
 from bench import evaluation
 from bench.report import RESULTS, LatencyPoint, line, note, record_throughput, section
@@ -24,12 +23,9 @@ from hbase_setup.sources import DEFAULT_SOURCE
 from settings import Settings
 from settings.choices import AlertPath
 from streaming.app import StreamingApp
-from streaming.evaluate import evaluate
 from streaming.landing import LandingQuery
 from streaming.listener import BatchProgress, ProgressListener
 from streaming.parse import TimeRules, parse, parse_field_map
-from streaming.reference_data import ReferenceData
-from streaming.sinks import alert_records, alert_sink_options
 from streaming.source import vitals_stream
 from testkit import scratch
 from testkit.load import (
@@ -78,28 +74,17 @@ def run(settings: Settings) -> None:
             threshold_refresh_s=settings.threshold_refresh_s,
             patients_refresh_s=settings.patients_refresh_s,
         )
-        # the service's default: the real-time query evaluates, the landing query lands its alerts
-        beside_real_time = dataclasses.replace(landing, alert_path=AlertPath.REALTIME)
-        catch_up, sustained = _throughput(spark, beside_real_time, THROUGHPUT_ROWS)
+        catch_up, sustained = _throughput(spark, landing, THROUGHPUT_ROWS)
         line(
             f"catch-up of {THROUGHPUT_ROWS:,} readings (query start and cold first batch included)",
             f"{catch_up:,.0f} readings/s",
         )
         line(
-            f"sustained (micro-batches after the first, up to {settings.stream_max_offsets_per_trigger:,} records "
-            "each), beside the real-time path: it evaluates, this query lands its alerts from doctors-queue",
+            f"sustained (micro-batches after the first, up to {settings.stream_max_offsets_per_trigger:,} each)",
             f"{sustained:,.0f} readings/s",
         )
         record_throughput("streaming landing, catch-up", catch_up)
         record_throughput("streaming landing, sustained", sustained)
-        micro_batch = _own_topic(landing, "micro_batch")
-        with _topic(micro_batch):
-            _, micro_batch_sustained = _throughput(spark, micro_batch, THROUGHPUT_ROWS)
-        line(
-            "sustained on the micro-batch path: this query evaluates, lands and publishes the alerts",
-            f"{micro_batch_sustained:,.0f} readings/s",
-        )
-        record_throughput("streaming landing, micro-batch path", micro_batch_sustained)
         _engine_floor(spark, landing, sustained)
         _batch_sizes(spark, landing, sustained)
         _news2_cost(spark, landing)
@@ -168,12 +153,10 @@ def _engine_floor(spark, landing: Settings, sustained: float) -> None:
         record_throughput(component, rate)
 
 
-def _sustained(batches: list[BatchProgress], topic: str | None = None) -> float:
-    """Records/s (of ``topic`` alone, when given) over the batches after the first (which pays the query's start
-    and cold code)."""
+def _sustained(batches: list[BatchProgress]) -> float:
+    """Readings/s over the batches after the first (which pays the query's start and cold code)."""
     warm = batches[1:] or batches
-    records = sum(batch.input_by_topic[topic] if topic else batch.input_rows for batch in warm)
-    return records * 1000 / max(1, sum(batch.duration_ms for batch in warm))
+    return sum(batch.input_rows for batch in warm) * 1000 / max(1, sum(batch.duration_ms for batch in warm))
 
 
 def _batch_sizes(spark, landing: Settings, sustained_at_default: float) -> None:
@@ -244,8 +227,7 @@ def _news2_cost(spark, landing: Settings) -> None:
 
 def _throughput(spark, settings: Settings, rows: int, heart_rate: int = ALERTING_HEART_RATE) -> tuple[float, float]:
     """Readings/s of one availableNow run over a backlog of ``rows`` alerting readings (of ``heart_rate``): overall,
-    and over the batches after the first. On the real-time path the landing query evaluates nothing and lands the
-    alerts the real-time query sent, so those are on doctors-queue first, as that query would have sent them."""
+    and over the batches after the first."""
     producer = kafka.producer(settings, linger_ms=20, batch_size=512 * 1024)
     moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for reading_id in range(1, rows + 1):
@@ -256,35 +238,15 @@ def _throughput(spark, settings: Settings, rows: int, heart_rate: int = ALERTING
         )
     producer.flush()
     producer.close()
-    beside_real_time = settings.alert_path is AlertPath.REALTIME
-    if beside_real_time:
-        _send_as_the_real_time_path(spark, settings)
     listener = ProgressListener()
     spark.streams.addListener(listener)
-    job = LandingQuery(spark, settings, available_now=True, evaluates=not beside_real_time)
+    job = LandingQuery(spark, settings, available_now=True)
     started = time.monotonic()
     job.start().awaitTermination()
     catch_up = job.landed / (time.monotonic() - started)
     batches = _progress_of(listener, settings.stream_checkpoint_name, job.landed + job.rejected)
     spark.streams.removeListener(listener)
-    return catch_up, _sustained(batches, settings.topic_vitals)
-
-
-def _send_as_the_real_time_path(spark, settings: Settings) -> None:
-    """The alerts of every reading on the vitals topic on doctors-queue, as the real-time query sends them (its
-    parse, evaluation and records, run once as a batch job)."""
-    reference = ReferenceData(spark, settings)
-    records = (
-        spark.read.format("kafka")
-        .option("kafka.bootstrap.servers", settings.kafka_bootstrap)
-        .option("subscribe", settings.topic_vitals)
-        .load()
-    )
-    readings = parse(records, parse_field_map(settings.stream_field_map), TimeRules.of(settings)).where(
-        F.col("reason").isNull()
-    )
-    alerts = evaluate(readings, reference.patients(), reference.thresholds(), settings.news2_scoring)
-    alert_records(alerts, realtime=True).write.format("kafka").options(**alert_sink_options(settings, bulk=True)).save()
+    return catch_up, _sustained(batches)
 
 
 def _progress_of(listener: ProgressListener, query: str, rows: int, wait_s: float = 30.0) -> list[BatchProgress]:

@@ -237,9 +237,8 @@ class Settings:
     stream_checkpoint_name: str = setting("landing", "Checkpoint folder of the landing query under PA_CHECKPOINT_DIR.")
     alert_path: AlertPath = setting(
         AlertPath.REALTIME,
-        "How alerts reach doctors-queue: 'realtime' (a Real-time Mode query evaluates and sends them, Spark >= 4.1; "
-        "the landing query lands what it sent in Hive) or 'microbatch' (the landing query evaluates and publishes "
-        "them after each micro-batch).",
+        "How alerts reach doctors-queue: 'realtime' (a Real-time Mode query, Spark >= 4.1; the landing query only "
+        "writes Hive) or 'microbatch' (the landing query publishes them after each micro-batch).",
     )
     alert_batch_s: float = setting(
         30.0,

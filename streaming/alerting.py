@@ -2,10 +2,8 @@
 
 Records flow through long-running tasks as they arrive instead of waiting for a
 micro-batch, so a reading's alert reaches the doctors' queue in milliseconds.
-It is the only query that evaluates readings on this path: each record it
-publishes carries a header, and the landing query lands those records in
-Hive's ``alerts`` (streaming/queued_alerts.py), so Hive holds what doctors
-were sent.
+It runs the same parse and evaluate code as the landing query, so Hive's
+``alerts`` and ``doctors-queue`` carry the same alert ids for the same input.
 
 Reference data is static in a real-time query (the plan is fixed while it
 runs). At every ``PA_ALERT_BATCH_S`` boundary the application checks HBase's
@@ -100,7 +98,7 @@ class AlertingQuery(OwnedQuery):
             readings, self.spark.table(f"{database}.patients"), self._thresholds, self.settings.news2_scoring
         )
         self.query = (
-            alert_records(alerts, realtime=True)
+            alert_records(alerts)
             .writeStream.queryName(self.name)
             .format("kafka")
             .options(**alert_sink_options(self.settings, bulk=False))

@@ -35,9 +35,7 @@ class StreamingApp:
     def __init__(self, spark: SparkSession, settings: Settings, stopping: threading.Event | None = None):
         self.spark = spark
         self.settings = settings
-        # each reading is evaluated once: by the real-time query when there is one, whose alerts the landing
-        # query then lands from doctors-queue, else by the landing query
-        self.landing = LandingQuery(spark, settings, evaluates=settings.alert_path is AlertPath.MICROBATCH)
+        self.landing = LandingQuery(spark, settings)
         # its own reference data: the landing query's is used from Spark's foreachBatch thread
         self.alerting = (
             AlertingQuery(spark, settings, ReferenceData(spark, settings))

@@ -1,10 +1,7 @@
 """The landing query: Kafka → vitals_raw / vitals_rejected / alerts in Hive, and alerts → doctors-queue.
 
 Reads like the data-flow diagram: source → parse and validate → drop repeated
-reading ids → per micro-batch: land, reject, evaluate, alert. With the
-real-time alert path the real-time query evaluates instead, and this query
-lands the alerts it sent from doctors-queue (streaming/queued_alerts.py), so
-each reading is evaluated once. The checkpoint
+reading ids → per micro-batch: land, reject, evaluate, alert. The checkpoint
 (on HDFS) records Kafka offsets; the sinks are idempotent per batch, so a
 restart after kill -9 loses and duplicates nothing.
 
@@ -33,11 +30,9 @@ later (as long as ``PA_STREAM_MAX_FUTURE_S`` <= the window; settings enforce it)
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -46,14 +41,13 @@ from pyspark.sql.streaming import StreamingQuery
 from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
 from settings import Settings
 from settings.choices import AlertPath
-from streaming import queued_alerts
 from streaming.batch_numbers import batch_base
 from streaming.evaluate import alerts_of, scored
 from streaming.owned_query import OwnedQuery
 from streaming.parse import TimeRules, dedup_key, parse, parse_field_map
 from streaming.reference_data import ReferenceData
 from streaming.sinks import BatchTable, publish_alerts
-from streaming.source import landing_stream
+from streaming.source import vitals_stream
 
 log = logging.getLogger("streaming.landing")
 
@@ -62,47 +56,14 @@ def millis_before(moment: Column, seconds: float) -> Column:
     return F.timestamp_millis(F.unix_millis(moment) - int(seconds * 1000))
 
 
-# what a row of a landing micro-batch is
-READING, QUEUED_ALERT, REJECTED = "reading", "queued alert", "rejected"
-
-
-@dataclass(frozen=True)
-class BatchCounts:
-    """A micro-batch's rows by (kind, beyond the state window, late), counted in one pass over its cache."""
-
-    counts: Counter[tuple[str, bool, bool]]
-
-    @classmethod
-    def of(cls, batch: DataFrame, kind: Column, beyond_state: Column) -> BatchCounts:
-        rows = batch.groupBy(kind.alias("kind"), beyond_state.alias("beyond"), "late").count().collect()
-        return cls(Counter({(row["kind"], bool(row["beyond"]), bool(row["late"])): row["count"] for row in rows}))
-
-    def of_kind(self, kind: str) -> int:
-        return sum(count for (row_kind, _, _), count in self.counts.items() if row_kind == kind)
-
-    def beyond_state(self, kind: str) -> int:
-        return sum(count for (row_kind, beyond, _), count in self.counts.items() if row_kind == kind and beyond)
-
-    @property
-    def rejected(self) -> int:
-        return self.of_kind(REJECTED)
-
-    @property
-    def late(self) -> int:
-        """Late readings (reached Kafka long after their event time); queued alerts carry no such flag here."""
-        return sum(count for (row_kind, _, late), count in self.counts.items() if row_kind == READING and late)
-
-
 class LandingQuery(OwnedQuery):
     """The landing query; ``outcomes`` counts alerts by kind since start, ``late`` the late readings landed,
     ``repeats`` the repeated reading ids the table check dropped. ``available_now`` catches up with Kafka and ends
-    instead of running on a trigger. Without ``evaluates`` (the real-time query evaluates, beside it) Hive's alerts
-    are the ones the real-time path sent (streaming/queued_alerts.py); either way those land."""
+    instead of running on a trigger."""
 
-    def __init__(self, spark: SparkSession, settings: Settings, available_now: bool = False, evaluates: bool = True):
+    def __init__(self, spark: SparkSession, settings: Settings, available_now: bool = False):
         super().__init__(spark, settings, settings.stream_checkpoint_name)
         self.available_now = available_now
-        self.evaluates = evaluates
         self.reference = ReferenceData(spark, settings)
         self.field_map = parse_field_map(settings.stream_field_map)
         database = settings.hive_database
@@ -118,26 +79,22 @@ class LandingQuery(OwnedQuery):
         self.batch_base = 0  # read from the tables and the checkpoint when the query starts
         self._repeated: list[DataFrame] = []
 
+    def source(self) -> DataFrame:
+        return vitals_stream(self.spark, self.settings)
+
     def readings(self) -> DataFrame:
-        records = queued_alerts.tagged(landing_stream(self.spark, self.settings), self.settings.topic_alerts)
-        parsed = parse(records, self.field_map, self.time_rules, carry=(queued_alerts.COLUMN,))
-        queued = queued_alerts.is_queued()
+        parsed = parse(self.source(), self.field_map, self.time_rules)
         batch_time = F.current_timestamp()  # in a stream: the micro-batch's timestamp, kept in the checkpoint
         state_time = F.greatest(
-            F.least(F.coalesce("event_time", queued_alerts.event_time(), batch_time), batch_time),
+            F.least(F.coalesce("event_time", batch_time), batch_time),
             millis_before(batch_time, self.time_rules.late_after_s),
         )
         return (
-            parsed.withColumn("reason", F.when(~queued, F.col("reason")))  # a queued alert is no reading to reject
+            parsed
             # only a rejected record keeps its payload: valid ones are fully parsed, and the payload is most of
             # the bytes the deduplication shuffles and the batch cache holds
             .withColumn("raw_payload", F.when(F.col("reason").isNotNull(), F.col("raw_payload")))
-            .withColumn(
-                "dedup_key",
-                F.when(queued, F.concat(F.lit("alert/"), F.col(f"{queued_alerts.COLUMN}.alert_id"))).otherwise(
-                    dedup_key()
-                ),
-            )
+            .withColumn("dedup_key", dedup_key())
             .withColumn("batch_time", batch_time)
             .withColumn("state_time", state_time)
             .withWatermark("state_time", self.settings.stream_dedup_window)
@@ -173,13 +130,23 @@ class LandingQuery(OwnedQuery):
         stream_batch = self.batch_base + batch_id
         batch.persist()  # derive nothing before this: a derived frame's cache would run the stateful plan again
         try:
-            counts = BatchCounts.of(batch, self._row_kind(), self._beyond_state())
-            if counts.rejected:
+            counts: Counter[tuple[bool, bool, bool]] = Counter(
+                {
+                    (row["valid"], row["beyond_state"], bool(row["late"])): row["count"]
+                    for row in batch.groupBy(
+                        F.col("reason").isNull().alias("valid"), self._beyond_state().alias("beyond_state"), "late"
+                    )
+                    .count()
+                    .collect()
+                }
+            )
+            rejected = sum(count for (valid, _, _), count in counts.items() if not valid)
+            if rejected:
                 self.rejects.overwrite_batch(self._rejected(batch, stream_batch), stream_batch)
-            valid, repeats = self._unseen(batch, stream_batch, counts.beyond_state(READING))
-            landed = counts.of_kind(READING) - repeats
-            late = counts.late
-            evaluated = None
+            beyond_state = sum(count for (valid, beyond, _), count in counts.items() if valid and beyond)
+            valid, repeats = self._unseen(batch, stream_batch, beyond_state)
+            landed = sum(count for (valid_row, _, _), count in counts.items() if valid_row) - repeats
+            late = sum(count for (valid_row, _, is_late), count in counts.items() if valid_row and is_late)
             if landed:
                 valid = self._valid(valid, stream_batch)  # read twice from the batch's cache; no cache of its own
                 if repeats:  # some late readings were repeats: count what really lands
@@ -188,13 +155,10 @@ class LandingQuery(OwnedQuery):
                 # alerts (read from the batch's cache): caching it once measured no faster (README)
                 readings = scored(valid, self.reference.patients(), self.settings.news2_scoring)
                 self.raw.overwrite_batch(readings, stream_batch)
-                if self.evaluates:
-                    evaluated = alerts_of(readings, self.reference.thresholds(), self.settings.news2_scoring)
-            queued = self._queued(batch, stream_batch, counts) if counts.of_kind(QUEUED_ALERT) else None
-            self._alert(evaluated, queued, stream_batch)
+                self._alert(readings, stream_batch)
             self.landed, self.rejected, self.late, self.repeats = (
                 self.landed + landed,
-                self.rejected + counts.rejected,
+                self.rejected + rejected,
                 self.late + late,
                 self.repeats + repeats,
             )
@@ -205,20 +169,13 @@ class LandingQuery(OwnedQuery):
                 stream_batch,
                 landed,
                 late,
-                counts.rejected,
+                rejected,
                 repeats,
             )
         finally:
             for frame in (batch, *self._repeated):
                 frame.unpersist()
             self._repeated.clear()
-
-    def _row_kind(self) -> Column:
-        return (
-            F.when(queued_alerts.is_queued(), F.lit(QUEUED_ALERT))
-            .when(F.col("reason").isNull(), F.lit(READING))
-            .otherwise(F.lit(REJECTED))
-        )
 
     def _unseen(self, batch: DataFrame, stream_batch: int, beyond_state: int) -> tuple[DataFrame, int]:
         """The batch's valid readings less those older than the state window that vitals_raw already holds
@@ -227,89 +184,44 @@ class LandingQuery(OwnedQuery):
         No union of two filters of the batch: Spark would run the whole stateful plan again for it instead of
         reading the batch's cache. The repeated ids are found among the late readings, then removed from all.
         """
-        valid = batch.where(self._row_kind() == READING)
+        valid = batch.where(F.col("reason").isNull())
         if not beyond_state:
             return valid, 0
-        late = batch.where((self._row_kind() == READING) & self._beyond_state()).select(
-            "reading_id", F.to_date("event_time").alias("event_date")
+        late = batch.where(self._beyond_state())
+        dates = [row[0] for row in late.select(F.to_date("event_time")).distinct().collect()]
+        self.spark.catalog.refreshTable(self.raw.name)
+        seen = (
+            self.spark.table(self.raw.name)
+            .where(F.col("event_date").isin(dates) & (F.col("stream_batch") != stream_batch))
+            .select("reading_id")
         )
-        repeated = self._landed_before(late, self.raw, stream_batch)
+        repeated = late.select("reading_id").join(seen, "reading_id", "left_semi").distinct().persist()
+        self._repeated.append(repeated)  # released with the batch
         count = repeated.count()
         return (valid.join(repeated, "reading_id", "left_anti"), count) if count else (valid, 0)
 
-    def _queued(self, batch: DataFrame, stream_batch: int, counts: BatchCounts) -> DataFrame:
-        """The alerts the real-time path published in this batch, less those older than the state window that
-        Hive's alerts already holds (a reading repeated after the window is alerted again, with the same id)."""
-        alerts = queued_alerts.alert_rows(batch)
-        if not counts.beyond_state(QUEUED_ALERT):
-            return alerts
-        late = batch.where((self._row_kind() == QUEUED_ALERT) & self._beyond_state()).select(
-            F.col(f"{queued_alerts.COLUMN}.alert_id").alias("alert_id"),
-            F.to_date(queued_alerts.event_time()).alias("alert_date"),
-        )
-        return alerts.join(self._landed_before(late, self.alerts, stream_batch), "alert_id", "left_anti")
-
-    def _landed_before(self, late: DataFrame, table: BatchTable, stream_batch: int) -> DataFrame:
-        """Of ``late`` (an id column, then the table's date partition column), the ids that other batches of
-        ``table`` hold in the same dates; cached until the batch ends."""
-        key, date = late.columns
-        dates = [row[0] for row in late.select(date).distinct().collect()]
-        self.spark.catalog.refreshTable(table.name)
-        seen = (
-            self.spark.table(table.name)
-            .where(F.col(date).isin(dates) & (F.col("stream_batch") != stream_batch))
-            .select(key)
-        )
-        repeated = late.select(key).join(seen, key, "left_semi").distinct().persist()
-        self._repeated.append(repeated)  # released with the batch
-        return repeated
-
     def _beyond_state(self) -> Column:
-        """A valid reading, or a queued alert, whose event time is older than the state window at its batch:
-        only the table can tell whether it landed before."""
-        event_time = F.coalesce(F.col("event_time"), queued_alerts.event_time())
+        """A valid reading whose event time is older than the state window at its batch: only vitals_raw can
+        tell whether it landed before."""
         return F.col("reason").isNull() & (
-            event_time < millis_before(F.col("batch_time"), self.time_rules.late_after_s)
+            F.col("event_time") < millis_before(F.col("batch_time"), self.time_rules.late_after_s)
         )
 
-    def _alert(self, evaluated: DataFrame | None, queued: DataFrame | None, stream_batch: int) -> None:
-        """Land this batch's alerts, evaluated here and queued by the real-time path, in one write (a second
-        write of the same batch would replace the first); publish the evaluated ones on the micro-batch path."""
-        parts = [
-            frame.withColumn("_queued", F.lit(is_queued))
-            for frame, is_queued in ((evaluated, False), (queued, True))
-            if frame is not None
-        ]
-        if not parts:
-            return
+    def _alert(self, readings: DataFrame, stream_batch: int) -> None:
         alerts = (
-            functools.reduce(DataFrame.unionByName, parts)
+            alerts_of(readings, self.reference.thresholds(), self.settings.news2_scoring)
             .withColumn("alert_date", F.to_date("input_message_time"))
             .withColumn("stream_batch", F.lit(stream_batch).cast("bigint"))
             .persist()
         )
         try:
-            kinds = Counter(
-                {
-                    (row["kind"], row["_queued"]): row["count"]
-                    for row in alerts.groupBy("kind", "_queued").count().collect()
-                }
-            )
+            kinds = {row["kind"]: row["count"] for row in alerts.groupBy("kind").count().collect()}
             if kinds:
                 self.alerts.overwrite_batch(alerts, stream_batch)
-                if self.settings.alert_path is AlertPath.MICROBATCH and evaluated is not None:
-                    publish_alerts(alerts.where(~F.col("_queued")), self.settings)  # queued ones are sent already
-                by_kind = Counter[str]()
-                for (kind, _), count in kinds.items():
-                    by_kind[kind] += count
-                self.outcomes.update(by_kind)
-                queued_count = sum(count for (_, is_queued), count in kinds.items() if is_queued)
-                log.info(
-                    "batch %d alerts: %s (%d of them sent by the real-time path)",
-                    stream_batch,
-                    dict(sorted(by_kind.items())),
-                    queued_count,
-                )
+                if self.settings.alert_path is AlertPath.MICROBATCH:  # else the real-time alert query publishes them
+                    publish_alerts(alerts, self.settings)
+                self.outcomes.update(kinds)
+                log.info("batch %d alerts: %s", stream_batch, dict(sorted(kinds.items())))
         finally:
             alerts.unpersist()
 

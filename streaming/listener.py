@@ -4,10 +4,9 @@ makes impossible: any is logged as an error), logged and kept for the CLI."""
 
 from __future__ import annotations
 
-import json
 import logging
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass
 
 from pyspark.sql.streaming import StreamingQueryListener
 
@@ -25,7 +24,6 @@ class BatchProgress:
     kafka_lag: int | None
     repeats_dropped: int = 0
     dropped_by_watermark: int = 0
-    input_by_topic: Counter[str] = field(default_factory=Counter)  # Kafka records read, by topic
 
     def line(self) -> str:
         lag = "?" if self.kafka_lag is None else f"{self.kafka_lag:,}"
@@ -72,7 +70,6 @@ class ProgressListener(StreamingQueryListener):
                 int((state.customMetrics or {}).get("numDroppedDuplicateRows", 0)) for state in progress.stateOperators
             ),
             dropped_by_watermark=sum(int(state.numRowsDroppedByWatermark or 0) for state in progress.stateOperators),
-            input_by_topic=_records_by_topic(progress.sources),
         )
         self._by_query[self.latest.query] = self.latest
         self.recent.append(self.latest)
@@ -91,32 +88,3 @@ class ProgressListener(StreamingQueryListener):
     def onQueryTerminated(self, event) -> None:
         if event.exception:
             log.error("query %s failed: %s", event.id, event.exception)
-
-
-def _records_by_topic(sources) -> Counter[str]:
-    """Kafka records each topic gave the batch, from its start and end offsets (the landing query reads two
-    topics as one source, whose row count mixes them); a partition without a start offset counts from 0."""
-    read: Counter[str] = Counter()
-    for source in sources:
-        try:
-            start, end = json.loads(source.startOffset or "{}"), json.loads(source.endOffset or "{}")
-        except (TypeError, ValueError):  # not a Kafka source
-            continue
-        for topic, partitions in (end or {}).items():
-            if isinstance(partitions, dict):
-                before = (start or {}).get(topic, {})
-                read[topic] += sum(offset - before.get(number, 0) for number, offset in partitions.items())
-    return read
-
-
-def read_up_to(sources, topic: str) -> int:
-    """The sum over ``topic``'s partitions of the end offsets a batch read to: equal to the topic's end offsets once
-    the query has read everything on it."""
-    total = 0
-    for source in sources:
-        try:
-            partitions = json.loads(source.endOffset or "{}").get(topic, {})
-        except (AttributeError, TypeError, ValueError):  # not a Kafka source
-            continue
-        total += sum(partitions.values())
-    return total

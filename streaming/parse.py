@@ -77,11 +77,8 @@ class TimeRules:
         return cls(settings.stream_max_future_s, settings.stream_dedup_window_s)
 
 
-def parse(
-    kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeRules, carry: tuple[str, ...] = ()
-) -> DataFrame:
-    """Kafka rows (key, value, topic, partition, offset, timestamp) -> typed readings with ``reason``; the
-    ``carry`` columns of the input are passed through.
+def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeRules) -> DataFrame:
+    """Kafka rows (key, value, topic, partition, offset, timestamp) -> typed readings with ``reason``.
 
     Two readings of the JSON, the second only where the first fails. The fast
     one types numbers and booleans in Spark's JSON reader (no text for them,
@@ -114,7 +111,6 @@ def parse(
         F.col("partition").alias("kafka_partition"),
         F.col("offset").alias("kafka_offset"),
         F.col("timestamp").alias("kafka_timestamp"),
-        *carry,
         F.from_json(raw, as_typed, options).alias("typed"),
     ).select(
         "*",
@@ -127,7 +123,6 @@ def parse(
         "kafka_partition",
         "kafka_offset",
         "kafka_timestamp",
-        *carry,
         "refused",
         "fields",
         *[_value(field, key).alias(field) for field, key in keys.items()],
@@ -195,7 +190,6 @@ def parse(
         arrival_delay.alias("arrival_delay_s"),
         (arrival_delay > time_rules.late_after_s).alias("late"),
         reason.alias("reason"),
-        *carry,
     )
 
 

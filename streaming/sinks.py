@@ -8,7 +8,6 @@ from pyspark.sql import functions as F
 from clients.spark import jvm
 from contract.alerts import ALERT_FIELDS
 from settings import Settings
-from streaming.queued_alerts import realtime_header
 
 
 class BatchTable:
@@ -72,13 +71,10 @@ class BatchTable:
         ]
 
 
-def alert_records(alerts: DataFrame, realtime: bool = False) -> DataFrame:
-    """Alerts as Kafka records for the doctors' queue: keyed by patient, the message as JSON; a ``realtime``
-    path's records carry the header that has the landing query land them (streaming/queued_alerts.py)."""
+def alert_records(alerts: DataFrame) -> DataFrame:
+    """Alerts as Kafka records for the doctors' queue: keyed by patient, the message as JSON."""
     return alerts.select(
-        F.col("patient_id").cast("string").alias("key"),
-        F.to_json(F.struct(*ALERT_FIELDS)).alias("value"),
-        *([realtime_header().alias("headers")] if realtime else []),
+        F.col("patient_id").cast("string").alias("key"), F.to_json(F.struct(*ALERT_FIELDS)).alias("value")
     )
 
 
