@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install demo test check unit mutants bench chaos stack-up stack-down stack-status stack-reset test-stack-down settings-table dashboard
+.PHONY: install demo test check unit mutants bench chaos stack-up stack-up-cluster stack-down stack-status stack-reset test-stack-down settings-table dashboard
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -53,6 +53,10 @@ chaos: $(STAMP)
 
 stack-up: $(STAMP)
 	$(PY) -m local_stack up
+
+# the stack plus a YARN ResourceManager and NodeManager, for spark-submit --master yarn
+stack-up-cluster: $(STAMP)
+	PA_STACK_YARN=1 $(PY) -m local_stack up
 
 stack-down: $(STAMP)
 	$(PY) -m local_stack down

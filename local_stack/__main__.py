@@ -10,7 +10,7 @@ from pathlib import Path
 import settings
 from local_stack import handoff, hbase_shell, jars, launcher, stack
 from local_stack.errors import StackError
-from local_stack.servers import ALL, BY_NAME
+from local_stack.servers import BY_NAME, of_stack
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if all(row.healthy for row in report) else 1
         elif args.command == "logs":
             ctx = stack.context(current)
-            for spec in [BY_NAME[args.server]] if args.server else ALL:
+            for spec in [BY_NAME[args.server]] if args.server else of_stack(current):
                 print(f"==> {ctx.paths.log_file(spec.name)} <==\n{launcher.log_tail(spec, ctx, args.lines)}\n")
         elif args.command == "hbase-shell":
             return hbase_shell.run(stack.context(current), args.script).returncode

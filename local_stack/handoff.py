@@ -38,6 +38,15 @@ def hand_over(settings: StackSettings) -> StackSettings:
     return dataclasses.replace(settings, **{name.removeprefix("PA_").lower(): value for name, value in chosen.items()})
 
 
+def hadoop_conf_dir(settings: StackSettings) -> str:
+    """The folder with the stack's core-site and yarn-site: HADOOP_CONF_DIR for spark-submit --master yarn."""
+    return str(StackPaths(settings.data_dir).conf_dir("yarn-rm"))
+
+
 def shell_exports(settings: StackSettings) -> str:
-    """``export NAME=value`` lines of :func:`resolved_environment`, for ``eval "$(python -m local_stack env)"``."""
-    return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in resolved_environment(settings).items())
+    """``export NAME=value`` lines of :func:`resolved_environment` (and HADOOP_CONF_DIR when the stack runs YARN),
+    for ``eval "$(python -m local_stack env)"``."""
+    exports = resolved_environment(settings) | (
+        {"HADOOP_CONF_DIR": hadoop_conf_dir(settings)} if settings.stack_yarn else {}
+    )
+    return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in exports.items())

@@ -6,8 +6,10 @@ probe makes a real request and returns a short description of the answer.
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
+import urllib.request
 from pathlib import Path
 
 import mysql.connector
@@ -91,6 +93,30 @@ def hive_server2(settings: StackSettings) -> str:
 def sns(settings: StackSettings) -> str:
     topics = aws.client(settings, "sns").list_topics()["Topics"]
     return f"{len(topics)} topic(s)"
+
+
+def yarn_resourcemanager(settings: StackSettings) -> str:
+    info = _yarn_rest(settings, "cluster/info")["clusterInfo"]
+    if info["state"] != "STARTED":
+        raise ProbeFailed(f"ResourceManager state {info['state']}")
+    return f"ResourceManager {info['state'].lower()}, Hadoop {info['hadoopVersion']}"
+
+
+def yarn_nodemanager(settings: StackSettings) -> str:
+    nodes = (_yarn_rest(settings, "cluster/nodes").get("nodes") or {}).get("node", [])
+    running = [node for node in nodes if node["state"] == "RUNNING"]
+    if not running:
+        raise ProbeFailed("the ResourceManager counts no running NodeManager yet")
+    node = running[0]
+    return f"{len(running)} NodeManager(s), {node['availMemoryMB']} MiB / {node['availableVirtualCores']} vcores free"
+
+
+def _yarn_rest(settings: StackSettings, path: str) -> dict:
+    """One GET of the ResourceManager's REST API (``/ws/v1/<path>``)."""
+    url = f"http://{settings.stack_host}:{settings.yarn_web_port}/ws/v1/{path}"
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=3) as response:
+        return json.load(response)
 
 
 def _metastore_databases(host: str, port: int) -> list[str]:

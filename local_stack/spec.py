@@ -41,6 +41,7 @@ class ServerSpec:
     provision: Callable[[StackContext], None] | None = None
     environment: Callable[[StackContext], dict[str, str]] = lambda ctx: {}
     requires: tuple[str, ...] = field(default_factory=tuple)
+    enabled: Callable[[StackSettings], bool] = lambda s: True  # opt-in servers say when they are part of the stack
 
     def conf_dir(self, ctx: StackContext) -> Path:
         return ctx.paths.conf_dir(self.name)

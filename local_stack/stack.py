@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from local_stack import jars, launcher
 from local_stack.errors import StackError
 from local_stack.paths import StackPaths
-from local_stack.servers import ALL, BY_NAME
+from local_stack.servers import ALL, BY_NAME, of_stack
 from local_stack.spec import ServerSpec, StackContext
 from settings import StackSettings
 
@@ -32,10 +32,10 @@ def context(settings: StackSettings) -> StackContext:
     return StackContext(settings=settings, paths=StackPaths(settings.data_dir))
 
 
-def selected(names: list[str] | None) -> list[ServerSpec]:
-    """The named specs plus everything they require, in stack order."""
+def selected(settings: StackSettings, names: list[str] | None) -> list[ServerSpec]:
+    """The named specs plus everything they require, in stack order; none named: the stack's servers."""
     if not names:
-        return list(ALL)
+        return of_stack(settings)
     _check_known(names)
     wanted: set[str] = set()
     pending = list(names)
@@ -47,7 +47,7 @@ def selected(names: list[str] | None) -> list[ServerSpec]:
     return [spec for spec in ALL if spec.name in wanted]
 
 
-def with_dependents(names: list[str]) -> list[ServerSpec]:
+def with_dependents(names: list[str]) -> list[ServerSpec]:  # every server, opt-in or not: stopping is always safe
     """The named specs plus every spec that (transitively) requires one of them, in stack order."""
     _check_known(names)
     chosen = set(names)
@@ -64,7 +64,7 @@ def up(settings: StackSettings, names: list[str] | None = None) -> dict[str, flo
     independent JVMs warm up side by side. Running, healthy servers are left alone.
     """
     ctx = context(settings)
-    specs = selected(names)
+    specs = selected(settings, names)
     ctx.paths.root.mkdir(parents=True, exist_ok=True)
     ctx.paths.root.chmod(0o700)  # patient data: the stack's folder is its user's alone, whatever lies beneath
     jars.resolve(ctx.paths.classpath_dir, jars.PROFILES, settings.jar_repository)
@@ -93,7 +93,7 @@ def down(settings: StackSettings, names: list[str] | None = None) -> list[str]:
     """Stop the named servers (all by default) and those that need them, dependents first; data is kept."""
     ctx = context(settings)
     stopped = []
-    for spec in reversed(with_dependents(names) if names else list(ALL)):
+    for spec in reversed(with_dependents(names) if names else list(ALL)):  # an opt-in server left running too
         if launcher.stop(spec, ctx):
             stopped.append(spec.name)
             _report(f"{spec.name:<15} stopped")
@@ -104,7 +104,7 @@ def kill(settings: StackSettings, names: list[str]) -> list[str]:
     """SIGKILL exactly the named servers (not their dependents), as a crash would; ``up`` starts them again."""
     _check_known(names)
     ctx = context(settings)
-    killed = [spec.name for spec in selected(names) if launcher.kill(spec, ctx)]
+    killed = [spec.name for spec in selected(settings, names) if launcher.kill(spec, ctx)]
     for name in killed:
         _report(f"{name:<15} killed (SIGKILL)")
     return killed
@@ -122,7 +122,7 @@ def reset(settings: StackSettings) -> None:
 def status(settings: StackSettings) -> list[ServerStatus]:
     ctx = context(settings)
     report = []
-    for spec in ALL:
+    for spec in of_stack(settings):
         pid = launcher.running_pid(ctx, spec)
         healthy, detail = launcher.probe(spec, ctx) if pid else (False, "not running")
         report.append(

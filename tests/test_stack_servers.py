@@ -28,6 +28,8 @@ def test_every_server_reports_healthy_with_pid_and_memory(running_stack):
         "hive-metastore",
         "hive-server2",
         "sns",
+        "yarn-rm",  # opt-in (PA_STACK_YARN=1): the test stack runs YARN for the spark-submit test
+        "yarn-nm",
     }
     unhealthy = [(row.name, row.detail) for row in report if not row.healthy]
     assert unhealthy == []
