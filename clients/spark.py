@@ -49,19 +49,18 @@ def extra_jars(settings: Settings) -> list[str]:
     return [jar for listed in (settings.spark_kafka_jars, settings.jdbc_driver_jar) for jar in listed.split(",") if jar]
 
 
-def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None = None) -> SparkSession:
-    """Get or create the process's SparkSession for ``app_name``."""
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    if settings.spark_master.startswith("local"):
-        os.environ.setdefault("SPARK_LOCAL_IP", settings.spark_local_ip)
-    builder = SparkSession.builder.appName(app_name)
-    if settings.spark_master:
-        builder = builder.master(settings.spark_master)
+def is_local(settings: Settings) -> bool:
+    """Whether this process runs Spark itself (``local[...]``), not a cluster's spark-submit."""
+    return settings.spark_master.startswith("local")
+
+
+def session_conf(settings: Settings) -> dict[str, str]:
+    """What the pipeline sets on its SparkSession: on a cluster only what its jobs need to be correct and fast
+    (the metastore, the state store, how a batch overwrites its partitions, the time zone, the codegen limit);
+    in local mode also the one-machine sizes (driver memory, 4 shuffle partitions, no UI), which on a cluster are
+    the cluster's or spark-submit's to choose."""
     conf = {
-        "spark.driver.memory": settings.spark_driver_memory,
-        "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
         "spark.sql.codegen.hugeMethodLimit": str(settings.spark_codegen_method_limit),
-        "spark.ui.enabled": str(settings.spark_ui).lower(),
         "spark.sql.session.timeZone": settings.spark_timezone,
         # a micro-batch re-run replaces only its own partitions (see hive_ddl)
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
@@ -69,11 +68,27 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
         **hive_conf(settings),
         **state_store_conf(settings),
     }
+    if is_local(settings):
+        conf |= {
+            "spark.driver.memory": settings.spark_driver_memory,
+            "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
+            "spark.ui.enabled": str(settings.spark_ui).lower(),
+        }
     jars = extra_jars(settings)
     if jars:
         conf["spark.jars"] = ",".join(jars)
-    conf.update(log_conf(settings))
-    conf.update(extra_conf or {})
+    return conf
+
+
+def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None = None) -> SparkSession:
+    """Get or create the process's SparkSession for ``app_name``."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if is_local(settings):
+        os.environ.setdefault("SPARK_LOCAL_IP", settings.spark_local_ip)
+    builder = SparkSession.builder.appName(app_name)
+    if settings.spark_master:
+        builder = builder.master(settings.spark_master)
+    conf = session_conf(settings) | log_conf(settings) | (extra_conf or {})
     for key, value in conf.items():
         builder = builder.config(key, value)
     with _driver_output_to_file(settings):

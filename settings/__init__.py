@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from settings.choices import (
     AlertPath,
     Compression,
+    DeployMode,
     HiveAuth,
     LogLevel,
     PatientName,
@@ -147,10 +148,12 @@ class Settings:
     )
     spark_driver_memory: str = setting(
         "2g",
-        "Driver memory of the pipeline's Spark jobs (in local mode also the executors': a 400,000-reading "
-        "micro-batch is cached in it).",
+        "Driver memory of the pipeline's Spark jobs in local mode, where it is also the executors' (a "
+        "400,000-reading micro-batch is cached in it); under spark-submit its --driver-memory decides.",
     )
-    spark_shuffle_partitions: int = setting(4, "spark.sql.shuffle.partitions (small on one machine).")
+    spark_shuffle_partitions: int = setting(
+        4, "spark.sql.shuffle.partitions in local mode (small on one machine); on a cluster, the cluster's."
+    )
     spark_codegen_method_limit: int = setting(
         8000,
         "spark.sql.codegen.hugeMethodLimit: a plan whose generated method is larger (bytecode) runs without "
@@ -162,7 +165,7 @@ class Settings:
         "Jars of Spark's Kafka connector, comma-separated; empty = none (on a cluster spark-submit --packages "
         "brings them). The local stack sets it to the jars its Maven file resolved ('python -m local_stack env').",
     )
-    spark_ui: bool = setting(False, "Whether the pipeline's Spark jobs serve the Spark UI.")
+    spark_ui: bool = setting(False, "Whether the pipeline's Spark jobs serve the Spark UI in local mode.")
     spark_local_ip: str = setting(
         "127.0.0.1", "Address a Spark driver in local mode binds to (SPARK_LOCAL_IP); unused on a cluster."
     )
@@ -318,6 +321,43 @@ class Settings:
         30.0, "Longest wait between two retries of the notifier (seconds).", minimum=0
     )
 
+    # --- spark-submit to a cluster (python -m cluster) -----------------------
+    cluster_master: str = setting("yarn", "Master the jobs are submitted to (yarn, or k8s://https://HOST:PORT).")
+    cluster_deploy_mode: DeployMode = setting(
+        DeployMode.CLUSTER,
+        "spark-submit --deploy-mode: 'cluster' runs the driver on the cluster, 'client' in the submitting process.",
+    )
+    cluster_python: str = setting(
+        "",
+        "Python of the driver and executors on the cluster, e.g. ./env/bin/python of a packed virtualenv shipped "
+        "with PA_CLUSTER_ARCHIVES; empty = this interpreter (a cluster on this machine).",
+    )
+    cluster_archives: str = setting(
+        "", "spark-submit --archives, e.g. env.tar.gz#env (a venv-pack archive of the project's dependencies)."
+    )
+    cluster_spark_jars: str = setting(
+        "",
+        "spark.yarn.jars: where the nodes find Spark's own jars, e.g. local:/usr/lib/spark/jars/* on EMR; empty = "
+        "local: this pyspark's jars (a cluster on this machine).",
+    )
+    cluster_local_ip: str = setting(
+        "",
+        "SPARK_LOCAL_IP of a submitted job's driver and executors; empty = each node's own address (a real "
+        "cluster). The test stack's YARN on this machine sets 127.0.0.1, so nothing listens beyond loopback.",
+    )
+    cluster_executors: int = setting(1, "Executors of a submitted job (--num-executors).", minimum=1)
+    cluster_executor_cores: int = setting(
+        5,
+        "Cores of each executor: the streaming application needs vitals partitions + 1 in total (Real-time Mode).",
+        minimum=1,
+    )
+    cluster_executor_memory: str = setting("2g", "Memory of each executor (--executor-memory).")
+    cluster_driver_memory: str = setting("1g", "Memory of the driver (--driver-memory).")
+    spark_kafka_package: str = setting(
+        "org.apache.spark:spark-sql-kafka-0-10_2.13:4.2.0",
+        "Maven coordinates of Spark's Kafka connector, passed as --packages when PA_SPARK_KAFKA_JARS is empty.",
+    )
+
     # --- sqoop (RDS <-> Hive on Spark JDBC) ---------------------------------
     jdbc_driver_jar: str = setting(
         "/usr/share/java/mariadb-java-client.jar",
@@ -448,6 +488,23 @@ class StackSettings(Settings):
     kafka_controller_port: int = setting(9093, "KRaft controller port (local stack).")
     kafka_heap: str = setting("512m", "Kafka JVM heap (-Xmx).")
     hdfs_heap: str = setting("384m", "Heap of each HDFS JVM (NameNode, DataNode).")
+    stack_yarn: bool = setting(
+        False,
+        "Start a YARN ResourceManager and NodeManager with the stack, for spark-submit --master yarn "
+        "(make stack-up-cluster sets it).",
+    )
+    yarn_resourcemanager_port: int = setting(
+        8032,
+        "YARN ResourceManager client port; its scheduler and resource-tracker ports are the two below it and its "
+        "admin port the one above (8030, 8031, 8033: Hadoop's defaults).",
+    )
+    yarn_web_port: int = setting(8088, "ResourceManager web UI and REST API port.")
+    yarn_nodemanager_web_port: int = setting(8042, "NodeManager web UI port.")
+    yarn_nodemanager_memory_mb: int = setting(6144, "Memory the NodeManager offers containers (MiB).")
+    yarn_nodemanager_vcores: int = setting(
+        6, "Virtual cores the NodeManager offers containers (task slots, like PA_SPARK_MASTER's local[6]).", minimum=1
+    )
+    yarn_heap: str = setting("512m", "Heap of each YARN JVM (ResourceManager, NodeManager).")
     hbase_thrift_info_port: int = setting(9095, "Thrift server's web UI port (local stack).")
     zookeeper_port: int = setting(2181, "ZooKeeper client port (HBase's, local stack).")
     hbase_heap: str = setting("768m", "HBase standalone JVM heap.")

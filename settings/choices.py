@@ -56,3 +56,8 @@ class LogLevel(enum.StrEnum):
     INFO = "INFO"
     WARNING = "WARNING"
     ERROR = "ERROR"
+
+
+class DeployMode(enum.StrEnum):
+    CLUSTER = "cluster"  # the driver runs on the cluster (YARN's application master)
+    CLIENT = "client"  # the driver runs in the submitting process

@@ -61,7 +61,7 @@ def check_can_run(spark: SparkSession, settings: Settings) -> None:
             f"{pyspark.__version__}. Set PA_ALERT_PATH=microbatch."
         )
     partitions = vitals_partitions(settings)
-    slots = spark.sparkContext.defaultParallelism
+    slots = task_slots(spark)
     needed = partitions + 1
     if slots < needed:
         raise AlertPathError(
@@ -71,6 +71,16 @@ def check_can_run(spark: SparkSession, settings: Settings) -> None:
             f"cores), or on a cluster give the application >= {needed} executor cores in total "
             f"(spark.executor.instances x spark.executor.cores), or set PA_ALERT_PATH=microbatch."
         )
+
+
+def task_slots(spark: SparkSession) -> int:
+    """Task slots of the application: local[N]'s threads, or on a cluster the executors' cores as configured (at
+    start executors may not have registered yet, and the count Spark reports would be too low)."""
+    conf = spark.sparkContext.getConf()
+    instances, cores = conf.get("spark.executor.instances"), conf.get("spark.executor.cores")
+    if (spark.sparkContext.master or "").startswith("local") or not (instances and cores):
+        return spark.sparkContext.defaultParallelism
+    return int(instances) * int(cores)
 
 
 class AlertingQuery(OwnedQuery):

@@ -26,6 +26,7 @@ RUNTIME = (
     "reporting",
     "dags",
     "dashboard",
+    "cluster",
 )
 TOOLING = ("local_stack", "demo", "bench", "testkit", "tests")
 # modules of pure logic: their unit tests run without servers, so they may not reach one

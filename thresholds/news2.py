@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib.resources
 from dataclasses import dataclass
-from pathlib import Path
 
 from contract.alerts import Severity
 
-CHART_FILE = Path(__file__).with_name("news2_chart.csv")
+# read as a package resource: on a cluster the package is inside the zip spark-submit ships
+CHART_FILE = importlib.resources.files(__package__ or "thresholds") / "news2_chart.csv"
 ADULT_AGE = 16  # NEWS2 applies from 16 years, not in pregnancy
 RESOLUTION = {"body_temperature": 1}  # decimals the chart scores at; every other parameter: whole numbers
 
@@ -82,8 +83,8 @@ MAXIMUM_SCORE = 20  # every parameter at its worst
 
 @functools.cache
 def _rows() -> tuple[dict[str, str], ...]:
-    with CHART_FILE.open(newline="") as handle:
-        return tuple(csv.DictReader(line for line in handle if not line.startswith("#")))
+    lines = CHART_FILE.read_text().splitlines()
+    return tuple(csv.DictReader(line for line in lines if not line.startswith("#")))
 
 
 def chart() -> dict[str, tuple[Band, ...]]:

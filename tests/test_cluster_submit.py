@@ -1,0 +1,48 @@
+"""The spark-submit command line: settings reach the driver, secrets never appear on a command line."""
+
+from __future__ import annotations
+
+import stat
+
+import settings
+from cluster.submit import submission
+
+CHANGED = {
+    "PA_MYSQL_HOST": "db.internal",
+    "PA_MYSQL_PASSWORD": "s3cret-for-the-test",
+    "PA_AWS_SECRET_ACCESS_KEY": "aws-s3cret-for-the-test",
+    "PA_SNS_ENDPOINT_URL": "",
+    "PA_TOPIC_VITALS": "ward-vitals",
+    "PA_SPARK_KAFKA_JARS": "/jars/kafka.jar",
+    "PA_CLUSTER_PYTHON": "./env/bin/python",
+}
+
+
+def test_cluster_mode_ships_settings_as_the_drivers_environment_and_secrets_as_files(tmp_path):
+    job = submission(settings.load(CHANGED), "streaming", ["run"], tmp_path, wait=False)
+    line = job.shown()
+    assert "s3cret" not in line and "aws-s3cret" not in line
+    conf = [job.arguments[n + 1] for n, argument in enumerate(job.arguments) if argument == "--conf"]
+    driver_env = dict(
+        entry.removeprefix("spark.yarn.appMasterEnv.").split("=", 1)
+        for entry in conf
+        if entry.startswith("spark.yarn.appMasterEnv.")
+    )
+    assert driver_env["PA_TOPIC_VITALS"] == "ward-vitals" and driver_env["PA_MYSQL_HOST"] == "db.internal"
+    assert driver_env["PA_SPARK_MASTER"] == "" and driver_env["PA_SPARK_KAFKA_JARS"] == ""  # spark-submit decides
+    assert "PA_HIVE_DATABASE" not in driver_env  # a default stays a default
+    assert driver_env["PYSPARK_PYTHON"] == "./env/bin/python"
+    secret_file = tmp_path / driver_env["PA_MYSQL_PASSWORD_FILE"]
+    assert secret_file.read_text() == "s3cret-for-the-test\n"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    shipped = job.arguments[job.arguments.index("--files") + 1].split(",")
+    assert f"{secret_file}#{secret_file.name}" in shipped
+    assert job.arguments[-3:] == [job.arguments[-3], "streaming", "run"] and job.arguments[-3].endswith("entry.py")
+    assert "--packages" not in job.arguments and "/jars/kafka.jar" in job.arguments[job.arguments.index("--jars") + 1]
+
+
+def test_client_mode_hands_the_settings_to_the_local_driver_unseen(tmp_path):
+    job = submission(settings.load(CHANGED | {"PA_CLUSTER_DEPLOY_MODE": "client"}), "batch", [], tmp_path)
+    assert "s3cret" not in job.shown() and "--files" not in job.arguments
+    assert job.environment["PA_MYSQL_PASSWORD"] == "s3cret-for-the-test"
+    assert job.environment["PA_SPARK_MASTER"] == ""
