@@ -8,26 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from cluster.package import RUNTIME_PACKAGES
+
 ROOT = Path(__file__).parents[1]
-RUNTIME = (
-    "contract",
-    "settings",
-    "clients",
-    "runtime",
-    "producers",
-    "streaming",
-    "thresholds",
-    "hbase_setup",
-    "hive_ddl",
-    "rds_schema",
-    "sqoop",
-    "notifier",
-    "batch",
-    "reporting",
-    "dags",
-    "dashboard",
-    "cluster",
-)
+RUNTIME = (*RUNTIME_PACKAGES, "dags", "dashboard")  # what the cluster zip ships, plus Airflow's and the page's
 TOOLING = ("local_stack", "demo", "bench", "testkit", "tests")
 # modules of pure logic: their unit tests run without servers, so they may not reach one
 PURE = (

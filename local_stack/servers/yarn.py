@@ -96,30 +96,34 @@ def _java(ctx: StackContext, server: str, main_class: str) -> list[str]:
     )
 
 
-def _enabled(settings: StackSettings) -> bool:
-    return settings.stack_yarn
+def _server(name: str, summary: str, main_class: str, **declared) -> ServerSpec:
+    """A YARN server: the yarn profile's class path, the shared config files, part of the stack when enabled."""
+    return ServerSpec(
+        name=name,
+        summary=summary,
+        command=lambda ctx: _java(ctx, name, main_class),
+        config_files=_config_files,
+        enabled=lambda settings: settings.stack_yarn,
+        **declared,
+    )
 
 
-YARN_RESOURCEMANAGER = ServerSpec(
-    name="yarn-rm",
-    summary="Apache Hadoop 3.5 YARN ResourceManager",
-    command=lambda ctx: _java(ctx, "yarn-rm", RESOURCEMANAGER_MAIN),
+YARN_RESOURCEMANAGER = _server(
+    "yarn-rm",
+    "Apache Hadoop 3.5 YARN ResourceManager",
+    RESOURCEMANAGER_MAIN,
     probe=probes.yarn_resourcemanager,
     address=lambda s: f"{s.stack_host}:{s.yarn_resourcemanager_port} (web http://{s.stack_host}:{s.yarn_web_port})",
     ports=lambda s: {"PA_YARN_RESOURCEMANAGER_PORT": s.yarn_resourcemanager_port, "PA_YARN_WEB_PORT": s.yarn_web_port},
-    config_files=_config_files,
     requires=("hdfs-datanode",),
-    enabled=_enabled,
 )
 
-YARN_NODEMANAGER = ServerSpec(
-    name="yarn-nm",
-    summary="Apache Hadoop 3.5 YARN NodeManager",
-    command=lambda ctx: _java(ctx, "yarn-nm", NODEMANAGER_MAIN),
+YARN_NODEMANAGER = _server(
+    "yarn-nm",
+    "Apache Hadoop 3.5 YARN NodeManager",
+    NODEMANAGER_MAIN,
     probe=probes.yarn_nodemanager,
     address=lambda s: f"web http://{s.stack_host}:{s.yarn_nodemanager_web_port}",
     ports=lambda s: {"PA_YARN_NODEMANAGER_WEB_PORT": s.yarn_nodemanager_web_port},
-    config_files=_config_files,
     requires=("yarn-rm",),
-    enabled=_enabled,
 )
