@@ -69,6 +69,8 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
         "hbase-thrift",
         "hive-metastore",
         "hive-server2",
+        "yarn-rm",  # YARN (the test stack runs it) needs HDFS
+        "yarn-nm",
     }  # the named servers and all that need them
     assert down == set(stopped)
 
