@@ -43,7 +43,8 @@ APPLICATION_ID = re.compile(r"application_\d+_\d+")
 
 @dataclass(frozen=True)
 class Submission:
-    """A spark-submit invocation: its arguments, the environment it runs with, and the files it ships."""
+    """A spark-submit invocation: its arguments and the environment it runs with (the files it ships, the zip and
+    the secrets, are named in the arguments)."""
 
     arguments: list[str]
     environment: dict[str, str]
