@@ -30,6 +30,7 @@ from pathlib import Path
 import pyspark
 
 import settings as settings_module
+from clients.spark import extra_jars
 from cluster import package
 from settings import Settings
 from settings.choices import DeployMode
@@ -83,7 +84,7 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
     plain, secrets = driver_environment(settings)
     python = settings.cluster_python or sys.executable
     spark_jars = settings.cluster_spark_jars or f"local:{Path(pyspark.__file__).parent / 'jars'}/*"
-    jars = [jar for listed in (settings.spark_kafka_jars, settings.jdbc_driver_jar) for jar in listed.split(",") if jar]
+    jars = extra_jars(settings)
     cluster_mode = settings.cluster_deploy_mode is DeployMode.CLUSTER
     arguments = [
         spark_submit(),

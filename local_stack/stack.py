@@ -47,8 +47,9 @@ def selected(settings: StackSettings, names: list[str] | None) -> list[ServerSpe
     return [spec for spec in ALL if spec.name in wanted]
 
 
-def with_dependents(names: list[str]) -> list[ServerSpec]:  # every server, opt-in or not: stopping is always safe
-    """The named specs plus every spec that (transitively) requires one of them, in stack order."""
+def with_dependents(names: list[str]) -> list[ServerSpec]:
+    """The named specs plus every spec that (transitively) requires one of them, in stack order; opt-in servers
+    included whatever the settings say (stopping one that runs is always right)."""
     _check_known(names)
     chosen = set(names)
     for spec in ALL:  # ALL is in dependency order, so one pass reaches every dependent
