@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install demo test check unit mutants bench chaos stack-up stack-up-cluster stack-down stack-status stack-reset test-stack-down settings-table dashboard
+.PHONY: install demo test check unit mutants bench chaos stack-up stack-up-cluster stack-up-airflow stack-down stack-status stack-reset test-stack-down settings-table dashboard
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -57,6 +57,10 @@ stack-up: $(STAMP)
 # the stack plus a YARN ResourceManager and NodeManager, for spark-submit --master yarn
 stack-up-cluster: $(STAMP)
 	PA_STACK_YARN=1 $(PY) -m local_stack up
+
+# the stack plus Airflow's API server, DAG processor and scheduler (UI on http://127.0.0.1:8080, user operator)
+stack-up-airflow: $(STAMP)
+	PA_STACK_AIRFLOW=1 $(PY) -m local_stack up
 
 stack-down: $(STAMP)
 	$(PY) -m local_stack down

@@ -13,22 +13,20 @@ change; `data_quality` is the DAG that fails on broken bounds.
 
 from __future__ import annotations
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import get_current_context
 
-from dags.common import DEFAULT_ARGS, as_utc, intervals, spark_session, start_date, task_settings
+from dags.common import as_utc, intervals, pipeline_dag, spark_session, spark_task, task_settings
 
 
-@dag(
+@pipeline_dag(
     schedule=intervals("@daily"),
-    start_date=start_date(),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     doc_md=__doc__,
     tags=["batch", "alerts", "parity", "hive", "hbase"],
 )
 def alerts_batch_recheck():
-    @task
+    @spark_task
     def recheck_day() -> dict:
         from batch.recheck import recheck_day as recheck
 

@@ -1,4 +1,4 @@
-"""What every DAG shares: default arguments, the settings a task runs with, and its SparkSession.
+"""What every DAG shares: its decorator and task defaults, the settings a task runs with, and its SparkSession.
 
 Heavy imports (pyspark, the pipeline's packages) happen inside the functions a
 task calls, never when the scheduler parses the DAG files.
@@ -9,31 +9,49 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pendulum
+from airflow.sdk import dag, task
 from airflow.sdk.exceptions import AirflowFailException
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 import settings as settings_module
+from dags.failure_notice import announce_failure
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-DEFAULT_ARGS = {
-    "owner": "data-engineering",
-    "retries": 3,  # transient failures (a server restarting, a network blip); permanent ones fail at once
-    "retry_delay": dt.timedelta(seconds=20),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": dt.timedelta(minutes=10),
-}
+
+def default_args() -> dict[str, object]:
+    """Every task's retries and time limit (PA_AIRFLOW_TASK_TIMEOUT)."""
+    timeout = settings_module.duration_seconds(settings_module.load().airflow_task_timeout)
+    return {
+        "owner": "data-engineering",
+        "retries": 3,  # transient failures (a server restarting, a network blip); permanent ones fail at once
+        "retry_delay": dt.timedelta(seconds=20),
+        "retry_exponential_backoff": True,
+        "max_retry_delay": dt.timedelta(minutes=10),
+        "execution_timeout": dt.timedelta(seconds=timeout),
+    }
 
 
 def start_date() -> pendulum.DateTime:
-    """The first interval of every DAG (PA_AIRFLOW_START_DATE); only catch-up DAGs go back that far."""
-    first = dt.date.fromisoformat(settings_module.load().airflow_start_date)
-    return pendulum.datetime(first.year, first.month, first.day, tz="UTC")
+    """The start of every DAG's first interval (PA_AIRFLOW_START_DATE, a UTC date or date-time)."""
+    first = dt.datetime.fromisoformat(settings_module.load().airflow_start_date)
+    return pendulum.instance(first if first.tzinfo else first.replace(tzinfo=dt.UTC))
+
+
+def pipeline_dag(**arguments: Any) -> Any:
+    """``@dag`` with what every pipeline DAG shares: start date, task defaults, the failure notice to operators."""
+    return dag(start_date=start_date(), default_args=default_args(), on_failure_callback=announce_failure, **arguments)
+
+
+def spark_task(function: Callable[..., Any]) -> Any:
+    """``@task`` for a task that builds a Spark session: it runs in the Spark pool (PA_AIRFLOW_SPARK_POOL), so a
+    worker never starts more sessions at once than the pool has slots."""
+    return task(pool=settings_module.load().airflow_spark_pool)(function)
 
 
 def intervals(cron: str) -> CronDataIntervalTimetable:
@@ -42,12 +60,19 @@ def intervals(cron: str) -> CronDataIntervalTimetable:
 
 
 def task_settings() -> settings_module.Settings:
-    """The worker's PA_* environment, overridden by the JSON Airflow Variable named by PA_AIRFLOW_SETTINGS_VARIABLE."""
+    """The worker's PA_* environment, then the credentials of the Airflow Connections (PA_AIRFLOW_*_CONN_ID),
+    then the JSON Airflow Variable named by PA_AIRFLOW_SETTINGS_VARIABLE."""
     from airflow.sdk import Variable
 
+    from dags.connections import connection_settings
+
     base = settings_module.load()
+    environ = dict(os.environ)
+    for name, value in connection_settings(base).items():
+        environ.pop(name + "_FILE", None)  # the connection's secret replaces the mounted one
+        environ[name] = value
     overrides = Variable.get(base.airflow_settings_variable, default=None, deserialize_json=True) or {}
-    return settings_module.load({**os.environ, **{name: str(value) for name, value in overrides.items()}})
+    return settings_module.load({**environ, **{name: str(value) for name, value in overrides.items()}})
 
 
 def spark_session(settings: settings_module.Settings, app_name: str) -> SparkSession:

@@ -18,22 +18,20 @@ readable summary of every check in the task log.
 
 from __future__ import annotations
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import get_current_context
 
-from dags.common import DEFAULT_ARGS, as_utc, fail_without_retry, intervals, spark_session, start_date, task_settings
+from dags.common import as_utc, fail_without_retry, intervals, pipeline_dag, spark_session, spark_task, task_settings
 
 
-@dag(
+@pipeline_dag(
     schedule=intervals("@daily"),
-    start_date=start_date(),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     doc_md=__doc__,
     tags=["quality", "hive", "kafka", "rds"],
 )
 def data_quality():
-    @task
+    @spark_task
     def check_interval() -> str:
         from batch.quality import QualityCheckFailed, interval_checks, report
 
@@ -46,7 +44,7 @@ def data_quality():
         print(summary)
         return summary
 
-    @task
+    @spark_task
     def reconcile_readings() -> str:
         from batch.quality import QualityCheckFailed
         from batch.reconcile import reconcile, report

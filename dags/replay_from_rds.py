@@ -13,17 +13,15 @@ unlimited), `dry_run` (only count what would be sent).
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Param, get_current_context, task
 
-from dags.common import DEFAULT_ARGS, fail_without_retry, start_date, task_settings
+from dags.common import fail_without_retry, pipeline_dag, task_settings
 
 
-@dag(
+@pipeline_dag(
     schedule=None,
-    start_date=start_date(),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     doc_md=__doc__,
     tags=["ops", "replay", "rds", "kafka"],
     params={

@@ -15,22 +15,18 @@ overridden by the Airflow Variable `patient_alert_settings`.
 
 from __future__ import annotations
 
-from airflow.sdk import dag, task
-
-from dags.common import DEFAULT_ARGS, fail_without_retry, spark_session, start_date, task_settings
+from dags.common import fail_without_retry, pipeline_dag, spark_session, spark_task, task_settings
 
 
-@dag(
+@pipeline_dag(
     schedule="@hourly",
-    start_date=start_date(),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     doc_md=__doc__,
     tags=["sqoop", "patients", "rds", "hive"],
 )
 def sqoop_import_patients():
-    @task
+    @spark_task
     def import_patients() -> dict:
         from sqoop import pipeline_jobs
         from sqoop.options import SqoopError
@@ -40,7 +36,7 @@ def sqoop_import_patients():
             result = pipeline_jobs.import_patients(spark_session(settings, "airflow-sqoop-import"), settings)
         return {"rows": result.rows, "last_value": result.last_value, "location": result.location}
 
-    @task
+    @spark_task
     def check_counts(imported: dict) -> str:
         from batch.quality import QualityCheckFailed, patients_import_checks, report
 
@@ -53,7 +49,7 @@ def sqoop_import_patients():
         print(summary)
         return summary
 
-    check_counts(import_patients())  # type: ignore[arg-type]  # TaskFlow hands the upstream's XComArg over
+    check_counts(import_patients())
 
 
 sqoop_import_patients()

@@ -10,9 +10,9 @@ up the change within `PA_THRESHOLD_REFRESH_S`, without a restart.
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Param, get_current_context, task
 
-from dags.common import DEFAULT_ARGS, fail_without_retry, start_date, task_settings
+from dags.common import fail_without_retry, pipeline_dag, task_settings
 
 
 def _load(*, dry_run: bool):
@@ -30,12 +30,10 @@ def _load(*, dry_run: bool):
         return load(task_settings(), Path(source) if source else None, dry_run=dry_run, actor=actor)
 
 
-@dag(
+@pipeline_dag(
     schedule="@daily",
-    start_date=start_date(),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
     doc_md=__doc__,
     tags=["hbase", "thresholds", "reference"],
     params={

@@ -15,22 +15,20 @@ duplicates rows.
 
 from __future__ import annotations
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import get_current_context
 
-from dags.common import DEFAULT_ARGS, as_utc, intervals, spark_session, start_date, task_settings
+from dags.common import as_utc, intervals, pipeline_dag, spark_session, spark_task, task_settings
 
 
-@dag(
+@pipeline_dag(
     schedule=intervals("@hourly"),
-    start_date=start_date(),
     catchup=True,
     max_active_runs=2,
-    default_args=DEFAULT_ARGS,
     doc_md=__doc__,
     tags=["batch", "aggregates", "hive"],
 )
 def vitals_batch_aggregates():
-    @task
+    @spark_task
     def aggregate_hour() -> list[dict]:
         from batch.aggregates import aggregate_hours
 
@@ -48,7 +46,7 @@ def vitals_batch_aggregates():
             for hour in results
         ]
 
-    @task
+    @spark_task
     def ward_rollup(hours: list[dict]) -> int:
         from batch.aggregates import ward_rollup as rollup
 
@@ -62,7 +60,7 @@ def vitals_batch_aggregates():
         )
         return wards
 
-    ward_rollup(aggregate_hour())  # type: ignore[arg-type]  # TaskFlow hands the upstream's XComArg over
+    ward_rollup(aggregate_hour())
 
 
 vitals_batch_aggregates()

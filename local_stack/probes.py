@@ -111,6 +111,36 @@ def yarn_nodemanager(settings: StackSettings) -> str:
     return f"{len(running)} NodeManager(s), {node['availMemoryMB']} MiB / {node['availableVirtualCores']} vcores free"
 
 
+def airflow_api(settings: StackSettings) -> str:
+    health = _airflow_health(settings)
+    if health["metadatabase"]["status"] != "healthy":
+        raise ProbeFailed(f"metadata database {health['metadatabase']['status']}")
+    return "metadata database healthy"
+
+
+def airflow_dag_processor(settings: StackSettings) -> str:
+    return _airflow_component(settings, "dag_processor")
+
+
+def airflow_scheduler(settings: StackSettings) -> str:
+    return _airflow_component(settings, "scheduler")
+
+
+def _airflow_component(settings: StackSettings, component: str) -> str:
+    """A component is healthy when the API server has seen its heartbeat lately."""
+    state = _airflow_health(settings)[component]
+    if state["status"] != "healthy":
+        raise ProbeFailed(f"{component} {state['status'] or 'not started'}")
+    return f"heartbeat {state[f'latest_{component}_heartbeat'][11:19]} UTC"
+
+
+def _airflow_health(settings: StackSettings) -> dict:
+    """Airflow's health endpoint (no authentication: it says nothing but which components are alive)."""
+    url = f"http://{settings.stack_host}:{settings.airflow_api_port}/api/v2/monitor/health"
+    with urllib.request.urlopen(url, timeout=3) as response:
+        return json.load(response)
+
+
 def _yarn_rest(settings: StackSettings, path: str) -> dict:
     """One GET of the ResourceManager's REST API (``/ws/v1/<path>``)."""
     url = f"http://{settings.stack_host}:{settings.yarn_web_port}/ws/v1/{path}"

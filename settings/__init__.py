@@ -275,6 +275,9 @@ class Settings:
         secret=True,
     )
     sns_topic: str = setting("patient-alerts", "SNS topic doctors subscribe to.")
+    sns_operations_topic: str = setting(
+        "patient-alert-operations", "SNS topic operators subscribe to: every failed Airflow DAG run is announced there."
+    )
 
     # --- the notifier ----------------------------------------------------------
     doctor_emails: str = setting(
@@ -375,7 +378,27 @@ class Settings:
 
     # --- airflow -----------------------------------------------------------
     airflow_start_date: str = setting(
-        "2026-11-01", "First data interval (UTC date) of the DAGs that catch up (vitals_batch_aggregates)."
+        "2026-11-01",
+        "Start of the DAGs' first data interval (UTC date or date-time); vitals_batch_aggregates catches up from it.",
+    )
+    airflow_task_timeout: str = setting(
+        "1 hour",
+        "execution_timeout of every DAG task (a duration): a hung task fails and retries instead of blocking.",
+        duration=True,
+    )
+    airflow_spark_pool: str = setting(
+        "spark_sessions",
+        "Airflow pool every Spark task runs in, so a worker never starts more Spark sessions than it has room for.",
+    )
+    airflow_mysql_conn_id: str = setting(
+        "patient_alert_rds",
+        "Airflow Connection (MySQL) the tasks take the RDS host, port, login, password and schema from; "
+        "when it is not defined, the PA_MYSQL_* settings.",
+    )
+    airflow_aws_conn_id: str = setting(
+        "patient_alert_aws",
+        "Airflow Connection (AWS) the tasks take SNS's keys, region_name and endpoint_url (extras) from; "
+        "when it is not defined, the PA_AWS_* and PA_SNS_ENDPOINT_URL settings.",
     )
     airflow_settings_variable: str = setting(
         "patient_alert_settings",
@@ -505,6 +528,16 @@ class StackSettings(Settings):
         6, "Virtual cores the NodeManager offers containers (task slots, like PA_SPARK_MASTER's local[6]).", minimum=1
     )
     yarn_heap: str = setting("512m", "Heap of each YARN JVM (ResourceManager, NodeManager).")
+    stack_airflow: bool = setting(
+        False,
+        "Start Airflow's API server, DAG processor and scheduler with the stack (make stack-up-airflow sets it).",
+    )
+    airflow_api_port: int = setting(8080, "Airflow's API server and UI port (local stack).")
+    airflow_spark_pool_slots: int = setting(
+        1,
+        "Slots of the Spark pool the local Airflow creates: one, as each local Spark session takes every core.",
+        minimum=1,
+    )
     hbase_thrift_info_port: int = setting(9095, "Thrift server's web UI port (local stack).")
     zookeeper_port: int = setting(2181, "ZooKeeper client port (HBase's, local stack).")
     hbase_heap: str = setting("768m", "HBase standalone JVM heap.")

@@ -7,12 +7,17 @@ pointed at it through the Airflow Variable they read (set as AIRFLOW_VAR_…).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import inspect
+import ipaddress
 import json
 import os
 import re
+import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,9 +25,12 @@ import pytest
 import settings as settings_module
 from batch.aggregates import ALERT_COUNT_COLUMNS
 from clients import hbase, hive, kafka, mysql
+from dags.failure_notice import announce_failure
 from hbase_setup.load import load as load_thresholds
 from hbase_setup.sources import CAPSTONE_SOURCE
-from local_stack import airflow_home
+from local_stack import airflow_home, stack
+from local_stack.airflow_rest import AirflowRest
+from local_stack.servers import airflow as airflow_servers
 from producers import producer
 from producers.simulated_rds import simulate
 from rds_schema import migrate
@@ -30,7 +38,9 @@ from settings import environment
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from streaming.landing import LandingQuery
+from testkit import inbox as doctors_inbox
 from testkit import scratch
+from testkit.sockets import listening_sockets
 
 DAG_IDS = {
     "sqoop_import_patients",
@@ -49,11 +59,17 @@ class PipelineSlice:
     end: dt.datetime
 
 
-def point_tasks_at(monkeypatch, scoped, **extra: str) -> None:
-    """The tasks' settings: the scratch slice's (and ``extra``) through the Airflow Variable they read."""
+def scoped_overrides(scoped, **extra: str) -> dict[str, str]:
+    """The variables in which the scratch slice's settings differ from the environment's, and ``extra``."""
     base_env = environment(settings_module.load())
     overrides = {name: value for name, value in environment(scoped).items() if base_env.get(name, value) != value}
-    monkeypatch.setenv(f"AIRFLOW_VAR_{scoped.airflow_settings_variable.upper()}", json.dumps({**overrides, **extra}))
+    return {**overrides, **extra}
+
+
+def point_tasks_at(monkeypatch, scoped, **extra: str) -> None:
+    """The tasks' settings: the scratch slice's (and ``extra``) through the Airflow Variable they read."""
+    variable = f"AIRFLOW_VAR_{scoped.airflow_settings_variable.upper()}"
+    monkeypatch.setenv(variable, json.dumps(scoped_overrides(scoped, **extra)))
 
 
 @pytest.fixture(scope="module")
@@ -99,34 +115,152 @@ def test_the_dags_parse_without_errors_or_heavy_imports(airflow_dags):
         retries = dag.default_args
         assert retries["retries"] >= 1 and retries["retry_exponential_backoff"] is True, dag_id
         assert retries["retry_delay"] < retries["max_retry_delay"], dag_id
+    timeout = dt.timedelta(seconds=settings_module.duration_seconds(settings_module.load().airflow_task_timeout))
+    for dag_id in DAG_IDS:
+        dag = airflow_dags.get_dag(dag_id)
+        assert dag.on_failure_callback is announce_failure, dag_id
+        for task in dag.tasks:
+            assert task.execution_timeout == timeout, task.task_id
+            starts_spark = "spark_session(" in inspect.getsource(task.python_callable)
+            assert (task.pool == settings_module.load().airflow_spark_pool) is starts_spark, task.task_id
     parsed = airflow_home.parse_in_fresh_process(Path(os.environ["AIRFLOW_HOME"]))
     print(f"DagBag parse of {parsed['dags']} DAGs: {parsed['seconds']:.2f} s")
     assert parsed["errors"] == 0 and parsed["dags"] == len(DAG_IDS)
     assert parsed["pyspark_imported"] is False, "a DAG file imports pyspark at parse time"
 
 
-def test_sqoop_import_patients_imports_changes_and_checks_counts(airflow_dags, pipeline, monkeypatch):
-    settings = pipeline.settings
-    point_tasks_at(monkeypatch, settings)
+@contextlib.contextmanager
+def changed_phone_number(settings, phone: str) -> Iterator[int]:
+    """One patient's phone number changed in RDS for the duration (the RDS table is shared); yield the patient."""
     patient_id = hive_one(settings, f"SELECT MIN(patientid) FROM {settings.hive_database}.patients")[0]
-    before = JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value
     connection = mysql.connect(settings, autocommit=True)
     cursor = connection.cursor()
     cursor.execute("SELECT phone_number FROM patients_information WHERE patientid = %s", (patient_id,))
-    [(phone,)] = cursor.fetchall()
-    cursor.execute("UPDATE patients_information SET phone_number = '+1-555-DAGS' WHERE patientid = %s", (patient_id,))
+    [(before,)] = cursor.fetchall()
+    cursor.execute("UPDATE patients_information SET phone_number = %s WHERE patientid = %s", (phone, patient_id))
     try:
-        dag_run = run_dag(airflow_dags, "sqoop_import_patients")
-    finally:  # the RDS table is shared: put the phone number back
-        cursor.execute("UPDATE patients_information SET phone_number = %s WHERE patientid = %s", (phone, patient_id))
+        yield patient_id
+    finally:
+        cursor.execute("UPDATE patients_information SET phone_number = %s WHERE patientid = %s", (before, patient_id))
         connection.close()
 
-    assert dag_run.state == "success", failed_tasks(dag_run)
-    hive.query(settings, f"REFRESH TABLE {settings.hive_database}.patients")
-    assert hive_one(
-        settings, f"SELECT phone_number FROM {settings.hive_database}.patients WHERE patientid = {patient_id}"
-    ) == ("+1-555-DAGS",)
+
+@contextlib.contextmanager
+def airflow_scheduler(stack_settings, **environment: str) -> Iterator[AirflowRest]:
+    """A fresh Airflow (API server, DAG processor, scheduler) on the test stack, its components started with
+    ``environment`` added; stopped afterwards."""
+    settings = dataclasses.replace(stack_settings, stack_airflow=True)
+    stack.down(settings, [airflow_servers.AIRFLOW_API_NAME])  # one an interrupted run left
+    shutil.rmtree(airflow_servers.home(settings), ignore_errors=True)  # no runs or paused states of an earlier run
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in environment.items():
+                patch.setenv(name, value)
+            stack.up(settings, ["airflow-scheduler"])
+        yield AirflowRest(
+            airflow_servers.api_url(settings), airflow_servers.OPERATOR, airflow_servers.operator_password(settings)
+        )
+    finally:
+        stack.down(settings, [airflow_servers.AIRFLOW_API_NAME])
+
+
+def airflow_sockets(stack_settings) -> set[tuple[str, int]]:
+    """Where Airflow's components (and the task processes they run) listen."""
+    settings = dataclasses.replace(stack_settings, stack_airflow=True)
+    names = {spec.name for spec in stack.with_dependents([airflow_servers.AIRFLOW_API_NAME])}
+    return listening_sockets({row.pid for row in stack.status(settings) if row.name in names and row.pid})
+
+
+def task_logs(stack_settings, dag_id: str, run_id: str) -> str:
+    """The last lines of every task log of a run (for a failed assertion's message)."""
+    folder = airflow_servers.home(stack_settings) / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}"
+    return "\n".join(f"== {log}\n{log.read_text()[-1500:]}" for log in sorted(folder.rglob("*.log")))
+
+
+def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed_run(pipeline, spark, running_stack):
+    """Airflow as deployed: its scheduler runs the DAGs triggered through the REST API, with the RDS and AWS
+    credentials from Airflow Connections (the workers' own PA_MYSQL_PASSWORD and SNS endpoint are wrong), and a
+    failed run is announced on the operations topic."""
+    settings = pipeline.settings
+    database = settings.hive_database
+    hour = pipeline.start.replace(minute=0, second=0)
+    hour_utc = hour.replace(tzinfo=dt.UTC)
+    partition = f"agg_date='{hour.date()}', agg_hour={hour.hour}"
+    spark.sql(f"ALTER TABLE {database}.vitals_hourly DROP IF EXISTS PARTITION ({partition})")
+    expected = hive_one(
+        settings,
+        f"SELECT COUNT(DISTINCT patient_id), COUNT(DISTINCT reading_id) FROM {database}.vitals_raw "
+        f"WHERE event_time >= '{hour}' AND event_time < '{hour + dt.timedelta(hours=1)}'",
+    )
+    operations = dataclasses.replace(settings, sns_topic=f"operations-{uuid.uuid4().hex[:8]}")
+    operations_inbox = doctors_inbox.subscribe(operations)
+    before = JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    worker_environment = {
+        "PA_AIRFLOW_START_DATE": now.isoformat(),  # no scheduled runs of earlier intervals: only the test's
+        "PA_MYSQL_PASSWORD": "not-the-password",
+        "PA_SNS_ENDPOINT_URL": "http://127.0.0.1:9",
+    }
+    overrides = scoped_overrides(settings, PA_SNS_OPERATIONS_TOPIC=operations.sns_topic)
+    upside_down = {"start": "2026-11-24T02:00:00+00:00", "end": "2026-11-24T01:00:00+00:00", "dry_run": True}
+
+    with changed_phone_number(settings, "+1-555-SCHD") as patient_id:
+        with airflow_scheduler(running_stack, **worker_environment) as airflow:
+            airflow.set_variable(settings.airflow_settings_variable, json.dumps(overrides))
+            airflow.set_connection(
+                settings.airflow_mysql_conn_id,
+                conn_type="mysql",
+                host=settings.mysql_host,
+                port=settings.mysql_port,
+                login=settings.mysql_user,
+                password=settings.mysql_password,
+                schema=settings.mysql_database,
+            )
+            airflow.set_connection(
+                settings.airflow_aws_conn_id,
+                conn_type="aws",
+                login=settings.aws_access_key_id,
+                password=settings.aws_secret_access_key,
+                extra=json.dumps({"region_name": settings.aws_region, "endpoint_url": settings.sns_endpoint_url}),
+            )
+            for dag_id in ("sqoop_import_patients", "vitals_batch_aggregates", "replay_from_rds"):
+                airflow.wait_for_dag(dag_id)
+                airflow.unpause(dag_id)
+            runs = [
+                ("sqoop_import_patients", airflow.trigger("sqoop_import_patients")),
+                (
+                    "vitals_batch_aggregates",
+                    airflow.trigger(
+                        "vitals_batch_aggregates",
+                        logical_date=dt.datetime.now(dt.UTC),
+                        data_interval=(hour_utc, hour_utc + dt.timedelta(hours=1)),
+                    ),
+                ),
+                ("replay_from_rds", airflow.trigger("replay_from_rds", conf=upside_down)),
+            ]
+            listening = airflow_sockets(running_stack)
+            states = airflow.wait_for_runs(runs, timeout_s=900)
+            tasks = {dag_id: airflow.task_states(dag_id, run_id) for dag_id, run_id in runs}
+
+    assert (running_stack.stack_host, running_stack.airflow_api_port) in listening
+    assert all(ipaddress.ip_address(address).is_loopback for address, _ in listening), listening
+    logs = "\n".join(task_logs(running_stack, *run) for run in runs)
+    assert [states[run] for run in runs] == ["success", "success", "failed"], logs
+    assert tasks["replay_from_rds"] == {"replay": ("failed", 1)}, "invalid parameters fail at once, without retries"
+    hive.query(settings, f"REFRESH TABLE {database}.patients")
+    assert hive_one(settings, f"SELECT phone_number FROM {database}.patients WHERE patientid = {patient_id}") == (
+        "+1-555-SCHD",
+    )
     assert JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value > before
+    hourly = hive_one(
+        settings,
+        f"SELECT COUNT(*), SUM(readings) FROM {database}.vitals_hourly "
+        f"WHERE agg_date = '{hour.date()}' AND agg_hour = {hour.hour}",
+    )
+    assert hourly == expected and expected[1] > 0
+    notices = doctors_inbox.read_all(operations, operations_inbox)
+    assert [notice["Subject"] for notice in notices] == ["Airflow: replay_from_rds failed"], notices
+    assert runs[2][1] in notices[0]["Message"] and "replay (attempt 1)" in notices[0]["Message"]
 
 
 def test_vitals_batch_aggregates_replaces_its_hour_on_a_rerun(airflow_dags, pipeline, spark, monkeypatch):
@@ -295,7 +429,10 @@ def test_data_quality_passes_within_bounds_and_fails_with_a_summary(airflow_dags
     point_tasks_at(monkeypatch, settings, **lenient)
     passed = run_dag(airflow_dags, "data_quality", logical_date=day_end)
 
-    point_tasks_at(monkeypatch, settings, **{**lenient, "PA_QUALITY_MAX_REJECT_SHARE": "0"})
+    operations = dataclasses.replace(settings, sns_topic=f"operations-{uuid.uuid4().hex[:8]}")
+    operations_inbox = doctors_inbox.subscribe(operations)
+    strict = {**lenient, "PA_QUALITY_MAX_REJECT_SHARE": "0", "PA_SNS_OPERATIONS_TOPIC": operations.sns_topic}
+    point_tasks_at(monkeypatch, settings, **strict)
     capfd.readouterr()
     failed = run_dag(airflow_dags, "data_quality", logical_date=day_end)
     logged = capfd.readouterr().out  # the task's log: the failure's message is the summary
@@ -307,3 +444,7 @@ def test_data_quality_passes_within_bounds_and_fails_with_a_summary(airflow_dags
     summary = r"FAIL rejected share +\d+\.\d+% \([\d,]+ of [\d,]+\) +\(bound: <= 0\.00%\)"
     assert re.search(summary, logged), logged[-3000:]
     assert re.search(r"ok   freshness of vitals_raw", logged)
+    # operators are told, once, which run and task failed
+    notices = doctors_inbox.read_all(operations, operations_inbox)
+    assert [notice["Subject"] for notice in notices] == ["Airflow: data_quality failed"], notices
+    assert failed.run_id in notices[0]["Message"] and "check_interval (attempt 1)" in notices[0]["Message"]

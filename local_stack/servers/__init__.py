@@ -1,5 +1,6 @@
 """Every server of the local stack, in dependency order."""
 
+from local_stack.servers.airflow import AIRFLOW_API, AIRFLOW_DAG_PROCESSOR, AIRFLOW_SCHEDULER
 from local_stack.servers.hbase import HBASE, HBASE_THRIFT
 from local_stack.servers.hdfs import HDFS_DATANODE, HDFS_NAMENODE
 from local_stack.servers.hive import HIVE_METASTORE, HIVE_SERVER2
@@ -22,10 +23,13 @@ ALL = (
     HIVE_METASTORE,
     HIVE_SERVER2,
     SNS,
+    AIRFLOW_API,
+    AIRFLOW_DAG_PROCESSOR,
+    AIRFLOW_SCHEDULER,
 )
 BY_NAME = {spec.name: spec for spec in ALL}
 
 
 def of_stack(settings: StackSettings) -> list[ServerSpec]:
-    """The servers this stack runs: every server but the opt-in ones its settings leave out (YARN)."""
+    """The servers this stack runs: every server but the opt-in ones its settings leave out (YARN, Airflow)."""
     return [spec for spec in ALL if spec.enabled(settings)]

@@ -1,0 +1,51 @@
+"""Credentials from Airflow Connections, as the pipeline's settings.
+
+A deployment keeps RDS and AWS credentials where Airflow keeps them (its
+metadata database, a secrets backend such as AWS Secrets Manager, or
+``AIRFLOW_CONN_*`` variables), not in a JSON Variable. A connection that is
+not defined leaves the settings as they are, so a local run needs none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from settings import Settings
+
+# Connection attribute -> the setting it fills
+MYSQL_FIELDS = {
+    "host": "mysql_host",
+    "port": "mysql_port",
+    "login": "mysql_user",
+    "password": "mysql_password",
+    "schema": "mysql_database",
+}
+AWS_FIELDS = {"login": "aws_access_key_id", "password": "aws_secret_access_key"}
+AWS_EXTRAS = {"region_name": "aws_region", "endpoint_url": "sns_endpoint_url"}
+
+
+def connection_settings(settings: Settings) -> dict[str, str]:
+    """The PA_* variables the MySQL and AWS connections named in ``settings`` define (only their non-empty fields)."""
+    found: dict[str, Any] = {}
+    mysql = _connection(settings.airflow_mysql_conn_id)
+    if mysql is not None:
+        found.update({name: getattr(mysql, attribute) for attribute, name in MYSQL_FIELDS.items()})
+    aws = _connection(settings.airflow_aws_conn_id)
+    if aws is not None:
+        found.update({name: getattr(aws, attribute) for attribute, name in AWS_FIELDS.items()})
+        extras = aws.extra_dejson
+        found.update({name: extras.get(key) for key, name in AWS_EXTRAS.items()})
+    return {f"PA_{name.upper()}": str(value) for name, value in found.items() if value not in (None, "")}
+
+
+def _connection(conn_id: str) -> Any:
+    """The Airflow Connection ``conn_id``, or None when it is not defined (or no id is configured)."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    if not conn_id:
+        return None
+    try:
+        return Connection.get(conn_id)
+    except AirflowNotFoundException:
+        return None
