@@ -12,6 +12,7 @@ from typing import Any
 from pyspark import SparkContext
 from pyspark.sql import DataFrame, Row, SparkSession
 
+from clients.jdbc import jdbc_options
 from settings import Settings
 from settings.choices import StateStore
 
@@ -165,10 +166,7 @@ def rds_query(spark: SparkSession, settings: Settings, sql: str) -> DataFrame:
     """The rows of one SELECT in RDS, read through Spark JDBC as the application user."""
     return (
         spark.read.format("jdbc")
-        .option("url", settings.jdbc_url)
-        .option("driver", settings.jdbc_driver_class)
-        .option("user", settings.mysql_user)
-        .option("password", settings.mysql_password)
+        .options(**jdbc_options(settings, settings.jdbc_url, settings.mysql_user, settings.mysql_password))
         .option("fetchsize", str(settings.sqoop_fetch_size))
         .option("query", sql)
         .load()

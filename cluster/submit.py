@@ -6,8 +6,8 @@ What reaches the cluster, and how:
   ``cluster/entry.py`` as the primary file, which runs the job's module as
   ``python -m`` would. The Python that runs it is PA_CLUSTER_PYTHON (a packed
   virtualenv shipped with PA_CLUSTER_ARCHIVES on a real cluster).
-* **Jars**: the Kafka connector (the local stack's resolved jars, else its
-  Maven coordinates as ``--packages``) and the JDBC driver; Spark's own jars
+* **Jars**: the Kafka connector and the JDBC driver (the local stack's
+  resolved jars, else their Maven coordinates as ``--packages``); Spark's own jars
   from PA_CLUSTER_SPARK_JARS (spark.yarn.jars), so nothing large is uploaded
   per submission.
 * **Settings**: every pipeline setting that differs from its default becomes
@@ -97,7 +97,7 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
         "--py-files",
         str(package.build(work_dir / "patient_alert_etl.zip")),
         *(["--jars", ",".join(jars)] if jars else []),
-        *([] if settings.spark_kafka_jars else ["--packages", settings.spark_kafka_package]),
+        *(["--packages", ",".join(packages)] if (packages := maven_packages(settings)) else []),
         *(["--archives", settings.cluster_archives] if settings.cluster_archives else []),
         "--num-executors",
         str(settings.cluster_executors),
@@ -131,6 +131,15 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
         environment |= plain | secrets
     arguments += [str(ENTRY), module, *args]
     return Submission(arguments, environment)
+
+
+def maven_packages(settings: Settings) -> list[str]:
+    """Coordinates for --packages: the Kafka connector and the JDBC driver, each unless its jars are given."""
+    pairs = (
+        (settings.spark_kafka_jars, settings.spark_kafka_package),
+        (settings.jdbc_driver_jar, settings.jdbc_driver_coordinates),
+    )
+    return [coordinates for given, coordinates in pairs if not given]
 
 
 def application_id(output: str) -> str | None:

@@ -1,10 +1,10 @@
 """What the local stack resolves for the pipeline, handed over as settings (environment variables).
 
 The runtime never reaches into the local stack: on a cluster spark-submit
-brings the Kafka connector and the JDBC driver. On this machine the stack
-resolves the connector's jars with its Maven file and installs the JDBC
-driver's Debian package, then sets ``PA_SPARK_KAFKA_JARS`` for this process
-and its children. A variable the user set is left as it is.
+brings the Kafka connector and the JDBC driver by their Maven coordinates. On
+this machine the stack resolves both with its Maven file, then sets
+``PA_SPARK_KAFKA_JARS`` and ``PA_JDBC_DRIVER_JAR`` for this process and its
+children. A variable the user set is left as it is.
 ``python -m local_stack env`` prints the same as shell exports, for a shell
 that runs the pipeline's commands by hand.
 """
@@ -18,17 +18,16 @@ import shlex
 import settings as settings_module
 from local_stack import jars
 from local_stack.paths import StackPaths
-from local_stack.system_packages import ensure_file
 from settings import StackSettings
 
 
 def resolved_environment(settings: StackSettings) -> dict[str, str]:
-    """The pipeline settings the local stack fills in: the Kafka connector's jars, the JDBC driver installed."""
-    if settings.jdbc_driver_package:
-        for jar in filter(None, settings.jdbc_driver_jar.split(",")):
-            ensure_file(jar, settings.jdbc_driver_package)
-    kafka_jars = jars.jar_paths(StackPaths(settings.data_dir).classpath_dir, "spark-kafka", settings.jar_repository)
-    return {"PA_SPARK_KAFKA_JARS": ",".join(kafka_jars)}
+    """The pipeline settings the local stack fills in: the jars of the Kafka connector and the JDBC driver."""
+    cache = StackPaths(settings.data_dir).classpath_dir
+    return {
+        "PA_SPARK_KAFKA_JARS": ",".join(jars.jar_paths(cache, "spark-kafka", settings.jar_repository)),
+        "PA_JDBC_DRIVER_JAR": ",".join(jars.jar_paths(cache, "jdbc-driver", settings.jar_repository)),
+    }
 
 
 def hand_over(settings: StackSettings) -> StackSettings:

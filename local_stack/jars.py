@@ -19,7 +19,7 @@ from local_stack.errors import StackError
 from local_stack.system_packages import ensure_command
 
 POM = Path(__file__).with_name("pom.xml")
-PROFILES = ("kafka", "hdfs", "hbase", "hbase-shell", "spark-kafka")
+PROFILES = ("kafka", "hdfs", "hbase", "hbase-shell", "spark-kafka", "jdbc-driver")
 
 
 def _pom_digest() -> str:

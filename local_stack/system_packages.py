@@ -22,11 +22,6 @@ def ensure_command(command: str, package: str) -> str:
     return _ensure(lambda: shutil.which(command) or _in_sbin(command), f"'{command}'", package)
 
 
-def ensure_file(path: str, package: str) -> str:
-    """Return ``path`` (a file a Debian package ships, such as a JDBC driver jar), installing ``package`` if missing."""
-    return _ensure(lambda: path if os.path.exists(path) else None, path, package)
-
-
 def _ensure(find: Callable[[], str | None], what: str, package: str) -> str:
     found = find()
     if found:

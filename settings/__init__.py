@@ -363,9 +363,14 @@ class Settings:
 
     # --- sqoop (RDS <-> Hive on Spark JDBC) ---------------------------------
     jdbc_driver_jar: str = setting(
-        "/usr/share/java/mariadb-java-client.jar",
-        "JDBC driver jar(s) for Spark, comma-separated; empty = the cluster provides the driver "
-        "(e.g. spark-submit --packages com.mysql:mysql-connector-j).",
+        "",
+        "JDBC driver jar(s) for Spark, comma-separated; empty = none (spark-submit brings the driver from "
+        "PA_JDBC_DRIVER_COORDINATES). The local stack sets it to the jar its Maven file resolved.",
+    )
+    jdbc_driver_coordinates: str = setting(
+        "org.mariadb.jdbc:mariadb-java-client:3.5.11",
+        "Maven coordinates of the JDBC driver, passed as --packages when PA_JDBC_DRIVER_JAR is empty "
+        "(com.mysql:mysql-connector-j:VERSION with PA_JDBC_DRIVER_CLASS=com.mysql.cj.jdbc.Driver for MySQL's).",
     )
     jdbc_driver_class: str = setting(
         "org.mariadb.jdbc.Driver", "JDBC driver class (com.mysql.cj.jdbc.Driver for MySQL's)."
@@ -544,10 +549,6 @@ class StackSettings(Settings):
     hbase_thrift_heap: str = setting("256m", "HBase Thrift server JVM heap.")
     hive_metastore_heap: str = setting("512m", "Hive Metastore JVM heap.")
     hive_server2_memory: str = setting("1g", "Driver memory of the Spark Thrift Server.")
-    jdbc_driver_package: str = setting(
-        "libmariadb-java",
-        "Debian package installed with apt when the driver jar is missing (local stack); empty = never install.",
-    )
 
     @property
     def data_dir(self) -> Path:

@@ -61,10 +61,7 @@ class JdbcSource:
     def reader(self, connection: Connection, fetch_size: int):
         return (
             self._spark.read.format("jdbc")
-            .option("url", connection.url)
-            .option("driver", self._settings.jdbc_driver_class)
-            .option("user", connection.username)
-            .option("password", connection.password)
+            .options(**connection.spark_options(self._settings))
             .option("fetchsize", str(fetch_size))
         )
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+from clients.jdbc import jdbc_options
 from settings import Settings
 
 
@@ -48,6 +49,10 @@ class Connection:
     url: str
     username: str
     password: str = field(repr=False)
+
+    def spark_options(self, settings: Settings) -> dict[str, str]:
+        """The url, driver, user and password options of Spark's JDBC source and sink."""
+        return jdbc_options(settings, self.url, self.username, self.password)
 
     def mysql_options(self) -> dict[str, object]:
         """mysql-connector arguments for the statements Spark JDBC cannot run (upserts, DDL, bounds)."""

@@ -38,7 +38,16 @@ def test_cluster_mode_ships_settings_as_the_drivers_environment_and_secrets_as_f
     shipped = job.arguments[job.arguments.index("--files") + 1].split(",")
     assert f"{secret_file}#{secret_file.name}" in shipped
     assert job.arguments[-3:] == [job.arguments[-3], "streaming", "run"] and job.arguments[-3].endswith("entry.py")
-    assert "--packages" not in job.arguments and "/jars/kafka.jar" in job.arguments[job.arguments.index("--jars") + 1]
+    assert "/jars/kafka.jar" in job.arguments[job.arguments.index("--jars") + 1]
+    # no driver jar given: spark-submit brings it from Maven Central
+    assert job.arguments[job.arguments.index("--packages") + 1] == settings.load().jdbc_driver_coordinates
+
+
+def test_jars_given_need_no_packages(tmp_path):
+    given = CHANGED | {"PA_JDBC_DRIVER_JAR": "/jars/mariadb.jar"}
+    job = submission(settings.load(given), "streaming", ["run"], tmp_path, wait=False)
+    assert "--packages" not in job.arguments
+    assert job.arguments[job.arguments.index("--jars") + 1].split(",") == ["/jars/kafka.jar", "/jars/mariadb.jar"]
 
 
 def test_client_mode_hands_the_settings_to_the_local_driver_unseen(tmp_path):

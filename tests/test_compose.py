@@ -9,6 +9,8 @@ from xml.etree import ElementTree
 
 import yaml
 
+import settings as settings_module
+
 COMPOSE = Path(__file__).parents[1] / "docker" / "docker-compose.yml"
 POM = Path(__file__).parents[1] / "local_stack" / "pom.xml"
 
@@ -61,3 +63,9 @@ def test_every_service_has_a_health_check_and_waits_for_healthy_dependencies():
     for name, service in found.items():
         waits = service.get("depends_on", {})
         assert all(condition == {"condition": "service_healthy"} for condition in waits.values()), name
+
+
+def test_the_coordinates_spark_submit_brings_are_the_jars_the_local_stack_runs():
+    defaults = settings_module.load({})
+    assert defaults.spark_kafka_package.rpartition(":")[2] == importlib.metadata.version("pyspark")
+    assert defaults.jdbc_driver_coordinates.rpartition(":")[2] == pom_property("mariadb.jdbc.version")
