@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,notebooks,dashboard]'
+	@echo "installing the project and its packages into $(VENV) (pip) ..."
+	@# -qq: setuptools' note on every editable install is not news; pip's errors still show
+	$(PY) -m pip install -qq -e '.[test,notebooks,dashboard]'
 	@touch $(STAMP)
 
 install: $(STAMP)
