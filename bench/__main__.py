@@ -7,7 +7,7 @@ import sys
 import time
 
 import settings
-from bench import chaos, dags, mutants, notifier, producers, report_file, sqoop, streaming, thresholds, ward
+from bench import chaos, cluster, dags, mutants, notifier, producers, report_file, sqoop, streaming, thresholds, ward
 from bench.report import RESULTS
 from local_stack import handoff, stack
 from runtime import logs
@@ -20,6 +20,7 @@ BENCHMARKS = {
     "ward": ward.run,
     "sqoop": sqoop.run,
     "dags": dags.run,
+    "cluster": cluster.run,
 }
 
 

@@ -225,9 +225,8 @@ def _news2_cost(spark, landing: Settings) -> None:
         line(f"  {cost}", f"{100 * (with_news2 / without - 1):+.1f}% throughput{budget}")
 
 
-def _throughput(spark, settings: Settings, rows: int, heart_rate: int = ALERTING_HEART_RATE) -> tuple[float, float]:
-    """Readings/s of one availableNow run over a backlog of ``rows`` alerting readings (of ``heart_rate``): overall,
-    and over the batches after the first."""
+def backlog(settings: Settings, rows: int, heart_rate: int = ALERTING_HEART_RATE) -> None:
+    """``rows`` alerting readings (ids 1..rows, of ``heart_rate``) in the vitals topic of ``settings``."""
     producer = kafka.producer(settings, linger_ms=20, batch_size=512 * 1024)
     moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for reading_id in range(1, rows + 1):
@@ -238,6 +237,12 @@ def _throughput(spark, settings: Settings, rows: int, heart_rate: int = ALERTING
         )
     producer.flush()
     producer.close()
+
+
+def _throughput(spark, settings: Settings, rows: int, heart_rate: int = ALERTING_HEART_RATE) -> tuple[float, float]:
+    """Readings/s of one availableNow run over a backlog of ``rows`` alerting readings (of ``heart_rate``): overall,
+    and over the batches after the first."""
+    backlog(settings, rows, heart_rate)
     listener = ProgressListener()
     spark.streams.addListener(listener)
     job = LandingQuery(spark, settings, available_now=True)

@@ -108,6 +108,8 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
         "--driver-memory",
         settings.cluster_driver_memory,
         "--conf",
+        f"spark.sql.shuffle.partitions={shuffle_partitions(settings)}",
+        "--conf",
         f"spark.yarn.jars={spark_jars}",
         "--conf",
         f"spark.yarn.submit.waitAppCompletion={str(wait).lower()}",
@@ -131,6 +133,11 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
         environment |= plain | secrets
     arguments += [str(ENTRY), module, *args]
     return Submission(arguments, environment)
+
+
+def shuffle_partitions(settings: Settings) -> int:
+    """PA_CLUSTER_SHUFFLE_PARTITIONS, or the submission's task slots when it is 0."""
+    return settings.cluster_shuffle_partitions or settings.cluster_executors * settings.cluster_executor_cores
 
 
 def maven_packages(settings: Settings) -> list[str]:

@@ -356,6 +356,13 @@ class Settings:
     )
     cluster_executor_memory: str = setting("2g", "Memory of each executor (--executor-memory).")
     cluster_driver_memory: str = setting("1g", "Memory of the driver (--driver-memory).")
+    cluster_shuffle_partitions: int = setting(
+        0,
+        "spark.sql.shuffle.partitions of a submission; a new streaming checkpoint keeps it for good as its number "
+        "of state partitions. 0 = the submission's task slots (executors x cores): Spark's default of 200 gives "
+        "a small cluster 200 state stores to open and commit every micro-batch.",
+        minimum=0,
+    )
     spark_kafka_package: str = setting(
         "org.apache.spark:spark-sql-kafka-0-10_2.13:4.2.0",
         "Maven coordinates of Spark's Kafka connector, passed as --packages when PA_SPARK_KAFKA_JARS is empty.",

@@ -43,6 +43,16 @@ def test_cluster_mode_ships_settings_as_the_drivers_environment_and_secrets_as_f
     assert job.arguments[job.arguments.index("--packages") + 1] == settings.load().jdbc_driver_coordinates
 
 
+def test_shuffle_partitions_are_the_task_slots_unless_set(tmp_path):
+    def partitions(environment: dict[str, str]) -> str:
+        arguments = submission(settings.load(environment), "streaming", ["run"], tmp_path, wait=False).arguments
+        conf = [arguments[n + 1] for n, argument in enumerate(arguments) if argument == "--conf"]
+        return next(entry for entry in conf if entry.startswith("spark.sql.shuffle.partitions="))
+
+    assert partitions({"PA_CLUSTER_EXECUTORS": "3", "PA_CLUSTER_EXECUTOR_CORES": "4"}).endswith("=12")
+    assert partitions({"PA_CLUSTER_SHUFFLE_PARTITIONS": "48"}).endswith("=48")
+
+
 def test_jars_given_need_no_packages(tmp_path):
     given = CHANGED | {"PA_JDBC_DRIVER_JAR": "/jars/mariadb.jar"}
     job = submission(settings.load(given), "streaming", ["run"], tmp_path, wait=False)
