@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import subprocess
 import sys
 import time
@@ -24,10 +23,9 @@ from clients import hdfs
 from clients.spark import session
 from hbase_setup.sources import DEFAULT_SOURCE
 from local_stack import stack
-from local_stack.handoff import hadoop_conf_dir
+from local_stack.handoff import child_environment
 from settings import StackSettings
 from settings.choices import AlertPath
-from settings.fields import as_environment
 from testkit import scratch
 from testkit.load import LOAD_PATIENTS
 
@@ -81,10 +79,10 @@ def run(settings: StackSettings) -> None:
 
 def _run_application(settings: StackSettings, command: list[str]) -> float:
     """Run ``python -m COMMAND`` with ``settings`` as its environment; its wall time in seconds."""
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("PA_")}
-    environment |= as_environment(settings) | {"HADOOP_CONF_DIR": hadoop_conf_dir(settings)}
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", *command], env=environment, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", *command], env=child_environment(settings), capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise RuntimeError(f"python -m {' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return time.monotonic() - started

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
 
 DAGS_FOLDER = Path(__file__).resolve().parents[1] / "dags"
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))  # the virtualenv's own airflow command
 
 
 def local_home(settings: StackSettings) -> Path:
@@ -69,9 +70,7 @@ def dag_bag(home: Path) -> DagBag:
     # dag.test() runs a task with a time limit through Airflow's in-process execution API, whose import of
     # starlette's TestClient warns about starlette's own choice of HTTP library: nothing a DAG's user can act on
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("airflow")), "db", "migrate"], capture_output=True, text=True
-    )
+    result = subprocess.run([AIRFLOW, "db", "migrate"], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"'airflow db migrate' failed for AIRFLOW_HOME={home}:\n{result.stderr[-2000:]}")
     from airflow.dag_processing.dagbag import DagBag

@@ -33,14 +33,13 @@ class AirflowRest:
         return f"AirflowRest({self.base_url!r})"
 
     def _login(self, username: str, password: str) -> str:
-        answer = self._call("POST", "/auth/token", {"username": username, "password": password}, token=None)
+        answer = self._call("POST", "/auth/token", {"username": username, "password": password}, signed=False)
         return answer["access_token"]
 
-    def _call(self, method: str, path: str, body: dict | None = None, *, token: str | None = "") -> Any:
+    def _call(self, method: str, path: str, body: dict | None = None, *, signed: bool = True) -> Any:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        bearer = self._token if token == "" else token
-        if bearer:
-            headers["Authorization"] = f"Bearer {bearer}"
+        if signed:
+            headers["Authorization"] = f"Bearer {self._token}"
         request = urllib.request.Request(
             self.base_url + path,
             data=None if body is None else json.dumps(body).encode(),
@@ -57,18 +56,18 @@ class AirflowRest:
 
     def set_variable(self, key: str, value: str) -> None:
         """Create or replace the Variable ``key``."""
-        try:
-            self._call("PATCH", f"/api/v2/variables/{key}", {"key": key, "value": value})
-        except AirflowRestError:
-            self._call("POST", "/api/v2/variables", {"key": key, "value": value})
+        self._put("/api/v2/variables", key, {"key": key, "value": value})
 
     def set_connection(self, connection_id: str, **fields: Any) -> None:
         """Create or replace the Connection ``connection_id`` (conn_type, host, port, login, password, extra...)."""
-        body = {"connection_id": connection_id, **fields}
+        self._put("/api/v2/connections", connection_id, {"connection_id": connection_id, **fields})
+
+    def _put(self, collection: str, key: str, body: dict) -> None:
+        """Replace the entry ``key`` of ``collection``, or add it when there is none."""
         try:
-            self._call("PATCH", f"/api/v2/connections/{connection_id}", body)
+            self._call("PATCH", f"{collection}/{key}", body)
         except AirflowRestError:
-            self._call("POST", "/api/v2/connections", body)
+            self._call("POST", collection, body)
 
     def wait_for_dag(self, dag_id: str, timeout_s: float = 180) -> None:
         """Wait until the DAG processor has parsed ``dag_id`` and the API knows it."""

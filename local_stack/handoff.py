@@ -42,6 +42,13 @@ def hadoop_conf_dir(settings: StackSettings) -> str:
     return str(StackPaths(settings.data_dir).conf_dir("yarn-rm"))
 
 
+def child_environment(settings: StackSettings) -> dict[str, str]:
+    """This process's environment with its PA_* variables replaced by ``settings``' and the stack's
+    HADOOP_CONF_DIR: what a child process that runs (or submits) a job with ``settings`` needs."""
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PA_")}
+    return environment | settings_module.environment(settings) | {"HADOOP_CONF_DIR": hadoop_conf_dir(settings)}
+
+
 def shell_exports(settings: StackSettings) -> str:
     """``export NAME=value`` lines of :func:`resolved_environment` (and HADOOP_CONF_DIR when the stack runs YARN),
     for ``eval "$(python -m local_stack env)"``."""

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import subprocess
 import sys
 import time
 import urllib.request
 
-from local_stack.handoff import hadoop_conf_dir
+from local_stack.handoff import child_environment
 from settings.choices import AlertPath
-from settings.fields import as_environment
 from testkit import scratch
 from tests.streaming_fixtures import Queue, add_patients, hive_alert_ids, reading, send, spark_count, wait_for
 
@@ -23,11 +21,9 @@ START_S = 240.0  # spark-submit, YARN's application master, an executor, then bo
 
 def submit(settings) -> str:
     """``python -m cluster submit --no-wait streaming run`` with ``settings``; the YARN application id."""
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("PA_")}
-    environment |= as_environment(settings) | {"HADOOP_CONF_DIR": hadoop_conf_dir(settings)}
     done = subprocess.run(
         [sys.executable, "-m", "cluster", "submit", "--no-wait", "streaming", "run"],
-        env=environment,
+        env=child_environment(settings),
         capture_output=True,
         text=True,
         timeout=300,

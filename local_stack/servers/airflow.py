@@ -19,7 +19,6 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 from local_stack import airflow_home, probes
@@ -70,7 +69,7 @@ def environment(settings: StackSettings) -> dict[str, str]:
 
 def airflow_cli(settings: StackSettings, *arguments: str) -> subprocess.CompletedProcess[str]:
     """Run ``airflow ARGUMENTS`` against the stack's Airflow home; a failure raises StackError with its output."""
-    command = [str(Path(sys.executable).with_name("airflow")), *arguments]
+    command = [airflow_home.AIRFLOW, *arguments]
     env = {**os.environ, **environment(settings)}
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
@@ -104,7 +103,7 @@ def _component(name: str, summary: str, arguments: list[str], **declared) -> Ser
     return ServerSpec(
         name=name,
         summary=summary,
-        command=lambda ctx: [str(Path(sys.executable).with_name("airflow")), *arguments],
+        command=lambda ctx: [airflow_home.AIRFLOW, *arguments],
         environment=lambda ctx: environment(ctx.settings),
         enabled=lambda settings: settings.stack_airflow,
         **declared,
