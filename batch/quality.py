@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 from clients import kafka, mysql
 from clients.spark import single_row
 from producers.rows import ReadingsTable, RowSelection
-from settings import Settings
+from settings import RdsAccount, Settings
 
 
 class QualityCheckFailed(Exception):
@@ -73,7 +73,7 @@ def interval_checks(spark: SparkSession, settings: Settings, start: dt.datetime,
         .distinct()
         .count()
     )
-    in_rds = ReadingsTable(settings).count(RowSelection(start_time=start, end_time=end))
+    in_rds = ReadingsTable(settings, RdsAccount.QUALITY).count(RowSelection(start_time=start, end_time=end))
     grace = dt.timedelta(seconds=settings.quality_max_staleness_s)
     epoch_ms = lambda moment: int(moment.replace(tzinfo=dt.UTC).timestamp() * 1000)  # noqa: E731
     in_kafka = kafka.count_between(settings, settings.topic_vitals, epoch_ms(start), epoch_ms(end + grace))
@@ -113,7 +113,7 @@ def interval_checks(spark: SparkSession, settings: Settings, start: dt.datetime,
 
 def patients_import_checks(spark: SparkSession, settings: Settings) -> list[Check]:
     """RDS patients_information and Hive patients hold the same patients after an import."""
-    connection = mysql.connect(settings)
+    connection = mysql.connect(settings, RdsAccount.QUALITY)
     try:
         cursor = connection.cursor()
         cursor.execute("SELECT COUNT(*) FROM patients_information")

@@ -26,7 +26,7 @@ from pyspark.sql import functions as F
 from clients import kafka
 from clients.spark import rds_query
 from producers.rows import ReadingsTable
-from settings import Settings
+from settings import RdsAccount, Settings
 from streaming.parse import parse_field_map
 
 SAMPLE_IDS = 20  # missing or doubled ids named per hour
@@ -56,11 +56,12 @@ def reconcile(
     spark: SparkSession, settings: Settings, start: dt.datetime, end: dt.datetime
 ) -> list[HourReconciliation]:
     """One row per hour of [start, end) that has RDS readings (naive UTC times, as RDS stores them)."""
-    table = ReadingsTable(settings)
+    table = ReadingsTable(settings, RdsAccount.QUALITY)
     id_column, time_column = table.columns["id"], table.columns.get("event_time", "event_time")
     universe = rds_query(
         spark,
         settings,
+        RdsAccount.QUALITY,
         (
             f"SELECT `{id_column}` AS reading_id, `{time_column}` AS event_time FROM `{table.table}` "
             f"WHERE `{time_column}` >= '{start:%Y-%m-%d %H:%M:%S}' AND `{time_column}` < '{end:%Y-%m-%d %H:%M:%S}'"

@@ -35,14 +35,14 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from batch.reconcile import reconcile
-from clients import kafka, mysql
+from clients import kafka
 from clients.spark import rds_query, session
 from local_stack import handoff, stack
 from notifier import sns_setup
 from producers import watermark
 from producers.bedside_simulation import make_patients
 from rds_schema import migrate
-from settings import Settings, StackSettings, environment
+from settings import RdsAccount, Settings, StackSettings, environment
 from streaming.sinks import BatchTable
 from testkit import scratch
 
@@ -198,12 +198,7 @@ def _scratch(spark: SparkSession, settings: Settings, name: str) -> Settings:
         threshold_refresh_s=settings.threshold_refresh_s,
         patients_refresh_s=settings.patients_refresh_s,
     )
-    migrate.apply(scoped)
-    connection = mysql.connect(scoped, autocommit=True)
-    try:
-        connection.cursor().execute(f"CREATE TABLE {name} LIKE patients_vital_info")
-    finally:
-        connection.close()
+    migrate.create_readings_table(scoped)
     scratch.add_patients(spark, scoped, [patient.as_row()[:6] for patient in make_patients(PATIENTS, 7)])
     return scoped
 
@@ -242,7 +237,12 @@ def _phase(
 
 def _drain(settings: Settings, spark: SparkSession, progress: Progress) -> None:
     """Wait until the producer, the landing query and the notifier have caught up with what RDS holds."""
-    highest = rds_query(spark, settings, f"SELECT MAX(id) AS highest FROM {settings.vitals_table}").first()[0] or 0
+    highest = (
+        rds_query(
+            spark, settings, RdsAccount.QUALITY, f"SELECT MAX(id) AS highest FROM {settings.vitals_table}"
+        ).first()[0]
+        or 0
+    )
     _wait_until(
         "the producer publishes every row",
         lambda: watermark.read(settings, settings.producer_name) >= highest,
@@ -276,7 +276,7 @@ def _reconcile(spark: SparkSession, settings: Settings, phase: Phase) -> dict:
     alerts = _between(spark.table(f"{settings.hive_database}.alerts"), "input_message_time", start, end)
     hive = alerts.agg(F.count(F.lit(1)).alias("rows"), F.countDistinct("alert_id").alias("ids")).first()
     queued = _between(_queued_alerts(spark, settings), "input_message_time", start, end).select("alert_id").distinct()
-    outcomes = rds_query(spark, settings, "SELECT alert_id, outcome FROM notifier_alerts")
+    outcomes = rds_query(spark, settings, RdsAccount.QUALITY, "SELECT alert_id, outcome FROM notifier_alerts")
     by_outcome = {
         row["outcome"]: row["count"]
         for row in queued.join(outcomes, "alert_id", "left")

@@ -6,7 +6,6 @@ import dataclasses
 import uuid
 
 from bench.report import line, record_throughput, section
-from clients import mysql
 from producers import producer
 from producers.simulated_rds import simulate
 from rds_schema import migrate
@@ -17,11 +16,9 @@ ROWS = 1_000_000
 
 def run(settings: Settings) -> None:
     section(f"producers ({ROWS:,} readings)")
-    migrate.apply(settings)
     name = f"bench_vitals_{uuid.uuid4().hex[:6]}"
     scoped = dataclasses.replace(settings, vitals_table=name, topic_vitals=name, producer_name=name)
-    connection = mysql.connect(scoped, autocommit=True)
-    connection.cursor().execute(f"CREATE TABLE {name} LIKE patients_vital_info")
+    migrate.create_readings_table(scoped)
     try:
         written = simulate(scoped, patients=1000, rate_hz=1.0, seed=1, count=ROWS, bad_share=0.01)
         line("simulator → RDS (multi-row INSERT, 10k rows each)", f"{written.rows_per_s:,.0f} rows/s")
@@ -33,5 +30,4 @@ def run(settings: Settings) -> None:
         )
         record_throughput("producer RDS → Kafka", published.rows_per_s)
     finally:
-        connection.cursor().execute(f"DROP TABLE {name}")
-        connection.close()
+        migrate.execute_as_owner(scoped, f"DROP TABLE {name}")

@@ -6,11 +6,11 @@ import dataclasses
 import uuid
 
 from bench.report import line, record_throughput, section
-from clients import hive, mysql
+from clients import hive
 from clients.spark import session
 from producers.simulated_rds import simulate
-from rds_schema import migrate
-from settings import Settings
+from rds_schema import grants, migrate
+from settings import RdsAccount, Settings
 from sqoop.tools import run_tool
 
 ROWS = 1_000_000
@@ -18,16 +18,15 @@ ROWS = 1_000_000
 
 def run(settings: Settings) -> None:
     section(f"sqoop ({ROWS:,} readings)")
-    migrate.apply(settings)
     name = f"bench_sqoop_{uuid.uuid4().hex[:6]}"
     spark = session(settings, "bench-sqoop")
-    connection = mysql.connect(settings, autocommit=True)
-    cursor = connection.cursor()
-    cursor.execute(f"CREATE TABLE {name} LIKE patients_vital_info")
-    cursor.execute(f"CREATE TABLE {name}_out LIKE patients_vital_info")
+    source = dataclasses.replace(settings, vitals_table=name)
+    migrate.create_readings_table(source)
+    migrate.execute_as_owner(settings, f"CREATE TABLE {name}_out LIKE patients_vital_info")
+    grants.grant_table(settings, RdsAccount.SQOOP, grants.WRITE, f"{name}_out")
     hive_tables = [f"{settings.hive_database}.{name}_m{mappers}" for mappers in (1, 4)]
     try:
-        simulate(dataclasses.replace(settings, vitals_table=name), patients=1000, rate_hz=1.0, seed=3, count=ROWS)
+        simulate(source, patients=1000, rate_hz=1.0, seed=3, count=ROWS)
         for mappers, hive_table in zip((1, 4), hive_tables):
             result = run_tool(
                 spark,
@@ -63,8 +62,7 @@ def run(settings: Settings) -> None:
         )
         record_throughput("sqoop export (upsert), 4 writers", exported.rows_per_s)
     finally:
-        cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        cursor.execute(f"DROP TABLE IF EXISTS {name}_out")
-        connection.close()
+        migrate.execute_as_owner(settings, f"DROP TABLE IF EXISTS {name}")
+        migrate.execute_as_owner(settings, f"DROP TABLE IF EXISTS {name}_out")
         for hive_table in hive_tables:
             hive.query(settings, f"DROP TABLE IF EXISTS {hive_table}")

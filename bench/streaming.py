@@ -20,7 +20,7 @@ from bench.report import RESULTS, LatencyPoint, line, note, record_throughput, s
 from clients import hbase, hdfs, kafka, mysql
 from clients.spark import session
 from hbase_setup.sources import DEFAULT_SOURCE
-from settings import Settings
+from settings import RdsAccount, Settings
 from settings.choices import AlertPath
 from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
@@ -268,7 +268,7 @@ def _per_record_baseline(settings: Settings, name: str) -> float:
     """What the public student versions do: one consumer, one threshold check and one INSERT per reading."""
     evaluator = ReferenceEvaluator(ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table).index)
     ages = {patient[0]: patient[5] for patient in LOAD_PATIENTS}
-    connection = mysql.connect(settings, autocommit=True)
+    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     table = f"{name}_baseline"
     cursor.execute(f"CREATE TABLE {table} (reading_id BIGINT, patient_id BIGINT, alert VARCHAR(100))")

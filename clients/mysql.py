@@ -1,21 +1,25 @@
-"""Connections to RDS (MySQL; MariaDB in the local stack)."""
+"""Connections to RDS (MySQL; MariaDB in the local stack), each as one service's own account."""
 
 from __future__ import annotations
 
 import mysql.connector
 from mysql.connector.abstracts import MySQLConnectionAbstract
 
-from settings import Settings
+from settings import RdsAccount, Settings
 
 
-def connect(settings: Settings, *, with_database: bool = True, autocommit: bool = False) -> MySQLConnectionAbstract:
-    """Connect as the application user (to the application database unless told otherwise)."""
+def connect(
+    settings: Settings, account: RdsAccount, *, with_database: bool = True, autocommit: bool = False
+) -> MySQLConnectionAbstract:
+    """Connect as ``account`` (to the application database unless told otherwise).
+
+    The account is named at every call, so what a piece of code may do in RDS
+    is decided where it connects and by the account's grants, not by a shared
+    all-powerful user.
+    """
+    user, password = settings.rds_login(account)
     options = dict(
-        host=settings.mysql_host,
-        port=settings.mysql_port,
-        user=settings.mysql_user,
-        password=settings.mysql_password,
-        autocommit=autocommit,
+        host=settings.mysql_host, port=settings.mysql_port, user=user, password=password, autocommit=autocommit
     )
     if with_database:
         options["database"] = settings.mysql_database

@@ -13,7 +13,7 @@ from pyspark import SparkContext
 from pyspark.sql import DataFrame, Row, SparkSession
 
 from clients.jdbc import jdbc_options
-from settings import Settings
+from settings import RdsAccount, Settings
 from settings.choices import StateStore
 
 
@@ -162,11 +162,11 @@ def jvm(spark: SparkSession) -> Any:
     return gateway
 
 
-def rds_query(spark: SparkSession, settings: Settings, sql: str) -> DataFrame:
-    """The rows of one SELECT in RDS, read through Spark JDBC as the application user."""
+def rds_query(spark: SparkSession, settings: Settings, account: RdsAccount, sql: str) -> DataFrame:
+    """The rows of one SELECT in RDS, read through Spark JDBC as ``account``."""
     return (
         spark.read.format("jdbc")
-        .options(**jdbc_options(settings, settings.jdbc_url, settings.mysql_user, settings.mysql_password))
+        .options(**jdbc_options(settings, settings.jdbc_url, *settings.rds_login(account)))
         .option("fetchsize", str(settings.sqoop_fetch_size))
         .option("query", sql)
         .load()

@@ -10,26 +10,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from settings import Settings
+from settings import RdsAccount, Settings
 
-# Connection attribute -> the setting it fills
-MYSQL_FIELDS = {
-    "host": "mysql_host",
-    "port": "mysql_port",
-    "login": "mysql_user",
-    "password": "mysql_password",
-    "schema": "mysql_database",
-}
+# Connection attribute -> the setting it fills; login and password fill the connection's account's
+MYSQL_FIELDS = {"host": "mysql_host", "port": "mysql_port", "schema": "mysql_database"}
 AWS_FIELDS = {"login": "aws_access_key_id", "password": "aws_secret_access_key"}
 AWS_EXTRAS = {"region_name": "aws_region", "endpoint_url": "sns_endpoint_url"}
+
+
+def mysql_conn_id(settings: Settings, account: RdsAccount) -> str:
+    """The Connection that holds ``account``'s RDS login: one per account, so each
+    account's password lives, and is rotated, on its own."""
+    return f"{settings.airflow_mysql_conn_id}_{account}"
 
 
 def connection_settings(settings: Settings) -> dict[str, str]:
     """The PA_* variables the MySQL and AWS connections named in ``settings`` define (only their non-empty fields)."""
     found: dict[str, Any] = {}
-    mysql = _connection(settings.airflow_mysql_conn_id)
-    if mysql is not None:
-        found.update({name: getattr(mysql, attribute) for attribute, name in MYSQL_FIELDS.items()})
+    for account in RdsAccount:
+        mysql = _connection(mysql_conn_id(settings, account))
+        if mysql is not None:
+            found.update({name: getattr(mysql, attribute) for attribute, name in MYSQL_FIELDS.items()})
+            found.update({f"mysql_{account}_user": mysql.login, f"mysql_{account}_password": mysql.password})
     aws = _connection(settings.airflow_aws_conn_id)
     if aws is not None:
         found.update({name: getattr(aws, attribute) for attribute, name in AWS_FIELDS.items()})

@@ -21,7 +21,7 @@ from producers.replay import replay
 from producers.rows import RowSelection
 from producers.simulated_rds import simulate
 from rds_schema import migrate
-from settings import Settings, StackSettings
+from settings import RdsAccount, Settings, StackSettings
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from streaming.app import StreamingApp
@@ -133,7 +133,7 @@ def aggregate_demo_hours(settings: Settings) -> None:
 
 def export_ward_alert_counts(settings: Settings) -> None:
     result = pipeline_jobs.export_ward_alert_counts(session(settings, "patient-alert-demo"), settings)
-    connection = mysql.connect(settings)
+    connection = mysql.connect(settings, RdsAccount.QUALITY)
     try:
         cursor = connection.cursor()
         cursor.execute(
@@ -279,7 +279,9 @@ def run_analysts_notebooks(settings: Settings) -> None:
 
 def _demo_hours(spark, settings: Settings) -> tuple[dt.datetime, dt.datetime]:
     """The whole hours (naive UTC) that hold this demo run's simulated readings."""
-    newest = rds_query(spark, settings, f"SELECT MAX(event_time) AS newest FROM {settings.vitals_table}").first()[0]
+    newest = rds_query(
+        spark, settings, RdsAccount.QUALITY, f"SELECT MAX(event_time) AS newest FROM {settings.vitals_table}"
+    ).first()[0]
     start = (newest - dt.timedelta(seconds=DEMO_SPAN_S)).replace(minute=0, second=0, microsecond=0)
     return start, newest.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
 

@@ -13,8 +13,7 @@ import socket
 from dataclasses import dataclass
 
 from clients import mysql
-from rds_schema import migrate
-from settings import Settings
+from settings import RdsAccount, Settings
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,7 @@ def who() -> str:
 
 def record(settings: Settings, *, actor: str, source: str, added: int, changed: int, removed: int, diff: str) -> int:
     """Record a change about to be written; return its id for :func:`mark_applied`."""
-    migrate.apply(settings)
-    connection = mysql.connect(settings, autocommit=True)
+    connection = mysql.connect(settings, RdsAccount.RULES, autocommit=True)
     try:
         cursor = connection.cursor()
         cursor.execute(
@@ -60,7 +58,7 @@ def record(settings: Settings, *, actor: str, source: str, added: int, changed: 
 
 
 def mark_applied(settings: Settings, entry_id: int) -> None:
-    connection = mysql.connect(settings, autocommit=True)
+    connection = mysql.connect(settings, RdsAccount.RULES, autocommit=True)
     try:
         connection.cursor().execute("UPDATE threshold_audit SET applied = TRUE WHERE id = %s", (entry_id,))
     finally:
@@ -69,8 +67,7 @@ def mark_applied(settings: Settings, entry_id: int) -> None:
 
 def history(settings: Settings, limit: int = 20) -> list[AuditEntry]:
     """The latest ``limit`` changes of PA_THRESHOLD_TABLE, newest first."""
-    migrate.apply(settings)
-    connection = mysql.connect(settings)
+    connection = mysql.connect(settings, RdsAccount.RULES)
     try:
         cursor = connection.cursor()
         cursor.execute(

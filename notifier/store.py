@@ -6,7 +6,7 @@ import json
 
 from clients import mysql
 from notifier.episodes import Episode, from_json, to_json
-from settings import Settings
+from settings import RdsAccount, Settings
 
 # (alert id, outcome, notification type, SNS message id): one alert's outcome as notifier_alerts keeps it
 OutcomeRow = tuple[str, str, str | None, str | None]
@@ -43,7 +43,7 @@ class NotifierStore:
         becomes notified)."""
         if not outcomes:
             return
-        connection = mysql.connect(self._settings)
+        connection = mysql.connect(self._settings, RdsAccount.NOTIFIER)
         try:
             connection.cursor().executemany(
                 "INSERT INTO notifier_alerts (alert_id, outcome, notification, sns_message_id) VALUES (%s, %s, %s, %s) "
@@ -72,7 +72,7 @@ class NotifierStore:
 
     def record(self, outcomes: list[OutcomeRow], changed: list[Episode], closed: set[str]) -> None:
         """One transaction: alert outcomes (id, outcome, notification, SNS id) and episode state."""
-        connection = mysql.connect(self._settings)
+        connection = mysql.connect(self._settings, RdsAccount.NOTIFIER)
         try:
             cursor = connection.cursor()
             if outcomes:
@@ -96,7 +96,7 @@ class NotifierStore:
             connection.close()
 
     def _query(self, sql: str, params: list) -> list[tuple]:
-        connection = mysql.connect(self._settings)
+        connection = mysql.connect(self._settings, RdsAccount.NOTIFIER)
         try:
             cursor = connection.cursor()
             cursor.execute(sql, params)

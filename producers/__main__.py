@@ -1,4 +1,4 @@
-"""``python -m producers schema|simulate|publish|replay`` — RDS and the RDS → Kafka producer."""
+"""``python -m producers simulate|publish|replay`` — RDS and the RDS → Kafka producer."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from producers import producer
 from producers.replay import replay
 from producers.rows import RowSelection, utc_time
 from producers.simulated_rds import simulate
-from rds_schema import migrate
 from runtime import entry
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m producers", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("schema", help="apply the versioned RDS schema (idempotent)")
 
     sim = commands.add_parser("simulate", help="write simulated patients and readings into RDS")
     sim.add_argument("--patients", type=int, default=200)
@@ -42,10 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     current, stopping = entry.start()
 
-    if args.command == "schema":
-        applied = migrate.apply(current)
-        print(f"[schema] applied versions {applied}" if applied else "[schema] up to date")
-    elif args.command == "simulate":
+    if args.command == "simulate":
         simulated = simulate(
             current,
             patients=args.patients,

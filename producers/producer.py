@@ -30,7 +30,7 @@ from producers.pending_ids import PendingIds
 from producers.rows import ReadingsTable, RowSelection
 from reporting.progress import Progress
 from runtime.backoff import Backoff, Stopped
-from settings import Settings
+from settings import RdsAccount, Settings
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def run(
     poll is repeated from the last acknowledged position, so nothing is skipped (repeats carry their ids).
     """
     stopping = stopping or threading.Event()
-    table = ReadingsTable(settings)
+    table = ReadingsTable(settings, RdsAccount.PRODUCER)
     publisher = ParallelPublisher(settings, table.source, table.fields)
     outcome = ProducerRun(last_id=watermark.read(settings, settings.producer_name))
     pending = PendingIds(outcome.last_id, settings.producer_gap_timeout_s)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from producers.parallel import ParallelPublisher
 from producers.rows import ReadingsTable, RowSelection
 from reporting.progress import Progress
-from settings import Settings
+from settings import RdsAccount, Settings
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def replay(
 ) -> ReplayRun:
     if selection.after_id is not None:
         raise ValueError("replay selects by id range or event-time range, not by watermark")
-    table = ReadingsTable(settings)
+    table = ReadingsTable(settings, RdsAccount.PRODUCER)
     matching = table.count(selection)
     log.info("%s reading(s) in %s match %s", f"{matching:,}", table.table, selection)
     if dry_run:

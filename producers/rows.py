@@ -10,7 +10,7 @@ from typing import Any
 from clients import mysql
 from contract.mapping import parse_mapping
 from producers.message import FIELDS
-from settings import Settings
+from settings import RdsAccount, Settings
 
 
 def utc_time(text: str) -> dt.datetime:
@@ -38,9 +38,11 @@ class RowSelection:
 class ReadingsTable:
     """The readings table as the producer sees it: message fields selected under their own names."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, account: RdsAccount):
+        """``account``: the producer publishing, or the quality account counting what there is."""
         self.table = settings.vitals_table
         self._settings = settings
+        self._account = account
         mapping = parse_column_map(settings.vitals_column_map)
         present = self._columns()
         # id first: keyset pagination reads it from the last row of each batch
@@ -125,12 +127,12 @@ class ReadingsTable:
         if not rows:
             raise ValueError(
                 f"RDS table {self.table} does not exist in {self._settings.mysql_database} "
-                f"(run 'python -m producers schema' or set PA_VITALS_TABLE)"
+                f"(run 'python -m rds_schema migrate' or set PA_VITALS_TABLE)"
             )
         return {row[0] for row in rows}
 
     def _query(self, sql: str, params: list[Any], raw: bool = False) -> list[tuple]:
-        connection = mysql.connect(self._settings, autocommit=True)
+        connection = mysql.connect(self._settings, self._account, autocommit=True)
         try:
             cursor = connection.cursor(raw=raw)
             cursor.execute(sql, params)

@@ -1,4 +1,5 @@
-"""Apply the versioned RDS schema; each version runs once and is recorded in ``schema_versions``."""
+"""Apply the versioned RDS schema as the migration account; each version runs once and is recorded in
+``schema_versions``; then every service account gets its grants (:mod:`rds_schema.grants`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import re
 from pathlib import Path
 
 from clients import mysql, sql_script
-from settings import Settings
+from rds_schema import grants
+from settings import RdsAccount, Settings
 
 SCHEMA_DIR = Path(__file__).parent
 _VERSION = re.compile(r"^V(\d+)__(\w+)\.sql$")
@@ -22,8 +24,9 @@ def versions() -> list[tuple[int, str, Path]]:
 
 
 def apply(settings: Settings) -> list[int]:
-    """Apply versions not applied yet; return the ones applied now (empty when up to date)."""
-    connection = mysql.connect(settings, autocommit=True)
+    """Apply versions not applied yet and the services' grants; return the versions applied now (empty when up to
+    date)."""
+    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
     try:
         cursor = connection.cursor()
         cursor.execute(
@@ -40,6 +43,27 @@ def apply(settings: Settings) -> list[int]:
                 cursor.execute(statement)
             cursor.execute("INSERT INTO schema_versions (version, name) VALUES (%s, %s)", (number, name))
             applied.append(number)
-        return applied
+    finally:
+        connection.close()
+    grants.apply(settings)
+    return applied
+
+
+def create_readings_table(settings: Settings) -> None:
+    """The schema, then the readings table PA_VITALS_TABLE names shaped like patients_vital_info, with its grants.
+
+    A test's or benchmark's scratch table, or a second source table: the devices,
+    producer, Sqoop and quality accounts get on it what they have on the main one.
+    """
+    apply(settings)
+    execute_as_owner(settings, f"CREATE TABLE IF NOT EXISTS `{settings.vitals_table}` LIKE patients_vital_info")
+    grants.apply(settings)
+
+
+def execute_as_owner(settings: Settings, statement: str, params: tuple = ()) -> None:
+    """One statement as the migration account (schema changes, and tests' and benchmarks' set-up and clean-up)."""
+    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    try:
+        connection.cursor().execute(statement, params)
     finally:
         connection.close()

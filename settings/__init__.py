@@ -31,6 +31,7 @@ from settings.choices import (
     HiveAuth,
     LogLevel,
     PatientName,
+    RdsAccount,
     StartingOffsets,
     StateStore,
     ThriftProtocol,
@@ -39,6 +40,7 @@ from settings.choices import (
 from settings.fields import SettingsError, as_environment, check, duration_seconds, load_from, markdown_table, setting
 
 __all__ = [
+    "RdsAccount",
     "Settings",
     "StackSettings",
     "SettingsError",
@@ -60,12 +62,50 @@ class Settings:
     mysql_host: str = setting("127.0.0.1", "RDS endpoint host.")
     mysql_port: int = setting(3306, "RDS port.")
     mysql_database: str = setting("hospital", "Application database in RDS.")
-    mysql_user: str = setting("app", "Least-privilege application user.")
-    mysql_password: str = setting(
-        "app-local-only",
-        "Application user's password (local default, refused for a server on another machine).",
+    mysql_staging_database: str = setting(
+        "hospital_staging",
+        "Database where a Sqoop export stages its rows before one statement moves them into the target "
+        "(the only place the Sqoop account may create and drop tables).",
+    )
+    mysql_account_hosts: str = setting(
+        "%",
+        "Host patterns of every RDS account ('user'@'host'), comma-separated: accounts are created and granted "
+        "for each.",
+    )
+    mysql_admin_user: str = setting(
+        "root", "RDS administrator (RDS's master user) that 'python -m rds_schema accounts' creates the accounts as."
+    )
+    mysql_admin_password: str = setting(
+        "",
+        "Its password, needed by 'python -m rds_schema accounts' only (the local stack uses root's socket).",
         secret=True,
     )
+    # One account per service, each with only the grants it needs (rds_schema/grants.py); the passwords' local
+    # defaults are refused for a server on another machine.
+    mysql_migration_user: str = setting("pa_migration", "RDS account that owns the schema: migrations and grants.")
+    mysql_migration_password: str = setting("migration-local-only", "Password of the migration account.", secret=True)
+    mysql_devices_user: str = setting(
+        "pa_devices",
+        "RDS account of the bedside devices and admissions (the simulators) writing readings and patients.",
+    )
+    mysql_devices_password: str = setting("devices-local-only", "Password of the devices account.", secret=True)
+    mysql_producer_user: str = setting(
+        "pa_producer", "RDS account of the producer: reads the readings, keeps its watermark."
+    )
+    mysql_producer_password: str = setting("producer-local-only", "Password of the producer account.", secret=True)
+    mysql_notifier_user: str = setting("pa_notifier", "RDS account of the notifier: its outcomes and episodes.")
+    mysql_notifier_password: str = setting("notifier-local-only", "Password of the notifier account.", secret=True)
+    mysql_sqoop_user: str = setting(
+        "pa_sqoop",
+        "RDS account of Sqoop (default of --username): reads what imports read, writes what exports write, its jobs.",
+    )
+    mysql_sqoop_password: str = setting("sqoop-local-only", "Password of the Sqoop account.", secret=True)
+    mysql_rules_user: str = setting("pa_rules", "RDS account of hbase_setup and threshold_sync: the rules' audit.")
+    mysql_rules_password: str = setting("rules-local-only", "Password of the rules account.", secret=True)
+    mysql_quality_user: str = setting(
+        "pa_quality", "RDS account of the checks and reconciliations: reads the source tables, writes nothing."
+    )
+    mysql_quality_password: str = setting("quality-local-only", "Password of the quality account.", secret=True)
     vitals_table: str = setting("patients_vital_info", "RDS table of vital-sign readings.")
     vitals_column_map: str = setting(
         "",
@@ -404,8 +444,9 @@ class Settings:
     )
     airflow_mysql_conn_id: str = setting(
         "patient_alert_rds",
-        "Airflow Connection (MySQL) the tasks take the RDS host, port, login, password and schema from; "
-        "when it is not defined, the PA_MYSQL_* settings.",
+        "Prefix of the Airflow Connections (MySQL) the tasks take RDS from, one per account: "
+        "<prefix>_<account> (patient_alert_rds_sqoop, ...) gives host, port, schema and that account's login "
+        "and password; an account without one keeps the PA_MYSQL_* settings.",
     )
     airflow_aws_conn_id: str = setting(
         "patient_alert_aws",
@@ -448,11 +489,9 @@ class Settings:
 
     def _refuse_local_secrets_elsewhere(self) -> None:
         """A local default secret is public (it is in this repository): it may only reach a server on this machine,
-        so a forgotten PA_MYSQL_PASSWORD fails at start instead of trying a known password on a real RDS."""
-        reaches = {
-            "mysql_password": self.mysql_host,
-            "aws_secret_access_key": urlsplit(self.sns_endpoint_url).hostname or "",  # empty URL: AWS itself
-        }
+        so a forgotten PA_MYSQL_<ACCOUNT>_PASSWORD fails at start instead of trying a known password on a real RDS."""
+        reaches = {f"mysql_{account}_password": self.mysql_host for account in RdsAccount}
+        reaches["aws_secret_access_key"] = urlsplit(self.sns_endpoint_url).hostname or ""  # empty URL: AWS itself
         for name, host in reaches.items():
             if getattr(self, name) == _LOCAL_DEFAULTS[name] and not is_loopback(host):
                 variable = "PA_" + name.upper()
@@ -460,6 +499,10 @@ class Settings:
                     f"{variable} is the local stack's public default, and {host or 'AWS'} is not this machine: "
                     f"set {variable} (or {variable}_FILE) to the real secret"
                 )
+
+    def rds_login(self, account: RdsAccount) -> tuple[str, str]:
+        """The user and password ``account`` connects to RDS with."""
+        return getattr(self, f"mysql_{account}_user"), getattr(self, f"mysql_{account}_password")
 
     # --- derived addresses -------------------------------------------------
     @property
@@ -515,9 +558,6 @@ class StackSettings(Settings):
     )
     stack_start_timeout_s: int = setting(180, "Seconds a server may take to answer its protocol after start.")
 
-    mysql_user_hosts: str = setting(
-        "%,localhost", "Account hosts the local stack creates the application user for (MySQL 'user'@'host' patterns)."
-    )
     mariadb_buffer_pool_mb: int = setting(256, "InnoDB buffer pool of the local MariaDB, in MiB.")
 
     kafka_controller_port: int = setting(9093, "KRaft controller port (local stack).")

@@ -61,3 +61,15 @@ class LogLevel(enum.StrEnum):
 class DeployMode(enum.StrEnum):
     CLUSTER = "cluster"  # the driver runs on the cluster (YARN's application master)
     CLIENT = "client"  # the driver runs in the submitting process
+
+
+class RdsAccount(enum.StrEnum):
+    """Who connects to RDS: one account per service, each with only its grants (rds_schema/grants.py)."""
+
+    MIGRATION = "migration"
+    DEVICES = "devices"
+    PRODUCER = "producer"
+    NOTIFIER = "notifier"
+    SQOOP = "sqoop"
+    RULES = "rules"
+    QUALITY = "quality"

@@ -109,7 +109,8 @@ def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> E
             f"--update-key column(s) {', '.join(missing_keys)} are not in the exported data "
             f"(columns: {', '.join(frame.columns)})."
         )
-    stage = f"{table.split('.')[-1][:40]}__stage_{uuid4().hex[:12]}"
+    # the staging database is the one place the Sqoop account may create and drop tables (rds_schema.grants)
+    stage = f"`{settings.mysql_staging_database}`.`{table.split('.')[-1][:40]}__stage_{uuid4().hex[:12]}`"
     connection = mysql.connector.connect(**options.connection.mysql_options())
     try:
         cursor = connection.cursor()

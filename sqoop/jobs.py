@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from mysql.connector.errors import IntegrityError
 
 from clients import mysql
-from settings import Settings
+from settings import RdsAccount, Settings
 from sqoop.options import SqoopError
 
 TOOLS = ("import", "export")
@@ -55,7 +55,7 @@ class JobStore:
         self._settings = settings
 
     def _execute(self, sql: str, parameters: tuple = ()) -> list[tuple]:
-        connection = mysql.connect(self._settings, autocommit=True)
+        connection = mysql.connect(self._settings, RdsAccount.SQOOP, autocommit=True)
         try:
             cursor = connection.cursor()
             cursor.execute(sql, parameters)

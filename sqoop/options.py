@@ -176,7 +176,7 @@ def _connection(args: argparse.Namespace, settings: Settings) -> Connection:
         raise SqoopError(
             "--password is refused: a password on the command line ends up in shell history, "
             "process lists and logs. Use --password-file FILE, --password-env VARIABLE, "
-            "or set PA_MYSQL_PASSWORD."
+            "or set PA_MYSQL_SQOOP_PASSWORD."
         )
     if args.prompt_password:
         raise SqoopError("-P (password prompt) needs a terminal; use --password-file or --password-env.")
@@ -193,9 +193,9 @@ def _connection(args: argparse.Namespace, settings: Settings) -> Connection:
             raise SqoopError(f"--password-env {args.password_env}: that environment variable is not set.")
         password = os.environ[args.password_env]
     else:
-        password = settings.mysql_password
+        password = settings.mysql_sqoop_password
     return Connection(
-        url=args.connect or settings.jdbc_url, username=args.username or settings.mysql_user, password=password
+        url=args.connect or settings.jdbc_url, username=args.username or settings.mysql_sqoop_user, password=password
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pyspark.sql import SparkSession
 
-from clients import aws, kafka, mysql
+from clients import aws, kafka
 from contract.alerts import DATA_QUALITY_KINDS
 from hbase_setup.sources import DEFAULT_SOURCE
 from notifier.service import Notifier
@@ -89,12 +89,11 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
         sns_topic=name,
         alert_path=AlertPath.REALTIME,
     )
-    migrate.apply(scoped)
-    _rds(scoped, f"CREATE TABLE `{name}` LIKE patients_vital_info")
+    migrate.create_readings_table(scoped)
     # alert ids derive from reading ids, and the notifier remembers every alert id it handled (so a replay never
     # notifies twice): the slice's readings get ids no earlier ward or the pipeline's own table has used
     first_id = unused_first_id()
-    _rds(scoped, f"ALTER TABLE `{name}` AUTO_INCREMENT = {first_id}")
+    migrate.execute_as_owner(scoped, f"ALTER TABLE `{name}` AUTO_INCREMENT = {first_id}")
     watermark.advance(scoped, name, name, first_id - 1)  # the producer starts there: no ids below are missing
     population = make_patients(plan.patients, plan.seed)
     write_patients(scoped, population)
@@ -233,19 +232,13 @@ def _utc(text: str) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _rds(settings: Settings, statement: str, params: tuple = ()) -> None:
-    connection = mysql.connect(settings, autocommit=True)
-    try:
-        connection.cursor().execute(statement, params)
-    finally:
-        connection.close()
-
-
 def _remove(spark: SparkSession, settings: Settings, queue_url: str) -> None:
     """Drop the slice: its readings table, producer position, notifier state, Hive database, topics, SNS/SQS."""
-    _rds(settings, f"DROP TABLE IF EXISTS `{settings.vitals_table}`")
-    _rds(settings, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.producer_name,))
-    _rds(settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.notifier_group,))
+    migrate.execute_as_owner(settings, f"DROP TABLE IF EXISTS `{settings.vitals_table}`")
+    migrate.execute_as_owner(
+        settings, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.producer_name,)
+    )
+    migrate.execute_as_owner(settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.notifier_group,))
     scratch.drop(spark, settings)
     aws.client(settings, "sqs").delete_queue(QueueUrl=queue_url)
     aws.client(settings, "sns").delete_topic(TopicArn=topic_arn(settings))

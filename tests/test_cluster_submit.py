@@ -6,10 +6,11 @@ import stat
 
 import settings
 from cluster.submit import submission
+from settings import RdsAccount
 
 CHANGED = {
     "PA_MYSQL_HOST": "db.internal",
-    "PA_MYSQL_PASSWORD": "s3cret-for-the-test",
+    **{f"PA_MYSQL_{account.upper()}_PASSWORD": f"s3cret-for-{account}" for account in RdsAccount},
     "PA_AWS_SECRET_ACCESS_KEY": "aws-s3cret-for-the-test",
     "PA_SNS_ENDPOINT_URL": "",
     "PA_TOPIC_VITALS": "ward-vitals",
@@ -32,8 +33,8 @@ def test_cluster_mode_ships_settings_as_the_drivers_environment_and_secrets_as_f
     assert driver_env["PA_SPARK_MASTER"] == "" and driver_env["PA_SPARK_KAFKA_JARS"] == ""  # spark-submit decides
     assert "PA_HIVE_DATABASE" not in driver_env  # a default stays a default
     assert driver_env["PYSPARK_PYTHON"] == "./env/bin/python"
-    secret_file = tmp_path / driver_env["PA_MYSQL_PASSWORD_FILE"]
-    assert secret_file.read_text() == "s3cret-for-the-test\n"
+    secret_file = tmp_path / driver_env["PA_MYSQL_SQOOP_PASSWORD_FILE"]
+    assert secret_file.read_text() == "s3cret-for-sqoop\n"
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     shipped = job.arguments[job.arguments.index("--files") + 1].split(",")
     assert f"{secret_file}#{secret_file.name}" in shipped
@@ -63,5 +64,5 @@ def test_jars_given_need_no_packages(tmp_path):
 def test_client_mode_hands_the_settings_to_the_local_driver_unseen(tmp_path):
     job = submission(settings.load(CHANGED | {"PA_CLUSTER_DEPLOY_MODE": "client"}), "batch", [], tmp_path)
     assert "s3cret" not in job.shown() and "--files" not in job.arguments
-    assert job.environment["PA_MYSQL_PASSWORD"] == "s3cret-for-the-test"
+    assert job.environment["PA_MYSQL_PRODUCER_PASSWORD"] == "s3cret-for-producer"
     assert job.environment["PA_SPARK_MASTER"] == ""

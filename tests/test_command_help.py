@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from settings import RdsAccount
+
 ROOT = Path(__file__).parents[1]
 PACKAGES = sorted(path.parent.name for path in ROOT.glob("*/__main__.py"))
 SUBCOMMANDS = [["sqoop", "import"], ["sqoop", "export"], ["sqoop", "job"], ["bench", "chaos"], ["bench", "mutants"]]
@@ -24,7 +26,7 @@ def test_help_prints_usage_and_touches_nothing(command, tmp_path):
         "PA_KAFKA_BOOTSTRAP_SERVERS": f"{NOWHERE}:9",
         "PA_SNS_ENDPOINT_URL": f"http://{NOWHERE}:9",
         # servers elsewhere take real secrets, not the local stack's public defaults
-        "PA_MYSQL_PASSWORD": "help-needs-no-password",
+        **{f"PA_MYSQL_{account.upper()}_PASSWORD": "help-needs-no-password" for account in RdsAccount},
         "PA_AWS_SECRET_ACCESS_KEY": "help-needs-no-key",
         "PA_STACK_DATA_DIR": str(tmp_path / "stack"),
         "PA_SPARK_LOG_FILE": str(tmp_path / "spark.log"),

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 import yaml
 
 import settings as settings_module
+from settings import RdsAccount
 
 COMPOSE = Path(__file__).parents[1] / "docker" / "docker-compose.yml"
 POM = Path(__file__).parents[1] / "local_stack" / "pom.xml"
@@ -58,11 +59,24 @@ def test_compose_runs_the_versions_the_local_stack_runs():
 
 
 def test_every_service_has_a_health_check_and_waits_for_healthy_dependencies():
+    """A server has a health check; the one-shot RDS set-up runs once, and what needs it waits for its success."""
     found = services()
-    assert {name for name, service in found.items() if "healthcheck" not in service} == set()
+    one_shot = {name for name, service in found.items() if service.get("restart") == "no"}
+    assert one_shot == {"rds-setup"}
+    assert {name for name, service in found.items() if "healthcheck" not in service} == one_shot
     for name, service in found.items():
-        waits = service.get("depends_on", {})
-        assert all(condition == {"condition": "service_healthy"} for condition in waits.values()), name
+        for needed, condition in service.get("depends_on", {}).items():
+            expected = "service_completed_successfully" if needed in one_shot else "service_healthy"
+            assert condition == {"condition": expected}, name
+
+
+def test_every_rds_account_gets_its_own_required_password():
+    """No shared database user: the set-up creates each service's account with a password that must be given."""
+    setup = services()["rds-setup"]["environment"]
+    for account in RdsAccount:
+        variable = f"PA_MYSQL_{account.upper()}_PASSWORD"
+        assert setup[variable] == f"${{{variable}:?set {variable}}}"
+    assert "MARIADB_USER" not in services()["mariadb"]["environment"]
 
 
 def test_the_coordinates_spark_submit_brings_are_the_jars_the_local_stack_runs():

@@ -25,6 +25,7 @@ import pytest
 import settings as settings_module
 from batch.aggregates import ALERT_COUNT_COLUMNS
 from clients import hbase, hive, kafka, mysql
+from dags.connections import mysql_conn_id
 from dags.failure_notice import announce_failure
 from hbase_setup.load import load as load_thresholds
 from hbase_setup.sources import CAPSTONE_SOURCE
@@ -34,7 +35,7 @@ from local_stack.servers import airflow as airflow_servers
 from producers import producer
 from producers.simulated_rds import simulate
 from rds_schema import migrate
-from settings import environment
+from settings import RdsAccount, environment
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from streaming.landing import LandingQuery
@@ -76,17 +77,14 @@ def point_tasks_at(monkeypatch, scoped, **extra: str) -> None:
 def pipeline(spark, running_stack, airflow_dags):
     name = f"t_dags_{uuid.uuid4().hex[:8]}"
     scoped = dataclasses.replace(scratch.scratch_settings(running_stack, name), vitals_table=name, producer_name=name)
-    migrate.apply(scoped)
-    rds = mysql.connect(scoped, autocommit=True)
-    rds.cursor().execute(f"CREATE TABLE {name} LIKE patients_vital_info")
+    migrate.create_readings_table(scoped)
     start = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=150)).replace(tzinfo=None, microsecond=0)
     simulate(scoped, patients=20, rate_hz=1.0, seed=5, duration_s=120, start=start, bad_share=0.03)
     producer.run(scoped)
     pipeline_jobs.import_patients(spark, scoped)
     LandingQuery(spark, scoped, available_now=True).start().awaitTermination()
     yield PipelineSlice(scoped, start, start + dt.timedelta(seconds=120))
-    rds.cursor().execute(f"DROP TABLE IF EXISTS {name}")
-    rds.close()
+    migrate.execute_as_owner(scoped, f"DROP TABLE IF EXISTS {name}")
     scratch.drop(spark, scoped)
 
 
@@ -133,7 +131,7 @@ def test_the_dags_parse_without_errors_or_heavy_imports(airflow_dags):
 def changed_phone_number(settings, phone: str) -> Iterator[int]:
     """One patient's phone number changed in RDS for the duration (the RDS table is shared); yield the patient."""
     patient_id = hive_one(settings, f"SELECT MIN(patientid) FROM {settings.hive_database}.patients")[0]
-    connection = mysql.connect(settings, autocommit=True)
+    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     cursor.execute("SELECT phone_number FROM patients_information WHERE patientid = %s", (patient_id,))
     [(before,)] = cursor.fetchall()
@@ -179,7 +177,7 @@ def task_logs(stack_settings, dag_id: str, run_id: str) -> str:
 
 def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed_run(pipeline, spark, running_stack):
     """Airflow as deployed: its scheduler runs the DAGs triggered through the REST API, with the RDS and AWS
-    credentials from Airflow Connections (the workers' own PA_MYSQL_PASSWORD and SNS endpoint are wrong), and a
+    credentials from Airflow Connections (the workers' own PA_MYSQL_SQOOP_PASSWORD and SNS endpoint are wrong), and a
     failed run is announced on the operations topic."""
     settings = pipeline.settings
     database = settings.hive_database
@@ -198,7 +196,7 @@ def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     worker_environment = {
         "PA_AIRFLOW_START_DATE": now.isoformat(),  # no scheduled runs of earlier intervals: only the test's
-        "PA_MYSQL_PASSWORD": "not-the-password",
+        "PA_MYSQL_SQOOP_PASSWORD": "not-the-password",
         "PA_SNS_ENDPOINT_URL": "http://127.0.0.1:9",
     }
     overrides = scoped_overrides(settings, PA_SNS_OPERATIONS_TOPIC=operations.sns_topic)
@@ -208,12 +206,12 @@ def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed
         with airflow_scheduler(running_stack, **worker_environment) as airflow:
             airflow.set_variable(settings.airflow_settings_variable, json.dumps(overrides))
             airflow.set_connection(
-                settings.airflow_mysql_conn_id,
+                mysql_conn_id(settings, RdsAccount.SQOOP),
                 conn_type="mysql",
                 host=settings.mysql_host,
                 port=settings.mysql_port,
-                login=settings.mysql_user,
-                password=settings.mysql_password,
+                login=settings.mysql_sqoop_user,
+                password=settings.mysql_sqoop_password,
                 schema=settings.mysql_database,
             )
             airflow.set_connection(
@@ -333,7 +331,7 @@ def test_alerts_batch_recheck_is_in_parity_then_lists_a_threshold_change(airflow
 def test_replay_from_rds_publishes_the_range_again_with_the_same_ids(airflow_dags, pipeline, monkeypatch):
     settings = pipeline.settings
     point_tasks_at(monkeypatch, settings)
-    connection = mysql.connect(settings)
+    connection = mysql.connect(settings, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(
         f"SELECT id FROM {settings.vitals_table} WHERE event_time >= %s AND event_time < %s",
@@ -403,7 +401,7 @@ def test_reconciliation_accounts_for_every_reading_and_names_a_missing_one(pipel
     assert all(hour.rds == hour.landed + hour.rejected + hour.producer_dead_lettered == hour.on_kafka for hour in hours)
     assert sum(hour.rejected for hour in hours) > 0  # the simulator's impossible values
 
-    connection = mysql.connect(settings, autocommit=True)
+    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     cursor.execute(
         f"INSERT INTO {settings.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",

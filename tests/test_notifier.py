@@ -18,6 +18,7 @@ import pytest
 from clients import aws, kafka, mysql
 from notifier.__main__ import status
 from notifier.service import Notifier, backoff_for
+from settings import RdsAccount
 from testkit.sockets import free_port
 from tests.notifier_fixtures import alert, committed, delivered, inbox, queue
 
@@ -65,7 +66,7 @@ def test_three_hundred_abnormal_readings_give_one_opening_and_reminders_not_a_st
         "REMINDER ICU: A.F. (2001) Low Heart Rate than Normal",  # 120 s quiet period
         "REMINDER ICU: A.F. (2001) Low Heart Rate than Normal",
     ]  # 240 s
-    connection = mysql.connect(notify_settings)
+    connection = mysql.connect(notify_settings, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(
         f"SELECT outcome, COUNT(*) FROM notifier_alerts WHERE alert_id IN ({', '.join(['%s'] * 300)}) GROUP BY outcome",
@@ -356,7 +357,7 @@ def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
     assert dry["would send"] == 1 and first["sent"] == 1 and first["already notified"] == 1
     assert second["sent"] == 0
     assert subjects(delivered(s, url)) == ["URGENT ICU: A.F. (2001) Low Heart Rate than Normal"]
-    connection = mysql.connect(s)
+    connection = mysql.connect(s, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute("SELECT outcome, notification FROM notifier_alerts WHERE alert_id = %s", (refused["alert_id"],))
     assert cursor.fetchall() == [("notified", "opened")]

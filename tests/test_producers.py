@@ -20,13 +20,13 @@ from producers import producer, watermark
 from producers.replay import replay
 from producers.rows import RowSelection
 from producers.simulated_rds import simulate
-from rds_schema import migrate
+from rds_schema import grants, migrate
+from settings import RdsAccount
 
 
 @pytest.fixture
 def rds(running_stack, unique_name):
     """Settings with this test's own readings table, topics and producer name; the topic has 4 partitions."""
-    migrate.apply(running_stack)
     scoped = dataclasses.replace(
         running_stack,
         vitals_table=unique_name,
@@ -35,16 +35,12 @@ def rds(running_stack, unique_name):
         producer_name=unique_name,
         producer_batch_rows=500,
     )
-    connection = mysql.connect(scoped, autocommit=True)
-    connection.cursor().execute(f"CREATE TABLE {unique_name} LIKE patients_vital_info")
-    connection.close()
+    migrate.create_readings_table(scoped)
     admin = kafka.admin(scoped)
     admin.create_topics([NewTopic(unique_name, 4, 1), NewTopic(unique_name + "_dlq", 1, 1)])
     admin.close()
     yield scoped
-    connection = mysql.connect(scoped, autocommit=True)
-    connection.cursor().execute(f"DROP TABLE IF EXISTS {unique_name}")
-    connection.close()
+    migrate.execute_as_owner(scoped, f"DROP TABLE IF EXISTS {unique_name}")
 
 
 def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) -> list:
@@ -134,7 +130,7 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
 
     def writer(seed: int) -> None:
         rng = random.Random(seed)
-        connection = mysql.connect(follow)
+        connection = mysql.connect(follow, RdsAccount.MIGRATION, RdsAccount.DEVICES)
         cursor = connection.cursor()
         for _ in range(15):
             rows = [(1000 + seed, rng.uniform(60, 100)) for _ in range(rng.randint(1, 20))]
@@ -156,7 +152,7 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
         thread.join()
     publishing.join()
 
-    connection = mysql.connect(follow)
+    connection = mysql.connect(follow, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(f"SELECT id FROM {follow.vitals_table} ORDER BY id")
     committed = [row[0] for row in cursor.fetchall()]
@@ -171,7 +167,7 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
 
 def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, unique_name):
     table = unique_name + "_capstone"
-    connection = mysql.connect(rds, autocommit=True)
+    connection = mysql.connect(rds, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     cursor.execute(
         f"CREATE TABLE {table} (id BIGINT AUTO_INCREMENT PRIMARY KEY, customerId VARCHAR(20), "
@@ -190,6 +186,7 @@ def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, uniqu
         vitals_table=table,
         vitals_column_map=("patient_id=customerId, heart_rate=heartBeat, bp_systolic=bp, event_time=message_time"),
     )
+    grants.apply(mapped)
     run = producer.run(mapped)
     cursor.execute(f"DROP TABLE {table}")
     connection.close()
@@ -223,7 +220,7 @@ def test_replaying_a_range_twice_publishes_the_same_reading_ids(rds):
 
 
 def test_replay_by_event_time_range_counts_what_it_selects(rds):
-    connection = mysql.connect(rds, autocommit=True)
+    connection = mysql.connect(rds, RdsAccount.MIGRATION, autocommit=True)
     connection.cursor().executemany(
         f"INSERT INTO {rds.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
         [(1001, f"2026-01-01 10:{minute:02d}:00", 70) for minute in range(60)],
@@ -246,7 +243,7 @@ def test_simulated_bad_readings_and_episodes_are_written_for_scoring(rds, unique
         rds, patients=30, rate_hz=1, seed=11, count=30_000, bad_share=0.05, episodes_per_patient_hour=20, start=start
     )
     window = (start, start + dt.timedelta(days=1))
-    connection = mysql.connect(rds, autocommit=True)
+    connection = mysql.connect(rds, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     try:
         cursor.execute(

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 import settings
-from settings import SettingsError
+from settings import RdsAccount, SettingsError
+
+REAL_RDS_PASSWORDS = {f"PA_MYSQL_{account.upper()}_PASSWORD": "real" for account in RdsAccount}
 
 
 @pytest.mark.parametrize(
@@ -49,20 +51,25 @@ def test_the_future_tolerance_may_not_exceed_the_deduplication_window():
 
 
 def test_secrets_never_show_in_repr():
-    loaded = settings.load({"PA_MYSQL_PASSWORD": "s3cret-pw", "PA_AWS_SECRET_ACCESS_KEY": "s3cret-key"})
+    loaded = settings.load({"PA_MYSQL_NOTIFIER_PASSWORD": "s3cret-pw", "PA_AWS_SECRET_ACCESS_KEY": "s3cret-key"})
     assert "s3cret" not in repr(loaded) and "s3cret" not in str(loaded)
-    assert loaded.mysql_password == "s3cret-pw"
+    assert loaded.rds_login(RdsAccount.NOTIFIER) == ("pa_notifier", "s3cret-pw")
 
 
 def test_a_secret_is_read_from_the_file_its_file_variable_names(tmp_path):
     secret = tmp_path / "mysql_password"
     secret.write_text("from-a-file\n")
-    loaded = settings.load({"PA_MYSQL_PASSWORD_FILE": str(secret)})
-    assert loaded.mysql_password == "from-a-file"
+    loaded = settings.load({"PA_MYSQL_PRODUCER_PASSWORD_FILE": str(secret)})
+    assert loaded.mysql_producer_password == "from-a-file"
     # a child process inherits the file's variable and is passed the value too: the same value is no conflict
-    assert settings.load({"PA_MYSQL_PASSWORD_FILE": str(secret), "PA_MYSQL_PASSWORD": "from-a-file"}) == loaded
-    with pytest.raises(SettingsError, match="PA_MYSQL_PASSWORD and PA_MYSQL_PASSWORD_FILE are both set"):
-        settings.load({"PA_MYSQL_PASSWORD_FILE": str(secret), "PA_MYSQL_PASSWORD": "another"})
+    assert (
+        settings.load({"PA_MYSQL_PRODUCER_PASSWORD_FILE": str(secret), "PA_MYSQL_PRODUCER_PASSWORD": "from-a-file"})
+        == loaded
+    )
+    with pytest.raises(
+        SettingsError, match="PA_MYSQL_PRODUCER_PASSWORD and PA_MYSQL_PRODUCER_PASSWORD_FILE are both set"
+    ):
+        settings.load({"PA_MYSQL_PRODUCER_PASSWORD_FILE": str(secret), "PA_MYSQL_PRODUCER_PASSWORD": "another"})
     with pytest.raises(SettingsError, match="PA_AWS_SECRET_ACCESS_KEY_FILE=.*: cannot read it"):
         settings.load({"PA_AWS_SECRET_ACCESS_KEY_FILE": str(tmp_path / "missing")})
     assert "from-a-file" not in repr(loaded)
@@ -71,8 +78,12 @@ def test_a_secret_is_read_from_the_file_its_file_variable_names(tmp_path):
 @pytest.mark.parametrize(
     ("environment", "refused"),
     [
-        ({"PA_MYSQL_HOST": "db.hospital.example"}, "PA_MYSQL_PASSWORD"),
-        ({"PA_MYSQL_HOST": "10.0.0.5"}, "PA_MYSQL_PASSWORD"),
+        ({"PA_MYSQL_HOST": "db.hospital.example"}, "PA_MYSQL_MIGRATION_PASSWORD"),
+        ({"PA_MYSQL_HOST": "10.0.0.5", "PA_MYSQL_MIGRATION_PASSWORD": "real"}, "PA_MYSQL_DEVICES_PASSWORD"),
+        (
+            {"PA_MYSQL_HOST": "10.0.0.5"} | REAL_RDS_PASSWORDS | {"PA_MYSQL_QUALITY_PASSWORD": "quality-local-only"},
+            "PA_MYSQL_QUALITY_PASSWORD",
+        ),
         ({"PA_SNS_ENDPOINT_URL": ""}, "PA_AWS_SECRET_ACCESS_KEY"),
         ({"PA_SNS_ENDPOINT_URL": "https://sns.eu-west-2.amazonaws.com"}, "PA_AWS_SECRET_ACCESS_KEY"),
     ],
@@ -85,7 +96,7 @@ def test_a_local_default_secret_is_refused_for_a_server_elsewhere(environment, r
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
 def test_local_default_secrets_serve_this_machine(host):
     assert settings.load({"PA_MYSQL_HOST": host}).mysql_host == host
-    assert settings.load({"PA_MYSQL_HOST": "rds.example", "PA_MYSQL_PASSWORD": "real"}).mysql_password == "real"
+    assert settings.load({"PA_MYSQL_HOST": "rds.example"} | REAL_RDS_PASSWORDS).mysql_rules_password == "real"
     assert settings.load({"PA_SNS_ENDPOINT_URL": "", "PA_AWS_SECRET_ACCESS_KEY": ""}).aws_secret_access_key == ""
 
 

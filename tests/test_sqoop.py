@@ -9,7 +9,8 @@ import pytest
 
 from clients import hdfs, hive, mysql
 from contract.alerts import Outcome
-from rds_schema import migrate
+from rds_schema import grants, migrate
+from settings import RdsAccount
 from sqoop import pipeline_jobs
 from sqoop.__main__ import main as sqoop_main
 from sqoop.jdbc_source import Increment
@@ -21,7 +22,7 @@ from testkit.alerts import alert_record
 
 
 def rds_execute(settings, *statements: str) -> list[tuple]:
-    connection = mysql.connect(settings, autocommit=True)
+    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
     try:
         cursor = connection.cursor()
         rows = []
@@ -52,8 +53,8 @@ def hive_rows(settings, sql: str) -> list[tuple]:
 @pytest.fixture
 def patients_source(running_stack, hive_schema, unique_name):
     """This test's own RDS patients table (shaped like patients_information) and Hive table name."""
-    migrate.apply(running_stack)
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE patients_information")
+    grants.grant_table(running_stack, RdsAccount.SQOOP, grants.READ, unique_name)
     yield unique_name, f"{running_stack.hive_database}.{unique_name}"
     rds_execute(
         running_stack, f"DROP TABLE IF EXISTS {unique_name}", f"DELETE FROM sqoop_jobs WHERE job_name = '{unique_name}'"
@@ -241,9 +242,9 @@ def test_a_crash_before_the_switch_imports_the_rows_again(spark, running_stack, 
 @pytest.fixture
 def ward_counts(spark, running_stack, unique_name):
     """A Hive table of ward counts and an RDS table shaped like ward_daily_alert_counts, both this test's own."""
-    migrate.apply(running_stack)
     hive_table = f"{running_stack.hive_database}.{unique_name}"
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE ward_daily_alert_counts")
+    grants.grant_table(running_stack, RdsAccount.SQOOP, grants.WRITE, unique_name)
     yield unique_name, hive_table
     rds_execute(running_stack, f"DROP TABLE IF EXISTS {unique_name}")
     spark.sql(f"DROP TABLE IF EXISTS {hive_table}")
@@ -288,7 +289,9 @@ def test_an_export_with_an_update_key_is_idempotent_and_updates_changed_rows(spa
     assert rds_execute(running_stack, f"SELECT SUM(alert_count) FROM {table} WHERE ward = 'W3'") == [(4 * 100 + 18,)]
     assert rds_execute(running_stack, f"SELECT COUNT(*) FROM {table}") == [(80,)]
     own_stages = [
-        name for (name,) in rds_execute(running_stack, "SHOW TABLES") if name.startswith(f"{table[:40]}__stage_")
+        name
+        for (name,) in rds_execute(running_stack, f"SHOW TABLES IN {running_stack.mysql_staging_database}")
+        if name.startswith(f"{table[:40]}__stage_")
     ]
     assert own_stages == [], "the export's staging tables are dropped"
 

@@ -9,6 +9,7 @@ import pytest
 import settings as settings_module
 from clients import hbase, kafka, mysql
 from local_stack import stack
+from settings import RdsAccount
 
 
 @pytest.mark.stack  # starts servers of its own
@@ -41,7 +42,7 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
 @pytest.mark.stops_servers
 def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, spark, unique_name):
     marker = uuid.uuid4().hex
-    connection = mysql.connect(running_stack, autocommit=True)
+    connection = mysql.connect(running_stack, RdsAccount.MIGRATION, autocommit=True)
     connection.cursor().execute(f"CREATE TABLE {unique_name} (marker VARCHAR(40))")
     connection.cursor().execute(f"INSERT INTO {unique_name} VALUES (%s)", (marker,))
     connection.close()
@@ -74,7 +75,7 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     }  # the named servers and all that need them
     assert down == set(stopped)
 
-    connection = mysql.connect(running_stack)
+    connection = mysql.connect(running_stack, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(f"SELECT marker FROM {unique_name}")
     assert cursor.fetchall() == [(marker,)]

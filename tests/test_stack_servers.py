@@ -13,6 +13,7 @@ from mysql.connector import errors as mysql_errors
 
 from clients import aws, hbase, hdfs, hive, kafka, mysql
 from local_stack import secret_scan, stack
+from settings import RdsAccount
 from testkit.sockets import listening_sockets
 
 
@@ -66,12 +67,13 @@ def test_root_is_reachable_only_through_the_private_socket(running_stack):
 def test_no_secret_in_a_log_or_a_command_line(running_stack, tmp_path):
     """The README's promise, checked over everything the test stack and this run have logged so far (the demo's
     last step checks its own run the same way)."""
-    assert set(secret_scan.secrets(running_stack)) >= {"PA_MYSQL_PASSWORD", "PA_AWS_SECRET_ACCESS_KEY"}
+    expected = {f"PA_MYSQL_{account.upper()}_PASSWORD" for account in RdsAccount} | {"PA_AWS_SECRET_ACCESS_KEY"}
+    assert set(secret_scan.secrets(running_stack)) >= expected
     assert secret_scan.log_files(running_stack), "the stack's servers have written logs"
     assert secret_scan.leaks(running_stack) == []
     leaked = tmp_path / "leaky.log"  # the scan finds a secret where there is one
-    leaked.write_text(f"connecting with password={running_stack.mysql_password}\n")
-    assert secret_scan.leaks(running_stack, [leaked]) == [f"PA_MYSQL_PASSWORD in {leaked}"]
+    leaked.write_text(f"connecting with password={running_stack.mysql_notifier_password}\n")
+    assert secret_scan.leaks(running_stack, [leaked]) == [f"PA_MYSQL_NOTIFIER_PASSWORD in {leaked}"]
 
 
 def test_up_twice_is_harmless(running_stack):
@@ -81,19 +83,65 @@ def test_up_twice_is_harmless(running_stack):
     assert after == before
 
 
-def test_mariadb_answers_the_application_user(running_stack, unique_name):
-    connection = mysql.connect(running_stack, autocommit=True)
+# (account, a statement it must be refused): DDL, and every other service's tables
+REFUSED = [
+    (RdsAccount.PRODUCER, "DROP TABLE patients_vital_info"),
+    (RdsAccount.PRODUCER, "SELECT COUNT(*) FROM notifier_alerts"),
+    (RdsAccount.PRODUCER, "SELECT COUNT(*) FROM patients_information"),
+    (RdsAccount.NOTIFIER, "SELECT COUNT(*) FROM patients_vital_info"),
+    (RdsAccount.NOTIFIER, "DROP TABLE notifier_alerts"),
+    (RdsAccount.SQOOP, "SELECT COUNT(*) FROM notifier_episodes"),
+    (RdsAccount.SQOOP, "DELETE FROM patients_information"),
+    (RdsAccount.SQOOP, "CREATE TABLE sqoop_scratch (id INT)"),
+    (RdsAccount.RULES, "UPDATE threshold_audit SET diff = ''"),
+    (RdsAccount.RULES, "DELETE FROM threshold_audit"),
+    (RdsAccount.QUALITY, "UPDATE patients_information SET phone_number = NULL"),
+    (RdsAccount.DEVICES, "SELECT COUNT(*) FROM producer_watermarks"),
+    (RdsAccount.DEVICES, "ALTER TABLE patients_vital_info ADD COLUMN extra INT"),
+]
+# (account, a statement of its job it must be allowed)
+ALLOWED = [
+    (RdsAccount.PRODUCER, "SELECT COUNT(*) FROM patients_vital_info"),
+    (RdsAccount.NOTIFIER, "SELECT COUNT(*) FROM notifier_episodes"),
+    (RdsAccount.SQOOP, "SELECT COUNT(*) FROM patients_information"),
+    (RdsAccount.RULES, "UPDATE threshold_audit SET applied = applied WHERE id = 0"),
+    (RdsAccount.QUALITY, "SELECT COUNT(*) FROM ward_daily_alert_counts"),
+    (RdsAccount.DEVICES, "SELECT COUNT(*) FROM patients_information"),
+]
+
+
+def _run_as(settings, account: RdsAccount, statement: str) -> None:
+    connection = mysql.connect(settings, account, autocommit=True)
     try:
         cursor = connection.cursor()
-        cursor.execute(f"CREATE TABLE {unique_name} (id INT PRIMARY KEY, note VARCHAR(20))")
-        cursor.executemany(f"INSERT INTO {unique_name} VALUES (%s, %s)", [(1, "a"), (2, "b")])
-        cursor.execute(f"SELECT COUNT(*), CURRENT_USER() FROM {unique_name}")
-        count, user = cursor.fetchone()
-        cursor.execute(f"DROP TABLE {unique_name}")
+        cursor.execute(statement)
+        cursor.fetchall() if cursor.description else None
     finally:
         connection.close()
-    assert count == 2
-    assert user.startswith(f"{running_stack.mysql_user}@")
+
+
+@pytest.mark.parametrize(("account", "statement"), REFUSED, ids=[f"{a}: {s}" for a, s in REFUSED])
+def test_a_service_account_is_refused_ddl_and_other_services_tables(running_stack, account, statement):
+    with pytest.raises(mysql_errors.ProgrammingError, match="command denied"):
+        _run_as(running_stack, account, statement)
+
+
+def test_each_service_account_does_its_job_and_holds_no_database_wide_right(running_stack):
+    for account, statement in ALLOWED:
+        _run_as(running_stack, account, statement)
+    for account in RdsAccount:
+        connection = mysql.connect(running_stack, account)
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SHOW GRANTS")
+            shown = [row[0] for row in cursor.fetchall()]
+        finally:
+            connection.close()
+        database_wide = [grant for grant in shown if f"ON `{running_stack.mysql_database}`.*" in grant]
+        if account is RdsAccount.MIGRATION:  # the schema's owner
+            assert database_wide and "WITH GRANT OPTION" in database_wide[0]
+        else:
+            assert database_wide == [] and not [grant for grant in shown if "GRANT OPTION" in grant], shown
 
 
 def test_kafka_produces_and_a_consumer_group_reads_back(running_stack, unique_name):

@@ -11,6 +11,7 @@ from local_stack import probes
 from local_stack.errors import StackError
 from local_stack.spec import ServerSpec, StackContext
 from local_stack.system_packages import ensure_command
+from rds_schema import grants, migrate
 
 
 def _run_as() -> str:
@@ -58,9 +59,9 @@ def _command(ctx: StackContext) -> list[str]:
 
 
 def _provision(ctx: StackContext) -> None:
-    """The application database and a least-privilege user for each of PA_MYSQL_USER_HOSTS.
+    """The service accounts, the schema and their grants (rds_schema), and root reachable only through the socket.
 
-    A fresh datadir may hold anonymous accounts, which shadow 'app'@'%' for
+    A fresh datadir may hold anonymous accounts, which shadow 'user'@'%' for
     local connections ("Access denied"); every anonymous account is dropped.
     So are root's other accounts, the TCP ones, which have no password: root
     keeps only the account this socket connection is (CURRENT_USER), which
@@ -71,19 +72,16 @@ def _provision(ctx: StackContext) -> None:
     connection = mysql.connector.connect(unix_socket=str(probes.mariadb_socket(s)), user="root", autocommit=True)
     try:
         cursor = connection.cursor()
-        cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{s.mysql_database}` CHARACTER SET utf8mb4")
         cursor.execute("SELECT host FROM mysql.user WHERE user = ''")
         for (anonymous_host,) in cursor.fetchall():
             cursor.execute("DROP USER ''@%s", (anonymous_host,))
         cursor.execute("SELECT host FROM mysql.user WHERE user = 'root' AND CONCAT(user, '@', host) <> CURRENT_USER()")
         for (tcp_host,) in cursor.fetchall():
             cursor.execute("DROP USER 'root'@%s", (tcp_host,))
-        for host in filter(None, (part.strip() for part in s.mysql_user_hosts.split(","))):
-            cursor.execute(f"CREATE USER IF NOT EXISTS '{s.mysql_user}'@'{host}' IDENTIFIED BY %s", (s.mysql_password,))
-            cursor.execute(f"ALTER USER '{s.mysql_user}'@'{host}' IDENTIFIED BY %s", (s.mysql_password,))
-            cursor.execute(f"GRANT ALL PRIVILEGES ON `{s.mysql_database}`.* TO '{s.mysql_user}'@'{host}'")
+        grants.create_accounts(cursor, s)
     finally:
         connection.close()
+    migrate.apply(s)
 
 
 MARIADB = ServerSpec(

@@ -1,0 +1,116 @@
+"""One RDS account per service and the grants each needs, decided in this one table.
+
+Two identities set RDS up. An administrator (root over the local stack's
+socket, RDS's master user elsewhere) creates the accounts and makes the
+migration account the owner of the application and staging databases
+(:func:`create_accounts`). The migration account then applies the schema and
+grants every service its tables (:func:`apply`, which :mod:`rds_schema.migrate`
+runs after each migration). A service account can do only what its row below
+says: no DDL, no DROP, no other service's tables; the rules account may not
+even rewrite the audit it appends to (UPDATE of the ``applied`` flag only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+from mysql.connector.cursor import MySQLCursor
+
+from clients import mysql
+from settings import RdsAccount, Settings
+
+log = logging.getLogger(__name__)
+
+READ = "SELECT"
+WRITE = "SELECT, INSERT, UPDATE"
+OWN = "SELECT, INSERT, UPDATE, DELETE"
+
+
+def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
+    """Each service account's (privileges, table) pairs in the application database."""
+    readings = settings.vitals_table
+    return {
+        RdsAccount.DEVICES: [
+            (WRITE, "patients_information"),
+            (WRITE, readings),
+            (WRITE, "deterioration_episodes"),
+        ],
+        RdsAccount.PRODUCER: [(READ, readings), (WRITE, "producer_watermarks")],
+        RdsAccount.NOTIFIER: [(OWN, "notifier_alerts"), (OWN, "notifier_episodes")],
+        RdsAccount.SQOOP: [
+            (READ, "patients_information"),
+            (READ, readings),
+            (OWN, "sqoop_jobs"),
+            (WRITE, "ward_daily_alert_counts"),
+        ],
+        RdsAccount.RULES: [("SELECT, INSERT, UPDATE (applied)", "threshold_audit")],
+        RdsAccount.QUALITY: [
+            (READ, "patients_information"),
+            (READ, readings),
+            (READ, "ward_daily_alert_counts"),
+            (READ, "notifier_alerts"),
+        ],
+    }
+
+
+def hosts(settings: Settings) -> list[str]:
+    return [host.strip() for host in settings.mysql_account_hosts.split(",") if host.strip()]
+
+
+def create_accounts(cursor: MySQLCursor, settings: Settings) -> None:
+    """As an administrator: every account (password set to the settings'), both databases, the migration owner."""
+    for account in RdsAccount:
+        user, password = settings.rds_login(account)
+        for host in hosts(settings):
+            cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", (user, host, password))
+            cursor.execute("ALTER USER %s@%s IDENTIFIED BY %s", (user, host, password))
+    owner, _ = settings.rds_login(RdsAccount.MIGRATION)
+    for database in (settings.mysql_database, settings.mysql_staging_database):
+        cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{database}` CHARACTER SET utf8mb4")
+        for host in hosts(settings):
+            cursor.execute(f"GRANT ALL PRIVILEGES ON `{database}`.* TO %s@%s WITH GRANT OPTION", (owner, host))
+
+
+def apply(settings: Settings) -> list[str]:
+    """As the migration account: grant every service its tables (those that exist); return the grants made.
+
+    A table not created yet (a readings table named by PA_VITALS_TABLE that a
+    test or an operator creates later) is granted when this runs again after.
+    """
+    with _as_owner(settings) as cursor:
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
+        existing = {row[0] for row in cursor.fetchall()}
+        made = []
+        for account, pairs in table_grants(settings).items():
+            for privileges, table in pairs:
+                if table in existing:
+                    made.append(_grant(cursor, settings, account, privileges, f"`{settings.mysql_database}`.`{table}`"))
+                else:
+                    log.info("%s gets %s on %s once the table exists", account, privileges, table)
+        staging = f"`{settings.mysql_staging_database}`.*"
+        made.append(_grant(cursor, settings, RdsAccount.SQOOP, "ALL PRIVILEGES", staging))
+        return made
+
+
+def grant_table(settings: Settings, account: RdsAccount, privileges: str, table: str) -> str:
+    """As the migration account: one grant beyond the table above (a scratch table of a test or benchmark)."""
+    with _as_owner(settings) as cursor:
+        return _grant(cursor, settings, account, privileges, f"`{settings.mysql_database}`.`{table}`")
+
+
+@contextlib.contextmanager
+def _as_owner(settings: Settings) -> Iterator[MySQLCursor]:
+    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    try:
+        yield connection.cursor()
+    finally:
+        connection.close()
+
+
+def _grant(cursor: MySQLCursor, settings: Settings, account: RdsAccount, privileges: str, target: str) -> str:
+    user, _ = settings.rds_login(account)
+    for host in hosts(settings):
+        cursor.execute(f"GRANT {privileges} ON {target} TO %s@%s", (user, host))
+    return f"{user}: {privileges} ON {target}"
