@@ -23,4 +23,12 @@ def connect(
     )
     if with_database:
         options["database"] = settings.mysql_database
-    return mysql.connector.connect(**options)
+    return mysql.connector.connect(**options, **tls_options(settings))
+
+
+def tls_options(settings: Settings) -> dict[str, object]:
+    """mysql-connector's TLS arguments: verify the server's certificate and host name against PA_MYSQL_TLS_CA
+    (none when it is empty: plain text, as a server without TLS needs)."""
+    if not settings.mysql_tls_ca:
+        return {}
+    return {"ssl_ca": settings.mysql_tls_ca, "ssl_verify_cert": True, "ssl_verify_identity": True}

@@ -77,6 +77,9 @@ def driver_environment(settings: Settings) -> tuple[dict[str, str], dict[str, st
     return plain, secrets
 
 
+RDS_CA_NAME = "rds-ca.pem"
+
+
 def submission(settings: Settings, module: str, args: list[str], work_dir: Path, wait: bool = True) -> Submission:
     """spark-submit of ``python -m module args`` to PA_CLUSTER_MASTER; ``work_dir`` receives the zip and the
     secret files (mode 600) it ships; ``wait`` = spark-submit returns when the application ends."""
@@ -122,11 +125,21 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
     environment = dict(os.environ) | {"PYSPARK_PYTHON": python} | local_ip
     if cluster_mode:
         files = _secret_files(secrets, work_dir)
-        if files:
-            arguments += ["--files", ",".join(f"{path}#{path.name}" for path in files.values())]
+        # the RDS CA travels too, so the driver and the executors verify RDS with the file the submitter named
+        authority = {"PA_MYSQL_TLS_CA": RDS_CA_NAME} if settings.mysql_tls_ca else {}
+        shipped = [f"{path}#{path.name}" for path in files.values()]
+        shipped += [f"{settings.mysql_tls_ca}#{RDS_CA_NAME}"] if authority else []
+        if shipped:
+            arguments += ["--files", ",".join(shipped)]
         driver_env = (
-            plain | {f"{name}_FILE": path.name for name, path in files.items()} | {"PYSPARK_PYTHON": python} | local_ip
+            plain
+            | {f"{name}_FILE": path.name for name, path in files.items()}
+            | authority
+            | {"PYSPARK_PYTHON": python}
+            | local_ip
         )
+        for name, value in authority.items():
+            arguments += ["--conf", f"spark.executorEnv.{name}={value}"]
         for name, value in sorted(driver_env.items()):
             arguments += ["--conf", f"spark.yarn.appMasterEnv.{name}={value}"]
     else:  # the driver is the spark-submit process: it inherits the settings, secrets included, unseen

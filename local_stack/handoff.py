@@ -4,7 +4,7 @@ The runtime never reaches into the local stack: on a cluster spark-submit
 brings the Kafka connector and the JDBC driver by their Maven coordinates. On
 this machine the stack resolves both with its Maven file, then sets
 ``PA_SPARK_KAFKA_JARS`` and ``PA_JDBC_DRIVER_JAR`` for this process and its
-children. A variable the user set is left as it is.
+children, and ``PA_MYSQL_TLS_CA`` when its MariaDB requires TLS. A variable the user set is left as it is.
 ``python -m local_stack env`` prints the same as shell exports, for a shell
 that runs the pipeline's commands by hand.
 """
@@ -16,7 +16,7 @@ import os
 import shlex
 
 import settings as settings_module
-from local_stack import jars
+from local_stack import jars, tls
 from local_stack.paths import StackPaths
 from settings import StackSettings
 
@@ -27,14 +27,31 @@ def resolved_environment(settings: StackSettings) -> dict[str, str]:
     return {
         "PA_SPARK_KAFKA_JARS": ",".join(jars.jar_paths(cache, "spark-kafka", settings.jar_repository)),
         "PA_JDBC_DRIVER_JAR": ",".join(jars.jar_paths(cache, "jdbc-driver", settings.jar_repository)),
-    }
+    } | _tls_environment(settings)
+
+
+def _tls_environment(settings: StackSettings) -> dict[str, str]:
+    """PA_MYSQL_TLS_CA: the stack's CA, when its MariaDB requires TLS."""
+    return {"PA_MYSQL_TLS_CA": str(tls.authority(StackPaths(settings.data_dir)))} if settings.stack_mysql_tls else {}
+
+
+def with_stack_tls(settings: StackSettings) -> StackSettings:
+    """``settings`` that reach the stack's MariaDB over TLS: for the stack's own provisioning, which runs before
+    anything is handed over (a CA the user set is kept)."""
+    return settings if settings.mysql_tls_ca else _replaced(settings, _tls_environment(settings))
 
 
 def hand_over(settings: StackSettings) -> StackSettings:
     """Set the resolved settings in this process's environment (unless set already); return the settings with them."""
     chosen = {name: os.environ.setdefault(name, value) for name, value in resolved_environment(settings).items()}
     settings_module.get.cache_clear()
-    return dataclasses.replace(settings, **{name.removeprefix("PA_").lower(): value for name, value in chosen.items()})
+    return _replaced(settings, chosen)
+
+
+def _replaced(settings: StackSettings, variables: dict[str, str]) -> StackSettings:
+    return dataclasses.replace(
+        settings, **{name.removeprefix("PA_").lower(): value for name, value in variables.items()}
+    )
 
 
 def hadoop_conf_dir(settings: StackSettings) -> str:

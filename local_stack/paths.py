@@ -25,5 +25,10 @@ class StackPaths:
         return self.root / "run" / f"{server}.pid"
 
     @property
+    def tls_dir(self) -> Path:
+        """The stack's own certificate authority and the servers' certificates (keys 0600)."""
+        return self.root / "tls"
+
+    @property
     def classpath_dir(self) -> Path:
         return self.root / "classpaths"

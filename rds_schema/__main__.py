@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
             user=current.mysql_admin_user,
             password=current.mysql_admin_password,
             autocommit=True,
+            **rds.tls_options(current),
         )
         try:
             grants.create_accounts(connection.cursor(), current)

@@ -62,6 +62,11 @@ class Settings:
     mysql_host: str = setting("127.0.0.1", "RDS endpoint host.")
     mysql_port: int = setting(3306, "RDS port.")
     mysql_database: str = setting("hospital", "Application database in RDS.")
+    mysql_tls_ca: str = setting(
+        "",
+        "CA certificate (PEM) RDS's TLS certificate is verified with, host name included (RDS: the region's "
+        "bundle); set, every client (mysql-connector, Spark JDBC, Sqoop) connects over TLS; empty, in plain text.",
+    )
     mysql_staging_database: str = setting(
         "hospital_staging",
         "Database where a Sqoop export stages its rows before one statement moves them into the target "
@@ -558,6 +563,11 @@ class StackSettings(Settings):
     )
     stack_start_timeout_s: int = setting(180, "Seconds a server may take to answer its protocol after start.")
 
+    stack_mysql_tls: bool = setting(
+        True,
+        "Run the local MariaDB with TLS required (certificate signed by the stack's own CA, made at first start; "
+        "PA_MYSQL_TLS_CA is handed to the pipeline).",
+    )
     mariadb_buffer_pool_mb: int = setting(256, "InnoDB buffer pool of the local MariaDB, in MiB.")
 
     kafka_controller_port: int = setting(9093, "KRaft controller port (local stack).")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+from clients import mysql
 from clients.jdbc import jdbc_options
 from settings import Settings
 
@@ -54,13 +55,20 @@ class Connection:
         """The url, driver, user and password options of Spark's JDBC source and sink."""
         return jdbc_options(settings, self.url, self.username, self.password)
 
-    def mysql_options(self) -> dict[str, object]:
+    def mysql_options(self, settings: Settings) -> dict[str, object]:
         """mysql-connector arguments for the statements Spark JDBC cannot run (upserts, DDL, bounds)."""
         match = re.match(r"jdbc:(?:mysql|mariadb)://([^:/?]+)(?::(\d+))?/([^?]+)", self.url)
         if not match:
             raise SqoopError(f"--connect {self.url}: expected jdbc:mysql://HOST[:PORT]/DATABASE")
         host, port, database = match.groups()
-        return dict(host=host, port=int(port or 3306), database=database, user=self.username, password=self.password)
+        return dict(
+            host=host,
+            port=int(port or 3306),
+            database=database,
+            user=self.username,
+            password=self.password,
+            **mysql.tls_options(settings),
+        )
 
 
 @dataclass(frozen=True)

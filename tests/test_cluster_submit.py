@@ -66,3 +66,12 @@ def test_client_mode_hands_the_settings_to_the_local_driver_unseen(tmp_path):
     assert "s3cret" not in job.shown() and "--files" not in job.arguments
     assert job.environment["PA_MYSQL_PRODUCER_PASSWORD"] == "s3cret-for-producer"
     assert job.environment["PA_SPARK_MASTER"] == ""
+
+
+def test_the_rds_authority_travels_with_the_job_in_cluster_mode(tmp_path):
+    job = submission(settings.load(CHANGED | {"PA_MYSQL_TLS_CA": "/etc/rds/ca.pem"}), "sqoop", ["import"], tmp_path)
+    shipped = job.arguments[job.arguments.index("--files") + 1].split(",")
+    assert "/etc/rds/ca.pem#rds-ca.pem" in shipped
+    conf = [job.arguments[n + 1] for n, argument in enumerate(job.arguments) if argument == "--conf"]
+    assert "spark.yarn.appMasterEnv.PA_MYSQL_TLS_CA=rds-ca.pem" in conf
+    assert "spark.executorEnv.PA_MYSQL_TLS_CA=rds-ca.pem" in conf

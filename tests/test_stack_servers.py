@@ -12,6 +12,7 @@ import pytest
 from mysql.connector import errors as mysql_errors
 
 from clients import aws, hbase, hdfs, hive, kafka, mysql
+from clients.spark import rds_query
 from local_stack import secret_scan, stack
 from settings import RdsAccount
 from testkit.sockets import listening_sockets
@@ -142,6 +143,36 @@ def test_each_service_account_does_its_job_and_holds_no_database_wide_right(runn
             assert database_wide and "WITH GRANT OPTION" in database_wide[0]
         else:
             assert database_wide == [] and not [grant for grant in shown if "GRANT OPTION" in grant], shown
+
+
+def test_rds_connections_are_verified_tls_and_plain_text_is_refused(running_stack, spark):
+    """The README's promise: the local MariaDB requires TLS, and mysql-connector and Spark JDBC (Sqoop, replay,
+    reconciliation) verify its certificate against the stack's CA."""
+    assert running_stack.mysql_tls_ca, "the stack hands its CA over"
+    connection = mysql.connect(running_stack, RdsAccount.QUALITY)
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SHOW SESSION STATUS LIKE 'Ssl_version'")
+        assert cursor.fetchone()[1].startswith("TLSv1.")
+    finally:
+        connection.close()
+    through_spark = rds_query(
+        spark,
+        running_stack,
+        RdsAccount.QUALITY,
+        "SELECT VARIABLE_VALUE AS version FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Ssl_version'",
+    ).first()
+    assert through_spark is not None and through_spark.version.startswith("TLSv1.")
+    user, password = running_stack.rds_login(RdsAccount.QUALITY)
+    with pytest.raises(mysql_errors.Error, match="insecure transport"):
+        mysql_connector.connect(
+            host=running_stack.mysql_host,
+            port=running_stack.mysql_port,
+            user=user,
+            password=password,
+            ssl_disabled=True,
+            connection_timeout=5,
+        )
 
 
 def test_kafka_produces_and_a_consumer_group_reads_back(running_stack, unique_name):

@@ -7,7 +7,7 @@ import subprocess
 
 import mysql.connector
 
-from local_stack import probes
+from local_stack import handoff, probes, tls
 from local_stack.errors import StackError
 from local_stack.spec import ServerSpec, StackContext
 from local_stack.system_packages import ensure_command
@@ -55,6 +55,21 @@ def _command(ctx: StackContext) -> list[str]:
         "--skip-name-resolve",
         "--max-connections=300",
         "--character-set-server=utf8mb4",
+        *_tls_arguments(ctx),
+    ]
+
+
+def _tls_arguments(ctx: StackContext) -> list[str]:
+    """TLS required on TCP, with a certificate the stack's CA signs (the Unix socket, root's only way in, is local)."""
+    if not ctx.settings.stack_mysql_tls:
+        return []
+    certificate, key = tls.server_certificate(ctx.paths, ctx.settings.stack_host)
+    return [
+        f"--ssl-ca={tls.authority(ctx.paths)}",
+        f"--ssl-cert={certificate}",
+        f"--ssl-key={key}",
+        "--require-secure-transport=ON",
+        "--tls-version=TLSv1.2,TLSv1.3",
     ]
 
 
@@ -81,7 +96,7 @@ def _provision(ctx: StackContext) -> None:
         grants.create_accounts(cursor, s)
     finally:
         connection.close()
-    migrate.apply(s)
+    migrate.apply(handoff.with_stack_tls(s))
 
 
 MARIADB = ServerSpec(
