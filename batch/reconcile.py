@@ -116,7 +116,7 @@ def _topic_ids(spark: SparkSession, settings: Settings, topic: str, json_path: s
         return spark.createDataFrame([], "reading_id bigint")
     records = (
         spark.read.format("kafka")
-        .option("kafka.bootstrap.servers", settings.kafka_bootstrap)
+        .options(**kafka.spark_options(settings))
         .option("subscribe", topic)
         .option("startingOffsets", "earliest")
         .option("endingOffsets", "latest")

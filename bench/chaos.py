@@ -311,7 +311,7 @@ def _queued_alerts(spark: SparkSession, settings: Settings) -> DataFrame:
     value = F.col("value").cast("string")
     return (
         spark.read.format("kafka")
-        .option("kafka.bootstrap.servers", settings.kafka_bootstrap)
+        .options(**kafka.spark_options(settings))
         .option("subscribe", settings.topic_alerts)
         .option("startingOffsets", "earliest")
         .load()

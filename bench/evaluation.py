@@ -11,6 +11,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from bench.report import line, note, timed
+from clients import kafka
 from settings import Settings
 from streaming.evaluate import alerts_of, enrich, scored
 from streaming.parse import TimeRules, parse, parse_field_map
@@ -26,7 +27,7 @@ def run(spark: SparkSession, settings: Settings) -> None:
     code-generation method limit and at Spark's default."""
     records = (
         spark.read.format("kafka")
-        .option("kafka.bootstrap.servers", settings.kafka_bootstrap)
+        .options(**kafka.spark_options(settings))
         .option("subscribe", settings.topic_vitals)
         .load()
         .limit(ROWS)

@@ -7,23 +7,63 @@ from typing import Any
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
 from settings import Settings
+from settings.choices import KafkaSecurity
 
 
 def admin(settings: Settings, **overrides: Any) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **overrides)
+    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **security(settings), **overrides)
 
 
 def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """A producer that waits for all in-sync replicas, so an acknowledged record is durable."""
     options: dict[str, Any] = dict(acks="all", linger_ms=5)
     options.update(overrides)
-    return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **options)
+    return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security(settings), **options)
 
 
 def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsumer:
     options: dict[str, Any] = dict(auto_offset_reset="earliest", enable_auto_commit=False)
     options.update(overrides)
-    return KafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap, **options)
+    return KafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap, **security(settings), **options)
+
+
+def security(settings: Settings) -> dict[str, Any]:
+    """kafka-python's arguments for PA_KAFKA_SECURITY_PROTOCOL: none for PLAINTEXT; for SASL_SSL the SCRAM login
+    and a TLS context that checks the broker's certificate and host name."""
+    if settings.kafka_security_protocol is KafkaSecurity.PLAINTEXT:
+        return {}
+    return {
+        "security_protocol": str(settings.kafka_security_protocol),
+        "sasl_mechanism": settings.kafka_sasl_mechanism,
+        "sasl_plain_username": settings.kafka_sasl_username,
+        "sasl_plain_password": settings.kafka_sasl_password,
+        "ssl_cafile": settings.kafka_tls_ca or None,
+        "ssl_check_hostname": True,
+    }
+
+
+def spark_options(settings: Settings) -> dict[str, str]:
+    """The ``kafka.*`` options of every Spark Kafka source and sink: the brokers, and with SASL_SSL the same login
+    and verification as :func:`security` (the JAAS line holds the password: the session redacts it in plans)."""
+    options = {"kafka.bootstrap.servers": settings.kafka_bootstrap}
+    if settings.kafka_security_protocol is KafkaSecurity.PLAINTEXT:
+        return options
+    quoted = {
+        name: value.replace("\\", "\\\\").replace('"', '\\"')
+        for name, value in (("username", settings.kafka_sasl_username), ("password", settings.kafka_sasl_password))
+    }
+    options |= {
+        "kafka.security.protocol": str(settings.kafka_security_protocol),
+        "kafka.sasl.mechanism": settings.kafka_sasl_mechanism,
+        "kafka.sasl.jaas.config": (
+            "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            f'username="{quoted["username"]}" password="{quoted["password"]}";'
+        ),
+        "kafka.ssl.endpoint.identification.algorithm": "https",
+    }
+    if settings.kafka_tls_ca:
+        options |= {"kafka.ssl.truststore.type": "PEM", "kafka.ssl.truststore.location": settings.kafka_tls_ca}
+    return options
 
 
 def _partitions(reader: KafkaConsumer, topic: str) -> list:

@@ -66,6 +66,8 @@ def session_conf(settings: Settings) -> dict[str, str]:
         # a micro-batch re-run replaces only its own partitions (see hive_ddl)
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.hadoop.hive.exec.dynamic.partition.mode": "nonstrict",
+        # option values shown in plans and the UI: a JDBC URL, and the Kafka JAAS line that holds a password
+        "spark.sql.redaction.options.regex": "(?i)url|jaas",
         **hive_conf(settings),
         **state_store_conf(settings),
     }

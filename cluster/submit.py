@@ -77,7 +77,8 @@ def driver_environment(settings: Settings) -> tuple[dict[str, str], dict[str, st
     return plain, secrets
 
 
-RDS_CA_NAME = "rds-ca.pem"
+# CA certificate settings -> the name each is shipped under to the driver's and executors' working folders
+CERTIFICATES = {"mysql_tls_ca": "rds-ca.pem", "kafka_tls_ca": "kafka-ca.pem"}
 
 
 def submission(settings: Settings, module: str, args: list[str], work_dir: Path, wait: bool = True) -> Submission:
@@ -125,10 +126,11 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
     environment = dict(os.environ) | {"PYSPARK_PYTHON": python} | local_ip
     if cluster_mode:
         files = _secret_files(secrets, work_dir)
-        # the RDS CA travels too, so the driver and the executors verify RDS with the file the submitter named
-        authority = {"PA_MYSQL_TLS_CA": RDS_CA_NAME} if settings.mysql_tls_ca else {}
+        # the CA files travel too, so the driver and the executors verify RDS and Kafka with what the submitter named
+        given = {name: getattr(settings, name) for name in CERTIFICATES if getattr(settings, name)}
+        authority = {f"PA_{name.upper()}": CERTIFICATES[name] for name in given}
         shipped = [f"{path}#{path.name}" for path in files.values()]
-        shipped += [f"{settings.mysql_tls_ca}#{RDS_CA_NAME}"] if authority else []
+        shipped += [f"{path}#{CERTIFICATES[name]}" for name, path in given.items()]
         if shipped:
             arguments += ["--files", ",".join(shipped)]
         driver_env = (

@@ -4,7 +4,8 @@ The runtime never reaches into the local stack: on a cluster spark-submit
 brings the Kafka connector and the JDBC driver by their Maven coordinates. On
 this machine the stack resolves both with its Maven file, then sets
 ``PA_SPARK_KAFKA_JARS`` and ``PA_JDBC_DRIVER_JAR`` for this process and its
-children, and ``PA_MYSQL_TLS_CA`` when its MariaDB requires TLS. A variable the user set is left as it is.
+children, and its CA as ``PA_KAFKA_TLS_CA`` and (when its MariaDB requires TLS)
+``PA_MYSQL_TLS_CA``. A variable the user set is left as it is.
 ``python -m local_stack env`` prints the same as shell exports, for a shell
 that runs the pipeline's commands by hand.
 """
@@ -31,14 +32,17 @@ def resolved_environment(settings: StackSettings) -> dict[str, str]:
 
 
 def _tls_environment(settings: StackSettings) -> dict[str, str]:
-    """PA_MYSQL_TLS_CA: the stack's CA, when its MariaDB requires TLS."""
-    return {"PA_MYSQL_TLS_CA": str(tls.authority(StackPaths(settings.data_dir)))} if settings.stack_mysql_tls else {}
+    """The stack's CA as PA_KAFKA_TLS_CA (for clients of Kafka's SASL_SSL listener) and, when its MariaDB
+    requires TLS, PA_MYSQL_TLS_CA."""
+    authority = str(tls.authority(StackPaths(settings.data_dir)))
+    return {"PA_KAFKA_TLS_CA": authority} | ({"PA_MYSQL_TLS_CA": authority} if settings.stack_mysql_tls else {})
 
 
 def with_stack_tls(settings: StackSettings) -> StackSettings:
     """``settings`` that reach the stack's MariaDB over TLS: for the stack's own provisioning, which runs before
     anything is handed over (a CA the user set is kept)."""
-    return settings if settings.mysql_tls_ca else _replaced(settings, _tls_environment(settings))
+    wanted = {"PA_MYSQL_TLS_CA": _tls_environment(settings).get("PA_MYSQL_TLS_CA", "")}
+    return settings if settings.mysql_tls_ca else _replaced(settings, wanted)
 
 
 def hand_over(settings: StackSettings) -> StackSettings:

@@ -69,3 +69,13 @@ def _openssl(*arguments: str) -> None:
     result = subprocess.run([ensure_command("openssl", "openssl"), *arguments], capture_output=True, text=True)
     if result.returncode != 0:
         raise StackError(f"openssl {arguments[0]} failed while making the stack's TLS certificates:\n{result.stderr}")
+
+
+def keystore(paths: StackPaths, host: str) -> Path:
+    """The server's key and certificate in one PEM file, as Kafka's PEM keystore (``ssl.keystore.type=PEM``) reads."""
+    certificate, key = server_certificate(paths, host)
+    combined = paths.tls_dir / "server-keystore.pem"
+    if not combined.is_file():
+        combined.touch(mode=0o600)
+        combined.write_text(key.read_text() + certificate.read_text())
+    return combined

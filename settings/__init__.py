@@ -29,6 +29,7 @@ from settings.choices import (
     Compression,
     DeployMode,
     HiveAuth,
+    KafkaSecurity,
     LogLevel,
     PatientName,
     RdsAccount,
@@ -145,6 +146,19 @@ class Settings:
     kafka_port: int = setting(9092, "Kafka broker port.")
     kafka_bootstrap_servers: str = setting(
         "", "Comma-separated bootstrap servers; empty = PA_KAFKA_HOST:PA_KAFKA_PORT."
+    )
+    kafka_security_protocol: KafkaSecurity = setting(
+        KafkaSecurity.PLAINTEXT,
+        "How every Kafka client (kafka-python, Spark's source and sink) connects: PLAINTEXT, or SASL_SSL "
+        "(SCRAM over TLS, e.g. MSK's port 9096).",
+    )
+    kafka_sasl_mechanism: str = setting("SCRAM-SHA-512", "SASL mechanism with SASL_SSL (SCRAM-SHA-512 or -256).")
+    kafka_sasl_username: str = setting("pa_pipeline", "Kafka user with SASL_SSL.")
+    kafka_sasl_password: str = setting(
+        "kafka-local-only", "Its password (local default, refused for brokers on another machine).", secret=True
+    )
+    kafka_tls_ca: str = setting(
+        "", "CA certificate (PEM) the brokers' TLS certificates are verified with; empty = the system's trust store."
     )
     topic_vitals: str = setting("patient-vitals", "Topic the producer publishes readings to.")
     topic_vitals_partitions: int = setting(4, "Partitions of the vitals topic (per-patient order holds within one).")
@@ -496,6 +510,8 @@ class Settings:
         """A local default secret is public (it is in this repository): it may only reach a server on this machine,
         so a forgotten PA_MYSQL_<ACCOUNT>_PASSWORD fails at start instead of trying a known password on a real RDS."""
         reaches = {f"mysql_{account}_password": self.mysql_host for account in RdsAccount}
+        if self.kafka_security_protocol is KafkaSecurity.SASL_SSL:
+            reaches["kafka_sasl_password"] = self.kafka_bootstrap.split(",")[0].rpartition(":")[0].strip("[]")
         reaches["aws_secret_access_key"] = urlsplit(self.sns_endpoint_url).hostname or ""  # empty URL: AWS itself
         for name, host in reaches.items():
             if getattr(self, name) == _LOCAL_DEFAULTS[name] and not is_loopback(host):
@@ -571,6 +587,11 @@ class StackSettings(Settings):
     mariadb_buffer_pool_mb: int = setting(256, "InnoDB buffer pool of the local MariaDB, in MiB.")
 
     kafka_controller_port: int = setting(9093, "KRaft controller port (local stack).")
+    kafka_sasl_ssl_port: int = setting(
+        9094,
+        "Port of the local Kafka's second listener, SASL_SSL (SCRAM-SHA-512 over TLS, certificate from the stack's "
+        "CA), for PA_KAFKA_SECURITY_PROTOCOL=SASL_SSL.",
+    )
     kafka_heap: str = setting("512m", "Kafka JVM heap (-Xmx).")
     hdfs_heap: str = setting("384m", "Heap of each HDFS JVM (NameNode, DataNode).")
     stack_yarn: bool = setting(

@@ -51,6 +51,11 @@ class Compression(enum.StrEnum):
     ZSTD = "zstd"
 
 
+class KafkaSecurity(enum.StrEnum):
+    PLAINTEXT = "PLAINTEXT"  # no authentication, no encryption: a private network only
+    SASL_SSL = "SASL_SSL"  # SCRAM over TLS: the client proves who it is, the broker's certificate is verified
+
+
 class LogLevel(enum.StrEnum):
     DEBUG = "DEBUG"
     INFO = "INFO"

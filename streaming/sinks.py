@@ -5,6 +5,7 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from clients import kafka
 from clients.spark import jvm
 from contract.alerts import ALERT_FIELDS
 from settings import Settings
@@ -80,8 +81,7 @@ def alert_records(alerts: DataFrame) -> DataFrame:
 
 def alert_sink_options(settings: Settings, bulk: bool) -> dict[str, str]:
     """Kafka sink options for doctors-queue; ``bulk`` (a micro-batch at once) also fills large producer batches."""
-    options = {
-        "kafka.bootstrap.servers": settings.kafka_bootstrap,
+    options = kafka.spark_options(settings) | {
         "kafka.acks": "all",
         "kafka.compression.type": settings.alert_kafka_compression,
         "topic": settings.topic_alerts,

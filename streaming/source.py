@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pyspark.sql import DataFrame, SparkSession
 
+from clients import kafka
 from settings import Settings
 
 
@@ -11,7 +12,7 @@ def vitals_stream(spark: SparkSession, settings: Settings, *, rate_limited: bool
     """``patient-vitals`` records; ``rate_limited`` caps micro-batches (Real-time Mode reads continuously)."""
     reader = (
         spark.readStream.format("kafka")
-        .option("kafka.bootstrap.servers", settings.kafka_bootstrap)
+        .options(**kafka.spark_options(settings))
         .option("subscribe", settings.topic_vitals)
         .option("startingOffsets", settings.stream_starting_offsets)
         .option("failOnDataLoss", str(settings.stream_fail_on_data_loss).lower())

@@ -68,10 +68,12 @@ def test_client_mode_hands_the_settings_to_the_local_driver_unseen(tmp_path):
     assert job.environment["PA_SPARK_MASTER"] == ""
 
 
-def test_the_rds_authority_travels_with_the_job_in_cluster_mode(tmp_path):
-    job = submission(settings.load(CHANGED | {"PA_MYSQL_TLS_CA": "/etc/rds/ca.pem"}), "sqoop", ["import"], tmp_path)
+def test_the_tls_authorities_travel_with_the_job_in_cluster_mode(tmp_path):
+    authorities = {"PA_MYSQL_TLS_CA": "/etc/rds/ca.pem", "PA_KAFKA_TLS_CA": "/etc/kafka/ca.pem"}
+    job = submission(settings.load(CHANGED | authorities), "sqoop", ["import"], tmp_path)
     shipped = job.arguments[job.arguments.index("--files") + 1].split(",")
-    assert "/etc/rds/ca.pem#rds-ca.pem" in shipped
+    assert {"/etc/rds/ca.pem#rds-ca.pem", "/etc/kafka/ca.pem#kafka-ca.pem"} <= set(shipped)
     conf = [job.arguments[n + 1] for n, argument in enumerate(job.arguments) if argument == "--conf"]
-    assert "spark.yarn.appMasterEnv.PA_MYSQL_TLS_CA=rds-ca.pem" in conf
-    assert "spark.executorEnv.PA_MYSQL_TLS_CA=rds-ca.pem" in conf
+    for name, shipped_as in (("PA_MYSQL_TLS_CA", "rds-ca.pem"), ("PA_KAFKA_TLS_CA", "kafka-ca.pem")):
+        assert f"spark.yarn.appMasterEnv.{name}={shipped_as}" in conf
+        assert f"spark.executorEnv.{name}={shipped_as}" in conf

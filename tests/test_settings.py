@@ -84,6 +84,10 @@ def test_a_secret_is_read_from_the_file_its_file_variable_names(tmp_path):
             {"PA_MYSQL_HOST": "10.0.0.5"} | REAL_RDS_PASSWORDS | {"PA_MYSQL_QUALITY_PASSWORD": "quality-local-only"},
             "PA_MYSQL_QUALITY_PASSWORD",
         ),
+        (
+            {"PA_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "PA_KAFKA_BOOTSTRAP_SERVERS": "b-1.msk:9096"},
+            "PA_KAFKA_SASL_PASSWORD",
+        ),
         ({"PA_SNS_ENDPOINT_URL": ""}, "PA_AWS_SECRET_ACCESS_KEY"),
         ({"PA_SNS_ENDPOINT_URL": "https://sns.eu-west-2.amazonaws.com"}, "PA_AWS_SECRET_ACCESS_KEY"),
     ],

@@ -6,11 +6,11 @@ import base64
 import subprocess
 import uuid
 
-from kafka.admin import NewTopic
+from kafka.admin import NewTopic, ScramMechanism, UserScramCredentialUpsertion
 from kafka.errors import TopicAlreadyExistsError
 
 from clients import kafka as kafka_clients
-from local_stack import probes
+from local_stack import probes, tls
 from local_stack.config_files import LOG4J2_PROPERTIES, java_properties
 from local_stack.errors import StackError
 from local_stack.jvm import java_command
@@ -18,17 +18,29 @@ from local_stack.spec import ServerSpec, StackContext
 
 
 def _server_properties(ctx: StackContext) -> str:
+    """Two client listeners on loopback: PLAINTEXT, and SASL_SSL (SCRAM-SHA-512, the stack CA's certificate)
+    for clients that run with PA_KAFKA_SECURITY_PROTOCOL=SASL_SSL."""
     s = ctx.settings
     controller = f"{s.stack_host}:{s.kafka_controller_port}"
+    secured = f"{s.stack_host}:{s.kafka_sasl_ssl_port}"
     return java_properties(
         {
             "process.roles": "broker,controller",
             "node.id": 1,
             "controller.quorum.bootstrap.servers": controller,
-            "listeners": f"PLAINTEXT://{s.stack_host}:{s.kafka_port},CONTROLLER://{controller}",
-            "advertised.listeners": f"PLAINTEXT://{s.kafka_host}:{s.kafka_port}",
+            "listeners": f"PLAINTEXT://{s.stack_host}:{s.kafka_port},CONTROLLER://{controller},SASL_SSL://{secured}",
+            "advertised.listeners": (
+                f"PLAINTEXT://{s.kafka_host}:{s.kafka_port},SASL_SSL://{s.kafka_host}:{s.kafka_sasl_ssl_port}"
+            ),
             "controller.listener.names": "CONTROLLER",
-            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL",
+            "sasl.enabled.mechanisms": SCRAM,
+            f"listener.name.sasl_ssl.{SCRAM.lower()}.sasl.jaas.config": (
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+            ),
+            "ssl.keystore.type": "PEM",
+            "ssl.keystore.location": tls.keystore(ctx.paths, s.stack_host),
             "log.dirs": ctx.paths.data_dir("kafka") / "logs",
             "num.partitions": 1,
             # one node: every internal topic has a single replica
@@ -42,6 +54,9 @@ def _server_properties(ctx: StackContext) -> str:
             "group.initial.rebalance.delay.ms": 0,
         }
     )
+
+
+SCRAM = "SCRAM-SHA-512"
 
 
 def _config_files(ctx: StackContext) -> dict[str, str]:
@@ -72,10 +87,16 @@ def _initialise(ctx: StackContext) -> None:
 
 
 def _provision(ctx: StackContext) -> None:
-    """Create the pipeline's topics (existing ones are kept as they are)."""
+    """The SASL_SSL listener's user, and the pipeline's topics (existing ones are kept as they are)."""
     s = ctx.settings
     admin = kafka_clients.admin(s)
     try:
+        # the SASL_SSL listener's user, with the password the settings hold (set again at every start)
+        failed = admin.alter_user_scram_credentials(
+            [UserScramCredentialUpsertion(s.kafka_sasl_username, ScramMechanism.SCRAM_SHA_512, s.kafka_sasl_password)]
+        )
+        if failed.get(s.kafka_sasl_username):
+            raise StackError(f"Kafka refused the SCRAM user {s.kafka_sasl_username}: {failed[s.kafka_sasl_username]}")
         wanted = [
             NewTopic(s.topic_vitals, s.topic_vitals_partitions, 1),
             NewTopic(s.topic_alerts, 1, 1),
@@ -105,7 +126,11 @@ KAFKA = ServerSpec(
     ),
     probe=probes.kafka_broker,
     address=lambda s: s.kafka_bootstrap,
-    ports=lambda s: {"PA_KAFKA_PORT": s.kafka_port, "PA_KAFKA_CONTROLLER_PORT": s.kafka_controller_port},
+    ports=lambda s: {
+        "PA_KAFKA_PORT": s.kafka_port,
+        "PA_KAFKA_CONTROLLER_PORT": s.kafka_controller_port,
+        "PA_KAFKA_SASL_SSL_PORT": s.kafka_sasl_ssl_port,
+    },
     config_files=_config_files,
     initialise=_initialise,
     provision=_provision,
