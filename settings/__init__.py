@@ -197,6 +197,8 @@ class Settings:
     hive_server2_host: str = setting("127.0.0.1", "HiveServer2 (Spark Thrift Server) host.")
     hive_server2_port: int = setting(10000, "HiveServer2 port (pyhive).")
     hive_server2_auth: HiveAuth = setting(HiveAuth.NOSASL, "pyhive auth mode; must match hive.server2.authentication.")
+    hive_server2_user: str = setting("", "User analysts' and the pipeline's pyhive sessions log in as (LDAP, CUSTOM).")
+    hive_server2_password: str = setting("", "Its password (LDAP, CUSTOM).", secret=True)
     hive_database: str = setting("health", "Hive database of the pipeline's tables.")
 
     # --- Spark ---------------------------------------------------------------
