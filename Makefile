@@ -40,7 +40,7 @@ unit: $(STAMP)
 
 # the live ward dashboard on the demo's stack (http://127.0.0.1:8501 by default; PA_DASHBOARD_HOST/PORT)
 dashboard: $(STAMP)
-	$(PY) -m dashboard
+	eval "$$($(PY) -m local_stack env)" && $(PY) -m dashboard
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -19,7 +19,7 @@ from clients import hive
 from contract.alerts import SEVERITY_RANK
 from notifier.episodes import Episode, severity_of
 from notifier.store import NotifierStore
-from settings import Settings
+from settings import RdsAccount, Settings
 
 VITALS = ("heart_rate", "bp_systolic", "bp_diastolic", "spo2", "body_temperature", "respiratory_rate")
 
@@ -84,7 +84,7 @@ def beds(settings: Settings, ward: str) -> list[Bed]:
         ),
         parameters={"ward": ward},
     )
-    return board(readings, NotifierStore(settings).episodes().values())
+    return board(readings, NotifierStore(settings, RdsAccount.QUALITY).episodes().values())
 
 
 def board(readings: pd.DataFrame, episodes: Iterable[Episode]) -> list[Bed]:

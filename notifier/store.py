@@ -13,9 +13,11 @@ OutcomeRow = tuple[str, str, str | None, str | None]
 
 
 class NotifierStore:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, account: RdsAccount = RdsAccount.NOTIFIER):
+        """``account``: the notifier itself, or the read-only quality account for a reader (the dashboard)."""
         self._settings = settings
         self._notifier = settings.notifier_group
+        self._account = account
 
     def handled(self, alert_ids: list[str]) -> set[str]:
         """Which of ``alert_ids`` were already notified, suppressed or dead-lettered (before a restart)."""
@@ -43,7 +45,7 @@ class NotifierStore:
         becomes notified)."""
         if not outcomes:
             return
-        connection = mysql.connect(self._settings, RdsAccount.NOTIFIER)
+        connection = mysql.connect(self._settings, self._account)
         try:
             connection.cursor().executemany(
                 "INSERT INTO notifier_alerts (alert_id, outcome, notification, sns_message_id) VALUES (%s, %s, %s, %s) "
@@ -72,7 +74,7 @@ class NotifierStore:
 
     def record(self, outcomes: list[OutcomeRow], changed: list[Episode], closed: set[str]) -> None:
         """One transaction: alert outcomes (id, outcome, notification, SNS id) and episode state."""
-        connection = mysql.connect(self._settings, RdsAccount.NOTIFIER)
+        connection = mysql.connect(self._settings, self._account)
         try:
             cursor = connection.cursor()
             if outcomes:
@@ -96,7 +98,7 @@ class NotifierStore:
             connection.close()
 
     def _query(self, sql: str, params: list) -> list[tuple]:
-        connection = mysql.connect(self._settings, RdsAccount.NOTIFIER)
+        connection = mysql.connect(self._settings, self._account)
         try:
             cursor = connection.cursor()
             cursor.execute(sql, params)

@@ -51,6 +51,7 @@ def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
             (READ, readings),
             (READ, "ward_daily_alert_counts"),
             (READ, "notifier_alerts"),
+            (READ, "notifier_episodes"),
         ],
     }
 
