@@ -20,7 +20,7 @@ from producers import producer
 from producers.replay import replay
 from producers.rows import RowSelection
 from producers.simulated_rds import simulate
-from rds_schema import migrate
+from rds_schema import grants, migrate
 from settings import RdsAccount, Settings, StackSettings
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
@@ -320,6 +320,10 @@ def show_status(settings: StackSettings) -> None:
         f"secrets ({', '.join(secret_scan.secrets(settings))}): in none of the {len(scanned)} log files of this "
         "run, nor in any process's command line"
     )
+    print(f"RDS connections: {grants.transport(settings)}, verified against {settings.mysql_tls_ca or 'nothing'}")
+    for account, shown in grants.held(settings).items():
+        tables = [grant.split(" ON ")[1].split(" TO ")[0] for grant in shown if " ON `" in grant]
+        print(f"    account {settings.rds_login(account)[0]}: {', '.join(tables)}")
 
 
 STEPS: list[tuple[str, Callable[[StackSettings], None]]] = [
@@ -353,5 +357,5 @@ STEPS: list[tuple[str, Callable[[StackSettings], None]]] = [
         "reconcile again",
         replay_and_reconcile,
     ),
-    ("Stack status, and no secret in a log or a command line", show_status),
+    ("Stack status, RDS over TLS with one account per service, no secret in a log or a command line", show_status),
 ]

@@ -46,16 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         applied = migrate.apply(current)
         print(f"[rds_schema] applied versions {applied}" if applied else "[rds_schema] up to date; grants applied")
     else:
-        for account in RdsAccount:
-            connection = rds.connect(current, account)
-            try:
-                cursor = connection.cursor()
-                cursor.execute("SHOW GRANTS")
-                print(f"{account}:")
-                for (grant,) in cursor.fetchall():
-                    print("    " + grant.split(" IDENTIFIED BY")[0])
-            finally:
-                connection.close()
+        for account, shown in grants.held(current).items():
+            print(f"{account}:")
+            for grant in shown:
+                print("    " + grant)
     return 0
 
 

@@ -115,3 +115,29 @@ def _grant(cursor: MySQLCursor, settings: Settings, account: RdsAccount, privile
     for host in hosts(settings):
         cursor.execute(f"GRANT {privileges} ON {target} TO %s@%s", (user, host))
     return f"{user}: {privileges} ON {target}"
+
+
+def held(settings: Settings) -> dict[RdsAccount, list[str]]:
+    """What each account holds, as the server reports it (SHOW GRANTS, the password hash left out)."""
+    found = {}
+    for account in RdsAccount:
+        connection = mysql.connect(settings, account)
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SHOW GRANTS")
+            found[account] = [str(row[0]).split(" IDENTIFIED BY")[0] for row in cursor.fetchall()]
+        finally:
+            connection.close()
+    return found
+
+
+def transport(settings: Settings) -> str:
+    """How a connection of the pipeline reaches RDS: the TLS version, or 'plain text'."""
+    connection = mysql.connect(settings, RdsAccount.QUALITY)
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SHOW SESSION STATUS LIKE 'Ssl_version'")
+        row = cursor.fetchone()
+    finally:
+        connection.close()
+    return str(row[1]) if row and row[1] else "plain text"
