@@ -130,7 +130,7 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
 
     def writer(seed: int) -> None:
         rng = random.Random(seed)
-        connection = mysql.connect(follow, RdsAccount.MIGRATION, RdsAccount.DEVICES)
+        connection = mysql.connect(follow, RdsAccount.DEVICES)
         cursor = connection.cursor()
         for _ in range(15):
             rows = [(1000 + seed, rng.uniform(60, 100)) for _ in range(rng.randint(1, 20))]
