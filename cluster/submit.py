@@ -127,10 +127,12 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
     if cluster_mode:
         files = _secret_files(secrets, work_dir)
         # the CA files travel too, so the driver and the executors verify RDS and Kafka with what the submitter named
+        # (one file named by both settings, as the local stack's one CA is, travels once: YARN refuses a repeat)
         given = {name: getattr(settings, name) for name in CERTIFICATES if getattr(settings, name)}
-        authority = {f"PA_{name.upper()}": CERTIFICATES[name] for name in given}
+        shipped_as = {path: CERTIFICATES[name] for name, path in reversed(given.items())}
+        authority = {f"PA_{name.upper()}": shipped_as[path] for name, path in given.items()}
         shipped = [f"{path}#{path.name}" for path in files.values()]
-        shipped += [f"{path}#{CERTIFICATES[name]}" for name, path in given.items()]
+        shipped += [f"{path}#{name}" for path, name in shipped_as.items()]
         if shipped:
             arguments += ["--files", ",".join(shipped)]
         driver_env = (

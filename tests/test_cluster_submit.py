@@ -77,3 +77,13 @@ def test_the_tls_authorities_travel_with_the_job_in_cluster_mode(tmp_path):
     for name, shipped_as in (("PA_MYSQL_TLS_CA", "rds-ca.pem"), ("PA_KAFKA_TLS_CA", "kafka-ca.pem")):
         assert f"spark.yarn.appMasterEnv.{name}={shipped_as}" in conf
         assert f"spark.executorEnv.{name}={shipped_as}" in conf
+
+
+def test_one_authority_for_both_travels_once(tmp_path):
+    """The local stack's one CA signs MariaDB's and Kafka's certificates; YARN refuses a file shipped twice."""
+    same = {"PA_MYSQL_TLS_CA": "/stack/tls/ca.pem", "PA_KAFKA_TLS_CA": "/stack/tls/ca.pem"}
+    job = submission(settings.load(CHANGED | same), "streaming", ["run"], tmp_path)
+    shipped = job.arguments[job.arguments.index("--files") + 1].split(",")
+    assert [entry for entry in shipped if entry.startswith("/stack/tls/ca.pem#")] == ["/stack/tls/ca.pem#rds-ca.pem"]
+    conf = [job.arguments[n + 1] for n, argument in enumerate(job.arguments) if argument == "--conf"]
+    assert {"spark.executorEnv.PA_MYSQL_TLS_CA=rds-ca.pem", "spark.executorEnv.PA_KAFKA_TLS_CA=rds-ca.pem"} <= set(conf)
