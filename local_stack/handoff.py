@@ -34,15 +34,20 @@ def resolved_environment(settings: StackSettings) -> dict[str, str]:
 def _tls_environment(settings: StackSettings) -> dict[str, str]:
     """The stack's CA as PA_KAFKA_TLS_CA (for clients of Kafka's SASL_SSL listener) and, when its MariaDB
     requires TLS, PA_MYSQL_TLS_CA."""
-    authority = str(tls.authority(StackPaths(settings.data_dir)))
+    authority = _authority(settings)
     return {"PA_KAFKA_TLS_CA": authority} | ({"PA_MYSQL_TLS_CA": authority} if settings.stack_mysql_tls else {})
 
 
 def with_stack_tls(settings: StackSettings) -> StackSettings:
     """``settings`` that reach the stack's MariaDB over TLS: for the stack's own provisioning, which runs before
     anything is handed over (a CA the user set is kept)."""
-    wanted = {"PA_MYSQL_TLS_CA": _tls_environment(settings).get("PA_MYSQL_TLS_CA", "")}
-    return settings if settings.mysql_tls_ca else _replaced(settings, wanted)
+    if settings.mysql_tls_ca or not settings.stack_mysql_tls:
+        return settings
+    return dataclasses.replace(settings, mysql_tls_ca=_authority(settings))
+
+
+def _authority(settings: StackSettings) -> str:
+    return str(tls.authority(StackPaths(settings.data_dir)))
 
 
 def hand_over(settings: StackSettings) -> StackSettings:
