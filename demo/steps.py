@@ -321,6 +321,8 @@ def show_status(settings: StackSettings) -> None:
         "run, nor in any process's command line"
     )
     print(f"RDS connections: {grants.transport(settings)}, verified against {settings.mysql_tls_ca or 'nothing'}")
+    (session_user,) = hive.query(settings, "SELECT current_user()")[0]
+    print(f"HiveServer2 logins: {settings.hive_server2_auth}, this run's sessions ran as {session_user}")
     for account, shown in grants.held(settings).items():
         tables = [grant.split(" ON ")[1].split(" TO ")[0] for grant in shown if " ON `" in grant]
         print(f"    account {settings.rds_login(account)[0]}: {', '.join(tables)}")
@@ -357,5 +359,8 @@ STEPS: list[tuple[str, Callable[[StackSettings], None]]] = [
         "reconcile again",
         replay_and_reconcile,
     ),
-    ("Stack status, RDS over TLS with one account per service, no secret in a log or a command line", show_status),
+    (
+        "Stack status, RDS over TLS with one account per service, Hive logins through LDAP, no secret in a log",
+        show_status,
+    ),
 ]

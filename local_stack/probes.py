@@ -18,6 +18,7 @@ from thrift.Thrift import TApplicationException, TMessageType, TType
 from thrift.transport import TSocket, TTransport
 
 from clients import aws, hbase, hdfs, hive, kafka
+from local_stack import ldap_directory
 from local_stack.errors import ProbeFailed
 from settings import StackSettings
 
@@ -88,6 +89,15 @@ def hive_server2(settings: StackSettings) -> str:
     if rows != [(1,)]:
         raise ProbeFailed(f"SELECT 1 returned {rows!r}")
     return "SELECT 1 ok"
+
+
+def ldap(settings: StackSettings) -> str:
+    """The bind HiveServer2 makes at every login, as PA_HIVE_SERVER2_USER with its password."""
+    dn = ldap_directory.person_dn(settings.hive_server2_user)
+    code = ldap_directory.simple_bind(settings.stack_host, settings.ldap_port, dn, settings.hive_server2_password)
+    if code != ldap_directory.SUCCESS:
+        raise ProbeFailed(f"binding as {dn} gave LDAP result {code}")
+    return f"bind as {dn} ok"
 
 
 def sns(settings: StackSettings) -> str:

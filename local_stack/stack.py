@@ -43,7 +43,7 @@ def selected(settings: StackSettings, names: list[str] | None) -> list[ServerSpe
         name = pending.pop()
         if name not in wanted:
             wanted.add(name)
-            pending.extend(BY_NAME[name].requires)
+            pending.extend(required for required in BY_NAME[name].requires if BY_NAME[required].enabled(settings))
     return [spec for spec in ALL if spec.name in wanted]
 
 
@@ -72,9 +72,11 @@ def up(settings: StackSettings, names: list[str] | None = None) -> dict[str, flo
     began = time.monotonic()
     started: dict[str, tuple[int | None, float]] = {}
     ready: dict[str, float] = {}
+    running = {spec.name for spec in specs}
     while len(ready) < len(specs):
         for spec in specs:
-            if spec.name not in started and all(required in ready for required in spec.requires):
+            # a requirement this stack leaves out (the LDAP directory without LDAP logins) is not waited for
+            if spec.name not in started and all(required in ready for required in spec.requires if required in running):
                 started[spec.name] = (_adopt_or_start(spec, ctx), time.monotonic())
         for spec in specs:
             if spec.name in started and spec.name not in ready:

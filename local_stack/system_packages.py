@@ -17,12 +17,16 @@ from local_stack.errors import StackError
 _apt_updated = False
 
 
-def ensure_command(command: str, package: str) -> str:
-    """Return the path of ``command``, installing Debian ``package`` with apt if missing."""
-    return _ensure(lambda: shutil.which(command) or _in_sbin(command), f"'{command}'", package)
+def ensure_command(command: str, package: str, answers: tuple[str, ...] = ()) -> str:
+    """Return the path of ``command``, installing Debian ``package`` with apt if missing.
+
+    ``answers`` are debconf lines (``package question type value``) given before the install: slapd, say, would
+    otherwise set up and start a directory of its own for the whole machine.
+    """
+    return _ensure(lambda: shutil.which(command) or _in_sbin(command), f"'{command}'", package, answers)
 
 
-def _ensure(find: Callable[[], str | None], what: str, package: str) -> str:
+def _ensure(find: Callable[[], str | None], what: str, package: str, answers: tuple[str, ...]) -> str:
     found = find()
     if found:
         return found
@@ -35,6 +39,8 @@ def _ensure(find: Callable[[], str | None], what: str, package: str) -> str:
     if not _apt_updated:
         subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
         _apt_updated = True
+    if answers:
+        subprocess.run([*sudo, "debconf-set-selections"], input="\n".join(answers) + "\n", text=True, check=True)
     # dpkg's per-package lines are not the user's business unless the install fails
     result = subprocess.run(
         [*sudo, "apt-get", "install", "-y", "-qq", package], env=env, capture_output=True, text=True

@@ -196,9 +196,19 @@ class Settings:
     hive_metastore_port: int = setting(9083, "Hive Metastore Thrift port.")
     hive_server2_host: str = setting("127.0.0.1", "HiveServer2 (Spark Thrift Server) host.")
     hive_server2_port: int = setting(10000, "HiveServer2 port (pyhive).")
-    hive_server2_auth: HiveAuth = setting(HiveAuth.NOSASL, "pyhive auth mode; must match hive.server2.authentication.")
-    hive_server2_user: str = setting("", "User analysts' and the pipeline's pyhive sessions log in as (LDAP, CUSTOM).")
-    hive_server2_password: str = setting("", "Its password (LDAP, CUSTOM).", secret=True)
+    hive_server2_auth: HiveAuth = setting(
+        HiveAuth.LDAP,
+        "pyhive auth mode; must match hive.server2.authentication (the local stack runs the one named here: LDAP "
+        "with its own directory, or NOSASL/NONE without a login).",
+    )
+    hive_server2_user: str = setting(
+        "pa_analyst", "User analysts' and the pipeline's pyhive sessions log in as (LDAP, CUSTOM)."
+    )
+    hive_server2_password: str = setting(
+        "analyst-local-only",
+        "Its password (LDAP, CUSTOM; local default, refused for a HiveServer2 on another machine).",
+        secret=True,
+    )
     hive_database: str = setting("health", "Hive database of the pipeline's tables.")
 
     # --- Spark ---------------------------------------------------------------
@@ -514,6 +524,8 @@ class Settings:
         reaches = {f"mysql_{account}_password": self.mysql_host for account in RdsAccount}
         if self.kafka_security_protocol is KafkaSecurity.SASL_SSL:
             reaches["kafka_sasl_password"] = self.kafka_bootstrap.split(",")[0].rpartition(":")[0].strip("[]")
+        if self.hive_server2_auth in (HiveAuth.LDAP, HiveAuth.CUSTOM):
+            reaches["hive_server2_password"] = self.hive_server2_host
         reaches["aws_secret_access_key"] = urlsplit(self.sns_endpoint_url).hostname or ""  # empty URL: AWS itself
         for name, host in reaches.items():
             if getattr(self, name) == _LOCAL_DEFAULTS[name] and not is_loopback(host):
@@ -595,6 +607,11 @@ class StackSettings(Settings):
         "CA), for PA_KAFKA_SECURITY_PROTOCOL=SASL_SSL.",
     )
     kafka_heap: str = setting("512m", "Kafka JVM heap (-Xmx).")
+    ldap_port: int = setting(
+        3890,
+        "Port of the local OpenLDAP directory HiveServer2 checks logins against (started when "
+        "PA_HIVE_SERVER2_AUTH=LDAP; it holds PA_HIVE_SERVER2_USER with PA_HIVE_SERVER2_PASSWORD).",
+    )
     hdfs_heap: str = setting("384m", "Heap of each HDFS JVM (NameNode, DataNode).")
     stack_yarn: bool = setting(
         False,

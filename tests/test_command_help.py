@@ -28,6 +28,7 @@ def test_help_prints_usage_and_touches_nothing(command, tmp_path):
         # servers elsewhere take real secrets, not the local stack's public defaults
         **{f"PA_MYSQL_{account.upper()}_PASSWORD": "help-needs-no-password" for account in RdsAccount},
         "PA_AWS_SECRET_ACCESS_KEY": "help-needs-no-key",
+        "PA_HIVE_SERVER2_PASSWORD": "help-needs-no-password",
         "PA_STACK_DATA_DIR": str(tmp_path / "stack"),
         "PA_SPARK_LOG_FILE": str(tmp_path / "spark.log"),
     }

@@ -88,6 +88,7 @@ def test_a_secret_is_read_from_the_file_its_file_variable_names(tmp_path):
             {"PA_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "PA_KAFKA_BOOTSTRAP_SERVERS": "b-1.msk:9096"},
             "PA_KAFKA_SASL_PASSWORD",
         ),
+        ({"PA_HIVE_SERVER2_HOST": "hs2.hospital.example"}, "PA_HIVE_SERVER2_PASSWORD"),
         ({"PA_SNS_ENDPOINT_URL": ""}, "PA_AWS_SECRET_ACCESS_KEY"),
         ({"PA_SNS_ENDPOINT_URL": "https://sns.eu-west-2.amazonaws.com"}, "PA_AWS_SECRET_ACCESS_KEY"),
     ],
@@ -102,6 +103,8 @@ def test_local_default_secrets_serve_this_machine(host):
     assert settings.load({"PA_MYSQL_HOST": host}).mysql_host == host
     assert settings.load({"PA_MYSQL_HOST": "rds.example"} | REAL_RDS_PASSWORDS).mysql_rules_password == "real"
     assert settings.load({"PA_SNS_ENDPOINT_URL": "", "PA_AWS_SECRET_ACCESS_KEY": ""}).aws_secret_access_key == ""
+    without_logins = {"PA_HIVE_SERVER2_HOST": "hs2.example", "PA_HIVE_SERVER2_AUTH": "NOSASL"}
+    assert settings.load(without_logins).hive_server2_host == "hs2.example"  # no password is sent there
 
 
 def test_the_readme_settings_table_is_the_modules():

@@ -28,6 +28,7 @@ def test_every_server_reports_healthy_with_pid_and_memory(running_stack):
         "hbase",
         "hbase-thrift",
         "hive-metastore",
+        "ldap",  # HiveServer2 checks logins against it (PA_HIVE_SERVER2_AUTH=LDAP, the default)
         "hive-server2",
         "sns",
         "yarn-rm",  # opt-in (PA_STACK_YARN=1): the test stack runs YARN for the spark-submit test
@@ -68,7 +69,10 @@ def test_root_is_reachable_only_through_the_private_socket(running_stack):
 def test_no_secret_in_a_log_or_a_command_line(running_stack, tmp_path):
     """The README's promise, checked over everything the test stack and this run have logged so far (the demo's
     last step checks its own run the same way)."""
-    expected = {f"PA_MYSQL_{account.upper()}_PASSWORD" for account in RdsAccount} | {"PA_AWS_SECRET_ACCESS_KEY"}
+    expected = {f"PA_MYSQL_{account.upper()}_PASSWORD" for account in RdsAccount} | {
+        "PA_AWS_SECRET_ACCESS_KEY",
+        "PA_HIVE_SERVER2_PASSWORD",
+    }
     assert set(secret_scan.secrets(running_stack)) >= expected
     assert secret_scan.log_files(running_stack), "the stack's servers have written logs"
     assert secret_scan.leaks(running_stack) == []

@@ -5,6 +5,7 @@ from local_stack.servers.hbase import HBASE, HBASE_THRIFT
 from local_stack.servers.hdfs import HDFS_DATANODE, HDFS_NAMENODE
 from local_stack.servers.hive import HIVE_METASTORE, HIVE_SERVER2
 from local_stack.servers.kafka import KAFKA
+from local_stack.servers.ldap import LDAP
 from local_stack.servers.mariadb import MARIADB
 from local_stack.servers.sns import SNS
 from local_stack.servers.yarn import YARN_NODEMANAGER, YARN_RESOURCEMANAGER
@@ -21,6 +22,7 @@ ALL = (
     HBASE,
     HBASE_THRIFT,
     HIVE_METASTORE,
+    LDAP,
     HIVE_SERVER2,
     SNS,
     AIRFLOW_API,
@@ -31,5 +33,5 @@ BY_NAME = {spec.name: spec for spec in ALL}
 
 
 def of_stack(settings: StackSettings) -> list[ServerSpec]:
-    """The servers this stack runs: every server but the opt-in ones its settings leave out (YARN, Airflow)."""
+    """The servers this stack runs: every server but the opt-in ones its settings leave out (YARN, Airflow, LDAP)."""
     return [spec for spec in ALL if spec.enabled(settings)]

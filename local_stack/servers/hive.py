@@ -14,7 +14,11 @@ from clients.spark import hive_conf
 from local_stack import probes
 from local_stack.config_files import LOG4J2_PROPERTIES, hadoop_xml
 from local_stack.jvm import compiled, java_command
+from local_stack.ldap_directory import PEOPLE
+from local_stack.servers.ldap import ldap_url
 from local_stack.spec import ServerSpec, StackContext
+from settings import StackSettings
+from settings.choices import HiveAuth
 
 PYSPARK_HOME = Path(pyspark.__file__).parent
 LOOPBACK_METASTORE = Path(__file__).parents[1] / "java" / "LoopbackMetaStore.java"
@@ -70,13 +74,22 @@ def _server2_command(ctx: StackContext) -> list[str]:
     ]
     for key, value in conf.items():
         command += ["--conf", f"{key}={value}"]
-    for key, value in {
-        "hive.server2.thrift.port": s.hive_server2_port,
-        "hive.server2.thrift.bind.host": s.stack_host,
-        "hive.server2.authentication": s.hive_server2_auth,
-    }.items():
+    for key, value in _server2_hiveconf(s).items():
         command += ["--hiveconf", f"{key}={value}"]
     return [*command, "spark-internal"]
+
+
+def _server2_hiveconf(settings: StackSettings) -> dict[str, object]:
+    """Port, loopback bind and authentication; with LDAP, the stack's directory and where its people are."""
+    hiveconf: dict[str, object] = {
+        "hive.server2.thrift.port": settings.hive_server2_port,
+        "hive.server2.thrift.bind.host": settings.stack_host,
+        "hive.server2.authentication": settings.hive_server2_auth,
+    }
+    if settings.hive_server2_auth is HiveAuth.LDAP:
+        hiveconf["hive.server2.authentication.ldap.url"] = ldap_url(settings)
+        hiveconf["hive.server2.authentication.ldap.baseDN"] = PEOPLE
+    return hiveconf
 
 
 HIVE_METASTORE = ServerSpec(
@@ -105,5 +118,5 @@ HIVE_SERVER2 = ServerSpec(
         "SPARK_CONF_DIR": str(ctx.paths.conf_dir("hive-server2")),
     },
     config_files=lambda ctx: {"log4j2.properties": LOG4J2_PROPERTIES.replace("INFO", "WARN")},
-    requires=("hive-metastore",),
+    requires=("hive-metastore", "ldap"),  # the directory only when it runs (PA_HIVE_SERVER2_AUTH=LDAP)
 )
