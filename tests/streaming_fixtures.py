@@ -50,13 +50,22 @@ def stamped(value: dict, moment: dt.datetime) -> dict:
     return {**value, "event_time": moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"}
 
 
+@contextlib.contextmanager
+def scratch_stream(spark, base, name: str):
+    """A scratch copy of the stream's surroundings with the test patients, dropped afterwards; the landing query
+    publishes alerts itself (micro-batch path)."""
+    scoped = dataclasses.replace(scratch.scratch_settings(base, name), alert_path=AlertPath.MICROBATCH)
+    add_patients(spark, scoped)
+    try:
+        yield scoped
+    finally:
+        scratch.drop(spark, scoped)
+
+
 @pytest.fixture
 def stream_settings(spark, running_stack, hive_schema, unique_name):
-    """A scratch copy of the stream's surroundings; the landing query publishes alerts itself (micro-batch path)."""
-    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, unique_name), alert_path=AlertPath.MICROBATCH)
-    add_patients(spark, scoped)
-    yield scoped
-    scratch.drop(spark, scoped)
+    with scratch_stream(spark, running_stack, unique_name) as scoped:
+        yield scoped
 
 
 def run_available_now(spark, settings) -> LandingQuery:

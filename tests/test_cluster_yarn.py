@@ -11,10 +11,14 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from local_stack.handoff import child_environment
 from settings.choices import AlertPath
 from testkit import scratch
 from tests.streaming_fixtures import Queue, add_patients, hive_alert_ids, reading, send, spark_count, wait_for
+
+pytestmark = pytest.mark.faults  # two YARN applications, about 8 minutes: make test-faults
 
 START_S = 240.0  # spark-submit, YARN's application master, an executor, then both queries
 

@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 import settings as settings_module
 from testkit import notebooks
-from tests.streaming_fixtures import reading, run_available_now, send
+from tests.streaming_fixtures import reading, run_available_now, scratch_stream, send
 
 
-@pytest.fixture
-def landed(spark, stream_settings, monkeypatch):
-    """A slice with readings that alert, a rejected one and an unknown patient, and the notebooks pointed at it."""
-    s = stream_settings
-    send(
-        s,
-        [
-            reading(1, 2001, 69, 200, 1),  # age 40: heart rate alerts
-            reading(2, 2001, 75, 230, 2, respiratory_rate=30),  # NEWS2 single 3, besides the capstone bp rule
-            reading(3, 2002, 70, 190, 3),  # age 41: bp alerts
-            reading(4, 990001, 70, 120, 4),  # unknown patient
-            reading(5, 2001, 900, 120, 5),  # impossible heart rate: rejected
-            b"not json",
-        ],
-    )
-    run_available_now(spark, s)
-    for name, value in settings_module.environment(s).items():
-        monkeypatch.setenv(name, value)
-    return s
+@pytest.fixture(scope="module")
+def landed(spark, running_stack, hive_schema):
+    """One slice for every notebook (they only read it): readings that alert, a rejected one and an unknown
+    patient, and the notebooks pointed at it."""
+    readings = [
+        reading(1, 2001, 69, 200, 1),  # age 40: heart rate alerts
+        reading(2, 2001, 75, 230, 2, respiratory_rate=30),  # NEWS2 single 3, besides the capstone bp rule
+        reading(3, 2002, 70, 190, 3),  # age 41: bp alerts
+        reading(4, 990001, 70, 120, 4),  # unknown patient
+        reading(5, 2001, 900, 120, 5),  # impossible heart rate: rejected
+        b"not json",
+    ]
+    with (
+        scratch_stream(spark, running_stack, f"t_notebooks_{uuid.uuid4().hex[:8]}") as s,
+        pytest.MonkeyPatch.context() as environment,
+    ):
+        send(s, readings)
+        run_available_now(spark, s)
+        for name, value in settings_module.environment(s).items():
+            environment.setenv(name, value)
+        yield s
 
 
 @pytest.mark.parametrize("path", notebooks.notebooks(), ids=lambda path: path.stem)

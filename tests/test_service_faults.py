@@ -22,6 +22,7 @@ def landed(spark, settings) -> int:
     return spark_count(spark, f"{settings.hive_database}.vitals_raw")
 
 
+@pytest.mark.faults
 @pytest.mark.stops_servers
 def test_the_streaming_application_keeps_running_through_a_kafka_broker_restart(
     spark, realtime_settings, running_stack
@@ -46,6 +47,7 @@ def test_the_streaming_application_keeps_running_through_a_kafka_broker_restart(
     assert table.count() == table.select("reading_id").distinct().count() == 300  # each once
 
 
+@pytest.mark.faults
 def test_sigterm_stops_the_streaming_application_after_its_batch(spark, stream_settings):
     s = stream_settings
     send(s, [reading(n, 2001, 75, 200, n % 60) for n in range(1, 201)])

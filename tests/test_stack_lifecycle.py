@@ -39,6 +39,7 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
     assert not any(row.pid for row in stack.status(fresh))
 
 
+@pytest.mark.faults
 @pytest.mark.stops_servers
 def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, spark, unique_name):
     marker = uuid.uuid4().hex

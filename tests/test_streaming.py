@@ -95,6 +95,7 @@ def test_a_threshold_changed_in_hbase_applies_without_restarting_the_job(spark, 
     assert kinds == [(12, "3")]
 
 
+@pytest.mark.faults
 def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stream_settings):
     import os
     import signal
