@@ -53,32 +53,31 @@ def _tlv(tag: int, value: bytes) -> bytes:
 
 def _split(data: bytes) -> tuple[int, bytes, bytes]:
     """The first element of ``data``: its tag, its value, and what follows it."""
-    tag, first = data[0], data[1]
-    if first < 0x80:
-        start, length = 2, first
-    else:
-        start = 2 + (first & 0x7F)
-        length = int.from_bytes(data[2:start], "big")
-    return tag, data[start : start + length], data[start + length :]
+    header = _header(data)
+    if header is None:
+        raise ConnectionError("the directory's answer ends inside an element's header")
+    start, length = header
+    return data[0], data[start : start + length], data[start + length :]
 
 
 def _read_message(connection: socket.socket) -> bytes:
     data = b""
-    while (total := _element_length(data)) is None or len(data) < total:
+    while (header := _header(data)) is None or len(data) < sum(header):
         chunk = connection.recv(4096)
         if not chunk:
             raise ConnectionError("the directory closed the connection before answering")
         data += chunk
-    return data[:total]
+    return data[: sum(header)]
 
 
-def _element_length(data: bytes) -> int | None:
-    """Bytes of the whole element ``data`` starts with, once its header has arrived (None before)."""
+def _header(data: bytes) -> tuple[int, int] | None:
+    """Where the value of the element ``data`` starts and how long it is (BER's short or long length form), once
+    its header has arrived (None before)."""
     if len(data) < 2:
         return None
     if data[1] < 0x80:
-        return 2 + data[1]
-    header = 2 + (data[1] & 0x7F)
-    if len(data) < header:
+        return 2, data[1]
+    start = 2 + (data[1] & 0x7F)
+    if len(data) < start:
         return None
-    return header + int.from_bytes(data[2:header], "big")
+    return start, int.from_bytes(data[2:start], "big")
