@@ -30,4 +30,4 @@ def run(settings: Settings) -> None:
         )
         record_throughput("producer RDS → Kafka", published.rows_per_s)
     finally:
-        migrate.execute_as_owner(scoped, f"DROP TABLE {name}")
+        migrate.drop_table(scoped, name)

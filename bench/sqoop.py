@@ -62,7 +62,7 @@ def run(settings: Settings) -> None:
         )
         record_throughput("sqoop export (upsert), 4 writers", exported.rows_per_s)
     finally:
-        migrate.execute_as_owner(settings, f"DROP TABLE IF EXISTS {name}")
-        migrate.execute_as_owner(settings, f"DROP TABLE IF EXISTS {name}_out")
+        migrate.drop_table(settings, name)
+        migrate.drop_table(settings, f"{name}_out")
         for hive_table in hive_tables:
             hive.query(settings, f"DROP TABLE IF EXISTS {hive_table}")

@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
+from mysql.connector import errors as mysql_errors
 from mysql.connector.cursor import MySQLCursor
 
 from clients import mysql
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 READ = "SELECT"
 WRITE = "SELECT, INSERT, UPDATE"
 OWN = "SELECT, INSERT, UPDATE, DELETE"
+NO_SUCH_GRANT = 1147  # ER_NONEXISTING_TABLE_GRANT: REVOKE of a grant the account does not hold
 
 
 def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
@@ -99,6 +101,24 @@ def grant_table(settings: Settings, account: RdsAccount, privileges: str, table:
     """As the migration account: one grant beyond the table above (a scratch table of a test or benchmark)."""
     with _as_owner(settings) as cursor:
         return _grant(cursor, settings, account, privileges, f"`{settings.mysql_database}`.`{table}`")
+
+
+def revoke_table(settings: Settings, table: str) -> None:
+    """As the migration account: take back every service account's grants on ``table`` (a scratch table being
+    dropped). MySQL keeps a table's grants after DROP TABLE, so without this every scratch table a test or a
+    benchmark dropped would stay listed in the accounts' grants; an account with none there is passed over."""
+    target = f"`{settings.mysql_database}`.`{table}`"
+    with _as_owner(settings) as cursor:
+        for account in RdsAccount:
+            if account is RdsAccount.MIGRATION:
+                continue
+            user, _ = settings.rds_login(account)
+            for host in hosts(settings):
+                try:
+                    cursor.execute(f"REVOKE ALL PRIVILEGES ON {target} FROM %s@%s", (user, host))
+                except mysql_errors.ProgrammingError as error:
+                    if error.errno != NO_SUCH_GRANT:
+                        raise
 
 
 @contextlib.contextmanager

@@ -60,6 +60,12 @@ def create_readings_table(settings: Settings) -> None:
     grants.apply(settings)
 
 
+def drop_table(settings: Settings, table: str) -> None:
+    """A scratch table dropped with the grants made on it (create_readings_table's or grant_table's)."""
+    execute_as_owner(settings, f"DROP TABLE IF EXISTS `{table}`")
+    grants.revoke_table(settings, table)
+
+
 def execute_as_owner(settings: Settings, statement: str, params: tuple = ()) -> None:
     """One statement as the migration account (schema changes, and tests' and benchmarks' set-up and clean-up)."""
     connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)

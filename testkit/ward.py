@@ -234,7 +234,7 @@ def _utc(text: str) -> dt.datetime:
 
 def _remove(spark: SparkSession, settings: Settings, queue_url: str) -> None:
     """Drop the slice: its readings table, producer position, notifier state, Hive database, topics, SNS/SQS."""
-    migrate.execute_as_owner(settings, f"DROP TABLE IF EXISTS `{settings.vitals_table}`")
+    migrate.drop_table(settings, settings.vitals_table)
     migrate.execute_as_owner(
         settings, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.producer_name,)
     )

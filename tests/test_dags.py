@@ -84,7 +84,7 @@ def pipeline(spark, running_stack, airflow_dags):
     pipeline_jobs.import_patients(spark, scoped)
     LandingQuery(spark, scoped, available_now=True).start().awaitTermination()
     yield PipelineSlice(scoped, start, start + dt.timedelta(seconds=120))
-    migrate.execute_as_owner(scoped, f"DROP TABLE IF EXISTS {name}")
+    migrate.drop_table(scoped, name)
     scratch.drop(spark, scoped)
 
 

@@ -40,7 +40,7 @@ def rds(running_stack, unique_name):
     admin.create_topics([NewTopic(unique_name, 4, 1), NewTopic(unique_name + "_dlq", 1, 1)])
     admin.close()
     yield scoped
-    migrate.execute_as_owner(scoped, f"DROP TABLE IF EXISTS {unique_name}")
+    migrate.drop_table(scoped, unique_name)
 
 
 def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) -> list:

@@ -56,9 +56,8 @@ def patients_source(running_stack, hive_schema, unique_name):
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE patients_information")
     grants.grant_table(running_stack, RdsAccount.SQOOP, grants.READ, unique_name)
     yield unique_name, f"{running_stack.hive_database}.{unique_name}"
-    rds_execute(
-        running_stack, f"DROP TABLE IF EXISTS {unique_name}", f"DELETE FROM sqoop_jobs WHERE job_name = '{unique_name}'"
-    )
+    migrate.drop_table(running_stack, unique_name)
+    rds_execute(running_stack, f"DELETE FROM sqoop_jobs WHERE job_name = '{unique_name}'")
     hive.query(running_stack, f"DROP TABLE IF EXISTS {running_stack.hive_database}.{unique_name}")
 
 
@@ -246,7 +245,7 @@ def ward_counts(spark, running_stack, unique_name):
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE ward_daily_alert_counts")
     grants.grant_table(running_stack, RdsAccount.SQOOP, grants.WRITE, unique_name)
     yield unique_name, hive_table
-    rds_execute(running_stack, f"DROP TABLE IF EXISTS {unique_name}")
+    migrate.drop_table(running_stack, unique_name)
     spark.sql(f"DROP TABLE IF EXISTS {hive_table}")
 
 

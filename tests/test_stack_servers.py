@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import json
 import stat
@@ -14,6 +15,7 @@ from mysql.connector import errors as mysql_errors
 from clients import aws, hbase, hdfs, hive, kafka, mysql
 from clients.spark import rds_query
 from local_stack import secret_scan, stack
+from rds_schema import grants, migrate
 from settings import RdsAccount
 from testkit.sockets import listening_sockets
 
@@ -134,19 +136,25 @@ def test_a_service_account_is_refused_ddl_and_other_services_tables(running_stac
 def test_each_service_account_does_its_job_and_holds_no_database_wide_right(running_stack):
     for account, statement in ALLOWED:
         _run_as(running_stack, account, statement)
-    for account in RdsAccount:
-        connection = mysql.connect(running_stack, account)
-        try:
-            cursor = connection.cursor()
-            cursor.execute("SHOW GRANTS")
-            shown = [row[0] for row in cursor.fetchall()]
-        finally:
-            connection.close()
+    for account, shown in grants.held(running_stack).items():
         database_wide = [grant for grant in shown if f"ON `{running_stack.mysql_database}`.*" in grant]
         if account is RdsAccount.MIGRATION:  # the schema's owner
             assert database_wide and "WITH GRANT OPTION" in database_wide[0]
         else:
             assert database_wide == [] and not [grant for grant in shown if "GRANT OPTION" in grant], shown
+
+
+def test_a_dropped_scratch_table_takes_its_grants_with_it(running_stack, unique_name):
+    """MySQL keeps a table's grants after DROP TABLE; the tests' and benchmarks' drop takes them back too."""
+    scratch = dataclasses.replace(running_stack, vitals_table=unique_name)
+    migrate.create_readings_table(scratch)
+
+    def naming_the_table() -> list[str]:
+        return [grant for shown in grants.held(running_stack).values() for grant in shown if unique_name in grant]
+
+    assert len(naming_the_table()) == 4, "devices, producer, sqoop and quality read or write a readings table"
+    migrate.drop_table(scratch, unique_name)
+    assert naming_the_table() == []
 
 
 def test_rds_connections_are_verified_tls_and_plain_text_is_refused(running_stack, spark):
