@@ -32,7 +32,7 @@ test: check unit
 	$(TEST_ENV) && $(PY) -m local_stack up && $(PY) -m pytest -m "stack and not faults" --durations=15
 
 # the fault tests, minutes each: kill -9 and SIGTERM of the application, a broker restart, the stack's down/up,
-# the application on YARN killed and resubmitted (about 16 minutes on 2 cores)
+# the application on YARN killed and resubmitted (13 to 15 minutes on 2 cores)
 test-faults: $(STAMP)
 	$(TEST_ENV) && $(PY) -m local_stack up && $(PY) -m pytest -m faults --durations=10
 
