@@ -91,11 +91,12 @@ def _command(ctx: StackContext) -> list[str]:
         "-f",
         str(_conf_file(ctx)),
         "-h",
-        f"ldap://{ctx.settings.stack_host}:{ctx.settings.ldap_port}/",
+        ldap_url(ctx.settings) + "/",
     ]
 
 
 def ldap_url(settings: StackSettings) -> str:
+    """Where slapd listens (loopback by default) and HiveServer2 asks it."""
     return f"ldap://{settings.stack_host}:{settings.ldap_port}"
 
 
