@@ -1,4 +1,5 @@
-"""Sqoop-style import (1 and 4 mappers) and upsert export of 1,000,000 readings between RDS and Hive."""
+"""Sqoop-style import (Parquet with 1 and 4 mappers, text with 4) and upsert export of 1,000,000 readings between
+RDS and Hive."""
 
 from __future__ import annotations
 
@@ -24,28 +25,29 @@ def run(settings: Settings) -> None:
     migrate.create_readings_table(source)
     migrate.execute_as_owner(settings, f"CREATE TABLE {name}_out LIKE patients_vital_info")
     grants.grant_table(settings, RdsAccount.SQOOP, grants.WRITE, f"{name}_out")
-    hive_tables = [f"{settings.hive_database}.{name}_m{mappers}" for mappers in (1, 4)]
+    imports = (("parquet", 1), ("parquet", 4), ("text", 4))
+    hive_tables = [f"{settings.hive_database}.{name}_{kind}_m{mappers}" for kind, mappers in imports]
     try:
         simulate(source, patients=1000, rate_hz=1.0, seed=3, count=ROWS)
-        for mappers, hive_table in zip((1, 4), hive_tables):
+        for (kind, mappers), hive_table in zip(imports, hive_tables):
             result = run_tool(
                 spark,
                 settings,
                 "import",
-                ["--table", name, "--hive-import", "--hive-table", hive_table, "-m", str(mappers)],
+                ["--table", name, "--hive-import", "--hive-table", hive_table, f"--as-{kind}file", "-m", str(mappers)],
             )
             line(
-                f"import RDS → Hive, {mappers} mapper(s)",
+                f"import RDS → Hive ({kind}), {mappers} mapper(s)",
                 f"{result.rows_per_s:,.0f} rows/s ({result.rows:,} rows in {result.seconds:.1f} s)",
             )
-            record_throughput(f"sqoop import, {mappers} mapper(s)", result.rows_per_s)
+            record_throughput(f"sqoop import ({kind}), {mappers} mapper(s)", result.rows_per_s)
         exported = run_tool(
             spark,
             settings,
             "export",
             [
                 "--hive-table",
-                hive_tables[-1],
+                hive_tables[1],
                 "--table",
                 f"{name}_out",
                 "--update-key",

@@ -6,6 +6,9 @@
     python -m sqoop job --create NAME -- import --table ...
     python -m sqoop job --exec NAME [-- FLAGS] | --list | --show NAME | --delete NAME
     python -m sqoop pipeline-jobs          # create/update this pipeline's saved jobs
+    python -m sqoop eval --query 'SELECT COUNT(*) FROM patients_information'
+    python -m sqoop list-tables | list-databases
+    python -m sqoop TOOL --help            # each tool's flags
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import argparse
 import sys
 
 import settings as settings_module
-from sqoop import pipeline_jobs
+from sqoop import pipeline_jobs, rds_tools
 from sqoop.jobs import JobStore
 from sqoop.options import SqoopError, parse_export, parse_import
 from sqoop.tools import exec_job, parse_tool, run_parsed
@@ -60,13 +63,19 @@ def _job(argv: list[str], settings: settings_module.Settings) -> int:
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
-        print("usage: python -m sqoop {import,export,job,pipeline-jobs} [FLAGS]\n\n" + __doc__)
+        print(
+            "usage: python -m sqoop {import,export,job,pipeline-jobs,eval,list-tables,list-databases} [FLAGS]\n\n"
+            + __doc__
+        )
         return 0
     settings = settings_module.get()
     tool, *rest = argv
     try:
         if tool == "job":
             return _job(rest, settings)
+        if tool in rds_tools.RDS_TOOLS:
+            print(rds_tools.run(tool, rest, settings))
+            return 0
         if tool == "pipeline-jobs":
             print("saved jobs: " + ", ".join(pipeline_jobs.ensure(settings)))
             return 0

@@ -18,25 +18,51 @@ from pyspark.sql.types import StructType
 
 from clients.spark import jvm
 from sqoop.options import SqoopError
+from sqoop.text_format import TextFormat
 
 VERSIONS_SUFFIX = ".versions"
 
 
-class HiveTableVersions:
-    """One unpartitioned Parquet Hive table whose data is replaced version by version."""
+def _sql_character(character: str) -> str:
+    """A delimiter as a Hive SQL string literal (octal, so control characters such as \\001 survive)."""
+    return f"'\\{ord(character):03o}'"
 
-    def __init__(self, spark: SparkSession, table: str, keep: int) -> None:
+
+class HiveTableVersions:
+    """One unpartitioned Hive table, Parquet or delimited text (``text``: its format), whose data is replaced
+    version by version."""
+
+    def __init__(self, spark: SparkSession, table: str, keep: int, text: TextFormat | None = None) -> None:
         self._spark = spark
         self.table = table
         self._keep = max(1, keep)
+        self._text = text
 
     def exists(self) -> bool:
         return self._spark.catalog.tableExists(self.table)
 
-    def create(self, schema: StructType) -> None:
-        """CREATE TABLE from the imported rows' schema, as ``--create-hive-table`` and a first import do."""
-        columns = ", ".join(f"`{field.name}` {field.dataType.simpleString()}" for field in schema.fields)
-        self._spark.sql(f"CREATE TABLE {self.table} ({columns}) STORED AS PARQUET")
+    def stored_as_text(self) -> bool:
+        """Whether the existing table keeps its data as text files (else Parquet)."""
+        details = self._spark.sql(f"DESCRIBE TABLE EXTENDED {self.table}").collect()
+        return any(row.col_name == "InputFormat" and "TextInputFormat" in row.data_type for row in details)
+
+    def create(self, schema: StructType, hive_types: dict[str, str]) -> None:
+        """CREATE TABLE from the imported rows' schema (``hive_types``: --map-column-hive), as
+        ``--create-hive-table`` and a first import do: text with the import's field delimiter and escape, as Sqoop
+        creates it (Hive reads only \\n as the line end), or Parquet."""
+        columns = ", ".join(
+            f"`{field.name}` {hive_types.get(field.name.lower(), field.dataType.simpleString())}"
+            for field in schema.fields
+        )
+        if self._text is None:
+            storage = "STORED AS PARQUET"
+        else:
+            escape = f" ESCAPED BY {_sql_character(self._text.escaped_by)}" if self._text.escaped_by else ""
+            storage = (
+                f"ROW FORMAT DELIMITED FIELDS TERMINATED BY {_sql_character(self._text.fields)}{escape} "
+                "STORED AS TEXTFILE"
+            )
+        self._spark.sql(f"CREATE TABLE {self.table} ({columns}) {storage}")
 
     def current(self) -> DataFrame:
         return self._spark.table(self.table)
@@ -65,13 +91,24 @@ class HiveTableVersions:
             ]
         )
 
-    def publish(self, frame: DataFrame, before_switch: Callable[[str], None]) -> str:
-        """Write ``frame`` as the table's next version, call ``before_switch(location)``, switch, prune."""
+    def publish(
+        self,
+        frame: DataFrame,
+        before_switch: Callable[[str], None],
+        codec: str | None = None,
+        non_string: frozenset[str] = frozenset(),
+    ) -> str:
+        """Write ``frame`` as the table's next version, call ``before_switch(location)``, switch, prune
+        (``non_string``: text columns whose NULL is written as ``--null-non-string``, see TextFormat)."""
         old = self.location()
         root = old.rsplit("/", 1)[0] if old.rsplit("/", 1)[0].endswith(VERSIONS_SUFFIX) else old + VERSIONS_SUFFIX
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         new = f"{root}/{stamp}-{uuid4().hex[:8]}"
-        frame.write.parquet(new)
+        if self._text is None:
+            writer = frame.write.option("compression", codec) if codec else frame.write
+            writer.parquet(new)
+        else:
+            self._text.write(frame, new, "errorifexists", codec, non_string)
         before_switch(new)
         self._spark.sql(f"ALTER TABLE {self.table} SET LOCATION '{new}'")
         self._spark.catalog.refreshTable(self.table)

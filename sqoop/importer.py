@@ -16,6 +16,7 @@ from settings import Settings
 from sqoop.hive_versions import HiveTableVersions
 from sqoop.jdbc_source import JdbcSource
 from sqoop.options import ImportOptions, SqoopError, required
+from sqoop.text_format import TextFormat, non_string_columns, sqoop_strings, text_format
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,44 @@ def _with_null_string(frame: DataFrame, null_string: str | None) -> DataFrame:
             if isinstance(field.dataType, StringType)
             else F.col(f"`{field.name}`")
             for field in frame.schema.fields
+        ]
+    )
+
+
+# --map-column-java's Java types as Spark types
+_JAVA_TYPES = {
+    "string": "string",
+    "integer": "int",
+    "int": "int",
+    "long": "bigint",
+    "short": "smallint",
+    "byte": "tinyint",
+    "double": "double",
+    "float": "float",
+    "boolean": "boolean",
+    "java.math.bigdecimal": "decimal(38,10)",
+    "bigdecimal": "decimal(38,10)",
+    "java.sql.timestamp": "timestamp",
+    "java.sql.date": "date",
+}
+
+
+def _with_java_types(frame: DataFrame, mapping: tuple[tuple[str, str], ...]) -> DataFrame:
+    """--map-column-java: each named column read as that Java type."""
+    kinds = {}
+    for column, java_type in mapping:
+        if column.lower() not in {name.lower() for name in frame.columns}:
+            raise SqoopError(f"--map-column-java {column}={java_type}: no column {column} in the rows imported.")
+        if java_type.lower() not in _JAVA_TYPES:
+            raise SqoopError(
+                f"--map-column-java {column}={java_type}: expected one of String, Integer, Long, Short, Byte, "
+                "Double, Float, Boolean, BigDecimal, java.sql.Timestamp, java.sql.Date."
+            )
+        kinds[column.lower()] = _JAVA_TYPES[java_type.lower()]
+    return frame.select(
+        [
+            frame[f"`{name}`"].cast(kinds[name.lower()]).alias(name) if name.lower() in kinds else frame[f"`{name}`"]
+            for name in frame.columns
         ]
     )
 
@@ -90,9 +129,14 @@ class Importer:
             )
         new_last_value = increment.upper if increment else None
         observed = Observation(f"sqoop_import_{id(self)}")
-        rows = _with_null_string(source.read(increment), options.null_string).observe(
-            observed, F.count(F.lit(1)).alias("rows")
-        )
+        read = _with_java_types(source.read(increment), options.map_column_java)
+        non_string = non_string_columns(read)
+        text = self._text_format(options)
+        if text is None:
+            read = _with_null_string(read, options.null_string)
+        elif options.hive_import:
+            read = sqoop_strings(read)
+        rows = read.observe(observed, F.count(F.lit(1)).alias("rows"))
         log.info(
             "importing %s with %d mapper(s)%s",
             options.source_name,
@@ -101,18 +145,43 @@ class Importer:
         )
         hook = before_switch or (lambda last_value, location: None)
         if options.hive_import:
-            location = self._into_hive(options, rows, lambda where: hook(new_last_value, where))
+            location = self._into_hive(options, text, rows, non_string, lambda where: hook(new_last_value, where))
         else:
-            location = self._into_directory(options, rows)
+            location = self._into_directory(options, text, rows, non_string)
             hook(new_last_value, location)
         count = observed.get["rows"]
         result = ImportResult(count, new_last_value, location, time.monotonic() - started)
         log.info(result.describe())
         return result
 
-    def _into_hive(self, options: ImportOptions, rows: DataFrame, before_switch: Callable[[str], None]) -> str:
+    def _text_format(self, options: ImportOptions) -> TextFormat | None:
+        """The text format the import writes, or None for Parquet: as asked, else an existing Hive table's own
+        format (an import never mixes formats in one table), else text, Sqoop's default."""
+        chosen = options.file_format
+        if options.hive_import:
+            table = HiveTableVersions(
+                self._spark, required(options.hive_table, "--hive-table"), self._settings.sqoop_keep_versions
+            )
+            if table.exists():
+                stored = "text" if table.stored_as_text() else "parquet"
+                if chosen not in (None, stored):
+                    raise SqoopError(
+                        f"Hive table {options.hive_table} is stored as {stored}; import into it with "
+                        f"--as-{stored}file, or into a new table."
+                    )
+                chosen = stored
+        return text_format(options.text, options.hive_import) if chosen in (None, "text") else None
+
+    def _into_hive(
+        self,
+        options: ImportOptions,
+        text: TextFormat | None,
+        rows: DataFrame,
+        non_string: frozenset[str],
+        before_switch: Callable[[str], None],
+    ) -> str:
         table = HiveTableVersions(
-            self._spark, required(options.hive_table, "--hive-table"), self._settings.sqoop_keep_versions
+            self._spark, required(options.hive_table, "--hive-table"), self._settings.sqoop_keep_versions, text
         )
         if table.exists():
             if options.create_hive_table:
@@ -121,7 +190,7 @@ class Importer:
                     f"create it); drop it or leave out --create-hive-table."
                 )
         else:
-            table.create(rows.schema)
+            table.create(rows.schema, {column.lower(): kind for column, kind in options.map_column_hive})
         rows = table.conform(rows)
         if options.hive_overwrite:
             result = rows
@@ -134,19 +203,28 @@ class Importer:
                     f"--merge-key to update changed rows or --append to add them as new rows."
                 )
             result = table.current().unionByName(rows)
-        return table.publish(result, before_switch)
+        return table.publish(result, before_switch, options.compression_codec, non_string)
 
     @staticmethod
-    def _into_directory(options: ImportOptions, rows: DataFrame) -> str:
+    def _into_directory(
+        options: ImportOptions, text: TextFormat | None, rows: DataFrame, non_string: frozenset[str]
+    ) -> str:
         target = required(options.target_dir, "--target-dir or --hive-import")
-        mode = "overwrite" if options.delete_target_dir else "append" if options.incremental else "errorifexists"
+        adding = options.incremental or options.append
+        mode = "overwrite" if options.delete_target_dir else "append" if adding else "errorifexists"
         try:
-            rows.write.mode(mode).parquet(target)
+            if text is not None:
+                text.write(rows, target, mode, options.compression_codec, non_string)
+            else:
+                writer = rows.write.mode(mode)
+                if options.compression_codec:
+                    writer = writer.option("compression", options.compression_codec)
+                writer.parquet(target)
         except AnalysisException as error:
             if "already exists" in str(error):
                 raise SqoopError(
-                    f"Output directory {options.target_dir} already exists; add --delete-target-dir "
-                    f"or --incremental append."
+                    f"Output directory {options.target_dir} already exists; add --delete-target-dir, "
+                    f"--append or --incremental append."
                 ) from None
             raise
         return target

@@ -128,9 +128,11 @@ class JdbcSource:
         reader = self.reader(options.connection, options.fetch_size).option("dbtable", f"({selection}) sqoop_import")
         split = self.split_column()
         if split is not None:
-            low, high = self.first_row(
+            # Sqoop's --boundary-query: the user's own query for the MIN and MAX (its first two columns)
+            bounds = options.boundary_query or (
                 f"SELECT CAST(MIN({split}) AS CHAR) AS low, CAST(MAX({split}) AS CHAR) AS high FROM ({selection}) q"
             )
+            low, high = (None if value is None else str(value) for value in self.first_row(bounds)[:2])
             if low is not None and low != high:
                 reader = (
                     reader.option("partitionColumn", split)

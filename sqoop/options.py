@@ -9,6 +9,7 @@ left out on this platform.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import NoReturn
 from clients import mysql
 from clients.jdbc import jdbc_options
 from settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class SqoopError(Exception):
@@ -93,10 +96,33 @@ class ImportOptions:
     merge_key: str | None
     append: bool
     null_string: str | None
+    file_format: str | None  # "text" or "parquet" as asked; None: an existing Hive table's, else text (Sqoop's)
+    text: TextOptions
+    compression_codec: str | None  # Spark's name of the Hadoop codec; None: uncompressed
+    boundary_query: str | None
+    map_column_java: tuple[tuple[str, str], ...]
+    map_column_hive: tuple[tuple[str, str], ...]
 
     @property
     def source_name(self) -> str:
         return self.table or "query"
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """The text format's flags as given (unescaped later by sqoop.text_format, where their defaults live)."""
+
+    fields_terminated_by: str | None = None
+    lines_terminated_by: str | None = None
+    escaped_by: str | None = None
+    enclosed_by: str | None = None
+    optionally_enclosed_by: str | None = None
+    null_string: str | None = None
+    null_non_string: str | None = None
+
+    def given(self) -> list[str]:
+        """The flags given, as typed."""
+        return [f"--{name.replace('_', '-')}" for name, value in vars(self).items() if value is not None]
 
 
 @dataclass(frozen=True)
@@ -140,21 +166,34 @@ def import_parser() -> argparse.ArgumentParser:
     source.add_argument("--columns", help="comma-separated columns to import")
     source.add_argument("--where", help="WHERE clause applied to --table")
     source.add_argument("--split-by", help="column that splits the work between mappers")
+    source.add_argument("--boundary-query", help="query returning the split column's MIN and MAX")
     source.add_argument("--fetch-size", type=int)
     target = parser.add_argument_group("target")
     target.add_argument("--target-dir", help="HDFS directory for a plain (non-Hive) import")
     target.add_argument("--delete-target-dir", action="store_true")
-    target.add_argument("--as-parquetfile", action="store_true", help="the default and only file format")
-    for unsupported in ("--as-textfile", "--as-avrodatafile", "--as-sequencefile"):
-        target.add_argument(
-            unsupported, action="append_const", const=unsupported, dest="unsupported_format", help=argparse.SUPPRESS
-        )
+    target.add_argument("--as-textfile", action="append_const", const="text", dest="formats", help="delimited text")
+    target.add_argument("--as-parquetfile", action="append_const", const="parquet", dest="formats", help="Parquet")
+    for unsupported in ("--as-avrodatafile", "--as-sequencefile"):
+        target.add_argument(unsupported, action="append_const", const=unsupported, dest="formats", help="refused")
+    target.add_argument("-z", "--compress", action="store_true", help="compress the files (gzip unless a codec)")
+    target.add_argument("--compression-codec", help="gzip, bzip2, deflate, snappy, lz4, or a Hadoop codec class")
+    target.add_argument("--direct", action="store_true", help="accepted: rows are read over JDBC (no mysqldump)")
     target.add_argument("--hive-import", action="store_true")
     target.add_argument("--hive-table", help="DATABASE.TABLE (default: the source table in PA_HIVE_DATABASE)")
     target.add_argument("--hive-overwrite", action="store_true")
     target.add_argument("--create-hive-table", action="store_true", help="fail if the Hive table already exists")
-    target.add_argument("--null-string", help="value written for NULL in string columns")
-    target.add_argument("--null-non-string", help=argparse.SUPPRESS)
+    text = parser.add_argument_group("text output (--as-textfile); Sqoop's escapes such as \\t or \\001 allowed")
+    text.add_argument("--fields-terminated-by", help="field separator (default ',', Hive imports \\001)")
+    text.add_argument("--lines-terminated-by", help="line terminator (default \\n)")
+    text.add_argument("--escaped-by", help="escape character for delimiters inside values")
+    text.add_argument("--enclosed-by", help="character enclosing every field")
+    text.add_argument("--optionally-enclosed-by", help="character enclosing fields that hold a delimiter")
+    text.add_argument("--mysql-delimiters", action="store_true", help="MySQL's: , lines \\n escaped by \\ and '")
+    text.add_argument("--null-string", help="written for NULL in string columns (default null)")
+    text.add_argument("--null-non-string", help="written for NULL in other columns (default null)")
+    types = parser.add_argument_group("types")
+    types.add_argument("--map-column-java", help="COLUMN=Type,...: read the column as this Java type")
+    types.add_argument("--map-column-hive", help="COLUMN=TYPE,...: the Hive table's type for the column")
     incremental = parser.add_argument_group("incremental import")
     incremental.add_argument("--incremental", choices=("append", "lastmodified"))
     incremental.add_argument("--check-column")
@@ -177,6 +216,26 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--input-null-string", help="string value that means NULL")
     parser.add_argument("--input-null-non-string", help=argparse.SUPPRESS)
     return parser
+
+
+def eval_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="eval", description="Run one SQL statement in RDS and print its result (no Spark).")
+    _add_connection_flags(parser)
+    parser.add_argument("--query", "-e", required=True, help="the statement")
+    return parser
+
+
+def listing_parser(tool: str) -> argparse.ArgumentParser:
+    what = "tables of the --connect database" if tool == "list-tables" else "databases the account can see"
+    parser = _Parser(prog=tool, description=f"List the {what} (no Spark).")
+    _add_connection_flags(parser)
+    return parser
+
+
+def parse_connection(parser: argparse.ArgumentParser, argv: list[str], settings: Settings) -> tuple[Connection, str]:
+    """The connection of an RDS-only tool (eval, list-tables, list-databases) and its query, if any."""
+    args = parser.parse_args(argv)
+    return _connection(args, settings), getattr(args, "query", "") or ""
 
 
 def _connection(args: argparse.Namespace, settings: Settings) -> Connection:
@@ -218,13 +277,12 @@ def _positive(value: int | None, flag: str, default: int) -> int:
 def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
     """Parse and check ``import`` flags; raise :class:`SqoopError` with Sqoop's kind of message."""
     args = import_parser().parse_args(argv)
-    if args.unsupported_format:
-        raise SqoopError(
-            f"{args.unsupported_format[0]} is not supported here: imports write Parquet "
-            f"(--as-parquetfile, the default)."
-        )
-    if args.null_non_string is not None:
-        raise SqoopError("--null-non-string has no meaning for Parquet: non-string columns keep typed NULLs.")
+    file_format = _file_format(args.formats or [])
+    text = _text_options(args)
+    if file_format == "parquet":
+        _warn_inapplicable(text, args)
+    if args.direct:
+        log.warning("--direct: rows are read over JDBC in parallel here (no mysqldump); the flag changes nothing.")
     if bool(args.table) == bool(args.query):
         raise SqoopError(
             "Cannot specify --query and --table together."
@@ -273,7 +331,74 @@ def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
         merge_key=args.merge_key,
         append=args.append,
         null_string=args.null_string,
+        file_format=file_format,
+        text=text,
+        compression_codec=_codec(args.compress, args.compression_codec),
+        boundary_query=args.boundary_query,
+        map_column_java=_mapping(args.map_column_java, "--map-column-java"),
+        map_column_hive=_mapping(args.map_column_hive, "--map-column-hive"),
     )
+
+
+def _file_format(formats: list[str]) -> str | None:
+    """The one format asked for (text or parquet), None when none was; Avro and SequenceFile are refused."""
+    if len(set(formats)) > 1:
+        raise SqoopError("Choose one file format: " + " or ".join(sorted(set(formats))) + ".")
+    if formats and formats[0].startswith("--"):
+        raise SqoopError(f"{formats[0]} is not supported here: use --as-textfile (the default) or --as-parquetfile.")
+    return formats[0] if formats else None
+
+
+def _text_options(args: argparse.Namespace) -> TextOptions:
+    """The text flags; --mysql-delimiters stands for its four, as in Sqoop."""
+    mysql_style = (",", "\\n", "\\", "'") if args.mysql_delimiters else (None, None, None, None)
+    return TextOptions(
+        fields_terminated_by=args.fields_terminated_by or mysql_style[0],
+        lines_terminated_by=args.lines_terminated_by or mysql_style[1],
+        escaped_by=args.escaped_by or mysql_style[2],
+        enclosed_by=args.enclosed_by,
+        optionally_enclosed_by=args.optionally_enclosed_by or mysql_style[3],
+        null_string=args.null_string,
+        null_non_string=args.null_non_string,
+    )
+
+
+def _warn_inapplicable(text: TextOptions, args: argparse.Namespace) -> None:
+    """Sqoop accepts text flags with Parquet and ignores them; say so in one line instead of refusing."""
+    ignored = [flag for flag in text.given() if flag != "--null-string"]
+    if ignored:
+        log.warning("%s: no meaning for Parquet (typed columns, typed NULLs); ignored.", ", ".join(ignored))
+
+
+_CODECS = {
+    "gzip": "gzip",
+    "bzip2": "bzip2",
+    "deflate": "deflate",
+    "default": "deflate",
+    "snappy": "snappy",
+    "lz4": "lz4",
+}
+
+
+def _codec(compress: bool, codec: str | None) -> str | None:
+    """Spark's name for the codec Sqoop's -z/--compression-codec names (short name or Hadoop class)."""
+    if codec is None:
+        return "gzip" if compress else None
+    short = codec.rsplit(".", 1)[-1].lower().removesuffix("codec")
+    if short not in _CODECS:
+        raise SqoopError(f"--compression-codec {codec}: expected one of {', '.join(sorted(_CODECS))}.")
+    return _CODECS[short]
+
+
+def _mapping(text: str | None, flag: str) -> tuple[tuple[str, str], ...]:
+    """COLUMN=Type pairs of --map-column-java/--map-column-hive."""
+    pairs = []
+    for part in _columns(text):
+        column, _, kind = part.partition("=")
+        if not column or not kind:
+            raise SqoopError(f"{flag} {text}: expected COLUMN=Type[,COLUMN=Type...].")
+        pairs.append((column.strip(), kind.strip()))
+    return tuple(pairs)
 
 
 def _check_incremental(args: argparse.Namespace) -> None:

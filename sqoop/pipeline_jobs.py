@@ -35,6 +35,7 @@ def definitions(settings: Settings) -> dict[str, list[str]]:
             "--hive-import",
             "--hive-table",
             f"{database}.patients",
+            "--as-parquetfile",  # analysts' table: typed columns (timestamps stay timestamps)
             "--incremental",
             "lastmodified",
             "--check-column",

@@ -23,7 +23,10 @@ def parse_tool(settings: Settings, tool: str, argv: list[str]) -> ImportOptions 
         return parse_import(argv, settings)
     if tool == "export":
         return parse_export(argv, settings)
-    raise SqoopError(f"No such sqoop tool: {tool}. Available: import, export, job.")
+    raise SqoopError(
+        f"No such sqoop tool: {tool}. Available: import, export, job, eval, list-tables, list-databases, "
+        "pipeline-jobs (each with --help)."
+    )
 
 
 def run_parsed(

@@ -27,7 +27,7 @@ def _use_test_stack_environment() -> None:
 
 _use_test_stack_environment()
 
-pytest_plugins = ["tests.streaming_fixtures", "tests.notifier_fixtures"]  # shared fixtures
+pytest_plugins = ["tests.streaming_fixtures", "tests.notifier_fixtures", "tests.sqoop_fixtures"]  # shared fixtures
 
 import settings as settings_module  # noqa: E402  (must read the environment set above)
 from local_stack import handoff, stack  # noqa: E402

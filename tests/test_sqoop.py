@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from clients import hdfs, hive, mysql
+from clients import hdfs
 from contract.alerts import Outcome
 from rds_schema import grants, migrate
 from settings import RdsAccount
@@ -19,46 +19,7 @@ from sqoop.options import SqoopError, parse_export, parse_import
 from sqoop.tools import exec_job, run_tool
 from testkit import scratch
 from testkit.alerts import alert_record
-
-
-def rds_execute(settings, *statements: str) -> list[tuple]:
-    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
-    try:
-        cursor = connection.cursor()
-        rows = []
-        for statement in statements:
-            cursor.execute(statement)
-            rows = cursor.fetchall() if cursor.description else []
-        return rows
-    finally:
-        connection.close()
-
-
-def add_patients(settings, table: str, first: int, count: int) -> None:
-    values = ", ".join(
-        f"({i}, 'patient {i}', 'ward street {i}', '555-{i:04d}', 'W{i % 3}', {20 + i % 60}, NULL)"
-        for i in range(first, first + count)
-    )
-    rds_execute(
-        settings,
-        f"INSERT INTO {table} (patientid, patientname, patientaddress, phone_number, admitted_ward, "
-        f"age, other_details) VALUES {values}",
-    )
-
-
-def hive_rows(settings, sql: str) -> list[tuple]:
-    return hive.query(settings, sql)
-
-
-@pytest.fixture
-def patients_source(running_stack, hive_schema, unique_name):
-    """This test's own RDS patients table (shaped like patients_information) and Hive table name."""
-    rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE patients_information")
-    grants.grant_table(running_stack, RdsAccount.SQOOP, grants.READ, unique_name)
-    yield unique_name, f"{running_stack.hive_database}.{unique_name}"
-    migrate.drop_table(running_stack, unique_name)
-    rds_execute(running_stack, f"DELETE FROM sqoop_jobs WHERE job_name = '{unique_name}'")
-    hive.query(running_stack, f"DROP TABLE IF EXISTS {running_stack.hive_database}.{unique_name}")
+from tests.sqoop_fixtures import add_patients, hive_rows, rds_execute
 
 
 def test_a_full_import_reads_with_four_mappers_into_hive(spark, running_stack, patients_source):
@@ -387,7 +348,7 @@ def test_the_pipeline_jobs_import_patients_and_export_hand_counted_ward_alerts(s
             "expected a number",
         ),
         (["--table", "t", "--hive-import", "--merge-key", "id"], "--merge-key requires --incremental"),
-        (["--table", "t", "--hive-import", "--as-textfile"], "--as-textfile is not supported"),
+        (["--table", "t", "--hive-import", "--as-sequencefile"], "--as-sequencefile is not supported"),
         (["--table", "t", "--hive-import", "--no-such-flag"], "Unrecognized argument: --no-such-flag"),
         (["--table", "t", "--hive-import", "-m", "0"], "--num-mappers must be at least 1"),
     ],

@@ -1,0 +1,49 @@
+"""RDS patients tables and Hive tables of their own for the Sqoop tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from clients import hive, mysql
+from rds_schema import grants, migrate
+from settings import RdsAccount
+
+
+def rds_execute(settings, *statements: str) -> list[tuple]:
+    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    try:
+        cursor = connection.cursor()
+        rows = []
+        for statement in statements:
+            cursor.execute(statement)
+            rows = cursor.fetchall() if cursor.description else []
+        return rows
+    finally:
+        connection.close()
+
+
+def add_patients(settings, table: str, first: int, count: int) -> None:
+    values = ", ".join(
+        f"({i}, 'patient {i}', 'ward street {i}', '555-{i:04d}', 'W{i % 3}', {20 + i % 60}, NULL)"
+        for i in range(first, first + count)
+    )
+    rds_execute(
+        settings,
+        f"INSERT INTO {table} (patientid, patientname, patientaddress, phone_number, admitted_ward, "
+        f"age, other_details) VALUES {values}",
+    )
+
+
+def hive_rows(settings, sql: str) -> list[tuple]:
+    return hive.query(settings, sql)
+
+
+@pytest.fixture
+def patients_source(running_stack, hive_schema, unique_name):
+    """This test's own RDS patients table (shaped like patients_information) and Hive table name."""
+    rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE patients_information")
+    grants.grant_table(running_stack, RdsAccount.SQOOP, grants.READ, unique_name)
+    yield unique_name, f"{running_stack.hive_database}.{unique_name}"
+    migrate.drop_table(running_stack, unique_name)
+    rds_execute(running_stack, f"DELETE FROM sqoop_jobs WHERE job_name = '{unique_name}'")
+    hive.query(running_stack, f"DROP TABLE IF EXISTS {running_stack.hive_database}.{unique_name}")

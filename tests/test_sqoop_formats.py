@@ -1,0 +1,238 @@
+"""Sqoop's file formats and the rest of its common import surface: users' command lines run unchanged."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from clients import hdfs
+from sqoop.__main__ import main as sqoop_main
+from sqoop.options import SqoopError, parse_import
+from sqoop.text_format import HIVE_FIELD_DELIMITER, delimiter, text_format, unescape
+from sqoop.tools import run_tool
+from tests.sqoop_fixtures import add_patients, hive_rows, rds_execute
+
+# the capstone's import, as the public versions of this pipeline run it (host, user and password file aside)
+CAPSTONE = [
+    "--table",
+    "TABLE",
+    "--null-string",
+    "\\\\N",
+    "--null-non-string",
+    "\\\\N",
+    "--where",
+    "patientid>0",
+    "--target-dir",
+    "TARGET",
+    "--incremental",
+    "append",
+    "--check-column",
+    "patientid",
+    "-m",
+    "1",
+]
+
+
+def capstone(table: str, target: str, *extra: str) -> list[str]:
+    return [table if flag == "TABLE" else target if flag == "TARGET" else flag for flag in CAPSTONE] + list(extra)
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [("\\t", "\t"), ("\\001", "\x01"), ("\\0x01", "\x01"), ("|", "|"), ("\\\\", "\\"), ("\\n", "\n")],
+)
+def test_delimiters_take_sqoops_escapes(typed, meant):
+    assert delimiter(typed, "--fields-terminated-by", ",") == meant
+
+
+def test_a_null_string_is_unescaped_once_as_sqoops_generated_java_does():
+    # the shell's '\\N' reaches Sqoop as \\N, which its generated Java source turns into \N (Hive's NULL)
+    assert unescape("\\\\N", "--null-string") == "\\N"
+    with pytest.raises(SqoopError, match="a delimiter is one character"):
+        delimiter("ab", "--fields-terminated-by", ",")
+
+
+def test_the_capstone_command_line_parses_as_text_with_hives_null(settings):
+    options = parse_import(capstone("patients_information", "/user/x/patients-contact-info"), settings)
+    text = text_format(options.text, options.hive_import)
+    assert options.file_format is None  # text, Sqoop's default, unless an existing Hive table says otherwise
+    assert (text.fields, text.lines, text.null_string, text.null_non_string) == (",", "\n", "\\N", "\\N")
+    hive = parse_import(["--table", "t", "--hive-import"], settings)
+    assert text_format(hive.text, hive.hive_import).fields == HIVE_FIELD_DELIMITER
+
+
+def test_text_flags_with_parquet_are_a_one_line_warning_not_a_refusal(settings, caplog):
+    with caplog.at_level(logging.WARNING, logger="sqoop.options"):
+        options = parse_import(
+            ["--table", "t", "--hive-import", "--as-parquetfile", "--null-non-string", "\\\\N", "--direct"], settings
+        )
+    assert options.file_format == "parquet"
+    warnings = [record.getMessage() for record in caplog.records]
+    assert any(message.startswith("--null-non-string: no meaning for Parquet") for message in warnings)
+    assert any(message.startswith("--direct:") for message in warnings)
+    assert all("\n" not in message for message in warnings)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--as-avrodatafile"], "--as-avrodatafile is not supported here"),
+        (["--as-textfile", "--as-parquetfile"], "Choose one file format"),
+        (["--enclosed-by", '"', "--optionally-enclosed-by", "'"], "either --enclosed-by or --optionally-enclosed-by"),
+        (["--compression-codec", "zstd-ish"], "--compression-codec zstd-ish: expected one of"),
+        (["--map-column-java", "age"], "expected COLUMN=Type"),
+    ],
+)
+def test_format_flags_that_cannot_work_are_refused_with_what_to_do(settings, argv, message):
+    with pytest.raises(SqoopError, match=message):
+        options = parse_import(["--table", "t", "--target-dir", "/x", *argv], settings)
+        text_format(options.text, options.hive_import)
+
+
+@pytest.mark.parametrize(
+    "argv, codec",
+    [(["-z"], "gzip"), (["--compression-codec", "org.apache.hadoop.io.compress.SnappyCodec"], "snappy"), ([], None)],
+)
+def test_compression_flags_name_spark_codecs(settings, argv, codec):
+    assert parse_import(["--table", "t", "--target-dir", "/x", *argv], settings).compression_codec == codec
+
+
+def test_each_tool_has_its_own_help(capsys):
+    for tool in ("import", "export", "eval", "list-tables"):
+        with pytest.raises(SystemExit) as ended:
+            sqoop_main([tool, "--help"])
+        assert ended.value.code == 0
+        assert f"usage: {tool}" in capsys.readouterr().out
+
+
+def lines_under(spark, settings, folder: str) -> list[str]:
+    """The text lines of every file under an HDFS folder, sorted."""
+    return sorted(row.value for row in spark.read.text(f"{settings.hdfs_uri}{folder}").collect())
+
+
+def fix_patients(settings, table: str) -> None:
+    """Rows 1-3 with known times; row 2 without an address or age (NULLs of both kinds)."""
+    add_patients(settings, table, 1, 3)
+    rds_execute(
+        settings,
+        f"UPDATE {table} SET updated_at = '2026-11-24 10:00:00.500'",
+        f"UPDATE {table} SET patientaddress = NULL, age = NULL, updated_at = '2026-11-24 10:00:00' WHERE patientid = 2",
+    )
+
+
+def test_the_capstone_command_line_runs_unchanged_and_appends_as_sqoop_does(
+    spark, running_stack, patients_source, tmp_path
+):
+    table, _ = patients_source
+    fix_patients(running_stack, table)
+    password_file = tmp_path / "password"
+    password_file.write_text(running_stack.mysql_sqoop_password + "\n")
+    target = f"/tmp/{table}/patients-contact-info"
+    login = ["--connect", running_stack.jdbc_url, "--username", running_stack.mysql_sqoop_user]
+    login += ["--password-file", str(password_file)]
+    try:
+        first = run_tool(spark, running_stack, "import", login + capstone(table, target))
+        add_patients(running_stack, table, 4, 1)
+        rds_execute(running_stack, f"UPDATE {table} SET updated_at = '2026-11-24 11:00:00.125' WHERE patientid = 4")
+        second = run_tool(spark, running_stack, "import", login + capstone(table, target, "--last-value", "3"))
+
+        assert (first.rows, second.rows, second.last_value) == (3, 1, "4")
+        assert lines_under(spark, running_stack, target) == [
+            "1,patient 1,ward street 1,555-0001,W1,21,\\N,2026-11-24 10:00:00.5,false,false",
+            "2,patient 2,\\N,555-0002,W2,\\N,\\N,2026-11-24 10:00:00.0,false,false",
+            "3,patient 3,ward street 3,555-0003,W0,23,\\N,2026-11-24 10:00:00.5,false,false",
+            "4,patient 4,ward street 4,555-0004,W1,24,\\N,2026-11-24 11:00:00.125,false,false",
+        ]
+    finally:
+        hdfs.delete(running_stack, f"/tmp/{table}")
+
+
+def test_the_capstone_command_line_into_hive_reads_the_same_rows_as_rds(spark, running_stack, patients_source):
+    table, hive_table = patients_source
+    fix_patients(running_stack, table)
+    argv = capstone(table, "unused")
+    hive_argv = [flag for flag in argv if flag not in ("--target-dir", "unused")] + ["--hive-import"]
+    hive_argv += ["--hive-table", hive_table]
+
+    run_tool(spark, running_stack, "import", hive_argv)
+
+    in_rds = rds_execute(
+        running_stack,
+        "SELECT patientid, patientname, patientaddress, age, "
+        f"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s') FROM {table} ORDER BY patientid",
+    )
+    in_hive = hive_rows(
+        running_stack,
+        f"SELECT patientid, patientname, patientaddress, age, substr(updated_at, 1, 19) FROM {hive_table} "
+        "ORDER BY patientid",
+    )
+    assert in_hive == [tuple(row) for row in in_rds] and len(in_hive) == 3
+    assert in_hive[1][2] is None and in_hive[1][3] is None, "Hive reads \\N as NULL"
+    described = hive_rows(running_stack, f"DESCRIBE FORMATTED {hive_table}")
+    assert any("TextInputFormat" in str(row) for row in described), "a text table, as Sqoop creates it"
+
+
+def test_delimiters_escapes_and_enclosing_are_written_as_sqoops(spark, running_stack, patients_source):
+    table, _ = patients_source
+    fix_patients(running_stack, table)
+    rds_execute(running_stack, f"""UPDATE {table} SET patientname = 'a|b "c"\\\\d' WHERE patientid = 1""")
+    target = f"/tmp/{table}/delimited"
+    common = ["--table", table, "--columns", "patientid,patientname,patientaddress", "-m", "1", "--where"]
+    try:
+        run_tool(
+            spark,
+            running_stack,
+            "import",
+            [*common, "patientid < 3", "--target-dir", target, "--fields-terminated-by", "|"]
+            + ["--optionally-enclosed-by", '"', "--escaped-by", "\\\\"],
+        )
+        run_tool(
+            spark,
+            running_stack,
+            "import",
+            [*common, "patientid = 3", "--target-dir", target, "--append", "--fields-terminated-by", "\\t", "-z"],
+        )
+        assert lines_under(spark, running_stack, target) == [
+            '1|"a|b \\"c\\"\\\\d"|ward street 1',  # enclosed: it holds the delimiter; the escape escapes itself
+            "2|patient 2|null",  # NULL is Sqoop's "null" unless --null-string says otherwise
+            "3\tpatient 3\tward street 3",
+        ]
+        files = [status["pathSuffix"] for status in hdfs.list_status(running_stack, target)]
+        assert any(name.endswith(".gz") for name in files), "-z compresses with gzip"
+    finally:
+        hdfs.delete(running_stack, f"/tmp/{table}")
+
+
+def test_boundary_query_and_java_and_hive_type_maps(spark, running_stack, patients_source):
+    table, hive_table = patients_source
+    add_patients(running_stack, table, 1, 40)
+
+    result = run_tool(
+        spark,
+        running_stack,
+        "import",
+        ["--table", table, "--hive-import", "--hive-table", hive_table, "-m", "4", "--as-parquetfile"]
+        + ["--boundary-query", "SELECT 11, 30 FROM DUAL", "--map-column-java", "age=String"]
+        + ["--map-column-hive", "patientid=STRING"],
+    )
+
+    assert result.rows == 40, "rows outside the boundary query's range still land (Sqoop's first and last split)"
+    described = dict((row[0], row[1]) for row in hive_rows(running_stack, f"DESCRIBE {hive_table}"))
+    assert (described["age"], described["patientid"]) == ("string", "string")
+
+
+def test_eval_and_list_tables_talk_to_rds_only(running_stack, patients_source, capsys, monkeypatch):
+    table, _ = patients_source
+    add_patients(running_stack, table, 1, 2)
+    monkeypatch.setattr("settings.get", lambda: running_stack)
+
+    assert sqoop_main(["eval", "--query", f"SELECT patientid, other_details FROM {table} ORDER BY 1"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[1].split() == ["|", "patientid", "|", "other_details", "|"]
+    assert [line.split() for line in printed[3:5]] == [["|", "1", "|", "(null)", "|"], ["|", "2", "|", "(null)", "|"]]
+
+    assert sqoop_main(["list-tables"]) == 0
+    assert table in capsys.readouterr().out.splitlines()
+    assert sqoop_main(["eval", "--query", "SELECT * FROM no_such_table"]) == 1
+    assert "RDS refused the statement" in capsys.readouterr().err
