@@ -7,7 +7,20 @@ import sys
 import time
 
 import settings
-from bench import chaos, cluster, dags, mutants, notifier, producers, report_file, sqoop, streaming, thresholds, ward
+from bench import (
+    chaos,
+    cluster,
+    dags,
+    mutants,
+    notifier,
+    producers,
+    report_file,
+    sqoop,
+    sqoop_parity,
+    streaming,
+    thresholds,
+    ward,
+)
 from bench.report import RESULTS
 from local_stack import handoff, stack
 from runtime import logs
@@ -29,10 +42,13 @@ def main(argv: list[str]) -> int:
         return chaos.main(argv[1:])
     if argv[:1] == ["mutants"]:  # the suite's mutation check, on the test stack
         return mutants.main(argv[1:])
+    if argv[:1] == ["sqoop-parity"]:  # Apache Sqoop 1.4.7 against python -m sqoop; exits 1 on any difference
+        return sqoop_parity.main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description=__doc__,
-        epilog="also: 'python -m bench chaos' (minutes of faults), 'python -m bench mutants' (on the test stack)",
+        epilog="also: 'python -m bench chaos' (minutes of faults), 'python -m bench mutants' (on the test stack), "
+        "'python -m bench sqoop-parity' (Apache Sqoop 1.4.7 against python -m sqoop)",
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     chosen = parser.parse_args(argv).names or list(BENCHMARKS)
