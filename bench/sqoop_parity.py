@@ -247,7 +247,8 @@ def _reference(
     (work / "classes").mkdir(exist_ok=True)  # on the class path only if it exists when the JVM starts
     environment = {name: value for name, value in os.environ.items() if not name.startswith("HADOOP")}
     started = time.monotonic()
-    done = subprocess.run(command, env=environment, capture_output=True, text=True)
+    # in the scratch folder: Hadoop's local runner leaves files in its working directory
+    done = subprocess.run(command, env=environment, cwd=work, capture_output=True, text=True)
     elapsed = time.monotonic() - started
     REFERENCE_LOG.parent.mkdir(exist_ok=True)
     with REFERENCE_LOG.open("a") as log:
