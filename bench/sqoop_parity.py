@@ -35,9 +35,10 @@ from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
 from settings import RdsAccount, StackSettings
 from settings import stack as stack_settings
+from sqoop.pipeline_jobs import capstone_import
 
 PATIENTS = 1_000
-READINGS = 20_000
+READINGS = 200_000
 FOLDER = "/tmp/sqoop-parity"
 REFERENCE_LOG = Path("logs/sqoop-1.4.7.log")  # Sqoop's own output, every run appended
 # Sqoop logs through log4j 1.2, which says nothing at all without a configuration
@@ -63,22 +64,7 @@ class CommandLine:
 COMMAND_LINES = (
     CommandLine(
         "capstone: --table, \\N for NULL, --where, incremental append, -m 1",
-        (
-            "--table",
-            "{patients}",
-            "--null-string",
-            "\\\\N",
-            "--null-non-string",
-            "\\\\N",
-            "--where",
-            "patientid>0",
-            "--incremental",
-            "append",
-            "--check-column",
-            "patientid",
-            "-m",
-            "1",
-        ),
+        tuple(flag for flag in capstone_import("{patients}", "") if flag not in ("--target-dir", "")),
     ),
     CommandLine(
         "--query … WHERE $CONDITIONS --split-by id -m 2",

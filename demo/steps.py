@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from batch.reconcile import reconcile
 from batch.reconcile import report as reconciliation_report
-from clients import aws, hbase, hive, kafka, mysql
+from clients import aws, hbase, hdfs, hive, kafka, mysql
 from clients.spark import rds_query, session
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
@@ -24,6 +24,8 @@ from rds_schema import grants, migrate
 from settings import RdsAccount, Settings, StackSettings
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
+from sqoop.pipeline_jobs import capstone_import
+from sqoop.tools import run_tool
 from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
 from streaming.listener import ProgressListener
@@ -95,6 +97,17 @@ def import_patients_into_hive(settings: Settings) -> None:
         f"Airflow DAG sqoop_import_patients: saved job {job.name} imported {job.last_rows} patient row(s) into "
         f"Hive {settings.hive_database}.patients; RDS and Hive counts checked; next run starts at "
         f"updated_at {job.last_value}"
+    )
+    # the public versions' own Sqoop command line, unchanged: Hive-ready text, as Apache Sqoop 1.4.7 writes it
+    target = f"/tmp/demo-capstone/{settings.hive_database}/patients-contact-info"
+    hdfs.delete(settings, target)
+    result = run_tool(
+        session(settings, "patient-alert-demo"), settings, "import", capstone_import("patients_information", target)
+    )
+    first = session(settings, "patient-alert-demo").read.text(f"{settings.hdfs_uri}{target}").first()
+    print(
+        f"the capstone's sqoop import command line, unchanged: {result.rows} row(s) as text into {target}; "
+        f"first line: {first.value if first else '(none)'}"
     )
 
 

@@ -24,6 +24,29 @@ def export_ward_alert_counts_job(settings: Settings) -> str:
     return f"{settings.hive_database}.export_ward_alert_counts"
 
 
+def capstone_import(table: str, target_dir: str) -> list[str]:
+    """The import of the public versions of this pipeline (the capstone's), as their users type it (connection
+    aside): patients' contact details as Hive-ready text, appended by patient id."""
+    return [
+        "--table",
+        table,
+        "--null-string",
+        "\\\\N",
+        "--null-non-string",
+        "\\\\N",
+        "--where",
+        "patientid>0",
+        "--target-dir",
+        target_dir,
+        "--incremental",
+        "append",
+        "--check-column",
+        "patientid",
+        "-m",
+        "1",
+    ]
+
+
 def definitions(settings: Settings) -> dict[str, list[str]]:
     """Job name -> tool and flags, exactly as a data engineer would type them."""
     database = settings.hive_database

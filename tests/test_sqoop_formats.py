@@ -9,33 +9,14 @@ import pytest
 from clients import hdfs
 from sqoop.__main__ import main as sqoop_main
 from sqoop.options import SqoopError, parse_import
+from sqoop.pipeline_jobs import capstone_import
 from sqoop.text_format import HIVE_FIELD_DELIMITER, delimiter, text_format, unescape
 from sqoop.tools import run_tool
 from tests.sqoop_fixtures import add_patients, hive_rows, rds_execute
 
-# the capstone's import, as the public versions of this pipeline run it (host, user and password file aside)
-CAPSTONE = [
-    "--table",
-    "TABLE",
-    "--null-string",
-    "\\\\N",
-    "--null-non-string",
-    "\\\\N",
-    "--where",
-    "patientid>0",
-    "--target-dir",
-    "TARGET",
-    "--incremental",
-    "append",
-    "--check-column",
-    "patientid",
-    "-m",
-    "1",
-]
-
 
 def capstone(table: str, target: str, *extra: str) -> list[str]:
-    return [table if flag == "TABLE" else target if flag == "TARGET" else flag for flag in CAPSTONE] + list(extra)
+    return capstone_import(table, target) + list(extra)
 
 
 @pytest.mark.parametrize(
