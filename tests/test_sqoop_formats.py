@@ -217,3 +217,25 @@ def test_eval_and_list_tables_talk_to_rds_only(running_stack, patients_source, c
     assert table in capsys.readouterr().out.splitlines()
     assert sqoop_main(["eval", "--query", "SELECT * FROM no_such_table"]) == 1
     assert "RDS refused the statement" in capsys.readouterr().err
+
+
+def test_an_existing_table_keeps_its_format_and_a_flag_for_the_other_is_refused(spark, running_stack, patients_source):
+    table, hive_table = patients_source
+    add_patients(running_stack, table, 1, 5)
+    first = ["--table", table, "--hive-import", "--hive-table", hive_table, "--where", "patientid <= 2"]
+    run_tool(spark, running_stack, "import", [*first, "--as-parquetfile"])
+
+    run_tool(spark, running_stack, "import", ["--table", table, "--hive-import", "--hive-table", hive_table])
+
+    assert hive_rows(running_stack, f"SELECT COUNT(*) FROM {hive_table}") == [(7,)], "appended, no format asked"
+    described = hive_rows(running_stack, f"DESCRIBE FORMATTED {hive_table}")
+    assert any("Parquet" in str(row) for row in described) and not any(
+        "TextInputFormat" in str(row) for row in described
+    )
+    with pytest.raises(SqoopError, match="is stored as parquet; import into it with --as-parquetfile"):
+        run_tool(
+            spark,
+            running_stack,
+            "import",
+            ["--table", table, "--hive-import", "--hive-table", hive_table, "--as-textfile"],
+        )
