@@ -133,7 +133,7 @@ class Importer:
         non_string = non_string_columns(read)
         text = self._text_format(options)
         if text is None:
-            read = _with_null_string(read, options.null_string)
+            read = _with_null_string(read, options.text.null_string)
         elif options.hive_import:
             read = sqoop_strings(read)
         rows = read.observe(observed, F.count(F.lit(1)).alias("rows"))

@@ -95,7 +95,6 @@ class ImportOptions:
     last_value: str | None
     merge_key: str | None
     append: bool
-    null_string: str | None
     file_format: str | None  # "text" or "parquet" as asked; None: an existing Hive table's, else text (Sqoop's)
     text: TextOptions
     compression_codec: str | None  # Spark's name of the Hadoop codec; None: uncompressed
@@ -280,7 +279,7 @@ def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
     file_format = _file_format(args.formats or [])
     text = _text_options(args)
     if file_format == "parquet":
-        _warn_inapplicable(text, args)
+        _warn_inapplicable(text)
     if args.direct:
         log.warning("--direct: rows are read over JDBC in parallel here (no mysqldump); the flag changes nothing.")
     if bool(args.table) == bool(args.query):
@@ -330,7 +329,6 @@ def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
         last_value=args.last_value,
         merge_key=args.merge_key,
         append=args.append,
-        null_string=args.null_string,
         file_format=file_format,
         text=text,
         compression_codec=_codec(args.compress, args.compression_codec),
@@ -363,7 +361,7 @@ def _text_options(args: argparse.Namespace) -> TextOptions:
     )
 
 
-def _warn_inapplicable(text: TextOptions, args: argparse.Namespace) -> None:
+def _warn_inapplicable(text: TextOptions) -> None:
     """Sqoop accepts text flags with Parquet and ignores them; say so in one line instead of refusing."""
     ignored = [flag for flag in text.given() if flag != "--null-string"]
     if ignored:
