@@ -1,4 +1,5 @@
-"""Notifier: notifications/s to SNS, and notifications versus alerts on a simulated ward with labelled episodes."""
+"""Notifier: notifications/s to SNS, and notifications versus alerts on a simulated ward with labelled episodes
+(the alarm rules of notifier/episodes.py fed reading by reading, as the stream feeds them)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from collections import defaultdict
 
 from bench.report import line, record_throughput, section
 from clients import hbase
-from contract.alerts import ALERT_KINDS, Outcome
+from contract.alerts import ALERT_KINDS, NotificationKind, finding_subject
 from contract.vitals import VITAL_FIELDS, VITAL_OF_ATTRIBUTE
 from notifier import sender
-from notifier.episodes import EpisodeTracker, Notification, episode_key
+from notifier.episodes import AlarmPolicy, EpisodeTracker, Notification
 from notifier.messages import Composer
 from notifier.service import backoff_for
 from notifier.sns_setup import topic_arn
@@ -30,22 +31,29 @@ PUBLISHED = 2_000
 def run(settings: Settings) -> None:
     section("notifier (SNS)")
     scoped = dataclasses.replace(settings, sns_topic=f"bench-notify-{uuid.uuid4().hex[:6]}")
-    alerts, episodes, monitored_attributes = _simulated_ward(settings)
-    tracker = EpisodeTracker(settings.notify_quiet_s, settings.notify_all_clear_s, settings.notify_worsen_step)
-    notifications = [n for alert in alerts for n in [tracker.observe(alert)] if n] + tracker.sweep()
+    readings, episodes, monitored_attributes = _simulated_ward(settings)
+    tracker = EpisodeTracker(AlarmPolicy.of(settings))
+    told: list[tuple[dt.datetime, Notification]] = []
+    for moment, alerts, observation in readings:
+        now = moment.replace(tzinfo=dt.UTC).timestamp()
+        notes = [note for alert in alerts for note in tracker.observe_alert(alert, now)]
+        notes += tracker.observe_reading(observation, now) + tracker.tick(now)
+        told += [(moment, note) for note in notes]
+    alert_count = sum(len(alerts) for _, alerts, _ in readings)
     line(
-        f"simulated ward: {len(alerts):,} alerts -> notifications",
-        f"{len(notifications):,} ({100 * (1 - len(notifications) / len(alerts)):.1f}% fewer)",
+        f"simulated ward: {alert_count:,} alerts -> notifications",
+        f"{len(told):,} ({100 * (1 - len(told) / max(alert_count, 1)):.1f}% fewer)",
     )
-    covered, monitored = _coverage(episodes, notifications, monitored_attributes)
+    covered, monitored = _coverage(episodes, told, monitored_attributes)
     line("labelled episodes of monitored vitals notified", f"{covered}/{monitored}")
+    notifications = [note for _, note in told]
 
     arn = topic_arn(scoped)
     sns = sender.sns_client(scoped)
     batch = (notifications * (PUBLISHED // max(len(notifications), 1) + 1))[:PUBLISHED]
     backoff = backoff_for(scoped, "SNS publish", threading.Event())
     started = time.perf_counter()
-    delivery = sender.Sender(sns, arn, backoff, Composer.of(scoped)).deliver(batch, lambda _: None)
+    delivery = sender.Sender(sns, [arn], backoff, Composer.of(scoped)).deliver(batch, lambda _: None)
     elapsed = time.perf_counter() - started
     line(
         f"PublishBatch of {PUBLISHED:,} notifications",
@@ -55,8 +63,9 @@ def run(settings: Settings) -> None:
     sns.delete_topic(TopicArn=arn)
 
 
-def _simulated_ward(settings: Settings) -> tuple[list[dict], list, set[str]]:
-    """Ten minutes of 100 patients at 1 reading/s, evaluated with the HBase thresholds as the stream does."""
+def _simulated_ward(settings: Settings) -> tuple[list[tuple[dt.datetime, list[dict], dict]], list, set[str]]:
+    """Ten minutes of 100 patients at 1 reading/s, evaluated with the HBase thresholds as the stream does: per
+    reading its time, its alerts and its observation record."""
     index = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table).index
     evaluator = ReferenceEvaluator(index)
     patients = make_patients(100, seed=21)
@@ -65,9 +74,10 @@ def _simulated_ward(settings: Settings) -> tuple[list[dict], list, set[str]]:
         patients, 1.0, dt.datetime(2026, 11, 24, 8, 0), seed=21, bad_share=0.0, episodes_per_patient_hour=6
     )
     position = {field: 3 + index_ for index_, field in enumerate(VITAL_FIELDS)}
-    alerts = []
+    readings = []
     for number, row in enumerate(stream.rows(duration_s=600)):
         patient_id, _, moment = row[:3]
+        alerts: list[dict] = []
         for attribute in sorted(index.attributes):
             value = row[position[VITAL_OF_ATTRIBUTE[attribute].field]]
             result = evaluator.evaluate(attribute, ages[patient_id], value)
@@ -87,29 +97,30 @@ def _simulated_ward(settings: Settings) -> tuple[list[dict], list, set[str]]:
                         alert_message=result.message,
                     )
                 )
-    return alerts, stream.finished_episodes, index.attributes
+        observation = {
+            "patient_id": patient_id,
+            "input_message_time": moment.isoformat() + "Z",
+            "findings": [finding_subject(alert["kind"], alert["attribute"]) for alert in alerts],
+        }
+        readings.append((moment, alerts, observation))
+    return readings, stream.finished_episodes, index.attributes
 
 
-def _coverage(episodes: list, notifications: list[Notification], monitored_attributes: set[str]) -> tuple[int, int]:
-    """An episode counts as notified when one of the vitals it moves had a live (not all-cleared) notification by
-    its end; episodes moving only vitals without threshold rows cannot alert and are left out."""
+def _coverage(
+    episodes: list, told: list[tuple[dt.datetime, Notification]], monitored_attributes: set[str]
+) -> tuple[int, int]:
+    """An episode counts as notified when its patient was told of an episode (opened, worse, escalation, reminder)
+    by its end, or still had one open (told, not yet all clear) when it began; episodes moving only vitals without
+    threshold rows cannot alert and are left out."""
     timeline = defaultdict(list)
-    for notification in notifications:
-        timeline[notification.episode_key].append((notification.alert["input_message_time"], notification.type))
+    for moment, notification in told:
+        timeline[int(notification.patient_id)].append((moment, notification.kind))
     attribute_of = {vital.field: attribute for attribute, vital in VITAL_OF_ATTRIBUTE.items()}
     covered = monitored = 0
     for episode in episodes:
-        attributes = {attribute_of[field] for field in EPISODE_KINDS[episode.kind].fields} & monitored_attributes
-        if not attributes:
+        if not {attribute_of[field] for field in EPISODE_KINDS[episode.kind].fields} & monitored_attributes:
             continue
-        end = episode.ended_at.isoformat() + "Z"
-        live = False
-        for attribute in attributes:
-            key = episode_key(
-                {"patient_id": episode.patient_id, "kind": Outcome.VITAL_OUT_OF_RANGE, "attribute": attribute}
-            )
-            events = sorted(event for event in timeline.get(key, []) if event[0] <= end)
-            live = live or (bool(events) and events[-1][1] != "all_clear")
         monitored += 1
-        covered += live
+        events = [kind for moment, kind in sorted(timeline.get(episode.patient_id, [])) if moment <= episode.ended_at]
+        covered += bool(events) and events[-1] != NotificationKind.ALL_CLEAR
     return covered, monitored

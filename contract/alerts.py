@@ -52,6 +52,35 @@ class Severity(enum.StrEnum):
 SEVERITY_RANK: dict[str, int] = {Severity.ADVISORY: 0, Severity.URGENT: 1, Severity.CRITICAL: 2}
 
 
+class NotificationKind(enum.StrEnum):
+    """Why a doctor is sent a message about a patient's episode; SNS's ``notification`` attribute carries it.
+
+    Physiological alarms (opened, worse, escalation, reminder, all_clear) are kept apart from the technical ones
+    (monitoring_lost, monitoring_restored), as IEC 60601-1-8 keeps them; data_quality is about the record.
+    """
+
+    OPENED = "opened"  # the patient's first confirmed finding
+    WORSE = "worse"  # the episode's severity rose, or its NEWS2 by 2 or more
+    ESCALATION = "escalation"  # nobody acknowledged it: the next tier is told
+    REMINDER = "reminder"  # still unacknowledged at the last tier
+    ALL_CLEAR = "all_clear"  # every finding normal in enough consecutive readings: evidence, never silence
+    MONITORING_LOST = "monitoring_lost"  # the bed's readings stopped: a technical alarm, never an all-clear
+    MONITORING_RESTORED = "monitoring_restored"  # readings came back after a monitoring-lost alarm
+    DATA_QUALITY = "data_quality"  # the record cannot be judged (unknown patient, no band, a gap)
+
+
+TECHNICAL_NOTIFICATIONS = (NotificationKind.MONITORING_LOST, NotificationKind.MONITORING_RESTORED)
+
+
+def finding_subject(kind: str, attribute: str | None) -> str:
+    """What an alert is about within its patient's episode: the vital (or ``news2``) for a clinical alert, the
+    kind and vital for a data-quality one. The stream computes the same text for its observation records
+    (:func:`streaming.evaluate.finding_subject_column`), so the two always agree."""
+    if kind in (Outcome.VITAL_OUT_OF_RANGE, Outcome.NEWS2):
+        return str(attribute)
+    return f"{kind}:{attribute or '-'}"
+
+
 # the alert record's fields -> Hive / Spark SQL type, in the order the table and the message have them
 ALERT_FIELDS: dict[str, str] = {
     "alert_id": "string",
@@ -77,3 +106,19 @@ ALERT_FIELDS: dict[str, str] = {
     "arrival_delay_s": "double",
 }
 DECIMAL_ALERT_FIELDS: tuple[str, ...] = tuple(name for name, kind in ALERT_FIELDS.items() if kind == "double")
+
+
+# the observation record: one per reading of a known patient, on PA_TOPIC_OBSERVATIONS, so the notifier sees normal
+# readings too (an all-clear needs evidence) and when a bed goes quiet (monitoring lost); ``findings`` lists the
+# reading's alert subjects (:func:`finding_subject`), empty when every vital was normal
+OBSERVATION_FIELDS: dict[str, str] = {
+    "reading_id": "bigint",
+    "patient_id": "bigint",
+    "patient_name": "string",
+    "age": "int",
+    "admitted_ward": "string",
+    "device_id": "string",
+    "input_message_time": "timestamp",
+    "news2_score": "int",
+    "findings": "array<string>",
+}

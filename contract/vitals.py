@@ -21,15 +21,16 @@ class Vital:
     unit: str
     plausible_low: float  # outside [plausible_low, plausible_high] a value is a device fault, not a patient's state
     plausible_high: float
+    label: str  # its name in a doctor's email
 
 
 VITALS: tuple[Vital, ...] = (
-    Vital("heart_rate", "heartBeat", "beats/min", 10, 350),
-    Vital("bp_systolic", "bp", "mmHg", 30, 320),
-    Vital("bp_diastolic", "bp_diastolic", "mmHg", 10, 250),
-    Vital("spo2", "spo2", "%", 30, 100),
-    Vital("body_temperature", "body_temperature", "°C", 25, 46),
-    Vital("respiratory_rate", "respiratory_rate", "breaths/min", 0, 90),
+    Vital("heart_rate", "heartBeat", "beats/min", 10, 350, "Heart rate"),
+    Vital("bp_systolic", "bp", "mmHg", 30, 320, "Systolic BP"),
+    Vital("bp_diastolic", "bp_diastolic", "mmHg", 10, 250, "Diastolic BP"),
+    Vital("spo2", "spo2", "%", 30, 100, "SpO2"),
+    Vital("body_temperature", "body_temperature", "°C", 25, 46, "Temperature"),
+    Vital("respiratory_rate", "respiratory_rate", "breaths/min", 0, 90, "Respiratory rate"),
 )
 VITAL_FIELDS: tuple[str, ...] = tuple(vital.field for vital in VITALS)
 # observations a reading may carry besides the measured vitals (NEWS2 scores them; absent = room air, alert)

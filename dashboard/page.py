@@ -15,6 +15,8 @@ import streamlit as st
 
 import settings as settings_module
 from dashboard.ward_board import Bed, beds, wards
+from notifier.store import NotifierStore
+from settings import RdsAccount, Settings
 
 COLOURS = {"critical": "#b71c1c", "urgent": "#e65100", "advisory": "#f9a825", None: "#2e7d32"}
 NEWS2_COLOURS = {"high": "#b71c1c", "medium": "#e65100", "low-medium": "#f9a825"}
@@ -45,7 +47,15 @@ def _card(bed: Bed) -> str:
     )
     episodes = "".join(
         f"<li class='episode'><b style='color:{COLOURS[episode.severity]}'>{episode.severity.upper()}</b> "
-        f"{html.escape(episode.subject)} since {episode.since:%H:%M:%S}: {html.escape(episode.message)}</li>"
+        f"{html.escape(episode.subject)} since {episode.since:%H:%M:%S} UTC"
+        + (" · <b>MONITORING LOST</b>" if episode.monitoring_lost else "")
+        + f" · told: {html.escape(episode.tier_name)} · "
+        + (
+            f"<span class='acknowledged'>acknowledged by {html.escape(episode.acknowledged_by)}</span>"
+            if episode.acknowledged_by
+            else f"<span class='unacknowledged'>not acknowledged (code {html.escape(episode.ack_code)})</span>"
+        )
+        + "</li>"
         for episode in bed.episodes
     )
     return (
@@ -58,9 +68,29 @@ def _card(bed: Bed) -> str:
     )
 
 
+def acknowledgement(current: Settings, code: str) -> None:
+    """The page an email's acknowledgement link opens (?ack=CODE): who acknowledges, then one click records it.
+    A click, not the link alone: a mail client that previews links must not acknowledge an alarm for anyone."""
+    st.title("Acknowledge an alarm")
+    store = NotifierStore(current, RdsAccount.QUALITY)
+    patient = store.open_episode_of(code)
+    if patient is None:
+        st.error(f"No open alarm has the code {code}: it was acknowledged and closed, or the code is mistyped.")
+        return
+    st.write(f"Patient {patient}'s open alarm episode (code {code}).")
+    who = st.text_input("Your name and role", key="acknowledged_by")
+    if st.button("Acknowledge", disabled=not who.strip()):
+        store.acknowledge(code, who.strip()[:100], "dashboard")
+        st.success(f"Acknowledged by {who.strip()}: escalation and reminders stop at the notifier's next poll.")
+
+
 def main() -> None:
     current = settings_module.get()
     st.set_page_config(page_title="Ward dashboard", layout="wide")
+    code = st.query_params.get("ack")
+    if code:
+        acknowledgement(current, code.strip().upper())
+        return
     st.title("Ward dashboard")
     try:
         choices = wards(current)

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from clients import hive
-from contract.alerts import SEVERITY_RANK
-from notifier.episodes import Episode, severity_of
+from contract.alerts import SEVERITY_RANK, Severity
+from notifier import episodes as alarm_episodes
+from notifier.messages import finding_text
 from notifier.store import NotifierStore
 from settings import RdsAccount, Settings
 
@@ -39,12 +40,16 @@ ORDER BY p.patientid
 
 @dataclass(frozen=True)
 class OpenEpisode:
-    """One open alert episode of a bed: what is abnormal, how bad at worst, since when (event time)."""
+    """A bed's open alarm episode: what is abnormal, how bad, since when, who was told and who acknowledged it."""
 
-    subject: str
+    subject: str  # the findings, the worst first, in plain words
     severity: str
-    since: dt.datetime
+    since: dt.datetime  # naive UTC: when the episode was first told
     message: str
+    ack_code: str
+    acknowledged_by: str | None
+    tier_name: str
+    monitoring_lost: bool
 
 
 @dataclass(frozen=True)
@@ -84,13 +89,13 @@ def beds(settings: Settings, ward: str) -> list[Bed]:
         ),
         parameters={"ward": ward},
     )
-    return board(readings, NotifierStore(settings, RdsAccount.QUALITY).episodes().values())
+    return board(readings, NotifierStore(settings, RdsAccount.QUALITY).open_beds(), settings)
 
 
-def board(readings: pd.DataFrame, episodes: Iterable[Episode]) -> list[Bed]:
+def board(readings: pd.DataFrame, watched: Iterable[alarm_episodes.Bed], settings: Settings) -> list[Bed]:
     """The beds from the latest readings (one row per patient) and the notifier's open episodes, the beds with
     the most severe open episode first, then by NEWS2."""
-    by_patient = open_episodes(episodes)
+    by_patient = open_episodes(watched, settings)
     found = [
         Bed(
             patient_id=int(row.patient_id),
@@ -110,21 +115,27 @@ def board(readings: pd.DataFrame, episodes: Iterable[Episode]) -> list[Bed]:
     )
 
 
-def open_episodes(episodes: Iterable[Episode]) -> dict[int, list[OpenEpisode]]:
-    """The notifier's open episodes per patient id, the most severe first."""
+def open_episodes(watched: Iterable[alarm_episodes.Bed], settings: Settings) -> dict[int, list[OpenEpisode]]:
+    """The notifier's open episode of each patient id (one per patient: the list is empty or one long)."""
+    tiers = settings.alarm_tiers
     found: dict[int, list[OpenEpisode]] = {}
-    for episode in episodes:
-        alert = episode.last_alert
-        found.setdefault(int(alert["patient_id"]), []).append(
+    for bed in watched:
+        findings = [finding for finding in bed.findings.values() if finding.confirmed is not None]
+        findings.sort(key=lambda finding: -(finding.confirmed or 0))
+        severity = bed.severity or (Severity.URGENT if bed.monitoring_lost else Severity.ADVISORY)
+        opened = bed.opened_at if bed.opened_at is not None else bed.last_heard
+        found[int(bed.patient_id)] = [
             OpenEpisode(
-                subject=episode.key.split("/", 1)[1],
-                severity=max(episode.severity, severity_of(alert), key=SEVERITY_RANK.__getitem__),
-                since=dt.datetime.fromtimestamp(episode.opened_at, dt.UTC).replace(tzinfo=None),
-                message=str(alert.get("alert_message") or ""),
+                subject=", ".join(finding_text(finding.last_alert) for finding in findings) or "monitoring lost",
+                severity=severity,
+                since=dt.datetime.fromtimestamp(opened, dt.UTC).replace(tzinfo=None),
+                message="; ".join(str(f.last_alert.get("alert_message") or "") for f in findings if f.last_alert),
+                ack_code=bed.ack_code,
+                acknowledged_by=bed.acknowledged_by,
+                tier_name=tiers[min(bed.tier, len(tiers) - 1)].name,
+                monitoring_lost=bed.monitoring_lost,
             )
-        )
-    for listed in found.values():
-        listed.sort(key=lambda episode: -SEVERITY_RANK[episode.severity])
+        ]
     return found
 
 

@@ -1,4 +1,5 @@
-"""``python -m notifier setup|subscriptions|run`` — doctors' SNS topic and the notifier service."""
+"""``python -m notifier setup|subscriptions|run|status|redrive|ack`` — doctors' SNS topics and the notifier
+service."""
 
 from __future__ import annotations
 
@@ -32,6 +33,19 @@ def status(settings: Settings) -> str:
     )
 
 
+def acknowledge(settings: Settings, code: str, by: str) -> int:
+    """Record the acknowledgement of the open episode with ``code``; 1 when no open episode has it."""
+    store = NotifierStore(settings)
+    patient = store.open_episode_of(code)
+    if patient is None or not by:
+        reason = "say who acknowledges it (--by)" if patient else "it was closed already, or the code is mistyped"
+        print(f"no acknowledgement recorded for {code}: {reason}", file=sys.stderr)
+        return 1
+    store.acknowledge(code, by[:100], "cli")
+    print(f"acknowledged: patient {patient}'s alarm episode ({code}) by {by}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m notifier", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -42,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("status", help="lag behind doctors-queue, outcomes of the last hour, dead-lettered records")
     again = commands.add_parser("redrive", help="send the notifications SNS refused again (once per alert id)")
     again.add_argument("--dry-run", action="store_true", help="list what would be sent, send and commit nothing")
+    ack = commands.add_parser(
+        "ack", help="acknowledge an alarm episode by the code its emails carry (escalation and reminders stop)"
+    )
+    ack.add_argument("code", help="the acknowledgement code of the email")
+    ack.add_argument("--by", required=True, help="who acknowledges it (name and role), kept in the audit")
     args = parser.parse_args(argv)
     current, stopping = entry.start()
     if args.command in ("setup", "subscriptions"):
@@ -52,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "status":
         print(status(current))
         return 0
+    if args.command == "ack":
+        return acknowledge(current, args.code.strip().upper(), args.by.strip())
     if args.command == "redrive":
         print(f"[notifier redrive] {dict(redrive(current, dry_run=args.dry_run, stopping=stopping))}", file=sys.stderr)
         return 0

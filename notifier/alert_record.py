@@ -34,12 +34,36 @@ def parse_alert(value: bytes | None) -> dict[str, Any]:
         raise PoisonRecord(f"unknown kind {alert.get('kind')!r} (known: {', '.join(ALERT_KINDS)})")
     if not isinstance(alert.get("patient_id"), (int, str)) or isinstance(alert.get("patient_id"), bool):
         raise PoisonRecord("missing patient_id")
-    try:
-        dt.datetime.fromisoformat(str(alert.get("input_message_time")).replace("Z", "+00:00"))
-    except ValueError:
-        raise PoisonRecord(f"input_message_time {alert.get('input_message_time')!r} is not an ISO-8601 time") from None
+    _check_time(alert)
     for field in DECIMAL_ALERT_FIELDS:
         value_of = alert.get(field)
         if value_of is not None and (isinstance(value_of, bool) or not isinstance(value_of, (int, float))):
             raise PoisonRecord(f"{field} {value_of!r} is not a number")
     return alert
+
+
+def parse_observation(value: bytes | None) -> dict[str, Any]:
+    """The observation in an observations-topic record (:data:`contract.alerts.OBSERVATION_FIELDS`), or
+    :class:`PoisonRecord` naming the first problem."""
+    if value is None:
+        raise PoisonRecord("empty record (no value)")
+    try:
+        observation = json.loads(value)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise PoisonRecord(f"not JSON: {error}") from None
+    if not isinstance(observation, dict):
+        raise PoisonRecord(f"not a JSON object but {type(observation).__name__}")
+    if not isinstance(observation.get("patient_id"), (int, str)) or isinstance(observation.get("patient_id"), bool):
+        raise PoisonRecord("missing patient_id")
+    _check_time(observation)
+    findings = observation.get("findings", [])
+    if not isinstance(findings, list) or not all(isinstance(item, str) for item in findings):
+        raise PoisonRecord(f"findings {findings!r} is not a list of texts")
+    return observation
+
+
+def _check_time(record: dict[str, Any]) -> None:
+    try:
+        dt.datetime.fromisoformat(str(record.get("input_message_time")).replace("Z", "+00:00"))
+    except ValueError:
+        raise PoisonRecord(f"input_message_time {record.get('input_message_time')!r} is not an ISO-8601 time") from None

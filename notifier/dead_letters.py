@@ -5,8 +5,8 @@ Two kinds of record, told apart by ``kind``:
 * ``poison`` — a doctors-queue record that is not a usable alert: the reason,
   its Kafka coordinates and the raw value (not re-drivable; fix the sender);
 * ``notification`` — a notification SNS refused for its content: the reason,
-  the notification type, its episode and the alert (``python -m notifier
-  redrive`` sends it again, once per alert id).
+  the whole notification as it was decided (``python -m notifier redrive``
+  sends it again, once per alert id).
 
 A send is confirmed by the broker before the caller moves on, and retried with
 backoff while Kafka is unreachable: a record set aside is a record kept.
@@ -20,7 +20,7 @@ from typing import Any
 from kafka.errors import KafkaError
 
 from clients import kafka
-from notifier.episodes import Notification
+from notifier.episodes import Notification, notification_from_json, notification_to_json
 from runtime.backoff import Backoff, retrying
 from settings import Settings
 
@@ -41,19 +41,12 @@ def poison(record: Any, reason: str) -> dict:
 
 
 def refused(notification: Notification, reason: str) -> dict:
-    return {
-        "kind": "notification",
-        "reason": reason,
-        "notification": notification.type,
-        "episode_key": notification.episode_key,
-        "opened_at": notification.opened_at,
-        "alert": notification.alert,
-    }
+    return {"kind": "notification", "reason": reason, "notification": notification_to_json(notification)}
 
 
 def as_notification(record: dict) -> Notification:
     """The notification a ``notification`` dead-letter record holds, as it was first decided."""
-    return Notification(record["notification"], record["alert"], record["episode_key"], record["opened_at"])
+    return notification_from_json(record["notification"])
 
 
 class DeadLetters:

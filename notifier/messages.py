@@ -1,24 +1,28 @@
-"""What a doctor reads: a short subject led by the alert's severity, and a body of only the allowed fields.
+"""What a doctor reads: a subject led by what happened and how bad, a body a doctor can act on. Pure formatting.
 
-SNS email is not a secure channel, so a notification carries the minimum a
-doctor needs to act: which patient (id and, by ``PA_NOTIFY_PATIENT_NAME``,
-initials or the full name), where (ward, bed), what (the vital or the NEWS2
-score, the rule's message), and when. ``PA_NOTIFY_EMAIL_FIELDS`` lists the
-alert fields a body may show; the address and phone number are not alert fields
-at all (they stay in Hive's ``patients``). Pure formatting.
+A doctor acts on: which patient (id and, by ``PA_NOTIFY_PATIENT_NAME``, initials or the full name), where (ward,
+bed, and a link to the bed on the dashboard), what (every open finding in plain words, the worst first: the
+digest of what happened since the last message), since when (local time, ``PA_ALARM_TIMEZONE``), who is told
+(the escalation tier) and how to acknowledge (a link and a code). SNS email is not a secure channel, so a message
+carries only that minimum: ``PA_NOTIFY_EMAIL_FIELDS`` lists the alert fields a body may show; the address and
+phone number are not alert fields at all (they stay in Hive's ``patients``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
+from urllib.parse import quote
 
-from contract.alerts import ALERT_FIELDS
-from notifier.episodes import Notification, severity_of
+from contract.alerts import ALERT_FIELDS, NotificationKind, Outcome
+from contract.vitals import VITAL_OF_ATTRIBUTE
+from notifier.episodes import Alert, Notification, event_seconds, severity_of
 from settings import Settings
+from settings.alarm_tiers import AlarmTier
 from settings.choices import PatientName
 
-LABELS = {"worse": "WORSE", "reminder": "REMINDER", "data_quality": "DATA QUALITY", "all_clear": "ALL CLEAR"}
+SUBJECT_LIMIT = 99  # SNS allows 100 ASCII characters
 FIELD_LABELS = {
     "patient_id": "Patient id",
     "patient_name": "Patient",
@@ -34,14 +38,37 @@ FIELD_LABELS = {
     "alert_generated_time": "Alert raised",
     "alert_id": "Alert id",
 }
+TIME_FIELDS = ("input_message_time", "alert_generated_time")
+
+
+def vital_name(attribute: str | None) -> str:
+    """A vital as a doctor names it (never ``heartBeat``)."""
+    if attribute == Outcome.NEWS2.value:
+        return "NEWS2"
+    vital = VITAL_OF_ATTRIBUTE.get(attribute or "")
+    return vital.label if vital else str(attribute or "record")
+
+
+def finding_text(alert: Alert) -> str:
+    """'Heart rate 140 beats/min (critical)', 'NEWS2 9 (critical)', or a data-quality problem's own message."""
+    if alert.get("kind") not in (Outcome.VITAL_OUT_OF_RANGE, Outcome.NEWS2):
+        return str(alert.get("alert_message") or alert.get("kind"))
+    vital = VITAL_OF_ATTRIBUTE.get(alert.get("attribute") or "")
+    value = alert.get("observed_value")
+    shown = "?" if value is None else f"{value:g}"
+    unit = f" {vital.unit}" if vital else ""
+    return f"{vital_name(alert.get('attribute'))} {shown}{unit} ({severity_of(alert)})"
 
 
 @dataclass(frozen=True)
 class Composer:
-    """Formats notifications with the fields and the patient naming the settings allow."""
+    """Formats notifications with the fields, patient naming, time zone, tiers and links the settings give."""
 
     email_fields: tuple[str, ...]
     patient_name: PatientName
+    timezone: zoneinfo.ZoneInfo
+    tiers: tuple[AlarmTier, ...]
+    dashboard_url: str
 
     @classmethod
     def of(cls, settings: Settings) -> Composer:
@@ -51,46 +78,94 @@ class Composer:
             raise ValueError(
                 f"PA_NOTIFY_EMAIL_FIELDS names {unknown}, which are not alert fields ({', '.join(ALERT_FIELDS)})"
             )
-        return cls(fields, settings.notify_patient_name)
+        return cls(
+            fields,
+            settings.notify_patient_name,
+            zoneinfo.ZoneInfo(settings.alarm_timezone),
+            settings.alarm_tiers,
+            settings.dashboard_url,
+        )
 
-    def name(self, alert: dict) -> str:
+    def name(self, alert: Alert) -> str:
         full = alert.get("patient_name") or ""
         if not full:
             return "unknown patient"
         return full if self.patient_name is PatientName.FULL else "".join(f"{part[0]}." for part in full.split())
 
+    def local(self, seconds: float) -> str:
+        """A time as the ward reads it: local, with its zone's abbreviation."""
+        return dt.datetime.fromtimestamp(seconds, self.timezone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+    def label(self, notification: Notification) -> str:
+        """The subject's first word(s): the severity for an opening, else what happened."""
+        kind = notification.kind
+        if kind == NotificationKind.OPENED:
+            return notification.severity.upper()
+        if kind == NotificationKind.ESCALATION:
+            return f"ESCALATED {notification.severity.upper()}"
+        return kind.value.replace("_", " ").upper()
+
+    def headline(self, notification: Notification) -> str:
+        """What happened, in a few words: the worst finding, or what the technical alarm is."""
+        kind = notification.kind
+        if kind == NotificationKind.ALL_CLEAR:
+            return "back within normal range"
+        if kind == NotificationKind.MONITORING_LOST:
+            return "no readings: monitoring lost"
+        if kind == NotificationKind.MONITORING_RESTORED:
+            return "readings resumed"
+        more = len(notification.findings) - 1
+        return finding_text(notification.alert) + (f" +{more} more" if more > 0 else "")
+
     def subject(self, notification: Notification) -> str:
-        """`URGENT ICU: A.F. (2001) Low Heart Rate than Normal` — SNS allows 100 ASCII characters."""
+        """`CRITICAL ICU: A.F. (2001) Heart rate 140 beats/min (critical) +3 more` — SNS allows 100 ASCII
+        characters."""
         alert = notification.alert
-        label = LABELS.get(notification.type) or severity_of(alert).upper()
-        what = "back within normal range" if notification.type == "all_clear" else alert.get("alert_message") or ""
         text = (
-            f"{label} {alert.get('admitted_ward') or 'no ward'}: {self.name(alert)} ({alert.get('patient_id')}) {what}"
+            f"{self.label(notification)} {alert.get('admitted_ward') or 'no ward'}: {self.name(alert)} "
+            f"({notification.patient_id}) {self.headline(notification)}"
         )
-        return text.encode("ascii", "replace").decode()[:99]
+        return text.encode("ascii", "replace").decode()[:SUBJECT_LIMIT]
 
     def body(self, notification: Notification) -> str:
         alert = notification.alert
-        opened = dt.datetime.fromtimestamp(notification.opened_at, dt.UTC).isoformat(timespec="seconds")
-        first = (
-            f"ALL CLEAR: no {alert.get('attribute')} alert since the one below."
-            if notification.type == "all_clear"
-            else f"{LABELS.get(notification.type) or severity_of(alert).upper()}: {alert.get('alert_message')}"
-        )
-        shown = {**alert, "patient_name": self.name(alert)}
-        lines = [first, ""] + [
-            f"{FIELD_LABELS.get(name, name) + ':':<24}{shown.get(name)}" for name in self.email_fields
+        tier = self.tiers[min(notification.tier, len(self.tiers) - 1)]
+        lines = [f"{self.label(notification)}: {self.headline(notification)}", ""]
+        if notification.findings:
+            lines += ["Findings (worst first):"] + [
+                f"  - {finding_text(finding)}, reading at {self.local(event_seconds(finding))}"
+                + (f": {finding.get('alert_message')}" if finding.get("alert_message") else "")
+                for finding in notification.findings
+            ]
+            lines.append("")
+        shown = {**alert, "patient_name": self.name(alert), "attribute": vital_name(alert.get("attribute"))}
+        for name in self.email_fields:
+            value = shown.get(name)
+            if name in TIME_FIELDS and value:
+                value = self.local(event_seconds({"input_message_time": value}))
+            lines.append(f"{FIELD_LABELS.get(name, name) + ':':<24}{value}")
+        ward = quote(str(alert.get("admitted_ward") or ""))
+        lines += [
+            f"{'Episode since:':<24}{self.local(notification.opened_at)}",
+            f"{'Told:':<24}{tier.name} (tier {notification.tier + 1} of {len(self.tiers)})",
+            f"{'Bed on the dashboard:':<24}{self.dashboard_url}/?ward={ward}#bed-{notification.patient_id}",
         ]
-        return "\n".join([*lines, f"{'Episode since:':<24}{opened}"])
+        if notification.kind != NotificationKind.ALL_CLEAR:
+            lines += [
+                f"{'Acknowledge:':<24}{self.dashboard_url}/?ack={notification.ack_code}",
+                f"{'Acknowledgement code:':<24}{notification.ack_code} (python -m notifier ack "
+                f"{notification.ack_code} --by NAME)",
+            ]
+        return "\n".join(lines)
 
-    @staticmethod
-    def attributes(notification: Notification) -> dict[str, dict[str, str]]:
+    def attributes(self, notification: Notification) -> dict[str, dict[str, str]]:
         """SNS message attributes that subscription filter policies select on."""
         alert = notification.alert
         values = {
             "ward": alert.get("admitted_ward") or "unknown",
-            "kind": alert.get("kind") or "unknown",
-            "severity": severity_of(alert),
-            "notification": notification.type,
+            "kind": alert.get("kind") or "technical",
+            "severity": notification.severity,
+            "notification": notification.kind.value,
+            "alarm": "technical" if notification.technical else "physiological",
         }
         return {name: {"DataType": "String", "StringValue": str(value)} for name, value in values.items()}

@@ -44,7 +44,7 @@ def redrive(settings: Settings, dry_run: bool = False, stopping: threading.Event
         if dry_run:
             counts["would send"] += len(pending)
             for notification in pending:
-                log.info("would send: %s for alert %s", notification.type, notification.alert_id)
+                log.info("would send: %s of patient %s", notification.kind.value, notification.patient_id)
             return counts
         _send(settings, pending, counts, stopping)
         reader.commit()
@@ -69,8 +69,9 @@ def _pending(store: NotifierStore, records: list[dict], counts: Counter) -> list
     done = store.outcomes([notification.alert_id for notification in refused if notification.alert_id])
     pending: dict[str, Notification] = {}
     for notification in refused:
-        # an all-clear has no alert id of its own: its episode names it
-        key = notification.alert_id or f"all clear of {notification.episode_key}"
+        # a notification caused by time (escalation, monitoring lost) or evidence of normal has no alert id: its
+        # kind and episode name it
+        key = notification.alert_id or f"{notification.kind.value} of {notification.ack_code}@{notification.tier}"
         if done.get(key) == "notified" or key in pending:
             counts["already notified"] += 1
         else:
@@ -81,6 +82,7 @@ def _pending(store: NotifierStore, records: list[dict], counts: Counter) -> list
 def _send(settings: Settings, pending: list[Notification], counts: Counter, stopping: threading.Event) -> None:
     store = NotifierStore(settings)
     sns_backoff = backoff_for(settings, f"SNS publish to {settings.sns_topic}", stopping)
+    arns = [topic_arn(settings, tier.topic) for tier in settings.alarm_tiers]
     rds_backoff = backoff_for(settings, "RDS (notifier state)", stopping)
     again = dead_letters.DeadLetters(settings, backoff_for(settings, settings.topic_notify_dead_letter, stopping))
 
@@ -93,7 +95,7 @@ def _send(settings: Settings, pending: list[Notification], counts: Counter, stop
             rds_backoff,
             lambda: store.record_delivered(
                 [
-                    (note.alert_id, "notified", note.type, message_id)
+                    (note.alert_id, "notified", note.kind.value, message_id, None)
                     for note, message_id in delivery.sent
                     if note.alert_id
                 ]
@@ -102,8 +104,6 @@ def _send(settings: Settings, pending: list[Notification], counts: Counter, stop
         )
 
     try:
-        Sender(sns_client(settings), topic_arn(settings), sns_backoff, Composer.of(settings)).deliver(
-            pending, record_batch
-        )
+        Sender(sns_client(settings), arns, sns_backoff, Composer.of(settings)).deliver(pending, record_batch)
     finally:
         again.close()

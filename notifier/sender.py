@@ -91,28 +91,34 @@ class Delivery:
 
 
 class Sender:
-    def __init__(self, sns: Any, topic_arn: str, backoff: Backoff, composer: Composer):
+    def __init__(self, sns: Any, topic_arns: list[str], backoff: Backoff, composer: Composer):
+        """``topic_arns``: each escalation tier's topic, the ward team's first."""
         self._sns = sns
-        self._topic_arn = topic_arn
+        self._topic_arns = topic_arns
         self._backoff = backoff
         self._composer = composer
 
     def deliver(self, notifications: list[Notification], on_batch: Callable[[Delivery], None]) -> Delivery:
-        """Send every notification; ``on_batch`` gets each batch's outcome the moment SNS answered."""
+        """Send every notification to its tier's topic; ``on_batch`` gets each batch's outcome the moment SNS
+        answered."""
         total = Delivery()
-        for start in range(0, len(notifications), _BATCH):
-            delivery = self._publish_batch(notifications[start : start + _BATCH])
-            on_batch(delivery)
-            total.add(delivery)
+        by_tier: dict[int, list[Notification]] = {}
+        for notification in notifications:
+            by_tier.setdefault(min(notification.tier, len(self._topic_arns) - 1), []).append(notification)
+        for tier, notes in sorted(by_tier.items()):
+            for start in range(0, len(notes), _BATCH):
+                delivery = self._publish_batch(self._topic_arns[tier], notes[start : start + _BATCH])
+                on_batch(delivery)
+                total.add(delivery)
         return total
 
-    def _publish_batch(self, batch: list[Notification]) -> Delivery:
+    def _publish_batch(self, topic_arn: str, batch: list[Notification]) -> Delivery:
         pending = dict(enumerate(batch))
         delivery = Delivery()
         while pending:
             try:
                 response = self._sns.publish_batch(
-                    TopicArn=self._topic_arn,
+                    TopicArn=topic_arn,
                     PublishBatchRequestEntries=[
                         {
                             "Id": str(index),
@@ -134,7 +140,7 @@ class Sender:
                     delivery.failed.append((pending.popitem()[1], f"{code}: {error}"))
                 else:  # about one message, but which: send them one at a time
                     for note in list(pending.values()):
-                        delivery.add(self._publish_batch([note]))
+                        delivery.add(self._publish_batch(topic_arn, [note]))
                     pending.clear()
                 continue
             except BotoCoreError as error:  # endpoint unreachable, connection reset, timeouts, no credentials

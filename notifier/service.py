@@ -1,11 +1,19 @@
-"""The notifier service: doctors-queue → episodes → SNS, with committed offsets and no alert without an outcome.
+"""The notifier service: doctors-queue and the observations → episodes → SNS tiers, with committed offsets and no
+alert without an outcome.
 
-Per poll: set aside poison records (dead-letter topic, with the reason and
-their Kafka coordinates); decide per alert, re-observing alerts a previous run
-already handled so their episodes are rebuilt without sending again; publish in
-batches of ten, recording each batch's outcomes in RDS the moment SNS answered;
-record the suppressed alerts and the episodes; only then commit the Kafka
-offsets. Every step that talks to a server waits out its outage with backoff
+Per poll (both topics): set aside poison records (dead-letter topic, with the
+reason and their Kafka coordinates); feed the alerts and observations to the
+beds' episodes (re-observing what a previous run already handled changes
+nothing); apply acknowledgements recorded in RDS; let the episodes decide
+(openings, rises, all-clears, and what time calls for: escalations, reminders,
+monitoring lost); publish in batches of ten to each notification's tier,
+recording each batch's outcomes in RDS the moment SNS answered; record the
+suppressed alerts (with their episode) and the beds; only then commit the Kafka
+offsets.
+
+The notifier's clock is Kafka's: the newest record time of a poll (the stream
+stamps them), or the wall clock when a poll finds the queue drained. A device's
+own clock only orders that patient's readings. Every step that talks to a server waits out its outage with backoff
 (ERROR lines while it lasts) instead of failing or dropping anything; a stop
 request (SIGTERM, SIGINT) ends the service after the poll in hand is recorded.
 
@@ -20,6 +28,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 
 import mysql.connector
 from botocore.exceptions import BotoCoreError, ClientError
@@ -27,17 +36,28 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, KafkaError
 
 from clients import kafka
+from contract.alerts import NotificationKind
 from notifier import dead_letters
-from notifier.alert_record import PoisonRecord, parse_alert
-from notifier.episodes import EpisodeTracker, Notification
+from notifier.alert_record import PoisonRecord, parse_alert, parse_observation
+from notifier.episodes import AlarmPolicy, Alert, EpisodeTracker, Notification, Observation, event_seconds
 from notifier.messages import Composer
 from notifier.sender import Delivery, Sender, sns_client
 from notifier.sns_setup import topic_arn
-from notifier.store import NotifierStore, OutcomeRow
+from notifier.store import EscalationRow, NotifierStore, OutcomeRow
 from runtime.backoff import Backoff, Stopped, retrying
 from settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Received:
+    """A record of either topic, parsed: an alert or a reading's observation, and its Kafka time (the clock)."""
+
+    record: Alert | Observation
+    observation: bool
+    kafka_time: float
+
 
 SERVER_ERRORS = (KafkaError, mysql.connector.Error, OSError)
 
@@ -53,14 +73,21 @@ class Notifier:
         self.store = NotifierStore(settings)
         self.rds = self._backoff("RDS (notifier state)")
         self.kafka = self._backoff(f"Kafka ({settings.topic_alerts})")
-        self.tracker = self._load_tracker()
+        self.tracker = EpisodeTracker(AlarmPolicy.of(settings), retrying(self.rds, self.store.beds, SERVER_ERRORS))
+        self.clock = 0.0
+        self.last_ack_id = retrying(self.rds, self._catch_up_acknowledgements, SERVER_ERRORS)
         self.sns = sns_client(settings)
         self.sns_backoff = self._backoff(f"SNS publish to {settings.sns_topic}")
-        self.topic_arn = retrying(
-            self.sns_backoff, lambda: topic_arn(settings), SERVER_ERRORS + (ClientError, BotoCoreError)
+        self.tiers = settings.alarm_tiers
+        self.topic_arns = retrying(
+            self.sns_backoff,
+            lambda: [topic_arn(settings, tier.topic) for tier in self.tiers],
+            SERVER_ERRORS + (ClientError, BotoCoreError),
         )
-        self.sender = Sender(self.sns, self.topic_arn, self.sns_backoff, Composer.of(settings))
-        self.consumer = kafka.consumer(settings, settings.topic_alerts, group_id=settings.notifier_group)
+        self.sender = Sender(self.sns, self.topic_arns, self.sns_backoff, Composer.of(settings))
+        self.consumer = kafka.consumer(
+            settings, settings.topic_alerts, settings.topic_observations, group_id=settings.notifier_group
+        )
         self.dead_letters = dead_letters.DeadLetters(
             settings, self._backoff(f"Kafka ({settings.topic_notify_dead_letter})")
         )
@@ -69,27 +96,33 @@ class Notifier:
     def _backoff(self, what: str) -> Backoff:
         return backoff_for(self.settings, what, self.stopping)
 
-    def _load_tracker(self) -> EpisodeTracker:
-        return EpisodeTracker(
-            self.settings.notify_quiet_s,
-            self.settings.notify_all_clear_s,
-            self.settings.notify_worsen_step,
-            retrying(self.rds, self.store.episodes, SERVER_ERRORS),
-            self.settings.notify_critical_quiet_s,
-        )
+    def _catch_up_acknowledgements(self) -> int:
+        """Apply the acknowledgements recorded while the notifier was down; the id to read on from."""
+        last = self.store.last_acknowledgement_id()
+        codes = [bed.ack_code for bed in self.tracker.beds.values() if bed.open and bed.acknowledged_at is None]
+        for acknowledgement in self.store.acknowledgements_of(codes):
+            self.tracker.acknowledge(
+                acknowledgement.ack_code, acknowledgement.acknowledged_by, acknowledgement.acknowledged_at
+            )
+        return last
 
     def poll_and_handle(self, timeout_ms: int = 1000) -> int:
         """Handle one poll's records (without committing offsets); return how many records came."""
         records = [
             record for batch in self.consumer.poll(timeout_ms=timeout_ms, max_records=1000).values() for record in batch
         ]
-        alerts = []
+        readings = []
         for record in records:
             try:
-                alerts.append(parse_alert(record.value))
+                if record.topic == self.settings.topic_observations:
+                    readings.append(Received(parse_observation(record.value), True, record.timestamp / 1000))
+                else:
+                    readings.append(Received(parse_alert(record.value), False, record.timestamp / 1000))
             except PoisonRecord as reason:
                 self._set_aside(record, reason)
-        self.handle(alerts)
+        self.handle(readings)
+        if not records:  # drained: the wall clock runs on
+            self.clock = max(self.clock, time.time())
         return len(records)
 
     def _set_aside(self, record: ConsumerRecord, reason: PoisonRecord) -> None:
@@ -117,61 +150,122 @@ class Notifier:
                 "(a long outage); the next poll re-reads its alerts, finds them recorded and sends nothing"
             )
 
-    def handle(self, alerts: list[dict]) -> None:
-        """Decide, deliver, then persist: outcomes and episode state in one RDS transaction."""
-        notifications, outcomes = self._decide(alerts)
+    def handle(self, received: list[Received]) -> None:
+        """Decide, deliver, then persist: outcomes and the beds' state in one RDS transaction."""
+        notifications, outcomes = self._decide(received)
         self.sender.deliver(notifications, self._record_batch)
-        changes = self.tracker.drain_changes()
-        retrying(self.rds, lambda: self.store.record(outcomes, changes.changed, changes.closed), SERVER_ERRORS)
+        changed, forgotten = self.tracker.drain_changes()
+        retrying(self.rds, lambda: self.store.record(outcomes, changed, forgotten), SERVER_ERRORS)
 
-    def _decide(self, alerts: list[dict]) -> tuple[list[Notification], list[OutcomeRow]]:
-        """Drop alerts handled before (a restart, an at-least-once repeat), track the rest's episodes: the
-        notifications to send, and the suppressed alerts' outcomes."""
+    def _decide(self, received: list[Received]) -> tuple[list[Notification], list[OutcomeRow]]:
+        """Feed the episodes reading by reading (each patient's in its event order, a reading's alerts before its
+        observation; the clock is each record's Kafka time), apply acknowledgements, let time decide: the
+        notifications to send (none caused by an alert handled before a restart), and the suppressed alerts'
+        outcomes with their episode."""
+        alerts = [item.record for item in received if not item.observation]
         done = retrying(self.rds, lambda: self.store.handled([alert["alert_id"] for alert in alerts]), SERVER_ERRORS)
-        outcomes: list[OutcomeRow] = []
         notifications = []
+        for item in sorted(received, key=lambda item: (event_seconds(item.record), item.observation)):
+            self.clock = max(self.clock, item.kafka_time)
+            if item.observation:
+                notifications += self.tracker.observe_reading(item.record, self.clock)
+            else:
+                notifications += self.tracker.observe_alert(item.record, self.clock)
+        self._apply_acknowledgements()
+        notifications += self.tracker.tick(self.clock)
+        notifications = [note for note in notifications if note.alert_id not in done]
+        causes = {note.alert_id for note in notifications}
+        outcomes: list[OutcomeRow] = []
         for alert in alerts:
-            notification = self.tracker.observe(alert)  # also for a handled alert: rebuilds its episode, sends nothing
             if alert["alert_id"] in done:
                 self.counts["repeat"] += 1
                 continue
             done.add(alert["alert_id"])
             self.counts["alerts"] += 1
-            if notification is None:
+            if alert["alert_id"] not in causes:
                 self.counts["suppressed"] += 1
-                outcomes.append((alert["alert_id"], "suppressed", None, None))
+                outcomes.append((alert["alert_id"], "suppressed", None, None, self._episode_of(alert)))
+        self.counts["observations"] += len(received) - len(alerts)
+        return notifications, outcomes
+
+    def _episode_of(self, alert: Alert) -> str | None:
+        """The episode a suppressed alert was folded into: patient id and when it was told (None: not yet told)."""
+        bed = self.tracker.beds.get(str(alert["patient_id"]))
+        if bed is None or bed.opened_at is None:
+            return None
+        return f"{bed.patient_id}@{bed.opened_at:.3f}"
+
+    def _apply_acknowledgements(self) -> None:
+        for acknowledgement in retrying(
+            self.rds, lambda: self.store.acknowledgements_after(self.last_ack_id), SERVER_ERRORS
+        ):
+            self.last_ack_id = acknowledgement.id
+            bed = self.tracker.acknowledge(
+                acknowledgement.ack_code, acknowledgement.acknowledged_by, acknowledgement.acknowledged_at
+            )
+            if bed is None:
+                log.warning("acknowledgement %s matches no open episode (already closed?)", acknowledgement.ack_code)
             else:
-                notifications.append(notification)
-        return notifications + self.tracker.sweep(), outcomes
+                self.counts["acknowledged"] += 1
+                log.info(
+                    "episode of patient %s acknowledged by %s (%s)",
+                    bed.patient_id,
+                    acknowledgement.acknowledged_by,
+                    acknowledgement.via,
+                )
 
     def _record_batch(self, delivery: Delivery) -> None:
-        """One SNS batch's outcomes, into RDS at once; a refused notification is dead-lettered and its episode
-        forgotten, so it does not count as notified and the next alert of it notifies again."""
+        """One SNS batch's outcomes, into RDS at once (and its escalations into their audit); a refused
+        notification is dead-lettered and its opening undone, so it does not count as told."""
         outcomes: list[OutcomeRow] = []
+        escalations: list[EscalationRow] = []
         for notification, message_id in delivery.sent:
-            self.counts[notification.type] += 1
+            self.counts[notification.kind.value] += 1
             if notification.alert_id:
-                outcomes.append((notification.alert_id, "notified", notification.type, message_id))
+                outcomes.append(
+                    (
+                        notification.alert_id,
+                        "notified",
+                        notification.kind.value,
+                        message_id,
+                        self._episode_of(notification.alert),
+                    )
+                )
+            if notification.kind in (NotificationKind.ESCALATION, NotificationKind.REMINDER):
+                tier = self.tiers[notification.tier]
+                escalations.append(
+                    EscalationRow(
+                        notification.patient_id,
+                        notification.ack_code,
+                        notification.kind.value,
+                        notification.tier,
+                        tier.name,
+                        tier.topic,
+                        notification.severity,
+                        message_id,
+                    )
+                )
         for notification, error in delivery.failed:
             self._dead_letter(notification, error)
             if notification.alert_id:
-                outcomes.append((notification.alert_id, "dead_lettered", notification.type, None))
+                outcomes.append((notification.alert_id, "dead_lettered", notification.kind.value, None, None))
         retrying(self.rds, lambda: self.store.record_delivered(outcomes), SERVER_ERRORS)
+        retrying(self.rds, lambda: self.store.record_escalations(escalations), SERVER_ERRORS)
 
     def _dead_letter(self, notification: Notification, error: str) -> None:
-        """A notification SNS refused for its content: set aside to re-drive, and its episode forgotten so it
-        does not count as notified (the next alert of it notifies again)."""
+        """A notification SNS refused for its content: set aside to re-drive; an opening is undone so the
+        episode does not count as told (its next evidence opens it again)."""
         self.counts["dead_lettered"] += 1
         log.error(
-            "SNS refused the %s notification of alert %s: %s; dead-lettered to %s (python -m notifier "
+            "SNS refused the %s notification of patient %s: %s; dead-lettered to %s (python -m notifier "
             "redrive sends it again)",
-            notification.type,
-            notification.alert_id,
+            notification.kind.value,
+            notification.patient_id,
             error,
             self.settings.topic_notify_dead_letter,
         )
         self.dead_letters.send(dead_letters.refused(notification, error))
-        self.tracker.forget(notification.episode_key)
+        self.tracker.untell(notification)
 
     def run(self, until_idle_s: float | None = None) -> Counter:
         """Serve until stopped (or, with ``until_idle_s``, until the queue was empty that long)."""

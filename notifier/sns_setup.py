@@ -24,14 +24,22 @@ def subscribers(text: str) -> list[Subscriber]:
     return found
 
 
-def topic_arn(settings: Settings) -> str:
-    """The topic's ARN (CreateTopic is idempotent: it returns the existing topic)."""
-    return aws.client(settings, "sns").create_topic(Name=settings.sns_topic)["TopicArn"]
+def topic_arn(settings: Settings, topic: str | None = None) -> str:
+    """The ARN of ``topic`` (default: the ward team's, PA_SNS_TOPIC); CreateTopic is idempotent: it returns the
+    existing topic."""
+    return aws.client(settings, "sns").create_topic(Name=topic or settings.sns_topic)["TopicArn"]
 
 
 def setup(settings: Settings) -> list[dict]:
-    """Create the topic and subscribe every configured doctor once; keep filter policies in step."""
+    """Create the ward team's topic and every escalation tier's, subscribe every configured doctor once; keep
+    filter policies in step. Returns the ward team's subscriptions."""
     sns = aws.client(settings, "sns")
+    for tier in settings.alarm_tiers[1:]:
+        tier_arn = topic_arn(settings, tier.topic)
+        known = {sub["Endpoint"] for sub in subscriptions(settings, tier.topic)}
+        for email in tier.emails:
+            if email not in known:
+                sns.subscribe(TopicArn=tier_arn, Protocol="email", Endpoint=email)
     arn = topic_arn(settings)
     existing = {sub["Endpoint"]: sub for sub in subscriptions(settings) if sub["Protocol"] == "email"}
     for subscriber in subscribers(settings.doctor_emails):
@@ -47,9 +55,9 @@ def setup(settings: Settings) -> list[dict]:
     return subscriptions(settings)
 
 
-def subscriptions(settings: Settings) -> list[dict]:
+def subscriptions(settings: Settings, topic: str | None = None) -> list[dict]:
     sns = aws.client(settings, "sns")
-    arn = topic_arn(settings)
+    arn = topic_arn(settings, topic)
     found, token = [], None
     while True:
         page = sns.list_subscriptions_by_topic(TopicArn=arn, **({"NextToken": token} if token else {}))

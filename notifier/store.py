@@ -1,15 +1,38 @@
-"""The notifier's durable memory in RDS: what it did with each alert id, and the open episodes."""
+"""The notifier's durable memory in RDS: what it did with each alert id, the beds and their episodes, who
+acknowledged which episode, and every escalation."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from clients import mysql
-from notifier.episodes import Episode, from_json, to_json
+from notifier.episodes import Bed, from_json, to_json
 from settings import RdsAccount, Settings
 
-# (alert id, outcome, notification type, SNS message id): one alert's outcome as notifier_alerts keeps it
-OutcomeRow = tuple[str, str, str | None, str | None]
+# (alert id, outcome, notification type, SNS message id, episode): one alert's outcome as notifier_alerts keeps it
+OutcomeRow = tuple[str, str, str | None, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    id: int
+    ack_code: str
+    acknowledged_by: str
+    acknowledged_at: float  # epoch seconds
+    via: str
+
+
+@dataclass(frozen=True)
+class EscalationRow:
+    patient_id: str
+    ack_code: str
+    notification: str
+    tier: int
+    tier_name: str
+    sns_topic: str
+    severity: str
+    sns_message_id: str
 
 
 class NotifierStore:
@@ -48,7 +71,8 @@ class NotifierStore:
         connection = mysql.connect(self._settings, self._account)
         try:
             connection.cursor().executemany(
-                "INSERT INTO notifier_alerts (alert_id, outcome, notification, sns_message_id) VALUES (%s, %s, %s, %s) "
+                "INSERT INTO notifier_alerts (alert_id, outcome, notification, sns_message_id, episode) "
+                "VALUES (%s, %s, %s, %s, %s) "
                 "ON DUPLICATE KEY UPDATE outcome = IF(outcome = 'dead_lettered', VALUES(outcome), outcome), "
                 "notification = IF(outcome = 'notified', VALUES(notification), notification), "
                 "sns_message_id = IF(outcome = 'notified', VALUES(sns_message_id), sns_message_id)",
@@ -68,31 +92,117 @@ class NotifierStore:
             )
         )
 
-    def episodes(self) -> dict[str, Episode]:
+    def beds(self) -> dict[str, Bed]:
+        """Every bed this notifier watches, with its episode (open or not)."""
         rows = self._query("SELECT episode_key, state FROM notifier_episodes WHERE notifier = %s", [self._notifier])
         return {key: from_json(json.loads(state)) for key, state in rows}
 
-    def record(self, outcomes: list[OutcomeRow], changed: list[Episode], closed: set[str]) -> None:
-        """One transaction: alert outcomes (id, outcome, notification, SNS id) and episode state."""
+    def open_beds(self) -> list[Bed]:
+        """The beds with an open episode, of every notifier (the dashboard's read)."""
+        rows = self._query("SELECT state FROM notifier_episodes WHERE is_open", [])
+        return [from_json(json.loads(state)) for (state,) in rows]
+
+    def record(self, outcomes: list[OutcomeRow], changed: list[Bed], forgotten: set[str]) -> None:
+        """One transaction: alert outcomes and the beds' state."""
+        if not (outcomes or changed or forgotten):
+            return
         connection = mysql.connect(self._settings, self._account)
         try:
             cursor = connection.cursor()
             if outcomes:
                 cursor.executemany(
-                    "INSERT IGNORE INTO notifier_alerts (alert_id, outcome, notification, "
-                    "sns_message_id) VALUES (%s, %s, %s, %s)",
+                    "INSERT IGNORE INTO notifier_alerts (alert_id, outcome, notification, sns_message_id, episode) "
+                    "VALUES (%s, %s, %s, %s, %s)",
                     outcomes,
                 )
             if changed:
                 cursor.executemany(
-                    "REPLACE INTO notifier_episodes (notifier, episode_key, state) VALUES (%s, %s, %s)",
-                    [(self._notifier, e.key, json.dumps(to_json(e))) for e in changed],
+                    "REPLACE INTO notifier_episodes (notifier, episode_key, state, ack_code, is_open) "
+                    "VALUES (%s, %s, %s, %s, %s)",
+                    [
+                        (self._notifier, bed.patient_id, json.dumps(to_json(bed)), bed.ack_code, bed.open)
+                        for bed in changed
+                    ],
                 )
-            if closed:
+            if forgotten:
                 cursor.executemany(
                     "DELETE FROM notifier_episodes WHERE notifier = %s AND episode_key = %s",
-                    [(self._notifier, key) for key in closed],
+                    [(self._notifier, key) for key in forgotten],
                 )
+            connection.commit()
+        finally:
+            connection.close()
+
+    def record_escalations(self, rows: list[EscalationRow]) -> None:
+        """Escalations and reminders SNS accepted, the moment it did (the audit of who was told when)."""
+        if not rows:
+            return
+        self._execute_many(
+            "INSERT INTO alarm_escalations (notifier, patient_id, ack_code, notification, tier, tier_name, "
+            "sns_topic, severity, sns_message_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    self._notifier,
+                    row.patient_id,
+                    row.ack_code,
+                    row.notification,
+                    row.tier,
+                    row.tier_name,
+                    row.sns_topic,
+                    row.severity,
+                    row.sns_message_id,
+                )
+                for row in rows
+            ],
+        )
+
+    def escalations(self, ack_code: str) -> list[tuple[str, int, str]]:
+        """(notification, tier, tier name) of each escalation of the episode with ``ack_code``, in order."""
+        rows = self._query(
+            "SELECT notification, tier, tier_name FROM alarm_escalations WHERE ack_code = %s ORDER BY id", [ack_code]
+        )
+        return [(str(kind), int(tier), str(name)) for kind, tier, name in rows]
+
+    def open_episode_of(self, ack_code: str) -> str | None:
+        """The patient id of the open episode with ``ack_code``, None when no open episode has it."""
+        rows = self._query("SELECT episode_key FROM notifier_episodes WHERE ack_code = %s AND is_open", [ack_code])
+        return str(rows[0][0]) if rows else None
+
+    def acknowledge(self, ack_code: str, by: str, via: str) -> None:
+        """Record an acknowledgement; the notifier applies it at its next poll."""
+        self._execute_many(
+            "INSERT INTO alarm_acknowledgements (ack_code, acknowledged_by, via) VALUES (%s, %s, %s)",
+            [(ack_code, by, via)],
+        )
+
+    def acknowledgements_after(self, last_id: int) -> list[Acknowledgement]:
+        """Acknowledgements recorded after ``last_id``, oldest first."""
+        rows = self._query(
+            "SELECT id, ack_code, acknowledged_by, UNIX_TIMESTAMP(acknowledged_at), via FROM alarm_acknowledgements "
+            "WHERE id > %s ORDER BY id",
+            [last_id],
+        )
+        return _acknowledgements(rows)
+
+    def acknowledgements_of(self, ack_codes: list[str]) -> list[Acknowledgement]:
+        """The acknowledgements of these episodes (at start: those recorded while the notifier was down)."""
+        if not ack_codes:
+            return []
+        rows = self._query(
+            "SELECT id, ack_code, acknowledged_by, UNIX_TIMESTAMP(acknowledged_at), via FROM alarm_acknowledgements "
+            f"WHERE ack_code IN ({', '.join(['%s'] * len(ack_codes))}) ORDER BY id",
+            ack_codes,
+        )
+        return _acknowledgements(rows)
+
+    def last_acknowledgement_id(self) -> int:
+        rows = self._query("SELECT COALESCE(MAX(id), 0) FROM alarm_acknowledgements", [])
+        return int(rows[0][0])
+
+    def _execute_many(self, sql: str, rows: list[tuple]) -> None:
+        connection = mysql.connect(self._settings, self._account)
+        try:
+            connection.cursor().executemany(sql, rows)
             connection.commit()
         finally:
             connection.close()
@@ -105,3 +215,7 @@ class NotifierStore:
             return cursor.fetchall()
         finally:
             connection.close()
+
+
+def _acknowledgements(rows: list[tuple]) -> list[Acknowledgement]:
+    return [Acknowledgement(int(i), str(code), str(by), float(at), str(via)) for i, code, by, at, via in rows]

@@ -40,7 +40,12 @@ def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
             (WRITE, "deterioration_episodes"),
         ],
         RdsAccount.PRODUCER: [(READ, readings), (WRITE, "producer_watermarks")],
-        RdsAccount.NOTIFIER: [(OWN, "notifier_alerts"), (OWN, "notifier_episodes")],
+        RdsAccount.NOTIFIER: [
+            (OWN, "notifier_alerts"),
+            (OWN, "notifier_episodes"),
+            (WRITE, "alarm_acknowledgements"),
+            (WRITE, "alarm_escalations"),
+        ],
         RdsAccount.SQOOP: [
             (READ, "patients_information"),
             (READ, readings),
@@ -54,6 +59,9 @@ def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
             (READ, "ward_daily_alert_counts"),
             (READ, "notifier_alerts"),
             (READ, "notifier_episodes"),
+            (READ, "alarm_escalations"),
+            # the dashboard (this account) records a ward's acknowledgements; it changes nothing else
+            ("SELECT, INSERT", "alarm_acknowledgements"),
         ],
     }
 

@@ -19,11 +19,13 @@ import dataclasses
 import functools
 import ipaddress
 import os
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from settings.alarm_tiers import AlarmTier, parse_tiers
 from settings.choices import (
     AlertPath,
     Compression,
@@ -163,6 +165,11 @@ class Settings:
     topic_vitals: str = setting("patient-vitals", "Topic the producer publishes readings to.")
     topic_vitals_partitions: int = setting(4, "Partitions of the vitals topic (per-patient order holds within one).")
     topic_alerts: str = setting("doctors-queue", "Topic alerts go to for the notifier.")
+    topic_observations: str = setting(
+        "bed-observations",
+        "Topic of one small record per reading of a known patient (its alert subjects, none when normal): how the "
+        "notifier sees normal readings (an all-clear needs them) and beds that went quiet (monitoring lost).",
+    )
     topic_dead_letter: str = setting(
         "patient-vitals-dead-letter", "Dead-letter topic: records that could not be handled, with the reason."
     )
@@ -362,18 +369,59 @@ class Settings:
         "Where the notifier sets aside, with the reason, records that are not alerts and notifications SNS refused "
         "for their content ('python -m notifier redrive' sends the latter again).",
     )
-    notify_quiet_s: float = setting(
-        900.0, "A still-abnormal vital is reminded about after this many seconds without a notification."
+    alarm_confirm_readings: int = setting(
+        2,
+        "Consecutive readings a finding's severity must persist in before it raises (or lowers) its episode's "
+        "severity: one artefact reading alarms nobody.",
+        minimum=1,
     )
-    notify_all_clear_s: float = setting(
-        300.0, "Seconds (event time) without alerts after which an episode is all clear."
-    )
-    notify_worsen_step: float = setting(10.0, "How much further out of range a value must go to notify 'worse' again.")
-    notify_critical_quiet_s: float = setting(
-        60.0,
-        "A still-critical vital (or high NEWS2) is reminded about after this many seconds; the ordinary quiet "
-        "period never holds a critical episode back.",
+    alarm_confirm_s: float = setting(
+        30.0,
+        "Or this many seconds without a normal reading since a finding's first alert (a bed read once an hour is "
+        "not held back waiting for a second reading).",
         minimum=0,
+    )
+    alarm_max_per_hour: int = setting(
+        4,
+        "Notifications per patient per hour at most; findings that come meanwhile are folded into the next "
+        "message. Never held back: an opening, a rise to a severity not told in the last hour, an escalation, a "
+        "monitoring-lost alarm.",
+        minimum=1,
+    )
+    all_clear_readings: int = setting(
+        3,
+        "Consecutive normal readings of every finding before an episode is all clear (silence never clears one).",
+        minimum=1,
+    )
+    monitoring_lost_s: float = setting(
+        60.0,
+        "A bed with an open episode whose readings stopped this long raises the technical alarm 'monitoring lost' "
+        "(the notifier's clock: Kafka's record times while it catches up, the wall clock when idle; never a "
+        "device's clock).",
+        minimum=1,
+    )
+    monitoring_expected_s: float = setting(
+        600.0,
+        "Any bed whose readings stopped this long raises 'monitoring lost' (advisory without an open episode).",
+        minimum=1,
+    )
+    escalate_after_s: float = setting(
+        300.0,
+        "An urgent or critical episode nobody acknowledged escalates to the next tier after this many seconds; "
+        "at the last tier it is reminded at the same interval.",
+        minimum=1,
+    )
+    escalation_tiers: str = setting(
+        "ward doctor=patient-alerts-ward-doctor:ward-doctor@hospital.example,"
+        "rapid response=patient-alerts-rapid-response:rapid-response@hospital.example",
+        "The tiers an unacknowledged episode escalates to after PA_SNS_TOPIC's (the ward team): 'name=SNS topic' "
+        "or 'name=topic:email|email', comma-separated, in order.",
+    )
+    alarm_timezone: str = setting("Europe/London", "Time zone emails show times in (times are stored in UTC).")
+    dashboard_public_url: str = setting(
+        "",
+        "Base URL of the ward dashboard in emails (bed and acknowledgement links); empty = "
+        "http://PA_DASHBOARD_HOST:PA_DASHBOARD_PORT.",
     )
     notify_email_fields: str = setting(
         "patient_id,patient_name,admitted_ward,device_id,age,kind,severity,attribute,observed_value,rule_id,"
@@ -517,6 +565,23 @@ class Settings:
                 f"could outlive the deduplication state"
             )
         self._refuse_local_secrets_elsewhere()
+        self.alarm_tiers  # noqa: B018 - parsed once here, so a mistyped tier list fails at start
+        try:
+            zoneinfo.ZoneInfo(self.alarm_timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"PA_ALARM_TIMEZONE={self.alarm_timezone!r} is not a time zone (an IANA name such as Europe/London)"
+            ) from None
+
+    @property
+    def alarm_tiers(self) -> tuple[AlarmTier, ...]:
+        """Who is told, in escalation order: the ward team on PA_SNS_TOPIC, then PA_ESCALATION_TIERS."""
+        return (AlarmTier("ward team", self.sns_topic, ()), *parse_tiers(self.escalation_tiers))
+
+    @property
+    def dashboard_url(self) -> str:
+        """The dashboard's base URL as emails link to it."""
+        return (self.dashboard_public_url or f"http://{self.dashboard_host}:{self.dashboard_port}").rstrip("/")
 
     def _refuse_local_secrets_elsewhere(self) -> None:
         """A local default secret is public (it is in this repository): it may only reach a server on this machine,

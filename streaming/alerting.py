@@ -105,10 +105,14 @@ class AlertingQuery(OwnedQuery):
             TimeRules.of(self.settings),
         ).where(F.col("reason").isNull())
         alerts = evaluate(
-            readings, self.spark.table(f"{database}.patients"), self._thresholds, self.settings.news2_scoring
+            readings,
+            self.spark.table(f"{database}.patients"),
+            self._thresholds,
+            self.settings.news2_scoring,
+            observations=True,
         )
         self.query = (
-            alert_records(alerts)
+            alert_records(alerts, self.settings)
             .writeStream.queryName(self.name)
             .format("kafka")
             .options(**alert_sink_options(self.settings, bulk=False))

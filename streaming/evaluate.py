@@ -231,7 +231,13 @@ def scored(readings: DataFrame, patients: DataFrame, news2_scoring: bool = True)
     return with_news2_scores(enriched) if news2_scoring else enriched
 
 
-def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex, news2_scoring: bool = True) -> DataFrame:
+def evaluate(
+    readings: DataFrame,
+    patients: DataFrame,
+    index: ThresholdIndex,
+    news2_scoring: bool = True,
+    observations: bool = False,
+) -> DataFrame:
     """Alert rows (:data:`contract.alerts.ALERT_FIELDS`) for ``readings`` (the vitals_raw shape).
 
     One pass, no union of two branches of the input: Spark's Real-time Mode runs
@@ -239,22 +245,66 @@ def evaluate(readings: DataFrame, patients: DataFrame, index: ThresholdIndex, ne
     known patient becomes one row per vital out of the normal bands and one for
     a NEWS2 risk that needs a response; a reading of an unknown patient becomes
     one row that is its data-quality alert. Without ``news2_scoring`` (PA_NEWS2_SCORING) no NEWS2 is computed.
+    With ``observations``, every reading of a known patient also becomes one row of kind ``observation`` (see
+    :func:`alerts_of`).
     """
-    return alerts_of(scored(readings, patients, news2_scoring), index, news2_scoring)
+    return alerts_of(scored(readings, patients, news2_scoring), index, news2_scoring, observations)
 
 
-def alerts_of(enriched: DataFrame, index: ThresholdIndex, news2_scoring: bool = True) -> DataFrame:
-    """The alert rows of readings already :func:`scored` (with the same ``news2_scoring``)."""
+def alerts_of(
+    enriched: DataFrame, index: ThresholdIndex, news2_scoring: bool = True, observations: bool = False
+) -> DataFrame:
+    """The alert rows of readings already :func:`scored` (with the same ``news2_scoring``).
+
+    With ``observations`` the frame also has one row of kind :data:`OBSERVATION_KIND` per reading of a known
+    patient, with two more columns, ``findings`` (the reading's alert subjects) and ``news2_score``: what the
+    notifier needs to see normal readings and silent beds (:data:`contract.alerts.OBSERVATION_FIELDS`). Hive's
+    ``alerts`` keeps only the alert rows (:func:`only_alerts`).
+    """
     plan = _plan(index, news2_scoring)
     # each vital's matched rule and band first, computed once (the outcomes read them several times); then
     # explode and drop the null (not alerting) outcomes: a plain filter is generated code, an array filter (a
     # lambda) is interpreted
+    checked = enriched.select("*", *plan.checks).select("*", plan.outcomes.alias("_outcomes"))
+    outcomes, columns = F.col("_outcomes"), list(plan.alert_columns)
+    if observations:
+        checked = checked.select("*", _findings(plan.size).alias("findings"))
+        outcomes = F.concat(outcomes, F.array(_observation_outcome()))
+        columns += [F.col("findings"), _column_or_null(enriched, "news2_score", "int")]
     return (
-        enriched.select("*", *plan.checks)
-        .select("*", F.explode(plan.outcomes).alias("outcome"))
+        checked.select("*", F.explode(outcomes).alias("outcome"))
         .where(F.col("outcome").isNotNull())
         .select("*", "outcome.*")
-        .select(*plan.alert_columns)
+        .select(*columns)
+    )
+
+
+OBSERVATION_KIND = "observation"
+
+
+def only_alerts(rows: DataFrame) -> DataFrame:
+    """The alert rows of :func:`alerts_of`'s output (observations dropped): what Hive's ``alerts`` keeps."""
+    return rows.where(F.col("kind") != OBSERVATION_KIND) if "findings" in rows.columns else rows
+
+
+def finding_subject_column(kind: Column, attribute: Column) -> Column:
+    """:func:`contract.alerts.finding_subject` as a Spark column (the two must agree: the notifier matches them)."""
+    clinical = kind.isin(Outcome.VITAL_OUT_OF_RANGE.value, Outcome.NEWS2.value)
+    return F.when(clinical, attribute).otherwise(F.concat(kind, F.lit(":"), F.coalesce(attribute, F.lit("-"))))
+
+
+def _findings(size: int) -> Column:
+    """The subjects of a reading's alerting outcomes (positions of ``_outcomes``: generated code, no lambda;
+    ``get``, null past the end, since an unknown patient's array is shorter)."""
+    outcomes = [F.get(F.col("_outcomes"), position) for position in range(size)]
+    return F.array_compact(F.array(*[finding_subject_column(item["kind"], item["attribute"]) for item in outcomes]))
+
+
+def _observation_outcome() -> Column:
+    """The reading's observation as an outcome row (null for an unknown patient: no bed to watch)."""
+    return F.when(
+        F.col("known_patient_id").isNotNull(),
+        _outcome_struct(*[F.lit(None)] * 6, F.lit(OBSERVATION_KIND), F.lit(None), F.lit(None)),
     )
 
 
@@ -264,6 +314,7 @@ class _EvaluationPlan:
 
     checks: list[Column]  # the NEWS2 columns; _rule_<n> (matched rule's position), _band_<n> per vital
     outcomes: Column  # array of outcome structs per reading, null where an outcome is no alert
+    size: int  # the length of that array
     alert_columns: list[Column]  # ALERT_FIELDS
 
 
@@ -296,16 +347,18 @@ def _plan(index: ThresholdIndex, news2_scoring: bool) -> _EvaluationPlan:
         F.lit(Severity.ADVISORY.value),
     )
     outcome_type = "struct<" + ",".join(f"{name}:{kind}" for name, kind in OUTCOME_FIELDS) + ">"
-    vitals = F.array(
+    vital_outcomes = [
         *[
             _outcome(attribute, rules, values[attribute], F.col(f"_rule_{position}"), F.col(f"_band_{position}"))
             for position, (attribute, rules) in enumerate(rules_of.items())
         ],
         *([_news2_outcome()] if news2_scoring else []),
-    ).cast(f"array<{outcome_type}>")
+    ]
+    vitals = F.array(*vital_outcomes).cast(f"array<{outcome_type}>")
     return _EvaluationPlan(
         checks=checks,
         outcomes=F.when(F.col("known_patient_id").isNull(), F.array(unknown)).otherwise(vitals),
+        size=len(vital_outcomes),
         alert_columns=_alert_columns(),
     )
 

@@ -42,7 +42,7 @@ from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
 from settings import Settings
 from settings.choices import AlertPath
 from streaming.batch_numbers import batch_base
-from streaming.evaluate import alerts_of, scored
+from streaming.evaluate import OBSERVATION_KIND, alerts_of, only_alerts, scored
 from streaming.owned_query import OwnedQuery
 from streaming.parse import TimeRules, dedup_key, parse, parse_field_map
 from streaming.reference_data import ReferenceData
@@ -208,22 +208,24 @@ class LandingQuery(OwnedQuery):
         )
 
     def _alert(self, readings: DataFrame, stream_batch: int) -> None:
-        alerts = (
-            alerts_of(readings, self.reference.thresholds(), self.settings.news2_scoring)
+        publishes = self.settings.alert_path is AlertPath.MICROBATCH  # else the real-time alert query publishes
+        rows = (
+            alerts_of(readings, self.reference.thresholds(), self.settings.news2_scoring, observations=publishes)
             .withColumn("alert_date", F.to_date("input_message_time"))
             .withColumn("stream_batch", F.lit(stream_batch).cast("bigint"))
             .persist()
         )
         try:
-            kinds = {row["kind"]: row["count"] for row in alerts.groupBy("kind").count().collect()}
+            kinds = {row["kind"]: row["count"] for row in rows.groupBy("kind").count().collect()}
+            observed = kinds.pop(OBSERVATION_KIND, 0)
             if kinds:
-                self.alerts.overwrite_batch(alerts, stream_batch)
-                if self.settings.alert_path is AlertPath.MICROBATCH:  # else the real-time alert query publishes them
-                    publish_alerts(alerts, self.settings)
+                self.alerts.overwrite_batch(only_alerts(rows), stream_batch)
                 self.outcomes.update(kinds)
                 log.info("batch %d alerts: %s", stream_batch, dict(sorted(kinds.items())))
+            if publishes and (kinds or observed):
+                publish_alerts(rows, self.settings)
         finally:
-            alerts.unpersist()
+            rows.unpersist()
 
     @staticmethod
     def _valid(valid: DataFrame, stream_batch: int) -> DataFrame:

@@ -7,8 +7,9 @@ from pyspark.sql import functions as F
 
 from clients import kafka
 from clients.spark import jvm
-from contract.alerts import ALERT_FIELDS
+from contract.alerts import ALERT_FIELDS, OBSERVATION_FIELDS
 from settings import Settings
+from streaming.evaluate import OBSERVATION_KIND
 
 
 class BatchTable:
@@ -72,19 +73,31 @@ class BatchTable:
         ]
 
 
-def alert_records(alerts: DataFrame) -> DataFrame:
-    """Alerts as Kafka records for the doctors' queue: keyed by patient, the message as JSON."""
-    return alerts.select(
-        F.col("patient_id").cast("string").alias("key"), F.to_json(F.struct(*ALERT_FIELDS)).alias("value")
+def alert_records(rows: DataFrame, settings: Settings) -> DataFrame:
+    """Alerts as Kafka records for the doctors' queue, and observations (when ``rows`` has them, see
+    :func:`streaming.evaluate.alerts_of`) for the notifier's bed watch: keyed by patient, the message as JSON, the
+    topic per row (one query, one sink: Real-time Mode allows no second one)."""
+    alert = F.to_json(F.struct(*ALERT_FIELDS))
+    if "findings" not in rows.columns:
+        return rows.select(
+            F.col("patient_id").cast("string").alias("key"),
+            alert.alias("value"),
+            F.lit(settings.topic_alerts).alias("topic"),
+        )
+    observation = F.col("kind") == OBSERVATION_KIND
+    return rows.select(
+        F.col("patient_id").cast("string").alias("key"),
+        F.when(observation, F.to_json(F.struct(*OBSERVATION_FIELDS))).otherwise(alert).alias("value"),
+        F.when(observation, F.lit(settings.topic_observations)).otherwise(F.lit(settings.topic_alerts)).alias("topic"),
     )
 
 
 def alert_sink_options(settings: Settings, bulk: bool) -> dict[str, str]:
-    """Kafka sink options for doctors-queue; ``bulk`` (a micro-batch at once) also fills large producer batches."""
+    """Kafka sink options for doctors-queue and the observations (each record names its topic, see
+    :func:`alert_records`); ``bulk`` (a micro-batch at once) also fills large producer batches."""
     options = kafka.spark_options(settings) | {
         "kafka.acks": "all",
         "kafka.compression.type": settings.alert_kafka_compression,
-        "topic": settings.topic_alerts,
     }
     if bulk:
         options |= {
@@ -95,5 +108,5 @@ def alert_sink_options(settings: Settings, bulk: bool) -> dict[str, str]:
 
 
 def publish_alerts(alerts: DataFrame, settings: Settings) -> None:
-    """One micro-batch's alerts to the doctors' queue (at-least-once; ids make repeats droppable)."""
-    alert_records(alerts).write.format("kafka").options(**alert_sink_options(settings, bulk=True)).save()
+    """One micro-batch's alerts (and observations) to Kafka (at-least-once; ids make repeats droppable)."""
+    alert_records(alerts, settings).write.format("kafka").options(**alert_sink_options(settings, bulk=True)).save()

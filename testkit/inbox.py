@@ -14,12 +14,12 @@ from notifier.sns_setup import topic_arn
 from settings import Settings
 
 
-def subscribe(settings: Settings, name: str | None = None) -> str:
-    """Create a queue subscribed to the topic; return its URL."""
+def subscribe(settings: Settings, name: str | None = None, topic: str | None = None) -> str:
+    """Create a queue subscribed to ``topic`` (default: the ward team's, PA_SNS_TOPIC); return its URL."""
     sqs = aws.client(settings, "sqs")
     url = sqs.create_queue(QueueName=name or f"inbox-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    aws.client(settings, "sns").subscribe(TopicArn=topic_arn(settings), Protocol="sqs", Endpoint=queue_arn)
+    aws.client(settings, "sns").subscribe(TopicArn=topic_arn(settings, topic), Protocol="sqs", Endpoint=queue_arn)
     return url
 
 

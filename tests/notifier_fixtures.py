@@ -8,6 +8,7 @@ import json
 import uuid
 
 import pytest
+from kafka.admin import NewTopic
 
 from clients import kafka
 from contract.alerts import Outcome, Severity
@@ -21,22 +22,29 @@ START = dt.datetime(2026, 11, 24, 10, 0, 0)
 @pytest.fixture
 def notify_settings(running_stack, unique_name):
     migrate.apply(running_stack)
+    admin = kafka.admin(running_stack)
+    try:  # made before the notifier subscribes: an auto-created topic may not be in its first metadata
+        admin.create_topics([NewTopic(name, 1, 1) for name in (unique_name, unique_name + "_observations")])
+    finally:
+        admin.close()
     return dataclasses.replace(
         running_stack,
         topic_alerts=unique_name,
         sns_topic=unique_name,
         notifier_group=unique_name,
         topic_notify_dead_letter=unique_name + "_dlq",
-        notify_quiet_s=120.0,
-        notify_all_clear_s=60.0,
-        notify_worsen_step=10.0,
+        topic_observations=unique_name + "_observations",
+        # the delivery tests: one alert is a confirmed finding (tests/test_alarms.py runs the alarm rules' defaults)
+        alarm_confirm_readings=1,
+        escalation_tiers=f"ward doctor={unique_name}-doctor,rapid response={unique_name}-rapid",
         notify_backoff_s=0.1,
         notify_backoff_max_s=1.0,
     )
 
 
-def inbox(settings) -> str:
-    return doctors_inbox.subscribe(settings)
+def inbox(settings, tier: int = 0) -> str:
+    """An SQS queue subscribed to the topic of escalation tier ``tier`` (0: the ward team's)."""
+    return doctors_inbox.subscribe(settings, topic=settings.alarm_tiers[tier].topic)
 
 
 def delivered(settings, url: str) -> list[dict]:
@@ -79,10 +87,38 @@ def alert(
     )
 
 
-def queue(settings, alerts: list[dict]) -> None:
+def observation(patient: int, second: int, findings: list[str] | tuple = ()) -> dict:
+    """A reading's observation record as the stream puts it on the observations topic."""
+    return {
+        "reading_id": second,
+        "patient_id": patient,
+        "patient_name": "Ana Forty",
+        "age": 40,
+        "admitted_ward": "ICU",
+        "device_id": f"bed-{patient}",
+        "input_message_time": (START + dt.timedelta(seconds=second)).isoformat() + ".000Z",
+        "news2_score": None,
+        "findings": list(findings),
+    }
+
+
+def queue(settings, alerts: list[dict], observations: list[dict] = (), stamped_from: float | None = None) -> None:
+    """Alerts on doctors-queue and observations on theirs, as the stream sends them. ``stamped_from``: Kafka record
+    times (the notifier's clock) follow the records' event times from this epoch second, as if the stream had
+    sent each when it happened; default: now."""
+
+    def send(topic: str, item: dict) -> None:
+        at = None
+        if stamped_from is not None:
+            offset = dt.datetime.fromisoformat(item["input_message_time"].replace("Z", "")) - START
+            at = int((stamped_from + offset.total_seconds()) * 1000)
+        producer.send(topic, key=str(item["patient_id"]).encode(), value=json.dumps(item).encode(), timestamp_ms=at)
+
     producer = kafka.producer(settings)
     for item in alerts:
-        producer.send(settings.topic_alerts, key=str(item["patient_id"]).encode(), value=json.dumps(item).encode())
+        send(settings.topic_alerts, item)
+    for item in observations:
+        send(settings.topic_observations, item)
     producer.flush()
     producer.close()
 

@@ -1,100 +1,265 @@
-"""Episode rules without any server: which alerts become notifications, and what the tracker hands over to save."""
+"""The alarm rules without any server: one episode per patient, hysteresis, the cap, acknowledgement and
+escalation, all-clear only from evidence, monitoring lost (docs/clinical-safety.md names the hazard each
+test controls)."""
 
 from __future__ import annotations
 
-from contract.alerts import Outcome
-from notifier.episodes import EpisodeTracker
-from tests.notifier_fixtures import alert
+import json
 
-QUIET_S, ALL_CLEAR_S, WORSEN_STEP = 120.0, 60.0, 10.0
+from contract.alerts import NotificationKind, Outcome, Severity
+from notifier.episodes import AlarmPolicy, EpisodeTracker, Notification, from_json, to_json
+from tests.notifier_fixtures import START, alert, observation
 
-
-def tracker() -> EpisodeTracker:
-    return EpisodeTracker(QUIET_S, ALL_CLEAR_S, WORSEN_STEP)
-
-
-def kinds(episodes: EpisodeTracker, *alerts: dict) -> list[str | None]:
-    return [None if (note := episodes.observe(item)) is None else note.type for item in alerts]
-
-
-def test_the_first_alert_opens_and_repeats_within_the_quiet_period_stay_silent():
-    assert kinds(tracker(), alert(2001, 0), alert(2001, 5), alert(2001, int(QUIET_S) - 1)) == ["opened", None, None]
-
-
-def test_a_reminder_comes_exactly_when_the_quiet_period_has_passed():
-    assert kinds(tracker(), alert(2001, 0), alert(2001, 30), alert(2001, int(QUIET_S))) == ["opened", None, "reminder"]
+POLICY = AlarmPolicy(
+    confirm_readings=2,
+    confirm_s=30.0,
+    max_per_hour=4,
+    all_clear_readings=3,
+    monitoring_lost_s=60.0,
+    monitoring_expected_s=600.0,
+    escalate_after_s=300.0,
+    tiers=3,
+)
+CLOCK0 = START.timestamp()  # the notifier's clock in these tests: the readings' own times, as when caught up
 
 
-def test_worse_needs_the_full_step_further_out_of_range_or_another_rule():
-    # rule 1's band is 0-69: 60 is 9 below its normal edge, 51 is 18 (9 more: not yet a step), 50 is 19 (a step)
-    episodes = tracker()
-    assert kinds(episodes, alert(2001, 0, value=60), alert(2001, 1, value=51), alert(2001, 2, value=50)) == [
-        "opened",
-        None,
-        "worse",
+class Ward:
+    """Feeds a tracker readings as the stream sends them (each abnormal vital's alert, then the observation) and
+    ticks it the way the service does after each poll; collects what it would send."""
+
+    def __init__(self, policy: AlarmPolicy = POLICY):
+        self.tracker = EpisodeTracker(policy)
+        self.sent: list[tuple[float, Notification]] = []
+
+    def reading(self, patient: int, second: float, *alerts: dict, clock: float | None = None) -> None:
+        now = CLOCK0 + (second if clock is None else clock)
+        notes = []
+        for item in alerts:
+            notes += self.tracker.observe_alert(item, now)
+        subjects = [item["attribute"] if item["kind"] != Outcome.UNKNOWN_PATIENT else "x" for item in alerts]
+        notes += self.tracker.observe_reading(observation(patient, second, subjects), now)
+        self.sent += [(now - CLOCK0, note) for note in notes + self.tracker.tick(now)]
+
+    def tick(self, second: float) -> None:
+        self.sent += [(second, note) for note in self.tracker.tick(CLOCK0 + second)]
+
+    def kinds(self, patient: int | None = None) -> list[str]:
+        return [note.kind.value for _, note in self.sent if patient is None or note.patient_id == str(patient)]
+
+
+def vital(patient: int, second: float, attribute: str, value: float, severity: str) -> dict:
+    return alert(patient, int(second), value=value, attribute=attribute, severity=severity, rule=attribute)
+
+
+def news2(patient: int, second: float, score: int, severity: str) -> dict:
+    return alert(
+        patient, int(second), value=score, kind=Outcome.NEWS2, attribute="news2", severity=severity, rule="news2"
+    )
+
+
+def septic(patient: int, second: float) -> list[dict]:
+    """Heart rate, systolic BP, respiratory rate and SpO2 critical, NEWS2 high: one reading's alerts."""
+    return [
+        vital(patient, second, "heartBeat", 140, Severity.CRITICAL),
+        vital(patient, second, "bp", 85, Severity.CRITICAL),
+        vital(patient, second, "respiratory_rate", 30, Severity.CRITICAL),
+        vital(patient, second, "spo2", 88, Severity.CRITICAL),
+        news2(patient, second, 13, Severity.CRITICAL),
     ]
-    assert kinds(episodes, alert(2001, 3, value=50, rule="3")) == ["worse"]
 
 
-def test_silence_for_the_all_clear_period_closes_a_vital_episode_with_an_all_clear():
-    episodes = tracker()
-    episodes.observe(alert(2001, 0))
-    episodes.observe(alert(2002, int(ALL_CLEAR_S) - 1))  # another patient's alert moves the event clock
-    assert episodes.sweep() == []
-    episodes.observe(alert(2002, int(ALL_CLEAR_S)))
-    cleared = episodes.sweep()
-    assert [(note.type, note.episode_key) for note in cleared] == [("all_clear", "2001/heartBeat")]
-    assert kinds(episodes, alert(2001, int(ALL_CLEAR_S) + 1)) == ["opened"]  # a new episode
+def test_a_septic_patient_for_ten_minutes_is_one_episode_opened_once_then_escalated_within_the_cap():
+    ward = Ward()
+    for second in range(0, 610, 5):  # ten minutes and a reading
+        ward.reading(2001, second, *septic(2001, second))
+    assert ward.kinds() == ["opened", "escalation", "escalation"]  # 2 readings to confirm, then +300 s, +600 s
+    opened_at, opened = ward.sent[0]
+    assert opened_at == 5 and opened.severity == Severity.CRITICAL and opened.tier == 0
+    assert {item["attribute"] for item in opened.findings} == {"heartBeat", "bp", "respiratory_rate", "spo2", "news2"}
+    assert [(at, note.tier) for at, note in ward.sent[1:]] == [(305, 1), (605, 2)]
 
 
-def test_data_quality_episodes_notify_as_data_quality_and_close_without_an_all_clear():
-    episodes = tracker()
+def test_a_value_flapping_between_bands_sends_no_worse_and_nothing_on_improvement():
+    ward = Ward()
+    for index in range(60):  # SpO2 91/92 every 5 s for 5 minutes: critical, urgent, critical, ...
+        severity = Severity.CRITICAL if index % 2 else Severity.URGENT
+        ward.reading(2001, index * 5, vital(2001, index * 5, "spo2", 91 if index % 2 else 92, severity))
+    # never critical in two consecutive readings: the episode is urgent, told once (and escalated, unacknowledged)
+    assert ward.kinds() == ["opened"]
+    assert ward.sent[0][1].severity == Severity.URGENT
+
+
+def test_a_rise_that_persists_is_told_at_once_and_an_improvement_is_not():
+    ward = Ward()
+    for second, severity in [(0, "urgent"), (5, "urgent"), (10, "critical"), (15, "critical"), (20, "urgent")]:
+        ward.reading(2001, second, vital(2001, second, "bp", 91 if severity == "urgent" else 85, severity))
+    ward.reading(2001, 25, vital(2001, 25, "bp", 95, Severity.URGENT))
+    assert [(at, kind) for at, kind in ((at, note.kind.value) for at, note in ward.sent)] == [
+        (5, "opened"),
+        (15, "worse"),
+    ]
+
+
+def test_news2_rising_again_after_it_settled_is_told_again():
+    ward = Ward()
+    second = 0
+    for score, severity in [(5, "urgent"), (7, "critical"), (5, "urgent"), (7, "critical")]:
+        for _ in range(2):  # each level held for two readings (confirmed)
+            ward.reading(2001, second, news2(2001, second, score, severity))
+            second += 5
+    assert ward.kinds() == ["opened", "worse", "worse"]
+
+
+def test_a_news2_rise_of_two_within_one_band_is_told():
+    ward = Ward()
+    for second, score in [(0, 5), (5, 5), (10, 6), (15, 6), (20, 7), (25, 7)]:
+        ward.reading(2001, second, news2(2001, second, score, Severity.URGENT))  # medium risk all along
+    assert ward.kinds() == ["opened", "worse"]
+    assert ward.sent[1][0] == 25
+
+
+def test_one_artefact_reading_alarms_nobody():
+    ward = Ward()
+    ward.reading(2001, 0, vital(2001, 0, "spo2", 40, Severity.CRITICAL))  # a loose probe, one reading
+    for second in range(5, 60, 5):
+        ward.reading(2001, second)
+    assert ward.kinds() == []
+    assert "2001" in ward.tracker.beds and not ward.tracker.beds["2001"].findings
+
+
+def test_a_single_reading_with_no_contrary_evidence_is_confirmed_by_time():
+    ward = Ward()
+    ward.reading(2001, 0, news2(2001, 0, 7, Severity.CRITICAL))  # a bed observed once an hour
+    ward.tick(29)
+    assert ward.kinds() == []
+    ward.tick(30)
+    assert ward.kinds() == ["opened"]
+
+
+def test_all_clear_only_after_enough_normal_readings_of_every_finding():
+    ward = Ward()
+    for second in (0, 5):
+        ward.reading(
+            2001,
+            second,
+            vital(2001, second, "heartBeat", 45, "urgent"),
+            vital(2001, second, "spo2", 90, "urgent"),
+        )
+    ward.reading(2001, 10, vital(2001, 10, "spo2", 90, "urgent"))  # heart rate normal again, SpO2 not
+    ward.reading(2001, 15)
+    ward.reading(2001, 20)
+    assert ward.kinds() == ["opened"]  # heart rate normal 3 times, SpO2 only twice
+    ward.reading(2001, 25)
+    assert ward.kinds() == ["opened", "all_clear"]
+    assert not ward.tracker.beds["2001"].open
+
+
+def test_a_silent_monitor_is_monitoring_lost_never_all_clear_while_another_bed_goes_on():
+    ward = Ward()
+    for second in (0, 5, 10):
+        ward.reading(2001, second, vital(2001, second, "spo2", 85, Severity.CRITICAL))
+    for second in range(0, 400, 5):  # another patient's readings continue, abnormal and normal
+        ward.reading(2002, second, *([vital(2002, second, "heartBeat", 45, "urgent")] if second > 300 else []))
+    assert ward.kinds(2001) == ["opened", "monitoring_lost", "escalation"]
+    lost_at, lost = next((at, note) for at, note in ward.sent if note.kind == NotificationKind.MONITORING_LOST)
+    assert lost_at == 70 and lost.severity == Severity.CRITICAL and lost.technical  # 60 s after its last reading
+    assert "all_clear" not in ward.kinds()
+    assert ward.tracker.beds["2001"].open
+    ward.reading(2001, 400)  # the monitor is back: told so, the episode still open until readings are normal
+    assert ward.kinds(2001)[-1] == "monitoring_restored" and ward.tracker.beds["2001"].open
+
+
+def test_a_device_clock_290_s_fast_moves_no_other_patients_episode():
+    ward = Ward()
+    for second in (0, 5, 10):
+        ward.reading(2001, second, vital(2001, second, "spo2", 85, Severity.CRITICAL))
+    before = json.dumps(to_json(ward.tracker.beds["2001"]), sort_keys=True)
+    for second in (15, 20, 25):  # patient 2002's device stamps its readings 290 s ahead
+        ward.reading(2002, second + 290, vital(2002, second + 290, "heartBeat", 45, "urgent"), clock=second)
+    ward.reading(2001, 30, vital(2001, 30, "spo2", 85, Severity.CRITICAL))
+    assert ward.kinds(2001) == ["opened"]
+    after = to_json(ward.tracker.beds["2001"])
+    assert after["findings"]["spo2"]["abnormal_at"] == CLOCK0 + 30  # 2001's own time, not 2002's
+    assert json.loads(before)["opened_at"] == after["opened_at"]
+
+
+def test_an_unacknowledged_episode_escalates_once_per_interval_and_acknowledging_stops_it():
+    ward = Ward()
+    for second in range(0, 320, 5):
+        ward.reading(2001, second, vital(2001, second, "spo2", 85, Severity.CRITICAL))
+    assert [(at, note.kind.value, note.tier) for at, note in ward.sent] == [(5, "opened", 0), (305, "escalation", 1)]
+    code = ward.sent[0][1].ack_code
+    assert ward.tracker.acknowledge("WRONGCODE0", "someone", CLOCK0 + 320) is None
+    acknowledged = ward.tracker.acknowledge(code, "Dr Rao", CLOCK0 + 320)
+    assert acknowledged is not None and acknowledged.acknowledged_by == "Dr Rao"
+    for second in range(320, 1500, 5):
+        ward.reading(2001, second, vital(2001, second, "spo2", 85, Severity.CRITICAL))
+    assert ward.kinds() == ["opened", "escalation"]  # no reminder, no further tier once acknowledged
+
+
+def test_at_the_last_tier_reminders_stay_within_the_hourly_cap():
+    ward = Ward(AlarmPolicy(**{**POLICY.__dict__, "escalate_after_s": 120.0}))
+    for second in range(0, 3600, 10):
+        ward.reading(2001, second, vital(2001, second, "spo2", 85, Severity.CRITICAL))
+    assert ward.kinds()[:3] == ["opened", "escalation", "escalation"]
+    assert len(ward.sent) == 4  # + one reminder at the last tier: 4 per hour
+    assert ward.kinds()[3] == "reminder" and ward.sent[3][1].tier == 2
+
+
+def test_flapping_in_and_out_of_range_is_capped_across_episodes():
+    ward = Ward()
+    second = 0
+    for _ in range(20):  # abnormal twice (opened), normal three times (all clear), over and over for 8 minutes
+        for _ in range(2):
+            ward.reading(2001, second, vital(2001, second, "heartBeat", 45, "urgent"))
+            second += 5
+        for _ in range(3):
+            ward.reading(2001, second)
+            second += 5
+    assert ward.kinds() == ["opened", "all_clear", "opened", "all_clear"]
+
+
+def test_data_quality_is_told_once_as_such_and_an_unknown_patients_silence_raises_no_alarm():
+    ward = Ward()
     unknown = dict(kind=Outcome.UNKNOWN_PATIENT, attribute=None)
-    assert kinds(episodes, alert(990001, 0, **unknown), alert(990001, 1, **unknown)) == ["data_quality", None]
-    episodes.observe(alert(2001, int(ALL_CLEAR_S) + 5))
-    assert [note.type for note in episodes.sweep()] == []
-    assert "990001/unknown_patient:-" not in episodes.episodes
+    for second in (0, 5, 10):
+        ward.tracker.observe_alert(alert(990001, second, **unknown), CLOCK0 + second)
+        ward.tick(second)
+    ward.tick(2000)
+    assert ward.kinds() == ["data_quality"]
+    assert "990001" not in ward.tracker.beds
 
 
-def test_the_tracker_hands_over_its_changes_once():
-    episodes = tracker()
-    episodes.observe(alert(2001, 0))
-    episodes.observe(alert(2002, 0))
-    first = episodes.drain_changes()
-    assert sorted(episode.key for episode in first.changed) == ["2001/heartBeat", "2002/heartBeat"]
-    assert first.closed == set()
-    again = episodes.drain_changes()
-    assert again.changed == [] and again.closed == set()
-    episodes.forget("2001/heartBeat")  # its notification never reached SNS
-    assert episodes.drain_changes().closed == {"2001/heartBeat"}
+def test_a_known_bed_silent_past_its_expected_interval_is_reported_once_then_forgotten():
+    ward = Ward()
+    ward.reading(2001, 0)
+    ward.tick(599)
+    assert ward.kinds() == []
+    ward.tick(600)
+    ward.tick(1200)
+    assert ward.kinds() == ["monitoring_lost"] and ward.sent[0][1].severity == Severity.ADVISORY
+    changed, forgotten = ward.tracker.drain_changes()
+    assert forgotten == {"2001"}
 
 
-def test_a_more_severe_alert_notifies_at_once_and_a_critical_episode_reminds_sooner():
-    episodes = EpisodeTracker(QUIET_S, ALL_CLEAR_S, WORSEN_STEP, critical_quiet_s=30.0)
-    news2 = dict(kind=Outcome.NEWS2, attribute="news2", rule="news2:medium", severity="urgent")
-    assert kinds(episodes, alert(2001, 0, value=5, **news2), alert(2001, 10, value=5, **news2)) == ["opened", None]
-    critical = {**news2, "rule": "news2:high", "severity": "critical"}
-    assert kinds(episodes, alert(2001, 11, value=7, **critical)) == ["worse"]  # within the quiet period
-    assert kinds(episodes, alert(2001, 40, value=7, **critical)) == [None]  # 29 s after the last notification
-    assert kinds(episodes, alert(2001, 41, value=7, **critical)) == ["reminder"]  # 30 s: the critical quiet period
+def test_records_read_twice_after_a_restart_change_nothing():
+    ward = Ward()
+    readings = [(second, vital(2001, second, "spo2", 85, Severity.CRITICAL)) for second in (0, 5, 10)]
+    for second, item in readings:
+        ward.reading(2001, second, item)
+    saved = {patient: from_json(json.loads(json.dumps(to_json(bed)))) for patient, bed in ward.tracker.beds.items()}
+    again = Ward()
+    again.tracker = EpisodeTracker(POLICY, saved)
+    for second, item in readings:
+        again.reading(2001, second, item)
+    assert again.sent == []
+    assert to_json(again.tracker.beds["2001"]) == to_json(ward.tracker.beds["2001"])
 
 
-def test_news2_episodes_are_clinical_not_data_quality():
-    episodes = tracker()
-    episodes.observe(alert(2001, 0, kind=Outcome.NEWS2, attribute="news2", rule="news2:medium", value=5))
-    episodes.observe(alert(2002, int(ALL_CLEAR_S)))
-    assert [note.type for note in episodes.sweep()] == ["all_clear"]  # data-quality episodes close quietly
-
-
-def test_a_news2_risk_going_back_and_forth_notifies_only_when_it_rises_above_what_was_told():
-    def news2(second: int, risk: str, score: int, severity: str) -> dict:
-        item = alert(2001, second, value=score, kind=Outcome.NEWS2, attribute="news2", severity=severity)
-        return {**item, "rule_id": f"news2:{risk}"}
-
-    assert kinds(
-        tracker(),
-        news2(0, "low-medium", 3, "advisory"),  # a single 3: opened
-        news2(5, "medium", 5, "urgent"),  # more severe: worse
-        news2(10, "low-medium", 3, "advisory"),  # back down: silent
-        news2(15, "medium", 5, "urgent"),  # up again, but the doctor was told of medium already: silent
-    ) == ["opened", "worse", None, None]
+def test_the_tracker_hands_over_what_changed_once():
+    ward = Ward()
+    ward.reading(2001, 0, vital(2001, 0, "spo2", 85, Severity.CRITICAL))
+    ward.reading(2002, 0)
+    changed, forgotten = ward.tracker.drain_changes()
+    assert sorted(bed.patient_id for bed in changed) == ["2001", "2002"] and forgotten == set()
+    assert ward.tracker.drain_changes() == ([], set())

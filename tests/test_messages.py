@@ -1,4 +1,5 @@
-"""What an email shows, without a server: the allowed fields only, the patient by initials, severity first."""
+"""What an email shows, without a server: what happened and how bad first, every finding in plain words, local
+times, who is told, how to acknowledge; only the allowed fields; the patient by initials."""
 
 from __future__ import annotations
 
@@ -7,31 +8,70 @@ import dataclasses
 import pytest
 
 import settings as settings_module
+from contract.alerts import NotificationKind, Severity
 from notifier.episodes import Notification
 from notifier.messages import Composer
 from settings.choices import PatientName
-from tests.notifier_fixtures import alert
+from tests.notifier_fixtures import START, alert
+
+SETTINGS = settings_module.load({})
 
 
-def opened(**changes) -> Notification:
-    return Notification("opened", {**alert(2001, 0), **changes}, "2001/heartBeat", 0.0)
+def notification(kind: NotificationKind = NotificationKind.OPENED, tier: int = 0, **changes) -> Notification:
+    worst = {**alert(2001, 0, value=140.0, severity=Severity.CRITICAL), "alert_message": "High heart rate", **changes}
+    spo2 = alert(2001, 0, value=88.0, attribute="spo2", severity=Severity.URGENT)
+    return Notification(
+        kind=kind,
+        patient_id="2001",
+        severity=worst["severity"],
+        alert=worst,
+        findings=(worst, spo2),
+        opened_at=START.timestamp(),
+        tier=tier,
+        ack_code="K7Q2M9XP4T",
+        alert_id=worst["alert_id"],
+    )
 
 
-def test_the_subject_leads_with_the_severity_and_names_the_patient_by_initials():
-    composer = Composer.of(settings_module.load({}))
-    assert composer.subject(opened()) == "URGENT ICU: A.F. (2001) Low Heart Rate than Normal"
-    assert composer.subject(opened(severity="critical")).startswith("CRITICAL ICU: A.F. (2001)")
+def test_the_subject_leads_with_the_severity_names_the_vital_plainly_and_the_patient_by_initials():
+    composer = Composer.of(SETTINGS)
+    assert composer.subject(notification()) == "CRITICAL ICU: A.F. (2001) Heart rate 140 beats/min (critical) +1 more"
     full = dataclasses.replace(composer, patient_name=PatientName.FULL)
-    assert full.subject(opened()) == "URGENT ICU: Ana Forty (2001) Low Heart Rate than Normal"
+    assert full.subject(notification()).startswith("CRITICAL ICU: Ana Forty (2001)")
+    assert composer.subject(notification(NotificationKind.ESCALATION, tier=1)).startswith("ESCALATED CRITICAL ICU")
+    assert composer.subject(notification(NotificationKind.MONITORING_LOST)).endswith("no readings: monitoring lost")
+
+
+def test_the_body_lists_every_finding_in_local_time_with_the_tier_and_how_to_acknowledge():
+    body = Composer.of(SETTINGS).body(notification(NotificationKind.ESCALATION, tier=2))
+    assert "  - Heart rate 140 beats/min (critical), reading at 2026-11-24 10:00:00 GMT: High heart rate" in body
+    assert "  - SpO2 88 % (urgent), reading at 2026-11-24 10:00:00 GMT" in body
+    assert "heartBeat" not in body
+    assert "Told:                   rapid response (tier 3 of 3)" in body
+    assert "Bed on the dashboard:   http://127.0.0.1:8501/?ward=ICU#bed-2001" in body
+    assert "Acknowledge:            http://127.0.0.1:8501/?ack=K7Q2M9XP4T" in body
+    assert "python -m notifier ack K7Q2M9XP4T --by NAME" in body
+
+
+def test_times_follow_the_wards_time_zone():
+    composer = Composer.of(settings_module.load({"PA_ALARM_TIMEZONE": "America/New_York"}))
+    assert "Episode since:          2026-11-24 05:00:00 EST" in composer.body(notification())
+    with pytest.raises(settings_module.SettingsError, match="PA_ALARM_TIMEZONE"):
+        settings_module.load({"PA_ALARM_TIMEZONE": "Mars/Olympus"})
 
 
 def test_the_body_shows_only_the_fields_the_setting_allows():
     composer = Composer.of(settings_module.load({"PA_NOTIFY_EMAIL_FIELDS": "patient_id,admitted_ward"}))
-    body = composer.body(opened())
+    body = composer.body(notification())
     assert "Patient id:             2001" in body and "Ward:                   ICU" in body
-    assert "A.F." not in body and "heartBeat" not in body and "bed-2001" not in body
+    assert "Patient:" not in body and "Bed / device:" not in body and "A.F." not in body
 
 
 def test_a_field_that_is_not_an_alert_field_is_refused_naming_the_setting():
     with pytest.raises(ValueError, match="PA_NOTIFY_EMAIL_FIELDS names \\['phone_number'\\]"):
         Composer.of(settings_module.load({"PA_NOTIFY_EMAIL_FIELDS": "patient_id,phone_number"}))
+
+
+def test_a_malformed_escalation_tier_is_refused_naming_the_setting():
+    with pytest.raises(settings_module.SettingsError, match="PA_ESCALATION_TIERS"):
+        settings_module.load({"PA_ESCALATION_TIERS": "rapid response"})

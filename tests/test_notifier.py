@@ -20,7 +20,10 @@ from notifier.__main__ import status
 from notifier.service import Notifier, backoff_for
 from settings import RdsAccount
 from testkit.sockets import free_port
-from tests.notifier_fixtures import alert, committed, delivered, inbox, queue
+from tests.notifier_fixtures import alert, committed, delivered, inbox, observation, queue
+
+OPENED_2001 = "URGENT ICU: A.F. (2001) Heart rate 60 beats/min (urgent)"
+OPENED_2002 = "URGENT ICU: A.F. (2002) Heart rate 60 beats/min (urgent)"
 
 
 def subjects(messages: list[dict]) -> list[str]:
@@ -33,68 +36,70 @@ def test_a_notification_carries_what_a_doctor_needs(notify_settings):
     queue(notify_settings, [item])
     Notifier(notify_settings).run(until_idle_s=2)
     [message] = delivered(notify_settings, url)
-    assert message["Subject"] == "URGENT ICU: A.F. (2001) Low Heart Rate than Normal"  # initials by default
+    assert message["Subject"] == OPENED_2001  # initials by default
     for text in (
-        "URGENT: Low Heart Rate than Normal",
+        "URGENT: Heart rate 60 beats/min (urgent)",
+        "  - Heart rate 60 beats/min (urgent), reading at 2026-11-24 10:00:00 GMT: Low Heart Rate than Normal",
         "Patient id:             2001",
         "Patient:                A.F.",
         "Ward:                   ICU",
         "Bed / device:           bed-2001",
         "Age:                    40",
         "Severity:               urgent",
-        "Vital:                  heartBeat",
+        "Vital:                  Heart rate",
         "Value (or NEWS2 score): 60.0",
         "Rule:                   1",
-        "Reading time:           2026-11-24T10:00:00.000Z",
+        "Reading time:           2026-11-24 10:00:00 GMT",
         f"Alert id:               {item['alert_id']}",
+        "Told:                   ward team (tier 1 of 3)",
+        "Acknowledgement code:   ",
     ):
         assert text in message["Message"]
     # the minimum necessary: no full name, address or phone number in the email
     assert "Ana Forty" not in message["Message"] + message["Subject"]
     assert not {"patient_address", "phone_number"} & set(item), "not alert fields at all"
     attributes = {name: value["Value"] for name, value in message["MessageAttributes"].items()}
-    assert attributes == {"ward": "ICU", "kind": "vital_out_of_range", "severity": "urgent", "notification": "opened"}
+    assert attributes == {
+        "ward": "ICU",
+        "kind": "vital_out_of_range",
+        "severity": "urgent",
+        "notification": "opened",
+        "alarm": "physiological",
+    }
 
 
-def test_three_hundred_abnormal_readings_give_one_opening_and_reminders_not_a_storm(notify_settings):
+def test_three_hundred_abnormal_readings_give_one_opening_not_a_storm(notify_settings):
     url = inbox(notify_settings)
     alerts = [alert(2001, second) for second in range(300)]
     queue(notify_settings, alerts)
     counts = Notifier(notify_settings).run(until_idle_s=2)
-    assert subjects(delivered(notify_settings, url)) == [
-        "URGENT ICU: A.F. (2001) Low Heart Rate than Normal",
-        "REMINDER ICU: A.F. (2001) Low Heart Rate than Normal",  # 120 s quiet period
-        "REMINDER ICU: A.F. (2001) Low Heart Rate than Normal",
-    ]  # 240 s
+    assert subjects(delivered(notify_settings, url)) == [OPENED_2001]
     connection = mysql.connect(notify_settings, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(
-        f"SELECT outcome, COUNT(*) FROM notifier_alerts WHERE alert_id IN ({', '.join(['%s'] * 300)}) GROUP BY outcome",
+        f"SELECT outcome, COUNT(*), COUNT(DISTINCT episode) FROM notifier_alerts WHERE alert_id IN "
+        f"({', '.join(['%s'] * 300)}) GROUP BY outcome",
         [a["alert_id"] for a in alerts],
     )
-    outcomes = dict(cursor.fetchall())
+    outcomes = {outcome: (count, episodes) for outcome, count, episodes in cursor.fetchall()}
     connection.close()
-    assert outcomes == {"notified": 3, "suppressed": 297}
+    assert outcomes == {"notified": (1, 1), "suppressed": (299, 1)}  # every suppressed alert names its episode
     assert counts["alerts"] == 300
 
 
-def test_getting_worse_notifies_once_more_and_recovery_sends_all_clear(notify_settings):
+def test_getting_worse_notifies_once_more_and_only_normal_readings_send_all_clear(notify_settings):
     url = inbox(notify_settings)
+    critical = dict(severity="critical", value=35.0)
     queue(
         notify_settings,
-        [
-            alert(2001, 0, 60),
-            alert(2001, 10, 55),  # 5 further out: under the 10 step
-            alert(2001, 20, 45),
-            alert(2001, 30, 44),  # 15 further: worse, once
-            alert(2002, 100),
-        ],
-    )  # time moves on: 2001 silent for 70 s
+        [alert(2001, 0), alert(2001, 10, value=55), alert(2001, 20, **critical), alert(2001, 30, **critical)],
+        [observation(2001, second, ["heartBeat"]) for second in (0, 10, 20, 30)]
+        + [observation(2001, second) for second in (40, 50, 60)],  # three normal readings
+    )
     Notifier(notify_settings).run(until_idle_s=2)
     assert [subject.split(":")[0] for subject in subjects(delivered(notify_settings, url))] == [
         "URGENT ICU",
         "WORSE ICU",
-        "URGENT ICU",
         "ALL CLEAR ICU",
     ]
 
@@ -163,8 +168,8 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
     counts = Notifier(s).run(until_idle_s=2)
 
     assert sorted(subjects(delivered(s, url))) == [
-        "URGENT ICU: A.F. (2001) Low Heart Rate than Normal",
-        "URGENT ICU: A.F. (2002) Low Heart Rate than Normal",
+        OPENED_2001,
+        OPENED_2002,
     ]
     dead = dead_lettered(s)
     assert [(record["kind"], record["offset"], record["reason"].split(":")[0]) for record in dead] == [
@@ -206,8 +211,8 @@ def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_
     assert offsets_while_down == 0 and committed(own) == 2
     assert notifier.counts["opened"] == 2 and notifier.counts["dead_lettered"] == 0
     assert sorted(emails) == [
-        "URGENT ICU: A.F. (2001) Low Heart Rate than Normal",
-        "URGENT ICU: A.F. (2002) Low Heart Rate than Normal",
+        OPENED_2001,
+        OPENED_2002,
     ]
     failures = [record.getMessage() for record in caplog.records if "SNS publish" in record.getMessage()]
     assert len(failures) >= 5 and "EndpointConnectionError" in failures[0]  # it failed, and said why, each time
@@ -216,7 +221,7 @@ def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_
 def test_a_missing_topic_is_waited_for_with_nothing_committed_then_delivered(notify_settings, caplog):
     s = notify_settings
     notifier = Notifier(s)
-    aws.client(s, "sns").delete_topic(TopicArn=notifier.topic_arn)  # misconfigured: every publish fails alike
+    aws.client(s, "sns").delete_topic(TopicArn=notifier.topic_arns[0])  # misconfigured: every publish fails alike
     queue(s, [alert(2001, 0)])
     with caplog.at_level(logging.ERROR, logger="notifier.service"):
         running = in_background(notifier)
@@ -225,7 +230,7 @@ def test_a_missing_topic_is_waited_for_with_nothing_committed_then_delivered(not
         url = inbox(s)  # the topic is created again (same name, same ARN) and subscribed
         running.join(timeout=60)
     assert offsets_while_failing == 0 and committed(s) == 1
-    assert subjects(delivered(s, url)) == ["URGENT ICU: A.F. (2001) Low Heart Rate than Normal"]
+    assert subjects(delivered(s, url)) == [OPENED_2001]
     assert notifier.counts["dead_lettered"] == 0 and dead_lettered(s) == []
     assert any("NotFound" in record.getMessage() for record in caplog.records)
 
@@ -310,7 +315,7 @@ def test_invalid_sns_credentials_commit_nothing_say_so_and_deliver_once_fixed(no
     assert errors and all("InvalidClientTokenId" in message for message in errors)
     assert not any("not-the-secret-key" in message for message in errors)
     assert counts["opened"] == 1 and committed(good) == 1 and counts["dead_lettered"] == 0
-    assert emails == ["URGENT ICU: A.F. (2001) Low Heart Rate than Normal"]
+    assert emails == [OPENED_2001]
 
 
 def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_service_goes_on(notify_settings):
@@ -328,7 +333,7 @@ def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_se
     counts = notifier.run(until_idle_s=2)
 
     [dead] = dead_lettered(s)
-    assert dead["kind"] == "notification" and dead["alert"]["alert_id"] == too_long["alert_id"]
+    assert dead["kind"] == "notification" and dead["notification"]["alert_id"] == too_long["alert_id"]
     assert dead["reason"].startswith("InvalidParameter") and "too long" in dead["reason"]
     # the refused opening did not count as notified: patient 2001's next alert opens the episode
     assert sorted(subject.split(":")[0] + str("2001" in subject) for subject in subjects(delivered(s, url))) == [
@@ -339,6 +344,7 @@ def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_se
 
 
 def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
+    from contract.alerts import NotificationKind
     from notifier import dead_letters
     from notifier.episodes import Notification
     from notifier.redrive import redrive
@@ -347,8 +353,11 @@ def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
     url = inbox(s)
     refused = alert(2001, 0)  # dead-lettered while SNS refused it, as an older notifier did after N attempts
     letters = dead_letters.DeadLetters(s, backoff_for(s, "test", threading.Event()))
+    note = Notification(
+        NotificationKind.OPENED, "2001", "urgent", refused, (refused,), 0.0, 0, "K7Q2M9XP4T", refused["alert_id"]
+    )
     for reason in ("Throttling: Rate exceeded", "Throttling: Rate exceeded"):  # dead-lettered twice
-        letters.send(dead_letters.refused(Notification("opened", refused, "2001/heartBeat", 0.0), reason))
+        letters.send(dead_letters.refused(note, reason))
     letters.close()
 
     dry = redrive(s, dry_run=True)
@@ -356,7 +365,7 @@ def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
     second = redrive(s)
     assert dry["would send"] == 1 and first["sent"] == 1 and first["already notified"] == 1
     assert second["sent"] == 0
-    assert subjects(delivered(s, url)) == ["URGENT ICU: A.F. (2001) Low Heart Rate than Normal"]
+    assert subjects(delivered(s, url)) == [OPENED_2001]
     connection = mysql.connect(s, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute("SELECT outcome, notification FROM notifier_alerts WHERE alert_id = %s", (refused["alert_id"],))

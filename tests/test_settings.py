@@ -19,7 +19,7 @@ REAL_RDS_PASSWORDS = {f"PA_MYSQL_{account.upper()}_PASSWORD": "real" for account
         ("PA_ALERT_PATH", "real-time", "choose one of realtime, microbatch"),
         ("PA_STREAM_STATE_STORE", "RocksDB", "choose one of rocksdb, hdfs"),
         ("PA_MYSQL_PORT", "33o6", "expected a whole number"),
-        ("PA_NOTIFY_QUIET_S", "fifteen minutes", "expected a number"),
+        ("PA_ESCALATE_AFTER_S", "five minutes", "expected a number"),
         ("PA_STREAM_DEDUP_WINDOW", "10 mins", "expected a duration such as '10 minutes'"),
         ("PA_PRODUCER_GAP_TIMEOUT_S", "-1", "it must be at least 0"),
     ],

@@ -6,8 +6,12 @@ import datetime as dt
 
 import pandas as pd
 
+import settings as settings_module
 from dashboard.ward_board import VITALS, board
-from notifier.episodes import Episode
+from notifier.episodes import AlarmPolicy, Bed, EpisodeTracker
+from tests.notifier_fixtures import START, alert
+
+SETTINGS = settings_module.load({})
 
 SEEN = pd.Timestamp("2026-11-27 10:00:00")
 
@@ -26,30 +30,43 @@ def latest(patient_id: int, name: str, news2: int | None, seen: pd.Timestamp | N
     }
 
 
-def episode(patient_id: int, subject: str, severity: str, opened: float) -> Episode:
-    alert = {"patient_id": patient_id, "kind": "vital_out_of_range", "severity": severity, "alert_message": "high"}
-    return Episode(f"{patient_id}/{subject}", False, "r1", opened, opened, opened, 1.0, alert, severity)
+def watched(*findings: tuple[int, str, str, float]) -> list[Bed]:
+    """The open beds a tracker keeps after (patient, vital, severity, value) findings held for two readings,
+    told at the notifier's clock START + 60 s."""
+    tracker = EpisodeTracker(AlarmPolicy())
+    for second in (0, 5):
+        for patient, attribute, severity, value in findings:
+            tracker.observe_alert(
+                alert(patient, second, value=value, attribute=attribute, severity=severity, rule=attribute),
+                START.timestamp() + 60,
+            )
+    tracker.tick(START.timestamp() + 60)
+    return [bed for bed in tracker.beds.values() if bed.open]
 
 
 def test_beds_lead_with_the_most_severe_open_episode_then_news2():
     readings = pd.DataFrame(
         [latest(1, "Calm", 0), latest(2, "Urgent", 1), latest(3, "Critical", 0), latest(4, "High score", 5)]
     )
-    episodes = [episode(2, "heartBeat", "urgent", 0.0), episode(3, "spo2", "critical", 60.0)]
-    shown = board(readings, episodes)
+    episodes = watched((2, "heartBeat", "urgent", 45), (3, "spo2", "critical", 85))
+    shown = board(readings, episodes, SETTINGS)
     assert [bed.patient_id for bed in shown] == [3, 2, 4, 1]
-    assert shown[0].severity == "critical" and shown[0].episodes[0].subject == "spo2"
-    assert shown[0].episodes[0].since == dt.datetime(1970, 1, 1, 0, 1)
+    assert shown[0].severity == "critical" and shown[0].episodes[0].subject == "SpO2 85 % (critical)"
+    assert shown[0].episodes[0].since == START + dt.timedelta(seconds=60)
+    assert shown[0].episodes[0].tier_name == "ward team" and shown[0].episodes[0].acknowledged_by is None
     assert shown[3].severity is None and shown[3].episodes == []
 
 
 def test_a_bed_without_a_recent_reading_is_shown_empty_not_dropped():
-    [bed] = board(pd.DataFrame([latest(7, "Quiet", None, seen=None)]), [])
+    [bed] = board(pd.DataFrame([latest(7, "Quiet", None, seen=None)]), [], SETTINGS)
     assert bed.reading_time is None and bed.news2_score is None and set(bed.vitals.values()) == {None}
     assert bed.device_id is None
 
 
-def test_several_episodes_of_one_patient_are_listed_most_severe_first():
-    episodes = [episode(5, "heartBeat", "advisory", 0.0), episode(5, "bp", "critical", 1.0)]
-    [bed] = board(pd.DataFrame([latest(5, "Two", 3)]), episodes)
-    assert [item.subject for item in bed.episodes] == ["bp", "heartBeat"] and bed.severity == "critical"
+def test_one_patients_findings_are_one_episode_listed_most_severe_first_with_its_acknowledgement():
+    episodes = watched((5, "heartBeat", "urgent", 45), (5, "bp", "critical", 85))
+    episodes[0].acknowledged_by = "Dr Rao"
+    [bed] = board(pd.DataFrame([latest(5, "Two", 3)]), episodes, SETTINGS)
+    [episode] = bed.episodes
+    assert episode.subject == "Systolic BP 85 mmHg (critical), Heart rate 45 beats/min (urgent)"
+    assert bed.severity == "critical" and episode.acknowledged_by == "Dr Rao"
