@@ -60,6 +60,7 @@ class Received:
 
 
 SERVER_ERRORS = (KafkaError, mysql.connector.Error, OSError)
+TICK_S = 1.0  # while a poll's records replay minutes of Kafka time, time-driven decisions run at least this often
 
 
 def backoff_for(settings: Settings, what: str, stopping: threading.Event) -> Backoff:
@@ -166,6 +167,8 @@ class Notifier:
         done = retrying(self.rds, lambda: self.store.handled([alert["alert_id"] for alert in alerts]), SERVER_ERRORS)
         notifications = []
         for item in sorted(received, key=lambda item: (event_seconds(item.record), item.observation)):
+            if item.kafka_time - self.clock >= TICK_S:  # a backlog's minutes pass for escalations and silences too
+                notifications += self.tracker.tick(self.clock)
             self.clock = max(self.clock, item.kafka_time)
             if item.observation:
                 notifications += self.tracker.observe_reading(item.record, self.clock)
