@@ -41,7 +41,7 @@ DATA_QUALITY_KINDS: tuple[Outcome, ...] = (Outcome.VALUE_IN_GAP, Outcome.NO_BAND
 
 class Severity(enum.StrEnum):
     """How urgent an alert is: from its threshold rule (``alert:severity``, else urgent for an alerting rule),
-    its NEWS2 risk (high critical, medium urgent, a single red parameter advisory), advisory for data quality.
+    its NEWS2 risk (high critical; medium, or a single red parameter, urgent), advisory for data quality.
     Emails lead with it and SNS subscription filter policies select on it; ordered by :data:`SEVERITY_RANK`."""
 
     CRITICAL = "critical"

@@ -11,6 +11,8 @@ from batch.reconcile import reconcile
 from batch.reconcile import report as reconciliation_report
 from clients import aws, hbase, hdfs, hive, kafka, mysql
 from clients.spark import rds_query, session
+from contract.alerts import NotificationKind
+from demo import alarm_walkthrough
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
 from local_stack import airflow_home, secret_scan, stack
@@ -268,11 +270,18 @@ def notify_doctors(settings: Settings) -> None:
         reader.join()
     emails.extend(inbox.read_all(settings, url))
     emails.sort(key=lambda envelope: envelope["Timestamp"])
-    notified = sum(counts[kind] for kind in ("opened", "worse", "reminder", "data_quality", "all_clear"))
+    sent = {kind.value: counts[kind.value] for kind in NotificationKind if counts[kind.value]}
+    notified = sum(sent.values())
     print(
-        f"{counts['alerts']:,} alerts -> {notified:,} notifications ({counts['alerts'] / max(notified, 1):,.0f} "
-        f"alerts per notification; {counts['suppressed']:,} folded into open episodes)"
+        f"{counts['alerts']:,} alerts and {counts['observations']:,} readings -> {notified:,} notifications, one "
+        f"episode per patient ({counts['alerts'] / max(notified, 1):,.0f} alerts per notification; "
+        f"{counts['suppressed']:,} folded into open episodes): {sent}"
     )
+    if sent.get(NotificationKind.MONITORING_LOST.value):
+        print(
+            "monitoring lost: the demo's simulated readings ended minutes ago, so the beds still in an episode "
+            "went quiet; a technical alarm, never an all-clear"
+        )
     print(f"{len(emails)} emails delivered; the first three, as a doctor reads them:")
     for email in emails[:3]:
         print(f"\n  Subject: {email['Subject']}\n" + "\n".join(f"  {line}" for line in email["Message"].splitlines()))
@@ -358,6 +367,10 @@ STEPS: list[tuple[str, Callable[[StackSettings], None]]] = [
     ("Hourly aggregates of the demo's readings: Airflow DAG vitals_batch_aggregates", aggregate_demo_hours),
     ("Export daily alert counts per ward from Hive to RDS (Sqoop-style upsert)", export_ward_alert_counts),
     ("Notify doctors through SNS: one email per episode, not per alert", notify_doctors),
+    (
+        "An alarm nobody acknowledges escalates to the ward doctor; acknowledging it (its code) stops it",
+        alarm_walkthrough.walk_through,
+    ),
     (
         f"A live ward: {WARD.patients} patients for {WARD.seconds / 60:.0f} minutes, devices to email with the default "
         "thresholds and NEWS2, scored against its labelled episodes",

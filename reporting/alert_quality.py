@@ -22,6 +22,8 @@ TARGET_OUTSIDE_PER_PATIENT_HOUR = 1.0
 JUDGED_AFTER_S = 30.0  # an episode starting closer than this to the run's end has not had time to alert
 NOTICE_GRACE_S = 30.0  # a notification this long after an episode ended still belongs to it
 CLOSING_NOTICES = ("all_clear",)
+# not a telling of a deterioration: the close, and the technical alarms about the monitor
+NOT_CLINICAL_NOTICES = (*CLOSING_NOTICES, "monitoring_lost", "monitoring_restored")
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def score(
         inside = [
             notice
             for notice in patient_notices
-            if episode.started_at <= notice.sent_at <= window_end and notice.type not in CLOSING_NOTICES
+            if episode.started_at <= notice.sent_at <= window_end and notice.type not in NOT_CLINICAL_NOTICES
         ]
         if inside:
             notified += 1

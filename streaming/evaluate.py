@@ -25,13 +25,18 @@ from pyspark.sql import functions as F
 
 from contract.alerts import ALERT_FIELDS, Outcome, Severity
 from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE
+from streaming.news2 import applies as news2_applies
 from streaming.news2 import assumed as news2_assumed
 from streaming.news2 import drivers as news2_drivers
 from streaming.news2 import responses as news2_responses
 from streaming.news2 import with_scores as with_news2_scores
 from thresholds import news2
+from thresholds.any_age import critical_at_every_age
+from thresholds.bands import ValueBand, decimals
 from thresholds.repository import ThresholdIndex
 from thresholds.rules import ThresholdRule
+
+SPO2 = "spo2"  # the threshold attribute NEWS2's two SpO2 scales are about
 
 # one vital's outcome; the unknown-patient outcome has the same shape with no vital
 OUTCOME_FIELDS = (
@@ -47,9 +52,10 @@ OUTCOME_FIELDS = (
 )
 
 
-def rule_position(rules: list[ThresholdRule], age: Column, value: Column) -> Column:
-    """The 1-based position in ``rules`` of the rule whose age and value ranges hold ``age`` and ``value``; null
-    when none does.
+def rule_position(rules: list[ThresholdRule], bands: dict[str, ValueBand], age: Column, value: Column) -> Column:
+    """The 1-based position in ``rules`` of the rule whose age range holds ``age`` and whose value band (``bands``,
+    by rule id: :mod:`thresholds.bands`) holds ``value`` (already rounded, :func:`matched_value`); null when none
+    does.
 
     A CASE returning only a number (the rules' fields are read by position from literal arrays, see
     :func:`rule_field`), nested by age band when the bands do not overlap: the age is tested once per band, not
@@ -62,21 +68,33 @@ def rule_position(rules: list[ThresholdRule], age: Column, value: Column) -> Col
         spans.setdefault((float(rule.low_age), float(rule.high_age)), []).append((position, rule))
     ordered = sorted(spans)
     if any(later[0] <= earlier[1] for earlier, later in zip(ordered, ordered[1:])):  # overlapping age bands
-        return _first_match([(_holds(rule, age, value), position) for position, rule in positioned])
+        return _first_match(
+            [
+                (age.between(float(rule.low_age), float(rule.high_age)) & _holds(bands[rule.rule_id], value), position)
+                for position, rule in positioned
+            ]
+        )
     return _first_match(
         [
-            (age.between(low, high), _first_match([(_holds_value(rule, value), position) for position, rule in band]))
+            (
+                age.between(low, high),
+                _first_match([(_holds(bands[rule.rule_id], value), position) for position, rule in band]),
+            )
             for (low, high), band in spans.items()
         ]
     )
 
 
-def _holds(rule: ThresholdRule, age: Column, value: Column) -> Column:
-    return age.between(float(rule.low_age), float(rule.high_age)) & _holds_value(rule, value)
+def _holds(band: ValueBand, value: Column) -> Column:
+    """:meth:`thresholds.bands.ValueBand.holds` as a Spark condition."""
+    below = value < band.high if band.exclusive else value <= band.high
+    return (value >= band.low) & below
 
 
-def _holds_value(rule: ThresholdRule, value: Column) -> Column:
-    return value.between(float(rule.low_value), float(rule.high_value))
+def matched_value(attribute: str) -> Column:
+    """The reading's value of ``attribute`` as bands are matched: rounded half up at NEWS2's resolution
+    (:func:`thresholds.bands.rounded`; Spark's ``round`` is half up)."""
+    return F.round(F.col(VITAL_OF_ATTRIBUTE[attribute].field).cast("double"), decimals(attribute))
 
 
 def _first_match(branches: list[tuple[Column, Column | int]]) -> Column:
@@ -113,47 +131,75 @@ def has_band(rules: list[ThresholdRule], age: Column) -> Column:
     return F.coalesce(functools.reduce(operator.or_, [age.between(low, high) for low, high in spans]), F.lit(False))
 
 
-def _outcome(attribute: str, rules: list[ThresholdRule], value: Column, position: Column, band: Column) -> Column:
+def _outcome(
+    attribute: str,
+    rules: list[ThresholdRule],
+    value: Column,
+    matched: Column,
+    position: Column,
+    band: Column,
+    any_age: list[tuple[float, float]],
+) -> Column:
     """The vital's outcome when it is an alert (out of range, in a gap, no band for the age); null when the value is
     normal or absent. The struct, its texts and its rule fields are built only for an alert: most vitals of most
     readings are normal, and building seven structs per reading to drop most of them was the evaluation's largest
-    cost (measured: README 'Benchmarks')."""
+    cost (measured: README 'Benchmarks').
+
+    A patient whose age is unknown has no band; a value critical at every age (``any_age``,
+    :func:`thresholds.any_age.critical_at_every_age`) is still a critical alert, anything else a data-quality one.
+    ``value`` is the reading's, ``matched`` the same rounded as bands are matched.
+    """
 
     def rule(name: str) -> Column:
         return rule_field(rules, name, position)
 
-    matched = position.isNotNull()
-    out_of_range = matched & (rule("alert_flag") == 1)
+    in_band = position.isNotNull()
+    out_of_range = in_band & (rule("alert_flag") == 1)
+    critical_anyway = F.lit(False)
+    for low, high in any_age:
+        critical_anyway = critical_anyway | matched.between(low, high)
+    critical_anyway = F.col("age").isNull() & critical_anyway
     kind = (
-        F.when(out_of_range, Outcome.VITAL_OUT_OF_RANGE.value)
+        F.when(out_of_range | critical_anyway, Outcome.VITAL_OUT_OF_RANGE.value)
         .when(band, Outcome.VALUE_IN_GAP.value)
         .otherwise(Outcome.NO_BAND_FOR_AGE.value)
     )
     value_text = F.concat(F.lit(f"{attribute} "), value.cast("string"))
     age_text = F.coalesce(F.col("age").cast("string"), F.lit("unknown"))
     message = (
-        F.when(matched, rule("message"))
+        F.when(in_band, rule("message"))
+        .when(critical_anyway, F.concat(value_text, F.lit(" is critical at every age (the patient's age is unknown)")))
         .when(band, F.concat(value_text, F.lit(" falls in a gap between threshold bands for age "), age_text))
         .otherwise(
             F.concat(F.lit(f"no threshold band for {attribute} at age "), age_text, F.lit(" ("), value_text, F.lit(")"))
         )
     )
     # an alerting rule's own severity; a gap or a missing band is about the data: advisory
-    severity = F.when(matched, rule("severity")).otherwise(F.lit(Severity.ADVISORY.value))
+    severity = (
+        F.when(in_band, rule("severity"))
+        .when(critical_anyway, F.lit(Severity.CRITICAL.value))
+        .otherwise(F.lit(Severity.ADVISORY.value))
+    )
     return F.when(
-        value.isNotNull() & (out_of_range | ~matched),
+        value.isNotNull() & (out_of_range | ~in_band),
         _outcome_struct(
             F.lit(attribute),
             value,
-            rule("rule_id"),
+            F.when(critical_anyway, F.lit(f"{attribute}:critical-at-every-age")).otherwise(rule("rule_id")),
             rule("low_value"),
             rule("high_value"),
-            rule("alert_flag"),
+            F.when(critical_anyway, F.lit(1)).otherwise(rule("alert_flag")),
             kind,
             message,
             severity,
         ),
     )
+
+
+def _judged_on_scale2() -> Column:
+    """A patient on SpO2 scale 2 (hypercapnic respiratory failure, target 88-92 %) to whom NEWS2 applies: their SpO2
+    is judged by NEWS2's scale 2 only, never by the scale-1 threshold bands (critical inside their target)."""
+    return F.coalesce(F.col("spo2_scale2"), F.lit(False)) & F.coalesce(news2_applies(), F.lit(False))
 
 
 def _outcome_struct(*values: Column) -> Column:
@@ -178,7 +224,14 @@ def _news2_outcome() -> Column:
         news2_drivers(),
         F.lit(". "),
         news2_responses(),
-        F.when(news2_assumed() != "", F.concat(F.lit(". Assumed: "), news2_assumed())).otherwise(""),
+        F.when(
+            news2_assumed() != "",
+            F.concat(
+                F.lit(". Incomplete: not recorded, scored as "),
+                news2_assumed(),
+                F.lit(" (the true score may be higher)"),
+            ),
+        ).otherwise(""),
     )
     return F.when(
         trigger.isNotNull() & F.col("news2_score").isNotNull(),
@@ -326,7 +379,7 @@ def _plan(index: ThresholdIndex, news2_scoring: bool) -> _EvaluationPlan:
     values = {attribute: F.col(VITAL_OF_ATTRIBUTE[attribute].field).cast("double") for attribute in rules_of}
     checks = [
         *[
-            rule_position(rules, F.col("age"), values[attribute]).alias(f"_rule_{position}")
+            rule_position(rules, index.bands, F.col("age"), matched_value(attribute)).alias(f"_rule_{position}")
             for position, (attribute, rules) in enumerate(rules_of.items())
         ],
         *[
@@ -348,12 +401,22 @@ def _plan(index: ThresholdIndex, news2_scoring: bool) -> _EvaluationPlan:
     )
     outcome_type = "struct<" + ",".join(f"{name}:{kind}" for name, kind in OUTCOME_FIELDS) + ">"
     vital_outcomes = [
-        *[
-            _outcome(attribute, rules, values[attribute], F.col(f"_rule_{position}"), F.col(f"_band_{position}"))
-            for position, (attribute, rules) in enumerate(rules_of.items())
-        ],
-        *([_news2_outcome()] if news2_scoring else []),
+        _outcome(
+            attribute,
+            rules,
+            values[attribute],
+            matched_value(attribute),
+            F.col(f"_rule_{position}"),
+            F.col(f"_band_{position}"),
+            critical_at_every_age(rules),
+        )
+        for position, (attribute, rules) in enumerate(rules_of.items())
     ]
+    if news2_scoring:
+        vital_outcomes = [
+            F.when(~_judged_on_scale2(), outcome) if attribute == SPO2 else outcome
+            for attribute, outcome in zip(rules_of, vital_outcomes)
+        ] + [_news2_outcome()]
     vitals = F.array(*vital_outcomes).cast(f"array<{outcome_type}>")
     return _EvaluationPlan(
         checks=checks,

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from contract.alerts import Outcome
+from thresholds.bands import ValueBand, rounded
 from thresholds.repository import ThresholdIndex
 from thresholds.rules import ThresholdRule
 
@@ -32,22 +33,25 @@ _GAP = Evaluation(Outcome.VALUE_IN_GAP, None, "value falls in a gap between thre
 
 
 class _Bands:
-    """The value bands of one vital at one age, sorted, with their answers precomputed."""
+    """The value bands of one vital at one age, sorted, with their answers precomputed; a value is matched rounded
+    at NEWS2's resolution, against half-open bands where bands abut (:mod:`thresholds.bands`)."""
 
-    __slots__ = ("lows", "highs", "answers")
+    __slots__ = ("attribute", "lows", "bands", "answers")
 
-    def __init__(self, rules: list[ThresholdRule]):
+    def __init__(self, rules: list[ThresholdRule], bands: dict[str, ValueBand]):
         ordered = sorted(rules, key=lambda rule: rule.low_value)
+        self.attribute = ordered[0].attribute
         self.lows = [rule.low_value for rule in ordered]
-        self.highs = [rule.high_value for rule in ordered]
+        self.bands = [bands[rule.rule_id] for rule in ordered]
         self.answers = [
             Evaluation(Outcome.VITAL_OUT_OF_RANGE if rule.alerts else Outcome.NORMAL, rule, rule.message)
             for rule in ordered
         ]
 
     def evaluate(self, value: float) -> Evaluation:
+        value = rounded(value, self.attribute)
         position = bisect_right(self.lows, value) - 1
-        if position >= 0 and value <= self.highs[position]:
+        if position >= 0 and self.bands[position].holds(value):
             return self.answers[position]
         return _GAP
 
@@ -62,7 +66,7 @@ class ReferenceEvaluator:
             for age in _INDEXED_AGES:
                 matching = [rule for rule in rules if rule.low_age <= age <= rule.high_age]
                 if matching:
-                    self._bands[(attribute, age)] = _Bands(matching)
+                    self._bands[(attribute, age)] = _Bands(matching, index.bands)
 
     def evaluate(self, attribute: str, age: float | None, value: float) -> Evaluation:
         """The rule that matches ``value`` of ``attribute`` for a patient of ``age``, or why none does."""
@@ -77,4 +81,4 @@ class ReferenceEvaluator:
         if float(age).is_integer() and _INDEXED_AGES.start <= age < _INDEXED_AGES.stop:
             return _NO_BAND  # every indexed age with a band was precomputed above
         matching = [rule for rule in rules if rule.low_age <= age <= rule.high_age]
-        return _Bands(matching).evaluate(value) if matching else _NO_BAND
+        return _Bands(matching, self.index.bands).evaluate(value) if matching else _NO_BAND

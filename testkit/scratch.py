@@ -36,6 +36,7 @@ def scratch_settings(
         hive_database=name,
         topic_vitals=name,
         topic_alerts=name + "_alerts",
+        topic_observations=name + "_observations",
         stream_checkpoint_name=name,
         threshold_table=name,
         threshold_refresh_s=0.0,
@@ -45,7 +46,13 @@ def scratch_settings(
     apply(scoped)
     admin = kafka.admin(scoped)
     try:
-        admin.create_topics([NewTopic(name, vitals_partitions, 1), NewTopic(name + "_alerts", 1, 1)])
+        admin.create_topics(
+            [
+                NewTopic(name, vitals_partitions, 1),
+                NewTopic(scoped.topic_alerts, 1, 1),
+                NewTopic(scoped.topic_observations, 1, 1),
+            ]
+        )
     finally:
         admin.close()
     return scoped
@@ -69,7 +76,7 @@ def drop(spark: SparkSession, settings: Settings) -> None:
     spark.sql(f"DROP DATABASE IF EXISTS {settings.hive_database} CASCADE")
     admin = kafka.admin(settings)
     try:
-        admin.delete_topics([settings.topic_vitals, settings.topic_alerts])
+        admin.delete_topics([settings.topic_vitals, settings.topic_alerts, settings.topic_observations])
     finally:
         admin.close()
     drop_threshold_table(settings)

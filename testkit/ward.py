@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 SETTLE_QUIET_S = 5.0  # after the last reading: the alert queue this long without a new record means settled
 NOTIFIER_CATCH_UP_S = 600.0  # longest wait for the notifier to email what the queue holds
+# an episode's all-clear follows its normal readings (PA_ALL_CLEAR_READINGS at 1 reading/s) within seconds: a
+# notification this long after a labelled episode ended still belongs to it
+EPISODE_CLOSE_S = 60.0
 _PATIENT_IN_SUBJECT = re.compile(r"\((\d+)\)")
 
 
@@ -87,6 +90,7 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
         producer_name=name,
         notifier_group=name,
         sns_topic=name,
+        escalation_tiers=f"ward doctor={name}-doctor,rapid response={name}-rapid",
         alert_path=AlertPath.REALTIME,
     )
     migrate.create_readings_table(scoped)
@@ -117,7 +121,7 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
         patient_ids={patient.patientid for patient in population},
         started=started,
         ended=started + dt.timedelta(seconds=plan.seconds),
-        all_clear_s=scoped.notify_all_clear_s,
+        all_clear_s=EPISODE_CLOSE_S,
     )
     return WardReport(
         patients=plan.patients,
@@ -241,4 +245,5 @@ def _remove(spark: SparkSession, settings: Settings, queue_url: str) -> None:
     migrate.execute_as_owner(settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.notifier_group,))
     scratch.drop(spark, settings)
     aws.client(settings, "sqs").delete_queue(QueueUrl=queue_url)
-    aws.client(settings, "sns").delete_topic(TopicArn=topic_arn(settings))
+    for tier in settings.alarm_tiers:
+        aws.client(settings, "sns").delete_topic(TopicArn=topic_arn(settings, tier.topic))

@@ -165,30 +165,66 @@ def test_children_pregnancy_unknown_age_and_missing_values_get_no_misleading_sco
     assert rows[5]["news2_assumed"] == "room air, alert" and rows[1]["news2_assumed"] == ""
 
 
-@pytest.mark.parametrize(
-    "news2_scoring, kinds", [(True, ["news2", "vital_out_of_range"]), (False, ["vital_out_of_range"])]
-)
-def test_a_single_red_parameter_raises_a_news2_alert_unless_scoring_is_off(spark, news2_scoring, kinds):
-    """Respiratory rate 30 at 40: the default thresholds' critical band, and a NEWS2 single 3 (low-medium)."""
+def _alerts(spark, changes: dict, age: int | None = 40, scale2: bool = False, news2_scoring: bool = True) -> list:
+    """The default table's and NEWS2's alerts for one reading of otherwise normal vitals, of a patient of ``age``."""
     from hbase_setup.sources import DEFAULT_SOURCE, read_rows
     from streaming.evaluate import evaluate
-    from testkit.scratch import patients_frame
+    from testkit.scratch import PATIENT_SCHEMA
     from thresholds.repository import ThresholdIndex
     from thresholds.rules import parse_rows
 
     index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
+    vitals = {name: value for name, value in NORMAL.items() if name not in ("age", "spo2_scale2", "pregnant")}
     readings = spark.createDataFrame(
-        [
-            {
-                **{name: value for name, value in NORMAL.items() if name not in ("age", "spo2_scale2", "pregnant")},
-                "respiratory_rate": 30.0,
-                "reading_id": 1,
-                "patient_id": 7001,
-                "device_id": "bed-1",
-            }
-        ]
+        [{**vitals, **changes, "reading_id": 1, "patient_id": 7001, "device_id": "bed-1"}]
     ).selectExpr("*", "current_timestamp() AS event_time")
-    patients = patients_frame(spark, [(7001, "Ada Lovelace", "addr", "phone", "General", 40)])
-    alerts = evaluate(readings, patients, index, news2_scoring).collect()
+    patients = spark.createDataFrame(
+        [(7001, "Ada Lovelace", "addr", "phone", "General", age, "scratch patient", scale2, False, None)],
+        PATIENT_SCHEMA,
+    )
+    return evaluate(readings, patients, index, news2_scoring).collect()
+
+
+@pytest.mark.parametrize(
+    "news2_scoring, kinds", [(True, ["news2", "vital_out_of_range"]), (False, ["vital_out_of_range"])]
+)
+def test_a_single_red_parameter_raises_an_urgent_news2_alert_unless_scoring_is_off(spark, news2_scoring, kinds):
+    """Respiratory rate 30 at 40: the default thresholds' critical band, and a NEWS2 single 3 (low-medium), which
+    the RCP answers with an urgent ward-based response."""
+    alerts = _alerts(spark, {"respiratory_rate": 30.0}, news2_scoring=news2_scoring)
     assert sorted(alert["kind"] for alert in alerts) == kinds
-    assert {alert["severity"] for alert in alerts} == ({"critical", "advisory"} if news2_scoring else {"critical"})
+    assert {alert["severity"] for alert in alerts} == ({"critical", "urgent"} if news2_scoring else {"critical"})
+
+
+def test_a_scale2_patient_at_89_percent_raises_nothing_and_is_judged_by_scale2_only(spark):
+    assert _alerts(spark, {"spo2": 89.0}, scale2=True) == []  # inside a COPD patient's target, 88-92 %
+    [low] = _alerts(spark, {"spo2": 83.0}, scale2=True)  # scale 2 scores 3: NEWS2's single red parameter
+    assert (low["kind"], low["severity"]) == ("news2", "urgent")
+    scale1 = _alerts(spark, {"spo2": 89.0})  # the same value on scale 1 is critical
+    assert {(alert["kind"], alert["severity"]) for alert in scale1} == {
+        ("vital_out_of_range", "critical"),
+        ("news2", "urgent"),
+    }
+
+
+def test_a_patient_of_unknown_age_is_still_checked_against_the_limits_critical_at_every_age(spark):
+    [critical] = _alerts(spark, {"spo2": 60.0}, age=None)
+    assert (critical["kind"], critical["severity"], critical["rule_id"]) == (
+        "vital_out_of_range",
+        "critical",
+        "spo2:critical-at-every-age",
+    )
+    assert "critical at every age" in critical["alert_message"]
+    [unknown] = _alerts(spark, {"spo2": 93.0}, age=None)  # low for an adult, not critical at every age
+    assert (unknown["kind"], unknown["severity"]) == ("no_band_for_age", "advisory")
+
+
+def test_a_reading_without_oxygen_or_consciousness_says_its_news2_is_incomplete(spark):
+    [alert] = [
+        alert
+        for alert in _alerts(spark, {"respiratory_rate": 30.0, "supplemental_oxygen": None, "consciousness": None})
+        if alert["kind"] == "news2"
+    ]
+    assert alert["alert_message"].endswith(
+        "Incomplete: not recorded, scored as room air, alert (the true score may be higher)"
+    )

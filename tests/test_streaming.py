@@ -292,4 +292,6 @@ def test_each_reading_lands_with_its_news2_scores_and_the_view_reads_them_as_the
     expected = (31, 3, "low-medium", "respiratory_rate 3", "room air")
     assert hive_rows(s, f"SELECT {view} FROM {s.hive_database}.news2_scores") == [expected]
     [message] = hive_rows(s, f"SELECT alert_message FROM {s.hive_database}.alerts WHERE kind = 'news2'")
-    assert "NEWS2 3 (low-medium risk): respiratory_rate 3." in message[0] and message[0].endswith("Assumed: room air")
+    assert "NEWS2 3 (low-medium risk): respiratory_rate 3." in message[0] and message[0].endswith(
+        "Incomplete: not recorded, scored as room air (the true score may be higher)"
+    )

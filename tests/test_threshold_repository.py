@@ -55,8 +55,11 @@ EDGES = [
     ("bp", 101, 120, Outcome.NO_BAND_FOR_AGE, None),
     ("heartBeat", 40.5, 70, Outcome.NO_BAND_FOR_AGE, None),
     ("heartBeat", -1, 70, Outcome.NO_BAND_FOR_AGE, None),
-    ("heartBeat", 40, 69.5, Outcome.VALUE_IN_GAP, None),
-    ("bp", 41, 150.5, Outcome.VALUE_IN_GAP, None),
+    # matched rounded half up to whole numbers, as NEWS2 scores: no value falls between 69 and 70
+    ("heartBeat", 40, 69.5, Outcome.NORMAL, "2"),
+    ("heartBeat", 40, 69.49, Outcome.VITAL_OUT_OF_RANGE, "1"),
+    ("bp", 41, 150.5, Outcome.NORMAL, "11"),
+    ("bp", 41, 150.49, Outcome.VITAL_OUT_OF_RANGE, "10"),
     ("heartBeat", 40, 10_000, Outcome.VALUE_IN_GAP, None),
     ("heartBeat", 40, -1, Outcome.VALUE_IN_GAP, None),
     ("spo2", 40, 85, Outcome.NOT_MONITORED, None),

@@ -54,11 +54,11 @@ class Risk:
 LOW = Risk("low", "minimum 4-12 hourly observations; a registered nurse assesses the patient")
 LOW_MEDIUM = Risk(
     "low-medium",
-    "minimum 1 hourly; the registered nurse informs the medical team, who review and "
-    "decide whether care must be escalated",
+    "urgent ward-based response: minimum 1 hourly; the registered nurse informs the medical team, who review "
+    "and decide whether care must be escalated",
     trigger=3,
     per_parameter=True,
-    severity=Severity.ADVISORY,
+    severity=Severity.URGENT,  # a single red parameter: the RCP asks for an urgent ward-based response
 )
 MEDIUM = Risk(
     "medium",

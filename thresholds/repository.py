@@ -13,6 +13,7 @@ from collections.abc import Callable
 import happybase
 
 from thresholds import table
+from thresholds.bands import ValueBand, value_bands
 from thresholds.rules import ThresholdRule, parse_rows
 
 
@@ -25,6 +26,7 @@ class ThresholdIndex:
             attribute: tuple(rule for rule in rules if rule.attribute == attribute)
             for attribute in sorted({rule.attribute for rule in rules})
         }
+        self.bands: dict[str, ValueBand] = value_bands(rules)  # by rule id: half-open where bands abut
 
     @property
     def attributes(self) -> set[str]:
