@@ -8,6 +8,7 @@ import time
 
 import settings
 from bench import (
+    alarms,
     chaos,
     cluster,
     dags,
@@ -31,6 +32,7 @@ BENCHMARKS = {
     "streaming": streaming.run,
     "notifier": notifier.run,
     "ward": ward.run,
+    "alarms": alarms.run,
     "sqoop": sqoop.run,
     "dags": dags.run,
     "cluster": cluster.run,

@@ -74,10 +74,10 @@ MUTANTS = (
         PARSE,
     ),
     Mutant(
-        "band value bounds inclusive",
+        "half-open band high in Spark",
         "streaming/evaluate.py",
-        "& value.between(float(rule.low_value), float(rule.high_value))",
-        "& (value > float(rule.low_value)) & (value <= float(rule.high_value))",
+        "below = value < band.high if band.exclusive else value <= band.high",
+        "below = value <= band.high if band.exclusive else value <= band.high",
         EVALUATE,
     ),
     Mutant(
@@ -88,11 +88,18 @@ MUTANTS = (
         EVALUATE,
     ),
     Mutant(
-        "reference value bound",
-        "testkit/reference_evaluator.py",
-        "if position >= 0 and value <= self.highs[position]:",
-        "if position >= 0 and value < self.highs[position]:",
-        EVALUATE,
+        "half-open band high",
+        "thresholds/bands.py",
+        "(value < self.high if self.exclusive else value <= self.high)",
+        "(value <= self.high if self.exclusive else value <= self.high)",
+        ("tests/test_bands.py",),
+    ),
+    Mutant(
+        "rounding half up",
+        "thresholds/bands.py",
+        "rounding=ROUND_HALF_UP",
+        "rounding=ROUND_HALF_EVEN",
+        ("tests/test_bands.py",),
     ),
     Mutant(
         "overlap check",

@@ -19,12 +19,11 @@ import uuid
 
 from kafka.admin import NewTopic
 
-from clients import aws, kafka, mysql
+from clients import kafka, mysql
 from contract.alerts import Outcome, Severity
 from notifier.service import Notifier
-from notifier.sns_setup import topic_arn
 from settings import RdsAccount, Settings, environment
-from testkit import inbox
+from testkit import inbox, scratch
 from testkit.alerts import alert_record
 
 ESCALATE_AFTER_S = 8.0
@@ -146,7 +145,4 @@ def _remove(settings: Settings, queues: list[str]) -> None:
     admin = kafka.admin(settings)
     admin.delete_topics([settings.topic_alerts, settings.topic_observations])
     admin.close()
-    for tier in settings.alarm_tiers:
-        aws.client(settings, "sns").delete_topic(TopicArn=topic_arn(settings, tier.topic))
-    for url in queues:
-        aws.client(settings, "sqs").delete_queue(QueueUrl=url)
+    scratch.drop_notifier_slice(settings, queues)

@@ -12,6 +12,7 @@ CREATE TABLE IF NOT EXISTS ${database}.vitals_raw (
   respiratory_rate  DOUBLE    COMMENT 'breaths per minute',
   supplemental_oxygen BOOLEAN COMMENT 'on supplemental oxygen (null: not recorded, NEWS2 assumes room air)',
   consciousness     STRING    COMMENT 'ACVPU: A, C, V, P or U (null: not recorded, NEWS2 assumes alert)',
+  rejected_fields   STRING    COMMENT 'vitals rejected on their own, with the reason (their column is null; the others were kept and checked)',
   source            STRING    COMMENT 'device or feed that sent the reading',
   ingest_time       TIMESTAMP COMMENT 'when RDS stored the reading',
   kafka_partition   INT,

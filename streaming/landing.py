@@ -236,6 +236,7 @@ class LandingQuery(OwnedQuery):
             "event_time",
             *VITAL_FIELDS,
             *OBSERVATION_TYPES,
+            "rejected_fields",
             "source",
             "ingest_time",
             "kafka_partition",

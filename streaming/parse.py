@@ -2,9 +2,15 @@
 
 Every record gets a ``reason``: null when the reading is usable, otherwise
 the first problem found (invalid JSON, missing patient id or event time, a
-wrong type, a physiologically impossible value, an event time further in the
-future than ``PA_STREAM_MAX_FUTURE_S``). Nothing is dropped here; the job sends
-rows with a reason to ``vitals_rejected``.
+wrong type, an event time further in the future than
+``PA_STREAM_MAX_FUTURE_S``, no plausible vital at all). Nothing is dropped
+here; the job sends rows with a reason to ``vitals_rejected``.
+
+A physiologically impossible value (SpO2 0 from a probe off the finger) is
+rejected on its own: the field becomes null and ``rejected_fields`` says which
+and why, and the reading's other vitals are landed and checked, so a loose
+probe never hides a heart rate of 150. Only a reading with no plausible vital
+left is rejected whole.
 
 Time is judged against the record's Kafka timestamp (when the producer sent
 it), never against the newest event time seen: one device with a wrong clock
@@ -17,6 +23,8 @@ landing and the real-time alert query because they depend on the record only.
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame
@@ -131,6 +139,22 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeR
     )
     text = {field: F.col(f"_text_{field}") for field in keys if FIELD_TYPES[field] != "string"}
     value = {field: F.col(field) for field in FIELD_TYPES}
+    impossible = {
+        vital.field: F.when(
+            (value[vital.field] < vital.plausible_low) | (value[vital.field] > vital.plausible_high),
+            F.concat(
+                F.lit(f"impossible value: {keys[vital.field]} "),
+                value[vital.field].cast("string"),
+                F.lit(f" outside {vital.plausible_low:g}-{vital.plausible_high:g}"),
+            ),
+        )
+        for vital in VITALS
+    }
+    # every vital either absent or impossible, and at least one impossible: nothing of the reading can be checked
+    nothing_plausible = functools.reduce(
+        operator.and_, [value[field].isNull() | impossible[field].isNotNull() for field in impossible]
+    ) & functools.reduce(operator.or_, [impossible[field].isNotNull() for field in impossible])
+    rejected_fields = F.concat_ws("; ", *impossible.values())
     # seconds from measurement to Kafka; negative when the device clock runs ahead
     arrival_delay = F.col("kafka_timestamp").cast("double") - F.col("event_time").cast("double")
     reason = F.coalesce(
@@ -148,17 +172,7 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeR
             for field in FIELD_TYPES
             if FIELD_TYPES[field] != "string"
         ],
-        *[
-            F.when(
-                (value[vital.field] < vital.plausible_low) | (value[vital.field] > vital.plausible_high),
-                F.concat(
-                    F.lit(f"impossible value: {keys[vital.field]} "),
-                    value[vital.field].cast("string"),
-                    F.lit(f" outside {vital.plausible_low:g}-{vital.plausible_high:g}"),
-                ),
-            )
-            for vital in VITALS
-        ],
+        F.when(nothing_plausible, rejected_fields),
         F.when(
             value["consciousness"].isNotNull() & ~F.upper(F.trim(value["consciousness"])).isin(*CONSCIOUSNESS_LEVELS),
             F.concat(
@@ -186,7 +200,12 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeR
         "kafka_timestamp",
         # messages without an id (capstone shape) get one from their content, so a resent copy still deduplicates
         F.coalesce("reading_id", F.xxhash64("raw_payload")).alias("reading_id"),
-        *[field for field in FIELD_TYPES if field != "reading_id"],
+        *[
+            F.when(impossible[field].isNull(), value[field]).alias(field) if field in impossible else field
+            for field in FIELD_TYPES
+            if field != "reading_id"
+        ],
+        F.when(rejected_fields != "", rejected_fields).alias("rejected_fields"),
         arrival_delay.alias("arrival_delay_s"),
         (arrival_delay > time_rules.late_after_s).alias("late"),
         reason.alias("reason"),

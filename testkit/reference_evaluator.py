@@ -13,6 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from contract.alerts import Outcome
+from thresholds.any_age import critical_at_every_age
 from thresholds.bands import ValueBand, rounded
 from thresholds.repository import ThresholdIndex
 from thresholds.rules import ThresholdRule
@@ -61,6 +62,24 @@ class ReferenceEvaluator:
 
     def __init__(self, index: ThresholdIndex):
         self.index = index
+        # a patient of unknown age: the values critical at every age, as rules of their own (the stream's rule id)
+        self._any_age = {
+            attribute: [
+                ThresholdRule(
+                    f"{attribute}:critical-at-every-age",
+                    attribute,
+                    0,
+                    0,
+                    low,
+                    high,
+                    1,
+                    "critical at every age",
+                    "critical",
+                )
+                for low, high in critical_at_every_age(rules)
+            ]
+            for attribute, rules in index.rules_of.items()
+        }
         self._bands: dict[tuple[str, int], _Bands] = {}
         for attribute, rules in index.rules_of.items():
             for age in _INDEXED_AGES:
@@ -77,6 +96,10 @@ class ReferenceEvaluator:
         if not rules:
             return _NOT_MONITORED
         if age is None or math.isnan(age):
+            matched = rounded(value, attribute)
+            for rule in self._any_age[attribute]:
+                if rule.low_value <= matched <= rule.high_value:
+                    return Evaluation(Outcome.VITAL_OUT_OF_RANGE, rule, rule.message)
             return _NO_BAND
         if float(age).is_integer() and _INDEXED_AGES.start <= age < _INDEXED_AGES.stop:
             return _NO_BAND  # every indexed age with a band was precomputed above

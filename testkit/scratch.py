@@ -14,10 +14,12 @@ from pathlib import Path
 from kafka.admin import NewTopic
 from pyspark.sql import DataFrame, SparkSession
 
-from clients import hbase, kafka
+from clients import aws, hbase, kafka
 from hbase_setup.load import load
 from hbase_setup.sources import CAPSTONE_SOURCE
 from hive_ddl.apply import apply
+from notifier.sns_setup import topic_arn
+from rds_schema import migrate
 from settings import Settings
 
 PATIENT_SCHEMA = (
@@ -90,3 +92,14 @@ def drop_threshold_table(settings: Settings) -> None:
             connection.delete_table(settings.threshold_table, disable=True)
     finally:
         connection.close()
+
+
+def drop_notifier_slice(settings: Settings, queue_urls: list[str]) -> None:
+    """Remove a slice's notifier state (its group's beds), every escalation tier's SNS topic and the SQS inboxes
+    subscribed to them."""
+    migrate.execute_as_owner(settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.notifier_group,))
+    sns, sqs = aws.client(settings, "sns"), aws.client(settings, "sqs")
+    for tier in settings.alarm_tiers:
+        sns.delete_topic(TopicArn=topic_arn(settings, tier.topic))
+    for url in queue_urls:
+        sqs.delete_queue(QueueUrl=url)

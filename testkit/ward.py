@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 from pyspark.sql import SparkSession
 
-from clients import aws, kafka
+from clients import kafka
 from contract.alerts import DATA_QUALITY_KINDS
 from hbase_setup.sources import DEFAULT_SOURCE
 from notifier.service import Notifier
-from notifier.sns_setup import topic_arn
 from producers import producer, watermark
 from producers.bedside_simulation import make_patients
 from producers.simulated_rds import SimulationRun, simulate, write_patients
@@ -242,8 +241,5 @@ def _remove(spark: SparkSession, settings: Settings, queue_url: str) -> None:
     migrate.execute_as_owner(
         settings, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.producer_name,)
     )
-    migrate.execute_as_owner(settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.notifier_group,))
     scratch.drop(spark, settings)
-    aws.client(settings, "sqs").delete_queue(QueueUrl=queue_url)
-    for tier in settings.alarm_tiers:
-        aws.client(settings, "sns").delete_topic(TopicArn=topic_arn(settings, tier.topic))
+    scratch.drop_notifier_slice(settings, [queue_url])

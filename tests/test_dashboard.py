@@ -1,4 +1,5 @@
-"""The live ward dashboard in headless Chromium: the ward's beds appear, and a new alert shows without a reload."""
+"""The live ward dashboard in headless Chromium: the ward's beds appear, a new alert shows without a reload, and an
+email's acknowledgement link records who acknowledged it."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from clients import mysql
 from hbase_setup.sources import DEFAULT_SOURCE
 from notifier.service import Notifier
 from rds_schema import migrate
-from settings import environment
+from settings import RdsAccount, environment
 from settings.choices import AlertPath
 from testkit import inbox, scratch
 from testkit.browser import headless_chromium
@@ -46,6 +48,7 @@ def ward_settings(spark, running_stack, hive_schema, unique_name):
         alert_path=AlertPath.MICROBATCH,
         notifier_group=unique_name,
         sns_topic=unique_name,
+        escalation_tiers=f"ward doctor={unique_name}-doctor,rapid response={unique_name}-rapid",
         topic_notify_dead_letter=unique_name + "_dlq",
         dashboard_port=free_port(running_stack.dashboard_host),
         dashboard_refresh_s=2.0,
@@ -76,7 +79,9 @@ def dashboard(ward_settings, tmp_path):
         log.close()
 
 
-def test_the_dashboard_shows_the_wards_beds_and_a_new_alert_without_reload(spark, ward_settings, dashboard, tmp_path):
+def test_the_dashboard_shows_a_new_alert_without_reload_and_its_acknowledgement_link_records_who(
+    spark, ward_settings, dashboard, tmp_path
+):
     now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30)
     first = unused_first_id()  # the notifier remembers every alert id it handled, on this stack for good
     normal = [stamped(reading(first + n, patient, 75, 120), now) for n, (patient, *_rest) in enumerate(WARD)]
@@ -95,19 +100,59 @@ def test_the_dashboard_shows_the_wards_beds_and_a_new_alert_without_reload(spark
         browser.execute_script("window.notReloaded = true")
 
         queue = inbox.subscribe(ward_settings)  # creates the doctors' topic on SNS
-        send(ward_settings, [stamped(reading(first + 10, 3102, 120, 120), now + dt.timedelta(seconds=10))])
+        fast = [
+            stamped(reading(first + 10 + n, 3102, 120, 120), now + dt.timedelta(seconds=10 + 5 * n)) for n in (0, 1)
+        ]
+        send(ward_settings, fast)  # two readings: a finding is confirmed by two
         run_available_now(spark, ward_settings)
         Notifier(ward_settings).run(until_idle_s=2)
-        assert [email["Subject"] for email in inbox.read_all(ward_settings, queue)] == [
-            "URGENT ICU: B.B. (3102) Heart rate high (111-130, NEWS2 scores 2)"
-        ], "the normal readings alerted nothing, the fast heart one alert"
+        [email] = inbox.read_all(ward_settings, queue)
+        assert email["Subject"] == "URGENT ICU: B.B. (3102) Heart rate 120 beats/min (urgent)", (
+            "the normal readings alerted nothing, the fast heart one episode"
+        )
 
-        _until(browser, lambda page: "URGENT heartBeat since" in page.find_element(By.ID, "bed-3102").text, "the alert")
+        bed = (By.ID, "bed-3102")
+        _until(browser, lambda page: "URGENT Heart rate 120 beats/min" in page.find_element(*bed).text, "the alert")
+        assert "not acknowledged" in browser.find_element(*bed).text
         assert browser.execute_script("return window.notReloaded === true"), "the alert came without a reload"
         first_bed = browser.find_elements(By.CSS_SELECTOR, "div.bed")[0]
         assert first_bed.get_attribute("id") == "bed-3102", "the bed with an open alert leads"
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         assert browser.save_screenshot(str(SCREENSHOT))
+
+        link = next(line.split()[-1] for line in email["Message"].splitlines() if line.startswith("Acknowledge:"))
+        assert link.startswith(f"http://{ward_settings.dashboard_host}:{ward_settings.dashboard_port}/?ack=")
+        browser.get(link)
+        name = (By.CSS_SELECTOR, "input[aria-label='Your name and role']")
+        _until(browser, lambda page: page.find_elements(*name), "the acknowledgement form")
+        assert _acknowledgements(ward_settings) == [], "opening the link alone acknowledges nothing"
+        browser.find_element(*name).send_keys("Dr Rao, ward doctor\n")
+        _until(browser, lambda page: _button(page, "Acknowledge").is_enabled(), "the enabled button")
+        _button(browser, "Acknowledge").click()
+        _until(browser, lambda page: "Acknowledged by Dr Rao, ward doctor" in page.page_source, "the confirmation")
+        assert _acknowledgements(ward_settings) == [("Dr Rao, ward doctor", "dashboard")]
+
+        Notifier(ward_settings).run(until_idle_s=2)  # applies it at its next poll
+        browser.get(dashboard + "?ward=ICU")
+        _until(browser, lambda page: "acknowledged by Dr Rao" in page.find_element(*bed).text, "the acknowledgement")
+
+
+def _button(browser, text: str):
+    return browser.find_element(By.XPATH, f"//button[.//p[text()='{text}']]")
+
+
+def _acknowledgements(settings) -> list[tuple[str, str]]:
+    connection = mysql.connect(settings, RdsAccount.MIGRATION)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(
+            "SELECT acknowledged_by, via FROM alarm_acknowledgements a JOIN notifier_episodes e "
+            "ON a.ack_code = e.ack_code WHERE e.notifier = %s",
+            [settings.notifier_group],
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        connection.close()
 
 
 def _until(browser, condition, what: str, timeout_s: float = 120.0) -> None:

@@ -20,7 +20,7 @@ def landed(spark, running_stack, hive_schema):
         reading(2, 2001, 75, 230, 2, respiratory_rate=30),  # NEWS2 single 3, besides the capstone bp rule
         reading(3, 2002, 70, 190, 3),  # age 41: bp alerts
         reading(4, 990001, 70, 120, 4),  # unknown patient
-        reading(5, 2001, 900, 120, 5),  # impossible heart rate: rejected
+        reading(5, 2001, "fast", 120, 5),  # a wrong type: rejected
         b"not json",
     ]
     with (

@@ -53,6 +53,15 @@ def test_values_at_the_plausible_bounds_are_accepted_and_just_outside_rejected(e
         assert above["reason"].startswith(f"impossible value: {vital.field} "), vital.field
 
 
+def test_an_impossible_value_is_rejected_on_its_own_and_the_other_vitals_kept(spark):
+    row = parsed(spark, [reading(0, spo2=0, heart_rate=150, bp_systolic=120)])[0]
+    assert row["reason"] is None, "the reading is kept"
+    assert (row["spo2"], row["heart_rate"], row["bp_systolic"]) == (None, 150.0, 120.0)
+    assert row["rejected_fields"] == "impossible value: spo2 0.0 outside 30-100"
+    alone = parsed(spark, [reading(0, spo2=0)])[0]  # no plausible vital left: rejected whole, with the reason
+    assert alone["reason"] == "impossible value: spo2 0.0 outside 30-100"
+
+
 def test_the_future_tolerance_and_lateness_hold_at_their_exact_edges(spark):
     rows = parsed(spark, [reading(-300), reading(-301), reading(600), reading(601), reading(0)])
     assert rows[0]["reason"] is None and rows[0]["arrival_delay_s"] == -300.0  # exactly the tolerance: accepted

@@ -18,23 +18,37 @@ def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_aler
         [
             reading(1, 2001, 69, 200, 1),  # age 40: heart rate 69 alerts (rule 1), bp 200 normal (rule 5)
             reading(2, 2002, 70, 190, 2),  # age 41: heart rate 70 normal (rule 8), bp 190 alerts (rule 12)
-            reading(3, 2001, 69.5, 170, 3),  # age 40: heart rate 69.5 in the gap between 69 and 70
+            reading(3, 2001, 69.4, 170, 3),  # age 40: matched as 69 (rounded half up): rule 1
+            reading(9, 2001, 69.5, 170, 9),  # age 40: matched as 70: normal, not in a gap between 69 and 70
             reading(4, 2003, 70, 120, 4),  # age 101: no band for either vital
             reading(5, 990001, 70, 120, 5),  # unknown patient
             reading(1, 2001, 69, 200, 1),  # a resent copy of reading 1: dropped
             b"this is not json",
             reading(6, 2001, "fast", 120, 6),  # wrong type
             {k: v for k, v in reading(7, 2001, 70, 120, 7).items() if k != "patient_id"},
-            reading(8, 2001, 900, 120, 8),  # impossible heart rate
+            reading(8, 2001, 900, 170, 8, spo2=0),  # heart rate and SpO2 impossible: bp (normal) still checked
+            reading(10, 2001, 150, 170, 10, spo2=0),  # SpO2 0 (probe off): rejected alone, heart rate 150 alerts
+            reading(11, 2001, 900, 0, 11, spo2=0, body_temperature=99, respiratory_rate=-1, bp_diastolic=0),
         ],
     )
     job = run_available_now(spark, s)
     db = s.hive_database
 
-    assert sorted(hive_rows(s, f"SELECT reading_id FROM {db}.vitals_raw")) == [(1,), (2,), (3,), (4,), (5,)]
+    landed = hive_rows(s, f"SELECT reading_id, heart_rate, spo2, rejected_fields FROM {db}.vitals_raw")
+    assert sorted(row[0] for row in landed) == [1, 2, 3, 4, 5, 8, 9, 10]
+    by_id = {row[0]: row[1:] for row in landed}
+    assert by_id[10] == (150.0, None, "impossible value: spo2 0.0 outside 30-100")
+    assert by_id[8] == (
+        None,
+        None,
+        "impossible value: heart_rate 900.0 outside 10-350; impossible value: spo2 0.0 outside 30-100",
+    )
+    assert by_id[1][2:] == (None,)
     reasons = sorted(row[0] for row in hive_rows(s, f"SELECT reason FROM {db}.vitals_rejected"))
     assert reasons == [
-        "impossible value: heart_rate 900.0 outside 10-350",
+        "impossible value: heart_rate 900.0 outside 10-350; impossible value: bp_systolic 0.0 outside 30-320; "
+        "impossible value: bp_diastolic 0.0 outside 10-250; impossible value: spo2 0.0 outside 30-100; "
+        "impossible value: body_temperature 99.0 outside 25-46; impossible value: respiratory_rate -1.0 outside 0-90",
         "invalid JSON: not a JSON object",
         "missing patient id",
         "wrong type: heart_rate fast is not a double",
@@ -48,7 +62,8 @@ def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_aler
     assert set(by_key) == {
         (1, "vital_out_of_range", "heartBeat"),
         (2, "vital_out_of_range", "bp"),
-        (3, "value_in_gap", "heartBeat"),
+        (3, "vital_out_of_range", "heartBeat"),
+        (10, "vital_out_of_range", "heartBeat"),
         (4, "no_band_for_age", "heartBeat"),
         (4, "no_band_for_age", "bp"),
         (5, "unknown_patient", None),
@@ -62,11 +77,11 @@ def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_aler
     )
     assert by_key[(2, "vital_out_of_range", "bp")][3:5] == ("12", "Higher BP than Normal")
     assert "unknown patient id 990001" in by_key[(5, "unknown_patient", None)][4]
-    assert job.outcomes == {"vital_out_of_range": 2, "value_in_gap": 1, "no_band_for_age": 2, "unknown_patient": 1}
+    assert job.outcomes == {"vital_out_of_range": 4, "no_band_for_age": 2, "unknown_patient": 1}
 
     queued = alert_messages(s)
     hive_ids = {row[0] for row in hive_rows(s, f"SELECT alert_id FROM {db}.alerts")}
-    assert {message["alert_id"] for message in queued} == hive_ids and len(hive_ids) == 6
+    assert {message["alert_id"] for message in queued} == hive_ids and len(hive_ids) == 7
     sample = next(message for message in queued if message["reading_id"] == 1)
     assert set(sample) == set(ALERT_FIELDS)  # the minimum necessary: no address, no phone number
     assert (sample["severity"], sample["device_id"], sample["admitted_ward"]) == ("urgent", "bed-2001", "ICU")
