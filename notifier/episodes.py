@@ -127,8 +127,9 @@ class Bed:
 
     @property
     def open(self) -> bool:
-        """An episode is open from its first notification until its all-clear (or while a technical alarm is on)."""
-        return self.opened_at is not None or self.monitoring_lost
+        """An episode is open from its first notification until its all-clear, while a technical alarm is on, and
+        while an opening waits for the cap (the dashboard shows it meanwhile)."""
+        return self.opened_at is not None or self.monitoring_lost or self.held
 
     @property
     def rank(self) -> int | None:
@@ -303,11 +304,12 @@ class EpisodeTracker:
         return None
 
     def untell(self, notification: Notification) -> None:
-        """SNS refused ``notification`` (it is dead-lettered): an opening does not count as told, so the bed's
-        next evidence opens the episode again."""
+        """SNS refused ``notification`` (it is dead-lettered): an opening does not count as told (nor against the
+        cap), so the bed's next evidence opens the episode again."""
         bed = self.beds.get(notification.patient_id)
         if bed is not None and notification.kind == NotificationKind.OPENED and bed.ack_code == notification.ack_code:
             bed.opened_at = bed.notified_rank = bed.notified_score = None
+            bed.sent = bed.sent[:-1]  # nobody was told: it takes no place in the hour's cap
             self._touch(bed)
 
     # --- time ---------------------------------------------------------------------------------------------------
@@ -353,7 +355,7 @@ class EpisodeTracker:
                 return [self._note(bed, NotificationKind.DATA_QUALITY, now, cause=cause)]
             return []
         if bed.opened_at is None:
-            if self._capped(bed, rank, now):  # reopened within the hour at a severity told already
+            if not self._has_room(bed, rank, now):  # reopened within the hour: the cap keeps it for later
                 bed.held = True
                 return []
             bed.held = False
@@ -371,7 +373,7 @@ class EpisodeTracker:
         if not risen:
             bed.held = False
             return []
-        if self._capped(bed, rank, now):
+        if not self._has_room(bed, rank, now):
             bed.held = True  # told with the next message the cap allows, digest and all
             return []
         bed.held = False
@@ -391,10 +393,10 @@ class EpisodeTracker:
         if bed.opened_at is None:  # nothing was told (unconfirmed, or only data quality): closes quietly
             self._close(bed)
             return []
-        # a patient flapping in and out of range is not sent an all-clear each time: past the cap the episode
-        # closes without one (the last message they had asked for attention, the safe side)
+        # not counted against the cap (it is no alarm), but past it the episode closes without one: a patient
+        # flapping in and out of range is not sent an all-clear each time (the last message asked for attention)
         capped = self._sent_this_hour(bed, now) >= self.policy.max_per_hour
-        note = None if capped else self._note(bed, NotificationKind.ALL_CLEAR, now)
+        note = None if capped else self._note(bed, NotificationKind.ALL_CLEAR, now, counted=False)
         self._close(bed)
         return [note] if note else []
 
@@ -410,13 +412,13 @@ class EpisodeTracker:
             or now - bed.tier_since < self.policy.escalate_after_s
         ):
             return []
+        if self._sent_this_hour(bed, now) >= self.policy.max_per_hour:
+            return []  # waits for the cap's hour to free a place (rises kept room for the escalations)
         bed.tier_since = now
         self._touch(bed)
         if bed.tier + 1 < self.policy.tiers:
             bed.tier += 1
             return [self._note(bed, NotificationKind.ESCALATION, now)]
-        if self._sent_this_hour(bed, now) >= self.policy.max_per_hour:
-            return []
         return [self._note(bed, NotificationKind.REMINDER, now)]
 
     def _watch(self, bed: Bed, now: float) -> list[Notification]:
@@ -443,10 +445,19 @@ class EpisodeTracker:
     def _sent_this_hour(self, bed: Bed, now: float) -> int:
         return sum(1 for at, _ in bed.sent if now - at < HOUR_S)
 
-    def _capped(self, bed: Bed, rank: int, now: float) -> bool:
-        """Whether telling ``rank`` now would pass the hourly cap; a severity not told within the hour never is."""
+    def _has_room(self, bed: Bed, rank: int, now: float) -> bool:
+        """Whether an opening or a rise to ``rank`` may be told now within the hourly cap, which counts escalations
+        too: while nobody has acknowledged the episode, room is kept for the escalations still to come (they bring
+        the next tier the whole picture). A severity not told within the hour may use the rest; any other rise (a
+        NEWS2 rise, a severity told already) also leaves room for a later rise to critical, and is otherwise
+        folded into the next message. Opened urgent, worse to critical, two escalations: four."""
+        room = self.policy.max_per_hour - self._sent_this_hour(bed, now)
+        acknowledged = bed.opened_at is not None and bed.acknowledged_at is not None
+        to_escalate = 0 if acknowledged else self.policy.tiers - 1 - (bed.tier if bed.opened_at is not None else 0)
         told = max((told for at, told in bed.sent if now - at < HOUR_S), default=-1)
-        return rank <= told and self._sent_this_hour(bed, now) >= self.policy.max_per_hour
+        if rank > told:
+            return room > to_escalate
+        return room > to_escalate + (1 if rank < SEVERITY_RANK[Severity.CRITICAL] else 0)
 
     def _note(
         self, bed: Bed, kind: NotificationKind, now: float, cause: str | None = None, counted: bool = True

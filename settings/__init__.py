@@ -383,9 +383,9 @@ class Settings:
     )
     alarm_max_per_hour: int = setting(
         4,
-        "Notifications per patient per hour at most; findings that come meanwhile are folded into the next "
-        "message. Never held back: an opening, a rise to a severity not told in the last hour, an escalation, a "
-        "monitoring-lost alarm.",
+        "Notifications per patient per hour at most, escalations included: while nobody acknowledged an episode, "
+        "room is kept for its escalations; a rise to a severity not told within the hour takes the rest, other "
+        "rises are folded into the next message. A monitoring-lost alarm is never held back.",
         minimum=1,
     )
     all_clear_readings: int = setting(

@@ -79,6 +79,42 @@ def test_a_septic_patient_for_ten_minutes_is_one_episode_opened_once_then_escala
     assert [(at, note.tier) for at, note in ward.sent[1:]] == [(305, 1), (605, 2)]
 
 
+def test_a_sepsis_building_over_minutes_is_told_as_it_worsens_and_escalated_within_the_cap():
+    """Urgent first, critical from 30 s, NEWS2 climbing 5, 7, 9, 11, 13: the rises within critical wait for the
+    escalations, which the cap keeps room for and which carry the whole picture."""
+    ward = Ward()
+    for second in range(0, 640, 5):
+        stage = min(second // 30, 4)  # every 30 s a little worse
+        severity = Severity.URGENT if stage == 0 else Severity.CRITICAL
+        heart, score = (
+            vital(2001, second, "heartBeat", 115 + 5 * stage, severity),
+            news2(2001, second, 5 + 2 * stage, severity),
+        )
+        ward.reading(2001, second, heart, score)
+    assert [(at, note.kind.value, note.severity, note.tier) for at, note in ward.sent] == [
+        (5, "opened", "urgent", 0),
+        (35, "worse", "critical", 0),
+        (335, "escalation", "critical", 1),
+        (635, "escalation", "critical", 2),
+    ]
+    latest = {item["attribute"]: item["observed_value"] for item in ward.sent[-1][1].findings}
+    assert latest == {"heartBeat": 135, "news2": 13}  # the digest: what happened since, in the escalation
+
+
+def test_once_acknowledged_a_news2_rise_is_told_to_whoever_acknowledged_it():
+    ward = Ward()
+    second = 0
+    for score, severity in [(5, "urgent"), (7, "critical"), (5, "urgent")]:
+        for _ in range(2):
+            ward.reading(2001, second, news2(2001, second, score, severity))
+            second += 5
+    ward.tracker.acknowledge(ward.sent[0][1].ack_code, "Dr Rao", CLOCK0 + second)
+    for _ in range(2):
+        ward.reading(2001, second, news2(2001, second, 7, "critical"))
+        second += 5
+    assert ward.kinds() == ["opened", "worse", "worse"]  # unacknowledged, the second rise would wait
+
+
 def test_a_value_flapping_between_bands_sends_no_worse_and_nothing_on_improvement():
     ward = Ward()
     for index in range(60):  # SpO2 91/92 every 5 s for 5 minutes: critical, urgent, critical, ...
@@ -100,20 +136,28 @@ def test_a_rise_that_persists_is_told_at_once_and_an_improvement_is_not():
     ]
 
 
-def test_news2_rising_again_after_it_settled_is_told_again():
+def test_news2_rising_again_after_it_settled_waits_for_the_escalation_while_unacknowledged():
     ward = Ward()
     second = 0
     for score, severity in [(5, "urgent"), (7, "critical"), (5, "urgent"), (7, "critical")]:
         for _ in range(2):  # each level held for two readings (confirmed)
             ward.reading(2001, second, news2(2001, second, score, severity))
             second += 5
-    assert ward.kinds() == ["opened", "worse", "worse"]
+    assert ward.kinds() == ["opened", "worse"]  # the second rise waits: room is kept for the escalations
+    assert ward.tracker.beds["2001"].held
+    for later in range(second, 320, 5):
+        ward.reading(2001, later, news2(2001, later, 7, "critical"))
+    assert ward.kinds() == ["opened", "worse", "escalation"]
+    assert ward.sent[-1][1].severity == "critical" and ward.sent[-1][1].findings[0]["observed_value"] == 7
 
 
-def test_a_news2_rise_of_two_within_one_band_is_told():
+def test_a_news2_rise_of_two_within_one_band_is_told_once_acknowledged():
     ward = Ward()
-    for second, score in [(0, 5), (5, 5), (10, 6), (15, 6), (20, 7), (25, 7)]:
+    for second, score in [(0, 5), (5, 5), (10, 6), (15, 6)]:
         ward.reading(2001, second, news2(2001, second, score, Severity.URGENT))  # medium risk all along
+    ward.tracker.acknowledge(ward.sent[0][1].ack_code, "Nurse Lee", CLOCK0 + 16)
+    for second in (20, 25):
+        ward.reading(2001, second, news2(2001, second, 7, Severity.URGENT))
     assert ward.kinds() == ["opened", "worse"]
     assert ward.sent[1][0] == 25
 
@@ -216,7 +260,8 @@ def test_flapping_in_and_out_of_range_is_capped_across_episodes():
         for _ in range(3):
             ward.reading(2001, second)
             second += 5
-    assert ward.kinds() == ["opened", "all_clear", "opened", "all_clear"]
+    # the all-clear is no alarm; the re-openings of a severity told this hour wait (the dashboard shows them)
+    assert ward.kinds() == ["opened", "all_clear"]
 
 
 def test_data_quality_is_told_once_as_such_and_an_unknown_patients_silence_raises_no_alarm():
@@ -263,3 +308,14 @@ def test_the_tracker_hands_over_what_changed_once():
     changed, forgotten = ward.tracker.drain_changes()
     assert sorted(bed.patient_id for bed in changed) == ["2001", "2002"] and forgotten == set()
     assert ward.tracker.drain_changes() == ([], set())
+
+
+def test_an_opening_sns_refused_is_not_told_and_the_next_reading_opens_the_episode_again():
+    ward = Ward()
+    for second in (0, 5):
+        ward.reading(2001, second, vital(2001, second, "spo2", 85, Severity.CRITICAL))
+    [(_, refused)] = ward.sent
+    ward.tracker.untell(refused)
+    assert not ward.tracker.beds["2001"].open and ward.tracker.beds["2001"].sent == []
+    ward.reading(2001, 10, vital(2001, 10, "spo2", 85, Severity.CRITICAL))
+    assert ward.kinds() == ["opened", "opened"]
