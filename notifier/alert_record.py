@@ -20,21 +20,12 @@ class PoisonRecord(ValueError):
 
 def parse_alert(value: bytes | None) -> dict[str, Any]:
     """The alert in a doctors-queue record, or :class:`PoisonRecord` naming the first problem."""
-    if value is None:
-        raise PoisonRecord("empty record (no value)")
-    try:
-        alert = json.loads(value)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise PoisonRecord(f"not JSON: {error}") from None
-    if not isinstance(alert, dict):
-        raise PoisonRecord(f"not a JSON object but {type(alert).__name__}")
+    alert = _json_object(value)
     if not isinstance(alert.get("alert_id"), str) or not alert["alert_id"]:
         raise PoisonRecord("missing or non-string alert_id")
     if alert.get("kind") not in ALERT_KINDS:
         raise PoisonRecord(f"unknown kind {alert.get('kind')!r} (known: {', '.join(ALERT_KINDS)})")
-    if not isinstance(alert.get("patient_id"), (int, str)) or isinstance(alert.get("patient_id"), bool):
-        raise PoisonRecord("missing patient_id")
-    _check_time(alert)
+    _check_patient_and_time(alert)
     for field in DECIMAL_ALERT_FIELDS:
         value_of = alert.get(field)
         if value_of is not None and (isinstance(value_of, bool) or not isinstance(value_of, (int, float))):
@@ -45,24 +36,31 @@ def parse_alert(value: bytes | None) -> dict[str, Any]:
 def parse_observation(value: bytes | None) -> dict[str, Any]:
     """The observation in an observations-topic record (:data:`contract.alerts.OBSERVATION_FIELDS`), or
     :class:`PoisonRecord` naming the first problem."""
-    if value is None:
-        raise PoisonRecord("empty record (no value)")
-    try:
-        observation = json.loads(value)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise PoisonRecord(f"not JSON: {error}") from None
-    if not isinstance(observation, dict):
-        raise PoisonRecord(f"not a JSON object but {type(observation).__name__}")
-    if not isinstance(observation.get("patient_id"), (int, str)) or isinstance(observation.get("patient_id"), bool):
-        raise PoisonRecord("missing patient_id")
-    _check_time(observation)
+    observation = _json_object(value)
+    _check_patient_and_time(observation)
     findings = observation.get("findings", [])
     if not isinstance(findings, list) or not all(isinstance(item, str) for item in findings):
         raise PoisonRecord(f"findings {findings!r} is not a list of texts")
     return observation
 
 
-def _check_time(record: dict[str, Any]) -> None:
+def _json_object(value: bytes | None) -> dict[str, Any]:
+    """The record's value as a JSON object, which every record of the notifier's topics is."""
+    if value is None:
+        raise PoisonRecord("empty record (no value)")
+    try:
+        record = json.loads(value)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise PoisonRecord(f"not JSON: {error}") from None
+    if not isinstance(record, dict):
+        raise PoisonRecord(f"not a JSON object but {type(record).__name__}")
+    return record
+
+
+def _check_patient_and_time(record: dict[str, Any]) -> None:
+    """Whose reading it is, and when it was taken: what the episodes are keyed and ordered by."""
+    if not isinstance(record.get("patient_id"), (int, str)) or isinstance(record.get("patient_id"), bool):
+        raise PoisonRecord("missing patient_id")
     try:
         dt.datetime.fromisoformat(str(record.get("input_message_time")).replace("Z", "+00:00"))
     except ValueError:

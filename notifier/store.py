@@ -98,8 +98,9 @@ class NotifierStore:
         return {key: from_json(json.loads(state)) for key, state in rows}
 
     def open_beds(self) -> list[Bed]:
-        """The beds with an open episode, of every notifier (the dashboard's read)."""
-        rows = self._query("SELECT state FROM notifier_episodes WHERE is_open", [])
+        """The beds with an open episode (the dashboard's read), of this notifier group: another group's (a test's,
+        a benchmark's slice) are other episodes, even for the same patient id."""
+        rows = self._query("SELECT state FROM notifier_episodes WHERE notifier = %s AND is_open", [self._notifier])
         return [from_json(json.loads(state)) for (state,) in rows]
 
     def record(self, outcomes: list[OutcomeRow], changed: list[Bed], forgotten: set[str]) -> None:
@@ -164,8 +165,11 @@ class NotifierStore:
         return [(str(kind), int(tier), str(name)) for kind, tier, name in rows]
 
     def open_episode_of(self, ack_code: str) -> str | None:
-        """The patient id of the open episode with ``ack_code``, None when no open episode has it."""
-        rows = self._query("SELECT episode_key FROM notifier_episodes WHERE ack_code = %s AND is_open", [ack_code])
+        """The patient id of this notifier group's open episode with ``ack_code``, None when none has it."""
+        rows = self._query(
+            "SELECT episode_key FROM notifier_episodes WHERE notifier = %s AND ack_code = %s AND is_open",
+            [self._notifier, ack_code],
+        )
         return str(rows[0][0]) if rows else None
 
     def acknowledge(self, ack_code: str, by: str, via: str) -> None:

@@ -7,7 +7,7 @@ readings alert almost never). Labelled deterioration episodes move one or more
 vitals (all six between them) with oxygen and consciousness changes where they
 belong, and are recorded with their start and end so alert quality can be
 scored. A configurable share of readings is bad on purpose: missing values,
-impossible values, unknown patient ids.
+impossible values, unknown patient ids, a monitor's self-test frame.
 """
 
 from __future__ import annotations
@@ -78,7 +78,9 @@ EPISODE_KINDS = {
     "tachypnoea": EpisodeKind((Change("respiratory_rate", factor=2.2), Change("spo2", offset=-3.0))),
     "bradypnoea": EpisodeKind((Change("respiratory_rate", factor=0.4),), consciousness="V"),  # responds to voice
 }
-BAD_KINDS = ("missing_values", "impossible_heart_rate", "unknown_patient", "impossible_spo2")
+# an impossible value is rejected on its own (the reading's other vitals land); a monitor's self-test frame, every
+# vital -1, has nothing plausible and is rejected whole
+BAD_KINDS = ("missing_values", "impossible_heart_rate", "unknown_patient", "impossible_spo2", "self_test_frame")
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,8 @@ class ReadingStream:
                 values["heart_rate"] = 900.0
             elif bad == "impossible_spo2":
                 values["spo2"] = 140.0
+            elif bad == "self_test_frame":
+                values = dict.fromkeys(values, -1.0)
             else:
                 patient_id = UNKNOWN_PATIENT_ID + rng.randint(0, 99)
         return (
