@@ -125,7 +125,8 @@ class Composer:
             f"{self.label(notification)} {alert.get('admitted_ward') or 'no ward'}: {self.name(alert)} "
             f"({notification.patient_id}) {self.headline(notification)}"
         )
-        return text.encode("ascii", "replace").decode()[:SUBJECT_LIMIT]
+        # SNS takes ASCII subjects only: the degree sign would arrive as "?" (the body keeps it)
+        return text.replace("\u00b0", "deg ").encode("ascii", "replace").decode()[:SUBJECT_LIMIT]
 
     def body(self, notification: Notification) -> str:
         alert = notification.alert

@@ -75,3 +75,10 @@ def test_a_field_that_is_not_an_alert_field_is_refused_naming_the_setting():
 def test_a_malformed_escalation_tier_is_refused_naming_the_setting():
     with pytest.raises(settings_module.SettingsError, match="PA_ESCALATION_TIERS"):
         settings_module.load({"PA_ESCALATION_TIERS": "rapid response"})
+
+
+def test_a_subject_stays_ascii_and_readable():
+    temperature = {**alert(2001, 0, value=34.0, attribute="body_temperature", severity=Severity.CRITICAL)}
+    note = Notification(NotificationKind.OPENED, "2001", "critical", temperature, (temperature,), 0.0, 0, "K7Q2M9XP4T")
+    subject = Composer.of(SETTINGS).subject(note)
+    assert subject == "CRITICAL ICU: A.F. (2001) Temperature 34 deg C (critical)" and subject.isascii()
