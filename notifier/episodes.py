@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from contract.alerts import (
     DATA_QUALITY_KINDS,
     SEVERITY_RANK,
+    TECHNICAL_NOTIFICATIONS,
     NotificationKind,
     Outcome,
     Severity,
@@ -92,10 +93,6 @@ class Finding:
     abnormal_at: float = 0.0  # event time of its newest alert
     normal_at: float = 0.0  # event time of its newest normal reading
     normal_readings: int = 0  # consecutive normal readings since its newest alert
-
-    @property
-    def severity(self) -> str | None:
-        return None if self.confirmed is None else RANKED[self.confirmed]
 
 
 RANKED = {rank: name for name, rank in SEVERITY_RANK.items()}
@@ -168,7 +165,7 @@ class Notification:
 
     @property
     def technical(self) -> bool:
-        return self.kind in (NotificationKind.MONITORING_LOST, NotificationKind.MONITORING_RESTORED)
+        return self.kind in TECHNICAL_NOTIFICATIONS
 
 
 def event_seconds(record: dict) -> float:
@@ -467,7 +464,7 @@ class EpisodeTracker:
             bed.findings.values(), key=lambda f: (f.data_quality, -(f.confirmed if f.confirmed is not None else -1))
         )
         rank = bed.rank
-        if kind in (NotificationKind.MONITORING_LOST, NotificationKind.MONITORING_RESTORED):
+        if kind in TECHNICAL_NOTIFICATIONS:
             severity = RANKED[max(rank or 0, SEVERITY_RANK[Severity.URGENT] if bed.opened_at else 0)]
         elif kind == NotificationKind.DATA_QUALITY or rank is None:
             severity = Severity.ADVISORY

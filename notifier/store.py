@@ -157,13 +157,6 @@ class NotifierStore:
             ],
         )
 
-    def escalations(self, ack_code: str) -> list[tuple[str, int, str]]:
-        """(notification, tier, tier name) of each escalation of the episode with ``ack_code``, in order."""
-        rows = self._query(
-            "SELECT notification, tier, tier_name FROM alarm_escalations WHERE ack_code = %s ORDER BY id", [ack_code]
-        )
-        return [(str(kind), int(tier), str(name)) for kind, tier, name in rows]
-
     def open_episode_of(self, ack_code: str) -> str | None:
         """The patient id of this notifier group's open episode with ``ack_code``, None when none has it."""
         rows = self._query(

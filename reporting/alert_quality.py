@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from contract.alerts import TECHNICAL_NOTIFICATIONS
 from producers.bedside_simulation import Episode
 
 TARGET_RECALL = 1.0
@@ -23,7 +24,7 @@ JUDGED_AFTER_S = 30.0  # an episode starting closer than this to the run's end h
 NOTICE_GRACE_S = 30.0  # a notification this long after an episode ended still belongs to it
 CLOSING_NOTICES = ("all_clear",)
 # not a telling of a deterioration: the close, and the technical alarms about the monitor
-NOT_CLINICAL_NOTICES = (*CLOSING_NOTICES, "monitoring_lost", "monitoring_restored")
+NOT_CLINICAL_NOTICES = (*CLOSING_NOTICES, *TECHNICAL_NOTIFICATIONS)
 
 
 @dataclass(frozen=True)
