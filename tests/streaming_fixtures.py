@@ -154,7 +154,11 @@ def hive_rows(settings, sql: str) -> list[tuple]:
 
 
 def alert_messages(settings) -> list[dict]:
-    consumer = kafka.consumer(settings, settings.topic_alerts, consumer_timeout_ms=3000)
+    return topic_messages(settings, settings.topic_alerts)
+
+
+def topic_messages(settings, topic: str) -> list[dict]:
+    consumer = kafka.consumer(settings, topic, consumer_timeout_ms=3000)
     messages = [json.loads(message.value) for message in consumer]
     consumer.close()
     return messages

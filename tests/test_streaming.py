@@ -8,7 +8,7 @@ import pytest
 
 from contract.alerts import ALERT_FIELDS
 from streaming.landing import LandingQuery
-from tests.streaming_fixtures import alert_messages, hive_rows, reading, run_available_now, send
+from tests.streaming_fixtures import alert_messages, hive_rows, reading, run_available_now, send, topic_messages
 
 
 def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_alerts(spark, stream_settings):
@@ -79,6 +79,11 @@ def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_aler
     assert "unknown patient id 990001" in by_key[(5, "unknown_patient", None)][4]
     assert job.outcomes == {"vital_out_of_range": 4, "no_band_for_age": 2, "unknown_patient": 1}
 
+    # one observation per landed reading of a known patient, naming its alerts (the notifier's evidence of normal)
+    observations = {record["reading_id"]: record["findings"] for record in topic_messages(s, s.topic_observations)}
+    assert observations == {1: ["heartBeat"], 2: ["bp"], 3: ["heartBeat"], 8: [], 9: [], 10: ["heartBeat"]} | {
+        4: ["no_band_for_age:bp", "no_band_for_age:heartBeat"]  # the unknown patient's reading 5: no bed to watch
+    }
     queued = alert_messages(s)
     hive_ids = {row[0] for row in hive_rows(s, f"SELECT alert_id FROM {db}.alerts")}
     assert {message["alert_id"] for message in queued} == hive_ids and len(hive_ids) == 7
