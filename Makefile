@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install demo test test-faults check unit mutants bench sqoop-parity chaos stack-up stack-up-cluster stack-up-airflow stack-down stack-status stack-reset test-stack-down settings-table dashboard
+.PHONY: install demo test test-faults check unit mutants fuzz bench sqoop-parity chaos stack-up stack-up-cluster stack-up-airflow stack-down stack-status stack-reset test-stack-down settings-table dashboard
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -58,6 +58,10 @@ mutants: $(STAMP)
 # users' Sqoop command lines through Apache Sqoop 1.4.7 and python -m sqoop, rows compared (exit 1 on a difference)
 sqoop-parity: $(STAMP)
 	$(PY) -m bench sqoop-parity
+
+# hostile input through the parsers, PA_FUZZ_CASES (100,000) cases per target; exit 1 on any crash (no server)
+fuzz: $(STAMP)
+	$(PY) -m bench fuzz
 
 # minutes of faults: every server and service killed and restarted under load, then reconciled
 chaos: $(STAMP)

@@ -12,6 +12,7 @@ from bench import (
     chaos,
     cluster,
     dags,
+    fuzz,
     mutants,
     notifier,
     producers,
@@ -44,13 +45,16 @@ def main(argv: list[str]) -> int:
         return chaos.main(argv[1:])
     if argv[:1] == ["mutants"]:  # the suite's mutation check, on the test stack
         return mutants.main(argv[1:])
+    if argv[:1] == ["fuzz"]:  # the fuzzing targets, no server needed; exits 1 on any crash
+        return fuzz.main(argv[1:])
     if argv[:1] == ["sqoop-parity"]:  # Apache Sqoop 1.4.7 against python -m sqoop; exits 1 on any difference
         return sqoop_parity.main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description=__doc__,
         epilog="also: 'python -m bench chaos' (minutes of faults), 'python -m bench mutants' (on the test stack), "
-        "'python -m bench sqoop-parity' (Apache Sqoop 1.4.7 against python -m sqoop)",
+        "'python -m bench sqoop-parity' (Apache Sqoop 1.4.7 against python -m sqoop), "
+        "'python -m bench fuzz' (hostile input, PA_FUZZ_CASES cases per target)",
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     chosen = parser.parse_args(argv).names or list(BENCHMARKS)

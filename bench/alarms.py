@@ -182,7 +182,8 @@ def _register(spark: SparkSession, settings: Settings, patients: dict[int, Scena
             scenario.name,
             scenario.scale2,
             False,
-            None,
+            None,  # updated_at
+            None,  # date of birth: the scenarios' patients are adults, or of unknown age
         )
         for patient_id, scenario in patients.items()
     ]

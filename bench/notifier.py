@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import threading
 import time
 import uuid
@@ -23,6 +24,7 @@ from producers.bedside_simulation import EPISODE_KINDS, ReadingStream, make_pati
 from settings import Settings
 from testkit.alerts import alert_record
 from testkit.reference_evaluator import ReferenceEvaluator
+from thresholds.ages import months_of_years
 from thresholds.repository import ThresholdRepository
 
 PUBLISHED = 2_000
@@ -69,7 +71,7 @@ def _simulated_ward(settings: Settings) -> tuple[list[tuple[dt.datetime, list[di
     index = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table).index
     evaluator = ReferenceEvaluator(index)
     patients = make_patients(100, seed=21)
-    ages = {p.patientid: p.age for p in patients}
+    ages = {p.patientid: months_of_years(p.age) for p in patients}
     stream = ReadingStream(
         patients, 1.0, dt.datetime(2026, 11, 24, 8, 0), seed=21, bad_share=0.0, episodes_per_patient_hour=6
     )
@@ -85,7 +87,7 @@ def _simulated_ward(settings: Settings) -> tuple[list[tuple[dt.datetime, list[di
                 rule = result.rule
                 alerts.append(
                     alert_record(
-                        alert_id=f"{number}:{attribute}",
+                        alert_id=hashlib.sha256(f"{number}:{attribute}".encode()).hexdigest()[:32],
                         patient_id=patient_id,
                         attribute=attribute,
                         kind=result.outcome.value,

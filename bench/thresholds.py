@@ -22,7 +22,8 @@ def run(settings: Settings) -> None:
     repository = ThresholdRepository(lambda: hbase.connect(reference), reference.threshold_table)
     evaluator = ReferenceEvaluator(repository.index)
     probes = [
-        (random.choice(("heartBeat", "bp")), random.randint(0, 100), random.uniform(0, 250)) for _ in range(200_000)
+        (random.choice(("heartBeat", "bp")), random.randint(0, 100 * 12), random.uniform(0, 250))
+        for _ in range(200_000)
     ]
     seconds = timed(lambda: [evaluator.evaluate(a, age, v) for a, age, v in probes])
     line("reference evaluator lookups in memory", rate(len(probes), seconds))

@@ -104,8 +104,8 @@ ALERT_FIELDS: dict[str, str] = {
     "rule_high_value": "double",
     "late": "boolean",
     "arrival_delay_s": "double",
+    "age_months": "int",
 }
-DECIMAL_ALERT_FIELDS: tuple[str, ...] = tuple(name for name, kind in ALERT_FIELDS.items() if kind == "double")
 
 
 # the observation record: one per reading of a known patient, on PA_TOPIC_OBSERVATIONS, so the notifier sees normal
@@ -121,4 +121,5 @@ OBSERVATION_FIELDS: dict[str, str] = {
     "input_message_time": "timestamp",
     "news2_score": "int",
     "findings": "array<string>",
+    "age_months": "int",
 }

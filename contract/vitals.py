@@ -39,6 +39,10 @@ CONSCIOUSNESS_LEVELS = ("A", "C", "V", "P", "U")  # ACVPU: alert, new confusion,
 VITAL_OF_ATTRIBUTE: dict[str, Vital] = {vital.attribute: vital for vital in VITALS}
 
 # a reading message's fields -> the Spark SQL type each must cast to
+# a reading's texts, at most as long as the RDS columns they come from (patients_vital_info.device_id VARCHAR(64)):
+# a longer one was not written by a device through RDS, and would outgrow every message that carries it
+READING_TEXT_LIMITS: dict[str, int] = {"device_id": 64, "source": 64}
+
 READING_FIELD_TYPES: dict[str, str] = {
     "reading_id": "bigint",
     "patient_id": "bigint",

@@ -17,8 +17,6 @@ from settings import Settings
 
 log = logging.getLogger(__name__)
 
-SUBJECT_LIMIT = 100  # SNS refuses longer subjects
-
 
 @dataclasses.dataclass(frozen=True)
 class FailedRun:
@@ -41,7 +39,7 @@ class FailedRun:
         )
 
     def subject(self) -> str:
-        return f"Airflow: {self.dag_id} failed"[:SUBJECT_LIMIT]
+        return f"Airflow: {self.dag_id} failed"
 
     def message(self) -> str:
         task = f"{self.task_id} (attempt {self.try_number})" if self.task_id else "not known"
@@ -72,18 +70,6 @@ def announce_failure(context: Any) -> None:
 
 def publish(settings: Settings, run: FailedRun) -> str:
     """Publish ``run``'s notice to the operations topic (created if missing); return the message id."""
-    from clients import aws
+    from runtime import operations
 
-    sns = aws.client(settings, "sns")
-    topic = sns.create_topic(Name=settings.sns_operations_topic)["TopicArn"]
-    response = sns.publish(
-        TopicArn=topic,
-        Subject=run.subject(),
-        Message=run.message(),
-        MessageAttributes={
-            "dag_id": {"DataType": "String", "StringValue": run.dag_id},
-            "kind": {"DataType": "String", "StringValue": "dag_run_failed"},
-        },
-    )
-    log.info("announced the failed run %s / %s on %s", run.dag_id, run.run_id, settings.sns_operations_topic)
-    return response["MessageId"]
+    return operations.announce(settings, run.subject(), run.message(), "dag_run_failed", dag_id=run.dag_id)

@@ -15,6 +15,7 @@ import streamlit as st
 
 import settings as settings_module
 from dashboard.ward_board import Bed, beds, wards
+from hbase_setup import verify
 from notifier.store import NotifierStore
 from settings import RdsAccount, Settings
 
@@ -61,7 +62,7 @@ def _card(bed: Bed) -> str:
     return (
         f"<div class='bed' id='bed-{bed.patient_id}' style='border-left:8px solid {colour};padding:6px 10px;"
         f"margin:6px 0;background:#fafafa'>"
-        f"<div><b>{html.escape(bed.patient_name)}</b> ({bed.patient_id}), age {bed.age}, "
+        f"<div><b>{html.escape(bed.patient_name)}</b> ({bed.patient_id}), age {bed.age or 'unknown'}, "
         f"{html.escape(bed.device_id or 'no device')} · {seen}</div>"
         f"<div>{vitals or '—'}</div><div>{news2}</div>"
         f"<ul style='margin:2px 0'>{episodes or '<li>no open alert</li>'}</ul></div>"
@@ -84,6 +85,24 @@ def acknowledgement(current: Settings, code: str) -> None:
         st.success(f"Acknowledged by {who.strip()}: escalation and reminders stop at the notifier's next poll.")
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _rules_findings(_current: Settings) -> list[str]:
+    """The alert rules' findings (hbase_setup/verify.py), read at most once a minute; empty when sound."""
+    status = verify.verify(_current)
+    return [] if status.sound else status.describe()
+
+
+def rules_warning(current: Settings) -> None:
+    """A ward must know when the alert rules are not the audited ones, or changed in a way the stream refuses."""
+    try:
+        findings = _rules_findings(current)
+    except Exception as error:  # HBase or RDS down: the board still shows, and says the rules are unchecked
+        st.warning(f"Alert rules not checked (HBase or RDS unreachable): {type(error).__name__}: {error}")
+        return
+    if findings:
+        st.error("Alert rules need attention (python -m hbase_setup show):\n\n" + "\n\n".join(findings))
+
+
 def main() -> None:
     current = settings_module.get()
     st.set_page_config(page_title="Ward dashboard", layout="wide")
@@ -103,6 +122,7 @@ def main() -> None:
     if not choices:
         st.info(f"No patients in Hive's {current.hive_database}.patients yet: run the patients import first.")
         return
+    rules_warning(current)
     wanted = st.query_params.get("ward")  # ?ward=ICU: a link to one ward's board
     ward = st.selectbox("Ward", choices, index=choices.index(wanted) if wanted in choices else 0)
     st.query_params["ward"] = ward

@@ -21,11 +21,15 @@ from notifier import episodes as alarm_episodes
 from notifier.messages import finding_text
 from notifier.store import NotifierStore
 from settings import RdsAccount, Settings
+from thresholds import ages
 
 VITALS = ("heart_rate", "bp_systolic", "bp_diastolic", "spo2", "body_temperature", "respiratory_rate")
 
 _LATEST_READINGS = """
-SELECT p.patientid AS patient_id, p.patientname AS patient_name, p.age, v.device_id, v.event_time,
+SELECT p.patientid AS patient_id, p.patientname AS patient_name,
+       CAST(CASE WHEN p.date_of_birth IS NOT NULL THEN floor(months_between(current_timestamp(), p.date_of_birth))
+                 ELSE p.age * 12 END AS INT) AS age_months,
+       v.device_id, v.event_time,
        {vitals}, v.news2_score, v.news2_risk
 FROM {db}.patients p
 LEFT JOIN (
@@ -56,7 +60,7 @@ class OpenEpisode:
 class Bed:
     patient_id: int
     patient_name: str
-    age: int | None
+    age: str | None  # as a doctor says it: months below 2 years (thresholds.ages.describe)
     device_id: str | None
     reading_time: dt.datetime | None  # None: no reading within the lookback
     vitals: dict[str, float | None]
@@ -100,7 +104,7 @@ def board(readings: pd.DataFrame, watched: Iterable[alarm_episodes.Bed], setting
         Bed(
             patient_id=int(row.patient_id),
             patient_name=row.patient_name,
-            age=_or_none(row.age),
+            age=None if pd.isna(row.age_months) else ages.describe(int(row.age_months)),
             device_id=_or_none(row.device_id),
             reading_time=None if pd.isna(row.event_time) else row.event_time.to_pydatetime(),
             vitals={vital: _or_none(getattr(row, vital)) for vital in VITALS},

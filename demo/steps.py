@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -99,6 +100,13 @@ def import_patients_into_hive(settings: Settings) -> None:
         f"Airflow DAG sqoop_import_patients: saved job {job.name} imported {job.last_rows} patient row(s) into "
         f"Hive {settings.hive_database}.patients; RDS and Hive counts checked; next run starts at "
         f"updated_at {job.last_value}"
+    )
+    [(infants,)] = hive.query(
+        settings, f"SELECT COUNT(date_of_birth) FROM {settings.hive_database}.patients WHERE age < 2"
+    )
+    print(
+        f"{infants} children under 2 with a date of birth: their readings are matched in completed months "
+        "(the default table splits temperature at 3 months, NICE NG143)"
     )
     # the public versions' own Sqoop command line, unchanged: Hive-ready text, as Apache Sqoop 1.4.7 writes it
     target = f"/tmp/demo-capstone/{settings.hive_database}/patients-contact-info"
@@ -282,8 +290,9 @@ def notify_doctors(settings: Settings) -> None:
             "monitoring lost: the demo's simulated readings ended minutes ago, so the beds still in an episode "
             "went quiet; a technical alarm, never an all-clear"
         )
-    print(f"{len(emails)} emails delivered; the first three, as a doctor reads them:")
-    for email in emails[:3]:
+    infants = [email for email in emails if re.search(r"^Age: +\d+ months?$", email["Message"], re.MULTILINE)]
+    print(f"{len(emails)} emails delivered; the first three, and the first about a child under 2, as read:")
+    for email in [*emails[:3], *infants[:1]]:
         print(f"\n  Subject: {email['Subject']}\n" + "\n".join(f"  {line}" for line in email["Message"].splitlines()))
 
 

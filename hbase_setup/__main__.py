@@ -8,10 +8,12 @@ from pathlib import Path
 
 import settings
 from clients import hbase
-from hbase_setup import audit
+from hbase_setup import audit, verify
 from hbase_setup.load import load
 from hbase_setup.sources import SourceError
+from settings import RdsAccount
 from thresholds import coverage
+from thresholds.ages import describe_span
 from thresholds.repository import ThresholdRepository
 from thresholds.rules import InvalidThresholds
 
@@ -28,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     load_command.add_argument("--dry-run", action="store_true", help="show the diff against HBase, write nothing")
     load_command.add_argument("--replace", action="store_true", help="also remove rows that are not in the source")
-    commands.add_parser("show", help="print the rules as the stream sees them, and the ages each vital lacks a band")
+    commands.add_parser(
+        "show",
+        help="print the rules as the stream sees them, the ages each vital lacks a band, and whether an audited load "
+        "left them (exit 1 when not, or when the stream would refuse them)",
+    )
     history_command = commands.add_parser("history", help="who changed the rules, when, from which file: the diffs")
     history_command.add_argument("-n", type=int, default=20, help="how many changes, newest first (default 20)")
     args = parser.parse_args(argv)
@@ -50,21 +56,28 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"[hbase_setup] {current.threshold_table}: {changes.writes} row(s) written")
         return 0
+    status = verify.verify(current, RdsAccount.RULES)
     repository = ThresholdRepository(lambda: hbase.connect(current), current.threshold_table)
-    rules = repository.index.rules
+    try:
+        rules = repository.index.rules
+    except InvalidThresholds as error:
+        print("\n".join([f"[hbase_setup] {current.threshold_table}: {error}", *status.describe()]), file=sys.stderr)
+        return 1
     print(f"{'ref':>4} {'attribute':<12} {'ages':>9} {'values':>12} flag message")
     for rule in rules:
         print(
-            f"{rule.rule_id:>4} {rule.attribute:<12} {rule.low_age:>4g}-{rule.high_age:<4g} "
+            f"{rule.rule_id:>4} {rule.attribute:<12} {describe_span(*rule.ages):<9} "
             f"{rule.low_value:>5g}-{rule.high_value:<6g} {rule.alert_flag:>4} {rule.message}"
         )
     print(f"{len(rules)} rules in HBase table {current.threshold_table}")
     gaps = coverage.uncovered(rules)
     if not gaps:
-        print(f"coverage: every vital has a band at every age {coverage.AGES.start}-{coverage.AGES.stop - 1}")
+        every_age = describe_span(coverage.AGES.start, coverage.AGES.stop - 1)
+        print(f"coverage: every vital has a band at every age {every_age}")
     for gap in gaps:
         print(f"coverage: no band for {gap.describe()} (no clinical alert from this table there)")
-    return 0
+    print("\n".join(status.describe()), file=sys.stdout if status.sound else sys.stderr)
+    return 0 if status.sound else 1
 
 
 if __name__ == "__main__":

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from clients import hbase
 from hbase_setup import audit, sources
-from settings import Settings
+from settings import RdsAccount, Settings
 from thresholds import table
-from thresholds.rules import Cells, parse_rows
+from thresholds.rules import Cells, parse_rows, rows_fingerprint
 
 
 @dataclass
@@ -84,8 +84,12 @@ def load(
         stored = table.read_rows(connection, settings.threshold_table) if exists else {}
         changes = plan(source, stored, replace)
         kept = {key: cells for key, cells in stored.items() if key not in source and key not in changes.removed}
-        parse_rows({**kept, **source})  # the table after the load must be valid as a whole
-        if not dry_run and changes.writes:
+        after = {**kept, **source}
+        parse_rows(after)  # the table after the load must be valid as a whole
+        # a load that writes nothing is still recorded when no audited load left these rules (a table filled
+        # before loads recorded their rules): loading them is how an operator vouches for them
+        unvouched = not changes.writes and audit.audited(settings, rows_fingerprint(after), RdsAccount.RULES) is None
+        if not dry_run and (changes.writes or unvouched):
             entry = audit.record(
                 settings,
                 actor=actor or audit.who(),
@@ -94,6 +98,7 @@ def load(
                 changed=len(changes.changed),
                 removed=len(changes.removed),
                 diff=changes.describe(),
+                rows_after=after,
             )
             _apply(connection.table(settings.threshold_table), changes)
             audit.mark_applied(settings, entry)

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS ${database}.alerts (
   rule_low_value        DOUBLE    COMMENT 'low end of the matched band',
   rule_high_value       DOUBLE    COMMENT 'high end of the matched band',
   late                  BOOLEAN   COMMENT 'the reading reached Kafka late (old news: see arrival_delay_s)',
-  arrival_delay_s       DOUBLE    COMMENT 'seconds from the event time of the reading to the Kafka timestamp'
+  arrival_delay_s       DOUBLE    COMMENT 'seconds from the event time of the reading to the Kafka timestamp',
+  age_months            INT       COMMENT 'completed months at the reading (from the date of birth where recorded); age is whole years'
 )
 COMMENT 'Alerts raised by the stream, partitioned by the event date of the reading'
 PARTITIONED BY (alert_date DATE, stream_batch BIGINT)

@@ -27,8 +27,12 @@ from settings import Settings
 SEND_TIMEOUT_S = 30
 
 
+RAW_KEPT = 65_536  # characters of a poison record kept with its reason: a 1 MB record must not outgrow the topic's
+
+
 def poison(record: Any, reason: str) -> dict:
-    raw = record.value.decode("utf-8", errors="replace") if record.value is not None else None
+    """A record set aside: its reason, coordinates and (the start of) its value; the whole stays on its topic."""
+    raw = record.value.decode("utf-8", errors="replace")[:RAW_KEPT] if record.value is not None else None
     return {
         "kind": "poison",
         "reason": reason,
@@ -37,6 +41,7 @@ def poison(record: Any, reason: str) -> dict:
         "offset": record.offset,
         "timestamp": record.timestamp,
         "raw": raw,
+        "raw_bytes": None if record.value is None else len(record.value),
     }
 
 

@@ -47,7 +47,7 @@ Observation = dict[str, Any]
 HOUR_S = 3600.0
 NEWS2_RISE = 2  # a NEWS2 score this much above the one told is news, whatever its band (RCP: a rise of 2)
 # what a bed's context keeps from a record for messages about it (the minimum a doctor needs to act)
-CONTEXT_FIELDS = ("patient_id", "patient_name", "age", "admitted_ward", "device_id")
+CONTEXT_FIELDS = ("patient_id", "patient_name", "age", "age_months", "admitted_ward", "device_id")
 
 
 @dataclass(frozen=True)

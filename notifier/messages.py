@@ -11,6 +11,7 @@ phone number are not alert fields at all (they stay in Hive's ``patients``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -21,8 +22,10 @@ from notifier.episodes import Alert, Notification, event_seconds, severity_of
 from settings import Settings
 from settings.alarm_tiers import AlarmTier
 from settings.choices import PatientName
+from thresholds import ages
 
 SUBJECT_LIMIT = 99  # SNS allows 100 ASCII characters
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # control characters: SNS refuses them in a subject
 FIELD_LABELS = {
     "patient_id": "Patient id",
     "patient_name": "Patient",
@@ -125,8 +128,10 @@ class Composer:
             f"{self.label(notification)} {alert.get('admitted_ward') or 'no ward'}: {self.name(alert)} "
             f"({notification.patient_id}) {self.headline(notification)}"
         )
-        # SNS takes ASCII subjects only: the degree sign would arrive as "?" (the body keeps it)
-        return text.replace("\u00b0", "deg ").encode("ascii", "replace").decode()[:SUBJECT_LIMIT]
+        # SNS takes ASCII subjects only, on one line without control characters: the degree sign would arrive as
+        # "?" (the body keeps it), and a line break from the data (a name, a device id) would make SNS refuse it
+        ascii_text = text.replace("\u00b0", "deg ").encode("ascii", "replace").decode()
+        return _CONTROL.sub(" ", ascii_text)[:SUBJECT_LIMIT]
 
     def body(self, notification: Notification) -> str:
         alert = notification.alert
@@ -140,6 +145,8 @@ class Composer:
             ]
             lines.append("")
         shown = {**alert, "patient_name": self.name(alert), "attribute": vital_name(alert.get("attribute"))}
+        if alert.get("age_months") is not None:
+            shown["age"] = ages.describe(int(alert["age_months"]))
         for name in self.email_fields:
             value = shown.get(name)
             if name in TIME_FIELDS and value:
@@ -157,7 +164,7 @@ class Composer:
                 f"{'Acknowledgement code:':<24}{notification.ack_code} (python -m notifier ack "
                 f"{notification.ack_code} --by NAME)",
             ]
-        return "\n".join(lines)
+        return "\n".join(_CONTROL.sub("?", line) for line in lines)  # a value's own line breaks too
 
     def attributes(self, notification: Notification) -> dict[str, dict[str, str]]:
         """SNS message attributes that subscription filter policies select on."""

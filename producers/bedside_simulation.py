@@ -93,9 +93,11 @@ class Patient:
     age: int
     baseline: dict[str, float] = field(hash=False)
     pregnant: bool = False
+    date_of_birth: dt.date | None = None  # recorded for children under 2: their bands are in months
 
     def as_row(self) -> tuple:
-        """patients_information's columns: id, name, address, phone, ward, age, other details, pregnant."""
+        """patients_information's columns: id, name, address, phone, ward, age, other details, pregnant, date of
+        birth."""
         return (
             self.patientid,
             self.patientname,
@@ -105,7 +107,18 @@ class Patient:
             self.age,
             f"simulated; baseline HR {self.baseline['heart_rate']:.0f}",
             self.pregnant,
+            self.date_of_birth,
         )
+
+
+def _infant_birth_date(age: int, number: int) -> dt.date | None:
+    """A child under 2 is admitted with a date of birth (``number`` months into its year of age, counted back from
+    today, so the simulated ward always has infants of every month); older patients with their age in years only.
+    Drawn without the random generator: a seed gives the same ward as before dates of birth were kept."""
+    if age >= 2:
+        return None
+    months = age * 12 + number % 12
+    return dt.date.today() - dt.timedelta(days=round(months * 30.44) + 10)
 
 
 @dataclass(frozen=True)
@@ -135,6 +148,7 @@ def make_patients(count: int, seed: int) -> list[Patient]:
                 age=age,
                 baseline=_baseline(age, pregnant, rng),
                 pregnant=pregnant,
+                date_of_birth=_infant_birth_date(age, number),
             )
         )
     return patients

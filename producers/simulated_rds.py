@@ -109,9 +109,9 @@ def write_patients(settings: Settings, population: list[Patient]) -> None:
 def _write_patients(connection, population: list[Patient]) -> None:
     connection.cursor().executemany(
         "INSERT INTO patients_information (patientid, patientname, patientaddress, phone_number, "
-        "admitted_ward, age, other_details, pregnant) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON DUPLICATE KEY "
-        "UPDATE patientname = VALUES(patientname), age = VALUES(age), admitted_ward = VALUES(admitted_ward), "
-        "pregnant = VALUES(pregnant)",
+        "admitted_ward, age, other_details, pregnant, date_of_birth) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON DUPLICATE KEY UPDATE patientname = VALUES(patientname), age = VALUES(age), "
+        "admitted_ward = VALUES(admitted_ward), pregnant = VALUES(pregnant), date_of_birth = VALUES(date_of_birth)",
         [patient.as_row() for patient in population],
     )
     connection.commit()

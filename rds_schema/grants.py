@@ -62,6 +62,8 @@ def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
             (READ, "alarm_escalations"),
             # the dashboard (this account) records a ward's acknowledgements; it changes nothing else
             ("SELECT, INSERT", "alarm_acknowledgements"),
+            # the stream and the dashboard check the rules in force against the audited loads
+            (READ, "threshold_audit"),
         ],
     }
 

@@ -418,6 +418,9 @@ class Settings:
         "or 'name=topic:email|email', comma-separated, in order.",
     )
     alarm_timezone: str = setting("Europe/London", "Time zone emails show times in (times are stored in UTC).")
+    fuzz_cases: int = setting(
+        100_000, "Cases per target of make fuzz (hostile records, sources, options and settings).", minimum=1
+    )
     dashboard_public_url: str = setting(
         "",
         "Base URL of the ward dashboard in emails (bed and acknowledgement links); empty = "

@@ -31,6 +31,7 @@ from streaming.news2 import drivers as news2_drivers
 from streaming.news2 import responses as news2_responses
 from streaming.news2 import with_scores as with_news2_scores
 from thresholds import news2
+from thresholds.ages import MONTHS_PER_YEAR, MONTHS_SHOWN_BELOW
 from thresholds.any_age import critical_at_every_age
 from thresholds.bands import ValueBand, decimals
 from thresholds.repository import ThresholdIndex
@@ -53,9 +54,10 @@ OUTCOME_FIELDS = (
 
 
 def rule_position(rules: list[ThresholdRule], bands: dict[str, ValueBand], age: Column, value: Column) -> Column:
-    """The 1-based position in ``rules`` of the rule whose age range holds ``age`` and whose value band (``bands``,
-    by rule id: :mod:`thresholds.bands`) holds ``value`` (already rounded, :func:`matched_value`); null when none
-    does.
+    """The 1-based position in ``rules`` of the rule whose age range holds ``age`` (completed months,
+    :mod:`thresholds.ages`: whole numbers, so bands that meet leave no age between them) and whose value band
+    (``bands``, by rule id: :mod:`thresholds.bands`) holds ``value`` (already rounded, :func:`matched_value`); null
+    when none does.
 
     A CASE returning only a number (the rules' fields are read by position from literal arrays, see
     :func:`rule_field`), nested by age band when the bands do not overlap: the age is tested once per band, not
@@ -63,16 +65,13 @@ def rule_position(rules: list[ThresholdRule], bands: dict[str, ValueBand], age: 
     method limit (past it Spark falls back from whole-stage code generation, and is slower).
     """
     positioned = list(enumerate(rules, start=1))
-    spans: dict[tuple[float, float], list[tuple[int, ThresholdRule]]] = {}
+    spans: dict[tuple[int, int], list[tuple[int, ThresholdRule]]] = {}
     for position, rule in positioned:
-        spans.setdefault((float(rule.low_age), float(rule.high_age)), []).append((position, rule))
+        spans.setdefault(rule.ages, []).append((position, rule))
     ordered = sorted(spans)
     if any(later[0] <= earlier[1] for earlier, later in zip(ordered, ordered[1:])):  # overlapping age bands
         return _first_match(
-            [
-                (age.between(float(rule.low_age), float(rule.high_age)) & _holds(bands[rule.rule_id], value), position)
-                for position, rule in positioned
-            ]
+            [(age.between(*rule.ages) & _holds(bands[rule.rule_id], value), position) for position, rule in positioned]
         )
     return _first_match(
         [
@@ -126,8 +125,9 @@ def rule_field(rules: list[ThresholdRule], name: str, position: Column) -> Colum
 
 
 def has_band(rules: list[ThresholdRule], age: Column) -> Column:
-    """Whether any rule of the vital covers ``age`` (so an unmatched value is in a gap, not a missing band)."""
-    spans = sorted({(float(rule.low_age), float(rule.high_age)) for rule in rules})
+    """Whether any rule of the vital covers ``age`` (completed months; so an unmatched value is in a gap, not a
+    missing band)."""
+    spans = sorted({rule.ages for rule in rules})
     return F.coalesce(functools.reduce(operator.or_, [age.between(low, high) for low, high in spans]), F.lit(False))
 
 
@@ -162,14 +162,14 @@ def _outcome(
     critical_anyway = F.lit(False)
     for low, high in any_age:
         critical_anyway = critical_anyway | matched.between(low, high)
-    critical_anyway = F.col("age").isNull() & critical_anyway
+    critical_anyway = F.col("age_months").isNull() & critical_anyway
     kind = (
         F.when(out_of_range | critical_anyway, Outcome.VITAL_OUT_OF_RANGE.value)
         .when(band, Outcome.VALUE_IN_GAP.value)
         .otherwise(Outcome.NO_BAND_FOR_AGE.value)
     )
     value_text = F.concat(F.lit(f"{attribute} "), value.cast("string"))
-    age_text = F.coalesce(F.col("age").cast("string"), F.lit("unknown"))
+    age_text = F.coalesce(age_said(), F.lit("unknown"))
     message = (
         F.when(in_band, rule("message"))
         .when(critical_anyway, F.concat(value_text, F.lit(" is critical at every age (the patient's age is unknown)")))
@@ -253,13 +253,37 @@ def _news2_outcome() -> Column:
     )
 
 
+def age_said() -> Column:
+    """The patient's age as a doctor says it (:func:`thresholds.ages.describe`): months below 2 years, then whole
+    years; null when unknown."""
+    return F.when(
+        F.col("age_months") < MONTHS_SHOWN_BELOW,
+        F.concat(F.col("age_months").cast("string"), F.when(F.col("age_months") == 1, " month").otherwise(" months")),
+    ).otherwise(F.concat(F.col("age").cast("string"), F.lit(" years")))
+
+
+def _ages_at_reading() -> dict[str, Column]:
+    """``age_months`` (completed months at the reading's time: what bands match, :mod:`thresholds.ages`) and
+    ``age`` (whole years), from the date of birth where one is recorded (a date after the reading: unknown), else
+    from the recorded age in years."""
+    born = F.col("date_of_birth")
+    since_birth = F.floor(F.months_between(F.col("event_time"), born)).cast("int")
+    months = F.when(born.isNull(), F.col("recorded_age") * MONTHS_PER_YEAR).when(since_birth >= 0, since_birth)
+    return {
+        "age_months": months,
+        "age": F.when(born.isNull(), F.col("recorded_age")).otherwise(F.floor(months / MONTHS_PER_YEAR).cast("int")),
+    }
+
+
 def enrich(readings: DataFrame, patients: DataFrame) -> DataFrame:
-    """``readings`` (the vitals_raw shape) with their patient's details (null for an unknown patient)."""
+    """``readings`` (the vitals_raw shape) with their patient's details (null for an unknown patient) and age at
+    the reading (:func:`_ages_at_reading`)."""
     people = F.broadcast(
         patients.select(
             F.col("patientid").alias("known_patient_id"),
             F.col("patientname").alias("patient_name"),
-            "age",
+            F.col("age").alias("recorded_age"),
+            _column_or_null(patients, "date_of_birth", "date"),
             "admitted_ward",
             *[_column_or_null(patients, name, "boolean") for name in ("spo2_scale2", "pregnant")],
         )
@@ -273,7 +297,8 @@ def enrich(readings: DataFrame, patients: DataFrame) -> DataFrame:
     missing = {column: kind for column, kind in optional.items() if column not in readings.columns}
     if missing:  # readings landed before these were kept, or a narrower frame: not known
         readings = readings.withColumns({column: F.lit(None).cast(kind) for column, kind in missing.items()})
-    return readings.join(people, readings.patient_id == people.known_patient_id, "left")
+    joined = readings.join(people, readings.patient_id == people.known_patient_id, "left")
+    return joined.withColumns(_ages_at_reading()).drop("recorded_age", "date_of_birth")
 
 
 def _column_or_null(frame: DataFrame, name: str, kind: str) -> Column:
@@ -386,11 +411,11 @@ def _plan(index: ThresholdIndex, news2_scoring: bool) -> _EvaluationPlan:
     values = {attribute: F.col(VITAL_OF_ATTRIBUTE[attribute].field).cast("double") for attribute in rules_of}
     checks = [
         *[
-            rule_position(rules, index.bands, F.col("age"), matched_value(attribute)).alias(f"_rule_{position}")
+            rule_position(rules, index.bands, F.col("age_months"), matched_value(attribute)).alias(f"_rule_{position}")
             for position, (attribute, rules) in enumerate(rules_of.items())
         ],
         *[
-            has_band(rules, F.col("age")).alias(f"_band_{position}")
+            has_band(rules, F.col("age_months")).alias(f"_band_{position}")
             for position, (attribute, rules) in enumerate(rules_of.items())
         ],
         _judged_on_scale2().alias("_scale2"),

@@ -32,7 +32,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import BooleanType, DoubleType, LongType, StringType, StructField, StructType
 
 from contract.mapping import parse_mapping
-from contract.vitals import CONSCIOUSNESS_LEVELS, VITALS
+from contract.vitals import CONSCIOUSNESS_LEVELS, READING_TEXT_LIMITS, VITALS
 from contract.vitals import READING_FIELD_TYPES as FIELD_TYPES
 from settings import Settings
 
@@ -171,6 +171,17 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeR
             )
             for field in FIELD_TYPES
             if FIELD_TYPES[field] != "string"
+        ],
+        *[
+            F.when(
+                F.length(value[field]) > limit,
+                F.concat(
+                    F.lit(f"too long: {keys[field]} is "),
+                    F.length(value[field]).cast("string"),
+                    F.lit(f" characters (at most {limit})"),
+                ),
+            )
+            for field, limit in READING_TEXT_LIMITS.items()
         ],
         F.when(nothing_plausible, rejected_fields),
         F.when(

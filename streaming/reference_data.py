@@ -9,8 +9,11 @@ from pyspark.sql import DataFrame, SparkSession
 
 from clients import hbase
 from clients.spark import jvm
+from hbase_setup import verify
+from runtime import operations
 from settings import Settings
 from thresholds.repository import ThresholdIndex, ThresholdRepository
+from thresholds.rules import InvalidThresholds
 
 log = logging.getLogger("streaming.reference")
 
@@ -23,11 +26,16 @@ class ReferenceData:
         self._settings = settings
         self._thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table)
         self._thresholds_checked = 0.0
+        self._told = ""  # the last finding told to operators
         self._patients: DataFrame | None = None
         self._patients_read = 0.0
 
     def thresholds(self) -> ThresholdIndex:
-        """The current rules; HBase is asked whether they changed at most every PA_THRESHOLD_REFRESH_S."""
+        """The current rules; HBase is asked whether they changed at most every PA_THRESHOLD_REFRESH_S.
+
+        Rules fail closed: a table that is invalid, empty, or withdraws a band the rules in force have is refused
+        (the last good rules stay, an ERROR is logged and operators are told on the operations topic); rules that
+        match no audited load are taken but reported the same way."""
         now = time.monotonic()
         if now - self._thresholds_checked >= self._settings.threshold_refresh_s:
             self._thresholds_checked = now
@@ -38,11 +46,43 @@ class ReferenceData:
                         self._settings.threshold_table,
                         len(self._thresholds.index.rules),
                     )
+                    self._check_audited()
             except Exception as error:  # keep evaluating with the last good rules, and say so loudly
                 if self._thresholds.loads == 0:
                     raise
                 log.error("threshold refresh from HBase failed, keeping the last good rules: %s", error)
+                if isinstance(error, InvalidThresholds):
+                    self._tell_operators("alert rules refused, the last good rules stay", str(error))
         return self._thresholds.index
+
+    def _check_audited(self) -> None:
+        """Report rules in force that no audited load left (changed through ``hbase shell`` or happybase)."""
+        try:
+            status = verify.status_of(self._settings, self._thresholds.rows)
+        except Exception as error:  # RDS away: the rules are used all the same; the check waits for the next change
+            log.warning("rules in force not checked against the audit trail (RDS): %s", error)
+            return
+        if status.audited is None:
+            report = "\n".join(status.describe())
+            log.error("thresholds in HBase %s: %s", self._settings.threshold_table, report)
+            self._tell_operators("alert rules changed outside hbase_setup", report)
+
+    def _tell_operators(self, what: str, details: str) -> None:
+        """One notice per distinct finding on the operations topic (a refusal repeats at every refresh)."""
+        if details == self._told:
+            return
+        self._told = details
+        try:
+            operations.announce(
+                self._settings,
+                f"{what} ({self._settings.threshold_table})",
+                f"Thresholds in HBase table {self._settings.threshold_table}: {what}.\n\n{details}\n\n"
+                "python -m hbase_setup show names the rules in force; python -m hbase_setup load FILE loads "
+                "the intended rules (audited).",
+                "alert_rules",
+            )
+        except Exception as error:  # the stream goes on; the ERROR above is the record
+            log.error("could not tell operators on %s: %s", self._settings.sns_operations_topic, error)
 
     def patients(self) -> DataFrame:
         """health.patients, one row per patient id, cached and re-read every PA_PATIENTS_REFRESH_S.

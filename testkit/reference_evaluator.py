@@ -1,9 +1,9 @@
 """A plain-Python evaluator of threshold rules, written apart from the Spark one, to check it against.
 
 Tests compare every alert the stream raises with this evaluator's answer for
-the same reading; benchmarks use it as the per-record baseline. Integer ages
-up to 150 are precomputed (bisect over sorted bands), the rest take the
-general path.
+the same reading; benchmarks use it as the per-record baseline. Ages are
+completed months (:mod:`thresholds.ages`); those up to 150 years are
+precomputed (bisect over sorted bands), the rest take the general path.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from contract.alerts import Outcome
+from contract.alerts import ALERT_KINDS, Outcome
+from contract.vitals import VITAL_OF_ATTRIBUTE
+from thresholds.ages import MONTHS_PER_YEAR
 from thresholds.any_age import critical_at_every_age
 from thresholds.bands import ValueBand, rounded
 from thresholds.repository import ThresholdIndex
 from thresholds.rules import ThresholdRule
 
-_INDEXED_AGES = range(0, 151)
+_INDEXED_AGES = range(0, 151 * MONTHS_PER_YEAR)
 
 
 @dataclass(frozen=True)
@@ -82,26 +84,44 @@ class ReferenceEvaluator:
         }
         self._bands: dict[tuple[str, int], _Bands] = {}
         for attribute, rules in index.rules_of.items():
+            shared: dict[tuple[str, ...], _Bands] = {}  # one _Bands per set of matching rules, not per month
             for age in _INDEXED_AGES:
-                matching = [rule for rule in rules if rule.low_age <= age <= rule.high_age]
+                matching = [rule for rule in rules if rule.holds_age(age)]
                 if matching:
-                    self._bands[(attribute, age)] = _Bands(matching, index.bands)
+                    key = tuple(rule.rule_id for rule in matching)
+                    if key not in shared:
+                        shared[key] = _Bands(matching, index.bands)
+                    self._bands[(attribute, age)] = shared[key]
 
-    def evaluate(self, attribute: str, age: float | None, value: float) -> Evaluation:
-        """The rule that matches ``value`` of ``attribute`` for a patient of ``age``, or why none does."""
-        bands = self._bands.get((attribute, age)) if age is not None else None  # whole ages hit the index
+    def evaluate(self, attribute: str, age_months: int | None, value: float) -> Evaluation:
+        """The rule that matches ``value`` of ``attribute`` for a patient ``age_months`` old (completed months,
+        :func:`thresholds.ages.months_of_years` for an age in years), or why none does."""
+        bands = self._bands.get((attribute, age_months)) if age_months is not None else None
         if bands is not None:
             return bands.evaluate(value)
         rules = self.index.rules_of.get(attribute)
         if not rules:
             return _NOT_MONITORED
-        if age is None or math.isnan(age):
+        if age_months is None or math.isnan(age_months):
             matched = rounded(value, attribute)
             for rule in self._any_age[attribute]:
                 if rule.low_value <= matched <= rule.high_value:
                     return Evaluation(Outcome.VITAL_OUT_OF_RANGE, rule, rule.message)
             return _NO_BAND
-        if float(age).is_integer() and _INDEXED_AGES.start <= age < _INDEXED_AGES.stop:
+        if _INDEXED_AGES.start <= age_months < _INDEXED_AGES.stop:
             return _NO_BAND  # every indexed age with a band was precomputed above
-        matching = [rule for rule in rules if rule.low_age <= age <= rule.high_age]
+        matching = [rule for rule in rules if rule.holds_age(age_months)]
         return _Bands(matching, self.index.bands).evaluate(value) if matching else _NO_BAND
+
+    def alerts(self, reading: dict, age_months: int | None) -> list[tuple[str, str]]:
+        """(rule id, or the outcome when no rule matched; attribute) of each threshold alert ``reading`` (a dict of
+        reading fields) raises for a known patient ``age_months`` old; NEWS2 is not a threshold and not here."""
+        found = []
+        for attribute in sorted(self.index.attributes):
+            value = reading.get(VITAL_OF_ATTRIBUTE[attribute].field)
+            if value is None:
+                continue
+            result = self.evaluate(attribute, age_months, value)
+            if result.outcome in ALERT_KINDS:
+                found.append((result.rule.rule_id if result.rule else result.outcome.value, attribute))
+        return found

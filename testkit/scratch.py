@@ -24,7 +24,8 @@ from settings import Settings
 
 PATIENT_SCHEMA = (
     "patientid bigint, patientname string, patientaddress string, phone_number string, "
-    "admitted_ward string, age int, other_details string, spo2_scale2 boolean, pregnant boolean, updated_at timestamp"
+    "admitted_ward string, age int, other_details string, spo2_scale2 boolean, pregnant boolean, updated_at timestamp, "
+    "date_of_birth date"
 )
 
 
@@ -61,15 +62,16 @@ def scratch_settings(
 
 
 def patients_frame(spark: SparkSession, patients: list[tuple]) -> DataFrame:
-    """(patientid, name, address, phone, ward, age) tuples as rows of the patients table (SpO2 scale 1, not
-    pregnant)."""
+    """(patientid, name, address, phone, ward, age[, date of birth]) tuples as rows of the patients table (SpO2
+    scale 1, not pregnant)."""
     return spark.createDataFrame(
-        [(*patient, "scratch patient", False, False, None) for patient in patients], PATIENT_SCHEMA
+        [(*patient[:6], "scratch patient", False, False, None, (patient[6:7] or (None,))[0]) for patient in patients],
+        PATIENT_SCHEMA,
     )
 
 
 def add_patients(spark: SparkSession, settings: Settings, patients: list[tuple]) -> None:
-    """Replace the scratch patients with (patientid, name, address, phone, ward, age) tuples."""
+    """Replace the scratch patients with (patientid, name, address, phone, ward, age[, date of birth]) tuples."""
     patients_frame(spark, patients).write.insertInto(f"{settings.hive_database}.patients", overwrite=True)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from clients import hive, mysql
@@ -23,15 +25,22 @@ def rds_execute(settings, *statements: str) -> list[tuple]:
 
 
 def add_patients(settings, table: str, first: int, count: int) -> None:
+    """Patients ``first``.. of ages 20-79; the even ids with a date of birth too (:func:`born`)."""
     values = ", ".join(
-        f"({i}, 'patient {i}', 'ward street {i}', '555-{i:04d}', 'W{i % 3}', {20 + i % 60}, NULL)"
+        f"({i}, 'patient {i}', 'ward street {i}', '555-{i:04d}', 'W{i % 3}', {20 + i % 60}, NULL, "
+        + (f"'{born(i)}')" if i % 2 == 0 else "NULL)")
         for i in range(first, first + count)
     )
     rds_execute(
         settings,
         f"INSERT INTO {table} (patientid, patientname, patientaddress, phone_number, admitted_ward, "
-        f"age, other_details) VALUES {values}",
+        f"age, other_details, date_of_birth) VALUES {values}",
     )
+
+
+def born(patient_id: int) -> date:
+    """The date of birth :func:`add_patients` records for an even ``patient_id``: an infant of 0-23 months."""
+    return date(2026, 11, 15) - timedelta(days=30 * (patient_id % 24))
 
 
 def hive_rows(settings, sql: str) -> list[tuple]:

@@ -162,3 +162,29 @@ def topic_messages(settings, topic: str) -> list[dict]:
     messages = [json.loads(message.value) for message in consumer]
     consumer.close()
     return messages
+
+
+def expected_capstone_alerts(sent: list[dict]) -> list[tuple]:
+    """(reading id, rule or kind, attribute) of every alert the capstone rules and NEWS2 raise for ``sent``, from the
+    plain-Python reference evaluator and the NEWS2 chart by hand, never from the code under test."""
+    from contract.alerts import Outcome
+    from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
+    from testkit.reference_evaluator import ReferenceEvaluator
+    from thresholds.ages import months_of_years
+    from thresholds.repository import ThresholdIndex
+    from thresholds.rules import parse_rows
+
+    evaluator = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref"))))
+    ages = {patient[0]: patient[5] for patient in PATIENTS}
+    expected = []
+    for value in sent:
+        if value["patient_id"] not in ages:
+            expected.append((value["reading_id"], Outcome.UNKNOWN_PATIENT.value, None))
+            continue
+        for rule_or_kind, attribute in evaluator.alerts(value, months_of_years(ages[value["patient_id"]])):
+            expected.append((value["reading_id"], rule_or_kind, attribute))
+        # NEWS2, the other vitals normal (SpO2 97, 36.8 degrees, 16 breaths): systolic 220 or more scores 3, a single
+        # red parameter; heart rate 91-99 adds 1 at most: low-medium
+        if value["bp_systolic"] >= 220:
+            expected.append((value["reading_id"], "news2:low-medium", Outcome.NEWS2.value))
+    return sorted(expected)

@@ -7,6 +7,7 @@ import pytest
 
 from hbase_setup.sources import CAPSTONE_SOURCE, DEFAULT_SOURCE, read_rows
 from thresholds import news2
+from thresholds.ages import months_of_years
 from thresholds.bands import ValueBand, rounded
 from thresholds.repository import ThresholdIndex
 from thresholds.rules import parse_rows
@@ -15,11 +16,11 @@ DEFAULT = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
 OFFSETS = (-0.1, -0.05, -0.01, 0.0, 0.01, 0.05, 0.1)
 
 
-def matching(index: ThresholdIndex, attribute: str, age: float, value: float) -> list[str]:
+def matching(index: ThresholdIndex, attribute: str, age_months: int, value: float) -> list[str]:
     return [
         rule.rule_id
         for rule in index.rules_of[attribute]
-        if rule.low_age <= age <= rule.high_age and index.bands[rule.rule_id].holds(rounded(value, attribute))
+        if rule.holds_age(age_months) and index.bands[rule.rule_id].holds(rounded(value, attribute))
     ]
 
 
@@ -27,8 +28,8 @@ def matching(index: ThresholdIndex, attribute: str, age: float, value: float) ->
 def test_every_band_edge_of_the_default_table_at_one_and_two_decimals_falls_in_exactly_one_band(attribute):
     rules = DEFAULT.rules_of[attribute]
     checked = 0
-    for age in sorted({rule.low_age for rule in rules}):
-        at_age = [rule for rule in rules if rule.low_age <= age <= rule.high_age]
+    for age in sorted({rule.low_age_months for rule in rules}):
+        at_age = [rule for rule in rules if rule.holds_age(age)]
         floor, ceiling = min(rule.low_value for rule in at_age), max(rule.high_value for rule in at_age)
         for rule in at_age:
             for edge in (rule.low_value, rule.high_value):
@@ -66,6 +67,6 @@ def test_adult_bands_agree_with_news2_single_parameter_scores_at_every_hundredth
             for band in chart
             if (band.low is None or band.low <= whole) and (band.high is None or whole <= band.high)
         )
-        [rule_id] = matching(DEFAULT, attribute, 40, value)
+        [rule_id] = matching(DEFAULT, attribute, months_of_years(40), value)
         rule = next(rule for rule in DEFAULT.rules if rule.rule_id == rule_id)
         assert (rule.alert_severity if rule.alerts else None) == expected[score], value

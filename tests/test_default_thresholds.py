@@ -10,6 +10,7 @@ from contract.vitals import VITAL_OF_ATTRIBUTE, VITALS
 from hbase_setup.sources import CAPSTONE_SOURCE, DEFAULT_SOURCE, SourceError, read_rows
 from testkit.reference_evaluator import ReferenceEvaluator
 from thresholds import coverage, news2
+from thresholds.ages import describe_span, months_of_years
 from thresholds.repository import ThresholdIndex
 from thresholds.rules import ThresholdRule, parse_rows
 
@@ -35,20 +36,28 @@ def test_the_capstone_table_loads_unchanged_and_coverage_names_what_it_leaves_ou
     ]
 
 
-def test_coverage_reports_single_ages_and_runs():
-    rules = [ThresholdRule("1", "spo2", 0, 4, 0, 100, 0, "Normal"), ThresholdRule("2", "spo2", 6, 119, 0, 100, 0, "")]
+def test_coverage_reports_single_ages_runs_and_months():
+    rules = [
+        ThresholdRule("1", "spo2", 0, 2, 0, 100, 0, "Normal"),  # 0-2m
+        ThresholdRule("2", "spo2", 6, 4 * 12 + 11, 0, 100, 0, "Normal"),  # 6m-4
+        ThresholdRule("3", "spo2", 6 * 12, 119 * 12 + 11, 0, 100, 0, ""),  # 6-119
+    ]
     spo2_gaps = [gap for gap in coverage.uncovered(rules) if gap.attribute == "spo2"]
-    assert [gap.describe() for gap in spo2_gaps] == ["spo2 (spo2) at age 5", "spo2 (spo2) at age 120"]
+    assert [gap.describe() for gap in spo2_gaps] == [
+        "spo2 (spo2) at ages 3m-5m",
+        "spo2 (spo2) at age 5",
+        "spo2 (spo2) at age 120",
+    ]
 
 
-def _age_groups(rules: tuple[ThresholdRule, ...] | list[ThresholdRule]) -> dict[tuple[str, float, float], list]:
-    groups: dict[tuple[str, float, float], list[ThresholdRule]] = {}
+def _age_groups(rules: tuple[ThresholdRule, ...] | list[ThresholdRule]) -> dict[tuple[str, int, int], list]:
+    groups: dict[tuple[str, int, int], list[ThresholdRule]] = {}
     for rule in rules:
-        groups.setdefault((rule.attribute, rule.low_age, rule.high_age), []).append(rule)
+        groups.setdefault((rule.attribute, *rule.ages), []).append(rule)
     return {key: sorted(found, key=lambda rule: rule.low_value) for key, found in groups.items()}
 
 
-@pytest.mark.parametrize("group", sorted(_age_groups(DEFAULT)), ids=lambda key: f"{key[0]}-{key[1]:g}-{key[2]:g}")
+@pytest.mark.parametrize("group", sorted(_age_groups(DEFAULT)), ids=lambda key: f"{key[0]}-{describe_span(*key[1:])}")
 def test_each_age_band_runs_from_0_past_the_plausible_maximum_with_one_normal_band(group):
     bands = _age_groups(DEFAULT)[group]
     vital = VITAL_OF_ATTRIBUTE[group[0]]
@@ -94,7 +103,7 @@ def test_adult_bands_follow_the_news2_single_parameter_scores(attribute):
     expected_of_score = {3: Severity.CRITICAL, 2: Severity.URGENT, 1: None, 0: None}
     for age in ADULT_AGES:
         for value in values:
-            evaluation = evaluator.evaluate(attribute, age, value)
+            evaluation = evaluator.evaluate(attribute, months_of_years(age), value)
             expected = expected_of_score[_news2_score(NEWS2_OF_ATTRIBUTE[attribute], value)]
             if attribute == "bp" and 180 <= value <= 219:
                 expected = Severity.URGENT
@@ -111,3 +120,15 @@ def test_csv_comment_lines_are_skipped_and_errors_still_name_the_file_line(tmp_p
     )
     with pytest.raises(SourceError, match=r"with_comments.csv:6: ref_id 1 appears twice"):
         read_rows(source, "threshold_ref")
+
+
+def test_withdrawn_names_the_vitals_and_ages_a_new_rule_set_leaves_without_a_band():
+    """What a reload must not do: the capstone's heart rate at 41-100 gone; adding bands withdraws nothing."""
+    without_older_heart_rates = [
+        rule for rule in CAPSTONE if not (rule.attribute == "heartBeat" and rule.low_age_months)
+    ]
+    assert [gap.describe() for gap in coverage.withdrawn(CAPSTONE, without_older_heart_rates)] == [
+        "heart_rate (heartBeat) at ages 41-100"
+    ]
+    assert coverage.withdrawn(without_older_heart_rates, CAPSTONE) == []
+    assert coverage.withdrawn(CAPSTONE, DEFAULT) == []  # the default covers all the capstone does, and more

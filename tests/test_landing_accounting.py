@@ -85,3 +85,25 @@ def test_replays_land_nothing_twice_and_a_reset_checkpoint_overwrites_nothing(sp
         row[0] for row in hive_rows(s, f"SELECT DISTINCT stream_batch FROM {db}.vitals_raw WHERE reading_id > 40")
     }
     assert min(new_batches) > max(row[0] for row in first_batches)  # numbered after every earlier batch
+
+
+def test_a_generated_corpus_of_malformed_records_every_one_lands_or_is_rejected_with_a_reason(spark, stream_settings):
+    """10,000 hostile records (testkit/hostile_vitals.py: malformed JSON, wrong types, huge numbers, NaN and
+    Infinity, non-UTF-8 bytes, duplicate keys, 1 MB records, nesting 10,000 deep, control characters) through the
+    real landing query: each Kafka offset ends in vitals_raw or in vitals_rejected with a reason, and the query
+    lives on to land a good reading after them."""
+    from testkit.hostile_vitals import corpus
+
+    s = stream_settings
+    records = [record for _, record in corpus(10_000)]
+    send(s, [*records, reading(1, 2001, 75, 170)])
+    job = run_available_now(spark, s)
+    db = s.hive_database
+
+    landed = hive_rows(s, f"SELECT kafka_partition, kafka_offset, reading_id FROM {db}.vitals_raw")
+    rejected = hive_rows(s, f"SELECT kafka_partition, kafka_offset, reason FROM {db}.vitals_rejected")
+    places = [(partition, offset) for partition, offset, _ in landed + rejected]
+    assert len(places) == len(set(places)) == len(records) + 1  # every record once: nothing lost, nothing twice
+    assert all(reason for _, _, reason in rejected)
+    assert 1 in {reading_id for _, _, reading_id in landed}  # the good reading after them landed
+    assert job.landed + job.rejected == len(records) + 1

@@ -181,7 +181,7 @@ def _alerts(spark, changes: dict, age: int | None = 40, scale2: bool = False, ne
         + ", reading_id bigint, patient_id bigint, device_id string",
     ).selectExpr("*", "current_timestamp() AS event_time")
     patients = spark.createDataFrame(
-        [(7001, "Ada Lovelace", "addr", "phone", "General", age, "scratch patient", scale2, False, None)],
+        [(7001, "Ada Lovelace", "addr", "phone", "General", age, "scratch patient", scale2, False, None, None)],
         PATIENT_SCHEMA,
     )
     return evaluate(readings, patients, index, news2_scoring).collect()

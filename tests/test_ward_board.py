@@ -21,7 +21,7 @@ def latest(patient_id: int, name: str, news2: int | None, seen: pd.Timestamp | N
     return {
         "patient_id": patient_id,
         "patient_name": name,
-        "age": 40,
+        "age_months": 7 if patient_id == 1 else 40 * 12 + 5,
         "device_id": f"bed-{patient_id}" if seen is not None else None,
         "event_time": seen if seen is not None else pd.NaT,
         **vitals,
@@ -55,6 +55,7 @@ def test_beds_lead_with_the_most_severe_open_episode_then_news2():
     assert shown[0].episodes[0].since == START + dt.timedelta(seconds=60)
     assert shown[0].episodes[0].tier_name == "ward team" and shown[0].episodes[0].acknowledged_by is None
     assert shown[3].severity is None and shown[3].episodes == []
+    assert (shown[3].age, shown[0].age) == ("7 months", "40 years")  # months below 2 years
 
 
 def test_a_bed_without_a_recent_reading_is_shown_empty_not_dropped():

@@ -12,6 +12,7 @@ from contract.vitals import VITAL_FIELDS, VITAL_OF_ATTRIBUTE, VITALS
 from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from producers.bedside_simulation import EPISODE_KINDS, ROW_COLUMNS, ReadingStream, make_patients
 from testkit.reference_evaluator import ReferenceEvaluator
+from thresholds.ages import months_of_years
 from thresholds.repository import ThresholdIndex
 from thresholds.rules import parse_rows
 
@@ -24,7 +25,8 @@ def alerting_vitals(age: int, values: dict[str, float | None]) -> list[str]:
         vital.field
         for vital in VITALS
         if values[vital.field] is not None
-        and EVALUATOR.evaluate(vital.attribute, age, values[vital.field]).outcome is Outcome.VITAL_OUT_OF_RANGE
+        and EVALUATOR.evaluate(vital.attribute, months_of_years(age), values[vital.field]).outcome
+        is Outcome.VITAL_OUT_OF_RANGE
     ]
 
 

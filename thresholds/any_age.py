@@ -19,9 +19,9 @@ Interval = tuple[float, float]  # inclusive, as the table's bands are
 def critical_at_every_age(rules: Iterable[ThresholdRule]) -> list[Interval]:
     """One vital's value intervals that lie in a critical band at every age band of ``rules`` (empty when some age
     band has no critical band there)."""
-    by_age: dict[Interval, list[Interval]] = {}
+    by_age: dict[tuple[int, int], list[Interval]] = {}
     for rule in rules:
-        intervals = by_age.setdefault((float(rule.low_age), float(rule.high_age)), [])
+        intervals = by_age.setdefault(rule.ages, [])
         if rule.alerts and rule.alert_severity == Severity.CRITICAL:
             intervals.append((float(rule.low_value), float(rule.high_value)))
     if not by_age:

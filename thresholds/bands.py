@@ -53,11 +53,11 @@ class ValueBand:
 def value_bands(rules: Iterable[ThresholdRule]) -> dict[str, ValueBand]:
     """Each rule's band by rule id, half-open where the next band of the same vital and ages starts within one
     resolution step above it."""
-    groups: dict[tuple[str, float, float], list[ThresholdRule]] = {}
+    groups: dict[tuple[str, tuple[int, int]], list[ThresholdRule]] = {}
     for rule in rules:
-        groups.setdefault((rule.attribute, float(rule.low_age), float(rule.high_age)), []).append(rule)
+        groups.setdefault((rule.attribute, rule.ages), []).append(rule)
     bands = {}
-    for (attribute, _, _), group in groups.items():
+    for (attribute, _), group in groups.items():
         step = 10.0 ** -decimals(attribute)
         ordered = sorted(group, key=lambda rule: rule.low_value)
         for rule, following in zip(ordered, [*ordered[1:], None]):

@@ -3,6 +3,11 @@
 The stream and the batch re-check turn the index into Spark expressions
 (streaming/evaluate.py); they never call HBase once per reading. The table's
 fingerprint (keys and timestamps only) tells whether anything changed.
+
+Rules fail closed: an empty table is never loaded, and a reload that would leave a vital without a band at an
+age the rules in force cover (rows deleted, a vital's rows lost) is refused with :class:`CoverageWithdrawn`; the
+rules in force stay. Their rows are kept, so their content fingerprint (:func:`thresholds.rules.rows_fingerprint`)
+can be matched with the audit trail's (hbase_setup/verify.py): rules changed outside ``hbase_setup`` are told apart.
 """
 
 from __future__ import annotations
@@ -12,9 +17,15 @@ from collections.abc import Callable
 
 import happybase
 
-from thresholds import table
+from thresholds import coverage, table
 from thresholds.bands import ValueBand, value_bands
-from thresholds.rules import ThresholdRule, parse_rows
+from thresholds.rules import Cells, InvalidThresholds, ThresholdRule, parse_rows
+
+
+class CoverageWithdrawn(InvalidThresholds):
+    """The table's new rules would leave vitals without a band at ages the rules in force cover."""
+
+    consequence = "refused: the rules in force stay"
 
 
 class ThresholdIndex:
@@ -46,6 +57,7 @@ class ThresholdRepository:
         self._table_name = table_name
         self._fingerprint: str | None = None
         self._index: ThresholdIndex | None = None
+        self.rows: dict[str, Cells] = {}  # the table's content the rules in force were read from
         self.loads = 0
         self.last_check_s = 0.0
 
@@ -59,8 +71,10 @@ class ThresholdRepository:
     def refresh_if_changed(self) -> bool:
         """Reload the rules if the table changed since the last load; return whether it reloaded.
 
-        An invalid table (say, a bad `put` from the shell) keeps the last good
-        index and raises, so a running stream never evaluates with broken rules.
+        An invalid table (say, a bad `put` from the shell), an empty one, or one
+        that withdraws a band the rules in force have keeps the last good index
+        and raises, so a running stream never evaluates with broken or missing
+        rules.
         """
         started = time.perf_counter()
         connection = self._connect()
@@ -69,10 +83,20 @@ class ThresholdRepository:
             self.last_check_s = time.perf_counter() - started
             if current == self._fingerprint and self._index is not None:
                 return False
-            rules = parse_rows(table.read_rows(connection, self._table_name))
+            rows = table.read_rows(connection, self._table_name)
         finally:
             connection.close()
+        if not rows:
+            raise InvalidThresholds([f"table {self._table_name} is empty (load it: python -m hbase_setup load)"])
+        rules = parse_rows(rows)
+        if self._index is not None:
+            gaps = coverage.withdrawn(self._index.rules, rules)
+            if gaps:
+                raise CoverageWithdrawn(
+                    [f"{gap.describe()} would have no band (the rules in force have one)" for gap in gaps]
+                )
         self._index = ThresholdIndex(rules)
+        self.rows = rows
         self._fingerprint = current
         self.loads += 1
         return True

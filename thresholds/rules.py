@@ -6,10 +6,14 @@ ref_id; families ``attribute``, ``limit``, ``alert``), so it is kept as is.
 
 from __future__ import annotations
 
+import hashlib
+import math
+import unicodedata
 from dataclasses import dataclass
 
 from contract.alerts import Severity
 from contract.vitals import VITAL_OF_ATTRIBUTE
+from thresholds.ages import InvalidAge, describe_ages, months_of_limit, written_limit
 
 # column -> meaning; every cell of a threshold row is one of these
 COLUMNS = {
@@ -30,13 +34,14 @@ Cells = dict[bytes, bytes]
 
 @dataclass(frozen=True)
 class ThresholdRule:
-    """One row of threshold_ref: for ``attribute`` at ages [low_age, high_age], values in
-    [low_value, high_value] (all inclusive) are abnormal when ``alert_flag`` is 1."""
+    """One row of threshold_ref: for ``attribute`` at ages [low_age_months, high_age_months] (completed months,
+    :mod:`thresholds.ages`), values in [low_value, high_value] (all inclusive as written; abutting value bands are
+    read half-open, :mod:`thresholds.bands`) are abnormal when ``alert_flag`` is 1."""
 
     rule_id: str
     attribute: str
-    low_age: float
-    high_age: float
+    low_age_months: int
+    high_age_months: int
     low_value: float
     high_value: float
     alert_flag: int
@@ -51,14 +56,22 @@ class ThresholdRule:
     def alert_severity(self) -> str:
         return self.severity or Severity.URGENT
 
+    @property
+    def ages(self) -> tuple[int, int]:
+        """The rule's age band, inclusive completed months."""
+        return self.low_age_months, self.high_age_months
+
+    def holds_age(self, months: int) -> bool:
+        return self.low_age_months <= months <= self.high_age_months
+
     def to_cells(self) -> Cells:
         def number(value: float) -> bytes:
             return (str(int(value)) if float(value).is_integer() else str(value)).encode()
 
         return {
             b"attribute:attribute": self.attribute.encode(),
-            b"limit:low_age_limit": number(self.low_age),
-            b"limit:high_age_limit": number(self.high_age),
+            b"limit:low_age_limit": written_limit(self.low_age_months, upper=False).encode(),
+            b"limit:high_age_limit": written_limit(self.high_age_months, upper=True).encode(),
             b"limit:low_range_value": number(self.low_value),
             b"limit:high_range_value": number(self.high_value),
             b"alert:alert_flag": str(self.alert_flag).encode(),
@@ -68,13 +81,28 @@ class ThresholdRule:
 
 
 class InvalidThresholds(ValueError):
-    """The source has problems; nothing may be written. ``problems`` names each row and what is wrong."""
+    """The source has problems; nothing may be written (or, read back from the table, used). ``problems`` names each
+    row and what is wrong."""
+
+    consequence = "nothing was written"
 
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__(
-            f"{len(problems)} problem(s) in the thresholds, nothing was written:\n  - " + "\n  - ".join(problems)
+            f"{len(problems)} problem(s) in the thresholds, {self.consequence}:\n  - " + "\n  - ".join(problems)
         )
+
+
+def rows_fingerprint(rows: dict[str, Cells]) -> str:
+    """A digest of a table's content (every row key, column and value, in order): the same for the same rules,
+    however they were written; what the audit trail records for each load."""
+    digest = hashlib.sha256()
+    for key in sorted(rows):
+        digest.update(key.encode() + b"\x00")
+        for column in sorted(rows[key]):
+            digest.update(column + b"\x00" + rows[key][column] + b"\x01")
+        digest.update(b"\x02")
+    return digest.hexdigest()
 
 
 def parse_rows(rows: dict[str, Cells]) -> list[ThresholdRule]:
@@ -114,15 +142,27 @@ def _parse_row(row_key: str, cells: Cells, problems: list[str]) -> ThresholdRule
         problems.append(
             f"row {row_key}: unknown attribute '{values['attribute']}' (known: {', '.join(VITAL_OF_ATTRIBUTE)})"
         )
+    months = {}
+    for name in ("low_age", "high_age"):
+        try:
+            months[name] = months_of_limit(values[name], upper=name == "high_age")
+        except InvalidAge as error:
+            problems.append(f"row {row_key}: {name.replace('_', ' ')} {error}")
     numbers = {}
-    for name in ("low_age", "high_age", "low_value", "high_value", "alert_flag"):
+    for name in ("low_value", "high_value", "alert_flag"):
         try:
             numbers[name] = float(values[name])
         except ValueError:
             problems.append(f"row {row_key}: {name.replace('_', ' ')} '{values[name]}' is not a number")
-    if len(numbers) == 5:
-        if numbers["low_age"] > numbers["high_age"]:
-            problems.append(f"row {row_key}: low age {values['low_age']} > high age {values['high_age']}")
+    if len(months) == 2 and months["low_age"] > months["high_age"]:
+        problems.append(f"row {row_key}: low age {values['low_age']} > high age {values['high_age']}")
+    for name, number in numbers.items():
+        if not math.isfinite(number):
+            problems.append(f"row {row_key}: {name.replace('_', ' ')} '{values[name]}' is not a finite number")
+    message_problem = _message_problem(values["message"])
+    if message_problem:
+        problems.append(f"row {row_key}: alert message {message_problem}")
+    if len(numbers) == 3 and all(math.isfinite(number) for number in numbers.values()):
         if numbers["low_value"] > numbers["high_value"]:
             problems.append(f"row {row_key}: low value {values['low_value']} > high value {values['high_value']}")
         if numbers["alert_flag"] not in (0.0, 1.0):
@@ -132,14 +172,27 @@ def _parse_row(row_key: str, cells: Cells, problems: list[str]) -> ThresholdRule
     return ThresholdRule(
         rule_id=row_key,
         attribute=values["attribute"],
-        low_age=numbers["low_age"],
-        high_age=numbers["high_age"],
+        low_age_months=months["low_age"],
+        high_age_months=months["high_age"],
         low_value=numbers["low_value"],
         high_value=numbers["high_value"],
         alert_flag=int(numbers["alert_flag"]),
         message=values["message"],
         severity=severity,
     )
+
+
+MESSAGE_LIMIT = 200  # an alert message is one line of an email: SNS refuses control characters in some places
+
+
+def _message_problem(message: str) -> str | None:
+    """Why a rule's message cannot go into an email (a newline made SNS refuse every email of that rule)."""
+    control = sorted({f"U+{ord(character):04X}" for character in message if unicodedata.category(character) == "Cc"})
+    if control:
+        return f"has control characters ({', '.join(control)}): write it on one line"
+    if len(message) > MESSAGE_LIMIT:
+        return f"is {len(message)} characters, more than {MESSAGE_LIMIT}"
+    return None
 
 
 def _overlaps(rules: list[ThresholdRule]) -> list[str]:
@@ -149,20 +202,23 @@ def _overlaps(rules: list[ThresholdRule]) -> list[str]:
         for second in rules[index + 1 :]:
             if (
                 first.attribute == second.attribute
-                and first.low_age <= second.high_age
-                and second.low_age <= first.high_age
+                and first.low_age_months <= second.high_age_months
+                and second.low_age_months <= first.high_age_months
                 and first.low_value <= second.high_value
                 and second.low_value <= first.high_value
             ):
                 problems.append(
                     f"rows {first.rule_id} and {second.rule_id}: overlapping bands for "
-                    f"{first.attribute} at ages {max(first.low_age, second.low_age):g}-"
-                    f"{min(first.high_age, second.high_age):g}, values "
+                    f"{first.attribute} at {describe_ages(*_common_ages(first, second))}, values "
                     f"{max(first.low_value, second.low_value):g}-{min(first.high_value, second.high_value):g}"
                 )
     return problems
 
 
+def _common_ages(first: ThresholdRule, second: ThresholdRule) -> tuple[int, int]:
+    return max(first.low_age_months, second.low_age_months), min(first.high_age_months, second.high_age_months)
+
+
 def _sort_key(row_key: str) -> tuple[int, str]:
     """Numeric row keys in numeric order (ref_id 2 before 10), others after."""
-    return (int(row_key), "") if row_key.isdigit() else (1 << 62, row_key)
+    return (int(row_key), "") if row_key.isascii() and row_key.isdigit() else (1 << 62, row_key)

@@ -1,0 +1,56 @@
+"""The notifier's record checks without a server: every field against the contract, each refusal named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from notifier.alert_record import PoisonRecord, parse_alert, parse_observation
+from tests.notifier_fixtures import alert
+
+
+def encoded(**changes) -> bytes:
+    return json.dumps({**alert(2001, 0), **changes}).encode()
+
+
+def test_an_alert_as_the_stream_writes_it_is_accepted_whole():
+    record = parse_alert(encoded(admitted_ward="W" * 32, device_id="d" * 64))
+    assert record["patient_id"] == 2001 and record["admitted_ward"] == "W" * 32
+
+
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "not JSON the notifier reads: nested too deeply"),
+        (encoded(alert_id="f" * 33), "alert_id 'fffffffffffffffffffffffffffffffff' is not 32 lower-case hex digits"),
+        (encoded(alert_id="F" * 32), "alert_id 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF' is not 32 lower-case hex digits"),
+        (encoded(severity=["critical"]), "severity ['critical'] is not text"),
+        (encoded(severity="apocalyptic"), "unknown severity 'apocalyptic'"),
+        (encoded(patient_name={"first": "A"}), "patient_name {'first': 'A'} is not text"),
+        (encoded(admitted_ward="W" * 33), "admitted_ward is 33 characters, more than the 32 its column holds"),
+        (encoded(alert_message="m" * 2_001), "alert_message is 2,001 characters, more than the 2000 its column holds"),
+        (encoded(patient_id=2**63), f"patient_id {2**63} is out of range"),
+        (encoded(patient_id=True), "patient_id True is not a whole number"),
+        (encoded(age=1.5), "age 1.5 is not a whole number"),
+        (encoded(observed_value="NaN"), "observed_value 'NaN' is not a finite number"),
+        (b'{"observed_value": NaN}', "observed_value nan is not a finite number"),
+        (encoded(late="yes"), "late 'yes' is not true or false"),
+        (encoded(input_message_time="yesterday"), "input_message_time 'yesterday' is not an ISO-8601 time"),
+        (encoded(input_message_time=None), "missing input_message_time"),
+        (encoded(patient_id=None), "missing patient_id"),
+    ],
+)
+def test_a_record_outside_the_contract_is_refused_with_its_reason(value, reason):
+    with pytest.raises(PoisonRecord) as refused:
+        parse_alert(value)
+    assert str(refused.value).startswith(reason)
+
+
+def test_an_observation_names_its_findings_as_texts():
+    observation = {key: alert(2001, 0)[key] for key in ("reading_id", "patient_id", "input_message_time")}
+    assert parse_observation(json.dumps({**observation, "findings": ["spo2"]}).encode())["findings"] == ["spo2"]
+    with pytest.raises(PoisonRecord, match="findings is not a list of at most 64 texts"):
+        parse_observation(json.dumps({**observation, "findings": "spo2"}).encode())
+    with pytest.raises(PoisonRecord, match="findings is not a list of at most 64 texts"):
+        parse_observation(json.dumps({**observation, "findings": ["x"] * 65}).encode())
