@@ -1,18 +1,24 @@
-"""Mutation check of the suite's central promises: change one comparison, see a test fail.
+"""Mutation check of the suite's central promises: change one comparison, see a test's assertion fail.
 
-``python -m bench mutants [NAME ...]`` applies each mutant below to a copy of the
-source (one at a time, restored afterwards), runs the tests that guard that
-promise on the test stack, and reports which mutants the suite killed. A mutant
-that survives names a comparison no test pins down.
+``python -m bench mutants [NAME ...]`` copies the checkout (tracked and new files, never the checkout itself) to a
+temporary tree, checks that every mutant's original text is there exactly once, runs each guarding test set once
+unchanged (the baseline: it must pass, else the run stops and says which), then applies each mutant in the copy in
+turn and runs its guarding tests on the test stack. A mutant is **killed** only by a failing assertion of a guarding
+test; a collection error, a missing test, an error in a fixture or a stopped stack leaves it **not judged**. A mutant
+that survives names a comparison no test pins down. Exits 1 if any survived or could not be judged.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
@@ -38,6 +44,13 @@ DEDUP = (
     "tests/test_streaming.py::test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing",
 )
 EPISODES = ("tests/test_episodes.py",)
+RULES = ("tests/test_rules.py",)
+FAIL_CLOSED = (
+    "tests/test_default_thresholds.py::test_withdrawn_names_the_vitals_and_ages_a_new_rule_set_leaves_without_a_band",
+    "tests/test_threshold_repository.py::"
+    "test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_alert_and_operators_are_told",
+)
+RECORDS = ("tests/test_alert_record.py",)
 SQOOP = (
     "tests/test_sqoop.py::test_incremental_append_imports_only_new_rows_and_saves_the_last_value",
     "tests/test_sqoop.py::test_lastmodified_with_a_merge_key_updates_changed_rows",
@@ -83,8 +96,8 @@ MUTANTS = (
     Mutant(
         "band age bounds inclusive",
         "streaming/evaluate.py",
-        "age.between(float(rule.low_age), float(rule.high_age))",
-        "age.between(float(rule.low_age), float(rule.high_age) - 1)",
+        "                age.between(low, high),",
+        "                age.between(low, high - 1),",
         EVALUATE,
     ),
     Mutant(
@@ -154,6 +167,62 @@ MUTANTS = (
         EPISODES,
     ),
     Mutant(
+        "the cap keeps room for the escalations",
+        "notifier/episodes.py",
+        "            return room > to_escalate\n",
+        "            return room > 0\n",
+        EPISODES,
+    ),
+    Mutant(
+        "a whole-year high age holds its last month",
+        "thresholds/ages.py",
+        "(MONTHS_PER_YEAR - 1 if upper else 0)",
+        "(MONTHS_PER_YEAR - 2 if upper else 0)",
+        (*RULES, *EVALUATE[:1]),
+    ),
+    Mutant(
+        "age in completed months from the birth date",
+        "streaming/evaluate.py",
+        'since_birth = F.floor(F.months_between(F.col("event_time"), born)).cast("int")',
+        'since_birth = F.ceil(F.months_between(F.col("event_time"), born)).cast("int")',
+        EVALUATE[:1],
+    ),
+    Mutant(
+        "limits must be finite",
+        "thresholds/rules.py",
+        "if not math.isfinite(number):",
+        "if math.isnan(number):",
+        RULES,
+    ),
+    Mutant(
+        "a reload may not withdraw a band",
+        "thresholds/coverage.py",
+        "sorted(held_before[vital.attribute] - held_after[vital.attribute])",
+        "sorted(held_after[vital.attribute] - held_before[vital.attribute])",
+        FAIL_CLOSED,
+    ),
+    Mutant(
+        "alert id shape",
+        "notifier/alert_record.py",
+        'ALERT_ID = re.compile(r"[0-9a-f]{32}")',
+        'ALERT_ID = re.compile(r"[0-9a-f]{32,}")',
+        RECORDS,
+    ),
+    Mutant(
+        "texts within their columns",
+        "notifier/alert_record.py",
+        "    if len(value) > limit:",
+        "    if len(value) > limit + 1:",
+        RECORDS,
+    ),
+    Mutant(
+        "deep nesting is a poison record",
+        "notifier/alert_record.py",
+        "    except RecursionError:",
+        "    except MemoryError:",
+        RECORDS,
+    ),
+    Mutant(
         "append lower bound",
         "sqoop/jdbc_source.py",
         'above = f"{column} > {literal(self.lower)} AND "',
@@ -177,24 +246,120 @@ MUTANTS = (
 )
 
 
-def run(mutant: Mutant) -> tuple[bool, float]:
-    """Apply ``mutant``, run its tests, restore the file; (killed, seconds)."""
-    path = ROOT / mutant.path
+# a failure whose message starts so is an assertion of the test (pytest.raises and pytest.fail included); any other
+# exception in a test, like an error in a fixture, says nothing about the mutant
+ASSERTION_FAILURES = ("AssertionError", "assert ", "Failed: ")
+
+
+@dataclass
+class Judgement:
+    verdict: str  # killed | survived | equivalent | not judged
+    killers: list[str] = field(default_factory=list)
+    detail: str = ""
+    seconds: float = 0.0
+
+
+def copy_checkout(destination: Path) -> None:
+    """The checkout's tracked and new (not ignored) files into ``destination``: what a clean clone plus the work in
+    hand would hold, without the virtualenv, the stacks' data or caches."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def test_environment() -> dict[str, str]:
+    """The environment the copy's tests run in: the checkout's test stack (its data directory made absolute, so the
+    copy's tests find the running servers)."""
+    environment = dict(os.environ)
+    for line in (ROOT / "tests" / "stack.env").read_text().splitlines():
+        name, _, value = line.partition("=")
+        if name.strip() == "PA_STACK_DATA_DIR" and not Path(value.strip()).is_absolute():
+            environment["PA_STACK_DATA_DIR"] = str(ROOT / value.strip())
+    return environment
+
+
+def run_tests(tree: Path, tests: tuple[str, ...]) -> tuple[int, list[tuple[str, str, str]]]:
+    """Run ``tests`` in ``tree``; (pytest's exit code, [(test id, outcome, message)]), outcome one of passed,
+    assertion, exception, error, skipped."""
+    report = tree / ".mutants-report.xml"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *tests],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        env=test_environment(),
+    )
+    cases = []
+    if report.exists():
+        for case in ElementTree.parse(report).iter("testcase"):
+            test_id = f"{case.get('classname')}::{case.get('name')}"
+            failure, error, skipped = case.find("failure"), case.find("error"), case.find("skipped")
+            if failure is not None:
+                message = failure.get("message") or ""
+                outcome = "assertion" if message.startswith(ASSERTION_FAILURES) else "exception"
+                cases.append((test_id, outcome, message))
+            elif error is not None:
+                cases.append((test_id, "error", error.get("message") or ""))
+            else:
+                cases.append((test_id, "skipped" if skipped is not None else "passed", ""))
+        report.unlink()
+    if not cases:
+        cases.append(("(collection)", "error", (result.stdout + result.stderr)[-500:]))
+    return result.returncode, cases
+
+
+def judge(mutant: Mutant, tree: Path) -> Judgement:
+    """Apply ``mutant`` in ``tree``, run its guarding tests, restore the file."""
+    path = tree / mutant.path
     source = path.read_text()
-    if source.count(mutant.original) != 1:
-        raise SystemExit(f"mutant {mutant.name!r}: the original text is not found exactly once in {mutant.path}")
     started = time.monotonic()
     path.write_text(source.replace(mutant.original, mutant.mutated))
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *mutant.tests],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+        code, cases = run_tests(tree, mutant.tests)
     finally:
         path.write_text(source)
-    return result.returncode != 0, time.monotonic() - started
+    seconds = time.monotonic() - started
+    killers = [test_id for test_id, outcome, _ in cases if outcome == "assertion"]
+    if killers:
+        return Judgement("killed", killers, seconds=seconds)
+    unjudged = _problems(cases)
+    if code == 0 and not unjudged:
+        return Judgement("equivalent" if mutant.equivalent else "survived", seconds=seconds)
+    return Judgement("not judged", detail="; ".join(unjudged) or f"pytest exited {code}", seconds=seconds)
+
+
+SURVIVED_COLUMN = {"survived": "YES", "equivalent": "equivalent", "not judged": "NOT JUDGED"}
+
+
+def _problems(cases: list[tuple[str, str, str]]) -> list[str]:
+    """The test cases that neither passed nor were skipped, each with its outcome and message."""
+    return [
+        f"{test_id} ({outcome}: {message[:200]})"
+        for test_id, outcome, message in cases
+        if outcome not in ("passed", "skipped")
+    ]
+
+
+def baseline(chosen: list[Mutant], tree: Path) -> list[str]:
+    """Each guarding test set run unchanged: the problems of those that do not pass (a mutant can only be judged by
+    tests that pass without it)."""
+    problems = []
+    for tests in dict.fromkeys(mutant.tests for mutant in chosen):
+        code, cases = run_tests(tree, tests)
+        failing = _problems(cases)
+        if code != 0 or failing:
+            problems.append(f"{' '.join(tests)}: " + ("; ".join(failing) or f"pytest exited {code}"))
+        print(f"  baseline {'passes' if code == 0 and not failing else 'FAILS '} {', '.join(tests)}", flush=True)
+    return problems
 
 
 def main(argv: list[str]) -> int:
@@ -205,21 +370,47 @@ def main(argv: list[str]) -> int:
     if unknown := sorted(set(wanted) - set(names)):
         parser.error(f"unknown mutant(s) {', '.join(unknown)}")
     chosen = [mutant for mutant in MUTANTS if not wanted or mutant.name in wanted]
-    for mutant in chosen:  # every mutant applies, before minutes of test runs
-        if (ROOT / mutant.path).read_text().count(mutant.original) != 1:
-            raise SystemExit(f"mutant {mutant.name!r}: the original text is not found exactly once in {mutant.path}")
-    survived = []
-    for mutant in chosen:
-        killed, seconds = run(mutant)
-        verdict = "killed    " if killed else "EQUIVALENT" if mutant.equivalent else "SURVIVED  "
-        print(f"  {verdict} {mutant.name:<30} {mutant.path} ({seconds:.0f} s)", flush=True)
-        if not killed and mutant.equivalent:
-            print(f"             {mutant.equivalent}", flush=True)
-        elif not killed:
-            survived.append(mutant.name)
-    equivalent = sum(1 for mutant in chosen if mutant.equivalent)
+    moved = [
+        f"mutant {mutant.name!r}: its original text is not found exactly once in {mutant.path} (the code moved: "
+        "update the mutant in bench/mutants.py)"
+        for mutant in chosen
+        if (ROOT / mutant.path).read_text().count(mutant.original) != 1
+    ]
+    if moved:
+        print("\n".join(moved), file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="mutants-") as directory:
+        tree = Path(directory)
+        copy_checkout(tree)
+        print(f"{len(chosen)} mutants, applied in a copy of the checkout ({tree}); baseline first:", flush=True)
+        problems = baseline(chosen, tree)
+        if problems:
+            print(
+                "the guarding tests fail without any mutant, so no mutant can be judged; fix them (or start the "
+                "test stack: make test) first:\n  " + "\n  ".join(problems),
+                file=sys.stderr,
+            )
+            return 1
+        judged = []
+        for mutant in chosen:
+            judgement = judge(mutant, tree)
+            judged.append((mutant, judgement))
+            print(f"  {judgement.verdict:<10} {mutant.name} ({judgement.seconds:.0f} s)", flush=True)
+    print(f"\n{'mutant':<40} {'guarding tests':<44} {'killed by':<60} survived")
+    for mutant, judgement in judged:
+        guards = ", ".join(test.rsplit("/", 1)[-1] for test in mutant.tests)
+        killer = judgement.killers[0].rsplit(".", 1)[-1] if judgement.killers else "-"
+        survived = {"survived": "YES", "equivalent": "equivalent", "not judged": "NOT JUDGED"}.get(
+            judgement.verdict, "no"
+        )
+        print(f"{mutant.name:<40} {guards[:44]:<44} {killer[:60]:<60} {survived}")
+        if judgement.verdict == "equivalent":
+            print(f"    {mutant.equivalent}")
+        if judgement.verdict == "not judged":
+            print(f"    {judgement.detail[:600]}")
+    gaps = [mutant.name for mutant, judgement in judged if judgement.verdict in ("survived", "not judged")]
     print(
-        f"{len(chosen) - len(survived)} of {len(chosen)} mutants killed or equivalent ({equivalent} equivalent)"
-        + (f"; survived: {survived}" if survived else "")
+        f"{len(judged) - len(gaps)} of {len(judged)} mutants killed or equivalent"
+        + (f"; not killed: {gaps}" if gaps else "")
     )
-    return 1 if survived else 0
+    return 1 if gaps else 0

@@ -87,6 +87,7 @@ def test_the_streaming_application_on_yarn_lands_alerts_and_a_resubmission_loses
 
         ids = sorted(row.reading_id for row in spark.table(raw).select("reading_id").collect())
         assert ids == list(range(1, 81))  # each reading once, across the kill
+        assert len(queue.ids) == 40  # by hand: the 40 odd readings, heart rate 60 at age 40 (capstone rule 1)
         assert hive_alert_ids(spark, s) == queue.ids
         assert spark_count(spark, f"{s.hive_database}.alerts") == len(queue.ids)  # each alert once in Hive
         yarn(s, second, state="KILLED")

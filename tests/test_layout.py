@@ -74,3 +74,64 @@ def test_every_package_is_named_in_the_project_file():
 def test_every_command_imports(package):
     """A command whose imports break (a name moved to another module) fails here, not in a user's first run."""
     importlib.import_module(f"{package}.__main__")
+
+
+CLOCKS = {("time", "monotonic"), ("time", "time"), ("time", "perf_counter"), ("datetime", "now"), ("dt", "now")}
+
+
+def _is_clock(node: ast.AST) -> bool:
+    """A reading of the clock, or arithmetic on one (``time.monotonic() - started``)."""
+    if isinstance(node, ast.BinOp):
+        return _is_clock(node.left) or _is_clock(node.right)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and (getattr(node.func.value, "id", None) or getattr(node.func.value, "attr", None), node.func.attr) in CLOCKS
+    )
+
+
+def _reads_a_clock(node: ast.AST) -> bool:
+    return any(_is_clock(part) for part in ast.walk(node))
+
+
+def wall_clock_assertions(path: Path) -> list[int]:
+    """Lines of ``path`` asserting on the wall clock: an assert that reads a clock, or a name set from one in the
+    same function (a deadline passed to a wait is fine; asserting how long something took is not)."""
+    found = []
+    for function in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        timed = {
+            target.id
+            for node in ast.walk(function)
+            if isinstance(node, ast.Assign) and _is_clock(node.value)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assert) and (
+                _reads_a_clock(node.test)
+                or any(isinstance(name, ast.Name) and name.id in timed for name in ast.walk(node.test))
+            ):
+                found.append(node.lineno)
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests").glob("test_*.py")), ids=lambda path: path.name)
+def test_no_test_asserts_how_long_something_took(path):
+    """Speed is measured by the benchmarks, never asserted: on two busy cores a timed assertion is a flaky one."""
+    assert wall_clock_assertions(path) == []
+
+
+def test_the_wall_clock_check_finds_a_timed_assertion(tmp_path):
+    timed = tmp_path / "test_timed.py"
+    timed.write_text(
+        "import time\n"
+        "def test_fast():\n"
+        "    started = time.monotonic()\n"
+        "    deadline = time.monotonic() + 5\n"
+        "    while time.monotonic() < deadline:\n"
+        "        pass\n"
+        "    assert time.monotonic() - started < 10\n"
+    )
+    assert wall_clock_assertions(timed) == [7]
