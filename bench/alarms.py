@@ -158,7 +158,7 @@ def run_scenarios(spark: SparkSession, base: Settings) -> list[ScenarioResult]:
         onset_at, last_reading = _live(spark, scoped, patients)
         emails = [_email(envelope) for url in queues for envelope in inbox.read_all(scoped, url)]
     finally:
-        _remove(spark, scoped, queues)
+        _remove(spark, scoped)
     return [
         ScenarioResult(
             scenario,
@@ -246,6 +246,6 @@ def _email(envelope: dict) -> Email:
     return Email(patient, envelope["MessageAttributes"]["notification"]["Value"], sent)
 
 
-def _remove(spark: SparkSession, settings: Settings, queues: list[str]) -> None:
+def _remove(spark: SparkSession, settings: Settings) -> None:
     scratch.drop(spark, settings)
-    scratch.drop_notifier_slice(settings, queues)
+    scratch.drop_notifier_slice(settings)

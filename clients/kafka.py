@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError
 
 from settings import Settings
 from settings.choices import KafkaSecurity
@@ -19,6 +21,37 @@ def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     options: dict[str, Any] = dict(acks="all", linger_ms=5)
     options.update(overrides)
     return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security(settings), **options)
+
+
+def ensure_topics(settings: Settings, partitions: dict[str, int]) -> None:
+    """Create the topics of ``partitions`` (name -> partitions) that do not exist yet: a broker that creates no
+    topic on request (auto.create.topics.enable=false, as managed Kafka is usually set) needs each made first."""
+    client = admin(settings)
+    try:
+        existing = set(client.list_topics())
+        missing = [NewTopic(name, count, 1) for name, count in partitions.items() if name not in existing]
+        if missing:
+            try:
+                client.create_topics(missing)
+            except TopicAlreadyExistsError:  # made meanwhile by another process: as good
+                pass
+    finally:
+        client.close()
+
+
+def delete_topics(settings: Settings, names: list[str]) -> None:
+    """Delete those of the topics ``names`` that exist (a slice's, a test's: never auto-created again, see
+    :func:`ensure_topics`)."""
+    client = admin(settings)
+    try:
+        existing = sorted(set(names) & set(client.list_topics()))
+        if existing:
+            try:
+                client.delete_topics(existing)
+            except UnknownTopicOrPartitionError:  # deleted meanwhile
+                pass
+    finally:
+        client.close()
 
 
 def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsumer:

@@ -77,7 +77,7 @@ def walk_through(settings: Settings) -> None:
         for row in _audit(scoped, code):
             print(f"audit: {row}")
     finally:
-        _remove(scoped, [ward, doctor])
+        _remove(scoped)
 
 
 def _queue_two_critical_readings(settings: Settings) -> None:
@@ -141,8 +141,5 @@ def _audit(settings: Settings, code: str) -> list[str]:
         connection.close()
 
 
-def _remove(settings: Settings, queues: list[str]) -> None:
-    admin = kafka.admin(settings)
-    admin.delete_topics([settings.topic_alerts, settings.topic_observations])
-    admin.close()
-    scratch.drop_notifier_slice(settings, queues)
+def _remove(settings: Settings) -> None:
+    scratch.drop_notifier_slice(settings)

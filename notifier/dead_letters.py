@@ -56,17 +56,22 @@ def as_notification(record: dict) -> Notification:
 
 class DeadLetters:
     def __init__(self, settings: Settings, backoff: Backoff):
+        self._settings = settings
         self._producer = kafka.producer(settings)
         self._topic = settings.topic_notify_dead_letter
         self._backoff = backoff
+        self._topic_made = False
 
     def send(self, record: dict) -> None:
         value = json.dumps(record, separators=(",", ":")).encode()
-        retrying(
-            self._backoff,
-            lambda: self._producer.send(self._topic, value=value).get(timeout=SEND_TIMEOUT_S),
-            (KafkaError,),
-        )
+
+        def send_once() -> None:
+            if not self._topic_made:  # the broker makes no topic on request: the first letter makes it
+                kafka.ensure_topics(self._settings, {self._topic: 1})
+                self._topic_made = True
+            self._producer.send(self._topic, value=value).get(timeout=SEND_TIMEOUT_S)
+
+        retrying(self._backoff, send_once, (KafkaError,))
 
     def close(self) -> None:
         self._producer.close()

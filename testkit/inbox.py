@@ -6,8 +6,10 @@ deliveries through this queue (SNS fans out to every subscription alike).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
+from collections.abc import Iterator
 
 from clients import aws
 from notifier.sns_setup import topic_arn
@@ -33,3 +35,27 @@ def read_all(settings: Settings, url: str) -> list[dict]:
             found.append(json.loads(message["Body"]))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     return sorted(found, key=lambda envelope: envelope["Timestamp"])
+
+
+def remove(settings: Settings, topic: str) -> None:
+    """Delete SNS topic ``topic`` and every SQS queue subscribed to it (what :func:`subscribe` made)."""
+    sns, sqs = aws.client(settings, "sns"), aws.client(settings, "sqs")
+    arn = topic_arn(settings, topic)
+    for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn):
+        for subscription in page.get("Subscriptions", []):
+            if subscription["Protocol"] == "sqs":
+                queue = subscription["Endpoint"].rsplit(":", 1)[-1]
+                try:
+                    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=queue)["QueueUrl"])
+                except sqs.exceptions.QueueDoesNotExist:
+                    pass
+    sns.delete_topic(TopicArn=arn)
+
+
+@contextlib.contextmanager
+def subscribed(settings: Settings, topic: str) -> Iterator[str]:
+    """A queue subscribed to ``topic`` for the block (its URL), then the topic and its queues removed."""
+    try:
+        yield subscribe(settings, topic=topic)
+    finally:
+        remove(settings, topic)

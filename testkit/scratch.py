@@ -14,13 +14,14 @@ from pathlib import Path
 from kafka.admin import NewTopic
 from pyspark.sql import DataFrame, SparkSession
 
-from clients import aws, hbase, kafka
+from clients import hbase, kafka
 from hbase_setup.load import load
 from hbase_setup.sources import CAPSTONE_SOURCE
 from hive_ddl.apply import apply
-from notifier.sns_setup import topic_arn
 from rds_schema import migrate
 from settings import Settings
+from sqoop.jobs import JobStore
+from testkit import inbox
 
 PATIENT_SCHEMA = (
     "patientid bigint, patientname string, patientaddress string, phone_number string, "
@@ -76,13 +77,14 @@ def add_patients(spark: SparkSession, settings: Settings, patients: list[tuple])
 
 
 def drop(spark: SparkSession, settings: Settings) -> None:
-    """Remove what :func:`scratch_settings` created: the database, the topics, the threshold table."""
+    """Remove what :func:`scratch_settings` created: the database, the topics, the threshold table, and the saved
+    Sqoop jobs named after the database (the pipeline's jobs, when a test ran them for the slice)."""
     spark.sql(f"DROP DATABASE IF EXISTS {settings.hive_database} CASCADE")
-    admin = kafka.admin(settings)
-    try:
-        admin.delete_topics([settings.topic_vitals, settings.topic_alerts, settings.topic_observations])
-    finally:
-        admin.close()
+    jobs = JobStore(settings)
+    for name in jobs.names():
+        if name.startswith(f"{settings.hive_database}."):
+            jobs.delete(name)
+    kafka.delete_topics(settings, [settings.topic_vitals, settings.topic_alerts, settings.topic_observations])
     drop_threshold_table(settings)
 
 
@@ -96,12 +98,10 @@ def drop_threshold_table(settings: Settings) -> None:
         connection.close()
 
 
-def drop_notifier_slice(settings: Settings, queue_urls: list[str]) -> None:
+def drop_notifier_slice(settings: Settings) -> None:
     """Remove a slice's notifier state (its group's beds), every escalation tier's SNS topic and the SQS inboxes
-    subscribed to them."""
+    subscribed to them, and its alert and observation topics (a slice's own: never the pipeline's)."""
     migrate.execute_as_owner(settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.notifier_group,))
-    sns, sqs = aws.client(settings, "sns"), aws.client(settings, "sqs")
     for tier in settings.alarm_tiers:
-        sns.delete_topic(TopicArn=topic_arn(settings, tier.topic))
-    for url in queue_urls:
-        sqs.delete_queue(QueueUrl=url)
+        inbox.remove(settings, tier.topic)
+    kafka.delete_topics(settings, [settings.topic_alerts, settings.topic_observations])

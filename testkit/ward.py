@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pyspark.sql import SparkSession
 
 from clients import kafka
-from contract.alerts import DATA_QUALITY_KINDS
-from hbase_setup.sources import DEFAULT_SOURCE
+from contract.alerts import DATA_QUALITY_KINDS, Outcome
+from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from notifier.service import Notifier
 from producers import producer, watermark
-from producers.bedside_simulation import make_patients
+from producers.bedside_simulation import Patient, make_patients
 from producers.simulated_rds import SimulationRun, simulate, write_patients
 from rds_schema import migrate
 from reporting.alert_quality import AlertQuality, Notice, score
@@ -37,6 +37,10 @@ from settings.choices import AlertPath
 from sqoop import pipeline_jobs
 from streaming.app import StreamingApp
 from testkit import inbox, scratch
+from testkit.reference_evaluator import ReferenceEvaluator
+from thresholds.ages import completed_months, months_of_years
+from thresholds.repository import ThresholdIndex
+from thresholds.rules import parse_rows
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,10 @@ class WardReport:
     alerts: Counter[tuple[str, str]]  # (kind, severity) -> alerts on the slice's doctors-queue
     notifications: Counter[str]  # notification type -> emails delivered
     quality: AlertQuality
+    # (reading id, rule or kind, vital) of each threshold alert of the ward's patients on the queue, and as the
+    # plain-Python reference evaluator raises them for every landed reading: the two must be equal
+    threshold_alerts: list[tuple] = dataclasses.field(default_factory=list)
+    expected_threshold_alerts: list[tuple] = dataclasses.field(default_factory=list)
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{kind} {severity} {n:,}" for (kind, severity), n in sorted(self.alerts.items()))
@@ -106,9 +114,11 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
         run, started = _live(spark, scoped, plan)
         alerts = _alert_messages(scoped)
         emails = inbox.read_all(scoped, queue_url)
+        expected = _expected_threshold_alerts(spark, scoped, population)
     finally:
-        _remove(spark, scoped, queue_url)
+        _remove(spark, scoped)
     notices = [_notice(email) for email in emails]
+    population_ids = {patient.patientid for patient in population}
     clinical = [alert for alert in alerts if alert["kind"] not in DATA_QUALITY_KINDS]
     alert_times: dict[int, list[dt.datetime]] = {}
     for alert in clinical:
@@ -117,7 +127,7 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
         run.episodes,
         alert_times,
         notices,
-        patient_ids={patient.patientid for patient in population},
+        patient_ids=population_ids,
         started=started,
         ended=started + dt.timedelta(seconds=plan.seconds),
         all_clear_s=EPISODE_CLOSE_S,
@@ -130,7 +140,32 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
         alerts=Counter((alert["kind"], alert["severity"]) for alert in alerts),
         notifications=Counter(notice.type for notice in notices),
         quality=quality,
+        threshold_alerts=sorted(  # each alert once (a redelivered one carries the same id)
+            {
+                alert["alert_id"]: (int(alert["reading_id"]), alert.get("rule_id") or alert["kind"], alert["attribute"])
+                for alert in alerts
+                if alert["kind"] != Outcome.NEWS2 and alert.get("patient_id") in population_ids
+            }.values()
+        ),
+        expected_threshold_alerts=expected,
     )
+
+
+def _expected_threshold_alerts(spark: SparkSession, settings: Settings, population: list[Patient]) -> list[tuple]:
+    """What the reference evaluator raises for every reading of the ward's patients the slice landed (their ages in
+    completed months at each reading, as the stream matches them)."""
+    evaluator = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref"))))
+    patients = {patient.patientid: patient for patient in population}
+    expected: list[tuple] = []
+    for row in spark.table(f"{settings.hive_database}.vitals_raw").collect():
+        reading = row.asDict()
+        patient = patients.get(reading["patient_id"])
+        if patient is None:  # a simulated bad reading: the data-quality alerts are the quality score's business
+            continue
+        born = patient.date_of_birth
+        months = completed_months(born, reading["event_time"]) if born else months_of_years(patient.age)
+        expected += [(reading["reading_id"], *alert) for alert in evaluator.alerts(reading, months)]
+    return sorted(expected)
 
 
 def _live(spark: SparkSession, settings: Settings, plan: WardPlan) -> tuple[SimulationRun, dt.datetime]:
@@ -235,11 +270,11 @@ def _utc(text: str) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _remove(spark: SparkSession, settings: Settings, queue_url: str) -> None:
+def _remove(spark: SparkSession, settings: Settings) -> None:
     """Drop the slice: its readings table, producer position, notifier state, Hive database, topics, SNS/SQS."""
     migrate.drop_table(settings, settings.vitals_table)
     migrate.execute_as_owner(
         settings, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.producer_name,)
     )
     scratch.drop(spark, settings)
-    scratch.drop_notifier_slice(settings, [queue_url])
+    scratch.drop_notifier_slice(settings)

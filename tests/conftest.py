@@ -53,9 +53,19 @@ def settings() -> settings_module.StackSettings:
 
 @pytest.fixture(scope="session")
 def running_stack(settings):
-    """The test stack, brought up if it is not (idempotent and quick when it is)."""
+    """The test stack, brought up if it is not (idempotent and quick when it is). Tests own their data: what the
+    stack holds is listed before and after the run, and anything a test made and left behind fails the run."""
+    from testkit.stack_inventory import inventory, left_behind, pipeline_names
+
     stack.up(settings)
-    return handoff.hand_over(settings)
+    current = handoff.hand_over(settings)
+    before = inventory(current)
+    yield current
+    leftovers = left_behind(before, inventory(current), pipeline_names(current))
+    assert not leftovers, "tests left behind what they made (drop it in finally or in the fixture): " + "; ".join(
+        f"{kind}: {', '.join(names[:20])}" + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+        for kind, names in leftovers.items()
+    )
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from clients import kafka
 from contract.alerts import Outcome, Severity
 from rds_schema import migrate
 from testkit import inbox as doctors_inbox
+from testkit import scratch
 from testkit.alerts import alert_record
 
 START = dt.datetime(2026, 11, 24, 10, 0, 0)
@@ -27,7 +28,7 @@ def notify_settings(running_stack, unique_name):
         admin.create_topics([NewTopic(name, 1, 1) for name in (unique_name, unique_name + "_observations")])
     finally:
         admin.close()
-    return dataclasses.replace(
+    scoped = dataclasses.replace(
         running_stack,
         topic_alerts=unique_name,
         sns_topic=unique_name,
@@ -40,6 +41,9 @@ def notify_settings(running_stack, unique_name):
         notify_backoff_s=0.1,
         notify_backoff_max_s=1.0,
     )
+    yield scoped
+    scratch.drop_notifier_slice(scoped)  # its beds, tier topics and inboxes, alert and observation topics
+    kafka.delete_topics(scoped, [scoped.topic_notify_dead_letter])
 
 
 def inbox(settings, tier: int = 0) -> str:

@@ -88,6 +88,14 @@ def pipeline(spark, running_stack, airflow_dags):
     scratch.drop(spark, scoped)
 
 
+@pytest.fixture
+def operations_topic(running_stack):
+    """An operations SNS topic of the test's own and a queue subscribed to it, both removed afterwards."""
+    operations = dataclasses.replace(running_stack, sns_topic=f"operations-{uuid.uuid4().hex[:8]}")
+    with doctors_inbox.subscribed(operations, operations.sns_topic) as url:
+        yield operations, url
+
+
 def utc_midnight_after(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
 
@@ -175,7 +183,9 @@ def task_logs(stack_settings, dag_id: str, run_id: str) -> str:
     return "\n".join(f"== {log}\n{log.read_text()[-1500:]}" for log in sorted(folder.rglob("*.log")))
 
 
-def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed_run(pipeline, spark, running_stack):
+def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed_run(
+    pipeline, spark, running_stack, operations_topic
+):
     """Airflow as deployed: its scheduler runs the DAGs triggered through the REST API, with the RDS and AWS
     credentials from Airflow Connections (the workers' own PA_MYSQL_SQOOP_PASSWORD and SNS endpoint are wrong), and a
     failed run is announced on the operations topic."""
@@ -190,8 +200,7 @@ def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed
         f"SELECT COUNT(DISTINCT patient_id), COUNT(DISTINCT reading_id) FROM {database}.vitals_raw "
         f"WHERE event_time >= '{hour}' AND event_time < '{hour + dt.timedelta(hours=1)}'",
     )
-    operations = dataclasses.replace(settings, sns_topic=f"operations-{uuid.uuid4().hex[:8]}")
-    operations_inbox = doctors_inbox.subscribe(operations)
+    operations, operations_inbox = operations_topic
     before = JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     worker_environment = {
@@ -373,15 +382,19 @@ def test_threshold_sync_loads_a_valid_file_and_changes_nothing_on_an_invalid_one
     lines = CAPSTONE_SOURCE.read_text().splitlines()
     invalid.write_text("\n".join([lines[0], lines[1].replace(",69,", ",sixty-nine,"), *lines[2:]]) + "\n")
 
-    loaded = run_dag(airflow_dags, "threshold_sync", run_conf={"source": str(CAPSTONE_SOURCE)})
-    rows_after_load = hbase_rows(settings)
-    refused = run_dag(airflow_dags, "threshold_sync", run_conf={"source": str(invalid)})
+    try:
+        loaded = run_dag(airflow_dags, "threshold_sync", run_conf={"source": str(CAPSTONE_SOURCE)})
+        rows_after_load = hbase_rows(settings)
+        refused = run_dag(airflow_dags, "threshold_sync", run_conf={"source": str(invalid)})
+        rows_after_refusal = hbase_rows(settings)
+    finally:
+        scratch.drop_threshold_table(settings)
 
     assert loaded.state == "success", failed_tasks(loaded)
     assert len(rows_after_load) == len(lines) - 1
     assert refused.state == "failed"
     assert failed_tasks(refused) == [("validate", 1)], "invalid input fails validation at once, without retries"
-    assert hbase_rows(settings) == rows_after_load
+    assert rows_after_refusal == rows_after_load
 
 
 def hbase_rows(settings) -> dict:
@@ -416,7 +429,9 @@ def test_reconciliation_accounts_for_every_reading_and_names_a_missing_one(pipel
     assert [(hour.missing, hour.missing_ids) for hour in after if not hour.accounted] == [(1, [lost])]
 
 
-def test_data_quality_passes_within_bounds_and_fails_with_a_summary(airflow_dags, pipeline, monkeypatch, capfd):
+def test_data_quality_passes_within_bounds_and_fails_with_a_summary(
+    airflow_dags, pipeline, monkeypatch, capfd, operations_topic
+):
     settings = pipeline.settings
     day_end = utc_midnight_after(pipeline.start.date())
     lenient = {
@@ -427,8 +442,7 @@ def test_data_quality_passes_within_bounds_and_fails_with_a_summary(airflow_dags
     point_tasks_at(monkeypatch, settings, **lenient)
     passed = run_dag(airflow_dags, "data_quality", logical_date=day_end)
 
-    operations = dataclasses.replace(settings, sns_topic=f"operations-{uuid.uuid4().hex[:8]}")
-    operations_inbox = doctors_inbox.subscribe(operations)
+    operations, operations_inbox = operations_topic
     strict = {**lenient, "PA_QUALITY_MAX_REJECT_SHARE": "0", "PA_SNS_OPERATIONS_TOPIC": operations.sns_topic}
     point_tasks_at(monkeypatch, settings, **strict)
     capfd.readouterr()

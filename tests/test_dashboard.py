@@ -56,7 +56,7 @@ def ward_settings(spark, running_stack, hive_schema, unique_name):
     scratch.add_patients(spark, scoped, WARD)
     yield scoped
     scratch.drop(spark, scoped)
-    scratch.drop_notifier_slice(scoped, [])
+    scratch.drop_notifier_slice(scoped)
 
 
 @pytest.fixture

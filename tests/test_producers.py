@@ -41,6 +41,7 @@ def rds(running_stack, unique_name):
     admin.close()
     yield scoped
     migrate.drop_table(scoped, unique_name)
+    kafka.delete_topics(scoped, [unique_name, unique_name + "_dlq"])
 
 
 def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) -> list:

@@ -111,8 +111,11 @@ def test_too_few_task_slots_are_refused_naming_the_setting(spark, realtime_setti
     admin = kafka.admin(many_partitions)
     admin.create_topics([NewTopic(many_partitions.topic_vitals, spark.sparkContext.defaultParallelism, 1)])
     admin.close()
-    with pytest.raises(AlertPathError, match=r"PA_SPARK_MASTER=local\[\d+\].*PA_ALERT_PATH=microbatch"):
-        check_can_run(spark, many_partitions)
+    try:
+        with pytest.raises(AlertPathError, match=r"PA_SPARK_MASTER=local\[\d+\].*PA_ALERT_PATH=microbatch"):
+            check_can_run(spark, many_partitions)
+    finally:
+        kafka.delete_topics(many_partitions, [many_partitions.topic_vitals])
 
 
 def expected_alerts(values: list[dict]) -> int:

@@ -5,17 +5,27 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
-from clients import kafka
+from clients import aws
 from local_stack import stack
 from settings import environment
-from tests.notifier_fixtures import alert, committed, inbox, queue
-from tests.streaming_fixtures import reading, running_app, send, spark_count, wait_for
+from tests.notifier_fixtures import alert, committed, delivered, inbox, queue
+from tests.streaming_fixtures import reading, run_available_now, running_app, send, spark_count, wait_for
+
+
+def _accepts(host: str, port: int) -> bool:
+    """Whether anything accepts a TCP connection there now."""
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError:
+        return False
+    return True
 
 
 def landed(spark, settings) -> int:
@@ -33,8 +43,10 @@ def test_the_streaming_application_keeps_running_through_a_kafka_broker_restart(
         send(s, alerting[:150])
         assert wait_for(lambda: landed(spark, s) == 150, app), "the first readings land before the fault"
         try:
-            stack.kill(running_stack, ["kafka"])  # SIGKILL, as a crash
+            assert stack.kill(running_stack, ["kafka"]) == ["kafka"]  # SIGKILL, as a crash
+            assert not _accepts(running_stack.kafka_host, running_stack.kafka_port), "the broker is really down"
             wait_for(lambda: False, app, timeout_s=15)  # the application keeps ticking while the broker is away
+            assert landed(spark, s) == 150 and app.active  # it saw nothing new, and kept running
         finally:
             stack.up(running_stack, ["kafka"])
         send(s, alerting[150:])
@@ -49,9 +61,11 @@ def test_the_streaming_application_keeps_running_through_a_kafka_broker_restart(
 
 @pytest.mark.faults
 def test_sigterm_stops_the_streaming_application_after_its_batch(spark, stream_settings):
+    """SIGTERM while readings are still waiting: the batch in hand lands whole (100 readings a batch), the
+    application exits 0, and a restart lands the rest, each reading once."""
     s = stream_settings
-    send(s, [reading(n, 2001, 75, 200, n % 60) for n in range(1, 201)])
-    env = {**os.environ, **environment(s), "PA_STREAM_TRIGGER_S": "1"}
+    send(s, [reading(n, 2001, 75, 200, n % 60) for n in range(1, 2001)])
+    env = {**os.environ, **environment(s), "PA_STREAM_TRIGGER_S": "1", "PA_STREAM_MAX_OFFSETS_PER_TRIGGER": "100"}
     application = subprocess.Popen(
         [sys.executable, "-m", "streaming", "run"],
         env=env,
@@ -60,21 +74,30 @@ def test_sigterm_stops_the_streaming_application_after_its_batch(spark, stream_s
         text=True,
     )
     try:
-        assert wait_for(lambda: landed(spark, s) == 200 or application.poll() is not None, timeout_s=180)
+        assert wait_for(lambda: landed(spark, s) > 0 or application.poll() is not None, timeout_s=180)
         assert application.poll() is None, "the application runs until told to stop"
     finally:
         application.send_signal(signal.SIGTERM)  # what Airflow, systemd and Kubernetes send
         _, stderr = application.communicate(timeout=120)
+    at_stop = landed(spark, s)
     assert application.returncode == 0, stderr[-2000:]
     assert "SIGTERM received: stopping after the work in hand" in stderr
-    assert "[streaming] landed 200" in stderr
-    assert landed(spark, s) == 200
+    assert 0 < at_stop < 2000 and at_stop % 100 == 0, f"whole batches landed, readings still waiting ({at_stop})"
+    assert f"[streaming] landed {at_stop}" in stderr
+    run_available_now(spark, s)
+    table = spark.table(f"{s.hive_database}.vitals_raw")
+    assert table.count() == table.select("reading_id").distinct().count() == 2000
 
 
 def test_sigterm_stops_the_notifier_with_what_it_handled_committed(notify_settings):
-    s = notify_settings
-    inbox(s)
-    queue(s, [alert(2001, 0), alert(2002, 0), alert(2003, 0)])
+    """SIGTERM arrives while the notifier works through 2,000 alerts (a poll takes at most 1,000): it finishes the
+    poll in hand, commits exactly what it handled and exits 0; a restart sends the rest, each patient's email once."""
+    # beds are not watched for silence here: this is about the work in hand, not about the wall clock
+    s = dataclasses.replace(notify_settings, monitoring_lost_s=3600.0, monitoring_expected_s=7200.0)
+    url = inbox(s)
+    patients = range(3001, 5001)
+    queue(s, [alert(patient, 0) for patient in patients])
+    sqs = aws.client(s, "sqs")
     service = subprocess.Popen(
         [sys.executable, "-m", "notifier", "run"],
         env={**os.environ, **environment(s)},
@@ -83,12 +106,31 @@ def test_sigterm_stops_the_notifier_with_what_it_handled_committed(notify_settin
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while committed(s) < 3 and time.monotonic() < deadline and service.poll() is None:
-            time.sleep(0.5)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and service.poll() is None:  # until the first email is out
+            if sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, VisibilityTimeout=0).get("Messages"):
+                break
+        committed_at_signal = committed(s)
     finally:
         service.send_signal(signal.SIGTERM)
-        _, stderr = service.communicate(timeout=60)
+        _, stderr = service.communicate(timeout=180)
+    assert committed_at_signal < len(patients), "the signal must arrive with work in hand"
     assert service.returncode == 0, stderr[-2000:]
-    assert "SIGTERM received" in stderr and "'opened': 3" in stderr
-    assert committed(s) == 3 and kafka.end_offsets(s, s.topic_alerts) == 3
+    handled = committed(s)
+    assert "SIGTERM received" in stderr and f"'opened': {handled}" in stderr  # what it handled, it committed
+    first_run = delivered(s, url)
+    assert len(first_run) == handled
+    again = subprocess.run(
+        [sys.executable, "-m", "notifier", "run", "--until-idle", "3"],
+        env={**os.environ, **environment(s)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    second_run = delivered(s, url)
+    assert committed(s) == len(patients)
+    # every patient's opening once across the stop: nothing in hand lost, nothing sent twice
+    assert sorted(email["Subject"] for email in first_run + second_run) == sorted(
+        {email["Subject"] for email in first_run + second_run}
+    ) and len(first_run) + len(second_run) == len(patients)

@@ -21,6 +21,7 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
             "PA_MYSQL_PORT": "23306",
             "PA_KAFKA_PORT": "29092",
             "PA_KAFKA_CONTROLLER_PORT": "29093",
+            "PA_KAFKA_SASL_SSL_PORT": "29094",
             "PA_SNS_ENDPOINT_URL": "http://127.0.0.1:25000",
         }
     )
@@ -47,6 +48,7 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     connection.cursor().execute(f"CREATE TABLE {unique_name} (marker VARCHAR(40))")
     connection.cursor().execute(f"INSERT INTO {unique_name} VALUES (%s)", (marker,))
     connection.close()
+    kafka.ensure_topics(running_stack, {unique_name: 1})  # the broker makes no topic on request
     producer = kafka.producer(running_stack)
     producer.send(unique_name, value=marker.encode()).get(timeout=10)
     producer.close()
@@ -85,6 +87,7 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     consumer = kafka.consumer(running_stack, unique_name, consumer_timeout_ms=10_000)
     assert [message.value.decode() for message in consumer] == [marker]
     consumer.close()
+    kafka.delete_topics(running_stack, [unique_name])
     assert [row.marker for row in spark.read.parquet(hdfs_path).collect()] == [marker]
     hbase_connection = hbase.connect(running_stack)
     assert hbase_connection.table(unique_name).row(b"row") == {b"cf:marker": marker.encode()}

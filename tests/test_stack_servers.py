@@ -14,7 +14,7 @@ from mysql.connector import errors as mysql_errors
 
 from clients import aws, hbase, hdfs, hive, kafka, mysql
 from clients.spark import rds_query
-from local_stack import secret_scan, stack
+from local_stack import probes, secret_scan, stack
 from rds_schema import grants, migrate
 from settings import RdsAccount
 from testkit.sockets import listening_sockets
@@ -62,10 +62,25 @@ def test_the_stack_data_is_private_to_its_user(running_stack):
 
 
 def test_root_is_reachable_only_through_the_private_socket(running_stack):
-    with pytest.raises(mysql_errors.ProgrammingError, match="Access denied for user 'root'"):
-        mysql_connector.connect(
-            host=running_stack.mysql_host, port=running_stack.mysql_port, user="root", connection_timeout=5
-        )
+    """No root account is left for TCP at all: whatever the password (none, the obvious ones, every service
+    account's), root over TCP is refused; only the Unix socket lets it in."""
+    passwords = ["", "root", "password", *(running_stack.rds_login(account)[1] for account in RdsAccount)]
+    for password in passwords:
+        with pytest.raises(mysql_errors.ProgrammingError, match="Access denied for user 'root'"):
+            mysql_connector.connect(
+                host=running_stack.mysql_host,
+                port=running_stack.mysql_port,
+                user="root",
+                password=password,
+                connection_timeout=5,
+            )
+    connection = mysql_connector.connect(unix_socket=str(probes.mariadb_socket(running_stack)), user="root")
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT host FROM mysql.user WHERE user = 'root'")
+        assert cursor.fetchall() == [("localhost",)]  # the socket's account only
+    finally:
+        connection.close()
 
 
 def test_no_secret_in_a_log_or_a_command_line(running_stack, tmp_path):
@@ -189,6 +204,14 @@ def test_rds_connections_are_verified_tls_and_plain_text_is_refused(running_stac
 
 
 def test_kafka_produces_and_a_consumer_group_reads_back(running_stack, unique_name):
+    kafka.ensure_topics(running_stack, {unique_name: 1})  # the broker makes no topic on request
+    try:
+        _round_trip(running_stack, unique_name)
+    finally:
+        kafka.delete_topics(running_stack, [unique_name])
+
+
+def _round_trip(running_stack, unique_name: str) -> None:
     producer = kafka.producer(running_stack)
     for number in range(20):
         producer.send(unique_name, key=b"p1", value=json.dumps({"n": number}).encode())
@@ -204,13 +227,14 @@ def test_kafka_produces_and_a_consumer_group_reads_back(running_stack, unique_na
 
 
 def test_spark_writes_parquet_on_hdfs_and_hive_server2_reads_the_table(running_stack, spark, unique_name):
-    spark.sql("CREATE DATABASE IF NOT EXISTS stack_check")
-    table = f"stack_check.{unique_name}"
-    spark.range(100).selectExpr("id", "id * 2 AS doubled").write.format("parquet").saveAsTable(table)
-
-    rows = hive.query(running_stack, f"SELECT COUNT(*), SUM(doubled) FROM {table}")
-    files = hdfs.list_status(running_stack, f"{running_stack.warehouse_dir}/stack_check.db/{unique_name}")
-    spark.sql(f"DROP TABLE {table}")
+    spark.sql(f"CREATE DATABASE {unique_name}")
+    table = f"{unique_name}.doubles"
+    try:
+        spark.range(100).selectExpr("id", "id * 2 AS doubled").write.format("parquet").saveAsTable(table)
+        rows = hive.query(running_stack, f"SELECT COUNT(*), SUM(doubled) FROM {table}")
+        files = hdfs.list_status(running_stack, f"{running_stack.warehouse_dir}/{unique_name}.db/doubles")
+    finally:
+        spark.sql(f"DROP DATABASE {unique_name} CASCADE")
 
     assert rows == [(100, 9900)]
     assert any(entry["pathSuffix"].endswith(".parquet") for entry in files)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from contract.alerts import ALERT_FIELDS
+from hbase_setup.sources import CAPSTONE_SOURCE, DEFAULT_SOURCE
 from streaming.landing import LandingQuery
 from tests.streaming_fixtures import (
     alert_messages,
@@ -234,15 +236,24 @@ def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, s
     )
 
 
-@pytest.mark.parametrize("table", ["default_thresholds.csv", "threshold_reference.csv"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        DEFAULT_SOURCE,
+        CAPSTONE_SOURCE,
+        Path(__file__).parent / "data" / "overlapping_age_bands.csv",
+    ],
+    ids=lambda path: path.stem,
+)
 def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value(spark, table):
     """The vectorised evaluation and the in-memory index (the rules' reference semantics) give the same
     outcome and rule for every vital, over ages in and out of every band (completed months from a date of birth,
     whole years, unknown) and values across every range, its bounds and its gaps; for the default table (every
-    vital, nested by age band, months below 1 year) and the capstone one."""
+    vital, nested by age band, months below 1 year), the capstone one, and one whose age bands overlap (each rule
+    then tests its own ages)."""
     from contract.alerts import ALERT_KINDS
     from contract.vitals import VITAL_OF_ATTRIBUTE
-    from hbase_setup.sources import DEFAULT_SOURCE, read_rows
+    from hbase_setup.sources import read_rows
     from streaming.evaluate import evaluate
     from testkit.reference_evaluator import ReferenceEvaluator
     from testkit.scratch import patients_frame
@@ -250,7 +261,7 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
     from thresholds.repository import ThresholdIndex
     from thresholds.rules import parse_rows
 
-    index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE.with_name(table), "threshold_ref")))
+    index = ThresholdIndex(parse_rows(read_rows(table, "threshold_ref")))
     bounds = sorted({bound for rule in index.rules for bound in (rule.low_value, rule.high_value)})
     offsets = (-0.5, -0.005, 0.0, 0.005, 0.5)  # around each bound, and inside the .99 gaps between bands
     values = sorted({round(bound + offset, 3) for bound in bounds for offset in offsets} | {0.0, 500.0})
@@ -301,7 +312,7 @@ def test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_read
     """Temperature 38.2: critical under 3 months (NICE NG143), urgent at 4 months; a child with an age in years only
     is matched at its first month; a date of birth after the reading is an unknown age; the alert says the age as a
     doctor does and keeps the months."""
-    from hbase_setup.sources import DEFAULT_SOURCE, read_rows
+    from hbase_setup.sources import read_rows
     from streaming.evaluate import evaluate
     from testkit.scratch import patients_frame
     from thresholds.repository import ThresholdIndex

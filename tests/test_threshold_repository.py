@@ -10,6 +10,7 @@ from clients import hbase
 from contract.alerts import Outcome
 from hbase_setup.load import load
 from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
+from testkit import inbox
 from testkit.reference_evaluator import ReferenceEvaluator
 from testkit.scratch import drop_threshold_table as drop_table
 from thresholds.ages import MONTHS_PER_YEAR, months_of_years
@@ -117,19 +118,26 @@ def test_an_invalid_change_keeps_the_last_good_rules(own_table):
     assert repository.index is good
 
 
+@pytest.fixture
+def told(own_table, unique_name):
+    """The test's own table, read at every call (no refresh interval), and an operations topic of its own with a
+    queue subscribed (removed afterwards)."""
+    scoped = dataclasses.replace(own_table, sns_operations_topic=f"ops-{unique_name[-12:]}", threshold_refresh_s=0.0)
+    with inbox.subscribed(scoped, scoped.sns_operations_topic) as url:
+        yield scoped, url
+
+
 def test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_alert_and_operators_are_told(
-    spark, own_table, unique_name
+    spark, told
 ):
     """Rules fail closed: a reload that would leave heart rate without a band at 41-100 (its rows deleted through
     happybase), then an emptied table, are refused; the stream's rules in force still raise the alert; each
     refusal is told once on the operations topic."""
     from streaming.evaluate import evaluate
     from streaming.reference_data import ReferenceData
-    from testkit import inbox
     from testkit.scratch import patients_frame
 
-    s = dataclasses.replace(own_table, sns_operations_topic=f"ops-{unique_name[-12:]}", threshold_refresh_s=0.0)
-    operators = inbox.subscribe(s, topic=s.sns_operations_topic)
+    s, operators = told
     reference = ReferenceData(spark, s)
     assert len(reference.thresholds().rules) == 12
     connection = hbase.connect(s)
@@ -159,9 +167,7 @@ def test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_a
     assert f"table {s.threshold_table} is empty" in notices[1]["Message"]
 
 
-def test_a_rule_changed_through_hbase_shell_is_reported_as_unaudited_with_the_difference(
-    spark, own_table, unique_name, tmp_path
-):
+def test_a_rule_changed_through_hbase_shell_is_reported_as_unaudited_with_the_difference(spark, told, tmp_path):
     """The real `hbase shell` changes rule 2: the stream takes the (valid) rules but reports them, once, on the
     operations topic with the difference; `hbase_setup show` says UNAUDITED and exits 1; loading the file again
     vouches for the table."""
@@ -173,10 +179,8 @@ def test_a_rule_changed_through_hbase_shell_is_reported_as_unaudited_with_the_di
     from local_stack import hbase_shell, stack
     from settings import environment
     from streaming.reference_data import ReferenceData
-    from testkit import inbox
 
-    s = dataclasses.replace(own_table, sns_operations_topic=f"ops-{unique_name[-12:]}", threshold_refresh_s=0.0)
-    operators = inbox.subscribe(s, topic=s.sns_operations_topic)
+    s, operators = told
     reference = ReferenceData(spark, s)
     reference.thresholds()
     assert verify.verify(s).sound

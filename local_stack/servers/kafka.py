@@ -6,8 +6,7 @@ import base64
 import subprocess
 import uuid
 
-from kafka.admin import NewTopic, ScramMechanism, UserScramCredentialUpsertion
-from kafka.errors import TopicAlreadyExistsError
+from kafka.admin import ScramMechanism, UserScramCredentialUpsertion
 
 from clients import kafka as kafka_clients
 from local_stack import probes, tls
@@ -50,6 +49,9 @@ def _server_properties(ctx: StackContext) -> str:
             "transaction.state.log.min.isr": 1,
             "share.coordinator.state.topic.replication.factor": 1,
             "share.coordinator.state.topic.min.isr": 1,
+            # topics are made on purpose (the stack's, a slice's, a service's dead letters), never by a client
+            # that asks for one: a deleted slice's topic is not brought back by a cached producer's metadata request
+            "auto.create.topics.enable": "false",
             # consumer groups in tests and the demo should not wait 3 s for more members
             "group.initial.rebalance.delay.ms": 0,
         }
@@ -97,20 +99,18 @@ def _provision(ctx: StackContext) -> None:
         )
         if failed.get(s.kafka_sasl_username):
             raise StackError(f"Kafka refused the SCRAM user {s.kafka_sasl_username}: {failed[s.kafka_sasl_username]}")
-        wanted = [
-            NewTopic(s.topic_vitals, s.topic_vitals_partitions, 1),
-            NewTopic(s.topic_alerts, 1, 1),
-            NewTopic(s.topic_dead_letter, 1, 1),
-        ]
-        existing = set(admin.list_topics())
-        missing = [topic for topic in wanted if topic.name not in existing]
-        if missing:
-            try:
-                admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass
     finally:
         admin.close()
+    kafka_clients.ensure_topics(
+        s,
+        {
+            s.topic_vitals: s.topic_vitals_partitions,
+            s.topic_alerts: 1,
+            s.topic_observations: 1,
+            s.topic_dead_letter: 1,
+            s.topic_notify_dead_letter: 1,
+        },
+    )
 
 
 KAFKA = ServerSpec(
