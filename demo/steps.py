@@ -14,6 +14,7 @@ from clients import aws, hbase, hdfs, hive, kafka, mysql
 from clients.spark import rds_query, session
 from contract.alerts import NotificationKind
 from demo import alarm_walkthrough
+from hbase_setup import verify
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
 from local_stack import airflow_home, secret_scan, stack
@@ -63,6 +64,8 @@ def load_threshold_rules(settings: Settings) -> None:
     print(f"HBase {settings.threshold_table}: {len(rows)} rows; row {sample_key.decode()} read back via happybase:")
     for column, value in sorted(sample.items()):
         print(f"    {column.decode():<24} {value.decode()}")
+    # rules fail closed: the stream takes only audited-or-reported rules that cover what the rules in force cover
+    print("\n".join(verify.verify(settings, RdsAccount.RULES).describe()))
 
 
 def simulate_bedside_readings(settings: Settings) -> None:

@@ -147,10 +147,14 @@ class Composer:
         shown = {**alert, "patient_name": self.name(alert), "attribute": vital_name(alert.get("attribute"))}
         if alert.get("age_months") is not None:
             shown["age"] = ages.describe(int(alert["age_months"]))
+        elif alert.get("age") is not None:
+            shown["age"] = f"{alert['age']} years"
         for name in self.email_fields:
             value = shown.get(name)
             if name in TIME_FIELDS and value:
                 value = self.local(event_seconds({"input_message_time": value}))
+            elif value is None:
+                value = "not known"
             lines.append(f"{FIELD_LABELS.get(name, name) + ':':<24}{value}")
         ward = quote(str(alert.get("admitted_ward") or ""))
         lines += [

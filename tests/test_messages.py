@@ -82,3 +82,10 @@ def test_a_subject_stays_ascii_and_readable():
     note = Notification(NotificationKind.OPENED, "2001", "critical", temperature, (temperature,), 0.0, 0, "K7Q2M9XP4T")
     subject = Composer.of(SETTINGS).subject(note)
     assert subject == "CRITICAL ICU: A.F. (2001) Temperature 34 deg C (critical)" and subject.isascii()
+
+
+def test_the_age_is_said_as_a_doctor_says_it_and_a_missing_field_as_not_known():
+    composer = Composer.of(SETTINGS)
+    assert "Age:                    7 months" in composer.body(notification(age=0, age_months=7))
+    assert "Age:                    40 years" in composer.body(notification(age=40, age_months=None))
+    assert "Bed / device:           not known" in composer.body(notification(device_id=None))
