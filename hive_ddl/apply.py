@@ -73,13 +73,13 @@ def apply(settings: Settings) -> list[str]:
                 rename = _table_where_a_view_goes(cursor, statement)
                 if rename:
                     cursor.execute(rename)
-                    log.warning("hive_ddl/%s: %s (now a view)", file_name, rename)
+                    log.info("hive_ddl/%s: %s (now a view)", file_name, rename)
                 cursor.execute(statement)
                 declared = declared_columns(statement)
                 alter = declared and _added_columns(cursor, *declared)
                 if alter:
                     cursor.execute(alter)
-                    log.warning("hive_ddl/%s: %s", file_name, alter)
+                    log.info("hive_ddl/%s: %s", file_name, alter)
             except Exception as error:
                 raise RuntimeError(
                     f"hive_ddl/{file_name} failed on HiveServer2 "
