@@ -96,6 +96,10 @@ def _shown(value: Any) -> str:
 def _text(name: str, value: Any) -> str | None:
     if not isinstance(value, str):
         return f"{name} {_shown(value)} is not text"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (JSON allows its escape): SNS could not take the message
+        return f"{name} {_shown(value)} is not UTF-8 text"
     limit = TEXT_LIMITS.get(name, TEXT_LIMIT)
     if len(value) > limit:
         return f"{name} is {len(value):,} characters, more than the {limit} its column holds"
@@ -124,12 +128,16 @@ def _boolean(name: str, value: Any) -> str | None:
 
 
 def _time(name: str, value: Any) -> str | None:
+    """An ISO-8601 time the notifier can place on its clock (epoch seconds, years 1970 to 9999: the year 1 read
+    as local time is out of Python's range, and no reading is that old)."""
     if not isinstance(value, str) or len(value) > 40:
         return f"{name} {_shown(value)} is not an ISO-8601 time"
     try:
-        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        seconds = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except (ValueError, OverflowError, OSError):
         return f"{name} {_shown(value)} is not an ISO-8601 time"
+    if seconds < 0:
+        return f"{name} {_shown(value)} is before 1970"
     return None
 
 

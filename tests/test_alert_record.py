@@ -54,3 +54,21 @@ def test_an_observation_names_its_findings_as_texts():
         parse_observation(json.dumps({**observation, "findings": "spo2"}).encode())
     with pytest.raises(PoisonRecord, match="findings is not a list of at most 64 texts"):
         parse_observation(json.dumps({**observation, "findings": ["x"] * 65}).encode())
+
+
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        (encoded(alert_generated_time="0001-01-01T00:00:00"), "alert_generated_time '0001-01-01T00:00:00' is not"),
+        (
+            encoded(input_message_time="1960-01-01T00:00:00Z"),
+            "input_message_time '1960-01-01T00:00:00Z' is before 1970",
+        ),
+        (encoded(patient_name="A\ud800B"), "patient_name 'A\\ud800B' is not UTF-8 text"),
+    ],
+)
+def test_times_the_clock_cannot_place_and_text_sns_cannot_carry_are_refused(value, reason):
+    """Found by make fuzz: the year 1 made the email's local time fail; a lone surrogate would fail SNS's encoding."""
+    with pytest.raises(PoisonRecord) as refused:
+        parse_alert(value)
+    assert str(refused.value).startswith(reason)
