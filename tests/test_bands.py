@@ -67,6 +67,8 @@ def test_adult_bands_agree_with_news2_single_parameter_scores_at_every_hundredth
             for band in chart
             if (band.low is None or band.low <= whole) and (band.high is None or whole <= band.high)
         )
-        [rule_id] = matching(DEFAULT, attribute, months_of_years(40), value)
+        found = matching(DEFAULT, attribute, months_of_years(40), value)
+        assert len(found) == 1, (value, found)  # exactly one band, whatever the decimals
+        rule_id = found[0]
         rule = next(rule for rule in DEFAULT.rules if rule.rule_id == rule_id)
         assert (rule.alert_severity if rule.alerts else None) == expected[score], value
