@@ -42,9 +42,19 @@ def test_an_alert_as_the_stream_writes_it_is_accepted_whole():
     ],
 )
 def test_a_record_outside_the_contract_is_refused_with_its_reason(value, reason):
-    with pytest.raises(PoisonRecord) as refused:
+    assert refusal(value).startswith(reason)
+
+
+def refusal(value: bytes) -> str:
+    """Why the notifier refuses ``value``; any other outcome fails the test (an exception would stop the
+    notifier)."""
+    try:
         parse_alert(value)
-    assert str(refused.value).startswith(reason)
+    except PoisonRecord as refused:
+        return str(refused)
+    except Exception as error:
+        pytest.fail(f"not refused as a poison record but raised {error!r}")
+    pytest.fail("accepted")
 
 
 def test_an_observation_names_its_findings_as_texts():
@@ -69,6 +79,4 @@ def test_an_observation_names_its_findings_as_texts():
 )
 def test_times_the_clock_cannot_place_and_text_sns_cannot_carry_are_refused(value, reason):
     """Found by make fuzz: the year 1 made the email's local time fail; a lone surrogate would fail SNS's encoding."""
-    with pytest.raises(PoisonRecord) as refused:
-        parse_alert(value)
-    assert str(refused.value).startswith(reason)
+    assert refusal(value).startswith(reason)

@@ -4,6 +4,7 @@ test controls)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from contract.alerts import NotificationKind, Outcome, Severity
@@ -319,3 +320,15 @@ def test_an_opening_sns_refused_is_not_told_and_the_next_reading_opens_the_episo
     assert not ward.tracker.beds["2001"].open and ward.tracker.beds["2001"].sent == []
     ward.reading(2001, 10, vital(2001, 10, "spo2", 85, Severity.CRITICAL))
     assert ward.kinds() == ["opened", "opened"]
+
+
+def test_a_tight_cap_keeps_its_room_for_the_escalations_and_folds_the_rise_into_them():
+    """With three messages an hour, urgent then critical a minute later: the rise waits (folded into the next
+    message), so both escalations still reach the ward doctor and the rapid response team within the hour."""
+    ward = Ward(dataclasses.replace(POLICY, max_per_hour=3))
+    for second in range(0, 610, 5):
+        severity = Severity.URGENT if second < 60 else Severity.CRITICAL
+        ward.reading(2001, second, vital(2001, second, "spo2", 90 if second < 60 else 85, severity))
+    assert ward.kinds() == ["opened", "escalation", "escalation"]
+    assert [note.tier for _, note in ward.sent] == [0, 1, 2]
+    assert ward.sent[1][1].severity == Severity.CRITICAL  # the escalation carries the rise it waited for

@@ -325,8 +325,9 @@ def test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_read
         (2, "Four months", "a", "p", "Pediatrics", None, _months_before(on, 4)),
         (3, "Age 0 only", "a", "p", "Pediatrics", 0, None),
         (4, "Born later", "a", "p", "Pediatrics", None, on + dt.timedelta(days=3)),
+        (5, "Nearly three months", "a", "p", "Pediatrics", None, dt.date(2026, 3, 20)),  # 2 months 26 days
     ]
-    readings = spark.createDataFrame([(n, n) for n in range(1, 5)], "reading_id bigint, patient_id bigint")
+    readings = spark.createDataFrame([(n, n) for n in range(1, 6)], "reading_id bigint, patient_id bigint")
     readings = readings.selectExpr(
         "reading_id",
         "patient_id",
@@ -342,6 +343,7 @@ def test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_read
     assert found[1][:4] == ("critical", "93", 0, 2)
     assert found[2][:4] == ("urgent", "139", 0, 4)
     assert found[3][:4] == ("critical", "93", 0, 0)
+    assert found[5][:4] == ("critical", "93", 0, 2)  # completed months: not yet 3
     assert found[4][:4] == ("advisory", None, None, None)
     assert found[4][4] == "no threshold band for body_temperature at age unknown (body_temperature 38.2)"
 
