@@ -402,7 +402,8 @@ def main(argv: list[str]) -> int:
     print(f"\n{'mutant':<40} {'guarding tests':<44} {'killed by':<60} survived")
     for mutant, judgement in judged:
         guards = ", ".join(test.rsplit("/", 1)[-1] for test in mutant.tests)
-        killer = judgement.killers[0].rsplit(".", 1)[-1] if judgement.killers else "-"
+        module, _, test = judgement.killers[0].partition("::") if judgement.killers else ("", "", "-")
+        killer = f"{module.rsplit('.', 1)[-1]}::{test}" if module else test
         survived = {"survived": "YES", "equivalent": "equivalent", "not judged": "NOT JUDGED"}.get(
             judgement.verdict, "no"
         )
