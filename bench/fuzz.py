@@ -42,7 +42,7 @@ def run_target(target: FuzzTarget, cases: int) -> FuzzResult:
         result.tried += 1
         try:
             target.check(case)
-        except Exception as error:  # a crash of the code under test: counted, kept, and the run goes on
+        except (Exception, SystemExit) as error:  # a crash of the code under test (exiting too): counted, kept
             result.crashes.append((case, error))
 
     started = time.monotonic()
