@@ -38,7 +38,7 @@ class StreamingApp:
         self.landing = LandingQuery(spark, settings)
         # its own reference data: the landing query's is used from Spark's foreachBatch thread
         self.alerting = (
-            AlertingQuery(spark, settings, ReferenceData(spark, settings))
+            AlertingQuery(spark, settings, ReferenceData(spark, settings, audits_rules=False))
             if settings.alert_path is AlertPath.REALTIME
             else None
         )

@@ -21,12 +21,15 @@ log = logging.getLogger("streaming.reference")
 class ReferenceData:
     """Patients (Hive) and thresholds (HBase), each refreshed on its own interval on the driver."""
 
-    def __init__(self, spark: SparkSession, settings: Settings):
+    def __init__(self, spark: SparkSession, settings: Settings, audits_rules: bool = True):
+        """``audits_rules``: this copy checks reloaded rules against the audit trail and tells operators; an
+        application with two copies (landing and real-time alerting) lets one do it, not both."""
         self._spark = spark
         self._settings = settings
         self._thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table)
         self._thresholds_checked = 0.0
         self._told = ""  # the last finding told to operators
+        self._audits_rules = audits_rules
         self._patients: DataFrame | None = None
         self._patients_read = 0.0
 
@@ -46,12 +49,13 @@ class ReferenceData:
                         self._settings.threshold_table,
                         len(self._thresholds.index.rules),
                     )
-                    self._check_audited()
+                    if self._audits_rules:
+                        self._check_audited()
             except Exception as error:  # keep evaluating with the last good rules, and say so loudly
                 if self._thresholds.loads == 0:
                     raise
                 log.error("threshold refresh from HBase failed, keeping the last good rules: %s", error)
-                if isinstance(error, InvalidThresholds):
+                if isinstance(error, InvalidThresholds) and self._audits_rules:
                     self._tell_operators("alert rules refused, the last good rules stay", str(error))
         return self._thresholds.index
 
