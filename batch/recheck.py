@@ -60,7 +60,9 @@ def recheck_day(spark: SparkSession, settings: Settings, day: dt.date, examples:
     thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table)
     thresholds.refresh_if_changed()
     readings = (
-        spark.table(f"{database}.vitals_raw").where(F.col("event_date") == F.lit(day)).dropDuplicates(["reading_id"])
+        spark.table(f"{database}.vitals_raw")
+        .where(F.col("event_date") == F.lit(day))
+        .dropDuplicates(["source", "reading_id"])
     )
     rechecked = evaluate(
         readings, spark.table(f"{database}.patients"), thresholds.index, settings.news2_scoring

@@ -28,7 +28,7 @@ from contract.alerts import NotificationKind
 from hbase_setup.sources import DEFAULT_SOURCE
 from notifier.service import Notifier
 from producers.alarm_scenarios import READING_INTERVAL_S, SCENARIOS, Expected, Scenario
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 from settings.choices import AlertPath
 from streaming.app import StreamingApp
 from testkit import inbox, scratch
@@ -143,7 +143,6 @@ def run_scenarios(spark: SparkSession, base: Settings) -> list[ScenarioResult]:
     name = f"alarms_{uuid.uuid4().hex[:8]}"
     scoped = dataclasses.replace(
         scratch.scratch_settings(base, name, threshold_source=DEFAULT_SOURCE),
-        notifier_group=name,
         sns_topic=name,
         escalation_tiers=f"ward doctor={name}-doctor,rapid response={name}-rapid",
         escalate_after_s=ESCALATE_AFTER_S,
@@ -200,7 +199,7 @@ def _live(spark: SparkSession, settings: Settings, patients: dict[int, Scenario]
     app.start()
     notifier = threading.Thread(target=Notifier(settings, stopping).run, name="alarms-notifier")
     notifier.start()
-    producer = kafka.producer(settings)
+    producer = kafka.producer(settings, KafkaPrincipal.ADMIN)
     started = time.time()
     last_reading: dict[int, float] = {}
     try:

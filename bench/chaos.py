@@ -35,14 +35,14 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from batch.reconcile import reconcile
-from clients import kafka
+from clients import kafka, kafka_acls
 from clients.spark import rds_query, session
 from local_stack import handoff, stack
 from notifier import sns_setup
 from producers import watermark
 from producers.bedside_simulation import make_patients
 from rds_schema import migrate
-from settings import RdsAccount, Settings, StackSettings, environment
+from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings, environment
 from streaming.sinks import BatchTable
 from testkit import scratch
 
@@ -191,14 +191,13 @@ def _scratch(spark: SparkSession, settings: Settings, name: str) -> Settings:
         scratch.scratch_settings(settings, name, vitals_partitions=4),
         vitals_table=name,
         producer_name=name,
-        notifier_group=name,
         sns_topic=name,
-        topic_notify_dead_letter=f"{name}_notify_dlq",
         topic_dead_letter=f"{name}_dlq",
         threshold_refresh_s=settings.threshold_refresh_s,
         patients_refresh_s=settings.patients_refresh_s,
     )
     migrate.create_readings_table(scoped)
+    kafka_acls.provision(scoped, {scoped.topic_dead_letter: 1})  # the producer's rows it cannot publish
     scratch.add_patients(spark, scoped, [patient.as_row()[:6] for patient in make_patients(PATIENTS, 7)])
     return scoped
 
@@ -311,7 +310,7 @@ def _queued_alerts(spark: SparkSession, settings: Settings) -> DataFrame:
     value = F.col("value").cast("string")
     return (
         spark.read.format("kafka")
-        .options(**kafka.spark_options(settings))
+        .options(**kafka.spark_options(settings, KafkaPrincipal.ADMIN))
         .option("subscribe", settings.topic_alerts)
         .option("startingOffsets", "earliest")
         .load()

@@ -12,7 +12,7 @@ from pyspark.sql import functions as F
 
 from bench.report import line, note, timed
 from clients import kafka
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 from streaming.evaluate import alerts_of, enrich, scored
 from streaming.parse import TimeRules, parse, parse_field_map
 from streaming.reference_data import ReferenceData
@@ -27,7 +27,7 @@ def run(spark: SparkSession, settings: Settings) -> None:
     code-generation method limit and at Spark's default."""
     records = (
         spark.read.format("kafka")
-        .options(**kafka.spark_options(settings))
+        .options(**kafka.spark_options(settings, KafkaPrincipal.ADMIN))
         .option("subscribe", settings.topic_vitals)
         .load()
         .limit(ROWS)

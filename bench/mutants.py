@@ -124,9 +124,34 @@ MUTANTS = (
     Mutant(
         "dedup key",
         "streaming/parse.py",
-        'F.when(F.col("reason").isNull(), F.col("reading_id").cast("string"))',
-        'F.when(F.col("reason").isNull() & F.lit(False), F.col("reading_id").cast("string"))',
+        'F.when(F.col("reason").isNull(), reading_key())',
+        'F.when(F.col("reason").isNull() & F.lit(False), reading_key())',
         DEDUP,
+    ),
+    Mutant(
+        "dedup key without source",
+        "streaming/parse.py",
+        'return F.concat_ws("|", F.coalesce("source", F.lit("")), F.col("reading_id")',
+        'return F.concat_ws("|", F.col("reading_id")',
+        DEDUP,
+    ),
+    Mutant(
+        "producer may write alerts",
+        "clients/kafka_acls.py",
+        "Grant(stream, write, topic, settings.topic_alerts)",
+        "Grant(producer, write, topic, settings.topic_alerts)",
+        (
+            "tests/test_kafka_security.py",
+            "tests/test_transport_security.py::"
+            "test_only_the_producer_writes_readings_and_only_the_stream_writes_alerts",
+        ),
+    ),
+    Mutant(
+        "reconciliation ignores content",
+        "batch/reconcile.py",
+        ".where(reduce(operator.or_, differs))",
+        ".where(reduce(operator.and_, differs))",
+        ("tests/test_dags.py::test_reconciliation_names_a_reading_that_landed_with_other_content_than_rds_holds",),
     ),
     Mutant(
         "beyond the state window",

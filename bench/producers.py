@@ -6,7 +6,7 @@ import dataclasses
 import uuid
 
 from bench.report import line, record_throughput, section
-from clients import kafka
+from clients import kafka_acls
 from producers import producer
 from producers.simulated_rds import simulate
 from rds_schema import migrate
@@ -20,7 +20,7 @@ def run(settings: Settings) -> None:
     name = f"bench_vitals_{uuid.uuid4().hex[:6]}"
     scoped = dataclasses.replace(settings, vitals_table=name, topic_vitals=name, producer_name=name)
     migrate.create_readings_table(scoped)
-    kafka.ensure_topics(scoped, {name: scoped.topic_vitals_partitions})
+    kafka_acls.provision(scoped, {name: scoped.topic_vitals_partitions})
     try:
         written = simulate(scoped, patients=1000, rate_hz=1.0, seed=1, count=ROWS, bad_share=0.01)
         line("simulator → RDS (multi-row INSERT, 10k rows each)", f"{written.rows_per_s:,.0f} rows/s")
@@ -33,4 +33,4 @@ def run(settings: Settings) -> None:
         record_throughput("producer RDS → Kafka", published.rows_per_s)
     finally:
         migrate.drop_table(scoped, name)
-        kafka.delete_topics(scoped, [name])
+        kafka_acls.remove(scoped, [name])

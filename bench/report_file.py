@@ -35,8 +35,8 @@ def write(results: Results, benchmarks: Sequence[str], seconds: float, report: P
         "# Benchmark report",
         "",
         f"Written by `make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: {', '.join(benchmarks)} "
-        f"in {seconds / 60:.0f} min. Every number below was measured in that run; the README's Benchmarks "
-        "section explains what each one measures.",
+        f"in {seconds / 60:.0f} min. Every number below was measured in that run; the docs' Benchmarks page "
+        "explains what each one measures.",
         "",
         "## Machine",
         "",

@@ -12,15 +12,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 
-from kafka.admin import NewTopic
 from pyspark.sql import DataFrame
 
 from bench import evaluation
 from bench.report import RESULTS, LatencyPoint, line, note, record_throughput, section
-from clients import hbase, hdfs, kafka, mysql
+from clients import hbase, hdfs, kafka, kafka_acls, mysql
 from clients.spark import session
 from hbase_setup.sources import DEFAULT_SOURCE
-from settings import RdsAccount, Settings
+from settings import KafkaPrincipal, RdsAccount, Settings
 from settings.choices import AlertPath
 from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
@@ -183,13 +182,11 @@ def _own_topic(settings: Settings, suffix: str, **changes) -> Settings:
 @contextlib.contextmanager
 def _topic(settings: Settings) -> Iterator[None]:
     """The vitals topic of ``settings`` (4 partitions) for as long as the block runs."""
-    admin = kafka.admin(settings)
-    admin.create_topics([NewTopic(settings.topic_vitals, 4, 1)])
+    kafka_acls.provision(settings, {settings.topic_vitals: 4})
     try:
         yield
     finally:
-        admin.delete_topics([settings.topic_vitals])
-        admin.close()
+        kafka_acls.remove(settings, [settings.topic_vitals])
 
 
 def _news2_cost(spark, landing: Settings) -> None:
@@ -227,7 +224,7 @@ def _news2_cost(spark, landing: Settings) -> None:
 
 def backlog(settings: Settings, rows: int, heart_rate: int = ALERTING_HEART_RATE) -> None:
     """``rows`` alerting readings (ids 1..rows, of ``heart_rate``) in the vitals topic of ``settings``."""
-    producer = kafka.producer(settings, linger_ms=20, batch_size=512 * 1024)
+    producer = kafka.producer(settings, KafkaPrincipal.ADMIN, linger_ms=20, batch_size=512 * 1024)
     moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for reading_id in range(1, rows + 1):
         producer.send(
@@ -272,7 +269,7 @@ def _per_record_baseline(settings: Settings, name: str) -> float:
     cursor = connection.cursor()
     table = f"{name}_baseline"
     cursor.execute(f"CREATE TABLE {table} (reading_id BIGINT, patient_id BIGINT, alert VARCHAR(100))")
-    consumer = kafka.consumer(settings, settings.topic_vitals, consumer_timeout_ms=5000)
+    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.topic_vitals, consumer_timeout_ms=5000)
     started, count = time.monotonic(), 0
     for message in consumer:
         value = json.loads(message.value)
@@ -301,9 +298,14 @@ def _cpu_seconds(spark) -> float:
 
 
 def _latency(spark, settings: Settings, rate: int) -> None:
-    admin = kafka.admin(settings)
-    admin.create_topics([NewTopic(settings.topic_vitals, 4, 1), NewTopic(settings.topic_alerts, 1, 1)])
-    admin.close()
+    kafka_acls.provision(settings, {settings.topic_vitals: 4, settings.topic_alerts: 1})
+    try:
+        _measure_latency(spark, settings, rate)
+    finally:
+        kafka_acls.remove(settings, [settings.topic_vitals, settings.topic_alerts])
+
+
+def _measure_latency(spark, settings: Settings, rate: int) -> None:
     listener = ProgressListener()
     spark.streams.addListener(listener)
     app = StreamingApp(spark, settings)

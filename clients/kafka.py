@@ -1,4 +1,10 @@
-"""Kafka admin, producer and consumer factories (kafka-python)."""
+"""Kafka admin, producer and consumer factories (kafka-python), each logged in as the service that uses it.
+
+Every client names its :class:`KafkaPrincipal`: over SASL_SSL each service is
+its own SCRAM user and the brokers' ACLs (:mod:`clients.kafka_acls`) allow it
+its topics only; the offset counts of operators and batch checks read as the
+auditor, who writes nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +14,28 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError
 
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 from settings.choices import KafkaSecurity
 
+ADMIN = KafkaPrincipal.ADMIN
+AUDITOR = KafkaPrincipal.AUDITOR
 
-def admin(settings: Settings, **overrides: Any) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **security(settings), **overrides)
+
+def admin(settings: Settings, principal: KafkaPrincipal, **overrides: Any) -> KafkaAdminClient:
+    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **security(settings, principal), **overrides)
 
 
-def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
+def producer(settings: Settings, principal: KafkaPrincipal, **overrides: Any) -> KafkaProducer:
     """A producer that waits for all in-sync replicas, so an acknowledged record is durable."""
     options: dict[str, Any] = dict(acks="all", linger_ms=5)
     options.update(overrides)
-    return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security(settings), **options)
+    return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security(settings, principal), **options)
 
 
-def ensure_topics(settings: Settings, partitions: dict[str, int]) -> None:
+def ensure_topics(settings: Settings, partitions: dict[str, int], principal: KafkaPrincipal = ADMIN) -> None:
     """Create the topics of ``partitions`` (name -> partitions) that do not exist yet: a broker that creates no
     topic on request (auto.create.topics.enable=false, as managed Kafka is usually set) needs each made first."""
-    client = admin(settings)
+    client = admin(settings, principal)
     try:
         existing = set(client.list_topics())
         missing = [NewTopic(name, count, 1) for name, count in partitions.items() if name not in existing]
@@ -42,7 +51,7 @@ def ensure_topics(settings: Settings, partitions: dict[str, int]) -> None:
 def delete_topics(settings: Settings, names: list[str]) -> None:
     """Delete those of the topics ``names`` that exist (a slice's, a test's: never auto-created again, see
     :func:`ensure_topics`)."""
-    client = admin(settings)
+    client = admin(settings, ADMIN)
     try:
         existing = sorted(set(names) & set(client.list_topics()))
         if existing:
@@ -54,36 +63,40 @@ def delete_topics(settings: Settings, names: list[str]) -> None:
         client.close()
 
 
-def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsumer:
+def consumer(settings: Settings, principal: KafkaPrincipal, *topics: str, **overrides: Any) -> KafkaConsumer:
     options: dict[str, Any] = dict(auto_offset_reset="earliest", enable_auto_commit=False)
     options.update(overrides)
-    return KafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap, **security(settings), **options)
+    return KafkaConsumer(
+        *topics, bootstrap_servers=settings.kafka_bootstrap, **security(settings, principal), **options
+    )
 
 
-def security(settings: Settings) -> dict[str, Any]:
-    """kafka-python's arguments for PA_KAFKA_SECURITY_PROTOCOL: none for PLAINTEXT; for SASL_SSL the SCRAM login
-    and a TLS context that checks the broker's certificate and host name."""
+def security(settings: Settings, principal: KafkaPrincipal) -> dict[str, Any]:
+    """kafka-python's arguments for PA_KAFKA_SECURITY_PROTOCOL: none for PLAINTEXT; for SASL_SSL ``principal``'s
+    SCRAM login and a TLS context that checks the broker's certificate and host name."""
     if settings.kafka_security_protocol is KafkaSecurity.PLAINTEXT:
         return {}
+    user, password = settings.kafka_login(principal)
     return {
         "security_protocol": str(settings.kafka_security_protocol),
         "sasl_mechanism": settings.kafka_sasl_mechanism,
-        "sasl_plain_username": settings.kafka_sasl_username,
-        "sasl_plain_password": settings.kafka_sasl_password,
+        "sasl_plain_username": user,
+        "sasl_plain_password": password,
         "ssl_cafile": settings.kafka_tls_ca or None,
         "ssl_check_hostname": True,
     }
 
 
-def spark_options(settings: Settings) -> dict[str, str]:
-    """The ``kafka.*`` options of every Spark Kafka source and sink: the brokers, and with SASL_SSL the same login
-    and verification as :func:`security` (the JAAS line holds the password: the session redacts it in plans)."""
+def spark_options(settings: Settings, principal: KafkaPrincipal) -> dict[str, str]:
+    """The ``kafka.*`` options of every Spark Kafka source and sink: the brokers, and with SASL_SSL ``principal``'s
+    login and the verification of :func:`security` (the JAAS line holds the password: the session redacts it in
+    plans)."""
     options = {"kafka.bootstrap.servers": settings.kafka_bootstrap}
     if settings.kafka_security_protocol is KafkaSecurity.PLAINTEXT:
         return options
     quoted = {
         name: value.replace("\\", "\\\\").replace('"', '\\"')
-        for name, value in (("username", settings.kafka_sasl_username), ("password", settings.kafka_sasl_password))
+        for name, value in zip(("username", "password"), settings.kafka_login(principal))
     }
     options |= {
         "kafka.security.protocol": str(settings.kafka_security_protocol),
@@ -106,9 +119,9 @@ def _partitions(reader: KafkaConsumer, topic: str) -> list:
     return [TopicPartition(topic, number) for number in reader.partitions_for_topic(topic) or ()]
 
 
-def end_offsets(settings: Settings, topic: str) -> int:
+def end_offsets(settings: Settings, topic: str, principal: KafkaPrincipal = AUDITOR) -> int:
     """How many records ``topic`` has taken so far (the sum of its partitions' end offsets)."""
-    reader = consumer(settings)
+    reader = consumer(settings, principal)
     try:
         partitions = _partitions(reader, topic)
         return sum(reader.end_offsets(partitions).values()) if partitions else 0
@@ -118,7 +131,7 @@ def end_offsets(settings: Settings, topic: str) -> int:
 
 def count_between(settings: Settings, topic: str, start_ms: int, end_ms: int) -> int:
     """Messages of ``topic`` whose timestamps fall in [start_ms, end_ms), from the broker's time index."""
-    reader = consumer(settings)
+    reader = consumer(settings, AUDITOR)
     try:
         partitions = _partitions(reader, topic)
         if not partitions:
@@ -139,7 +152,7 @@ def count_between(settings: Settings, topic: str, start_ms: int, end_ms: int) ->
 
 def committed(settings: Settings, group_id: str, topic: str) -> int:
     """Records of ``topic`` that consumer group ``group_id`` has committed past (0 when it committed nothing)."""
-    client = admin(settings)
+    client = admin(settings, AUDITOR)
     try:
         offsets = client.list_group_offsets(group_id).get(group_id, {})
     finally:
@@ -147,8 +160,8 @@ def committed(settings: Settings, group_id: str, topic: str) -> int:
     return sum(meta.offset for partition, meta in offsets.items() if partition.topic == topic and meta.offset > 0)
 
 
-def topic_exists(settings: Settings, topic: str) -> bool:
-    reader = consumer(settings)
+def topic_exists(settings: Settings, topic: str, principal: KafkaPrincipal = AUDITOR) -> bool:
+    reader = consumer(settings, principal)
     try:
         return bool(_partitions(reader, topic))
     finally:

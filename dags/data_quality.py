@@ -10,7 +10,8 @@ Once a day, for the previous day (the run's data interval):
   landed or rejected),
 * the reconciliation per hour (`python -m batch reconcile`): every RDS reading of the
   day found in `vitals_raw` or `vitals_rejected` (or the producer's dead-letter topic)
-  exactly once; a missing or doubled reading id fails the run and is named in the log.
+  exactly once with the content RDS holds; a missing, doubled or altered reading id fails the run and is named
+  in the log.
 
 Bounds come from `PA_QUALITY_*`. A broken bound fails the run (no retry) with a
 readable summary of every check in the task log.

@@ -9,7 +9,7 @@ its last value only after success, so a failed or repeated run is safe to re-run
 
 Then checks RDS and Hive hold the same number of patients, each once.
 
-Reads: `PA_MYSQL_*`, `PA_HIVE_*`, `PA_JDBC_*` (see README, Settings), optionally
+Reads: `PA_MYSQL_*`, `PA_HIVE_*`, `PA_JDBC_*` (see the docs' Configuration), optionally
 overridden by the Airflow Variable `patient_alert_settings`.
 """
 

@@ -17,12 +17,10 @@ import threading
 import time
 import uuid
 
-from kafka.admin import NewTopic
-
-from clients import kafka, mysql
+from clients import kafka, kafka_acls, mysql
 from contract.alerts import Outcome, Severity
 from notifier.service import Notifier
-from settings import RdsAccount, Settings, environment
+from settings import KafkaPrincipal, RdsAccount, Settings, environment
 from testkit import inbox, scratch
 from testkit.alerts import alert_record
 
@@ -36,14 +34,17 @@ def walk_through(settings: Settings) -> None:
         settings,
         topic_alerts=name,
         topic_observations=f"{name}_observations",
+        topic_notify_dead_letter=f"{name}_dlq",
         notifier_group=name,
         sns_topic=name,
         escalation_tiers=f"ward doctor={name}-doctor,rapid response={name}-rapid",
         escalate_after_s=ESCALATE_AFTER_S,
     )
-    admin = kafka.admin(scoped)
-    admin.create_topics([NewTopic(scoped.topic_alerts, 1, 1), NewTopic(scoped.topic_observations, 1, 1)])
-    admin.close()
+    kafka_acls.provision(
+        scoped,
+        {scoped.topic_alerts: 1, scoped.topic_observations: 1},
+        groups=(scoped.notifier_group, scoped.topic_notify_dead_letter),
+    )
     ward, doctor = (
         inbox.subscribe(scoped, topic=scoped.alarm_tiers[0].topic),
         inbox.subscribe(scoped, topic=scoped.alarm_tiers[1].topic),
@@ -82,7 +83,7 @@ def walk_through(settings: Settings) -> None:
 
 def _queue_two_critical_readings(settings: Settings) -> None:
     """Two readings of SpO2 84 % (critical), as the stream sends them: the alert, then the reading's observation."""
-    producer = kafka.producer(settings)
+    producer = kafka.producer(settings, KafkaPrincipal.STREAM)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for second in (2, 1):
         moment = (now - dt.timedelta(seconds=second)).isoformat() + "Z"

@@ -8,9 +8,11 @@ import threading
 import time
 from collections.abc import Callable
 
+from kafka.errors import TopicAuthorizationFailedError
+
 from batch.reconcile import reconcile
 from batch.reconcile import report as reconciliation_report
-from clients import aws, hbase, hdfs, hive, kafka, mysql
+from clients import aws, hbase, hdfs, hive, kafka, kafka_acls, mysql
 from clients.spark import rds_query, session
 from contract.alerts import NotificationKind
 from demo import alarm_walkthrough
@@ -25,7 +27,7 @@ from producers.replay import replay
 from producers.rows import RowSelection
 from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
-from settings import RdsAccount, Settings, StackSettings
+from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from sqoop.pipeline_jobs import capstone_import
@@ -337,7 +339,7 @@ def replay_and_reconcile(settings: Settings) -> None:
     hours = reconcile(spark, settings, start, end)
     print(reconciliation_report(hours))
     if not all(hour.accounted for hour in hours):
-        raise RuntimeError("readings missing or doubled: see the ids above, and 'python -m batch reconcile'")
+        raise RuntimeError("readings missing, doubled or altered: see the ids above, and 'python -m batch reconcile'")
 
 
 def show_status(settings: StackSettings) -> None:
@@ -355,11 +357,29 @@ def show_status(settings: StackSettings) -> None:
         "run, nor in any process's command line"
     )
     print(f"RDS connections: {grants.transport(settings)}, verified against {settings.mysql_tls_ca or 'nothing'}")
+    users = ", ".join(settings.kafka_login(principal)[0] for principal in KafkaPrincipal)
+    print(
+        f"Kafka: {settings.kafka_security_protocol}, each service its own user ({users}), "
+        f"{len(kafka_acls.pipeline_grants(settings))} ACLs; a reading forged with the notifier's login: "
+        f"{_forged_reading(settings)}"
+    )
     (session_user,) = hive.query(settings, "SELECT current_user()")[0]
     print(f"HiveServer2 logins: {settings.hive_server2_auth}, this run's sessions ran as {session_user}")
     for account, shown in grants.held(settings).items():
         tables = [grant.split(" ON ")[1].split(" TO ")[0] for grant in shown if " ON `" in grant]
         print(f"    account {settings.rds_login(account)[0]}: {', '.join(tables)}")
+
+
+def _forged_reading(settings: StackSettings) -> str:
+    """What the broker answers a reading published to the readings' topic by another service than the producer."""
+    producer = kafka.producer(settings, KafkaPrincipal.NOTIFIER, max_block_ms=10_000)
+    try:
+        producer.send(settings.topic_vitals, b'{"forged": true}').get(timeout=10)
+    except TopicAuthorizationFailedError:
+        return "refused by the broker (only the producer writes readings)"
+    finally:
+        producer.close()
+    raise RuntimeError(f"the broker accepted a reading on {settings.topic_vitals} from the notifier's user")
 
 
 STEPS: list[tuple[str, Callable[[StackSettings], None]]] = [
@@ -398,7 +418,8 @@ STEPS: list[tuple[str, Callable[[StackSettings], None]]] = [
         replay_and_reconcile,
     ),
     (
-        "Stack status, RDS over TLS with one account per service, Hive logins through LDAP, no secret in a log",
+        "Stack status, RDS over TLS and Kafka over SASL_SSL with one account per service, Hive logins through LDAP, "
+        "no secret in a log",
         show_status,
     ),
 ]

@@ -1,6 +1,6 @@
 -- Every valid reading, as landed by the streaming job (one row per reading id).
 CREATE TABLE IF NOT EXISTS ${database}.vitals_raw (
-  reading_id        BIGINT    COMMENT 'RDS primary key of the reading (the deduplication key)',
+  reading_id        BIGINT    COMMENT 'RDS primary key of the reading (with source, the deduplication key)',
   patient_id        BIGINT,
   device_id         STRING,
   event_time        TIMESTAMP COMMENT 'when the device took the reading (UTC)',

@@ -1,7 +1,7 @@
 -- Every alert the stream raised: out-of-range vitals, NEWS2 risks and data-quality alerts alike. Only the
 -- minimum a doctor needs: the patient's address and phone number stay in patients.
 CREATE TABLE IF NOT EXISTS ${database}.alerts (
-  alert_id              STRING    COMMENT 'deterministic: reading id + rule, so repeats can be dropped',
+  alert_id              STRING    COMMENT 'deterministic: reading id, its source and the rule, so repeats can be dropped',
   reading_id            BIGINT,
   patient_id            BIGINT,
   kind                  STRING    COMMENT 'vital_out_of_range | value_in_gap | no_band_for_age | unknown_patient | news2',

@@ -2,7 +2,7 @@
 
 The demo and the tests run DAGs whole with ``dag.test()`` in their own process;
 ``airflow standalone`` with the same environment runs them under a real
-scheduler (see README, "Airflow").
+scheduler (see the docs, "Airflow").
 """
 
 from __future__ import annotations

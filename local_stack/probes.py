@@ -20,7 +20,7 @@ from thrift.transport import TSocket, TTransport
 from clients import aws, hbase, hdfs, hive, kafka
 from local_stack import ldap_directory
 from local_stack.errors import ProbeFailed
-from settings import StackSettings
+from settings import KafkaPrincipal, StackSettings
 
 # The Thrift library logs every refused connection at ERROR; while a server is
 # starting that is expected, and the probe reports the failure itself.
@@ -42,7 +42,7 @@ def mariadb(settings: StackSettings) -> str:
 
 
 def kafka_broker(settings: StackSettings) -> str:
-    client = kafka.admin(settings, request_timeout_ms=3000)
+    client = kafka.admin(settings, KafkaPrincipal.ADMIN, request_timeout_ms=3000)
     try:
         cluster = client.describe_cluster()
         return f"{len(cluster['brokers'])} broker(s), controller {cluster['controller_id']}"

@@ -1,6 +1,6 @@
 """Where a secret leaked: the stack's logs and the machine's process command lines, searched for every secret setting.
 
-The README promises that passwords and keys never reach a log or a command line
+The docs promise that passwords and keys never reach a log or a command line
 (``ps`` shows command lines to every user). ``make demo`` ends with this scan
 over everything its run wrote, and the test suite runs it over the test stack.
 """

@@ -22,7 +22,7 @@ from kafka.errors import KafkaError
 from clients import kafka
 from notifier.episodes import Notification, notification_from_json, notification_to_json
 from runtime.backoff import Backoff, retrying
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 
 SEND_TIMEOUT_S = 30
 
@@ -57,7 +57,7 @@ def as_notification(record: dict) -> Notification:
 class DeadLetters:
     def __init__(self, settings: Settings, backoff: Backoff):
         self._settings = settings
-        self._producer = kafka.producer(settings)
+        self._producer = kafka.producer(settings, KafkaPrincipal.NOTIFIER)
         self._topic = settings.topic_notify_dead_letter
         self._backoff = backoff
         self._topic_made = False

@@ -24,7 +24,7 @@ from notifier.service import SERVER_ERRORS, backoff_for
 from notifier.sns_setup import topic_arn
 from notifier.store import NotifierStore
 from runtime.backoff import retrying
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ def redrive(settings: Settings, dry_run: bool = False, stopping: threading.Event
     stopping = stopping or threading.Event()
     reader = kafka.consumer(
         settings,
+        KafkaPrincipal.NOTIFIER,
         settings.topic_notify_dead_letter,
         group_id=f"{settings.notifier_group}-redrive",
         consumer_timeout_ms=3000,

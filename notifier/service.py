@@ -45,7 +45,7 @@ from notifier.sender import Delivery, Sender, sns_client
 from notifier.sns_setup import topic_arn
 from notifier.store import EscalationRow, NotifierStore, OutcomeRow
 from runtime.backoff import Backoff, Stopped, retrying
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,11 @@ class Notifier:
         )
         self.sender = Sender(self.sns, self.topic_arns, self.sns_backoff, Composer.of(settings))
         self.consumer = kafka.consumer(
-            settings, settings.topic_alerts, settings.topic_observations, group_id=settings.notifier_group
+            settings,
+            KafkaPrincipal.NOTIFIER,
+            settings.topic_alerts,
+            settings.topic_observations,
+            group_id=settings.notifier_group,
         )
         self.dead_letters = dead_letters.DeadLetters(
             settings, self._backoff(f"Kafka ({settings.topic_notify_dead_letter})")

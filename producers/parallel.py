@@ -18,12 +18,14 @@ from clients import kafka
 from producers.message import RawValue
 from producers.partitioner import KeyCachingPartitioner
 from producers.publisher import BatchPublisher, BatchResult
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 
 
 def kafka_producer(settings: Settings):
     """The producer every sender uses: batched, acks=all, idempotent, partitions cached per patient."""
-    return kafka.producer(settings, linger_ms=20, batch_size=256 * 1024, partitioner=KeyCachingPartitioner())
+    return kafka.producer(
+        settings, KafkaPrincipal.PRODUCER, linger_ms=20, batch_size=256 * 1024, partitioner=KeyCachingPartitioner()
+    )
 
 
 class PublishFailed(RuntimeError):

@@ -4,12 +4,12 @@ local stack that runs it on one machine.
 Every host, port, path, topic, table name, credential and tuning knob is a
 field; its environment variable is ``PA_`` + the field's name in capitals and
 its default points at the embedded local stack. Pointing the same code at a
-real cluster means setting these variables, nothing else (README "Running on a
+real cluster means setting these variables, nothing else (docs, "Deployment on a
 cluster"). The runtime reads :func:`get`; only the local stack, the demo, the
 benchmarks and the tests read :func:`stack`, whose extra fields (heaps,
 internal ports, the stack's data directory) mean nothing on a cluster.
 
-``python -m settings`` prints the tables of variables (the README's tables are
+``python -m settings`` prints the tables of variables (the docs' configuration page is
 generated from it, so the two never drift apart).
 """
 
@@ -31,6 +31,7 @@ from settings.choices import (
     Compression,
     DeployMode,
     HiveAuth,
+    KafkaPrincipal,
     KafkaSecurity,
     LogLevel,
     PatientName,
@@ -43,6 +44,7 @@ from settings.choices import (
 from settings.fields import SettingsError, as_environment, check, duration_seconds, load_from, markdown_table, setting
 
 __all__ = [
+    "KafkaPrincipal",
     "RdsAccount",
     "Settings",
     "StackSettings",
@@ -150,15 +152,33 @@ class Settings:
         "", "Comma-separated bootstrap servers; empty = PA_KAFKA_HOST:PA_KAFKA_PORT."
     )
     kafka_security_protocol: KafkaSecurity = setting(
-        KafkaSecurity.PLAINTEXT,
-        "How every Kafka client (kafka-python, Spark's source and sink) connects: PLAINTEXT, or SASL_SSL "
-        "(SCRAM over TLS, e.g. MSK's port 9096).",
+        KafkaSecurity.SASL_SSL,
+        "How every Kafka client (kafka-python, Spark's source and sink) connects: SASL_SSL (SCRAM over TLS, as the "
+        "local stack and MSK's port 9096 listen), each service as its own user with only its topics' ACLs; "
+        "PLAINTEXT only for a broker that checks no login (then any client may write any topic).",
     )
     kafka_sasl_mechanism: str = setting("SCRAM-SHA-512", "SASL mechanism with SASL_SSL (SCRAM-SHA-512 or -256).")
-    kafka_sasl_username: str = setting("pa_pipeline", "Kafka user with SASL_SSL.")
-    kafka_sasl_password: str = setting(
-        "kafka-local-only", "Its password (local default, refused for brokers on another machine).", secret=True
+    # One Kafka user per service, allowed only its topics (clients/kafka_acls.py, docs, Security); the
+    # passwords' local defaults are refused for a broker on another machine.
+    kafka_producer_user: str = setting("pa_producer", "Kafka user of the producer: writes the readings' topic.")
+    kafka_producer_password: str = setting("producer-kafka-local-only", "Its password.", secret=True)
+    kafka_stream_user: str = setting(
+        "pa_stream", "Kafka user of the streaming application: reads the readings, writes alerts and observations."
     )
+    kafka_stream_password: str = setting("stream-kafka-local-only", "Its password.", secret=True)
+    kafka_notifier_user: str = setting(
+        "pa_notifier", "Kafka user of the notifier: reads alerts and observations, writes its dead-letter topic."
+    )
+    kafka_notifier_password: str = setting("notifier-kafka-local-only", "Its password.", secret=True)
+    kafka_auditor_user: str = setting(
+        "pa_auditor", "Kafka user of the batch checks (reconciliation, data quality): reads the topics, writes none."
+    )
+    kafka_auditor_password: str = setting("auditor-kafka-local-only", "Its password.", secret=True)
+    kafka_admin_user: str = setting(
+        "pa_kafka_admin",
+        "Kafka super user that makes topics, users and ACLs (the local stack, tests, benchmarks; never a service).",
+    )
+    kafka_admin_password: str = setting("admin-kafka-local-only", "Its password.", secret=True)
     kafka_tls_ca: str = setting(
         "", "CA certificate (PEM) the brokers' TLS certificates are verified with; empty = the system's trust store."
     )
@@ -236,7 +256,7 @@ class Settings:
         8000,
         "spark.sql.codegen.hugeMethodLimit: a plan whose generated method is larger (bytecode) runs without "
         "whole-stage code generation. 8000 is HotSpot's limit for compiling a method at all; Spark's default "
-        "(65535) lets the evaluation's methods run uncompiled, 2 to 3 times slower (README, Benchmarks).",
+        "(65535) lets the evaluation's methods run uncompiled, 2 to 3 times slower (docs, Benchmarks).",
     )
     spark_kafka_jars: str = setting(
         "",
@@ -272,7 +292,7 @@ class Settings:
     stream_max_offsets_per_trigger: int = setting(
         400_000,
         "Upper bound of records per micro-batch (reached only when catching up). Larger batches spread each "
-        "batch's fixed cost (commits on HDFS, Spark jobs; README 'Benchmarks' has the measurements); the price is "
+        "batch's fixed cost (commits on HDFS, Spark jobs; the docs' Benchmarks have the measurements); the price is "
         "memory (the batch is cached) and a longer batch to redo after a crash.",
     )
     news2_scoring: bool = setting(
@@ -591,7 +611,8 @@ class Settings:
         so a forgotten PA_MYSQL_<ACCOUNT>_PASSWORD fails at start instead of trying a known password on a real RDS."""
         reaches = {f"mysql_{account}_password": self.mysql_host for account in RdsAccount}
         if self.kafka_security_protocol is KafkaSecurity.SASL_SSL:
-            reaches["kafka_sasl_password"] = self.kafka_bootstrap.split(",")[0].rpartition(":")[0].strip("[]")
+            broker = self.kafka_bootstrap.split(",")[0].rpartition(":")[0].strip("[]")
+            reaches |= {f"kafka_{principal}_password": broker for principal in KafkaPrincipal}
         if self.hive_server2_auth in (HiveAuth.LDAP, HiveAuth.CUSTOM):
             reaches["hive_server2_password"] = self.hive_server2_host
         reaches["aws_secret_access_key"] = urlsplit(self.sns_endpoint_url).hostname or ""  # empty URL: AWS itself
@@ -606,6 +627,10 @@ class Settings:
     def rds_login(self, account: RdsAccount) -> tuple[str, str]:
         """The user and password ``account`` connects to RDS with."""
         return getattr(self, f"mysql_{account}_user"), getattr(self, f"mysql_{account}_password")
+
+    def kafka_login(self, principal: KafkaPrincipal) -> tuple[str, str]:
+        """The SCRAM user and password ``principal`` connects to Kafka with (over SASL_SSL)."""
+        return getattr(self, f"kafka_{principal}_user"), getattr(self, f"kafka_{principal}_password")
 
     # --- derived addresses -------------------------------------------------
     @property
@@ -669,10 +694,10 @@ class StackSettings(Settings):
     mariadb_buffer_pool_mb: int = setting(256, "InnoDB buffer pool of the local MariaDB, in MiB.")
 
     kafka_controller_port: int = setting(9093, "KRaft controller port (local stack).")
-    kafka_sasl_ssl_port: int = setting(
+    kafka_admin_port: int = setting(
         9094,
-        "Port of the local Kafka's second listener, SASL_SSL (SCRAM-SHA-512 over TLS, certificate from the stack's "
-        "CA), for PA_KAFKA_SECURITY_PROTOCOL=SASL_SSL.",
+        "Port of the local Kafka's loopback administration listener (PLAINTEXT, a super user's: the broker's own "
+        "traffic and the stack making the SCRAM users); the pipeline's listener is PA_KAFKA_PORT.",
     )
     kafka_heap: str = setting("512m", "Kafka JVM heap (-Xmx).")
     ldap_port: int = setting(
@@ -748,7 +773,7 @@ def environment(settings: Settings) -> dict[str, str]:
 
 
 def variables_table() -> str:
-    """The README's two tables: the pipeline's variables, then the local stack's own."""
+    """The configuration page's two tables: the pipeline's variables, then the local stack's own."""
     pipeline = {field.name for field in dataclasses.fields(Settings)}
     return (
         markdown_table(Settings, dataclasses.fields(Settings)) + "\n\nThe local stack's own (ignored on a "

@@ -56,6 +56,16 @@ class KafkaSecurity(enum.StrEnum):
     SASL_SSL = "SASL_SSL"  # SCRAM over TLS: the client proves who it is, the broker's certificate is verified
 
 
+class KafkaPrincipal(enum.StrEnum):
+    """Who connects to Kafka: one SCRAM user per service, each allowed only its topics (clients/kafka_acls.py)."""
+
+    PRODUCER = "producer"  # writes the readings (and the rows it cannot publish, to their dead-letter topic)
+    STREAM = "stream"  # reads the readings, writes the alerts and the beds' observations
+    NOTIFIER = "notifier"  # reads the alerts and observations, writes (and re-drives) its dead letters
+    AUDITOR = "auditor"  # the batch checks and operators' counts: reads every pipeline topic, writes none
+    ADMIN = "admin"  # makes topics, users and ACLs (the stack, tests, benchmarks): a Kafka super user
+
+
 class LogLevel(enum.StrEnum):
     DEBUG = "DEBUG"
     INFO = "INFO"

@@ -25,7 +25,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
 from clients import kafka
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 from streaming.evaluate import evaluate
 from streaming.owned_query import OwnedQuery
 from streaming.parse import TimeRules, parse, parse_field_map
@@ -44,7 +44,7 @@ class AlertPathError(RuntimeError):
 
 
 def vitals_partitions(settings: Settings) -> int:
-    admin = kafka.admin(settings)
+    admin = kafka.admin(settings, KafkaPrincipal.STREAM)
     try:
         described = admin.describe_topics([settings.topic_vitals])
     finally:

@@ -144,7 +144,7 @@ def _outcome(
     """The vital's outcome when it is an alert (out of range, in a gap, no band for the age); null when the value is
     normal or absent. The struct, its texts and its rule fields are built only for an alert: most vitals of most
     readings are normal, and building seven structs per reading to drop most of them was the evaluation's largest
-    cost (measured: README 'Benchmarks').
+    cost (measured: docs, Benchmarks).
 
     A patient whose age is unknown has no band; a value critical at every age (``any_age``,
     :func:`thresholds.any_age.critical_at_every_age`) is still a critical alert, anything else a data-quality one.
@@ -466,6 +466,7 @@ def _alert_columns() -> list[Column]:
                 F.col("reading_id").cast("string"),
                 F.coalesce(F.col("rule_id"), F.col("kind")),
                 F.coalesce(F.col("attribute"), F.lit("")),
+                F.coalesce(F.col("source"), F.lit("")),
             ),
             256,
         ),
@@ -473,7 +474,7 @@ def _alert_columns() -> list[Column]:
         32,
     )
     computed = {
-        "alert_id": alert_id,  # deterministic (reading + rule or kind), so a repeat can be dropped downstream
+        "alert_id": alert_id,  # deterministic (reading, its source, rule or kind): a repeat is dropped downstream
         "bp": F.col("bp_systolic"),  # the capstone threshold table's name for systolic pressure
         "input_message_time": F.col("event_time"),
         "alert_generated_time": F.current_timestamp(),

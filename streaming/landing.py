@@ -44,7 +44,7 @@ from settings.choices import AlertPath
 from streaming.batch_numbers import batch_base
 from streaming.evaluate import OBSERVATION_KIND, alerts_of, only_alerts, scored
 from streaming.owned_query import OwnedQuery
-from streaming.parse import TimeRules, dedup_key, parse, parse_field_map
+from streaming.parse import TimeRules, dedup_key, parse, parse_field_map, reading_key
 from streaming.reference_data import ReferenceData
 from streaming.sinks import BatchTable, publish_alerts
 from streaming.source import vitals_stream
@@ -152,7 +152,7 @@ class LandingQuery(OwnedQuery):
                 if repeats:  # some late readings were repeats: count what really lands
                     late = valid.where("late").count()
                 # each reading with its NEWS2 scores, in one write; the scored frame is computed again for the
-                # alerts (read from the batch's cache): caching it once measured no faster (README)
+                # alerts (read from the batch's cache): caching it once measured no faster (docs, Benchmarks)
                 readings = scored(valid, self.reference.patients(), self.settings.news2_scoring)
                 self.raw.overwrite_batch(readings, stream_batch)
                 self._alert(readings, stream_batch)
@@ -179,7 +179,7 @@ class LandingQuery(OwnedQuery):
 
     def _unseen(self, batch: DataFrame, stream_batch: int, beyond_state: int) -> tuple[DataFrame, int]:
         """The batch's valid readings less those older than the state window that vitals_raw already holds
-        (landed by another batch); and how many were dropped that way.
+        (landed by another batch, same source and id); and how many were dropped that way.
 
         No union of two filters of the batch: Spark would run the whole stateful plan again for it instead of
         reading the batch's cache. The repeated ids are found among the late readings, then removed from all.
@@ -193,12 +193,12 @@ class LandingQuery(OwnedQuery):
         seen = (
             self.spark.table(self.raw.name)
             .where(F.col("event_date").isin(dates) & (F.col("stream_batch") != stream_batch))
-            .select("reading_id")
+            .select(reading_key().alias("dedup_key"))  # source and id, as the state keys them
         )
-        repeated = late.select("reading_id").join(seen, "reading_id", "left_semi").distinct().persist()
+        repeated = late.select("dedup_key").join(seen, "dedup_key", "left_semi").distinct().persist()
         self._repeated.append(repeated)  # released with the batch
         count = repeated.count()
-        return (valid.join(repeated, "reading_id", "left_anti"), count) if count else (valid, 0)
+        return (valid.join(repeated, "dedup_key", "left_anti"), count) if count else (valid, 0)
 
     def _beyond_state(self) -> Column:
         """A valid reading whose event time is older than the state window at its batch: only vitals_raw can

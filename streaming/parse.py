@@ -95,8 +95,8 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeR
     rejection reasons, exactly as before. Where the fast reading succeeds, it
     gives the values the text one would, so the result is the same for every
     record (tests/test_parse.py) and typical input pays for one typed parse:
-    in memory, 204,000-219,000 -> 292,000-302,000 records/s (README
-    'Benchmarks'). Event times stay text in both, cast by us, so every
+    in memory, 204,000-219,000 -> 292,000-302,000 records/s (docs,
+    Benchmarks). Event times stay text in both, cast by us, so every
     accepted timestamp format is unchanged.
 
     Then three projections, each computed once per row: the JSON, the typed
@@ -223,8 +223,14 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeR
     )
 
 
+def reading_key() -> Column:
+    """A valid reading's identity: its source and reading id (one source's reading never shadows another's that
+    has the same id)."""
+    return F.concat_ws("|", F.coalesce("source", F.lit("")), F.col("reading_id").cast("string"))
+
+
 def dedup_key() -> Column:
-    """Valid readings deduplicate by reading id; rejected records never collide (Kafka coordinates)."""
-    return F.when(F.col("reason").isNull(), F.col("reading_id").cast("string")).otherwise(
+    """Valid readings deduplicate by :func:`reading_key`; rejected records never collide (Kafka coordinates)."""
+    return F.when(F.col("reason").isNull(), reading_key()).otherwise(
         F.concat_ws("/", F.col("kafka_partition"), F.col("kafka_offset"))
     )

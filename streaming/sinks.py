@@ -8,7 +8,7 @@ from pyspark.sql import functions as F
 from clients import kafka
 from clients.spark import jvm
 from contract.alerts import ALERT_FIELDS, OBSERVATION_FIELDS
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 from streaming.evaluate import OBSERVATION_KIND
 
 
@@ -95,7 +95,7 @@ def alert_records(rows: DataFrame, settings: Settings) -> DataFrame:
 def alert_sink_options(settings: Settings, bulk: bool) -> dict[str, str]:
     """Kafka sink options for doctors-queue and the observations (each record names its topic, see
     :func:`alert_records`); ``bulk`` (a micro-batch at once) also fills large producer batches."""
-    options = kafka.spark_options(settings) | {
+    options = kafka.spark_options(settings, KafkaPrincipal.STREAM) | {
         "kafka.acks": "all",
         "kafka.compression.type": settings.alert_kafka_compression,
     }

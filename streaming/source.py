@@ -5,14 +5,14 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, SparkSession
 
 from clients import kafka
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 
 
 def vitals_stream(spark: SparkSession, settings: Settings, *, rate_limited: bool = True) -> DataFrame:
     """``patient-vitals`` records; ``rate_limited`` caps micro-batches (Real-time Mode reads continuously)."""
     reader = (
         spark.readStream.format("kafka")
-        .options(**kafka.spark_options(settings))
+        .options(**kafka.spark_options(settings, KafkaPrincipal.STREAM))
         .option("subscribe", settings.topic_vitals)
         .option("startingOffsets", settings.stream_starting_offsets)
         .option("failOnDataLoss", str(settings.stream_fail_on_data_loss).lower())

@@ -12,7 +12,7 @@ import statistics
 import time
 
 from clients import kafka
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 
 LOAD_PATIENTS = [(3000 + n, f"Bench Patient {n}", "1 Bench St", "+1-555-0000", "ICU", 40) for n in range(200)]
 LOAD_PATIENT_IDS = tuple(patient[0] for patient in LOAD_PATIENTS)
@@ -58,7 +58,7 @@ def offer(
     patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS,
 ) -> None:
     """Send ``rate`` readings per second for ``seconds``, each stamped with the time it is sent."""
-    producer = kafka.producer(settings, linger_ms=2)
+    producer = kafka.producer(settings, KafkaPrincipal.ADMIN, linger_ms=2)
     started, sent, total = time.monotonic(), 0, int(rate * seconds)
     while sent < total:
         due = min(total, int((time.monotonic() - started) * rate)) - sent
@@ -89,7 +89,9 @@ def measure(
     Arrival is the alert record's Kafka timestamp (when the job produced it into
     doctors-queue), so the reader's own delays do not count.
     """
-    consumer = kafka.consumer(settings, settings.topic_alerts, auto_offset_reset="latest", consumer_timeout_ms=500)
+    consumer = kafka.consumer(
+        settings, KafkaPrincipal.ADMIN, settings.topic_alerts, auto_offset_reset="latest", consumer_timeout_ms=500
+    )
     consumer.poll(timeout_ms=1000)  # joined before the load starts
     sender = multiprocessing.get_context("spawn").Process(
         target=offer, args=(settings, rate, seconds, first_id, patient_ids)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from kafka.admin import NewTopic
 from pyspark.sql import DataFrame, SparkSession
 
-from clients import hbase, kafka
+from clients import hbase, kafka_acls
 from hbase_setup.load import load
 from hbase_setup.sources import CAPSTONE_SOURCE
 from hive_ddl.apply import apply
@@ -41,6 +40,8 @@ def scratch_settings(
         topic_vitals=name,
         topic_alerts=name + "_alerts",
         topic_observations=name + "_observations",
+        topic_notify_dead_letter=name + "_notify_dlq",
+        notifier_group=name,
         stream_checkpoint_name=name,
         threshold_table=name,
         threshold_refresh_s=0.0,
@@ -48,17 +49,11 @@ def scratch_settings(
     )
     load(scoped, threshold_source, replace=True)
     apply(scoped)
-    admin = kafka.admin(scoped)
-    try:
-        admin.create_topics(
-            [
-                NewTopic(name, vitals_partitions, 1),
-                NewTopic(scoped.topic_alerts, 1, 1),
-                NewTopic(scoped.topic_observations, 1, 1),
-            ]
-        )
-    finally:
-        admin.close()
+    kafka_acls.provision(
+        scoped,
+        {name: vitals_partitions, scoped.topic_alerts: 1, scoped.topic_observations: 1},
+        groups=(scoped.notifier_group, scoped.topic_notify_dead_letter),  # the dead letters' topic: the notifier's
+    )
     return scoped
 
 
@@ -84,7 +79,7 @@ def drop(spark: SparkSession, settings: Settings) -> None:
     for name in jobs.names():
         if name.startswith(f"{settings.hive_database}."):
             jobs.delete(name)
-    kafka.delete_topics(settings, [settings.topic_vitals, settings.topic_alerts, settings.topic_observations])
+    kafka_acls.remove(settings, [settings.topic_vitals, *_notifier_names(settings)])
     drop_threshold_table(settings)
 
 
@@ -104,4 +99,14 @@ def drop_notifier_slice(settings: Settings) -> None:
     migrate.execute_as_owner(settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.notifier_group,))
     for tier in settings.alarm_tiers:
         inbox.remove(settings, tier.topic)
-    kafka.delete_topics(settings, [settings.topic_alerts, settings.topic_observations])
+    kafka_acls.remove(settings, _notifier_names(settings))
+
+
+def _notifier_names(settings: Settings) -> list[str]:
+    """A slice's topics and group between the stream and the notifier (the ACLs on them go with them)."""
+    return [
+        settings.topic_alerts,
+        settings.topic_observations,
+        settings.topic_notify_dead_letter,
+        settings.notifier_group,
+    ]

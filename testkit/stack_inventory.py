@@ -7,20 +7,38 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from clients import aws, hbase, hive, kafka, mysql
-from settings import RdsAccount, Settings
+from kafka.admin import (
+    ACL,
+    ACLFilter,
+    ACLOperation,
+    ACLPermissionType,
+    ACLResourcePatternType,
+    ResourcePatternFilter,
+    ResourceType,
+)
+
+from clients import aws, hbase, hive, kafka, kafka_acls, mysql
+from settings import KafkaPrincipal, RdsAccount, Settings
 from sqoop import pipeline_jobs
 
 MIGRATIONS = Path(__file__).parents[1] / "rds_schema"
 
 Inventory = dict[str, set[str]]
+ANY_ACL = ACLFilter(
+    None,
+    None,
+    ACLOperation.ANY,
+    ACLPermissionType.ANY,
+    ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY),
+)
 
 
 def inventory(settings: Settings) -> Inventory:
     """Every name each server holds now."""
-    admin = kafka.admin(settings)
+    admin = kafka.admin(settings, KafkaPrincipal.ADMIN)
     try:
         topics = {topic for topic in admin.list_topics() if not topic.startswith("__")}
+        acls, _ = admin.describe_acls(ANY_ACL)
     finally:
         admin.close()
     connection = hbase.connect(settings)
@@ -40,6 +58,7 @@ def inventory(settings: Settings) -> Inventory:
     sns, sqs = aws.client(settings, "sns"), aws.client(settings, "sqs")
     return {
         "Kafka topics": topics,
+        "Kafka ACLs": {_acl_name(acl) for acl in acls},
         "HBase tables": hbase_tables,
         "Hive databases": {str(row[0]) for row in hive.query(settings, "SHOW DATABASES")},
         "RDS tables": rds_tables,
@@ -47,6 +66,11 @@ def inventory(settings: Settings) -> Inventory:
         "SNS topics": {topic["TopicArn"].rsplit(":", 1)[-1] for topic in _pages(sns, "list_topics", "Topics")},
         "SQS queues": {url.rsplit("/", 1)[-1] for url in sqs.list_queues().get("QueueUrls", [])},
     }
+
+
+def _acl_name(acl: ACL) -> str:
+    pattern = acl.resource_pattern
+    return f"{acl.principal} {acl.operation.name} {pattern.resource_type.name} {pattern.resource_name}"
 
 
 def _pages(client, method: str, key: str) -> list[dict]:
@@ -67,6 +91,10 @@ def pipeline_names(settings: Settings) -> Inventory:
             settings.topic_observations,
             settings.topic_dead_letter,
             settings.topic_notify_dead_letter,
+        },
+        "Kafka ACLs": {
+            f"{grant.user(settings)} {grant.operation.name} {grant.resource.name} {grant.name}"
+            for grant in kafka_acls.pipeline_grants(settings)
         },
         "HBase tables": {settings.threshold_table},
         "Hive databases": {"default", settings.hive_database},

@@ -32,7 +32,7 @@ from producers.bedside_simulation import Patient, make_patients
 from producers.simulated_rds import SimulationRun, simulate, write_patients
 from rds_schema import migrate
 from reporting.alert_quality import AlertQuality, Notice, score
-from settings import Settings
+from settings import KafkaPrincipal, Settings
 from settings.choices import AlertPath
 from sqoop import pipeline_jobs
 from streaming.app import StreamingApp
@@ -95,7 +95,6 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
         scratch.scratch_settings(base, name, threshold_source=DEFAULT_SOURCE),
         vitals_table=name,
         producer_name=name,
-        notifier_group=name,
         sns_topic=name,
         escalation_tiers=f"ward doctor={name}-doctor,rapid response={name}-rapid",
         alert_path=AlertPath.REALTIME,
@@ -248,7 +247,7 @@ def _settle(app: StreamingApp, settings: Settings) -> None:
 
 
 def _alert_messages(settings: Settings) -> list[dict]:
-    reader = kafka.consumer(settings, settings.topic_alerts, consumer_timeout_ms=3000)
+    reader = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.topic_alerts, consumer_timeout_ms=3000)
     try:
         return [json.loads(record.value) for record in reader]
     finally:

@@ -8,11 +8,11 @@ import json
 import uuid
 
 import pytest
-from kafka.admin import NewTopic
 
-from clients import kafka
+from clients import kafka, kafka_acls
 from contract.alerts import Outcome, Severity
 from rds_schema import migrate
+from settings import KafkaPrincipal
 from testkit import inbox as doctors_inbox
 from testkit import scratch
 from testkit.alerts import alert_record
@@ -23,11 +23,6 @@ START = dt.datetime(2026, 11, 24, 10, 0, 0)
 @pytest.fixture
 def notify_settings(running_stack, unique_name):
     migrate.apply(running_stack)
-    admin = kafka.admin(running_stack)
-    try:  # made before the notifier subscribes: an auto-created topic may not be in its first metadata
-        admin.create_topics([NewTopic(name, 1, 1) for name in (unique_name, unique_name + "_observations")])
-    finally:
-        admin.close()
     scoped = dataclasses.replace(
         running_stack,
         topic_alerts=unique_name,
@@ -41,9 +36,15 @@ def notify_settings(running_stack, unique_name):
         notify_backoff_s=0.1,
         notify_backoff_max_s=1.0,
     )
+    # the topics made before the notifier subscribes, with the ACLs of the pipeline's own (the dead letters' topic
+    # is the notifier's to make)
+    kafka_acls.provision(
+        scoped,
+        {scoped.topic_alerts: 1, scoped.topic_observations: 1},
+        groups=(scoped.notifier_group, scoped.topic_notify_dead_letter),
+    )
     yield scoped
-    scratch.drop_notifier_slice(scoped)  # its beds, tier topics and inboxes, alert and observation topics
-    kafka.delete_topics(scoped, [scoped.topic_notify_dead_letter])
+    scratch.drop_notifier_slice(scoped)  # its beds, tier topics and inboxes, topics and their ACLs
 
 
 def inbox(settings, tier: int = 0) -> str:
@@ -118,7 +119,7 @@ def queue(settings, alerts: list[dict], observations: list[dict] = (), stamped_f
             at = int((stamped_from + offset.total_seconds()) * 1000)
         producer.send(topic, key=str(item["patient_id"]).encode(), value=json.dumps(item).encode(), timestamp_ms=at)
 
-    producer = kafka.producer(settings)
+    producer = kafka.producer(settings, KafkaPrincipal.ADMIN)
     for item in alerts:
         send(settings.topic_alerts, item)
     for item in observations:

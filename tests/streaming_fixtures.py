@@ -11,6 +11,7 @@ import time
 import pytest
 
 from clients import hive, kafka
+from settings import KafkaPrincipal
 from settings.choices import AlertPath
 from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
@@ -92,7 +93,7 @@ class Queue:
     """Everything on the doctors' queue so far, read incrementally."""
 
     def __init__(self, settings):
-        self.consumer = kafka.consumer(settings, settings.topic_alerts, consumer_timeout_ms=500)
+        self.consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.topic_alerts, consumer_timeout_ms=500)
         self.messages: list[dict] = []
 
     def read(self) -> list[dict]:
@@ -140,7 +141,7 @@ def running_app(spark, settings):
 
 
 def send(settings, values: list) -> None:
-    producer = kafka.producer(settings)
+    producer = kafka.producer(settings, KafkaPrincipal.ADMIN)
     for value in values:
         payload = value if isinstance(value, bytes) else json.dumps(value).encode()
         producer.send(settings.topic_vitals, value=payload)
@@ -158,7 +159,7 @@ def alert_messages(settings) -> list[dict]:
 
 
 def topic_messages(settings, topic: str) -> list[dict]:
-    consumer = kafka.consumer(settings, topic, consumer_timeout_ms=3000)
+    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, topic, consumer_timeout_ms=3000)
     messages = [json.loads(message.value) for message in consumer]
     consumer.close()
     return messages

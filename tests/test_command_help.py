@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from settings import RdsAccount
+from settings import KafkaPrincipal, RdsAccount
 
 ROOT = Path(__file__).parents[1]
 PACKAGES = sorted(path.parent.name for path in ROOT.glob("*/__main__.py"))
@@ -27,6 +27,7 @@ def test_help_prints_usage_and_touches_nothing(command, tmp_path):
         "PA_SNS_ENDPOINT_URL": f"http://{NOWHERE}:9",
         # servers elsewhere take real secrets, not the local stack's public defaults
         **{f"PA_MYSQL_{account.upper()}_PASSWORD": "help-needs-no-password" for account in RdsAccount},
+        **{f"PA_KAFKA_{principal.upper()}_PASSWORD": "help-needs-no-password" for principal in KafkaPrincipal},
         "PA_AWS_SECRET_ACCESS_KEY": "help-needs-no-key",
         "PA_HIVE_SERVER2_PASSWORD": "help-needs-no-password",
         "PA_STACK_DATA_DIR": str(tmp_path / "stack"),

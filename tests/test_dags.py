@@ -36,7 +36,7 @@ from local_stack.servers import airflow as airflow_servers
 from producers import producer
 from producers.simulated_rds import simulate
 from rds_schema import migrate
-from settings import RdsAccount, environment
+from settings import KafkaPrincipal, RdsAccount, environment
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from streaming.landing import LandingQuery
@@ -398,7 +398,7 @@ def test_replay_from_rds_publishes_the_range_again_with_the_same_ids(airflow_dag
 
 
 def replayed_ids(settings) -> list[int]:
-    consumer = kafka.consumer(settings, settings.topic_vitals, consumer_timeout_ms=3000)
+    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.topic_vitals, consumer_timeout_ms=3000)
     ids = [
         json.loads(message.value).get("reading_id")
         for message in consumer
@@ -463,6 +463,29 @@ def test_reconciliation_accounts_for_every_reading_and_names_a_missing_one(pipel
         cursor.execute(f"DELETE FROM {settings.vitals_table} WHERE id = %s", (lost,))
         connection.close()
     assert [(hour.missing, hour.missing_ids) for hour in after if not hour.accounted] == [(1, [lost])]
+
+
+def test_reconciliation_names_a_reading_that_landed_with_other_content_than_rds_holds(pipeline, spark):
+    """A reading whose landed copy differs from RDS (a forged or corrupted record under a real id) is counted by
+    id alone as landed; its content makes it altered. Shown by changing the RDS side of one landed reading."""
+    from batch.reconcile import reconcile
+
+    settings = pipeline.settings
+    [(changed, heart_rate)] = hive.query(
+        settings,
+        f"SELECT reading_id, heart_rate FROM {settings.hive_database}.vitals_raw "
+        "WHERE heart_rate IS NOT NULL AND rejected_fields IS NULL ORDER BY reading_id LIMIT 1",
+    )
+    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    cursor = connection.cursor()
+    update = f"UPDATE {settings.vitals_table} SET heart_rate = %s WHERE id = %s"
+    cursor.execute(update, (heart_rate + 1, changed))
+    try:
+        after = reconcile(spark, settings, pipeline.start, pipeline.end)
+    finally:
+        cursor.execute(update, (heart_rate, changed))
+        connection.close()
+    assert [(hour.altered, hour.altered_ids) for hour in after if not hour.accounted] == [(1, [changed])]
 
 
 def test_data_quality_passes_within_bounds_and_fails_with_a_summary(

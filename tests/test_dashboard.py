@@ -46,10 +46,8 @@ def ward_settings(spark, running_stack, hive_schema, unique_name):
     scoped = dataclasses.replace(
         scratch.scratch_settings(running_stack, unique_name, threshold_source=DEFAULT_SOURCE),
         alert_path=AlertPath.MICROBATCH,
-        notifier_group=unique_name,
         sns_topic=unique_name,
         escalation_tiers=f"ward doctor={unique_name}-doctor,rapid response={unique_name}-rapid",
-        topic_notify_dead_letter=unique_name + "_dlq",
         dashboard_port=free_port(running_stack.dashboard_host),
         dashboard_refresh_s=2.0,
     )

@@ -87,6 +87,23 @@ def test_replays_land_nothing_twice_and_a_reset_checkpoint_overwrites_nothing(sp
     assert min(new_batches) > max(row[0] for row in first_batches)  # numbered after every earlier batch
 
 
+def test_one_sources_reading_never_shadows_anothers_with_the_same_id(spark, stream_settings):
+    """Two RDS tables (two sources) may number their readings alike: both land and both alert; a repeat from the
+    same source is still dropped."""
+    s = stream_settings
+    ward_a = stamped(reading(1, 2001, 60, 170, source="rds:ward_a"), now())  # heart rate 60 at 40: alerts
+    ward_b = stamped(reading(1, 2001, 61, 170, source="rds:ward_b"), now())
+    send(s, [ward_a, ward_b, ward_a])
+    job = run_available_now(spark, s)
+    db = s.hive_database
+
+    landed = sorted(hive_rows(s, f"SELECT source, reading_id, heart_rate FROM {db}.vitals_raw"))
+    assert landed == [("rds:ward_a", 1, 60.0), ("rds:ward_b", 1, 61.0)]  # ward A's repeat dropped
+    assert job.landed == 2
+    alerts = hive_rows(s, f"SELECT alert_id, observed_value FROM {db}.alerts WHERE attribute = 'heartBeat'")
+    assert sorted(value for _, value in alerts) == [60.0, 61.0] and len({alert for alert, _ in alerts}) == 2
+
+
 def test_a_generated_corpus_of_malformed_records_every_one_lands_or_is_rejected_with_a_reason(spark, stream_settings):
     """10,000 hostile records (testkit/hostile_vitals.py: malformed JSON, wrong types, huge numbers, NaN and
     Infinity, non-UTF-8 bytes, duplicate keys, 1 MB records, nesting 10,000 deep, control characters) through the

@@ -176,9 +176,9 @@ def _alerts(spark, changes: dict, age: int | None = 40, scale2: bool = False, ne
     index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
     vitals = {name: value for name, value in NORMAL.items() if name not in ("age", "spo2_scale2", "pregnant")}
     readings = spark.createDataFrame(
-        [{**vitals, **changes, "reading_id": 1, "patient_id": 7001, "device_id": "bed-1"}],
+        [{**vitals, **changes, "reading_id": 1, "patient_id": 7001, "device_id": "bed-1", "source": "rds:vitals"}],
         SCHEMA.replace(", age int, spo2_scale2 boolean, pregnant boolean", "")
-        + ", reading_id bigint, patient_id bigint, device_id string",
+        + ", reading_id bigint, patient_id bigint, device_id string, source string",
     ).selectExpr("*", "current_timestamp() AS event_time")
     patients = spark.createDataFrame(
         [(7001, "Ada Lovelace", "addr", "phone", "General", age, "scratch patient", scale2, False, None, None)],

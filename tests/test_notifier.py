@@ -18,7 +18,7 @@ import pytest
 from clients import aws, kafka, mysql
 from notifier.__main__ import status
 from notifier.service import Notifier, backoff_for
-from settings import RdsAccount
+from settings import KafkaPrincipal, RdsAccount
 from testkit.sockets import free_port
 from tests.notifier_fixtures import alert, committed, delivered, inbox, observation, queue
 
@@ -137,7 +137,9 @@ LOOPBACK = "127.0.0.1"  # the tests' own moto servers listen here only
 
 
 def dead_lettered(settings) -> list[dict]:
-    consumer = kafka.consumer(settings, settings.topic_notify_dead_letter, consumer_timeout_ms=5000)
+    consumer = kafka.consumer(
+        settings, KafkaPrincipal.ADMIN, settings.topic_notify_dead_letter, consumer_timeout_ms=5000
+    )
     records = [json.loads(message.value) for message in consumer]
     consumer.close()
     return records
@@ -153,7 +155,7 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
     s = notify_settings
     url = inbox(s)
     unknown_kind = {**alert(2003, 0), "kind": "gossip"}
-    producer = kafka.producer(s)
+    producer = kafka.producer(s, KafkaPrincipal.ADMIN)
     for value in (
         json.dumps(alert(2001, 0)).encode(),
         b"x",

@@ -13,15 +13,14 @@ import time
 from collections import defaultdict
 
 import pytest
-from kafka.admin import NewTopic
 
-from clients import kafka, mysql
+from clients import kafka, kafka_acls, mysql
 from producers import producer, watermark
 from producers.replay import replay
 from producers.rows import RowSelection
 from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
-from settings import RdsAccount
+from settings import KafkaPrincipal, RdsAccount
 
 
 @pytest.fixture
@@ -36,16 +35,14 @@ def rds(running_stack, unique_name):
         producer_batch_rows=500,
     )
     migrate.create_readings_table(scoped)
-    admin = kafka.admin(scoped)
-    admin.create_topics([NewTopic(unique_name, 4, 1), NewTopic(unique_name + "_dlq", 1, 1)])
-    admin.close()
+    kafka_acls.provision(scoped, {unique_name: 4, unique_name + "_dlq": 1})
     yield scoped
     migrate.drop_table(scoped, unique_name)
-    kafka.delete_topics(scoped, [unique_name, unique_name + "_dlq"])
+    kafka_acls.remove(scoped, [unique_name, unique_name + "_dlq"])
 
 
 def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) -> list:
-    consumer = kafka.consumer(settings, topic, consumer_timeout_ms=3000)
+    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, topic, consumer_timeout_ms=3000)
     messages, deadline = [], time.monotonic() + timeout_s
     while len(messages) < expected and time.monotonic() < deadline:
         messages += list(consumer)

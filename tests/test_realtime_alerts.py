@@ -13,9 +13,8 @@ import threading
 import time
 
 import pytest
-from kafka.admin import NewTopic
 
-from clients import hbase, kafka
+from clients import hbase, kafka_acls
 from contract.alerts import ALERT_KINDS, Outcome
 from settings import environment
 from streaming.alerting import AlertPathError, check_can_run
@@ -108,14 +107,12 @@ def test_a_threshold_change_applies_from_the_next_batch(spark, realtime_settings
 
 def test_too_few_task_slots_are_refused_naming_the_setting(spark, realtime_settings):
     many_partitions = dataclasses.replace(realtime_settings, topic_vitals=realtime_settings.topic_vitals + "_wide")
-    admin = kafka.admin(many_partitions)
-    admin.create_topics([NewTopic(many_partitions.topic_vitals, spark.sparkContext.defaultParallelism, 1)])
-    admin.close()
+    kafka_acls.provision(many_partitions, {many_partitions.topic_vitals: spark.sparkContext.defaultParallelism})
     try:
         with pytest.raises(AlertPathError, match=r"PA_SPARK_MASTER=local\[\d+\].*PA_ALERT_PATH=microbatch"):
             check_can_run(spark, many_partitions)
     finally:
-        kafka.delete_topics(many_partitions, [many_partitions.topic_vitals])
+        kafka_acls.remove(many_partitions, [many_partitions.topic_vitals])
 
 
 def expected_alerts(values: list[dict]) -> int:

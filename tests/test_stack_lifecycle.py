@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import pytest
 
 import settings as settings_module
 from clients import hbase, kafka, mysql
-from local_stack import stack
-from settings import RdsAccount
+from local_stack import stack, tls
+from local_stack.paths import StackPaths
+from settings import KafkaPrincipal, RdsAccount
 
 
 @pytest.mark.stack  # starts servers of its own
@@ -21,14 +23,16 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
             "PA_MYSQL_PORT": "23306",
             "PA_KAFKA_PORT": "29092",
             "PA_KAFKA_CONTROLLER_PORT": "29093",
-            "PA_KAFKA_SASL_SSL_PORT": "29094",
+            "PA_KAFKA_ADMIN_PORT": "29094",
             "PA_SNS_ENDPOINT_URL": "http://127.0.0.1:25000",
         }
     )
     try:
         timings = stack.up(fresh, ["mariadb", "kafka", "sns"])
         report = {row.name: row for row in stack.status(fresh)}
-        admin = kafka.admin(fresh)
+        # over the pipeline's listener (SASL_SSL, the fresh stack's own CA), as the administrator
+        with_ca = dataclasses.replace(fresh, kafka_tls_ca=str(tls.authority(StackPaths(fresh.data_dir))))
+        admin = kafka.admin(with_ca, KafkaPrincipal.ADMIN)
         topics = set(admin.list_topics())
         admin.close()
     finally:
@@ -49,7 +53,7 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     connection.cursor().execute(f"INSERT INTO {unique_name} VALUES (%s)", (marker,))
     connection.close()
     kafka.ensure_topics(running_stack, {unique_name: 1})  # the broker makes no topic on request
-    producer = kafka.producer(running_stack)
+    producer = kafka.producer(running_stack, KafkaPrincipal.ADMIN)
     producer.send(unique_name, value=marker.encode()).get(timeout=10)
     producer.close()
     hdfs_path = f"{running_stack.hdfs_uri}/tmp/{unique_name}"
@@ -84,7 +88,7 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     assert cursor.fetchall() == [(marker,)]
     cursor.execute(f"DROP TABLE {unique_name}")
     connection.close()
-    consumer = kafka.consumer(running_stack, unique_name, consumer_timeout_ms=10_000)
+    consumer = kafka.consumer(running_stack, KafkaPrincipal.ADMIN, unique_name, consumer_timeout_ms=10_000)
     assert [message.value.decode() for message in consumer] == [marker]
     consumer.close()
     kafka.delete_topics(running_stack, [unique_name])

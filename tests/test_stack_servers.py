@@ -16,7 +16,7 @@ from clients import aws, hbase, hdfs, hive, kafka, mysql
 from clients.spark import rds_query
 from local_stack import probes, secret_scan, stack
 from rds_schema import grants, migrate
-from settings import RdsAccount
+from settings import KafkaPrincipal, RdsAccount
 from testkit.sockets import listening_sockets
 
 
@@ -42,7 +42,7 @@ def test_every_server_reports_healthy_with_pid_and_memory(running_stack):
 
 
 def test_every_server_and_web_ui_listens_on_loopback_only(running_stack):
-    """The README's promise: the stack binds 127.0.0.1 (PA_STACK_HOST), its web UIs and ephemeral ports too."""
+    """The docs' promise: the stack binds 127.0.0.1 (PA_STACK_HOST), its web UIs and ephemeral ports too."""
     listening = {row.name: listening_sockets({row.pid}) for row in stack.status(running_stack) if row.pid}
     assert all(listening.values()), f"a server without a listening socket: {listening}"
     exposed = {
@@ -84,7 +84,7 @@ def test_root_is_reachable_only_through_the_private_socket(running_stack):
 
 
 def test_no_secret_in_a_log_or_a_command_line(running_stack, tmp_path):
-    """The README's promise, checked over everything the test stack and this run have logged so far (the demo's
+    """The docs' promise, checked over everything the test stack and this run have logged so far (the demo's
     last step checks its own run the same way)."""
     expected = {f"PA_MYSQL_{account.upper()}_PASSWORD" for account in RdsAccount} | {
         "PA_AWS_SECRET_ACCESS_KEY",
@@ -173,7 +173,7 @@ def test_a_dropped_scratch_table_takes_its_grants_with_it(running_stack, unique_
 
 
 def test_rds_connections_are_verified_tls_and_plain_text_is_refused(running_stack, spark):
-    """The README's promise: the local MariaDB requires TLS, and mysql-connector and Spark JDBC (Sqoop, replay,
+    """The docs' promise: the local MariaDB requires TLS, and mysql-connector and Spark JDBC (Sqoop, replay,
     reconciliation) verify its certificate against the stack's CA."""
     assert running_stack.mysql_tls_ca, "the stack hands its CA over"
     connection = mysql.connect(running_stack, RdsAccount.QUALITY)
@@ -212,12 +212,14 @@ def test_kafka_produces_and_a_consumer_group_reads_back(running_stack, unique_na
 
 
 def _round_trip(running_stack, unique_name: str) -> None:
-    producer = kafka.producer(running_stack)
+    producer = kafka.producer(running_stack, KafkaPrincipal.ADMIN)
     for number in range(20):
         producer.send(unique_name, key=b"p1", value=json.dumps({"n": number}).encode())
     producer.flush()
     producer.close()
-    consumer = kafka.consumer(running_stack, unique_name, group_id=unique_name, consumer_timeout_ms=10_000)
+    consumer = kafka.consumer(
+        running_stack, KafkaPrincipal.ADMIN, unique_name, group_id=unique_name, consumer_timeout_ms=10_000
+    )
     received = [json.loads(message.value)["n"] for message in consumer]
     consumer.commit()
     committed = consumer.committed(next(iter(consumer.assignment())))

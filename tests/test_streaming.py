@@ -291,6 +291,7 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
         "patient_id",
         *[f"value AS {field}" for field in fields],
         "'dev' AS device_id",
+        "'rds:vitals' AS source",
         "TIMESTAMP'2026-06-15 12:00:00' AS event_time",
     )
     people = patients_frame(spark, patients)
@@ -333,6 +334,7 @@ def test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_read
         "patient_id",
         "38.2 AS body_temperature",
         "'dev' AS device_id",
+        "'rds:vitals' AS source",
         "TIMESTAMP'2026-06-15 12:00:00' AS event_time",
     )
     found = {
@@ -356,7 +358,7 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 def test_a_query_through_hiveserver2_sees_each_new_batch_without_refresh(spark, stream_settings):
     """Analysts' reads stay fresh: every batch adds partitions of its own, so HiveServer2 lists the new files
-    without REFRESH TABLE (README, 'Analysts')."""
+    without REFRESH TABLE (docs, Analysts)."""
     from clients import hive
 
     s = stream_settings
@@ -375,7 +377,7 @@ def test_a_query_through_hiveserver2_sees_each_new_batch_without_refresh(spark, 
 
 def test_each_reading_lands_with_its_news2_scores_and_the_view_reads_them_as_the_alert_does(spark, stream_settings):
     """NEWS2 scores are vitals_raw columns written with the reading; news2_scores (a view) adds the drivers and
-    assumptions with the alert message's own SQL (README, 'NEWS2')."""
+    assumptions with the alert message's own SQL (docs, Clinical rules)."""
     s = stream_settings
     send(s, [reading(31, 2001, 75, 120, 1, respiratory_rate=25, consciousness="A")])  # age 40: one red parameter
     run_available_now(spark, s)

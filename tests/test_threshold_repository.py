@@ -153,7 +153,9 @@ def test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_a
     reading = spark.createDataFrame(
         [(1, 1, 60.0, 120.0)], "reading_id bigint, patient_id bigint, heart_rate double, bp_systolic double"
     )
-    reading = reading.selectExpr("*", "'bed-1' AS device_id", "TIMESTAMP'2026-06-15 12:00:00' AS event_time")
+    reading = reading.selectExpr(
+        "*", "'bed-1' AS device_id", "'rds:vitals' AS source", "TIMESTAMP'2026-06-15 12:00:00' AS event_time"
+    )
     patient = patients_frame(spark, [(1, "Fifty", "a", "p", "W", 50)])
     alerts = [
         (row.attribute, row.rule_id) for row in evaluate(reading, patient, emptied, news2_scoring=False).collect()

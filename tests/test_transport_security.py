@@ -1,6 +1,6 @@
-"""Kafka over SASL_SSL (SCRAM-SHA-512, the broker's certificate verified) for every client of the pipeline, on the
-local stack's second listener; RDS over verified TLS as always on the test stack; HiveServer2 logins checked against
-the stack's LDAP directory."""
+"""Kafka over SASL_SSL (SCRAM-SHA-512, the broker's certificate verified), each service as its own user held to
+the pipeline's ACLs; RDS over verified TLS as always on the test stack; HiveServer2 logins checked against the
+stack's LDAP directory."""
 
 from __future__ import annotations
 
@@ -8,43 +8,85 @@ import dataclasses
 import stat
 
 import pytest
+from kafka.admin import ScramMechanism, UserScramCredentialUpsertion
 from kafka.errors import KafkaError
 from thrift.transport.TTransport import TTransportException
 
-from clients import hive, kafka
+from clients import hive, kafka, kafka_acls
 from local_stack import ldap_directory
+from settings import KafkaPrincipal
 from settings.choices import KafkaSecurity
 from testkit.ward import WardPlan, run_ward
 
-
-@pytest.fixture(scope="module")
-def secured(running_stack):
-    """The test stack's settings with every Kafka client on the SASL_SSL listener."""
-    return dataclasses.replace(
-        running_stack,
-        kafka_security_protocol=KafkaSecurity.SASL_SSL,
-        kafka_bootstrap_servers=f"{running_stack.kafka_host}:{running_stack.kafka_sasl_ssl_port}",
-    )
+SERVICES = (KafkaPrincipal.PRODUCER, KafkaPrincipal.STREAM, KafkaPrincipal.NOTIFIER, KafkaPrincipal.AUDITOR)
 
 
-def test_devices_to_doctors_over_sasl_ssl_and_tls(spark, secured):
-    """producer, Spark's Kafka source and sink (Real-time Mode), the notifier and the topics' admin, all over
-    SASL_SSL; the readings from RDS over TLS; the doctors' emails on SNS."""
-    report = run_ward(spark, secured, WardPlan(patients=20, seconds=20, seed=5, episodes_per_patient_hour=60))
+@pytest.fixture
+def own_topics(running_stack, unique_name):
+    """A vitals and an alerts topic of the test's own, with the pipeline's ACLs on them."""
+    scoped = dataclasses.replace(running_stack, topic_vitals=unique_name, topic_alerts=unique_name + "_alerts")
+    kafka_acls.provision(scoped, {scoped.topic_vitals: 1, scoped.topic_alerts: 1})
+    yield scoped
+    kafka_acls.remove(scoped, [scoped.topic_vitals, scoped.topic_alerts])
+
+
+def publish(settings, principal: KafkaPrincipal, topic: str) -> None:
+    producer = kafka.producer(settings, principal, max_block_ms=10_000)
+    try:
+        producer.send(topic, b'{"forged": true}').get(timeout=10)
+    finally:
+        producer.close()
+
+
+def test_devices_to_doctors_with_every_service_as_its_own_kafka_user(spark, running_stack):
+    """The producer, Spark's Kafka source and sink (Real-time Mode) and the notifier, each over SASL_SSL as its own
+    user with only the pipeline's ACLs; the readings from RDS over TLS; the doctors' emails on SNS."""
+    assert running_stack.kafka_security_protocol is KafkaSecurity.SASL_SSL
+    report = run_ward(spark, running_stack, WardPlan(patients=20, seconds=20, seed=5, episodes_per_patient_hour=60))
     assert report.readings >= 20 * 19
     # every threshold alert of every landed reading, exactly, as the reference evaluator raises them
     assert report.threshold_alerts == report.expected_threshold_alerts and report.threshold_alerts
     assert sum(report.notifications.values()) > 0, "the notifier emailed doctors"
 
 
-def test_the_sasl_ssl_listener_refuses_a_wrong_password_and_plain_text(secured):
+def test_only_the_producer_writes_readings_and_only_the_stream_writes_alerts(own_topics):
+    """A forged reading or alert is refused by the broker unless it comes with the writer's own login."""
+    writers = {own_topics.topic_vitals: KafkaPrincipal.PRODUCER, own_topics.topic_alerts: KafkaPrincipal.STREAM}
+    for topic, writer in writers.items():
+        publish(own_topics, writer, topic)
+        for other in set(SERVICES) - {writer}:
+            # refused on the topic, or before it for a user that may write nothing (the auditor: no producer id)
+            with pytest.raises(KafkaError, match="AuthorizationFailed"):
+                publish(own_topics, other, topic)
+    assert [kafka.end_offsets(own_topics, topic) for topic in writers] == [1, 1]
+
+
+def test_a_service_can_neither_delete_a_topic_nor_change_a_login(own_topics):
+    notifier_user = own_topics.kafka_login(KafkaPrincipal.NOTIFIER)[0]
+    admin = kafka.admin(own_topics, KafkaPrincipal.PRODUCER)
+    try:
+        with pytest.raises(KafkaError):
+            admin.delete_topics([own_topics.topic_vitals])
+        refused = admin.alter_user_scram_credentials(
+            [UserScramCredentialUpsertion(notifier_user, ScramMechanism.SCRAM_SHA_512, "taken-over")]
+        )
+    finally:
+        admin.close()
+    assert refused.get(notifier_user), "a service changed another service's password"
+    assert kafka.topic_exists(own_topics, own_topics.topic_vitals)
+    kafka.admin(own_topics, KafkaPrincipal.NOTIFIER).close()  # its own password still gets it in
+
+
+def test_the_pipeline_listener_refuses_a_wrong_password_and_plain_text(running_stack):
     """A refused client fails to bootstrap at all (kafka-python's KafkaError; NoBrokersAvailable is one)."""
-    kafka.admin(secured).close()  # the right login gets in
+    kafka.admin(running_stack, KafkaPrincipal.STREAM).close()  # the right login gets in
     refused_within = {"bootstrap_timeout_ms": 5000}  # a refused client would otherwise retry for kafka-python's 30 s
     with pytest.raises(KafkaError):
-        kafka.admin(dataclasses.replace(secured, kafka_sasl_password="not-the-password"), **refused_within)
+        wrong = dataclasses.replace(running_stack, kafka_stream_password="not-the-password")
+        kafka.admin(wrong, KafkaPrincipal.STREAM, **refused_within)
     with pytest.raises(KafkaError):
-        kafka.admin(dataclasses.replace(secured, kafka_security_protocol=KafkaSecurity.PLAINTEXT), **refused_within)
+        plain = dataclasses.replace(running_stack, kafka_security_protocol=KafkaSecurity.PLAINTEXT)
+        kafka.admin(plain, KafkaPrincipal.STREAM, **refused_within)
 
 
 def test_hiveserver2_logs_analysts_in_through_the_directory(running_stack):

@@ -3,41 +3,54 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import subprocess
 import uuid
 
 from kafka.admin import ScramMechanism, UserScramCredentialUpsertion
 
 from clients import kafka as kafka_clients
+from clients import kafka_acls
 from local_stack import probes, tls
 from local_stack.config_files import LOG4J2_PROPERTIES, java_properties
 from local_stack.errors import StackError
 from local_stack.jvm import java_command
 from local_stack.spec import ServerSpec, StackContext
+from settings import KafkaPrincipal, StackSettings
+from settings.choices import KafkaSecurity
 
 
 def _server_properties(ctx: StackContext) -> str:
-    """Two client listeners on loopback: PLAINTEXT, and SASL_SSL (SCRAM-SHA-512, the stack CA's certificate)
-    for clients that run with PA_KAFKA_SECURITY_PROTOCOL=SASL_SSL."""
+    """Two listeners on loopback: the pipeline's (PA_KAFKA_PORT; SASL_SSL by default: SCRAM-SHA-512 over TLS with
+    the stack CA's certificate, each service its own user) and the administration listener (PA_KAFKA_ADMIN_PORT,
+    PLAINTEXT: the broker's own traffic and the stack making the users, whose anonymous user is a super user).
+    KRaft's StandardAuthorizer holds every other user to the pipeline's ACLs (:mod:`clients.kafka_acls`)."""
     s = ctx.settings
     controller = f"{s.stack_host}:{s.kafka_controller_port}"
-    secured = f"{s.stack_host}:{s.kafka_sasl_ssl_port}"
     return java_properties(
         {
             "process.roles": "broker,controller",
             "node.id": 1,
             "controller.quorum.bootstrap.servers": controller,
-            "listeners": f"PLAINTEXT://{s.stack_host}:{s.kafka_port},CONTROLLER://{controller},SASL_SSL://{secured}",
+            "listeners": (
+                f"PIPELINE://{s.stack_host}:{s.kafka_port},CONTROLLER://{controller},"
+                f"ADMIN://{s.stack_host}:{s.kafka_admin_port}"
+            ),
             "advertised.listeners": (
-                f"PLAINTEXT://{s.kafka_host}:{s.kafka_port},SASL_SSL://{s.kafka_host}:{s.kafka_sasl_ssl_port}"
+                f"PIPELINE://{s.kafka_host}:{s.kafka_port},ADMIN://{s.stack_host}:{s.kafka_admin_port}"
             ),
             "controller.listener.names": "CONTROLLER",
-            "inter.broker.listener.name": "PLAINTEXT",
-            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL",
+            "inter.broker.listener.name": "ADMIN",
+            "listener.security.protocol.map": (
+                f"PIPELINE:{s.kafka_security_protocol},ADMIN:PLAINTEXT,CONTROLLER:PLAINTEXT"
+            ),
             "sasl.enabled.mechanisms": SCRAM,
-            f"listener.name.sasl_ssl.{SCRAM.lower()}.sasl.jaas.config": (
+            f"listener.name.pipeline.{SCRAM.lower()}.sasl.jaas.config": (
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;"
             ),
+            "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            # the broker and controller talk over the loopback PLAINTEXT listeners as ANONYMOUS
+            "super.users": f"User:ANONYMOUS;User:{s.kafka_admin_user}",
             "ssl.keystore.type": "PEM",
             "ssl.keystore.location": tls.keystore(ctx.paths, s.stack_host),
             "log.dirs": ctx.paths.data_dir("kafka") / "logs",
@@ -88,21 +101,34 @@ def _initialise(ctx: StackContext) -> None:
         raise StackError(f"formatting Kafka's log dir failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
 
 
+def administration(settings: StackSettings) -> StackSettings:
+    """``settings`` whose Kafka clients use the loopback administration listener (no login: the users are made
+    through it, before any exists)."""
+    return dataclasses.replace(
+        settings,
+        kafka_security_protocol=KafkaSecurity.PLAINTEXT,
+        kafka_bootstrap_servers=f"{settings.stack_host}:{settings.kafka_admin_port}",
+    )
+
+
 def _provision(ctx: StackContext) -> None:
-    """The SASL_SSL listener's user, and the pipeline's topics (existing ones are kept as they are)."""
+    """Every service's SCRAM user (the settings' passwords, set again at every start), the pipeline's topics
+    (existing ones are kept as they are) and their ACLs."""
     s = ctx.settings
-    admin = kafka_clients.admin(s)
+    admin_settings = administration(s)
+    admin = kafka_clients.admin(admin_settings, KafkaPrincipal.ADMIN)
     try:
-        # the SASL_SSL listener's user, with the password the settings hold (set again at every start)
+        logins = [s.kafka_login(principal) for principal in KafkaPrincipal]
         failed = admin.alter_user_scram_credentials(
-            [UserScramCredentialUpsertion(s.kafka_sasl_username, ScramMechanism.SCRAM_SHA_512, s.kafka_sasl_password)]
+            [UserScramCredentialUpsertion(user, ScramMechanism.SCRAM_SHA_512, password) for user, password in logins]
         )
-        if failed.get(s.kafka_sasl_username):
-            raise StackError(f"Kafka refused the SCRAM user {s.kafka_sasl_username}: {failed[s.kafka_sasl_username]}")
+        refused = {user: error for user, error in failed.items() if error}
+        if refused:
+            raise StackError(f"Kafka refused the SCRAM users {sorted(refused)}: {refused}")
     finally:
         admin.close()
     kafka_clients.ensure_topics(
-        s,
+        admin_settings,
         {
             s.topic_vitals: s.topic_vitals_partitions,
             s.topic_alerts: 1,
@@ -111,6 +137,7 @@ def _provision(ctx: StackContext) -> None:
             s.topic_notify_dead_letter: 1,
         },
     )
+    kafka_acls.grant(admin_settings)
 
 
 KAFKA = ServerSpec(
@@ -124,12 +151,12 @@ KAFKA = ServerSpec(
         [str(ctx.paths.conf_dir("kafka") / "server.properties")],
         heap=ctx.settings.kafka_heap,
     ),
-    probe=probes.kafka_broker,
+    probe=lambda settings: probes.kafka_broker(administration(settings)),
     address=lambda s: s.kafka_bootstrap,
     ports=lambda s: {
         "PA_KAFKA_PORT": s.kafka_port,
         "PA_KAFKA_CONTROLLER_PORT": s.kafka_controller_port,
-        "PA_KAFKA_SASL_SSL_PORT": s.kafka_sasl_ssl_port,
+        "PA_KAFKA_ADMIN_PORT": s.kafka_admin_port,
     },
     config_files=_config_files,
     initialise=_initialise,
