@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install demo test test-faults check unit mutants fuzz bench sqoop-parity chaos stack-up stack-up-cluster stack-up-airflow stack-down stack-status stack-reset test-stack-down settings-table dashboard
+.PHONY: install demo test test-faults check unit docs mutants fuzz bench sqoop-parity chaos stack-up stack-up-cluster stack-up-airflow stack-down stack-status stack-reset test-stack-down settings-table dashboard
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	@echo "installing the project and its packages into $(VENV) (pip) ..."
 	@# -qq: setuptools' note on every editable install is not news; pip's errors still show
-	$(PY) -m pip install -qq -e '.[test,notebooks,dashboard]'
+	$(PY) -m pip install -qq -e '.[test,notebooks,dashboard,docs]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -28,7 +28,7 @@ demo: $(STAMP)
 
 # fast checks first (lint, format, types, the unit tests that need no server), then the stack's tests, ending
 # with the 15 slowest (where the suite's time goes, against its 25-minute budget)
-test: check unit
+test: check unit docs
 	$(TEST_ENV) && $(PY) -m local_stack up && $(PY) -m pytest -m "stack and not faults" --durations=15
 
 # the fault tests, minutes each: kill -9 and SIGTERM of the application, a broker restart, the stack's down/up,
@@ -40,6 +40,11 @@ check: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+# the docs site from docs/ (MkDocs, Material theme) into .site/; --strict: a broken link or page fails
+docs: $(STAMP)
+	@out=$$(NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict 2>&1) || { echo "$$out"; exit 1; }
+	@echo "docs site built into .site/ (mkdocs build --strict; open .site/index.html)"
 
 unit: $(STAMP)
 	$(TEST_ENV) && $(PY) -m pytest -m "not stack"
@@ -91,4 +96,4 @@ test-stack-down: $(STAMP)
 	$(TEST_ENV) && $(PY) -m local_stack down
 
 settings-table: $(STAMP)
-	$(PY) -m settings
+	$(PY) -m settings --write docs/configuration.md

@@ -36,7 +36,8 @@ def main(argv: list[str]) -> int:
         f"\nDemo finished in {time.monotonic() - began:.0f}s. "
         f"The stack keeps running: 'make stack-status', 'make stack-down'.\n"
         f"Live ward dashboard on this data: 'make dashboard', then open "
-        f"http://{current.dashboard_host}:{current.dashboard_port}/"
+        f"http://{current.dashboard_host}:{current.dashboard_port}/\n"
+        "Docs (quickstart, operations runbook, configuration reference): 'make docs', then open .site/index.html"
     )
     return 0
 

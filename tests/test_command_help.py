@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from runtime import cli
 from settings import KafkaPrincipal, RdsAccount
 
 ROOT = Path(__file__).parents[1]
@@ -39,3 +40,17 @@ def test_help_prints_usage_and_touches_nothing(command, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage:"), done.stdout[:300]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_patient_alert_lists_every_tool_and_each_answers_help():
+    """The console script's tools are the packages' command lines: each answers --help under its own name."""
+    listed = subprocess.run([sys.executable, "-m", "runtime.cli"], cwd=ROOT, capture_output=True, text=True)
+    assert listed.returncode == 0 and all(f"  {tool} " in listed.stdout for tool in cli.TOOLS)
+    assert {package for package, _ in cli.TOOLS.values()} <= set(PACKAGES)
+    for tool in cli.TOOLS:
+        done = subprocess.run(
+            [sys.executable, "-m", "runtime.cli", tool, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0 and done.stdout.startswith("usage:"), (tool, done.stderr[-500:])
+    unknown = subprocess.run([sys.executable, "-m", "runtime.cli", "nope"], cwd=ROOT, capture_output=True, text=True)
+    assert unknown.returncode == 2 and "no tool 'nope'" in unknown.stderr
