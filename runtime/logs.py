@@ -3,7 +3,9 @@
 A run that worked should read clean: the Kafka client's routine warnings (a
 topic's metadata not there yet, a broker reconnect it rides out) and Python
 deprecation warnings from libraries are not the operator's business, so they
-show only when critical. Spark's own log goes to a file (clients/spark.py).
+show only when critical. With PA_LOG_LEVEL=DEBUG they show in full: a Kafka
+TLS or SASL failure, an SNS retry, a Thrift reconnect are then visible. Spark's
+own log goes to a file (clients/spark.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import warnings
 
 from settings import Settings
+from settings.choices import LogLevel
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # libraries whose WARNING lines describe what they retry or work around themselves
@@ -20,11 +23,12 @@ QUIET_LIBRARIES = ("kafka", "py4j", "urllib3", "botocore", "happybase", "thriftp
 
 def configure(settings: Settings) -> None:
     """Log the pipeline's lines at PA_LOG_LEVEL on stderr; dependencies and Python warnings only when critical
-    (what they retry, the pipeline's own code reports when it gives up)."""
+    (what they retry, the pipeline's own code reports when it gives up), unless the level is DEBUG."""
     logging.basicConfig(level=settings.log_level.value, format=LOG_FORMAT, force=True)
     logging.captureWarnings(True)
     # Airflow's dag.test runs its execution API in process through Starlette's TestClient, which warns on import;
     # Airflow then logs warnings through its own structlog set-up, past the py.warnings level below
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+    quiet = logging.NOTSET if settings.log_level is LogLevel.DEBUG else logging.CRITICAL
     for name in QUIET_LIBRARIES:
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+        logging.getLogger(name).setLevel(quiet)

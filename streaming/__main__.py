@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from clients.spark import session
 from runtime import entry
 from streaming.app import StreamingApp
 from streaming.listener import ProgressListener
+
+LOG_STATUS_EVERY_S = 60.0  # the status as a line of its own when stderr is not a terminal
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,19 +28,24 @@ def main(argv: list[str] | None = None) -> int:
     app = StreamingApp(spark, current, stopping)
     job = app.landing
     app.start(available_now=args.available_now)
+    on_terminal = sys.stderr.isatty()
+    last_line = time.monotonic()
     try:
         while not stopping.wait(2):
             app.tick()
             if app.finished:
                 break
-            if listener.latest is not None:
-                print(
-                    f"\r{listener.latest.line()} | landed {job.landed:,} ({job.late:,} late), rejected "
-                    f"{job.rejected:,}, alerts {dict(job.outcomes)}",
-                    end="",
-                    file=sys.stderr,
-                    flush=True,
-                )
+            if listener.latest is None:
+                continue
+            status = (
+                f"{listener.latest.line()} | landed {job.landed:,} ({job.late:,} late), rejected "
+                f"{job.rejected:,}, alerts {dict(job.outcomes)}"
+            )
+            if on_terminal:  # one status line, rewritten in place
+                print(f"\r{status}", end="", file=sys.stderr, flush=True)
+            elif time.monotonic() - last_line >= LOG_STATUS_EVERY_S:  # a service log: a plain line now and then
+                print(f"[streaming] {status}", file=sys.stderr, flush=True)
+                last_line = time.monotonic()
     except KeyboardInterrupt:
         pass
     finally:
