@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import settings as settings_module
+from runtime import entry
 
 PAGE = Path(__file__).with_name("page.py")
 
@@ -19,7 +20,7 @@ def main(argv: list[str]) -> int:
         epilog="It reads Hive (patients, vitals_raw with its NEWS2 columns) and the notifier's open episodes in RDS; "
         "the settings (PA_*) are the pipeline's.",
     ).parse_args(argv)
-    current = settings_module.get()
+    current = entry.loaded(settings_module.get)
     print(f"ward dashboard: http://{current.dashboard_host}:{current.dashboard_port}/  (Ctrl-C stops it)", flush=True)
     streamlit = [sys.executable, "-m", "streamlit", "run", str(PAGE)]
     options = {

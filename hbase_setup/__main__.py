@@ -11,6 +11,7 @@ from clients import hbase
 from hbase_setup import audit, verify
 from hbase_setup.load import load
 from hbase_setup.sources import SourceError
+from runtime import entry
 from settings import RdsAccount
 from thresholds import coverage
 from thresholds.ages import describe_span
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     history_command = commands.add_parser("history", help="who changed the rules, when, from which file: the diffs")
     history_command.add_argument("-n", type=int, default=20, help="how many changes, newest first (default 20)")
     args = parser.parse_args(argv)
-    current = settings.get()
+    current = entry.loaded(settings.get)
 
     if args.command == "history":
         entries = audit.history(current, args.n)

@@ -5,11 +5,12 @@ import sys
 
 import settings as settings_module
 from hive_ddl.apply import apply
+from runtime import entry
 
 
 def main(argv: list[str]) -> int:
     argparse.ArgumentParser(prog="python -m hive_ddl", description=__doc__).parse_args(argv)
-    current = settings_module.get()
+    current = entry.loaded(settings_module.get)
     tables = apply(current)
     print(f"{current.hive_database}: {', '.join(tables)}")
     return 0

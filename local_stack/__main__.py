@@ -11,6 +11,7 @@ import settings
 from local_stack import handoff, hbase_shell, jars, launcher, stack
 from local_stack.errors import StackError
 from local_stack.servers import BY_NAME, of_stack
+from runtime import entry
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    current = settings.stack()
+    current = entry.loaded(settings.stack)
     try:
         if args.command == "up":
             stack.up(current, args.servers)

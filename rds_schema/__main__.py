@@ -16,6 +16,7 @@ import mysql.connector
 import settings
 from clients import mysql as rds
 from rds_schema import grants, migrate
+from runtime import entry
 from settings import RdsAccount
 
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="as the migration account: apply the schema and the grants (idempotent)")
     commands.add_parser("grants", help="print each account's grants")
     args = parser.parse_args(argv)
-    current = settings.get()
+    current = entry.loaded(settings.get)
 
     if args.command == "accounts":
         connection = mysql.connector.connect(

@@ -45,8 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.argv = [f"patient-alert {tool}", *rest]
     try:
         runpy.run_module(package, run_name="__main__", alter_sys=True)
-    except SystemExit as done:  # each tool ends with sys.exit(code)
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except SystemExit as done:  # each tool ends with sys.exit(code), or sys.exit(message) for status 1
+        if done.code is None or isinstance(done.code, int):
+            return done.code or 0
+        print(done.code, file=sys.stderr)
+        return 1
     return 0
 
 

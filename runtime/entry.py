@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import settings
 from runtime import logs
 from runtime.signals import stop_on_signals
+
+T = TypeVar("T")
 
 
 def start() -> tuple[settings.Settings, threading.Event]:
@@ -17,9 +21,15 @@ def start() -> tuple[settings.Settings, threading.Event]:
     not a traceback.
     """
     logging.basicConfig(level=logging.WARNING, format=logs.LOG_FORMAT)
-    try:
-        current = settings.get()
-    except settings.SettingsError as error:
-        raise SystemExit(f"configuration error: {error}") from None
+    current = loaded(settings.get)
     logs.configure(current)
     return current, stop_on_signals()
+
+
+def loaded(load: Callable[[], T]) -> T:
+    """``load()`` (``settings.get``, ``settings.stack``), or the program ended with one line naming the variable
+    and what is allowed (exit status 1), never a traceback."""
+    try:
+        return load()
+    except settings.SettingsError as error:
+        raise SystemExit(f"configuration error: {error}") from None

@@ -17,6 +17,7 @@ import argparse
 import sys
 
 import settings as settings_module
+from runtime import entry
 from sqoop import pipeline_jobs, rds_tools
 from sqoop.jobs import JobStore
 from sqoop.options import SqoopError, parse_export, parse_import
@@ -68,7 +69,7 @@ def main(argv: list[str]) -> int:
             + __doc__
         )
         return 0
-    settings = settings_module.get()
+    settings = entry.loaded(settings_module.get)
     tool, *rest = argv
     try:
         if tool == "job":

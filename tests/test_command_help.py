@@ -47,6 +47,7 @@ def test_patient_alert_lists_every_tool_and_each_answers_help():
     listed = subprocess.run([sys.executable, "-m", "runtime.cli"], cwd=ROOT, capture_output=True, text=True)
     assert listed.returncode == 0 and all(f"  {tool} " in listed.stdout for tool in cli.TOOLS)
     assert {package for package, _ in cli.TOOLS.values()} <= set(PACKAGES)
+    assert set(BAD_SETTING_RUNS) == set(cli.TOOLS) - {"settings"}  # the one tool that loads no settings
     for tool in cli.TOOLS:
         done = subprocess.run(
             [sys.executable, "-m", "runtime.cli", tool, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120
@@ -54,3 +55,36 @@ def test_patient_alert_lists_every_tool_and_each_answers_help():
         assert done.returncode == 0 and done.stdout.startswith("usage:"), (tool, done.stderr[-500:])
     unknown = subprocess.run([sys.executable, "-m", "runtime.cli", "nope"], cwd=ROOT, capture_output=True, text=True)
     assert unknown.returncode == 2 and "no tool 'nope'" in unknown.stderr
+
+
+BAD_SETTING_RUNS = {
+    "stack": ["status"],
+    "schema": ["grants"],
+    "hive-schema": [],
+    "rules": ["show"],
+    "producer": ["publish"],
+    "stream": ["run"],
+    "notifier": ["status"],
+    "sqoop": ["list-tables"],
+    "batch": ["reconcile", "--from", "2026-01-01", "--to", "2026-01-02"],
+    "cluster": ["submit", "streaming", "run"],
+    "dashboard": [],
+}
+
+
+@pytest.mark.parametrize("tool", sorted(BAD_SETTING_RUNS))
+def test_a_bad_setting_ends_every_tool_with_one_line_naming_it(tool):
+    """No traceback: the variable, the value and what is allowed, on one line, exit status 1."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PA_")} | {"PA_LOG_LEVEL": "LOUD"}
+    done = subprocess.run(
+        [sys.executable, "-m", "runtime.cli", tool, *BAD_SETTING_RUNS[tool]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "configuration error: PA_LOG_LEVEL='LOUD' is not allowed: choose one of DEBUG, INFO, WARNING, ERROR"
+    ]
