@@ -64,7 +64,9 @@ def run(
     publisher = ParallelPublisher(settings, table.source, table.fields)
     outcome = ProducerRun(last_id=watermark.read(settings, settings.producer_name))
     pending = PendingIds(outcome.last_id, settings.producer_gap_timeout_s)
-    progress = Progress(f"[producer] {table.table} → {settings.topic_vitals}")
+    # the backlog to catch up with, when there is an end to it (in follow mode rows keep coming)
+    backlog = None if follow else table.count(RowSelection(after_id=outcome.last_id))
+    progress = Progress(f"[producer] {table.table} → {settings.topic_vitals}", total=backlog)
     backoff = Backoff(
         f"producer {settings.producer_name}", settings.service_backoff_s, settings.service_backoff_max_s, stopping, log
     )
