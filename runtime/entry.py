@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 import settings
-from runtime import logs
+from runtime import logs, unreachable
 from runtime.signals import stop_on_signals
 
-T = TypeVar("T")
+S = TypeVar("S", bound=settings.Settings)
 
 
 def start() -> tuple[settings.Settings, threading.Event]:
@@ -20,16 +21,31 @@ def start() -> tuple[settings.Settings, threading.Event]:
     A setting with a bad value ends the program with one line naming the variable and what is allowed,
     not a traceback.
     """
-    logging.basicConfig(level=logging.WARNING, format=logs.LOG_FORMAT)
     current = loaded(settings.get)
-    logs.configure(current)
     return current, stop_on_signals()
 
 
-def loaded(load: Callable[[], T]) -> T:
-    """``load()`` (``settings.get``, ``settings.stack``), or the program ended with one line naming the variable
-    and what is allowed (exit status 1), never a traceback."""
+def loaded(load: Callable[[], S]) -> S:
+    """``load()`` (``settings.get``, ``settings.stack``) with the console log configured by it
+    (:func:`runtime.logs.configure`), or the program ended with one line naming the variable and what is allowed
+    (exit status 1), never a traceback."""
+    logging.basicConfig(level=logging.WARNING, format=logs.LOG_FORMAT)
     try:
-        return load()
+        current = load()
     except settings.SettingsError as error:
         raise SystemExit(f"configuration error: {error}") from None
+    logs.configure(current)
+    return current
+
+
+def run(main: Callable[[], int | None]) -> int:
+    """Run a command's ``main``; a server it cannot reach ends it with one line and exit status 3
+    (:mod:`runtime.unreachable`) instead of a traceback."""
+    try:
+        return main() or 0
+    except Exception as error:
+        line = unreachable.describe(error, settings.get())
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return unreachable.EXIT_UNREACHABLE

@@ -18,7 +18,7 @@ from settings.choices import LogLevel
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # libraries whose WARNING lines describe what they retry or work around themselves
-QUIET_LIBRARIES = ("kafka", "py4j", "urllib3", "botocore", "happybase", "thriftpy2", "py.warnings")
+QUIET_LIBRARIES = ("kafka", "py4j", "urllib3", "botocore", "happybase", "thriftpy2", "thrift", "py.warnings")
 
 
 def configure(settings: Settings) -> None:
