@@ -28,6 +28,7 @@ from kafka.admin import (
     ResourceType,
 )
 
+import settings
 from clients import kafka
 from settings import KafkaPrincipal, Settings
 
@@ -183,9 +184,7 @@ def main() -> None:
         "any Kafka with an authorizer), for the topics and users the PA_* settings name.",
     )
     parser.parse_args()
-    import settings as settings_module
-
-    current = settings_module.get()
+    current = settings.get()
     for each in pipeline_grants(current):
         print(f'kafka-acls.sh --bootstrap-server "$BROKERS" --command-config admin.properties {each.command(current)}')
 

@@ -92,10 +92,7 @@ def pipeline_names(settings: Settings) -> Inventory:
             settings.topic_dead_letter,
             settings.topic_notify_dead_letter,
         },
-        "Kafka ACLs": {
-            f"{grant.user(settings)} {grant.operation.name} {grant.resource.name} {grant.name}"
-            for grant in kafka_acls.pipeline_grants(settings)
-        },
+        "Kafka ACLs": {_acl_name(grant.acl(settings)) for grant in kafka_acls.pipeline_grants(settings)},
         "HBase tables": {settings.threshold_table},
         "Hive databases": {"default", settings.hive_database},
         "RDS tables": {
