@@ -11,11 +11,11 @@ from batch.aggregates import aggregate_hours, ward_rollup
 from batch.reconcile import reconcile, report
 from clients.spark import session
 from producers.rows import utc_time
-from runtime import entry
+from runtime import cli, entry
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m batch", description=__doc__)
+    parser = argparse.ArgumentParser(prog=cli.prog("batch"), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("reconcile", help="RDS vs Kafka vs vitals_raw + vitals_rejected, per hour")
     aggregate = commands.add_parser("aggregates", help="hourly aggregates per patient, then each day's ward rollup")

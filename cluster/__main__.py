@@ -17,11 +17,11 @@ import tempfile
 from pathlib import Path
 
 from cluster.submit import application_id, submission
-from runtime import entry
+from runtime import cli, entry
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cluster", description=__doc__)
+    parser = argparse.ArgumentParser(prog=cli.prog("cluster"), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     submit = commands.add_parser("submit", help="spark-submit a pipeline module (python -m MODULE ARGS)")
     submit.add_argument("--no-wait", action="store_true", help="return once the cluster accepted the application")

@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 import settings as settings_module
-from runtime import entry
+from runtime import cli, entry
 
 PAGE = Path(__file__).with_name("page.py")
 
 
 def main(argv: list[str]) -> int:
     argparse.ArgumentParser(
-        prog="python -m dashboard",
+        prog=cli.prog("dashboard"),
         description=__doc__,
         epilog="It reads Hive (patients, vitals_raw with its NEWS2 columns) and the notifier's open episodes in RDS; "
         "the settings (PA_*) are the pipeline's.",

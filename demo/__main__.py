@@ -9,6 +9,7 @@ import time
 import settings
 from demo.steps import STEPS
 from local_stack import handoff
+from local_stack.servers import monitoring
 from runtime import logs
 
 
@@ -37,7 +38,10 @@ def main(argv: list[str]) -> int:
         f"The stack keeps running: 'make stack-status', 'make stack-down'.\n"
         f"Live ward dashboard on this data: 'make dashboard', then open "
         f"http://{current.dashboard_host}:{current.dashboard_port}/\n"
-        "Docs (quickstart, operations runbook, configuration reference): 'make docs', then open .site/index.html"
+        "Docs (quickstart, operations runbook, configuration reference): 'make docs', then open .site/index.html\n"
+        f"Prometheus: {monitoring.prometheus_url(current)} (alerts: {monitoring.alertmanager_url(current)}); the "
+        f"services' metrics, while they run: http://{current.metrics_host}:{{{current.producer_metrics_port},"
+        f"{current.streaming_metrics_port},{current.notifier_metrics_port}}}/metrics (producer, stream, notifier)"
     )
     return 0
 

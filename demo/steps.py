@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +24,7 @@ from hbase_setup import verify
 from hbase_setup.load import load as load_thresholds
 from hive_ddl.apply import apply as apply_hive_ddl
 from local_stack import airflow_home, secret_scan, stack
+from local_stack.servers import monitoring
 from notifier import sns_setup
 from notifier.service import Notifier
 from producers import producer
@@ -27,7 +32,7 @@ from producers.replay import replay
 from producers.rows import RowSelection
 from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
-from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings
+from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings, environment
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from sqoop.pipeline_jobs import capstone_import
@@ -35,7 +40,7 @@ from sqoop.tools import run_tool
 from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
 from streaming.listener import ProgressListener
-from testkit import inbox, notebooks
+from testkit import inbox, metrics, notebooks
 from testkit.load import measure, percentiles_ms
 from testkit.ward import WardPlan, run_ward
 
@@ -301,6 +306,41 @@ def notify_doctors(settings: Settings) -> None:
         print(f"\n  Subject: {email['Subject']}\n" + "\n".join(f"  {line}" for line in email["Message"].splitlines()))
 
 
+def show_operators_view(settings: StackSettings) -> None:
+    """The notifier as a service: its metrics endpoint, Prometheus scraping it, and the operators' alerts firing
+    (the producer and the stream ran inside the demo, not as services: Prometheus finds them down)."""
+    service = subprocess.Popen(
+        [sys.executable, "-m", "notifier", "run"],
+        env={**os.environ, **environment(settings)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not metrics.query(settings, 'up{job="notifier"} == 1'):
+            if service.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Prometheus never scraped the notifier: {service.stderr.read()[-500:]}")
+            time.sleep(1)
+        served = metrics.scrape(settings.metrics_host, settings.notifier_metrics_port)
+        print(
+            f"notifier metrics on http://{settings.metrics_host}:{settings.notifier_metrics_port}/metrics: "
+            f"{metrics.value(served, 'pa_notifier_open_episodes'):.0f} open episodes, "
+            f"{metrics.value(served, 'pa_notifier_unacknowledged_episodes'):.0f} unacknowledged"
+        )
+        print(f"Prometheus {monitoring.prometheus_url(settings)} scrapes:")
+        for answer in metrics.query(settings, "up"):
+            print(f"    {answer['metric']['job']:<10} {'up' if answer['value'][1] == '1' else 'down'}")
+        print(
+            f"firing, told by Alertmanager {monitoring.alertmanager_url(settings)} to {settings.sns_operations_topic}:"
+        )
+        for alert in metrics.firing(settings):
+            print(f"    {alert['labels']['alertname']}: {alert['annotations']['summary']}")
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.communicate(timeout=60)
+
+
 def score_a_live_ward(settings: Settings) -> None:
     for text in run_ward(session(settings, "patient-alert-demo"), settings, WARD).lines():
         print(text)
@@ -403,6 +443,7 @@ STEPS: list[tuple[str, Callable[[StackSettings], None]]] = [
         "An alarm nobody acknowledges escalates to the ward doctor; acknowledging it (its code) stops it",
         alarm_walkthrough.walk_through,
     ),
+    ("What operators see: the notifier's metrics, Prometheus, the alerts Alertmanager sends", show_operators_view),
     (
         f"A live ward: {WARD.patients} patients for {WARD.seconds / 60:.0f} minutes, devices to email with the default "
         "thresholds and NEWS2, scored against its labelled episodes",

@@ -11,7 +11,7 @@ from clients import hbase
 from hbase_setup import audit, verify
 from hbase_setup.load import load
 from hbase_setup.sources import SourceError
-from runtime import entry
+from runtime import cli, entry
 from settings import RdsAccount
 from thresholds import coverage
 from thresholds.ages import describe_span
@@ -20,7 +20,7 @@ from thresholds.rules import InvalidThresholds
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hbase_setup", description=__doc__)
+    parser = argparse.ArgumentParser(prog=cli.prog("hbase_setup"), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     load_command = commands.add_parser("load", help="create the table if needed and load a CSV or HBase-shell script")
     load_command.add_argument(

@@ -5,11 +5,11 @@ import sys
 
 import settings as settings_module
 from hive_ddl.apply import apply
-from runtime import entry
+from runtime import cli, entry
 
 
 def main(argv: list[str]) -> int:
-    argparse.ArgumentParser(prog="python -m hive_ddl", description=__doc__).parse_args(argv)
+    argparse.ArgumentParser(prog=cli.prog("hive_ddl"), description=__doc__).parse_args(argv)
     current = entry.loaded(settings_module.get)
     tables = apply(current)
     print(f"{current.hive_database}: {', '.join(tables)}")

@@ -11,11 +11,11 @@ import settings
 from local_stack import handoff, hbase_shell, jars, launcher, stack
 from local_stack.errors import StackError
 from local_stack.servers import BY_NAME, of_stack
-from runtime import entry
+from runtime import cli, entry
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m local_stack", description=__doc__)
+    parser = argparse.ArgumentParser(prog=cli.prog("local_stack"), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start every server (or the named ones) and wait until each answers")
     up.add_argument("servers", nargs="*", metavar="SERVER")

@@ -105,6 +105,20 @@ def sns(settings: StackSettings) -> str:
     return f"{len(topics)} topic(s)"
 
 
+def prometheus(settings: StackSettings) -> str:
+    return _ready(f"http://{settings.stack_host}:{settings.prometheus_port}")
+
+
+def alertmanager(settings: StackSettings) -> str:
+    return _ready(f"http://{settings.stack_host}:{settings.alertmanager_port}")
+
+
+def _ready(url: str) -> str:
+    """Prometheus's and Alertmanager's readiness endpoint answers 200 once they serve."""
+    with urllib.request.urlopen(f"{url}/-/ready", timeout=5) as response:
+        return response.read().decode().strip()[:80] or "ready"
+
+
 def yarn_resourcemanager(settings: StackSettings) -> str:
     info = _yarn_rest(settings, "cluster/info")["clusterInfo"]
     if info["state"] != "STARTED":

@@ -7,11 +7,12 @@ import argparse
 import sys
 
 from clients import kafka
+from monitoring import endpoint
 from notifier import sns_setup
 from notifier.redrive import redrive
 from notifier.service import Notifier
 from notifier.store import NotifierStore
-from runtime import entry
+from runtime import cli, entry
 from runtime.backoff import Stopped
 from settings import Settings
 
@@ -47,7 +48,7 @@ def acknowledge(settings: Settings, code: str, by: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m notifier", description=__doc__)
+    parser = argparse.ArgumentParser(prog=cli.prog("notifier"), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("setup", help="create the topic and the doctors' email subscriptions (idempotent)")
     commands.add_parser("subscriptions", help="list the topic's subscriptions")
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "redrive":
         print(f"[notifier redrive] {dict(redrive(current, dry_run=args.dry_run, stopping=stopping))}", file=sys.stderr)
         return 0
+    endpoint.serve(current.metrics_host, current.notifier_metrics_port, "PA_NOTIFIER_METRICS_PORT")
     try:
         counts = Notifier(current, stopping).run(until_idle_s=args.until_idle)
     except Stopped:  # stopped while still waiting for a server at start-up: nothing was handled

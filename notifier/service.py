@@ -37,7 +37,7 @@ from kafka.errors import CommitFailedError, KafkaError
 
 from clients import kafka
 from contract.alerts import NotificationKind
-from notifier import dead_letters
+from notifier import dead_letters, metrics
 from notifier.alert_record import PoisonRecord, parse_alert, parse_observation
 from notifier.episodes import AlarmPolicy, Alert, EpisodeTracker, Notification, Observation, event_seconds
 from notifier.messages import Composer
@@ -128,11 +128,13 @@ class Notifier:
         self.handle(readings)
         if not records:  # drained: the wall clock runs on
             self.clock = max(self.clock, time.time())
+        metrics.episodes(self.tracker.beds.values())
         return len(records)
 
     def _set_aside(self, record: ConsumerRecord, reason: PoisonRecord) -> None:
         """A record that is not an alert goes to the dead-letter topic with its reason; the service goes on."""
         self.counts["poison"] += 1
+        metrics.DEAD_LETTERS.labels("poison").inc()
         log.error(
             "doctors-queue record %s/%d@%d set aside on %s: %s",
             record.topic,
@@ -186,11 +188,13 @@ class Notifier:
         for alert in alerts:
             if alert["alert_id"] in done:
                 self.counts["repeat"] += 1
+                metrics.ALERTS.labels("repeat").inc()
                 continue
             done.add(alert["alert_id"])
             self.counts["alerts"] += 1
             if alert["alert_id"] not in causes:
                 self.counts["suppressed"] += 1
+                metrics.ALERTS.labels("suppressed").inc()
                 outcomes.append((alert["alert_id"], "suppressed", None, None, self._episode_of(alert)))
         self.counts["observations"] += len(received) - len(alerts)
         return notifications, outcomes
@@ -214,6 +218,7 @@ class Notifier:
                 log.warning("acknowledgement %s matches no open episode (already closed?)", acknowledgement.ack_code)
             else:
                 self.counts["acknowledged"] += 1
+                metrics.acknowledged(bed)
                 log.info(
                     "episode of patient %s acknowledged by %s (%s)",
                     bed.patient_id,
@@ -228,6 +233,7 @@ class Notifier:
         escalations: list[EscalationRow] = []
         for notification, message_id in delivery.sent:
             self.counts[notification.kind.value] += 1
+            metrics.sent(notification)
             if notification.alert_id:
                 outcomes.append(
                     (
@@ -255,6 +261,7 @@ class Notifier:
         for notification, error in delivery.failed:
             self._dead_letter(notification, error)
             if notification.alert_id:
+                metrics.ALERTS.labels("dead_lettered").inc()
                 outcomes.append((notification.alert_id, "dead_lettered", notification.kind.value, None, None))
         retrying(self.rds, lambda: self.store.record_delivered(outcomes), SERVER_ERRORS)
         retrying(self.rds, lambda: self.store.record_escalations(escalations), SERVER_ERRORS)
@@ -263,6 +270,7 @@ class Notifier:
         """A notification SNS refused for its content: set aside to re-drive; an opening is undone so the
         episode does not count as told (its next evidence opens it again)."""
         self.counts["dead_lettered"] += 1
+        metrics.DEAD_LETTERS.labels("refused").inc()
         log.error(
             "SNS refused the %s notification of patient %s: %s; dead-lettered to %s (python -m notifier "
             "redrive sends it again)",

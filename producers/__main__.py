@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from monitoring import endpoint
 from producers import producer
 from producers.replay import replay
 from producers.rows import RowSelection, utc_time
 from producers.simulated_rds import simulate
-from runtime import entry
+from runtime import cli, entry
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m producers", description=__doc__)
+    parser = argparse.ArgumentParser(prog=cli.prog("producers"), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     sim = commands.add_parser("simulate", help="write simulated patients and readings into RDS")
@@ -57,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             f"labelled episodes ({simulated.rows_per_s:,.0f} rows/s)"
         )
     elif args.command == "publish":
+        if args.follow:  # a service: Prometheus scrapes its lag
+            endpoint.serve(current.metrics_host, current.producer_metrics_port, "PA_PRODUCER_METRICS_PORT")
         published = producer.run(current, follow=args.follow, stopping=stopping)
         print(
             f"[producer] published {published.published:,}, dead-lettered {published.dead_lettered}, "

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import mysql.connector
 from kafka.errors import KafkaError
 
-from producers import watermark
+from producers import metrics, watermark
 from producers.parallel import ParallelPublisher, PublishFailed
 from producers.pending_ids import PendingIds
 from producers.rows import ReadingsTable, RowSelection
@@ -35,6 +35,7 @@ from settings import RdsAccount, Settings
 log = logging.getLogger(__name__)
 
 SERVER_ERRORS = (KafkaError, PublishFailed, mysql.connector.Error, OSError)
+BACKLOG_COUNT_EVERY_S = 15.0
 
 
 @dataclass
@@ -44,6 +45,8 @@ class ProducerRun:
     batches: int = 0
     last_id: int = 0
     rows_per_s: float = 0.0
+    backlog: int = 0  # rows above the watermark at the last count (the lag metric)
+    backlog_counted_at: float = float("-inf")
 
 
 def run(
@@ -63,6 +66,7 @@ def run(
     table = ReadingsTable(settings, RdsAccount.PRODUCER)
     publisher = ParallelPublisher(settings, table.source, table.fields)
     outcome = ProducerRun(last_id=watermark.read(settings, settings.producer_name))
+    metrics.WATERMARK.set(outcome.last_id)
     pending = PendingIds(outcome.last_id, settings.producer_gap_timeout_s)
     # the backlog to catch up with, when there is an end to it (in follow mode rows keep coming)
     backlog = None if follow else table.count(RowSelection(after_id=outcome.last_id))
@@ -111,6 +115,8 @@ def _poll(
         result = publisher.publish(rows)
         outcome.published += result.published
         outcome.dead_lettered += result.dead_lettered
+        metrics.PUBLISHED.inc(result.published)
+        metrics.DEAD_LETTERED.inc(result.dead_lettered)
         outcome.batches += 1
         progress.advance(len(rows))
 
@@ -134,7 +140,19 @@ def _poll(
             settings.producer_gap_timeout_s,
         )
     _advance(settings, table, outcome, pending)
+    metrics.BACKLOG.set(table.count(RowSelection(after_id=outcome.last_id)) if caught_up else _backlog(table, outcome))
+    metrics.LAST_POLL.set_to_current_time()
     return caught_up
+
+
+def _backlog(table: ReadingsTable, outcome: ProducerRun) -> int:
+    """Rows above the watermark, counted at most every BACKLOG_COUNT_EVERY_S while catching up (each count reads
+    the backlog's index range)."""
+    now = time.monotonic()
+    if now - outcome.backlog_counted_at >= BACKLOG_COUNT_EVERY_S:
+        outcome.backlog_counted_at = now
+        outcome.backlog = table.count(RowSelection(after_id=outcome.last_id))
+    return outcome.backlog
 
 
 def _advance(settings: Settings, table: ReadingsTable, outcome: ProducerRun, pending: PendingIds) -> None:
@@ -142,3 +160,4 @@ def _advance(settings: Settings, table: ReadingsTable, outcome: ProducerRun, pen
     if pending.low > outcome.last_id:
         outcome.last_id = pending.low
         watermark.advance(settings, settings.producer_name, table.table, outcome.last_id)
+        metrics.WATERMARK.set(outcome.last_id)

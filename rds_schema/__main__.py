@@ -16,12 +16,12 @@ import mysql.connector
 import settings
 from clients import mysql as rds
 from rds_schema import grants, migrate
-from runtime import entry
+from runtime import cli, entry
 from settings import RdsAccount
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rds_schema", description=__doc__)
+    parser = argparse.ArgumentParser(prog=cli.prog("rds_schema"), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("accounts", help="as PA_MYSQL_ADMIN_USER: create the service accounts and databases")
     commands.add_parser("migrate", help="as the migration account: apply the schema and the grants (idempotent)")

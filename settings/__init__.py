@@ -33,6 +33,7 @@ from settings.choices import (
     HiveAuth,
     KafkaPrincipal,
     KafkaSecurity,
+    LogFormat,
     LogLevel,
     PatientName,
     RdsAccount,
@@ -278,6 +279,9 @@ class Settings:
         LogLevel.WARNING,
         "Level of the pipeline's own log lines on the console (DEBUG, INFO, WARNING, ERROR): INFO adds routine "
         "progress (batches landed, alerts per batch, thresholds reloaded).",
+    )
+    log_format: LogFormat = setting(
+        LogFormat.TEXT, "Console log lines: text (readable) or json (one object per line, for log shippers)."
     )
 
     # --- the streaming job ---------------------------------------------------
@@ -569,6 +573,32 @@ class Settings:
         3600.0, "data_quality DAG: newest vitals_raw reading may be at most this old (seconds) when the check runs."
     )
 
+    # --- operators' metrics ---------------------------------------------------
+    metrics_host: str = setting(
+        "127.0.0.1",
+        "Address the services' Prometheus metrics endpoints listen on (loopback: a Prometheus on the same host, "
+        "or 0.0.0.0 behind the cluster's network policy).",
+    )
+    producer_metrics_port: int = setting(9301, "Port of the producer's metrics endpoint (/metrics); 0 = none.")
+    streaming_metrics_port: int = setting(
+        9302, "Port of the streaming application's metrics endpoint (/metrics); 0 = none."
+    )
+    notifier_metrics_port: int = setting(9303, "Port of the notifier's metrics endpoint (/metrics); 0 = none.")
+    ops_alert_for_s: float = setting(
+        60.0,
+        "Operators' alerting rules: how long a condition (a service down, a stalled stream, growing lag) must "
+        "last before Alertmanager tells the operations topic.",
+        minimum=1,
+    )
+    ops_stream_stalled_s: float = setting(
+        300.0, "Operators' alerting rules: a query with no progress for this long is stalled.", minimum=1
+    )
+    ops_lag_records: int = setting(
+        10_000,
+        "Operators' alerting rules: Kafka records behind (stream) or RDS rows unpublished (producer) that, "
+        "while still growing, raise the lag alert.",
+    )
+
     # --- the live ward dashboard ---------------------------------------------
     dashboard_host: str = setting(
         "127.0.0.1", "Address the ward dashboard listens on (loopback: put an authenticating proxy in front to share)."
@@ -732,6 +762,14 @@ class StackSettings(Settings):
         1,
         "Slots of the Spark pool the local Airflow creates: one, as each local Spark session takes every core.",
         minimum=1,
+    )
+    stack_monitoring: bool = setting(
+        True, "Start Prometheus and Alertmanager (Debian's packages) with the stack, scraping the services."
+    )
+    prometheus_port: int = setting(9190, "Port of the local Prometheus (its UI and API; 9090 is HBase Thrift's).")
+    alertmanager_port: int = setting(9193, "Port of the local Alertmanager (its UI and API).")
+    prometheus_scrape_s: float = setting(
+        15.0, "How often the local Prometheus scrapes the services and evaluates the rules (seconds).", minimum=1
     )
     hbase_thrift_info_port: int = setting(9095, "Thrift server's web UI port (local stack).")
     zookeeper_port: int = setting(2181, "ZooKeeper client port (HBase's, local stack).")

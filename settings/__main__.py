@@ -4,12 +4,13 @@
 import argparse
 from pathlib import Path
 
+from runtime import cli
 from settings import variables_table
 
 TABLE_HEADER = "| variable | default | meaning |"
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(prog="python -m settings", description=__doc__)
+    parser = argparse.ArgumentParser(prog=cli.prog("settings"), description=__doc__)
     parser.add_argument("--write", type=Path, metavar="PAGE", help="replace the tables at the end of PAGE")
     args = parser.parse_args()
     if args.write is None:

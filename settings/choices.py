@@ -73,6 +73,11 @@ class LogLevel(enum.StrEnum):
     ERROR = "ERROR"
 
 
+class LogFormat(enum.StrEnum):
+    TEXT = "text"  # one readable line per record
+    JSON = "json"  # one JSON object per line, for log shippers (Fluent Bit, Vector, CloudWatch)
+
+
 class DeployMode(enum.StrEnum):
     CLUSTER = "cluster"  # the driver runs on the cluster (YARN's application master)
     CLIENT = "client"  # the driver runs in the submitting process

@@ -7,7 +7,8 @@ import sys
 import time
 
 from clients.spark import session
-from runtime import entry
+from monitoring import endpoint
+from runtime import cli, entry
 from streaming.app import StreamingApp
 from streaming.listener import ProgressListener
 
@@ -15,12 +16,14 @@ LOG_STATUS_EVERY_S = 60.0  # the status as a line of its own when stderr is not 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m streaming", description=__doc__)
+    parser = argparse.ArgumentParser(prog=cli.prog("streaming"), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the landing query and, with PA_ALERT_PATH=realtime, the alert query")
     run.add_argument("--available-now", action="store_true", help="catch up with Kafka, then stop")
     args = parser.parse_args(argv)
     current, stopping = entry.start()
+    if not args.available_now:  # a service: Prometheus scrapes its batches
+        endpoint.serve(current.metrics_host, current.streaming_metrics_port, "PA_STREAMING_METRICS_PORT")
     spark = session(current, "patient-alert-streaming")
     spark.sparkContext.setLogLevel("WARN")
     listener = ProgressListener()

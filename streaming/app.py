@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 
+from py4j.protocol import Py4JError
 from pyspark.sql import SparkSession
 
 from runtime.backoff import Backoff, Stopped
@@ -122,6 +123,27 @@ class StreamingApp:
         log.warning("query %s restarted from its checkpoint (restart %d)", owned.name, self.restarts)
 
     def stop(self) -> None:
-        """Stop the alert query, then the landing query (between micro-batches when it can)."""
+        """Stop the alert query, then the landing query (between micro-batches when it can).
+
+        A signal sent to the whole process group (``kill -- -PID``, systemd's default KillMode) reaches Spark's
+        JVM too, whose shutdown hook may stop Spark before this runs: then there is nothing left to stop, and the
+        checkpoints say where the next start resumes."""
         for owned in reversed(self.queries):
-            owned.stop()
+            try:
+                owned.stop()
+            except (Py4JError, OSError):  # OSError: the JVM's socket closed with it
+                if not spark_stopped(self.spark):
+                    raise
+                log.warning(
+                    "Spark had already stopped (its JVM received the signal too): the queries resume from their "
+                    "checkpoints at the next start"
+                )
+                return
+
+
+def spark_stopped(spark: SparkSession) -> bool:
+    """Whether the session's SparkContext has stopped or its JVM is gone."""
+    try:
+        return bool(spark.sparkContext._jsc.sc().isStopped())
+    except (Py4JError, OSError):
+        return True

@@ -41,6 +41,7 @@ from pyspark.sql.streaming import StreamingQuery
 from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
 from settings import Settings
 from settings.choices import AlertPath
+from streaming import metrics
 from streaming.batch_numbers import batch_base
 from streaming.evaluate import OBSERVATION_KIND, alerts_of, only_alerts, scored
 from streaming.owned_query import OwnedQuery
@@ -156,6 +157,9 @@ class LandingQuery(OwnedQuery):
                 readings = scored(valid, self.reference.patients(), self.settings.news2_scoring)
                 self.raw.overwrite_batch(readings, stream_batch)
                 self._alert(readings, stream_batch)
+            metrics.READINGS.labels("landed").inc(landed)
+            metrics.READINGS.labels("rejected").inc(rejected)
+            metrics.LATE_READINGS.inc(late)
             self.landed, self.rejected, self.late, self.repeats = (
                 self.landed + landed,
                 self.rejected + rejected,
@@ -221,6 +225,8 @@ class LandingQuery(OwnedQuery):
             if kinds:
                 self.alerts.overwrite_batch(only_alerts(rows), stream_batch)
                 self.outcomes.update(kinds)
+                for kind, count in kinds.items():
+                    metrics.ALERTS.labels(kind).inc(count)
                 log.info("batch %d alerts: %s", stream_batch, dict(sorted(kinds.items())))
             if publishes and (kinds or observed):
                 publish_alerts(rows, self.settings)

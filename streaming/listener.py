@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from pyspark.sql.streaming import StreamingQueryListener
 
+from streaming import metrics
+
 log = logging.getLogger("streaming.progress")
 
 
@@ -43,6 +45,7 @@ class ProgressListener(StreamingQueryListener):
         self.latest: BatchProgress | None = None
         self.recent: deque[BatchProgress] = deque(maxlen=keep)
         self._by_query: dict[str, BatchProgress] = {}
+        self._names: dict[str, str] = {}  # query id -> name (an idle event carries only the id)
 
     def latest_of(self, query_name: str) -> BatchProgress | None:
         """The last progress of one query (the application runs a landing and an alerting query)."""
@@ -50,6 +53,7 @@ class ProgressListener(StreamingQueryListener):
 
     def onQueryStarted(self, event) -> None:
         log.info("query %s started (id %s)", event.name, event.id)
+        self._names[str(event.id)] = event.name or "query"
 
     def onQueryProgress(self, event) -> None:
         progress = event.progress
@@ -72,6 +76,7 @@ class ProgressListener(StreamingQueryListener):
             dropped_by_watermark=sum(int(state.numRowsDroppedByWatermark or 0) for state in progress.stateOperators),
         )
         self._by_query[self.latest.query] = self.latest
+        _export(self.latest, progress.durationMs or {})
         self.recent.append(self.latest)
         if self.latest.dropped_by_watermark:
             log.error(
@@ -83,8 +88,20 @@ class ProgressListener(StreamingQueryListener):
             log.info(self.latest.line())
 
     def onQueryIdle(self, event) -> None:
-        pass
+        metrics.LAST_PROGRESS.labels(self._names.get(str(event.id), "query")).set_to_current_time()
 
     def onQueryTerminated(self, event) -> None:
         if event.exception:
             log.error("query %s failed: %s", event.id, event.exception)
+
+
+def _export(batch: BatchProgress, stages_ms: dict[str, int]) -> None:
+    """The batch's figures as Prometheus metrics (streaming/metrics.py)."""
+    metrics.BATCH_SECONDS.labels(batch.query).observe(batch.duration_ms / 1000)
+    for stage, milliseconds in stages_ms.items():
+        if stage != "triggerExecution":
+            metrics.STAGE_SECONDS.labels(batch.query, stage).set(milliseconds / 1000)
+    metrics.INPUT_ROWS.labels(batch.query).inc(batch.input_rows)
+    if batch.kafka_lag is not None:
+        metrics.OFFSETS_BEHIND.labels(batch.query).set(batch.kafka_lag)
+    metrics.LAST_PROGRESS.labels(batch.query).set_to_current_time()

@@ -52,6 +52,17 @@ def remove(settings: Settings, topic: str) -> None:
     sns.delete_topic(TopicArn=arn)
 
 
+def discard(settings: Settings, url: str) -> None:
+    """Delete the queue at ``url`` and its subscription, leaving the topic (one the stack's servers publish to)."""
+    sqs, sns = aws.client(settings, "sqs"), aws.client(settings, "sns")
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    for page in sns.get_paginator("list_subscriptions").paginate():
+        for subscription in page.get("Subscriptions", []):
+            if subscription["Endpoint"] == queue_arn:
+                sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+    sqs.delete_queue(QueueUrl=url)
+
+
 @contextlib.contextmanager
 def subscribed(settings: Settings, topic: str) -> Iterator[str]:
     """A queue subscribed to ``topic`` for the block (its URL), then the topic and its queues removed."""

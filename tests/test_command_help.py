@@ -53,6 +53,8 @@ def test_patient_alert_lists_every_tool_and_each_answers_help():
             [sys.executable, "-m", "runtime.cli", tool, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0 and done.stdout.startswith("usage:"), (tool, done.stderr[-500:])
+        if tool != "sqoop":  # Sqoop's usage names its own commands, as Sqoop's does
+            assert done.stdout.startswith(f"usage: patient-alert {tool}"), (tool, done.stdout[:200])
     unknown = subprocess.run([sys.executable, "-m", "runtime.cli", "nope"], cwd=ROOT, capture_output=True, text=True)
     assert unknown.returncode == 2 and "no tool 'nope'" in unknown.stderr
 
@@ -69,22 +71,37 @@ BAD_SETTING_RUNS = {
     "batch": ["reconcile", "--from", "2026-01-01", "--to", "2026-01-02"],
     "cluster": ["submit", "streaming", "run"],
     "dashboard": [],
+    "monitoring": ["rules"],
 }
+
+
+def patient_alert(args: list[str], **settings: str) -> subprocess.CompletedProcess:
+    """``patient-alert ARGS`` with only the given PA_* settings (the rest at their defaults)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PA_")} | settings
+    return subprocess.run(
+        [sys.executable, "-m", "runtime.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("tool", sorted(BAD_SETTING_RUNS))
 def test_a_bad_setting_ends_every_tool_with_one_line_naming_it(tool):
     """No traceback: the variable, the value and what is allowed, on one line, exit status 1."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PA_")} | {"PA_LOG_LEVEL": "LOUD"}
-    done = subprocess.run(
-        [sys.executable, "-m", "runtime.cli", tool, *BAD_SETTING_RUNS[tool]],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = patient_alert([tool, *BAD_SETTING_RUNS[tool]], PA_LOG_LEVEL="LOUD")
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "configuration error: PA_LOG_LEVEL='LOUD' is not allowed: choose one of DEBUG, INFO, WARNING, ERROR"
     ]
+
+
+def test_a_taken_metrics_port_ends_a_service_with_one_line_naming_its_setting():
+    """Two notifiers on one host with the same metrics port: the second says which variable to change."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = patient_alert(["notifier", "run"], PA_NOTIFIER_METRICS_PORT=str(port))
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"configuration error: PA_NOTIFIER_METRICS_PORT={port}: the metrics endpoint cannot")

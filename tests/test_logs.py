@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import sys
 
 import pytest
 
@@ -34,3 +37,35 @@ def test_debug_shows_the_libraries_own_lines_too():
     logs.configure(settings.load({"PA_LOG_LEVEL": "DEBUG"}))
     assert logging.getLogger("kafka.conn").isEnabledFor(logging.DEBUG)
     assert logging.getLogger("botocore.retryhandler").isEnabledFor(logging.DEBUG)
+
+
+def test_json_format_writes_one_object_per_line_for_log_shippers():
+    logs.configure(settings.load({"PA_LOG_FORMAT": "json"}))
+    [handler] = logging.getLogger().handlers
+    try:
+        raise ValueError("broken")
+    except ValueError:
+        record = logging.getLogger("notifier.service").makeRecord(
+            "notifier.service", logging.ERROR, __file__, 1, "SNS refused %s", ("it",), sys.exc_info()
+        )
+    line = handler.format(record)
+    assert "\n" not in line
+    parsed = json.loads(line)
+    assert (parsed["level"], parsed["logger"], parsed["message"]) == ("ERROR", "notifier.service", "SNS refused it")
+    assert parsed["time"].endswith("Z") and "ValueError: broken" in parsed["exception"]
+
+
+def test_patient_alert_verbose_runs_the_tool_at_debug_with_the_libraries_lines(monkeypatch, capsys):
+    """``patient-alert -v TOOL``: the tool runs with PA_LOG_LEVEL=DEBUG, the client libraries' own lines shown."""
+    from runtime import cli
+
+    monkeypatch.delenv("PA_LOG_LEVEL", raising=False)
+    monkeypatch.delitem(sys.modules, "monitoring.__main__", raising=False)  # runpy runs it afresh
+    settings.get.cache_clear()
+    try:
+        assert cli.main(["-v", "monitoring", "rules"]) == 0
+        assert os.environ["PA_LOG_LEVEL"] == "DEBUG"
+        assert logging.getLogger("kafka.conn").isEnabledFor(logging.DEBUG)
+        assert '"PatientAlertServiceDown"' in capsys.readouterr().out
+    finally:
+        settings.get.cache_clear()

@@ -18,6 +18,7 @@ from clients import hbase, kafka_acls
 from contract.alerts import ALERT_KINDS, Outcome
 from settings import environment
 from streaming.alerting import AlertPathError, check_can_run
+from testkit import metrics
 from tests.streaming_fixtures import (
     BATCH_S,
     Queue,
@@ -120,7 +121,7 @@ def expected_alerts(values: list[dict]) -> int:
     return len(expected_capstone_alerts(values))
 
 
-def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_settings):
+def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_settings, tmp_path):
     """Killed while readings still arrive: some alerts were on the queue, others not yet; after a restart
     from the checkpoints every alert Hive holds is on the queue."""
     s = realtime_settings
@@ -138,16 +139,21 @@ def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_set
     send(s, readings(1, 2000))
     env = {**os.environ, **environment(s), "PA_SPARK_MASTER": "local[4]"}
 
-    def application() -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", "streaming", "run"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    def application(name: str) -> subprocess.Popen:
+        with (tmp_path / name).open("w") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", "streaming", "run"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
-    first = application()
+    def said(name: str) -> str:
+        """The application's own lines, for a failure's message."""
+        return (tmp_path / name).read_text()[-4000:]
+
+    first = application("first.log")
     assert wait_for(lambda: len(queue.ids) > 0 or first.poll() is not None, timeout_s=180)
     assert first.poll() is None, "the first application ended before it was killed"
     sender = threading.Thread(target=trickle)
@@ -158,7 +164,7 @@ def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_set
     on_queue_at_kill = len(queue.ids)
     sender.join()
     assert first.returncode == -signal.SIGKILL
-    second = application()
+    second = application("second.log")
     try:
         landed_all = wait_for(lambda: spark_count(spark, f"{s.hive_database}.vitals_raw") == 3000, timeout_s=240)
         assert landed_all, "the restarted application lands every reading"
@@ -166,9 +172,16 @@ def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_set
         assert wait_for(lambda: len(hive_alert_ids(spark, s)) == expected_alerts(readings(1, 3000)), timeout_s=60)
         expected = hive_alert_ids(spark, s)
         assert wait_for(lambda: queue.ids >= expected, timeout_s=120), (
-            f"{len(expected - queue.ids)} alert(s) never reached the queue"
+            f"{len(expected - queue.ids)} alert(s) never reached the queue; the restarted application said:\n"
+            f"{said('second.log')}"
         )
         assert 0 < on_queue_at_kill < len(expected), "the kill did not land mid-stream"
+        # while it runs, the application serves what it landed and each query's batches to Prometheus
+        served = metrics.scrape(s.metrics_host, s.streaming_metrics_port)
+        assert metrics.value(served, "pa_stream_readings_total", outcome="landed") > 0
+        for query in (s.stream_checkpoint_name, f"{s.stream_checkpoint_name}-alerting"):
+            assert metrics.value(served, "pa_stream_batch_duration_seconds_count", query=query) > 0, query
     finally:
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(timeout=60)
+    assert second.returncode == 0 and "Traceback" not in said("second.log"), said("second.log")

@@ -33,6 +33,8 @@ def test_every_server_reports_healthy_with_pid_and_memory(running_stack):
         "ldap",  # HiveServer2 checks logins against it (PA_HIVE_SERVER2_AUTH=LDAP, the default)
         "hive-server2",
         "sns",
+        "alertmanager",  # Prometheus and Alertmanager: the operators' view (PA_STACK_MONITORING, on by default)
+        "prometheus",
         "yarn-rm",  # opt-in (PA_STACK_YARN=1): the test stack runs YARN for the spark-submit test
         "yarn-nm",
     }

@@ -7,6 +7,7 @@ from local_stack.servers.hive import HIVE_METASTORE, HIVE_SERVER2
 from local_stack.servers.kafka import KAFKA
 from local_stack.servers.ldap import LDAP
 from local_stack.servers.mariadb import MARIADB
+from local_stack.servers.monitoring import ALERTMANAGER, PROMETHEUS
 from local_stack.servers.sns import SNS
 from local_stack.servers.yarn import YARN_NODEMANAGER, YARN_RESOURCEMANAGER
 from local_stack.spec import ServerSpec
@@ -25,6 +26,8 @@ ALL = (
     LDAP,
     HIVE_SERVER2,
     SNS,
+    ALERTMANAGER,
+    PROMETHEUS,
     AIRFLOW_API,
     AIRFLOW_DAG_PROCESSOR,
     AIRFLOW_SCHEDULER,
@@ -33,5 +36,6 @@ BY_NAME = {spec.name: spec for spec in ALL}
 
 
 def of_stack(settings: StackSettings) -> list[ServerSpec]:
-    """The servers this stack runs: every server but the opt-in ones its settings leave out (YARN, Airflow, LDAP)."""
+    """The servers this stack runs: every server but the opt-in ones its settings leave out (YARN, Airflow, LDAP,
+    monitoring)."""
     return [spec for spec in ALL if spec.enabled(settings)]
