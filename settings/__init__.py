@@ -638,28 +638,33 @@ class Settings:
 
     def _refuse_local_secrets_elsewhere(self) -> None:
         """A local default secret is public (it is in this repository): it may only reach a server on this machine,
-        so a forgotten PA_MYSQL_<ACCOUNT>_PASSWORD fails at start instead of trying a known password on a real RDS."""
-        reaches = {f"mysql_{account}_password": self.mysql_host for account in RdsAccount}
-        if self.kafka_security_protocol is KafkaSecurity.SASL_SSL:
-            broker = self.kafka_bootstrap.split(",")[0].rpartition(":")[0].strip("[]")
-            reaches |= {f"kafka_{principal}_password": broker for principal in KafkaPrincipal}
+        so a forgotten secret fails at start instead of trying a known password on a real server. The shared ones
+        are checked here; each RDS account's and Kafka user's when a service logs in with it (:meth:`rds_login`,
+        :meth:`kafka_login`), so a service needs only its own account's secret."""
         if self.hive_server2_auth in (HiveAuth.LDAP, HiveAuth.CUSTOM):
-            reaches["hive_server2_password"] = self.hive_server2_host
-        reaches["aws_secret_access_key"] = urlsplit(self.sns_endpoint_url).hostname or ""  # empty URL: AWS itself
-        for name, host in reaches.items():
-            if getattr(self, name) == _LOCAL_DEFAULTS[name] and not is_loopback(host):
-                variable = "PA_" + name.upper()
-                raise SettingsError(
-                    f"{variable} is the local stack's public default, and {host or 'AWS'} is not this machine: "
-                    f"set {variable} (or {variable}_FILE) to the real secret"
-                )
+            self._refuse_public_default("hive_server2_password", self.hive_server2_host)
+        self._refuse_public_default("aws_secret_access_key", urlsplit(self.sns_endpoint_url).hostname or "")
+
+    def _refuse_public_default(self, name: str, host: str) -> None:
+        if getattr(self, name) == _LOCAL_DEFAULTS[name] and not is_loopback(host):
+            variable = "PA_" + name.upper()
+            raise SettingsError(
+                f"{variable} is the local stack's public default, and {host or 'AWS'} is not this machine: "
+                f"set {variable} (or {variable}_FILE) to the real secret"
+            )
 
     def rds_login(self, account: RdsAccount) -> tuple[str, str]:
-        """The user and password ``account`` connects to RDS with."""
+        """The user and password ``account`` connects to RDS with; a public local default refused for a remote
+        RDS (SettingsError naming the variable)."""
+        self._refuse_public_default(f"mysql_{account}_password", self.mysql_host)
         return getattr(self, f"mysql_{account}_user"), getattr(self, f"mysql_{account}_password")
 
     def kafka_login(self, principal: KafkaPrincipal) -> tuple[str, str]:
-        """The SCRAM user and password ``principal`` connects to Kafka with (over SASL_SSL)."""
+        """The SCRAM user and password ``principal`` connects to Kafka with (over SASL_SSL); a public local
+        default refused for a remote broker."""
+        if self.kafka_security_protocol is KafkaSecurity.SASL_SSL:
+            broker = self.kafka_bootstrap.split(",")[0].rpartition(":")[0].strip("[]")
+            self._refuse_public_default(f"kafka_{principal}_password", broker)
         return getattr(self, f"kafka_{principal}_user"), getattr(self, f"kafka_{principal}_password")
 
     # --- derived addresses -------------------------------------------------

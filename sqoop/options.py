@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from clients import mysql
 from clients.jdbc import jdbc_options
-from settings import Settings
+from settings import RdsAccount, Settings
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +259,7 @@ def _connection(args: argparse.Namespace, settings: Settings) -> Connection:
             raise SqoopError(f"--password-env {args.password_env}: that environment variable is not set.")
         password = os.environ[args.password_env]
     else:
-        password = settings.mysql_sqoop_password
+        password = settings.rds_login(RdsAccount.SQOOP)[1]
     return Connection(
         url=args.connect or settings.jdbc_url, username=args.username or settings.mysql_sqoop_user, password=password
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import yaml
@@ -83,3 +84,59 @@ def test_the_coordinates_spark_submit_brings_are_the_jars_the_local_stack_runs()
     defaults = settings_module.load({})
     assert defaults.spark_kafka_package.rpartition(":")[2] == importlib.metadata.version("pyspark")
     assert defaults.jdbc_driver_coordinates.rpartition(":")[2] == pom_property("mariadb.jdbc.version")
+
+
+# the settings naming another container's address, and the setting of the port on it (its default when unset)
+ADDRESS_SETTINGS = {
+    "PA_MYSQL_HOST": "PA_MYSQL_PORT",
+    "PA_HDFS_HOST": "PA_HDFS_PORT",
+    "PA_HBASE_THRIFT_HOST": "PA_HBASE_THRIFT_PORT",
+    "PA_HIVE_METASTORE_HOST": "PA_HIVE_METASTORE_PORT",
+    "PA_HIVE_SERVER2_HOST": "PA_HIVE_SERVER2_PORT",
+}
+
+
+def listening_ports(service: dict) -> set[int]:
+    """The container-side ports a service serves: what it publishes, and its Kafka listeners."""
+    ports = {int(str(mapping).rsplit(":", 1)[1]) for mapping in service.get("ports", [])}
+    listeners = (service.get("environment") or {}).get("KAFKA_LISTENERS", "")
+    return ports | {int(listener.rsplit(":", 1)[1]) for listener in listeners.split(",") if listener}
+
+
+def addresses(environment: dict) -> list[tuple[str, str, int]]:
+    """(setting, host, port) for every address another container is reached at."""
+    defaults = settings_module.load({})
+    found = []
+    for host_setting, port_setting in ADDRESS_SETTINGS.items():
+        if host_setting in environment:
+            port = environment.get(port_setting) or getattr(defaults, port_setting[3:].lower())
+            found.append((host_setting, environment[host_setting], int(port)))
+    if "PA_SNS_ENDPOINT_URL" in environment:
+        url = urlsplit(environment["PA_SNS_ENDPOINT_URL"])
+        found.append(("PA_SNS_ENDPOINT_URL", url.hostname, url.port))
+    for server in environment.get("PA_KAFKA_BOOTSTRAP_SERVERS", "").split(","):
+        if server:
+            host, _, port = server.rpartition(":")
+            found.append(("PA_KAFKA_BOOTSTRAP_SERVERS", host, int(port)))
+    return found
+
+
+def test_every_address_a_container_is_given_reaches_a_listener_of_that_container():
+    """Follow each service's configured addresses on the compose network: the host is a service (its name or
+    hostname), the port one it listens on; a Kafka client is given the broker's internal listener, which the
+    broker advertises by the same name, so the broker's metadata sends it back to an address that works."""
+    found = services()
+    by_name = {name: service for name, service in found.items()} | {
+        service["hostname"]: service for service in found.values() if "hostname" in service
+    }
+    followed = 0
+    for name, service in found.items():
+        environment = {key: str(value) for key, value in (service.get("environment") or {}).items()}
+        for setting, host, port in addresses(environment):
+            assert host in by_name, f"{name}: {setting} names {host}, which is no service of the compose file"
+            assert port in listening_ports(by_name[host]), f"{name}: {setting} port {port} is not one {host} serves"
+            if setting == "PA_KAFKA_BOOTSTRAP_SERVERS":
+                advertised = by_name[host]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+                assert f"//{host}:{port}" in advertised, f"{name}: the broker advertises {advertised}, not {host}"
+            followed += 1
+    assert followed >= 8  # the RDS set-up's and Airflow's addresses

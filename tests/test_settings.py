@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import settings
-from settings import RdsAccount, SettingsError
+from settings import KafkaPrincipal, RdsAccount, SettingsError
 
 REAL_RDS_PASSWORDS = {f"PA_MYSQL_{account.upper()}_PASSWORD": "real" for account in RdsAccount}
 
@@ -78,16 +78,6 @@ def test_a_secret_is_read_from_the_file_its_file_variable_names(tmp_path):
 @pytest.mark.parametrize(
     ("environment", "refused"),
     [
-        ({"PA_MYSQL_HOST": "db.hospital.example"}, "PA_MYSQL_MIGRATION_PASSWORD"),
-        ({"PA_MYSQL_HOST": "10.0.0.5", "PA_MYSQL_MIGRATION_PASSWORD": "real"}, "PA_MYSQL_DEVICES_PASSWORD"),
-        (
-            {"PA_MYSQL_HOST": "10.0.0.5"} | REAL_RDS_PASSWORDS | {"PA_MYSQL_QUALITY_PASSWORD": "quality-local-only"},
-            "PA_MYSQL_QUALITY_PASSWORD",
-        ),
-        (
-            {"PA_KAFKA_BOOTSTRAP_SERVERS": "b-1.msk:9096"},
-            "PA_KAFKA_PRODUCER_PASSWORD",
-        ),
         ({"PA_HIVE_SERVER2_HOST": "hs2.hospital.example"}, "PA_HIVE_SERVER2_PASSWORD"),
         ({"PA_SNS_ENDPOINT_URL": ""}, "PA_AWS_SECRET_ACCESS_KEY"),
         ({"PA_SNS_ENDPOINT_URL": "https://sns.eu-west-2.amazonaws.com"}, "PA_AWS_SECRET_ACCESS_KEY"),
@@ -96,6 +86,24 @@ def test_a_secret_is_read_from_the_file_its_file_variable_names(tmp_path):
 def test_a_local_default_secret_is_refused_for_a_server_elsewhere(environment, refused):
     with pytest.raises(SettingsError, match=f"{refused} is the local stack's public default"):
         settings.load(environment)
+
+
+@pytest.mark.parametrize("account", list(RdsAccount))
+def test_with_rds_elsewhere_a_service_needs_only_its_own_accounts_secret(account):
+    """Each service's settings alone: its own password set, every other account's left at the public default."""
+    own = {"PA_MYSQL_HOST": "rds.hospital.example", f"PA_MYSQL_{account.upper()}_PASSWORD": "real"}
+    loaded = settings.load(own)
+    assert loaded.rds_login(account)[1] == "real"
+    for other in set(RdsAccount) - {account}:
+        with pytest.raises(SettingsError, match=f"PA_MYSQL_{other.upper()}_PASSWORD is the local stack's public"):
+            loaded.rds_login(other)
+
+
+def test_with_a_remote_broker_each_kafka_user_needs_its_own_secret():
+    loaded = settings.load({"PA_KAFKA_BOOTSTRAP_SERVERS": "b-1.msk:9096", "PA_KAFKA_NOTIFIER_PASSWORD": "real"})
+    assert loaded.kafka_login(KafkaPrincipal.NOTIFIER)[1] == "real"
+    with pytest.raises(SettingsError, match="PA_KAFKA_PRODUCER_PASSWORD is the local stack's public default"):
+        loaded.kafka_login(KafkaPrincipal.PRODUCER)
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
