@@ -1,4 +1,5 @@
-"""``python -m cluster submit [--no-wait] [--print] MODULE [ARGS...]`` — a pipeline job on the cluster.
+"""``python -m cluster submit [--no-wait] [--print] MODULE [ARGS...]`` — a pipeline job on the cluster;
+``python -m cluster units --out DIR`` — systemd units for the long-running services.
 
 For example ``python -m cluster submit --no-wait streaming run`` (the streaming
 application, both queries), ``python -m cluster submit sqoop import --table
@@ -16,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from cluster import systemd_units
 from cluster.submit import application_id, submission
 from runtime import cli, entry
 
@@ -28,8 +30,20 @@ def main(argv: list[str] | None = None) -> int:
     submit.add_argument("--print", action="store_true", help="print the spark-submit command line, run nothing")
     submit.add_argument("module", help="streaming, sqoop, batch, ...")
     submit.add_argument("args", nargs=argparse.REMAINDER, help="the module's own arguments")
+    units = commands.add_parser("units", help="write a systemd unit for each long-running service")
+    units.add_argument("--out", type=Path, required=True, help="folder to write the .service files into")
+    units.add_argument("--bin", type=Path, default=Path("/opt/patient-alert/venv/bin"), help="the virtualenv's bin")
+    units.add_argument("--env-dir", type=Path, default=Path("/etc/patient-alert"), help="where SERVICE.env files are")
+    units.add_argument("--user", default="patient-alert", help="the unprivileged user the services run as")
+    units.add_argument("--state-dir", type=Path, default=Path("/var/lib/patient-alert"), help="working directory")
     args = parser.parse_args(argv)
     current, _ = entry.start()
+    if args.command == "units":
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, text in systemd_units.render(current, args.bin, args.env_dir, args.user, args.state_dir).items():
+            (args.out / name).write_text(text)
+            print(args.out / name)
+        return 0
     with tempfile.TemporaryDirectory(prefix="pa-submit-") as work:
         job = submission(current, args.module, args.args, Path(work), wait=not args.no_wait)
         if args.print:
