@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	@echo "installing the project and its packages into $(VENV) (pip) ..."
+	@echo "installing the project and its packages into $(VENV) (pip; about 2 minutes the first time) ..."
 	@# -qq: setuptools' note on every editable install is not news; pip's errors still show
 	$(PY) -m pip install -qq -e '.[test,notebooks,dashboard,docs]'
 	@touch $(STAMP)

@@ -1,14 +1,15 @@
-"""Split a SQL script file into statements for clients that execute one statement at a time."""
+"""Split a SQL script file into statements for clients that execute one statement at a time (sqlparse)."""
 
 from __future__ import annotations
 
-import re
+import sqlparse
 
 
 def statements(script: str) -> list[str]:
-    """Statements of ``script``: ``--`` comment lines dropped, split on a semicolon that ends a line.
+    """Statements of ``script``, comments dropped, without their closing semicolon.
 
-    Semicolons inside a line (for example in a COMMENT '…' string) do not split.
+    sqlparse splits on the semicolons that end statements, not on one inside a string or a comment (a
+    ``COMMENT '…; …'`` stays whole).
     """
-    body = "\n".join(line for line in script.splitlines() if not line.strip().startswith("--"))
-    return [statement.strip() for statement in re.split(r";\s*$", body, flags=re.M) if statement.strip()]
+    found = (sqlparse.format(statement, strip_comments=True).strip() for statement in sqlparse.split(script))
+    return [statement.rstrip(";").rstrip() for statement in found if statement.rstrip(";").strip()]

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import zoneinfo
 
 import streamlit as st
 
 import settings as settings_module
+from contract.vitals import VITALS, Vital
 from dashboard.ward_board import Bed, beds, wards
 from hbase_setup import verify
 from notifier.store import NotifierStore
@@ -21,25 +23,58 @@ from settings import RdsAccount, Settings
 
 COLOURS = {"critical": "#b71c1c", "urgent": "#e65100", "advisory": "#f9a825", None: "#2e7d32"}
 NEWS2_COLOURS = {"high": "#b71c1c", "medium": "#e65100", "low-medium": "#f9a825"}
-LABELS = {
-    "heart_rate": ("HR", "/min"),
-    "bp_systolic": ("BP sys", "mmHg"),
-    "bp_diastolic": ("BP dia", "mmHg"),
-    "spo2": ("SpO2", "%"),
-    "body_temperature": ("Temp", "°C"),
-    "respiratory_rate": ("RR", "/min"),
-}
+SPARK_WIDTH, SPARK_HEIGHT = 90, 18
 
 
-def _card(bed: Bed) -> str:
+def sparkline(values: list[float], colour: str) -> str:
+    """The last hour of one vital as a small inline SVG line (two values at least), scaled to its own range."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = SPARK_WIDTH / (len(values) - 1)
+    points = " ".join(
+        f"{index * step:.1f},{SPARK_HEIGHT - 2 - (value - low) / span * (SPARK_HEIGHT - 4):.1f}"
+        for index, value in enumerate(values)
+    )
+    return (
+        f"<svg class='sparkline' width='{SPARK_WIDTH}' height='{SPARK_HEIGHT}' style='vertical-align:middle'>"
+        f"<polyline points='{points}' fill='none' stroke='{colour}' stroke-width='1.5'/></svg>"
+    )
+
+
+def _vital(bed: Bed, vital: Vital) -> str:
+    """A vital's latest value (red when an open episode is about it) and its last hour."""
+    value = bed.vitals.get(vital.field)
+    if value is None:
+        return ""
+    abnormal = vital.field in bed.abnormal
+    shown = (
+        f"<b class='abnormal' style='color:{COLOURS['critical']}'>{value:g}</b>" if abnormal else f"<b>{value:g}</b>"
+    )
+    trend = sparkline(bed.trend.get(vital.field, []), COLOURS["critical"] if abnormal else "#607d8b")
+    return f"<div>{html.escape(vital.label)} {shown} {html.escape(vital.unit)} {trend}</div>"
+
+
+def _seen(bed: Bed, current: Settings, now: dt.datetime) -> str:
+    """When the bed last sent a reading, in the ward's time; a monitor silent past PA_MONITORING_LOST_S is said
+    loudly: a silent bed must never look like a calm one."""
+    loud = f"<b class='stale' style='color:{COLOURS['critical']}'>"
+    if bed.reading_time is None:
+        return f"{loud}NO READING in {current.dashboard_lookback_h:g} h</b>"
+    silent_s = (now - bed.reading_time).total_seconds()
+    local = bed.reading_time.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(current.alarm_timezone))
+    minutes = f"{silent_s / 60:.0f} min ago" if silent_s >= 60 else f"{max(silent_s, 0):.0f} s ago"
+    if silent_s > current.monitoring_lost_s:
+        return f"{loud}NO READING FOR {silent_s / 60:.0f} MIN: check the monitor</b> (last {local:%H:%M:%S %Z})"
+    return f"last reading {local:%H:%M:%S %Z} ({minutes})"
+
+
+def _card(bed: Bed, current: Settings, now: dt.datetime) -> str:
     """One bed as an HTML card (escaped: names and messages come from the data)."""
     colour = COLOURS.get(bed.severity, COLOURS["critical"])
-    seen = f"latest reading {bed.reading_time:%H:%M:%S} UTC" if bed.reading_time else "no recent reading"
-    vitals = " · ".join(
-        f"{label} <b>{value:g}</b> {unit}"
-        for vital, (label, unit) in LABELS.items()
-        if (value := bed.vitals.get(vital)) is not None
-    )
+    zone = zoneinfo.ZoneInfo(current.alarm_timezone)
+    vitals = "".join(_vital(bed, vital) for vital in VITALS)
     news2 = (
         f"<span style='color:{NEWS2_COLOURS.get(bed.news2_risk or '', '#2e7d32')}'>"
         f"NEWS2 <b>{bed.news2_score}</b> ({html.escape(bed.news2_risk or '')})</span>"
@@ -48,7 +83,7 @@ def _card(bed: Bed) -> str:
     )
     episodes = "".join(
         f"<li class='episode'><b style='color:{COLOURS[episode.severity]}'>{episode.severity.upper()}</b> "
-        f"{html.escape(episode.subject)} since {episode.since:%H:%M:%S} UTC"
+        f"{html.escape(episode.subject)} since {episode.since.replace(tzinfo=dt.UTC).astimezone(zone):%H:%M:%S %Z}"
         + (" · <b>MONITORING LOST</b>" if episode.monitoring_lost else "")
         + f" · told: {html.escape(episode.tier_name)} · "
         + (
@@ -63,8 +98,8 @@ def _card(bed: Bed) -> str:
         f"<div class='bed' id='bed-{bed.patient_id}' style='border-left:8px solid {colour};padding:6px 10px;"
         f"margin:6px 0;background:#fafafa'>"
         f"<div><b>{html.escape(bed.patient_name)}</b> ({bed.patient_id}), age {bed.age or 'unknown'}, "
-        f"{html.escape(bed.device_id or 'no device')} · {seen}</div>"
-        f"<div>{vitals or '—'}</div><div>{news2}</div>"
+        f"{html.escape(bed.device_id or 'no device')} · {_seen(bed, current, now)}</div>"
+        f"{vitals or '<div>—</div>'}<div>{news2}</div>"
         f"<ul style='margin:2px 0'>{episodes or '<li>no open alert</li>'}</ul></div>"
     )
 
@@ -103,6 +138,11 @@ def rules_warning(current: Settings) -> None:
         st.error("Alert rules need attention (python -m hbase_setup show):\n\n" + "\n\n".join(findings))
 
 
+def _beds(_current: Settings, ward: str) -> list[Bed]:
+    """The ward's beds (cached per ward by ``main``; the settings are the process's, not part of the key)."""
+    return beds(_current, ward)
+
+
 def main() -> None:
     current = settings_module.get()
     st.set_page_config(page_title="Ward dashboard", layout="wide")
@@ -127,10 +167,13 @@ def main() -> None:
     ward = st.selectbox("Ward", choices, index=choices.index(wanted) if wanted in choices else 0)
     st.query_params["ward"] = ward
 
+    # one read of a ward per refresh, shared by every open tab (Streamlit's cache is the server's)
+    shared_beds = st.cache_data(ttl=dt.timedelta(seconds=current.dashboard_refresh_s), show_spinner=False)(_beds)
+
     @st.fragment(run_every=dt.timedelta(seconds=current.dashboard_refresh_s))
     def ward_beds() -> None:
         try:
-            shown = beds(current, ward)
+            shown = shared_beds(current, ward)
         except Exception as error:  # a store down for a while: say which, keep refreshing
             st.error(
                 f"Could not read the ward from HiveServer2 {current.hive_server2_host}:{current.hive_server2_port} "
@@ -139,13 +182,15 @@ def main() -> None:
             )
             return
         open_count = sum(len(bed.episodes) for bed in shown)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        local = dt.datetime.now(zoneinfo.ZoneInfo(current.alarm_timezone))
         st.caption(
             f"{ward}: {len(shown)} beds, {open_count} open alert episode(s) · "
-            f"refreshed {dt.datetime.now(dt.UTC):%H:%M:%S} UTC, every {current.dashboard_refresh_s:g} s"
+            f"refreshed {local:%H:%M:%S %Z}, every {current.dashboard_refresh_s:g} s · lines: each vital's last hour"
         )
         columns = st.columns(3)
         for index, bed in enumerate(shown):
-            columns[index % 3].markdown(_card(bed), unsafe_allow_html=True)
+            columns[index % 3].markdown(_card(bed, current, now), unsafe_allow_html=True)
 
     ward_beds()
 

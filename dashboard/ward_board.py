@@ -17,6 +17,7 @@ import pandas as pd
 
 from clients import hive
 from contract.alerts import SEVERITY_RANK, Severity
+from contract.vitals import VITAL_OF_ATTRIBUTE
 from notifier import episodes as alarm_episodes
 from notifier.messages import finding_text
 from notifier.store import NotifierStore
@@ -41,6 +42,14 @@ WHERE p.admitted_ward = %(ward)s
 ORDER BY p.patientid
 """
 
+_LAST_HOUR = """
+SELECT v.patient_id, v.event_time, {vitals}
+FROM {db}.vitals_raw v JOIN {db}.patients p ON v.patient_id = p.patientid
+WHERE p.admitted_ward = %(ward)s AND v.event_date >= date_sub(current_date(), 1)
+  AND v.event_time >= current_timestamp() - INTERVAL 1 HOURS
+ORDER BY v.patient_id, v.event_time
+"""
+
 
 @dataclass(frozen=True)
 class OpenEpisode:
@@ -54,6 +63,7 @@ class OpenEpisode:
     acknowledged_by: str | None
     tier_name: str
     monitoring_lost: bool
+    vitals: tuple[str, ...] = ()  # the reading fields its findings are about (the board highlights their values)
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,12 @@ class Bed:
     news2_score: int | None
     news2_risk: str | None
     episodes: list[OpenEpisode] = field(default_factory=list)
+    trend: dict[str, list[float]] = field(default_factory=dict)  # each vital's values of the last hour, oldest first
+
+    @property
+    def abnormal(self) -> set[str]:
+        """The vitals an open episode is about."""
+        return {vital for episode in self.episodes for vital in episode.vitals}
 
     @property
     def severity(self) -> str | None:
@@ -93,13 +109,32 @@ def beds(settings: Settings, ward: str) -> list[Bed]:
         ),
         parameters={"ward": ward},
     )
-    return board(readings, NotifierStore(settings, RdsAccount.QUALITY).open_beds(), settings)
+    last_hour = hive.frame(
+        settings,
+        _LAST_HOUR.format(db=settings.hive_database, vitals=", ".join(f"v.{vital}" for vital in VITALS)),
+        parameters={"ward": ward},
+    )
+    return board(readings, NotifierStore(settings, RdsAccount.QUALITY).open_beds(), settings, last_hour)
 
 
-def board(readings: pd.DataFrame, watched: Iterable[alarm_episodes.Bed], settings: Settings) -> list[Bed]:
-    """The beds from the latest readings (one row per patient) and the notifier's open episodes, the beds with
-    the most severe open episode first, then by NEWS2."""
+def trends(last_hour: pd.DataFrame) -> dict[int, dict[str, list[float]]]:
+    """Each patient's values of each vital over the last hour, oldest first (missing values left out)."""
+    found: dict[int, dict[str, list[float]]] = {}
+    for patient_id, rows in last_hour.groupby("patient_id", sort=False):
+        found[int(patient_id)] = {vital: [float(value) for value in rows[vital].dropna()] for vital in VITALS}
+    return found
+
+
+def board(
+    readings: pd.DataFrame,
+    watched: Iterable[alarm_episodes.Bed],
+    settings: Settings,
+    last_hour: pd.DataFrame | None = None,
+) -> list[Bed]:
+    """The beds from the latest readings (one row per patient), the last hour of each vital, and the notifier's
+    open episodes; the beds with the most severe open episode first, then by NEWS2."""
     by_patient = open_episodes(watched, settings)
+    recent = trends(last_hour) if last_hour is not None else {}
     found = [
         Bed(
             patient_id=int(row.patient_id),
@@ -111,6 +146,7 @@ def board(readings: pd.DataFrame, watched: Iterable[alarm_episodes.Bed], setting
             news2_score=_or_none(row.news2_score),
             news2_risk=_or_none(row.news2_risk),
             episodes=by_patient.get(int(row.patient_id), []),
+            trend=recent.get(int(row.patient_id), {}),
         )
         for row in readings.itertuples(index=False)
     ]
@@ -138,6 +174,11 @@ def open_episodes(watched: Iterable[alarm_episodes.Bed], settings: Settings) -> 
                 acknowledged_by=bed.acknowledged_by,
                 tier_name=tiers[min(bed.tier, len(tiers) - 1)].name,
                 monitoring_lost=bed.monitoring_lost,
+                vitals=tuple(
+                    VITAL_OF_ATTRIBUTE[attribute].field
+                    for finding in findings
+                    if (attribute := finding.last_alert.get("attribute")) in VITAL_OF_ATTRIBUTE
+                ),
             )
         ]
     return found

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import os
+import re
 import subprocess
 import sys
 import time
@@ -50,6 +51,7 @@ def ward_settings(spark, running_stack, hive_schema, unique_name):
         escalation_tiers=f"ward doctor={unique_name}-doctor,rapid response={unique_name}-rapid",
         dashboard_port=free_port(running_stack.dashboard_host),
         dashboard_refresh_s=2.0,
+        monitoring_lost_s=300.0,  # a bed silent for 5 minutes shows as a stale monitor
     )
     scratch.add_patients(spark, scoped, WARD)
     yield scoped
@@ -84,6 +86,7 @@ def test_the_dashboard_shows_a_new_alert_without_reload_and_its_acknowledgement_
     now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30)
     first = unused_first_id()  # the notifier remembers every alert id it handled, on this stack for good
     normal = [stamped(reading(first + n, patient, 75, 120), now) for n, (patient, *_rest) in enumerate(WARD)]
+    normal[2] = stamped(reading(first + 2, 3103, 75, 120), now - dt.timedelta(minutes=10))  # its monitor went quiet
     send(ward_settings, normal)
     run_available_now(spark, ward_settings)
 
@@ -94,8 +97,12 @@ def test_the_dashboard_shows_a_new_alert_without_reload_and_its_acknowledgement_
         _until(browser, lambda page: len(page.find_elements(By.CSS_SELECTOR, "div.bed")) == 3, "three beds")
         shown = browser.find_element(By.TAG_NAME, "body").text
         assert all(name in shown for _, name, *_rest in WARD[:3]) and "Dee Elsewhere" not in shown
-        assert "HR 75 /min" in shown and "NEWS2 0 (low)" in shown
+        assert "Heart rate 75 beats/min" in shown and "NEWS2 0 (low)" in shown
         assert "no open alert" in browser.find_element(By.ID, "bed-3102").text
+        # a silent monitor is said loudly (in the ward's time zone), a bed heard from 30 s ago is not
+        assert re.search(r"NO READING FOR 1[01] MIN: check the monitor", browser.find_element(By.ID, "bed-3103").text)
+        assert "NO READING" not in browser.find_element(By.ID, "bed-3101").text
+        assert "last reading" in browser.find_element(By.ID, "bed-3101").text
         browser.execute_script("window.notReloaded = true")
 
         queue = inbox.subscribe(ward_settings)  # creates the doctors' topic on SNS
@@ -113,6 +120,11 @@ def test_the_dashboard_shows_a_new_alert_without_reload_and_its_acknowledgement_
         bed = (By.ID, "bed-3102")
         _until(browser, lambda page: "URGENT Heart rate 120 beats/min" in page.find_element(*bed).text, "the alert")
         assert "not acknowledged" in browser.find_element(*bed).text
+        # the last hour of its heart rate as a line (75, 120, 120), the value the episode is about in red
+        _until(browser, lambda page: page.find_element(*bed).find_elements(By.CSS_SELECTOR, "svg.sparkline"), "trend")
+        assert [value.text for value in browser.find_element(*bed).find_elements(By.CSS_SELECTOR, ".abnormal")] == [
+            "120"
+        ]
         assert browser.execute_script("return window.notReloaded === true"), "the alert came without a reload"
         first_bed = browser.find_elements(By.CSS_SELECTOR, "div.bed")[0]
         assert first_bed.get_attribute("id") == "bed-3102", "the bed with an open alert leads"

@@ -37,4 +37,3 @@ def test_each_service_has_a_unit_systemd_accepts_and_that_stops_it_gracefully(tm
     streaming = (tmp_path / "patient-alert-streaming.service").read_text()
     assert f"TimeoutStopSec={defaults.stream_stop_grace_s + 60:g}\n" in streaming
     assert all("User=patient-alert\n" in unit.read_text() for unit in units)
-
