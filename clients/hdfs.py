@@ -1,39 +1,40 @@
-"""HDFS through the NameNode's WebHDFS REST protocol (no Hadoop client needed in Python)."""
+"""HDFS through the NameNode's WebHDFS REST protocol, with HdfsCLI (the ``hdfs`` package: no Hadoop client or
+JVM needed in Python)."""
 
 from __future__ import annotations
 
 import getpass
 import json
-import urllib.parse
 import urllib.request
 from typing import Any
+
+from hdfs import InsecureClient
 
 from settings import Settings
 
 
-def _call(settings: Settings, method: str, path: str, op: str, **params: Any) -> dict[str, Any]:
-    query = urllib.parse.urlencode({"op": op, "user.name": getpass.getuser(), **params})
-    url = f"http://{settings.hdfs_host}:{settings.hdfs_http_port}/webhdfs/v1{path}?{query}"
-    request = urllib.request.Request(url, method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read() or b"{}")
+def client(settings: Settings) -> InsecureClient:
+    """A WebHDFS client acting as this machine's user (simple authentication, as the cluster's HDFS runs)."""
+    return InsecureClient(f"http://{settings.hdfs_host}:{settings.hdfs_http_port}", user=getpass.getuser(), timeout=10)
 
 
 def list_status(settings: Settings, path: str) -> list[dict[str, Any]]:
-    """The entries of ``path`` (names, types, sizes), like ``hdfs dfs -ls``."""
-    return _call(settings, "GET", path, "LISTSTATUS")["FileStatuses"]["FileStatus"]
+    """The entries of ``path`` (WebHDFS FileStatus: pathSuffix, type, length, ...), like ``hdfs dfs -ls``."""
+    return [status for _, status in client(settings).list(path, status=True)]
 
 
 def mkdirs(settings: Settings, path: str) -> None:
-    _call(settings, "PUT", path, "MKDIRS")
+    """Create ``path`` and its parents (nothing when it exists), like ``hdfs dfs -mkdir -p``."""
+    client(settings).makedirs(path)
 
 
 def delete(settings: Settings, path: str, recursive: bool = True) -> bool:
-    return bool(_call(settings, "DELETE", path, "DELETE", recursive=str(recursive).lower()).get("boolean"))
+    """Delete ``path``; False when there was nothing there."""
+    return bool(client(settings).delete(path, recursive=recursive))
 
 
 def live_datanodes(settings: Settings) -> int:
-    """How many DataNodes the NameNode counts as live (its JMX bean)."""
+    """How many DataNodes the NameNode counts as live (its JMX bean; not part of WebHDFS)."""
     url = (
         f"http://{settings.hdfs_host}:{settings.hdfs_http_port}/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState"
     )
