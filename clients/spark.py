@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -94,8 +96,29 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
     conf = session_conf(settings) | log_conf(settings) | (extra_conf or {})
     for key, value in conf.items():
         builder = builder.config(key, value)
-    with _driver_output_to_file(settings):
+    with _driver_output_to_file(settings), _jvm_leaves_sigterm_to_python():
         return builder.enableHiveSupport().getOrCreate()
+
+
+@contextlib.contextmanager
+def _jvm_leaves_sigterm_to_python() -> Iterator[None]:
+    """Launch the driver JVM with SIGTERM ignored, which the JVM keeps (HotSpot installs no shutdown handler for a
+    signal its parent ignored).
+
+    A stop signal sent to the whole process group (``kill -- -PID``, systemd's default KillMode) then stops the
+    service the way its Python side does it, the queries after the work in hand and then Spark, instead of the
+    JVM's shutdown hook stopping Spark underneath it. The JVM still ends with its Python parent (it exits when
+    its stdin closes) and with SIGKILL. A SIGTERM in the seconds the launch takes is ignored (a service manager's
+    stop timeout then kills the process). Off the main thread, where signals cannot be set, nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
