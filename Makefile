@@ -5,23 +5,33 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LOCK   := constraints.txt
+EXTRAS := test,notebooks,dashboard,docs
 
 # The test suite runs its own stack on other ports and another data directory,
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install demo test test-faults check unit docs mutants fuzz bench sqoop-parity chaos stack-up stack-up-cluster stack-up-airflow stack-down stack-status stack-reset test-stack-down settings-table dashboard
+.PHONY: install lock demo test test-faults check unit docs mutants fuzz bench sqoop-parity chaos stack-up stack-up-cluster stack-up-airflow stack-down stack-status stack-reset test-stack-down settings-table dashboard
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	@echo "installing the project and its packages into $(VENV) (pip; about 2 minutes the first time) ..."
 	@# -qq: setuptools' note on every editable install is not news; pip's errors still show
-	$(PY) -m pip install -qq -e '.[test,notebooks,dashboard,docs]'
+	$(PY) -m pip install -qq -c $(LOCK) -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# after a dependency change in pyproject.toml: install it unpinned, then pin what was installed
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -qq -e '.[$(EXTRAS)]'
+	@{ head -n 3 $(LOCK); $(PY) -m pip freeze --exclude-editable; } > $(LOCK).new && mv $(LOCK).new $(LOCK)
+	@touch $(STAMP)
+	@echo "wrote $(LOCK)"
 
 demo: $(STAMP)
 	$(PY) -m demo
