@@ -318,15 +318,19 @@ def show_operators_view(settings: StackSettings) -> None:
     )
     try:
         deadline = time.monotonic() + 120
-        while not metrics.query(settings, 'up{job="notifier"} == 1'):
+        notifier_down = 'ALERTS{alertname="PatientAlertServiceDown", job="notifier", alertstate="firing"}'
+        # scraped, and the rules evaluated since: the notifier's "down" alert has cleared
+        while not metrics.query(settings, 'up{job="notifier"} == 1') or metrics.query(settings, notifier_down):
             if service.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Prometheus never scraped the notifier: {service.stderr.read()[-500:]}")
             time.sleep(1)
         served = metrics.scrape(settings.metrics_host, settings.notifier_metrics_port)
+        silent = sum(value for (name, _), value in served.items() if name == "pa_notifier_silent_beds")
         print(
             f"notifier metrics on http://{settings.metrics_host}:{settings.notifier_metrics_port}/metrics: "
-            f"{metrics.value(served, 'pa_notifier_open_episodes'):.0f} open episodes, "
-            f"{metrics.value(served, 'pa_notifier_unacknowledged_episodes'):.0f} unacknowledged"
+            f"{metrics.value(served, 'pa_notifier_open_episodes'):.0f} open episodes "
+            f"({metrics.value(served, 'pa_notifier_unacknowledged_episodes'):.0f} unacknowledged), {silent:.0f} beds "
+            "silent (the demo's devices stopped: monitoring lost)"
         )
         print(f"Prometheus {monitoring.prometheus_url(settings)} scrapes:")
         for answer in metrics.query(settings, "up"):
