@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LOCK   := constraints.txt
-EXTRAS := test,notebooks,dashboard,docs
+EXTRAS := spark,airflow,dashboard,notebooks,dev,docs
 
 # The test suite runs its own stack on other ports and another data directory,
 # so it never touches a running demo stack.
