@@ -26,10 +26,14 @@ def notebooks() -> list[Path]:
     return sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
-    """The notebook with every cell run in a fresh kernel; a failing cell raises nbclient's CellExecutionError,
-    which names the cell and the error."""
+def execute(path: Path, parameters: dict[str, object] | None = None) -> nbformat.NotebookNode:
+    """The notebook with every cell run in a fresh kernel, ``parameters`` set after its parameters cell (as
+    papermill does); a failing cell raises nbclient's CellExecutionError, which names the cell and the error."""
     notebook = nbformat.read(path, as_version=4)
+    if parameters:
+        [at] = [n for n, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", [])]
+        assigned = "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
+        notebook.cells.insert(at + 1, nbformat.v4.new_code_cell("# injected parameters\n" + assigned))
     NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_S,
@@ -40,6 +44,16 @@ def execute(path: Path) -> nbformat.NotebookNode:
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     ).execute()
     return notebook
+
+
+def text_outputs(notebook: nbformat.NotebookNode) -> str:
+    """Everything the cells printed or showed as text (tables as pandas prints them)."""
+    return "\n".join(
+        output.get("text", "") or output.get("data", {}).get("text/plain", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
 
 
 def images(notebook: nbformat.NotebookNode) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -39,6 +42,41 @@ def test_each_notebook_runs_without_error_and_plots(landed, path, tmp_path):
     run = notebooks.execute(path)  # a failing cell raises, naming the cell and its error
     assert notebooks.images(run) >= 1, f"{path.name} drew no plot"
     assert notebooks.to_html(run, tmp_path / f"{path.stem}.html").stat().st_size > 10_000
+
+
+def test_a_notebooks_parameters_narrow_what_it_reads(landed):
+    """The parameters cell (time range, ward): alerts of one ward only, and none before the data's day."""
+    [per_ward] = [path for path in notebooks.notebooks() if path.stem == "02_alerts_per_ward"]
+    icu = notebooks.text_outputs(notebooks.execute(per_ward, {"WARD": "ICU"}))
+    everyone = notebooks.text_outputs(notebooks.execute(per_ward))
+    assert "unknown patient" in everyone and "unknown patient" not in icu and "ICU 11-24 10:00" in icu
+
+
+def test_every_notebook_parameter_cell_is_tagged_and_its_imports_need_no_spark_airflow_or_local_stack(tmp_path):
+    """An analyst installs the [notebooks] extra: the notebooks' imports work without pyspark, Airflow, Streamlit
+    or the local stack's packages."""
+    import nbformat
+
+    imports = []
+    for path in notebooks.notebooks():
+        cells = nbformat.read(path, as_version=4).cells
+        assert any("parameters" in cell.metadata.get("tags", []) for cell in cells), f"{path.name}: no parameters"
+        imports += [
+            line
+            for cell in cells
+            if cell.cell_type == "code"
+            for line in cell.source.splitlines()
+            if line.startswith(("import ", "from "))
+        ]
+    (tmp_path / "notebook_imports.py").write_text("\n".join(imports) + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "testkit.without_packages", "pyspark,airflow,streamlit,moto,ldap3", "notebook_imports"],
+        env={**os.environ, "PYTHONPATH": f"{tmp_path}:{notebooks.NOTEBOOKS_DIR.parent}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_the_notebooks_are_committed_without_outputs():
