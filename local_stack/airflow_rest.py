@@ -1,8 +1,10 @@
-"""The stack's Airflow through its REST API (v2), as an operator's script would drive it.
+"""The stack's Airflow through its REST API (v2) with Airflow's own Python client (apache-airflow-client), as an
+operator's script would drive it.
 
 Used by the scheduler test to set Variables and Connections, unpause and
 trigger DAGs and wait for their runs; works against any Airflow 3 API server
-with a user and password (the simple auth manager's token endpoint).
+with a user and password (the simple auth manager's token endpoint, which is
+not part of the REST API the client covers).
 """
 
 from __future__ import annotations
@@ -11,78 +13,74 @@ import datetime as dt
 import json
 import logging
 import time
-import urllib.error
 import urllib.request
 from typing import Any
+
+from airflow_client.client import ApiClient, Configuration
+from airflow_client.client.api.connection_api import ConnectionApi
+from airflow_client.client.api.dag_api import DAGApi
+from airflow_client.client.api.dag_run_api import DagRunApi
+from airflow_client.client.api.task_instance_api import TaskInstanceApi
+from airflow_client.client.api.variable_api import VariableApi
+from airflow_client.client.exceptions import ApiException, NotFoundException
+from airflow_client.client.models import ConnectionBody, DAGPatchBody, TriggerDAGRunPostBody, VariableBody
 
 log = logging.getLogger(__name__)
 
 FINISHED = ("success", "failed")
 
 
-class AirflowRestError(RuntimeError):
-    """A REST call answered with an error status; the message has the method, path, status and Airflow's detail."""
-
-
 class AirflowRest:
     def __init__(self, base_url: str, username: str, password: str) -> None:
         self.base_url = base_url.rstrip("/")
-        self._token = self._login(username, password)
+        client = ApiClient(Configuration(host=self.base_url, access_token=self._token(username, password)))
+        self.variables, self.connections = VariableApi(client), ConnectionApi(client)
+        self.dags, self.runs, self.tasks = DAGApi(client), DagRunApi(client), TaskInstanceApi(client)
 
-    def __repr__(self) -> str:  # the token is a credential
+    def __repr__(self) -> str:  # the client holds a credential
         return f"AirflowRest({self.base_url!r})"
 
-    def _login(self, username: str, password: str) -> str:
-        answer = self._call("POST", "/auth/token", {"username": username, "password": password}, signed=False)
-        return answer["access_token"]
-
-    def _call(self, method: str, path: str, body: dict | None = None, *, signed: bool = True) -> Any:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if signed:
-            headers["Authorization"] = f"Bearer {self._token}"
+    def _token(self, username: str, password: str) -> str:
         request = urllib.request.Request(
-            self.base_url + path,
-            data=None if body is None else json.dumps(body).encode(),
-            headers=headers,
-            method=method,
+            f"{self.base_url}/auth/token",
+            data=json.dumps({"username": username, "password": password}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                payload = response.read()
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode(errors="replace")[:500]
-            raise AirflowRestError(f"{method} {path}: HTTP {error.code}: {detail}") from None
-        return json.loads(payload) if payload else None
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())["access_token"]
 
     def set_variable(self, key: str, value: str) -> None:
         """Create or replace the Variable ``key``."""
-        self._put("/api/v2/variables", key, {"key": key, "value": value})
+        body = VariableBody.from_dict({"key": key, "value": value})
+        try:
+            self.variables.patch_variable(key, body)
+        except NotFoundException:
+            self.variables.post_variable(body)
 
     def set_connection(self, connection_id: str, **fields: Any) -> None:
-        """Create or replace the Connection ``connection_id`` (conn_type, host, port, login, password, extra...)."""
-        self._put("/api/v2/connections", connection_id, {"connection_id": connection_id, **fields})
-
-    def _put(self, collection: str, key: str, body: dict) -> None:
-        """Replace the entry ``key`` of ``collection``, or add it when there is none."""
+        """Create or replace the Connection ``connection_id`` (conn_type, host, port, login, password, schema,
+        extra...)."""
+        body = ConnectionBody.from_dict({"connection_id": connection_id, **fields})
         try:
-            self._call("PATCH", f"{collection}/{key}", body)
-        except AirflowRestError:
-            self._call("POST", collection, body)
+            self.connections.patch_connection(connection_id, body)
+        except NotFoundException:
+            self.connections.post_connection(body)
 
     def wait_for_dag(self, dag_id: str, timeout_s: float = 180) -> None:
         """Wait until the DAG processor has parsed ``dag_id`` and the API knows it."""
         deadline = time.monotonic() + timeout_s
         while True:
             try:
-                self._call("GET", f"/api/v2/dags/{dag_id}")
+                self.dags.get_dag(dag_id)
                 return
-            except AirflowRestError:
+            except ApiException:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(2)
 
     def unpause(self, dag_id: str) -> None:
-        self._call("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+        self.dags.patch_dag(dag_id, DAGPatchBody(is_paused=False))
 
     def trigger(
         self,
@@ -95,15 +93,15 @@ class AirflowRest:
         body: dict[str, Any] = {"logical_date": logical_date and logical_date.isoformat(), "conf": conf or {}}
         if data_interval is not None:
             body["data_interval_start"], body["data_interval_end"] = (bound.isoformat() for bound in data_interval)
-        return self._call("POST", f"/api/v2/dags/{dag_id}/dagRuns", body)["dag_run_id"]
+        return self.runs.trigger_dag_run(dag_id, TriggerDAGRunPostBody.from_dict(body)).dag_run_id
 
     def run_state(self, dag_id: str, run_id: str) -> str:
-        return self._call("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
+        return str(self.runs.get_dag_run(dag_id, run_id).state.value)
 
     def task_states(self, dag_id: str, run_id: str) -> dict[str, tuple[str, int]]:
         """Each task of the run: its state and try number."""
-        answer = self._call("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances")
-        return {ti["task_id"]: (ti["state"], ti["try_number"]) for ti in answer["task_instances"]}
+        found = self.tasks.get_task_instances(dag_id, run_id).task_instances
+        return {ti.task_id: (ti.state.value if ti.state else "none", ti.try_number) for ti in found}
 
     def wait_for_runs(self, runs: list[tuple[str, str]], timeout_s: float) -> dict[tuple[str, str], str]:
         """Wait until every (dag id, run id) has finished; return their states (logging each as it finishes)."""
