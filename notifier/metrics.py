@@ -10,6 +10,7 @@ import time
 from collections import Counter as Tally
 from collections.abc import Iterable
 
+from kafka import KafkaConsumer
 from prometheus_client import Counter, Gauge, Histogram
 
 from notifier.episodes import Bed, Notification, event_seconds
@@ -40,6 +41,7 @@ OPEN_EPISODES = Gauge("pa_notifier_open_episodes", "Episodes open (told, held by
 UNACKNOWLEDGED = Gauge("pa_notifier_unacknowledged_episodes", "Told episodes nobody has acknowledged yet.")
 BEDS = Gauge("pa_notifier_monitored_beds", "Beds of known patients heard from, by ward.", ["ward"])
 SILENT_BEDS = Gauge("pa_notifier_silent_beds", "Beds whose monitoring is lost (no reading in time), by ward.", ["ward"])
+LAG = Gauge("pa_notifier_lag_records", "Records on a topic the notifier has not read yet (its Kafka lag).", ["topic"])
 LAST_POLL = Gauge("pa_notifier_last_poll_timestamp_seconds", "When the notifier last polled its topics.")
 
 
@@ -78,3 +80,14 @@ def episodes(beds: Iterable[Bed]) -> None:
 
 
 _wards_reported: set[str] = set()
+
+
+def lag(consumer: KafkaConsumer) -> None:
+    """The consumer's lag per topic: each assigned partition's end (as the last fetch saw it) less its position."""
+    behind: Tally[str] = Tally()
+    for partition in consumer.assignment():
+        end = consumer.highwater(partition)
+        if end is not None:
+            behind[partition.topic] += max(0, end - consumer.position(partition))
+    for topic, records in behind.items():
+        LAG.labels(topic).set(records)

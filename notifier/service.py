@@ -129,6 +129,7 @@ class Notifier:
         if not records:  # drained: the wall clock runs on
             self.clock = max(self.clock, time.time())
         metrics.episodes(self.tracker.beds.values())
+        metrics.lag(self.consumer)
         return len(records)
 
     def _set_aside(self, record: ConsumerRecord, reason: PoisonRecord) -> None:

@@ -101,6 +101,7 @@ def _notifier_stopped_and_told(s, operations: str) -> list[dict]:
         assert metrics.value(samples, "pa_notifier_alert_latency_seconds_count") == 2
         assert metrics.value(samples, "pa_notifier_open_episodes") == 2
         assert metrics.value(samples, "pa_notifier_unacknowledged_episodes") == 2
+        assert metrics.value(samples, "pa_notifier_lag_records", topic=s.topic_alerts) == 0  # read to the end
         # Prometheus scrapes the same figures
         assert wait_for(lambda: metrics.query(s, 'up{job="notifier"} == 1'), timeout_s=60)
         assert wait_for(lambda: metrics.query(s, 'pa_notifier_notifications_total{kind="opened"} == 2'), timeout_s=60)
