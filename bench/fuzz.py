@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 
 import settings
+from reporting.progress import Progress
 from testkit.fuzz_targets import TARGETS, FuzzTarget
 
 
@@ -29,6 +30,7 @@ def run_target(target: FuzzTarget, cases: int) -> FuzzResult:
     """``cases`` generated cases through ``target.check``; a crash is counted and the run goes on (no shrinking:
     the first failing example is shown as generated)."""
     result = FuzzResult(target.name)
+    progress = Progress(f"[fuzz] {target.name}", total=cases)  # minutes per target: never a silent stretch
 
     @hypothesis_settings(
         max_examples=cases,
@@ -40,6 +42,7 @@ def run_target(target: FuzzTarget, cases: int) -> FuzzResult:
     @given(target.cases)
     def one(case: Any) -> None:
         result.tried += 1
+        progress.advance(1)
         try:
             target.check(case)
         except (Exception, SystemExit) as error:  # a crash of the code under test (exiting too): counted, kept
@@ -47,6 +50,7 @@ def run_target(target: FuzzTarget, cases: int) -> FuzzResult:
 
     started = time.monotonic()
     one()
+    progress.finish()
     result.seconds = time.monotonic() - started
     return result
 
