@@ -16,31 +16,15 @@ import streamlit as st
 
 import settings as settings_module
 from contract.vitals import VITALS, Vital
+from dashboard.sparkline import sparkline
 from dashboard.ward_board import Bed, beds, wards
 from hbase_setup import verify
 from notifier.store import NotifierStore
 from settings import RdsAccount, Settings
+from thresholds.rules import ThresholdRule, parse_rows
 
 COLOURS = {"critical": "#b71c1c", "urgent": "#e65100", "advisory": "#f9a825", None: "#2e7d32"}
 NEWS2_COLOURS = {"high": "#b71c1c", "medium": "#e65100", "low-medium": "#f9a825"}
-SPARK_WIDTH, SPARK_HEIGHT = 90, 18
-
-
-def sparkline(values: list[float], colour: str) -> str:
-    """The last hour of one vital as a small inline SVG line (two values at least), scaled to its own range."""
-    if len(values) < 2:
-        return ""
-    low, high = min(values), max(values)
-    span = (high - low) or 1.0
-    step = SPARK_WIDTH / (len(values) - 1)
-    points = " ".join(
-        f"{index * step:.1f},{SPARK_HEIGHT - 2 - (value - low) / span * (SPARK_HEIGHT - 4):.1f}"
-        for index, value in enumerate(values)
-    )
-    return (
-        f"<svg class='sparkline' width='{SPARK_WIDTH}' height='{SPARK_HEIGHT}' style='vertical-align:middle'>"
-        f"<polyline points='{points}' fill='none' stroke='{colour}' stroke-width='1.5'/></svg>"
-    )
 
 
 def _vital(bed: Bed, vital: Vital) -> str:
@@ -52,7 +36,8 @@ def _vital(bed: Bed, vital: Vital) -> str:
     shown = (
         f"<b class='abnormal' style='color:{COLOURS['critical']}'>{value:g}</b>" if abnormal else f"<b>{value:g}</b>"
     )
-    trend = sparkline(bed.trend.get(vital.field, []), COLOURS["critical"] if abnormal else "#607d8b")
+    colour = COLOURS["critical"] if abnormal else "#607d8b"
+    trend = sparkline(bed.trend.get(vital.field, []), colour, bed.normal.get(vital.field))
     return f"<div>{html.escape(vital.label)} {shown} {html.escape(vital.unit)} {trend}</div>"
 
 
@@ -121,26 +106,31 @@ def acknowledgement(current: Settings, code: str) -> None:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _rules_findings(_current: Settings) -> list[str]:
-    """The alert rules' findings (hbase_setup/verify.py), read at most once a minute; empty when sound."""
-    status = verify.verify(_current)
-    return [] if status.sound else status.describe()
+def _rules(_current: Settings) -> tuple[tuple[ThresholdRule, ...], list[str]]:
+    """The alert rules HBase holds and their findings (hbase_setup/verify.py), read at most once a minute. The
+    findings are empty when the rules are sound; the rules are empty when the stream would refuse them (it keeps
+    rules of its own then, which the board cannot know, so it draws no band rather than a wrong one)."""
+    rows = verify.current_rows(_current)
+    status = verify.status_of(_current, rows, RdsAccount.QUALITY)
+    return (() if status.refused else tuple(parse_rows(rows))), ([] if status.sound else status.describe())
 
 
-def rules_warning(current: Settings) -> None:
-    """A ward must know when the alert rules are not the audited ones, or changed in a way the stream refuses."""
+def alert_rules(current: Settings) -> tuple[ThresholdRule, ...]:
+    """The rules whose no-alert ranges the trend lines show. A ward must also know when they are not the audited
+    ones, or changed in a way the stream refuses: that is said above the beds."""
     try:
-        findings = _rules_findings(current)
+        rules, findings = _rules(current)
     except Exception as error:  # HBase or RDS down: the board still shows, and says the rules are unchecked
         st.warning(f"Alert rules not checked (HBase or RDS unreachable): {type(error).__name__}: {error}")
-        return
+        return ()
     if findings:
         st.error("Alert rules need attention (python -m hbase_setup show):\n\n" + "\n\n".join(findings))
+    return rules
 
 
-def _beds(_current: Settings, ward: str) -> list[Bed]:
-    """The ward's beds (cached per ward by ``main``; the settings are the process's, not part of the key)."""
-    return beds(_current, ward)
+def _beds(_current: Settings, ward: str, _rules: tuple[ThresholdRule, ...]) -> list[Bed]:
+    """The ward's beds (cached per ward by ``main``; the settings and rules are the process's, not the key)."""
+    return beds(_current, ward, _rules)
 
 
 def main() -> None:
@@ -162,7 +152,7 @@ def main() -> None:
     if not choices:
         st.info(f"No patients in Hive's {current.hive_database}.patients yet: run the patients import first.")
         return
-    rules_warning(current)
+    rules = alert_rules(current)
     wanted = st.query_params.get("ward")  # ?ward=ICU: a link to one ward's board
     ward = st.selectbox("Ward", choices, index=choices.index(wanted) if wanted in choices else 0)
     st.query_params["ward"] = ward
@@ -173,7 +163,7 @@ def main() -> None:
     @st.fragment(run_every=dt.timedelta(seconds=current.dashboard_refresh_s))
     def ward_beds() -> None:
         try:
-            shown = shared_beds(current, ward)
+            shown = shared_beds(current, ward, rules)
         except Exception as error:  # a store down for a while: say which, keep refreshing
             st.error(
                 f"Could not read the ward from HiveServer2 {current.hive_server2_host}:{current.hive_server2_port} "
@@ -186,7 +176,8 @@ def main() -> None:
         local = dt.datetime.now(zoneinfo.ZoneInfo(current.alarm_timezone))
         st.caption(
             f"{ward}: {len(shown)} beds, {open_count} open alert episode(s) · "
-            f"refreshed {local:%H:%M:%S %Z}, every {current.dashboard_refresh_s:g} s · lines: each vital's last hour"
+            f"refreshed {local:%H:%M:%S %Z}, every {current.dashboard_refresh_s:g} s · "
+            "lines: each vital's last hour over its no-alert range (green)"
         )
         columns = st.columns(3)
         for index, bed in enumerate(shown):

@@ -23,6 +23,8 @@ from notifier.messages import finding_text
 from notifier.store import NotifierStore
 from settings import RdsAccount, Settings
 from thresholds import ages
+from thresholds.bands import normal_ranges
+from thresholds.rules import ThresholdRule
 
 VITALS = ("heart_rate", "bp_systolic", "bp_diastolic", "spo2", "body_temperature", "respiratory_rate")
 
@@ -78,6 +80,7 @@ class Bed:
     news2_risk: str | None
     episodes: list[OpenEpisode] = field(default_factory=list)
     trend: dict[str, list[float]] = field(default_factory=dict)  # each vital's values of the last hour, oldest first
+    normal: dict[str, tuple[float, float]] = field(default_factory=dict)  # each vital's no-alert range at its age
 
     @property
     def abnormal(self) -> set[str]:
@@ -97,8 +100,9 @@ def wards(settings: Settings) -> list[str]:
     return sorted(found["admitted_ward"])
 
 
-def beds(settings: Settings, ward: str) -> list[Bed]:
-    """Every patient of ``ward`` with the latest reading, its NEWS2 and the open episodes; the sickest first."""
+def beds(settings: Settings, ward: str, rules: Iterable[ThresholdRule] = ()) -> list[Bed]:
+    """Every patient of ``ward`` with the latest reading, its NEWS2, the open episodes and, from ``rules``, each
+    vital's no-alert range at the patient's age; the sickest first."""
     readings = hive.frame(
         settings,
         _LATEST_READINGS.format(
@@ -114,7 +118,7 @@ def beds(settings: Settings, ward: str) -> list[Bed]:
         _LAST_HOUR.format(db=settings.hive_database, vitals=", ".join(f"v.{vital}" for vital in VITALS)),
         parameters={"ward": ward},
     )
-    return board(readings, NotifierStore(settings, RdsAccount.QUALITY).open_beds(), settings, last_hour)
+    return board(readings, NotifierStore(settings, RdsAccount.QUALITY).open_beds(), settings, last_hour, rules)
 
 
 def trends(last_hour: pd.DataFrame) -> dict[int, dict[str, list[float]]]:
@@ -130,11 +134,13 @@ def board(
     watched: Iterable[alarm_episodes.Bed],
     settings: Settings,
     last_hour: pd.DataFrame | None = None,
+    rules: Iterable[ThresholdRule] = (),
 ) -> list[Bed]:
-    """The beds from the latest readings (one row per patient), the last hour of each vital, and the notifier's
-    open episodes; the beds with the most severe open episode first, then by NEWS2."""
+    """The beds from the latest readings (one row per patient), the last hour of each vital, the notifier's
+    open episodes and each vital's no-alert range from ``rules``; the most severe open episode first, then NEWS2."""
     by_patient = open_episodes(watched, settings)
     recent = trends(last_hour) if last_hour is not None else {}
+    rules = tuple(rules)
     found = [
         Bed(
             patient_id=int(row.patient_id),
@@ -147,6 +153,7 @@ def board(
             news2_risk=_or_none(row.news2_risk),
             episodes=by_patient.get(int(row.patient_id), []),
             trend=recent.get(int(row.patient_id), {}),
+            normal=normal_ranges(rules, None if pd.isna(row.age_months) else int(row.age_months)),
         )
         for row in readings.itertuples(index=False)
     ]

@@ -52,12 +52,16 @@ class RulesStatus:
 
 def verify(settings: Settings, account: RdsAccount = RdsAccount.QUALITY) -> RulesStatus:
     """The status of PA_THRESHOLD_TABLE's rules now."""
+    return status_of(settings, current_rows(settings), account)
+
+
+def current_rows(settings: Settings) -> dict[str, Cells]:
+    """PA_THRESHOLD_TABLE's rows now."""
     connection = hbase.connect(settings)
     try:
-        rows = table.read_rows(connection, settings.threshold_table)
+        return table.read_rows(connection, settings.threshold_table)
     finally:
         connection.close()
-    return status_of(settings, rows, account)
 
 
 def status_of(settings: Settings, rows: dict[str, Cells], account: RdsAccount = RdsAccount.QUALITY) -> RulesStatus:

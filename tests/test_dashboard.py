@@ -125,6 +125,8 @@ def test_the_dashboard_shows_a_new_alert_without_reload_and_its_acknowledgement_
         assert [value.text for value in browser.find_element(*bed).find_elements(By.CSS_SELECTOR, ".abnormal")] == [
             "120"
         ]
+        band = browser.find_element(*bed).find_element(By.CSS_SELECTOR, "svg.sparkline rect.normal-band title")
+        assert band.get_attribute("textContent").startswith("no alert from "), "the line over its no-alert range"
         assert browser.execute_script("return window.notReloaded === true"), "the alert came without a reload"
         first_bed = browser.find_elements(By.CSS_SELECTOR, "div.bed")[0]
         assert first_bed.get_attribute("id") == "bed-3102", "the bed with an open alert leads"

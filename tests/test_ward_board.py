@@ -8,8 +8,10 @@ import pandas as pd
 
 import settings as settings_module
 from dashboard.ward_board import VITALS, board
+from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from notifier.episodes import AlarmPolicy, Bed, EpisodeTracker
 from tests.notifier_fixtures import START, alert
+from thresholds.rules import parse_rows
 
 SETTINGS = settings_module.load({})
 
@@ -71,3 +73,14 @@ def test_one_patients_findings_are_one_episode_listed_most_severe_first_with_its
     [episode] = bed.episodes
     assert episode.subject == "Systolic BP 85 mmHg (critical), Heart rate 45 beats/min (urgent)"
     assert bed.severity == "critical" and episode.acknowledged_by == "Dr Rao"
+
+
+def test_each_bed_has_the_no_alert_range_of_its_age_and_none_without_an_age():
+    rules = parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref"))
+    unknown = {**latest(9, "Unknown age", 0), "age_months": None}
+    infant, adult, nobody = board(
+        pd.DataFrame([latest(1, "Infant", 0), latest(2, "Adult", 0), unknown]), [], SETTINGS, rules=rules
+    )
+    assert adult.normal["heart_rate"] == (41.0, 110.99) and adult.normal["spo2"] == (94.0, 100.0)
+    assert infant.normal["heart_rate"] == (85.0, 170.99), "7 months: an infant's heart-rate range"
+    assert nobody.normal == {}, "no age: no band is the patient's"

@@ -67,3 +67,19 @@ def value_bands(rules: Iterable[ThresholdRule]) -> dict[str, ValueBand]:
             else:
                 bands[rule.rule_id] = ValueBand(float(rule.low_value), float(rule.high_value), False)
     return bands
+
+
+def normal_ranges(rules: Iterable[ThresholdRule], age_months: int | None) -> dict[str, tuple[float, float]]:
+    """Each vital's normal range at ``age_months`` by reading field: the span of the rules that raise no alert at
+    that age (the band a doctor expects a trend inside). None for the age: no range, since no band is the
+    patient's."""
+    if age_months is None:
+        return {}
+    spans: dict[str, tuple[float, float]] = {}
+    for rule in rules:
+        vital = VITAL_OF_ATTRIBUTE.get(rule.attribute)
+        if vital is None or rule.alerts or not rule.holds_age(age_months):
+            continue
+        low, high = spans.get(vital.field, (rule.low_value, rule.high_value))
+        spans[vital.field] = (min(low, rule.low_value), max(high, rule.high_value))
+    return spans
