@@ -1,5 +1,6 @@
-"""A one-line progress report on stderr: on a terminal rewritten in place at most once a second; in a log file or
-a pipe a plain line at most every half minute (no trail of carriage returns), then the final line."""
+"""Progress on long work, on stderr: on a terminal a tqdm bar (count, rate, elapsed, ETA) redrawn at most once a
+second; in a log file or a pipe a plain line at most every half minute (no trail of carriage returns), then the
+caller's own summary."""
 
 from __future__ import annotations
 
@@ -7,37 +8,44 @@ import sys
 import time
 from collections.abc import Callable
 
+from tqdm import tqdm
+
 PLAIN_LINE_EVERY_S = 30.0  # when the stream is not a terminal
 
 
 class Progress:
-    """Counts work done and prints ``label: done/total (rate/s, elapsed, ETA)``; ``total`` may be unknown."""
+    """Counts work done and shows it; ``total`` may be unknown (then no ETA)."""
 
     def __init__(
         self,
         label: str,
         total: int | None = None,
         stream=sys.stderr,
-        every_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.label, self.total, self.stream, self.clock = label, total, stream, clock
-        self.on_terminal = stream.isatty()
-        self.every_s = every_s if self.on_terminal else PLAIN_LINE_EVERY_S
         self.done = 0
         self.started = self._last = self.clock()
+        self._bar = (
+            tqdm(desc=label, total=total, file=stream, mininterval=1.0, unit_scale=True, dynamic_ncols=True)
+            if stream.isatty()
+            else None
+        )
 
     def advance(self, count: int) -> None:
         self.done += count
+        if self._bar is not None:
+            self._bar.update(count)
+            return
         now = self.clock()
-        if now - self._last >= self.every_s:
+        if now - self._last >= PLAIN_LINE_EVERY_S:
             self._last = now
-            self._print(end="\r" if self.on_terminal else "\n")
+            print(self.line(), file=self.stream, flush=True)
 
     def finish(self) -> float:
-        """Print the final line (on a terminal) and return the rate in items per second."""
-        if self.on_terminal:
-            self._print(end="\n")
+        """Close the bar (on a terminal) and return the rate in items per second."""
+        if self._bar is not None:
+            self._bar.close()
         return self.rate
 
     @property
@@ -57,6 +65,3 @@ class Progress:
         eta = f", ETA {self.eta_s:.0f}s" if self.eta_s is not None else ""
         elapsed = self.clock() - self.started
         return f"{self.label}: {self.done:,}{of_total} ({self.rate:,.0f}/s, {elapsed:.0f}s{eta})"
-
-    def _print(self, end: str) -> None:
-        print(self.line(), end=end, file=self.stream, flush=True)
