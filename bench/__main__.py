@@ -25,6 +25,7 @@ from bench import (
 )
 from bench.report import RESULTS
 from local_stack import handoff, stack
+from reporting.heartbeat import heartbeat
 from runtime import logs
 
 BENCHMARKS = {
@@ -65,9 +66,11 @@ def main(argv: list[str]) -> int:
     logs.configure(current)
     stack.up(current)
     began = time.monotonic()
-    for name in chosen:
+    for number, name in enumerate(chosen, start=1):
+        print(f"=== [{number}/{len(chosen)}] {name} ===", flush=True)
         started = time.monotonic()
-        BENCHMARKS[name](current)
+        with heartbeat(f"[bench] {name}"):  # a load or landing phase of minutes prints nothing of its own
+            BENCHMARKS[name](current)
         print(f"  ({name} took {time.monotonic() - started:.0f}s)\n", flush=True)
     print(f"report: {report_file.write(RESULTS, chosen, time.monotonic() - began)}")
     return 0
