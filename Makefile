@@ -12,7 +12,7 @@ EXTRAS := spark,airflow,dashboard,notebooks,dev,docs
 # so it never touches a running demo stack.
 TEST_ENV := set -a && . tests/stack.env && set +a
 
-.PHONY: install lock demo test test-faults check unit docs mutants fuzz bench sqoop-parity chaos stack-up stack-up-cluster stack-up-airflow stack-down stack-status stack-reset test-stack-down settings-table dashboard
+.PHONY: install lock demo test test-faults check unit docs mutants fuzz bench sqoop-parity chaos stack-up stack-up-cluster stack-up-airflow stack-down stack-status stack-reset test-stack-down settings-table dashboard notebooks-docs
 
 $(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -55,6 +55,10 @@ check: $(STAMP)
 docs: $(STAMP)
 	@out=$$(NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict 2>&1) || { echo "$$out"; exit 1; }
 	@echo "docs site built into .site/ (mkdocs build --strict; open .site/index.html)"
+
+# the analysts' notebooks run on the demo stack's data into the docs site (docs/notebooks/): after make demo
+notebooks-docs: $(STAMP)
+	$(PY) -m demo.publish_notebooks
 
 unit: $(STAMP)
 	$(TEST_ENV) && $(PY) -m pytest -m "not stack"

@@ -1,4 +1,5 @@
-"""Run the analysts' notebooks headless (nbclient) and export them as HTML (nbconvert): for the tests and the demo.
+"""Run the analysts' notebooks headless (nbclient) and export them as HTML or Markdown pages (nbconvert): for the
+tests, the demo and the docs site.
 
 The kernel inherits this process's environment, so a notebook reads the same
 PA_* settings as the caller: the demo's stack, or a test's scratch slice.
@@ -7,11 +8,12 @@ PA_* settings as the caller: the demo's stack, or a test's scratch slice.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbconvert import HTMLExporter
+from nbconvert import HTMLExporter, MarkdownExporter
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 CELL_TIMEOUT_S = 300
@@ -72,4 +74,19 @@ def to_html(notebook: nbformat.NotebookNode, target: Path) -> Path:
     exporter.log = _exporter_log
     body, _ = exporter.from_notebook_node(notebook)
     target.write_text(body.replace(_NBCONVERT_DEFAULT_ALT, f'alt="plot of {target.stem}"'))
+    return target
+
+
+def to_markdown(notebook: nbformat.NotebookNode, folder: Path, stem: str, preface: str) -> Path:
+    """``folder/stem.md``: ``preface``, then the notebook as Markdown with its plots as PNG files beside it
+    (``folder/stem_files/``), as the docs site publishes it."""
+    exporter = MarkdownExporter()
+    exporter.log = _exporter_log
+    body, resources = exporter.from_notebook_node(notebook, resources={"output_files_dir": f"{stem}_files"})
+    shutil.rmtree(folder / f"{stem}_files", ignore_errors=True)  # plots of an earlier rendering go with it
+    for name, data in resources.get("outputs", {}).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    target = folder / f"{stem}.md"
+    target.write_text(f"{preface}\n\n{body.strip()}\n")
     return target
