@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from airflow.sdk import get_current_context
 
-from dags.common import as_utc, intervals, pipeline_dag, spark_session, spark_task, task_settings
+from dags.common import as_utc, intervals, pipeline_dag, spark_session, spark_task
+from dags.worker_settings import task_settings
 
 
 @pipeline_dag(

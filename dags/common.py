@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -57,22 +56,6 @@ def spark_task(function: Callable[..., Any]) -> Any:
 def intervals(cron: str) -> CronDataIntervalTimetable:
     """A schedule whose runs each cover one data interval ([10:00, 11:00) runs at 11:00), for interval jobs."""
     return CronDataIntervalTimetable(cron, timezone="UTC")
-
-
-def task_settings() -> settings_module.Settings:
-    """The worker's PA_* environment, then the credentials of the Airflow Connections (PA_AIRFLOW_*_CONN_ID),
-    then the JSON Airflow Variable named by PA_AIRFLOW_SETTINGS_VARIABLE."""
-    from airflow.sdk import Variable
-
-    from dags.connections import connection_settings
-
-    base = settings_module.load()
-    environ = dict(os.environ)
-    for name, value in connection_settings(base).items():
-        environ.pop(name + "_FILE", None)  # the connection's secret replaces the mounted one
-        environ[name] = value
-    overrides = Variable.get(base.airflow_settings_variable, default=None, deserialize_json=True) or {}
-    return settings_module.load({**environ, **{name: str(value) for name, value in overrides.items()}})
 
 
 def spark_session(settings: settings_module.Settings, app_name: str) -> SparkSession:

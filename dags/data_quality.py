@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from airflow.sdk import get_current_context
 
-from dags.common import as_utc, fail_without_retry, intervals, pipeline_dag, spark_session, spark_task, task_settings
+from dags.common import as_utc, fail_without_retry, intervals, pipeline_dag, spark_session, spark_task
+from dags.worker_settings import task_settings
 
 
 @pipeline_dag(

@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from typing import Any
 
+from dags.worker_settings import task_settings
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,6 @@ class FailedRun:
 
 def announce_failure(context: Any) -> None:
     """on_failure_callback of every DAG: publish the notice; a failure to publish is logged, never raised."""
-    from dags.common import task_settings
-
     run = FailedRun.from_context(context)
     try:
         publish(task_settings(), run)

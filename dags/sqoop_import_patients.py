@@ -15,7 +15,8 @@ overridden by the Airflow Variable `patient_alert_settings`.
 
 from __future__ import annotations
 
-from dags.common import fail_without_retry, pipeline_dag, spark_session, spark_task, task_settings
+from dags.common import fail_without_retry, pipeline_dag, spark_session, spark_task
+from dags.worker_settings import task_settings
 
 
 @pipeline_dag(

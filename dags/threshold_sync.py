@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from airflow.sdk import Param, get_current_context, task
 
-from dags.common import fail_without_retry, pipeline_dag, task_settings
+from dags.common import fail_without_retry, pipeline_dag
+from dags.worker_settings import task_settings
 
 
 def _load(*, dry_run: bool):

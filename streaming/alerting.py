@@ -34,7 +34,7 @@ from streaming.sinks import alert_records, alert_sink_options
 from streaming.source import vitals_stream
 from thresholds.repository import ThresholdIndex
 
-log = logging.getLogger("streaming.alerting")
+log = logging.getLogger(__name__)
 
 REAL_TIME_MODE_SINCE = (4, 1)
 

@@ -50,7 +50,7 @@ from streaming.reference_data import ReferenceData
 from streaming.sinks import BatchTable, publish_alerts
 from streaming.source import vitals_stream
 
-log = logging.getLogger("streaming.landing")
+log = logging.getLogger(__name__)
 
 
 def millis_before(moment: Column, seconds: float) -> Column:

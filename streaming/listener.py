@@ -12,7 +12,7 @@ from pyspark.sql.streaming import StreamingQueryListener
 
 from streaming import metrics
 
-log = logging.getLogger("streaming.progress")
+log = logging.getLogger(__name__)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from settings import Settings
 from thresholds.repository import ThresholdIndex, ThresholdRepository
 from thresholds.rules import InvalidThresholds
 
-log = logging.getLogger("streaming.reference")
+log = logging.getLogger(__name__)
 
 
 class ReferenceData:

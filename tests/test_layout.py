@@ -1,4 +1,5 @@
-"""The layout the architecture page promises: the runtime imports no tooling, the pure modules import no I/O."""
+"""The layout the architecture page promises: the runtime imports no tooling and has no import circle, the pure
+modules import no I/O."""
 
 from __future__ import annotations
 
@@ -51,6 +52,100 @@ def files(*places: str) -> list[Path]:
 @pytest.mark.parametrize("path", files(*RUNTIME), ids=lambda path: str(path.relative_to(ROOT)))
 def test_runtime_code_imports_no_tooling(path):
     assert not imported_packages(path) & set(TOOLING)
+
+
+def module_name(path: Path, root: Path) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(paths: list[Path], root: Path = ROOT) -> dict[str, set[str]]:
+    """Each module's imports of the others (at any depth of the file: an import inside a function still makes a
+    circle), ``from package import module`` counted as the module."""
+    modules = {module_name(path, root): path for path in paths}
+
+    def known(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph = {}
+    for name, path in modules.items():
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(known(alias.name) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.update(known(f"{node.module}.{alias.name}") for alias in node.names)
+        graph[name] = imported - {None, name}
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    order: dict[str, int] = {}
+    lowest: dict[str, int] = {}
+    stack: list[str] = []
+    found = []
+
+    def visit(module: str) -> None:
+        order[module] = lowest[module] = len(order)
+        stack.append(module)
+        for other in graph[module]:
+            if other not in order:
+                visit(other)
+                lowest[module] = min(lowest[module], lowest[other])
+            elif other in stack:
+                lowest[module] = min(lowest[module], order[other])
+        if lowest[module] == order[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in graph:
+        if module not in order:
+            visit(module)
+    return found
+
+
+def test_the_runtime_has_no_import_circle():
+    assert circles(import_graph(files(*RUNTIME))) == []
+
+
+def test_the_circle_check_finds_a_circle_hidden_inside_a_function(tmp_path):
+    package = tmp_path / "circle"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "first.py").write_text("from circle.second import helper\n")
+    (package / "second.py").write_text("def helper():\n    from circle import first\n")
+    graph = import_graph(sorted(package.glob("*.py")), root=tmp_path)
+    assert circles(graph) == [["circle.first", "circle.second"]]
+
+
+def loggers_named_by_hand(path: Path) -> list[str]:
+    """The module-level ``logging.getLogger("...")`` of ``path``: a name that can drift from the module's."""
+    return [
+        node.value.args[0].value
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and ast.unparse(node.value.func) == "logging.getLogger"
+        and node.value.args
+        and isinstance(node.value.args[0], ast.Constant)
+    ]
+
+
+@pytest.mark.parametrize("path", files(*RUNTIME), ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_runtime_logger_is_named_after_its_module(path):
+    assert loggers_named_by_hand(path) == [], "use logging.getLogger(__name__)"
+
+
+def test_the_logger_check_finds_a_name_written_by_hand(tmp_path):
+    module = tmp_path / "landing.py"
+    module.write_text('import logging\n\nlog = logging.getLogger("streaming.progress")\n')
+    assert loggers_named_by_hand(module) == ["streaming.progress"]
 
 
 @pytest.mark.parametrize("path", files(*PURE), ids=lambda path: str(path.relative_to(ROOT)))
