@@ -120,7 +120,7 @@ class Services:
         return [name for name, process in self.processes.items() if process.poll() is not None]
 
 
-class Progress:
+class ServiceMarks:
     """How far each service got, read cheaply from where it leaves its mark."""
 
     def __init__(self, spark: SparkSession, settings: Settings):
@@ -157,14 +157,14 @@ def run(settings: StackSettings, rate: int = 500, down_s: float = 10.0) -> int:
     logs = settings.data_dir / "logs" / "chaos" / name
     logs.mkdir(parents=True, exist_ok=True)
     services = Services(scoped, logs, rate)
-    progress = Progress(spark, scoped)
+    marks = ServiceMarks(spark, scoped)
     phases: list[Phase] = []
     for service in ("simulator", "producer", "streaming", "notifier"):
         services.start(service)
     try:
-        _wait_until("the pipeline is flowing", lambda: min(progress.marks().values()) > 0, RECOVERY_LIMIT_S)
+        _wait_until("the pipeline is flowing", lambda: min(marks.marks().values()) > 0, RECOVERY_LIMIT_S)
         for fault in (*SERVER_FAULTS, *SERVICE_FAULTS):
-            phases.append(_phase(fault, settings, scoped, services, progress, down_s))
+            phases.append(_phase(fault, settings, scoped, services, marks, down_s))
             print(
                 f"  {fault:<15} back; recovered in "
                 + ", ".join(
@@ -174,7 +174,7 @@ def run(settings: StackSettings, rate: int = 500, down_s: float = 10.0) -> int:
                 flush=True,
             )
         services.stop("simulator", timeout_s=5)
-        _drain(scoped, spark, progress)
+        _drain(scoped, spark, marks)
     finally:
         for service in list(services.processes):
             services.stop(service)
@@ -203,7 +203,7 @@ def _scratch(spark: SparkSession, settings: Settings, name: str) -> Settings:
 
 
 def _phase(
-    fault: str, base: Settings, scoped: Settings, services: Services, progress: Progress, down_s: float
+    fault: str, base: Settings, scoped: Settings, services: Services, marks: ServiceMarks, down_s: float
 ) -> Phase:
     phase = Phase(fault, _now())
     if fault in SERVICE_FAULTS:
@@ -216,11 +216,11 @@ def _phase(
         stack.up(base, [fault])
         if fault == "sns":  # moto keeps topics in memory; real SNS never loses them, so recreate it as it was
             sns_setup.setup(scoped)
-    back, at_return = time.monotonic(), progress.marks()
+    back, at_return = time.monotonic(), marks.marks()
     waiting = set(at_return)
     while waiting and time.monotonic() - back < RECOVERY_LIMIT_S:
         services.dead()  # restarts the devices (simulator) as soon as an RDS outage has ended them
-        now = progress.marks()
+        now = marks.marks()
         for service in list(waiting):
             if now[service] > max(at_return[service], 0):
                 phase.recovery_s[service] = time.monotonic() - back
@@ -234,7 +234,7 @@ def _phase(
     return phase
 
 
-def _drain(settings: Settings, spark: SparkSession, progress: Progress) -> None:
+def _drain(settings: Settings, spark: SparkSession, services_marks: ServiceMarks) -> None:
     """Wait until the producer, the landing query and the notifier have caught up with what RDS holds."""
     highest = (
         rds_query(
@@ -250,7 +250,7 @@ def _drain(settings: Settings, spark: SparkSession, progress: Progress) -> None:
     steady = {"marks": None, "since": time.monotonic()}
 
     def quiet() -> bool:
-        marks = progress.marks()
+        marks = services_marks.marks()
         if marks != steady["marks"]:
             steady.update(marks=marks, since=time.monotonic())
         return time.monotonic() - steady["since"] > 30 and marks["notifier"] >= kafka.end_offsets(

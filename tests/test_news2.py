@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streaming.news2 import SCORE_COLUMNS, assumed, drivers, with_scores
+from streaming.news2_scoring import SCORE_COLUMNS, assumed, drivers, with_scores
 
 NORMAL = {
     "respiratory_rate": 16.0,
