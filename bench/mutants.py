@@ -36,7 +36,7 @@ class Mutant:
 
 PARSE = ("tests/test_parse.py",)
 EVALUATE = (
-    "tests/test_streaming.py::test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value",
+    "tests/test_evaluate.py::test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value",
     "tests/test_threshold_repository.py",
 )
 DEDUP = (
@@ -211,7 +211,7 @@ MUTANTS = (
         'since_birth = F.floor(F.months_between(F.col("event_time"), born)).cast("int")',
         'since_birth = F.ceil(F.months_between(F.col("event_time"), born)).cast("int")',
         (
-            "tests/test_streaming.py::test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_reading",
+            "tests/test_evaluate.py::test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_reading",
             *EVALUATE[:1],
         ),
     ),

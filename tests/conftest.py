@@ -1,4 +1,5 @@
-"""Session fixtures: one running stack and one SparkSession for the whole test run.
+"""Session fixtures: one running stack and one SparkSession for the whole test run (a run of unit tests alone gets
+a SparkSession of its own that needs no server, for the tests of Spark's engine only).
 
 Tests reset the data they use (unique topic, table and key names per test)
 rather than restarting servers, so the suite stays fast on two cores.
@@ -73,6 +74,24 @@ def hive_schema(running_stack):
     from hive_ddl.apply import apply
 
     return apply(running_stack)
+
+
+@pytest.fixture(scope="session")
+def plain_spark(request, settings):
+    """A SparkSession for the tests that need only Spark's engine (parsing, NEWS2, the evaluation): no metastore,
+    no Kafka connector, no server, so they run with the unit tests in ``make unit``. A run that has stack tests as
+    well shares their session, the run's one."""
+    if any(item.get_closest_marker("stack") for item in request.session.items):
+        yield request.getfixturevalue("spark")
+        return
+    import dataclasses
+
+    from clients.spark import session
+
+    engine_only = dataclasses.replace(settings, spark_kafka_jars="", jdbc_driver_jar="")
+    spark_session = session(engine_only, "patient-alert-unit-tests")
+    yield spark_session
+    spark_session.stop()
 
 
 @pytest.fixture(scope="session")

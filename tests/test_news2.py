@@ -6,6 +6,13 @@ import pytest
 
 from streaming.news2_scoring import SCORE_COLUMNS, assumed, drivers, with_scores
 
+
+@pytest.fixture(scope="module")
+def spark(plain_spark):
+    """This module needs only Spark's engine: no server (it runs with the unit tests)."""
+    return plain_spark
+
+
 NORMAL = {
     "respiratory_rate": 16.0,
     "spo2": 97.0,

@@ -10,6 +10,13 @@ import pytest
 from contract.vitals import VITALS
 from streaming.parse import TimeRules, parse
 
+
+@pytest.fixture(scope="module")
+def spark(plain_spark):
+    """This module needs only Spark's engine: no server (it runs with the unit tests)."""
+    return plain_spark
+
+
 KAFKA_TIME = dt.datetime(2026, 11, 24, 10, 0, 0)
 RULES = TimeRules(max_future_s=300.0, late_after_s=600.0)
 
