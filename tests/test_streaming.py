@@ -213,7 +213,7 @@ def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, s
     spark.streams.addListener(listener)
     try:
         send(stream_settings, [reading(n, 2001, 75, 200, n) for n in [*range(1, 51), *range(1, 6)]])
-        with caplog.at_level(logging.INFO, logger="streaming.progress"):
+        with caplog.at_level(logging.INFO, logger="streaming.listener"):
             run_available_now(spark, stream_settings)
             deadline = time.monotonic() + 15  # listener events arrive asynchronously
             while (listener.latest is None or listener.latest.input_rows == 0) and time.monotonic() < deadline:
