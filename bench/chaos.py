@@ -42,6 +42,7 @@ from notifier import sns_setup
 from producers import watermark
 from producers.bedside_simulation import make_patients
 from rds_schema import migrate
+from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings, environment
 from streaming.sinks import BatchTable
 from testkit import scratch
@@ -261,11 +262,8 @@ def _drain(settings: Settings, spark: SparkSession, services_marks: ServiceMarks
 
 
 def _wait_until(what: str, condition: Callable[[], bool], limit_s: float) -> None:
-    deadline = time.monotonic() + limit_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"chaos run: {what} did not happen within {limit_s:.0f} s")
-        time.sleep(2)
+    if not wait_until(condition, limit_s, every_s=2):
+        raise RuntimeError(f"chaos run: {what} did not happen within {limit_s:.0f} s")
 
 
 def _reconcile(spark: SparkSession, settings: Settings, phase: Phase) -> dict:

@@ -19,6 +19,7 @@ from bench.report import RESULTS, LatencyPoint, line, note, record_throughput, s
 from clients import hbase, hdfs, kafka, kafka_acls, mysql
 from clients.spark import session
 from hbase_setup.sources import DEFAULT_SOURCE
+from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount, Settings
 from settings.choices import AlertPath
 from streaming.app import StreamingApp
@@ -253,12 +254,12 @@ def _throughput(spark, settings: Settings, rows: int, heart_rate: int = ALERTING
 
 def _progress_of(listener: ProgressListener, query: str, rows: int, wait_s: float = 30.0) -> list[BatchProgress]:
     """The query's batches with input, once their progress events (delivered asynchronously) cover ``rows``."""
-    deadline = time.monotonic() + wait_s
-    while True:
-        batches = [batch for batch in listener.recent if batch.query == query and batch.input_rows]
-        if sum(batch.input_rows for batch in batches) >= rows or time.monotonic() > deadline:
-            return batches
-        time.sleep(0.2)
+
+    def batches() -> list[BatchProgress]:
+        return [batch for batch in listener.recent if batch.query == query and batch.input_rows]
+
+    wait_until(lambda: sum(batch.input_rows for batch in batches()) >= rows, wait_s, 0.2)
+    return batches()
 
 
 def _per_record_baseline(settings: Settings, name: str) -> float:

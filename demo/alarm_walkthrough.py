@@ -14,12 +14,12 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import uuid
 
 from clients import kafka, kafka_acls, mysql
 from contract.alerts import Outcome, Severity
 from notifier.service import Notifier
+from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount, Settings, environment
 from testkit import inbox, scratch
 from testkit.alerts import alert_record
@@ -115,11 +115,9 @@ def _queue_two_critical_readings(settings: Settings) -> None:
 
 
 def _wait_for(settings: Settings, url: str, timeout_s: float = 60.0) -> list[dict]:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = inbox.read_all(settings, url)
-        if found:
-            return found
+    found = wait_until(lambda: inbox.read_all(settings, url), timeout_s, every_s=0)
+    if found:
+        return found
     raise RuntimeError(f"no email arrived within {timeout_s:.0f} s; is the notifier's SNS endpoint up?")
 
 

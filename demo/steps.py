@@ -32,6 +32,7 @@ from producers.replay import replay
 from producers.rows import RowSelection
 from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
+from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings, environment
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
@@ -196,14 +197,10 @@ def _quiet(settings: Settings, seconds: float) -> bool:
 
 
 def _wait(condition: Callable[[], bool], app: StreamingApp, what: str, timeout_s: float = 300) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(
-                f"the streaming application did not {what} within {timeout_s:.0f} s; see its query progress above"
-            )
-        app.tick()
-        time.sleep(1)
+    if not wait_until(condition, timeout_s, every_s=1, between=app.tick):
+        raise TimeoutError(
+            f"the streaming application did not {what} within {timeout_s:.0f} s; see its query progress above"
+        )
 
 
 def _caught_up(listener: ProgressListener, query_name: str) -> bool:
@@ -317,13 +314,18 @@ def show_operators_view(settings: StackSettings) -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 120
         notifier_down = 'ALERTS{alertname="PatientAlertServiceDown", job="notifier", alertstate="firing"}'
         # scraped, and the rules evaluated since: the notifier's "down" alert has cleared
-        while not metrics.query(settings, 'up{job="notifier"} == 1') or metrics.query(settings, notifier_down):
-            if service.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Prometheus never scraped the notifier: {service.stderr.read()[-500:]}")
-            time.sleep(1)
+        scraped = wait_until(
+            lambda: (
+                service.poll() is not None
+                or (metrics.query(settings, 'up{job="notifier"} == 1') and not metrics.query(settings, notifier_down))
+            ),
+            120,
+            every_s=1,
+        )
+        if not scraped or service.poll() is not None:
+            raise RuntimeError(f"Prometheus never scraped the notifier: {service.stderr.read()[-500:]}")
         served = metrics.scrape(settings.metrics_host, settings.notifier_metrics_port)
         silent = sum(value for (name, _), value in served.items() if name == "pa_notifier_silent_beds")
         print(

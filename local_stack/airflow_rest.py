@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import time
 import urllib.request
 from typing import Any
 
@@ -24,6 +23,8 @@ from airflow_client.client.api.task_instance_api import TaskInstanceApi
 from airflow_client.client.api.variable_api import VariableApi
 from airflow_client.client.exceptions import ApiException, NotFoundException
 from airflow_client.client.models import ConnectionBody, DAGPatchBody, TriggerDAGRunPostBody, VariableBody
+
+from runtime.waiting import wait_until
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +70,15 @@ class AirflowRest:
 
     def wait_for_dag(self, dag_id: str, timeout_s: float = 180) -> None:
         """Wait until the DAG processor has parsed ``dag_id`` and the API knows it."""
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                self.dags.get_dag(dag_id)
-                return
-            except ApiException:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(2)
+        if not wait_until(lambda: self._knows(dag_id), timeout_s, every_s=2):
+            raise TimeoutError(f"Airflow's DAG processor had not parsed {dag_id} after {timeout_s:.0f} s")
+
+    def _knows(self, dag_id: str) -> bool:
+        try:
+            self.dags.get_dag(dag_id)
+        except ApiException:
+            return False
+        return True
 
     def unpause(self, dag_id: str) -> None:
         self.dags.patch_dag(dag_id, DAGPatchBody(is_paused=False))
@@ -105,14 +106,16 @@ class AirflowRest:
 
     def wait_for_runs(self, runs: list[tuple[str, str]], timeout_s: float) -> dict[tuple[str, str], str]:
         """Wait until every (dag id, run id) has finished; return their states (logging each as it finishes)."""
-        deadline, finished = time.monotonic() + timeout_s, {}
-        while len(finished) < len(runs):
+        finished: dict[tuple[str, str], str] = {}
+
+        def all_finished() -> bool:
             for run in runs:
                 if run not in finished and (state := self.run_state(*run)) in FINISHED:
                     finished[run] = state
                     log.info("Airflow run %s / %s: %s", *run, state)
-            if time.monotonic() > deadline:
-                pending = [run for run in runs if run not in finished]
-                raise TimeoutError(f"Airflow runs still not finished after {timeout_s:.0f} s: {pending}")
-            time.sleep(3)
+            return len(finished) == len(runs)
+
+        if not wait_until(all_finished, timeout_s, every_s=3):
+            pending = [run for run in runs if run not in finished]
+            raise TimeoutError(f"Airflow runs still not finished after {timeout_s:.0f} s: {pending}")
         return finished

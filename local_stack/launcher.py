@@ -11,6 +11,7 @@ from pathlib import Path
 
 from local_stack.errors import StackError
 from local_stack.spec import ServerSpec, StackContext
+from runtime.waiting import wait_until
 
 _HINTS = (
     ("Address already in use", "a port is taken: stop the other process or change the port setting"),
@@ -102,10 +103,7 @@ def _end(spec: ServerSpec, ctx: StackContext, sig: signal.Signals, timeout_s: fl
     if pid is None:
         return False
     _signal_group(pid, sig)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and _alive(pid):
-        time.sleep(0.1)
-    if _alive(pid):
+    if not wait_until(lambda: not _alive(pid), timeout_s, every_s=0.1):
         _signal_group(pid, signal.SIGKILL)
     ctx.paths.pid_file(spec.name).unlink(missing_ok=True)
     return True

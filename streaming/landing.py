@@ -31,7 +31,6 @@ later (as long as ``PA_STREAM_MAX_FUTURE_S`` <= the window; settings enforce it)
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -39,6 +38,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
 from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
+from runtime.waiting import wait_until
 from settings import Settings
 from settings.choices import AlertPath
 from streaming import metrics
@@ -121,11 +121,10 @@ class LandingQuery(OwnedQuery):
     def stop(self) -> None:
         """Stop between micro-batches when it can: one cut short is redone after a restart (nothing is lost), but
         letting it finish, for up to PA_STREAM_STOP_GRACE_S, spares the restart that work and the log a trace."""
-        if self.query is not None and self.query.isActive:
-            deadline = time.monotonic() + self.settings.stream_stop_grace_s
-            while self.query.status["isTriggerActive"] and time.monotonic() < deadline:
-                time.sleep(0.1)
-            self.query.stop()
+        query = self.query
+        if query is not None and query.isActive:
+            wait_until(lambda: not query.status["isTriggerActive"], self.settings.stream_stop_grace_s, 0.1)
+            query.stop()
 
     def process_batch(self, batch: DataFrame, batch_id: int) -> None:
         stream_batch = self.batch_base + batch_id

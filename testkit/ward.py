@@ -32,6 +32,7 @@ from producers.bedside_simulation import Patient, make_patients
 from producers.simulated_rds import SimulationRun, simulate, write_patients
 from rds_schema import migrate
 from reporting.alert_quality import AlertQuality, Notice, score
+from runtime.waiting import wait_until
 from settings import KafkaPrincipal, Settings
 from settings.choices import AlertPath
 from sqoop import pipeline_jobs
@@ -233,17 +234,17 @@ def _settle(app: StreamingApp, settings: Settings) -> None:
         if now == before:
             break
         before = now
-    deadline = time.monotonic() + NOTIFIER_CATCH_UP_S
-    while (handled := kafka.committed(settings, settings.notifier_group, settings.topic_alerts)) < now:
-        if time.monotonic() > deadline:
-            log.warning(
-                "the notifier handled %d of %d alerts within %.0f s; scoring what was emailed so far",
-                handled,
-                now,
-                NOTIFIER_CATCH_UP_S,
-            )
-            return
-        time.sleep(1.0)
+    if not wait_until(
+        lambda: kafka.committed(settings, settings.notifier_group, settings.topic_alerts) >= now,
+        NOTIFIER_CATCH_UP_S,
+        every_s=1.0,
+    ):
+        log.warning(
+            "the notifier handled %d of %d alerts within %.0f s; scoring what was emailed so far",
+            kafka.committed(settings, settings.notifier_group, settings.topic_alerts),
+            now,
+            NOTIFIER_CATCH_UP_S,
+        )
 
 
 def _alert_messages(settings: Settings) -> list[dict]:

@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-import time
 
 import pytest
 
@@ -115,17 +114,6 @@ def hive_alert_ids(spark, settings) -> set[str]:
     table = f"{settings.hive_database}.alerts"
     spark.catalog.refreshTable(table)
     return {row.alert_id for row in spark.table(table).select("alert_id").collect()}
-
-
-def wait_for(condition, app: StreamingApp | None = None, timeout_s: float = 120.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if app is not None:
-            app.tick()
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 @contextlib.contextmanager

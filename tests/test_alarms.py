@@ -18,6 +18,7 @@ import pytest
 from clients import mysql
 from contract.alerts import Severity
 from notifier.service import Notifier
+from runtime.waiting import wait_until
 from settings import RdsAccount, environment
 from tests.notifier_fixtures import alert, delivered, inbox, observation, queue
 
@@ -120,10 +121,7 @@ def test_an_unacknowledged_critical_escalates_once_and_an_acknowledgement_stops_
     running = threading.Thread(target=notifier.run, kwargs={"until_idle_s": 14})
     running.start()
     try:
-        escalated = []
-        deadline = time.monotonic() + 60
-        while not escalated and time.monotonic() < deadline:
-            escalated = delivered(s, doctor)
+        escalated = wait_until(lambda: delivered(s, doctor), 60, every_s=0)
         assert kinds(escalated) == ["escalation"]
         code = next(line for line in escalated[0]["Message"].splitlines() if line.startswith("Acknowledgement code:"))
         code = code.split()[2]

@@ -14,9 +14,10 @@ import urllib.request
 import pytest
 
 from local_stack.handoff import child_environment
+from runtime.waiting import wait_until
 from settings.choices import AlertPath
 from testkit import scratch
-from tests.streaming_fixtures import Queue, add_patients, hive_alert_ids, reading, send, spark_count, wait_for
+from tests.streaming_fixtures import Queue, add_patients, hive_alert_ids, reading, send, spark_count
 
 pytestmark = pytest.mark.faults  # two YARN applications, about 8 minutes: make test-faults
 
@@ -74,16 +75,16 @@ def test_the_streaming_application_on_yarn_lands_alerts_and_a_resubmission_loses
     try:
         first = submit(s)
         send(s, [reading(n, 2001, 60 if n % 2 else 75, 170, n % 60) for n in range(1, 41)])
-        assert wait_for(lambda: rows_now(spark, raw) == 40, timeout_s=START_S), f"{first}: {yarn(s, first)}"
-        assert wait_for(lambda: len(queue.ids) >= 20, timeout_s=60)  # heart rate 60 at age 40: an alert each
+        assert wait_until(lambda: rows_now(spark, raw) == 40, timeout_s=START_S), f"{first}: {yarn(s, first)}"
+        assert wait_until(lambda: len(queue.ids) >= 20, timeout_s=60)  # heart rate 60 at age 40: an alert each
 
         assert yarn(s, first, state="KILLED") in {"KILLED", "RUNNING", "FINISHED"}
-        assert wait_for(lambda: yarn(s, first) == "KILLED", timeout_s=60)
+        assert wait_until(lambda: yarn(s, first) == "KILLED", timeout_s=60)
         send(s, [reading(n, 2001, 60 if n % 2 else 75, 170, n % 60) for n in range(41, 81)])  # while it is down
         second = submit(s)
         assert second != first
-        assert wait_for(lambda: rows_now(spark, raw) >= 80, timeout_s=START_S), f"{second}: {yarn(s, second)}"
-        assert wait_for(lambda: len(queue.ids) >= 40 and len(hive_alert_ids(spark, s)) >= 40, timeout_s=90)
+        assert wait_until(lambda: rows_now(spark, raw) >= 80, timeout_s=START_S), f"{second}: {yarn(s, second)}"
+        assert wait_until(lambda: len(queue.ids) >= 40 and len(hive_alert_ids(spark, s)) >= 40, timeout_s=90)
 
         ids = sorted(row.reading_id for row in spark.table(raw).select("reading_id").collect())
         assert ids == list(range(1, 81))  # each reading once, across the kill

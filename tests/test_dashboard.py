@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from clients import mysql
 from hbase_setup.sources import DEFAULT_SOURCE
 from notifier.service import Notifier
 from rds_schema import migrate
+from runtime.waiting import wait_until
 from settings import RdsAccount, environment
 from settings.choices import AlertPath
 from testkit import inbox, scratch
@@ -180,14 +180,15 @@ def _until(browser, condition, what: str, timeout_s: float = 120.0) -> None:
 
 
 def _wait_healthy(url: str, server: subprocess.Popen, log: Path, timeout_s: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"the dashboard exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"the dashboard did not answer within {timeout_s:.0f} s:\n{log.read_text()[-3000:]}")
+    if not wait_until(lambda: server.poll() is not None or _healthy(url), timeout_s):
+        raise AssertionError(f"the dashboard did not answer within {timeout_s:.0f} s:\n{log.read_text()[-3000:]}")
+    if server.poll() is not None:
+        raise AssertionError(f"the dashboard exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "_stcore/health", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False

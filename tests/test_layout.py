@@ -26,6 +26,7 @@ PURE = (
     "producers/pending_ids.py",
     "thresholds/rules.py",
     "runtime/backoff.py",
+    "runtime/waiting.py",
 )
 IO_MODULES = ("pyspark", "kafka", "happybase", "pyhive", "boto3", "mysql", "clients", "airflow")
 

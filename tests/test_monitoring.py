@@ -14,10 +14,10 @@ import time
 
 from monitoring.rules import SERVICES, rules
 from producers.simulated_rds import simulate
+from runtime.waiting import wait_until
 from settings import environment
 from testkit import inbox, metrics
 from tests.notifier_fixtures import alert, queue
-from tests.streaming_fixtures import wait_for
 from tests.test_producers import rds  # noqa: F401 - the producer's own table and topics
 
 
@@ -51,7 +51,7 @@ def scraped(settings, port: int, name: str, timeout_s: float = 60.0, **labels: s
             return False
         return metrics.value(found, name, **labels) is not None
 
-    assert wait_for(has_it, timeout_s=timeout_s), f"{name}{labels} never appeared on port {port}: {sorted(found)}"
+    assert wait_until(has_it, timeout_s=timeout_s), f"{name}{labels} never appeared on port {port}: {sorted(found)}"
     return found
 
 
@@ -59,7 +59,7 @@ def test_the_producer_serves_what_it_published_and_its_backlog(rds):  # noqa: F8
     simulate(rds, patients=5, rate_hz=1, seed=2, count=300, bad_share=0.0)
     producer = service("producers", "publish", "--follow", settings=rds)
     try:
-        assert wait_for(
+        assert wait_until(
             lambda: (
                 metrics.value(
                     scraped(rds, rds.producer_metrics_port, "pa_producer_watermark_id"), "pa_producer_watermark_id"
@@ -95,7 +95,7 @@ def _notifier_stopped_and_told(s, operations: str) -> list[dict]:
         scraped(s, s.notifier_metrics_port, "pa_notifier_notifications_total", kind="opened")
         endpoint = s.metrics_host, s.notifier_metrics_port
         opened = "pa_notifier_notifications_total"
-        assert wait_for(lambda: metrics.value(metrics.scrape(*endpoint), opened, kind="opened") == 2)
+        assert wait_until(lambda: metrics.value(metrics.scrape(*endpoint), opened, kind="opened") == 2)
         samples = metrics.scrape(*endpoint)
         assert metrics.value(samples, "pa_notifier_alerts_total", outcome="notified") == 2
         assert metrics.value(samples, "pa_notifier_alert_latency_seconds_count") == 2
@@ -103,10 +103,10 @@ def _notifier_stopped_and_told(s, operations: str) -> list[dict]:
         assert metrics.value(samples, "pa_notifier_unacknowledged_episodes") == 2
         assert metrics.value(samples, "pa_notifier_lag_records", topic=s.topic_alerts) == 0  # read to the end
         # Prometheus scrapes the same figures
-        assert wait_for(lambda: metrics.query(s, 'up{job="notifier"} == 1'), timeout_s=60)
-        assert wait_for(lambda: metrics.query(s, 'pa_notifier_notifications_total{kind="opened"} == 2'), timeout_s=60)
+        assert wait_until(lambda: metrics.query(s, 'up{job="notifier"} == 1'), timeout_s=60)
+        assert wait_until(lambda: metrics.query(s, 'pa_notifier_notifications_total{kind="opened"} == 2'), timeout_s=60)
         # Alertmanager tells a group's change at its next group interval: stay up past one, so "down" is news
-        wait_for(lambda: False, timeout_s=group_interval_s(s) + 2 * s.prometheus_scrape_s)
+        wait_until(lambda: False, timeout_s=group_interval_s(s) + 2 * s.prometheus_scrape_s)
         inbox.read_all(s, operations)  # what was told before (while this notifier had not yet run) is not the test's
     finally:
         stopped_at = time.time()
@@ -121,7 +121,7 @@ def _notifier_stopped_and_told(s, operations: str) -> list[dict]:
             and dt.datetime.fromisoformat(message["Timestamp"].replace("Z", "+00:00")).timestamp() >= stopped_at
         ]
 
-    wait_for(lambda: bool(told.extend(inbox.read_all(s, operations)) or notifier_down()), timeout_s=120)
+    wait_until(lambda: bool(told.extend(inbox.read_all(s, operations)) or notifier_down()), timeout_s=120)
     return notifier_down()
 
 

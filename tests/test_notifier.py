@@ -18,6 +18,7 @@ import pytest
 from clients import aws, kafka, mysql
 from notifier.__main__ import status
 from notifier.service import Notifier, backoff_for
+from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount
 from testkit.sockets import free_port
 from tests.notifier_fixtures import alert, committed, delivered, inbox, observation, queue
@@ -123,9 +124,12 @@ def test_a_crash_between_publish_and_offset_commit_sends_nothing_twice(notify_se
     url = inbox(notify_settings)
     queue(notify_settings, [alert(2001, 0), alert(2002, 0), alert(2003, 0)])
     first = Notifier(notify_settings)
-    deadline = time.monotonic() + 30
-    while first.counts["opened"] < 3 and time.monotonic() < deadline:
+
+    def opened_all_three() -> bool:
         first.poll_and_handle()
+        return first.counts["opened"] >= 3
+
+    wait_until(opened_all_three, 30, every_s=0)
     first.close()  # dies here: published and recorded, offsets never committed
     restarted = Notifier(notify_settings)
     counts = restarted.run(until_idle_s=2)
@@ -263,12 +267,7 @@ def _moto_with_credentials_checked() -> tuple[subprocess.Popen, int, dict]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and server.poll() is None:
-            with socket.socket() as probe:
-                if probe.connect_ex((LOOPBACK, port)) == 0:
-                    break
-            time.sleep(0.2)
+        wait_until(lambda server=server, port=port: server.poll() is not None or _accepts(port), 30, every_s=0.2)
         if server.poll() is None:
             break
     else:
@@ -348,9 +347,7 @@ def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_se
     too_long = {**alert(2001, 0), "alert_message": "x" * 300_000}
     notifier = Notifier(s)
     queue(s, [too_long])
-    deadline = time.monotonic() + 60
-    while notifier.poll_and_handle() == 0 and time.monotonic() < deadline:
-        pass  # the consumer joins its group on the first polls
+    wait_until(notifier.poll_and_handle, 60, every_s=0)  # the consumer joins its group on the first polls
     notifier.commit()
     assert notifier.counts["dead_lettered"] == 1 and dead_lettered(s) != []
     queue(s, [alert(2002, 0), alert(2001, 5)])  # the same service goes on: another patient, the refused episode
@@ -423,3 +420,8 @@ def test_a_crash_between_sns_accepting_and_recording_repeats_at_most_the_batch_i
     assert calls[:2] == [10, 2]
     assert restarted["repeat"] == 10 and restarted["opened"] == 2  # the recorded batch is not sent again
     assert sorted(per_patient.values()) == [1] * 10 + [2] * 2  # only the 2 in flight went out twice
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex((LOOPBACK, port)) == 0

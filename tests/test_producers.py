@@ -20,6 +20,7 @@ from producers.replay import replay
 from producers.rows import RowSelection
 from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
+from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount
 
 
@@ -43,9 +44,8 @@ def rds(running_stack, unique_name):
 
 def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) -> list:
     consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, topic, consumer_timeout_ms=3000)
-    messages, deadline = [], time.monotonic() + timeout_s
-    while len(messages) < expected and time.monotonic() < deadline:
-        messages += list(consumer)
+    messages: list = []
+    wait_until(lambda: messages.extend(consumer) or len(messages) >= expected, timeout_s, every_s=0)
     consumer.close()
     return messages
 
@@ -102,9 +102,7 @@ def test_a_producer_killed_mid_run_resumes_with_no_gaps(rds):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while watermark.read(rds, rds.producer_name) < 2000 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: watermark.read(rds, rds.producer_name) >= 2000, 60, every_s=0.05)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     at_kill = watermark.read(rds, rds.producer_name)

@@ -16,6 +16,7 @@ import pytest
 
 from clients import hbase, kafka_acls
 from contract.alerts import ALERT_KINDS, Outcome
+from runtime.waiting import wait_until
 from settings import environment
 from streaming.alerting import AlertPathError, check_can_run
 from testkit import metrics
@@ -29,7 +30,6 @@ from tests.streaming_fixtures import (
     send,
     spark_count,
     stamped,
-    wait_for,
 )
 
 RESTART_S = 5.0  # stopping the real-time query and starting it again from its checkpoint
@@ -58,8 +58,8 @@ def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_se
                 stamped(reading(8, 2001, 60, 200), dt.datetime(2099, 1, 1, tzinfo=dt.UTC)),
             ],
         )
-        assert wait_for(lambda: len(queue.ids) >= 7, app), f"alerts on the queue: {queue.read()}"
-        assert wait_for(lambda: len(hive_alert_ids(spark, s)) >= 7, app)
+        assert wait_until(lambda: len(queue.ids) >= 7, between=app.tick), f"alerts on the queue: {queue.read()}"
+        assert wait_until(lambda: len(hive_alert_ids(spark, s)) >= 7, between=app.tick)
         assert queue.ids == hive_alert_ids(spark, s)
         assert spark_count(spark, f"{s.hive_database}.alerts") == len(queue.ids)  # each alert once in Hive
         # every kind but a gap: the capstone table's bands abut (read half-open), so no value falls between two
@@ -69,7 +69,9 @@ def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_se
         late_of = {message["reading_id"]: message["late"] for message in queue.read()}
         assert 8 not in late_of  # stamped 2099: rejected, never an alert
         assert late_of[7] is False and all(late_of[n] is True for n in (1, 2, 4, 5))  # 2026-11-24: old news
-        wait_for(lambda: False, app, timeout_s=BATCH_S + 1)  # past a reference check, with nothing changed
+        wait_until(
+            lambda: False, between=app.tick, timeout_s=BATCH_S + 1
+        )  # past a reference check, with nothing changed
         assert app.alerting.restarts == 0, "the alert query restarted although no reference data changed"
         # counted by hand from the capstone rules (2001 is 40, 2002 41, 2003 101: no band)
         assert sorted(
@@ -90,15 +92,15 @@ def test_a_threshold_change_applies_from_the_next_batch(spark, realtime_settings
     s = realtime_settings
     with running_app(spark, s) as (app, queue):
         send(s, [reading(1, 2001, 90, 200, 1)])  # age 40: heart rate 90 is above normal (rule 3)
-        assert wait_for(lambda: any(m["reading_id"] == 1 for m in queue.read()), app)
+        assert wait_until(lambda: any(m["reading_id"] == 1 for m in queue.read()), between=app.tick)
         connection = hbase.connect(s)
         connection.table(s.threshold_table).delete(b"3")  # now 90 falls in a gap above rule 2's 70-78
         connection.close()
         # the next reference check (each batch) sees the change and restarts the query with the new rules; how
         # soon is measured by the benchmarks, never asserted here
-        assert wait_for(lambda: app.alerting.restarts == 1, app, timeout_s=BATCH_S * 3 + RESTART_S)
+        assert wait_until(lambda: app.alerting.restarts == 1, between=app.tick, timeout_s=BATCH_S * 3 + RESTART_S)
         send(s, [reading(2, 2001, 90, 200, 2)])
-        assert wait_for(lambda: any(m["reading_id"] == 2 for m in queue.read()), app)
+        assert wait_until(lambda: any(m["reading_id"] == 2 for m in queue.read()), between=app.tick)
         heart = [
             (m["reading_id"], m["kind"], m.get("rule_id")) for m in queue.read() if m.get("attribute") == "heartBeat"
         ]
@@ -154,7 +156,7 @@ def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_set
         return (tmp_path / name).read_text()[-4000:]
 
     first = application("first.log")
-    assert wait_for(lambda: len(queue.ids) > 0 or first.poll() is not None, timeout_s=180)
+    assert wait_until(lambda: len(queue.ids) > 0 or first.poll() is not None, timeout_s=180)
     assert first.poll() is None, "the first application ended before it was killed"
     sender = threading.Thread(target=trickle)
     sender.start()
@@ -166,12 +168,12 @@ def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_set
     assert first.returncode == -signal.SIGKILL
     second = application("second.log")
     try:
-        landed_all = wait_for(lambda: spark_count(spark, f"{s.hive_database}.vitals_raw") == 3000, timeout_s=240)
+        landed_all = wait_until(lambda: spark_count(spark, f"{s.hive_database}.vitals_raw") == 3000, timeout_s=240)
         assert landed_all, "the restarted application lands every reading"
         # the alerts of the last batch land just after its readings: wait for all, counted by hand
-        assert wait_for(lambda: len(hive_alert_ids(spark, s)) == expected_alerts(readings(1, 3000)), timeout_s=60)
+        assert wait_until(lambda: len(hive_alert_ids(spark, s)) == expected_alerts(readings(1, 3000)), timeout_s=60)
         expected = hive_alert_ids(spark, s)
-        assert wait_for(lambda: queue.ids >= expected, timeout_s=120), (
+        assert wait_until(lambda: queue.ids >= expected, timeout_s=120), (
             f"{len(expected - queue.ids)} alert(s) never reached the queue; the restarted application said:\n"
             f"{said('second.log')}"
         )

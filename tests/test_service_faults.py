@@ -8,15 +8,15 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
 from clients import aws
 from local_stack import stack
+from runtime.waiting import wait_until
 from settings import environment
 from tests.notifier_fixtures import alert, committed, delivered, inbox, queue
-from tests.streaming_fixtures import reading, run_available_now, running_app, send, spark_count, wait_for
+from tests.streaming_fixtures import reading, run_available_now, running_app, send, spark_count
 
 
 def _accepts(host: str, port: int) -> bool:
@@ -41,19 +41,23 @@ def test_the_streaming_application_keeps_running_through_a_kafka_broker_restart(
     alerting = [reading(n, 2001, 60, 200, n % 60) for n in range(1, 301)]  # heart rate 60 at age 40: alerts
     with running_app(spark, s) as (app, alerts):
         send(s, alerting[:150])
-        assert wait_for(lambda: landed(spark, s) == 150, app), "the first readings land before the fault"
+        assert wait_until(lambda: landed(spark, s) == 150, between=app.tick), "the first readings land before the fault"
         try:
             assert stack.kill(running_stack, ["kafka"]) == ["kafka"]  # SIGKILL, as a crash
             assert not _accepts(running_stack.kafka_host, running_stack.kafka_port), "the broker is really down"
-            wait_for(lambda: False, app, timeout_s=15)  # the application keeps ticking while the broker is away
+            wait_until(
+                lambda: False, between=app.tick, timeout_s=15
+            )  # the application keeps ticking while the broker is away
             assert landed(spark, s) == 150 and app.active  # it saw nothing new, and kept running
         finally:
             stack.up(running_stack, ["kafka"])
         send(s, alerting[150:])
-        assert wait_for(lambda: landed(spark, s) >= 300, app, timeout_s=300), "readings after the restart land"
-        assert wait_for(lambda: {m["reading_id"] for m in alerts.read()} >= set(range(151, 301)), app, timeout_s=180), (
-            "real-time alerts flow again after the restart"
+        assert wait_until(lambda: landed(spark, s) >= 300, between=app.tick, timeout_s=300), (
+            "readings after the restart land"
         )
+        assert wait_until(
+            lambda: {m["reading_id"] for m in alerts.read()} >= set(range(151, 301)), between=app.tick, timeout_s=180
+        ), "real-time alerts flow again after the restart"
         assert app.active and app.alerting.query.isActive
     table = spark.table(f"{s.hive_database}.vitals_raw")
     assert table.count() == table.select("reading_id").distinct().count() == 300  # each once
@@ -74,7 +78,7 @@ def test_sigterm_stops_the_streaming_application_after_its_batch(spark, stream_s
         text=True,
     )
     try:
-        assert wait_for(lambda: landed(spark, s) > 0 or application.poll() is not None, timeout_s=180)
+        assert wait_until(lambda: landed(spark, s) > 0 or application.poll() is not None, timeout_s=180)
         assert application.poll() is None, "the application runs until told to stop"
     finally:
         application.send_signal(signal.SIGTERM)  # what Airflow, systemd and Kubernetes send
@@ -106,10 +110,14 @@ def test_sigterm_stops_the_notifier_with_what_it_handled_committed(notify_settin
         text=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and service.poll() is None:  # until the first email is out
-            if sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, VisibilityTimeout=0).get("Messages"):
-                break
+        wait_until(  # until the first email is out
+            lambda: (
+                service.poll() is not None
+                or sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, VisibilityTimeout=0).get("Messages")
+            ),
+            120,
+            every_s=0,
+        )
         committed_at_signal = committed(s)
     finally:
         service.send_signal(signal.SIGTERM)

@@ -6,7 +6,6 @@ import dataclasses
 import ipaddress
 import json
 import stat
-import time
 
 import mysql.connector as mysql_connector
 import pytest
@@ -16,6 +15,7 @@ from clients import aws, hbase, hdfs, hive, kafka, mysql
 from clients.spark import rds_query
 from local_stack import probes, secret_scan, stack
 from rds_schema import grants, migrate
+from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount
 from testkit.sockets import listening_sockets
 
@@ -269,9 +269,9 @@ def test_sns_publish_is_delivered_to_a_subscribed_sqs_queue(running_stack, uniqu
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
 
     sns.publish(TopicArn=topic_arn, Subject="check", Message="hello doctors")
-    deadline, messages = time.monotonic() + 10, []
-    while not messages and time.monotonic() < deadline:
-        messages = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages", [])
+    messages = wait_until(
+        lambda: sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages", []), 10, every_s=0
+    )
     sns.delete_topic(TopicArn=topic_arn)
     sqs.delete_queue(QueueUrl=queue_url)
 

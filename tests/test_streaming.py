@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from contract.alerts import ALERT_FIELDS
+from runtime.waiting import wait_until
 from streaming.landing import LandingQuery
 from tests.streaming_fixtures import (
     alert_messages,
@@ -129,7 +130,6 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
     import signal
     import subprocess
     import sys
-    import time
 
     s = stream_settings
     patients = (2001, 2002, 2003, 990001)
@@ -154,11 +154,12 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
         start_new_session=True,
     )
     table = f"{s.hive_database}.vitals_raw"
-    landed, deadline = 0, time.monotonic() + 240
-    while landed < 500 and time.monotonic() < deadline and job_process.poll() is None:
-        time.sleep(0.5)
+
+    def landed() -> int:
         spark.catalog.refreshTable(table)
-        landed = spark.table(table).count()
+        return spark.table(table).count()
+
+    wait_until(lambda: job_process.poll() is not None or landed() >= 500, 240)
     os.killpg(job_process.pid, signal.SIGKILL)  # the driver and its JVM, mid-stream
     job_process.wait()
     spark.catalog.refreshTable(table)
@@ -205,7 +206,6 @@ def test_capstone_shaped_messages_are_mapped_by_the_field_map_setting(spark, str
 
 def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, stream_settings, caplog):
     import logging
-    import time
 
     from streaming.listener import ProgressListener
 
@@ -215,9 +215,8 @@ def test_the_progress_listener_reports_rows_rate_duration_and_kafka_lag(spark, s
         send(stream_settings, [reading(n, 2001, 75, 200, n) for n in [*range(1, 51), *range(1, 6)]])
         with caplog.at_level(logging.INFO, logger="streaming.listener"):
             run_available_now(spark, stream_settings)
-            deadline = time.monotonic() + 15  # listener events arrive asynchronously
-            while (listener.latest is None or listener.latest.input_rows == 0) and time.monotonic() < deadline:
-                time.sleep(0.2)
+            # listener events arrive asynchronously
+            wait_until(lambda: listener.latest is not None and listener.latest.input_rows > 0, 15, every_s=0.2)
     finally:
         spark.streams.removeListener(listener)
     progress = listener.latest
