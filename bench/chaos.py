@@ -43,9 +43,10 @@ from producers import watermark
 from producers.bedside_simulation import make_patients
 from rds_schema import migrate
 from runtime.waiting import wait_until
-from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings, environment
+from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings
 from streaming.sinks import BatchTable
 from testkit import scratch
+from testkit.services import start_service
 
 SERVER_FAULTS = ("kafka", "mariadb", "hdfs-datanode", "hdfs-namenode", "hive-metastore", "hbase-thrift", "hbase", "sns")
 SERVICE_FAULTS = ("streaming", "notifier")
@@ -67,7 +68,7 @@ class Services:
     """The pipeline's services as child processes, each with its log under the stack's logs/chaos/."""
 
     def __init__(self, settings: Settings, logs: Path, rate: int):
-        self.environment = {**os.environ, **environment(settings)}
+        self.settings = settings
         self.logs = logs
         self.processes: dict[str, subprocess.Popen] = {}
         self.commands = {
@@ -91,13 +92,8 @@ class Services:
         }
 
     def start(self, name: str) -> None:
-        log = (self.logs / f"{name}.log").open("a")
-        self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", *self.commands[name]],
-            env=self.environment,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
+        self.processes[name] = start_service(
+            self.settings, *self.commands[name], log=self.logs / f"{name}.log", own_group=True
         )
 
     def kill(self, name: str) -> None:

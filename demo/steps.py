@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -33,7 +30,7 @@ from producers.rows import RowSelection
 from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
 from runtime.waiting import wait_until
-from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings, environment
+from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from sqoop.pipeline_jobs import capstone_import
@@ -43,6 +40,7 @@ from streaming.landing import LandingQuery
 from streaming.listener import ProgressListener
 from testkit import inbox, metrics, notebooks
 from testkit.load import measure, percentiles_ms
+from testkit.services import start_service
 from testkit.ward import WardPlan, run_ward
 
 DEMO_SPAN_S = 180  # simulated seconds of bedside readings per demo run
@@ -306,13 +304,7 @@ def notify_doctors(settings: Settings) -> None:
 def show_operators_view(settings: StackSettings) -> None:
     """The notifier as a service: its metrics endpoint, Prometheus scraping it, and the operators' alerts firing
     (the producer and the stream ran inside the demo, not as services: Prometheus finds them down)."""
-    service = subprocess.Popen(
-        [sys.executable, "-m", "notifier", "run"],
-        env={**os.environ, **environment(settings)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    service = start_service(settings, "notifier", "run")
     try:
         notifier_down = 'ALERTS{alertname="PatientAlertServiceDown", job="notifier", alertstate="firing"}'
         # scraped, and the rules evaluated since: the notifier's "down" alert has cleared

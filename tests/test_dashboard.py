@@ -6,10 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import ipaddress
-import os
 import re
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -23,10 +21,11 @@ from hbase_setup.sources import DEFAULT_SOURCE
 from notifier.service import Notifier
 from rds_schema import migrate
 from runtime.waiting import wait_until
-from settings import RdsAccount, environment
+from settings import RdsAccount
 from settings.choices import AlertPath
 from testkit import inbox, scratch
 from testkit.browser import headless_chromium
+from testkit.services import start_service
 from testkit.sockets import free_port, listening_addresses
 from testkit.ward import unused_first_id
 from tests.streaming_fixtures import reading, run_available_now, send, stamped
@@ -62,14 +61,7 @@ def ward_settings(spark, running_stack, hive_schema, unique_name):
 @pytest.fixture
 def dashboard(ward_settings, tmp_path):
     """``python -m dashboard`` as ``make dashboard`` runs it, on the test's slice; its URL once it answers."""
-    log = (tmp_path / "dashboard.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "dashboard"],
-        cwd=ROOT,
-        env={**os.environ, **environment(ward_settings)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = start_service(ward_settings, "dashboard", log=tmp_path / "dashboard.log")
     url = f"http://{ward_settings.dashboard_host}:{ward_settings.dashboard_port}/"
     try:
         _wait_healthy(url, server, tmp_path / "dashboard.log")
@@ -77,7 +69,6 @@ def dashboard(ward_settings, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-        log.close()
 
 
 def test_the_dashboard_shows_a_new_alert_without_reload_and_its_acknowledgement_link_records_who(

@@ -6,29 +6,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 
 from monitoring.rules import SERVICES, rules
 from producers.simulated_rds import simulate
 from runtime.waiting import wait_until
-from settings import environment
 from testkit import inbox, metrics
+from testkit.services import start_service
 from tests.notifier_fixtures import alert, queue
 from tests.test_producers import rds  # noqa: F401 - the producer's own table and topics
-
-
-def service(module: str, *args: str, settings) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", module, *args],
-        env={**os.environ, **environment(settings)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def stopped(process: subprocess.Popen) -> str:
@@ -57,7 +45,7 @@ def scraped(settings, port: int, name: str, timeout_s: float = 60.0, **labels: s
 
 def test_the_producer_serves_what_it_published_and_its_backlog(rds):  # noqa: F811
     simulate(rds, patients=5, rate_hz=1, seed=2, count=300, bad_share=0.0)
-    producer = service("producers", "publish", "--follow", settings=rds)
+    producer = start_service(rds, "producers", "publish", "--follow")
     try:
         assert wait_until(
             lambda: (
@@ -90,7 +78,7 @@ def test_a_stopped_notifier_reaches_the_operations_topic_through_prometheus_and_
 
 def _notifier_stopped_and_told(s, operations: str) -> list[dict]:
     queue(s, [alert(4101, 0), alert(4102, 0)])
-    notifier = service("notifier", "run", settings=s)
+    notifier = start_service(s, "notifier", "run")
     try:
         scraped(s, s.notifier_metrics_port, "pa_notifier_notifications_total", kind="opened")
         endpoint = s.metrics_host, s.notifier_metrics_port

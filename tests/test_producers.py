@@ -7,8 +7,6 @@ import datetime as dt
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import defaultdict
 
@@ -22,6 +20,7 @@ from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
 from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount
+from testkit.services import start_service
 
 
 @pytest.fixture
@@ -88,20 +87,7 @@ def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(rds
 
 def test_a_producer_killed_mid_run_resumes_with_no_gaps(rds):
     simulate(rds, patients=50, rate_hz=1, seed=5, count=20_000, bad_share=0.0)
-    environment = dict(
-        os.environ,
-        PA_VITALS_TABLE=rds.vitals_table,
-        PA_TOPIC_VITALS=rds.topic_vitals,
-        PA_TOPIC_DEAD_LETTER=rds.topic_dead_letter,
-        PA_PRODUCER_NAME=rds.producer_name,
-        PA_PRODUCER_BATCH_ROWS="500",
-    )
-    child = subprocess.Popen(
-        [sys.executable, "-m", "producers", "publish"],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    child = start_service(rds, "producers", "publish", extra={"PA_PRODUCER_BATCH_ROWS": "500"})
     wait_until(lambda: watermark.read(rds, rds.producer_name) >= 2000, 60, every_s=0.05)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()

@@ -8,7 +8,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 
@@ -17,9 +16,9 @@ import pytest
 from clients import hbase, kafka_acls
 from contract.alerts import ALERT_KINDS, Outcome
 from runtime.waiting import wait_until
-from settings import environment
 from streaming.alerting import AlertPathError, check_can_run
 from testkit import metrics
+from testkit.services import start_service
 from tests.streaming_fixtures import (
     BATCH_S,
     Queue,
@@ -139,17 +138,11 @@ def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_set
             time.sleep(0.25)
 
     send(s, readings(1, 2000))
-    env = {**os.environ, **environment(s), "PA_SPARK_MASTER": "local[4]"}
 
     def application(name: str) -> subprocess.Popen:
-        with (tmp_path / name).open("w") as log:
-            return subprocess.Popen(
-                [sys.executable, "-m", "streaming", "run"],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        return start_service(
+            s, "streaming", "run", extra={"PA_SPARK_MASTER": "local[4]"}, log=tmp_path / name, own_group=True
+        )
 
     def said(name: str) -> str:
         """The application's own lines, for a failure's message."""

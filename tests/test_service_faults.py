@@ -15,6 +15,7 @@ from clients import aws
 from local_stack import stack
 from runtime.waiting import wait_until
 from settings import environment
+from testkit.services import start_service
 from tests.notifier_fixtures import alert, committed, delivered, inbox, queue
 from tests.streaming_fixtures import reading, run_available_now, running_app, send, spark_count
 
@@ -69,13 +70,8 @@ def test_sigterm_stops_the_streaming_application_after_its_batch(spark, stream_s
     application exits 0, and a restart lands the rest, each reading once."""
     s = stream_settings
     send(s, [reading(n, 2001, 75, 200, n % 60) for n in range(1, 2001)])
-    env = {**os.environ, **environment(s), "PA_STREAM_TRIGGER_S": "1", "PA_STREAM_MAX_OFFSETS_PER_TRIGGER": "100"}
-    application = subprocess.Popen(
-        [sys.executable, "-m", "streaming", "run"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    application = start_service(
+        s, "streaming", "run", extra={"PA_STREAM_TRIGGER_S": "1", "PA_STREAM_MAX_OFFSETS_PER_TRIGGER": "100"}
     )
     try:
         assert wait_until(lambda: landed(spark, s) > 0 or application.poll() is not None, timeout_s=180)
@@ -102,13 +98,7 @@ def test_sigterm_stops_the_notifier_with_what_it_handled_committed(notify_settin
     patients = range(3001, 5001)
     queue(s, [alert(patient, 0) for patient in patients])
     sqs = aws.client(s, "sqs")
-    service = subprocess.Popen(
-        [sys.executable, "-m", "notifier", "run"],
-        env={**os.environ, **environment(s)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    service = start_service(s, "notifier", "run")
     try:
         wait_until(  # until the first email is out
             lambda: (

@@ -9,6 +9,7 @@ import pytest
 from contract.alerts import ALERT_FIELDS
 from runtime.waiting import wait_until
 from streaming.landing import LandingQuery
+from testkit.services import start_service
 from tests.streaming_fixtures import (
     alert_messages,
     expected_capstone_alerts,
@@ -125,33 +126,21 @@ def test_a_threshold_changed_in_hbase_applies_without_restarting_the_job(spark, 
 
 
 @pytest.mark.faults
-def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stream_settings):
+def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stream_settings, tmp_path):
     import os
     import signal
-    import subprocess
-    import sys
 
     s = stream_settings
     patients = (2001, 2002, 2003, 990001)
     sent = [reading(n, patients[n % 4], 60 + n % 40, 140 + n % 90, n % 60) for n in range(1, 3001)]
     send(s, sent)
-    environment = dict(
-        os.environ,
-        PA_HIVE_DATABASE=s.hive_database,
-        PA_TOPIC_VITALS=s.topic_vitals,
-        PA_TOPIC_ALERTS=s.topic_alerts,
-        PA_STREAM_CHECKPOINT_NAME=s.stream_checkpoint_name,
-        PA_THRESHOLD_TABLE=s.threshold_table,
-        PA_STREAM_TRIGGER_S="1",
-        PA_STREAM_MAX_OFFSETS_PER_TRIGGER="250",
-        PA_ALERT_PATH="microbatch",
-    )
-    job_process = subprocess.Popen(
-        [sys.executable, "-m", "streaming", "run"],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    job_process = start_service(
+        s,
+        "streaming",
+        "run",
+        extra={"PA_STREAM_TRIGGER_S": "1", "PA_STREAM_MAX_OFFSETS_PER_TRIGGER": "250", "PA_ALERT_PATH": "microbatch"},
+        log=tmp_path / "streaming.log",
+        own_group=True,
     )
     table = f"{s.hive_database}.vitals_raw"
 
