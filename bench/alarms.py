@@ -1,4 +1,4 @@
-"""``python -m bench alarms``: the labelled alarm scenarios (producers/alarm_scenarios.py) through the real stream
+"""``python -m bench alarms``: the labelled alarm scenarios (simulation/alarm_scenarios.py) through the real stream
 and notifier, scored against their labels: was each deterioration told, how soon after its labelled onset, how
 many emails per episode (escalations included), false all-clears, monitoring-lost alarms, escalations.
 
@@ -27,9 +27,9 @@ from clients.spark import session
 from contract.alerts import NotificationKind
 from hbase_setup.sources import DEFAULT_SOURCE
 from notifier.service import Notifier
-from producers.alarm_scenarios import READING_INTERVAL_S, SCENARIOS, Expected, Scenario
 from settings import KafkaPrincipal, Settings
 from settings.choices import AlertPath
+from simulation.alarm_scenarios import READING_INTERVAL_S, SCENARIOS, Expected, Scenario
 from streaming.app import StreamingApp
 from testkit import inbox, scratch
 

@@ -40,10 +40,10 @@ from clients.spark import rds_query, session
 from local_stack import handoff, stack
 from notifier import sns_setup
 from producers import watermark
-from producers.bedside_simulation import make_patients
 from rds_schema import migrate
 from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings
+from simulation.bedside import make_patients
 from streaming.sinks import BatchTable
 from testkit import scratch
 from testkit.services import start_service
@@ -74,8 +74,8 @@ class Services:
         self.commands = {
             # the bedside devices: an hour of live readings, stopped when the faults are done
             "simulator": [
-                "producers",
-                "simulate",
+                "simulation",
+                "devices",
                 "--patients",
                 str(PATIENTS),
                 "--rate",

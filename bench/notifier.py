@@ -20,8 +20,8 @@ from notifier.episodes import AlarmPolicy, EpisodeTracker, Notification
 from notifier.messages import Composer
 from notifier.service import backoff_for
 from notifier.sns_setup import topic_arn
-from producers.bedside_simulation import EPISODE_KINDS, ReadingStream, make_patients
 from settings import Settings
+from simulation.bedside import EPISODE_KINDS, ReadingStream, make_patients
 from testkit.alerts import alert_record
 from testkit.reference_evaluator import ReferenceEvaluator
 from thresholds.ages import months_of_years

@@ -8,9 +8,9 @@ import uuid
 from bench.report import line, record_throughput, section
 from clients import kafka_acls
 from producers import producer
-from producers.simulated_rds import simulate
 from rds_schema import migrate
 from settings import Settings
+from simulation.rds_devices import simulate
 
 ROWS = 1_000_000
 

@@ -9,9 +9,9 @@ import uuid
 from bench.report import line, record_throughput, section
 from clients import hive
 from clients.spark import session
-from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
 from settings import RdsAccount, Settings
+from simulation.rds_devices import simulate
 from sqoop.tools import run_tool
 
 ROWS = 1_000_000

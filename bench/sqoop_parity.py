@@ -31,10 +31,10 @@ from local_stack import jars, stack
 from local_stack.handoff import child_environment, hand_over
 from local_stack.jvm import java_binary
 from local_stack.paths import StackPaths
-from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
 from settings import RdsAccount, StackSettings
 from settings import stack as stack_settings
+from simulation.rds_devices import simulate
 from sqoop.pipeline_jobs import capstone_import
 
 PATIENTS = 1_000

@@ -1,5 +1,5 @@
 """Alert quality on a live simulated ward, longer and larger than the demo's: recall of labelled episodes, first
-abnormal reading to email, notifications outside episodes (targets in reporting/alert_quality.py)."""
+abnormal reading to email, notifications outside episodes (targets in simulation/alert_quality.py)."""
 
 from __future__ import annotations
 

@@ -27,10 +27,10 @@ from notifier.service import Notifier
 from producers import producer
 from producers.replay import replay
 from producers.rows import RowSelection
-from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
 from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount, Settings, StackSettings
+from simulation.rds_devices import simulate
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from sqoop.pipeline_jobs import capstone_import

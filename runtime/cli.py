@@ -16,7 +16,7 @@ TOOLS: dict[str, tuple[str, str]] = {
     "schema": ("rds_schema", "RDS: service accounts, versioned migrations, grants"),
     "hive-schema": ("hive_ddl", "create or upgrade the Hive tables through HiveServer2"),
     "rules": ("hbase_setup", "threshold rules in HBase: load, show, history"),
-    "producer": ("producers", "RDS -> Kafka: simulate, publish, replay"),
+    "producer": ("producers", "RDS -> Kafka: publish, replay"),
     "stream": ("streaming", "the streaming application: run"),
     "notifier": ("notifier", "doctors-queue -> SNS: setup, subscriptions, run, status, redrive, ack"),
     "sqoop": ("sqoop", "Sqoop's command line on Spark JDBC: import, export, job, eval, list-tables"),

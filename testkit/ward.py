@@ -5,7 +5,7 @@ Kafka, the streaming application evaluates every reading with the default
 thresholds and NEWS2 and publishes alerts, and the notifier emails through SNS.
 All of it runs on a slice of the stack of its own (readings table, topics,
 Hive database, threshold table, notifier group, SNS topic), so what is measured
-is the ward's and nothing else's. Scoring: :mod:`reporting.alert_quality`.
+is the ward's and nothing else's. Scoring: :mod:`simulation.alert_quality`.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from contract.alerts import DATA_QUALITY_KINDS, Outcome
 from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from notifier.service import Notifier
 from producers import producer, watermark
-from producers.bedside_simulation import Patient, make_patients
-from producers.simulated_rds import SimulationRun, simulate, write_patients
 from rds_schema import migrate
-from reporting.alert_quality import AlertQuality, Notice, score
 from runtime.waiting import wait_until
 from settings import KafkaPrincipal, Settings
 from settings.choices import AlertPath
+from simulation.alert_quality import AlertQuality, Notice, score
+from simulation.bedside import Patient, make_patients
+from simulation.rds_devices import SimulationRun, simulate, write_patients
 from sqoop import pipeline_jobs
 from streaming.app import StreamingApp
 from testkit import inbox, scratch

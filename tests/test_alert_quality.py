@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from producers.bedside_simulation import Episode
-from reporting.alert_quality import Notice, score
+from simulation.alert_quality import Notice, score
+from simulation.bedside import Episode
 
 T0 = dt.datetime(2026, 11, 26, 8, 0)
 

@@ -34,9 +34,9 @@ from local_stack import airflow_home, stack
 from local_stack.airflow_rest import AirflowRest
 from local_stack.servers import airflow as airflow_servers
 from producers import producer
-from producers.simulated_rds import simulate
 from rds_schema import migrate
 from settings import KafkaPrincipal, RdsAccount, environment
+from simulation.rds_devices import simulate
 from sqoop import pipeline_jobs
 from sqoop.jobs import JobStore
 from streaming.landing import LandingQuery

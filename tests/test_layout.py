@@ -13,7 +13,7 @@ from cluster.package import RUNTIME_PACKAGES
 
 ROOT = Path(__file__).parents[1]
 RUNTIME = (*RUNTIME_PACKAGES, "dags", "dashboard")  # what the cluster zip ships, plus Airflow's and the page's
-TOOLING = ("local_stack", "demo", "bench", "testkit", "tests")
+TOOLING = ("local_stack", "demo", "bench", "testkit", "tests", "simulation")
 # modules of pure logic: their unit tests run without servers, so they may not reach one
 PURE = (
     "contract",
@@ -22,7 +22,7 @@ PURE = (
     "notifier/messages.py",
     "notifier/alert_record.py",
     "producers/message.py",
-    "producers/bedside_simulation.py",
+    "simulation/bedside.py",
     "producers/pending_ids.py",
     "thresholds/rules.py",
     "runtime/backoff.py",

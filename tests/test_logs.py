@@ -14,8 +14,10 @@ from runtime import logs
 
 
 @pytest.fixture(autouse=True)
-def restore_logging():
-    """configure() sets the process's logging up: put it back as pytest had it."""
+def restore_logging(capsys):
+    """configure() sets the process's logging up: put it back as pytest had it, before the captured stderr its
+    handler writes to is closed (``capsys`` is torn down after this fixture): a line logged in between, say by
+    py4j's garbage collection thread of the unit run's SparkSession, would otherwise hit a closed stream."""
     root = logging.getLogger()
     handlers, root_level = list(root.handlers), root.level
     levels = {name: logging.getLogger(name).level for name in logs.QUIET_LIBRARIES}

@@ -11,8 +11,8 @@ import subprocess
 import time
 
 from monitoring.rules import SERVICES, rules
-from producers.simulated_rds import simulate
 from runtime.waiting import wait_until
+from simulation.rds_devices import simulate
 from testkit import inbox, metrics
 from testkit.services import start_service
 from tests.notifier_fixtures import alert, queue

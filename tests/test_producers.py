@@ -16,10 +16,10 @@ from clients import kafka, kafka_acls, mysql
 from producers import producer, watermark
 from producers.replay import replay
 from producers.rows import RowSelection
-from producers.simulated_rds import simulate
 from rds_schema import grants, migrate
 from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount
+from simulation.rds_devices import simulate
 from testkit.services import start_service
 
 
@@ -248,7 +248,7 @@ def test_simulated_bad_readings_and_episodes_are_written_for_scoring(rds, unique
 
 
 def test_the_same_seed_gives_the_same_readings_and_another_seed_others():
-    from producers.bedside_simulation import ReadingStream, make_patients
+    from simulation.bedside import ReadingStream, make_patients
 
     start = dt.datetime(2026, 1, 1)
 

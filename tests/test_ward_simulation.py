@@ -10,7 +10,7 @@ import pytest
 from contract.alerts import Outcome
 from contract.vitals import VITAL_FIELDS, VITAL_OF_ATTRIBUTE, VITALS
 from hbase_setup.sources import DEFAULT_SOURCE, read_rows
-from producers.bedside_simulation import EPISODE_KINDS, ROW_COLUMNS, ReadingStream, make_patients
+from simulation.bedside import EPISODE_KINDS, ROW_COLUMNS, ReadingStream, make_patients
 from testkit.reference_evaluator import ReferenceEvaluator
 from thresholds.ages import months_of_years
 from thresholds.repository import ThresholdIndex

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from contract.alerts import TECHNICAL_NOTIFICATIONS
-from producers.bedside_simulation import Episode
+from simulation.bedside import Episode
 
 TARGET_RECALL = 1.0
 TARGET_MEDIAN_S = 5.0

@@ -8,9 +8,9 @@ import time
 from dataclasses import dataclass
 
 from clients import mysql
-from producers.bedside_simulation import ROW_COLUMNS, Episode, Patient, ReadingStream, make_patients
 from reporting.progress import Progress
 from settings import RdsAccount, Settings
+from simulation.bedside import ROW_COLUMNS, Episode, Patient, ReadingStream, make_patients
 
 _BATCH_ROWS = 10_000
 
