@@ -48,7 +48,7 @@ def _between(frame: DataFrame, time_column: str, date_column: str, start: dt.dat
 
 def hourly_frame(spark: SparkSession, settings: Settings, hour_start: dt.datetime) -> DataFrame:
     """The vitals_hourly rows of one hour (data columns in table order)."""
-    database, hour_end = settings.hive_database, hour_start + dt.timedelta(hours=1)
+    database, hour_end = settings.names.hive_database, hour_start + dt.timedelta(hours=1)
     readings = _between(
         spark.table(f"{database}.vitals_raw"), "event_time", "event_date", hour_start, hour_end
     ).dropDuplicates(["reading_id"])
@@ -85,7 +85,7 @@ def aggregate_hours(spark: SparkSession, settings: Settings, start: dt.datetime,
         try:
             overwrite_partition(
                 frame,
-                f"{settings.hive_database}.vitals_hourly",
+                f"{settings.names.hive_database}.vitals_hourly",
                 {"agg_date": hour_start.date(), "agg_hour": hour_start.hour},
             )
             totals = single_row(frame.agg(F.count(F.lit(1)), F.coalesce(F.sum("readings"), F.lit(0))))
@@ -97,7 +97,7 @@ def aggregate_hours(spark: SparkSession, settings: Settings, start: dt.datetime,
 
 def ward_rollup(spark: SparkSession, settings: Settings, day: dt.date) -> int:
     """Recompute and replace the day's ward_daily_vitals partition from vitals_hourly; return the ward count."""
-    database = settings.hive_database
+    database = settings.names.hive_database
     hourly = spark.table(f"{database}.vitals_hourly").where(F.col("agg_date") == F.lit(day))
     wards = spark.table(f"{database}.patients").select(F.col("patientid").alias("patient_id"), "admitted_ward")
     rows = hourly.join(F.broadcast(wards), "patient_id", "left").withColumn(

@@ -47,7 +47,7 @@ def _utc_naive(moment: dt.datetime) -> dt.datetime:
 
 def interval_checks(spark: SparkSession, settings: Settings, start: dt.datetime, end: dt.datetime) -> list[Check]:
     """Freshness, rejected share, unknown-patient alerts and RDS vs Kafka vs Hive counts for [start, end)."""
-    database = settings.hive_database
+    database = settings.names.hive_database
     start, end = _utc_naive(start), _utc_naive(end)
     days = F.lit(start.date()), F.lit((end - dt.timedelta(microseconds=1)).date())
     landed = single_row(
@@ -74,9 +74,9 @@ def interval_checks(spark: SparkSession, settings: Settings, start: dt.datetime,
         .count()
     )
     in_rds = ReadingsTable(settings, RdsAccount.QUALITY).count(RowSelection(start_time=start, end_time=end))
-    grace = dt.timedelta(seconds=settings.quality_max_staleness_s)
+    grace = dt.timedelta(seconds=settings.quality.max_staleness_s)
     epoch_ms = lambda moment: int(moment.replace(tzinfo=dt.UTC).timestamp() * 1000)  # noqa: E731
-    in_kafka = kafka.count_between(settings, settings.topic_vitals, epoch_ms(start), epoch_ms(end + grace))
+    in_kafka = kafka.count_between(settings, settings.names.topic_vitals, epoch_ms(start), epoch_ms(end + grace))
 
     readings = landed["readings"]
     behind = (end - landed["newest"]).total_seconds() if landed["newest"] else None
@@ -86,20 +86,20 @@ def interval_checks(spark: SparkSession, settings: Settings, start: dt.datetime,
         Check(
             "freshness of vitals_raw",
             "no readings" if behind is None else f"newest {behind:,.0f} s before end",
-            f"<= {settings.quality_max_staleness_s:,.0f} s",
+            f"<= {settings.quality.max_staleness_s:,.0f} s",
             behind is not None and behind <= grace.total_seconds(),
         ),
         Check(
             "rejected share",
             f"{share:.2%} ({rejected:,} of {readings + rejected:,})",
-            f"<= {settings.quality_max_reject_share:.2%}",
-            share <= settings.quality_max_reject_share,
+            f"<= {settings.quality.max_reject_share:.2%}",
+            share <= settings.quality.max_reject_share,
         ),
         Check(
             "unknown-patient alerts",
             f"{unknown:,}",
-            f"<= {settings.quality_max_unknown_patient_alerts:,}",
-            unknown <= settings.quality_max_unknown_patient_alerts,
+            f"<= {settings.quality.max_unknown_patient_alerts:,}",
+            unknown <= settings.quality.max_unknown_patient_alerts,
         ),
         Check("RDS readings published", f"RDS {in_rds:,}, Kafka {in_kafka:,}", "Kafka >= RDS", in_kafka >= in_rds),
         Check(
@@ -120,7 +120,7 @@ def patients_import_checks(spark: SparkSession, settings: Settings) -> list[Chec
         in_rds = cursor.fetchone()[0]
     finally:
         connection.close()
-    table = f"{settings.hive_database}.patients"
+    table = f"{settings.names.hive_database}.patients"
     spark.catalog.refreshTable(table)
     counts = single_row(spark.table(table).agg(F.count(F.lit(1)), F.countDistinct("patientid")))
     return [

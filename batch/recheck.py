@@ -56,8 +56,8 @@ class RecheckResult:
 
 
 def recheck_day(spark: SparkSession, settings: Settings, day: dt.date, examples: int = 20) -> RecheckResult:
-    database = settings.hive_database
-    thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table)
+    database = settings.names.hive_database
+    thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.names.threshold_table)
     thresholds.refresh_if_changed()
     readings = (
         spark.table(f"{database}.vitals_raw")
@@ -65,7 +65,7 @@ def recheck_day(spark: SparkSession, settings: Settings, day: dt.date, examples:
         .dropDuplicates(["source", "reading_id"])
     )
     rechecked = evaluate(
-        readings, spark.table(f"{database}.patients"), thresholds.index, settings.news2_scoring
+        readings, spark.table(f"{database}.patients"), thresholds.index, settings.stream.news2_scoring
     ).select(*DIFFERENCE_COLUMNS)
     streamed = (
         spark.table(f"{database}.alerts")

@@ -83,8 +83,8 @@ def reconcile(
     ).withColumnRenamed("id", "reading_id")
     landed = _landed(spark, settings, table.source, start, end)
     places = {
-        "kafka": _topic_ids(spark, settings, settings.topic_vitals, _reading_id_key(settings)),
-        "dlq": _topic_ids(spark, settings, settings.topic_dead_letter, "row.id"),
+        "kafka": _topic_ids(spark, settings, settings.names.topic_vitals, _reading_id_key(settings)),
+        "dlq": _topic_ids(spark, settings, settings.names.topic_dead_letter, "row.id"),
         "landed": landed.select("reading_id"),
         "rejected": _rejected_ids(spark, settings, start),
     }
@@ -126,7 +126,7 @@ def reconcile(
 
 
 def _reading_id_key(settings: Settings) -> str:
-    return parse_field_map(settings.stream_field_map).get("reading_id", "reading_id")
+    return parse_field_map(settings.stream.field_map).get("reading_id", "reading_id")
 
 
 def _topic_ids(spark: SparkSession, settings: Settings, topic: str, json_path: str) -> DataFrame:
@@ -150,7 +150,7 @@ def _topic_ids(spark: SparkSession, settings: Settings, topic: str, json_path: s
 
 def _landed(spark: SparkSession, settings: Settings, source: str, start: dt.datetime, end: dt.datetime) -> DataFrame:
     """The landed rows of ``source`` (the RDS table's) in the range's days, with what is compared."""
-    name = f"{settings.hive_database}.vitals_raw"
+    name = f"{settings.names.hive_database}.vitals_raw"
     spark.catalog.refreshTable(name)
     return (
         spark.table(name)
@@ -179,7 +179,7 @@ def _altered_ids(universe: DataFrame, landed: DataFrame, columns: list[str]) -> 
 def _rejected_ids(spark: SparkSession, settings: Settings, start: dt.datetime) -> DataFrame:
     """Ids of rejected records, read from their payload; rejected on or after the range's first day (a replay
     rejects later, never earlier)."""
-    name = f"{settings.hive_database}.vitals_rejected"
+    name = f"{settings.names.hive_database}.vitals_rejected"
     spark.catalog.refreshTable(name)
     return (
         spark.table(name)

@@ -10,7 +10,6 @@ episode must escalate; the escalation interval is shortened (ESCALATE_AFTER_S) s
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import statistics
@@ -110,7 +109,7 @@ def targets(results: list[ScenarioResult], settings: Settings) -> list[str]:
     lost_in_time = [
         result
         for result in silent
-        if result.lost_reported_s is not None and result.lost_reported_s <= settings.monitoring_lost_s + 30
+        if result.lost_reported_s is not None and result.lost_reported_s <= settings.notifier.monitoring_lost_s + 30
     ]
     escalated = [result for result in told if _escalated_in_time(result)]
 
@@ -123,9 +122,10 @@ def targets(results: list[ScenarioResult], settings: Settings) -> list[str]:
         f"{'-' if median is None else f'{median:.0f} s'} (target under {TARGET_MEDIAN_S:.0f} s) "
         f"{verdict(median is not None and median < TARGET_MEDIAN_S)}",
         f"emails per episode in its first hour (escalations included): at most {most} (cap "
-        f"{settings.alarm_max_per_hour}) {verdict(most <= settings.alarm_max_per_hour)}",
+        f"{settings.notifier.alarm_max_per_hour}) {verdict(most <= settings.notifier.alarm_max_per_hour)}",
         f"false all-clears: {false_clears} {verdict(false_clears == 0)}",
-        f"silent monitors reported within {settings.monitoring_lost_s:.0f} + 30 s: {len(lost_in_time)}/{len(silent)} "
+        f"silent monitors reported within {settings.notifier.monitoring_lost_s:.0f} + 30 s: "
+        f"{len(lost_in_time)}/{len(silent)} "
         f"{verdict(len(lost_in_time) == len(silent))}",
         f"unacknowledged episodes escalated within {ESCALATE_AFTER_S:.0f} + 30 s: {len(escalated)}/{len(told)} "
         f"{verdict(len(escalated) == len(told))}",
@@ -141,12 +141,13 @@ def _escalated_in_time(result: ScenarioResult) -> bool:
 
 def run_scenarios(spark: SparkSession, base: Settings) -> list[ScenarioResult]:
     name = f"alarms_{uuid.uuid4().hex[:8]}"
-    scoped = dataclasses.replace(
-        scratch.scratch_settings(base, name, threshold_source=DEFAULT_SOURCE),
-        sns_topic=name,
-        escalation_tiers=f"ward doctor={name}-doctor,rapid response={name}-rapid",
-        escalate_after_s=ESCALATE_AFTER_S,
-        alert_path=AlertPath.REALTIME,
+    scoped = scratch.scratch_settings(base, name, threshold_source=DEFAULT_SOURCE).changed(
+        names={"sns_topic": name},
+        notifier={
+            "escalation_tiers": f"ward doctor={name}-doctor,rapid response={name}-rapid",
+            "escalate_after_s": ESCALATE_AFTER_S,
+        },
+        stream={"alert_path": AlertPath.REALTIME},
     )
     patients = {FIRST_PATIENT + number: scenario for number, scenario in enumerate(SCENARIOS)}
     _register(spark, scoped, patients)
@@ -187,7 +188,7 @@ def _register(spark: SparkSession, settings: Settings, patients: dict[int, Scena
         for patient_id, scenario in patients.items()
     ]
     spark.createDataFrame(rows, scratch.PATIENT_SCHEMA).write.insertInto(
-        f"{settings.hive_database}.patients", overwrite=True
+        f"{settings.names.hive_database}.patients", overwrite=True
     )
 
 
@@ -222,7 +223,9 @@ def _live(spark: SparkSession, settings: Settings, patients: dict[int, Scenario]
                     "event_time": moment.isoformat(timespec="milliseconds") + "Z",
                     **vitals,
                 }
-                producer.send(settings.topic_vitals, key=str(patient_id).encode(), value=json.dumps(message).encode())
+                producer.send(
+                    settings.names.topic_vitals, key=str(patient_id).encode(), value=json.dumps(message).encode()
+                )
             producer.flush()
             if number % 12 == 0:
                 print(f"  [alarms] {second:.0f}/{RUN_S:.0f} s of readings sent", flush=True)

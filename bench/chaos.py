@@ -122,15 +122,15 @@ class ServiceMarks:
 
     def __init__(self, spark: SparkSession, settings: Settings):
         self.settings = settings
-        self.raw = BatchTable(spark, f"{settings.hive_database}.vitals_raw")
+        self.raw = BatchTable(spark, f"{settings.names.hive_database}.vitals_raw")
 
     def marks(self) -> dict[str, int]:
         s = self.settings
         return {
-            "producer": _quietly(lambda: watermark.read(s, s.producer_name)),  # same order as RECOVERING
+            "producer": _quietly(lambda: watermark.read(s, s.names.producer_name)),  # same order as RECOVERING
             "landing": _quietly(lambda: self.raw.highest_batch() or 0),
-            "alerting": _quietly(lambda: kafka.end_offsets(s, s.topic_alerts)),
-            "notifier": _quietly(lambda: kafka.committed(s, s.notifier_group, s.topic_alerts)),
+            "alerting": _quietly(lambda: kafka.end_offsets(s, s.names.topic_alerts)),
+            "notifier": _quietly(lambda: kafka.committed(s, s.names.notifier_group, s.names.topic_alerts)),
         }
 
 
@@ -151,7 +151,7 @@ def run(settings: StackSettings, rate: int = 500, down_s: float = 10.0) -> int:
     spark.sparkContext.setLogLevel("ERROR")
     name = f"chaos_{uuid.uuid4().hex[:6]}"
     scoped = _scratch(spark, settings, name)
-    logs = settings.data_dir / "logs" / "chaos" / name
+    logs = settings.stack.data_dir / "logs" / "chaos" / name
     logs.mkdir(parents=True, exist_ok=True)
     services = Services(scoped, logs, rate)
     marks = ServiceMarks(spark, scoped)
@@ -184,17 +184,13 @@ def run(settings: StackSettings, rate: int = 500, down_s: float = 10.0) -> int:
 
 
 def _scratch(spark: SparkSession, settings: Settings, name: str) -> Settings:
-    scoped = dataclasses.replace(
-        scratch.scratch_settings(settings, name, vitals_partitions=4),
-        vitals_table=name,
-        producer_name=name,
-        sns_topic=name,
-        topic_dead_letter=f"{name}_dlq",
-        threshold_refresh_s=settings.threshold_refresh_s,
-        patients_refresh_s=settings.patients_refresh_s,
+    scoped = scratch.scratch_settings(settings, name, vitals_partitions=4).changed(
+        names={"vitals_table": name, "producer_name": name, "sns_topic": name, "topic_dead_letter": f"{name}_dlq"},
+        hbase={"threshold_refresh_s": settings.hbase.threshold_refresh_s},
+        stream={"patients_refresh_s": settings.stream.patients_refresh_s},
     )
     migrate.create_readings_table(scoped)
-    kafka_acls.provision(scoped, {scoped.topic_dead_letter: 1})  # the producer's rows it cannot publish
+    kafka_acls.provision(scoped, {scoped.names.topic_dead_letter: 1})  # the producer's rows it cannot publish
     scratch.add_patients(spark, scoped, [patient.as_row()[:6] for patient in make_patients(PATIENTS, 7)])
     return scoped
 
@@ -235,13 +231,13 @@ def _drain(settings: Settings, spark: SparkSession, services_marks: ServiceMarks
     """Wait until the producer, the landing query and the notifier have caught up with what RDS holds."""
     highest = (
         rds_query(
-            spark, settings, RdsAccount.QUALITY, f"SELECT MAX(id) AS highest FROM {settings.vitals_table}"
+            spark, settings, RdsAccount.QUALITY, f"SELECT MAX(id) AS highest FROM {settings.names.vitals_table}"
         ).first()[0]
         or 0
     )
     _wait_until(
         "the producer publishes every row",
-        lambda: watermark.read(settings, settings.producer_name) >= highest,
+        lambda: watermark.read(settings, settings.names.producer_name) >= highest,
         RECOVERY_LIMIT_S,
     )
     steady = {"marks": None, "since": time.monotonic()}
@@ -251,7 +247,7 @@ def _drain(settings: Settings, spark: SparkSession, services_marks: ServiceMarks
         if marks != steady["marks"]:
             steady.update(marks=marks, since=time.monotonic())
         return time.monotonic() - steady["since"] > 30 and marks["notifier"] >= kafka.end_offsets(
-            settings, settings.topic_alerts
+            settings, settings.names.topic_alerts
         )
 
     _wait_until("the landing query and the notifier catch up", quiet, 2 * RECOVERY_LIMIT_S)
@@ -266,7 +262,7 @@ def _reconcile(spark: SparkSession, settings: Settings, phase: Phase) -> dict:
     """Readings, alerts and notifier outcomes of the readings measured during ``phase``."""
     start, end = (moment.replace(tzinfo=None) for moment in (phase.start, phase.end))
     hours = reconcile(spark, settings, start, end)
-    alerts = _between(spark.table(f"{settings.hive_database}.alerts"), "input_message_time", start, end)
+    alerts = _between(spark.table(f"{settings.names.hive_database}.alerts"), "input_message_time", start, end)
     hive = alerts.agg(F.count(F.lit(1)).alias("rows"), F.countDistinct("alert_id").alias("ids")).first()
     queued = _between(_queued_alerts(spark, settings), "input_message_time", start, end).select("alert_id").distinct()
     outcomes = rds_query(spark, settings, RdsAccount.QUALITY, "SELECT alert_id, outcome FROM notifier_alerts")
@@ -305,7 +301,7 @@ def _queued_alerts(spark: SparkSession, settings: Settings) -> DataFrame:
     return (
         spark.read.format("kafka")
         .options(**kafka.spark_options(settings, KafkaPrincipal.ADMIN))
-        .option("subscribe", settings.topic_alerts)
+        .option("subscribe", settings.names.topic_alerts)
         .option("startingOffsets", "earliest")
         .load()
         .select(

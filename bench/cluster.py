@@ -42,7 +42,7 @@ class CheckpointBatch:
 
 def run(settings: StackSettings) -> None:
     section("cluster (the streaming application on YARN against local[*], one machine)")
-    on_yarn = dataclasses.replace(settings, stack_yarn=True)
+    on_yarn = settings.changed(stack={"yarn": True})
     stack.up(on_yarn, ["yarn-nm"])
     spark = session(settings, "bench-cluster")
     rates = {}
@@ -51,11 +51,9 @@ def run(settings: StackSettings) -> None:
         ("YARN, cluster mode", ["cluster", "submit", "streaming", "run", "--available-now"]),
     ):
         name = f"bench_cluster_{uuid.uuid4().hex[:6]}"
-        scoped = dataclasses.replace(
-            scratch.scratch_settings(on_yarn, name, vitals_partitions=4, threshold_source=DEFAULT_SOURCE),
-            alert_path=AlertPath.MICROBATCH,
-            threshold_refresh_s=settings.threshold_refresh_s,
-            patients_refresh_s=settings.patients_refresh_s,
+        scoped = scratch.scratch_settings(on_yarn, name, vitals_partitions=4, threshold_source=DEFAULT_SOURCE).changed(
+            stream={"alert_path": AlertPath.MICROBATCH, "patients_refresh_s": settings.stream.patients_refresh_s},
+            hbase={"threshold_refresh_s": settings.hbase.threshold_refresh_s},
         )
         scratch.add_patients(spark, scoped, LOAD_PATIENTS)
         note(f"{where}: {ROWS:,} readings into a new topic, then python -m {' '.join(command)} ...")
@@ -90,7 +88,7 @@ def _run_application(settings: StackSettings, command: list[str]) -> float:
 
 def checkpoint_batches(spark, settings: StackSettings) -> list[CheckpointBatch]:
     """Every committed micro-batch of the landing query's checkpoint: its readings and its commit time."""
-    root = f"{settings.checkpoint_dir}/{settings.stream_checkpoint_name}"
+    root = f"{settings.hdfs.checkpoint_dir}/{settings.names.stream_checkpoint_name}"
     committed = {
         int(status["pathSuffix"]): status["modificationTime"]
         for status in hdfs.list_status(settings, f"{root}/commits")
@@ -98,7 +96,7 @@ def checkpoint_batches(spark, settings: StackSettings) -> list[CheckpointBatch]:
     }
     ends = {
         int(path.rsplit("/", 1)[1]): _offset_sum(text)
-        for path, text in spark.sparkContext.wholeTextFiles(f"{settings.hdfs_uri}{root}/offsets").collect()
+        for path, text in spark.sparkContext.wholeTextFiles(f"{settings.hdfs.uri}{root}/offsets").collect()
         if path.rsplit("/", 1)[1].isdigit()
     }
     batches, previous = [], 0

@@ -28,13 +28,13 @@ def run(spark: SparkSession, settings: Settings) -> None:
     records = (
         spark.read.format("kafka")
         .options(**kafka.spark_options(settings, KafkaPrincipal.ADMIN))
-        .option("subscribe", settings.topic_vitals)
+        .option("subscribe", settings.names.topic_vitals)
         .load()
         .limit(ROWS)
         .persist()
     )
     rows = records.count()
-    readings = parse(records, parse_field_map(settings.stream_field_map), TimeRules.of(settings))
+    readings = parse(records, parse_field_map(settings.stream.field_map), TimeRules.of(settings))
     valid = readings.where(F.col("reason").isNull()).persist()
     valid.count()
     reference = ReferenceData(spark, settings)
@@ -48,12 +48,12 @@ def run(spark: SparkSession, settings: Settings) -> None:
     }
     note(f"the landing's stages in memory ({rows:,} records of its topic; noop sink, best of {RUNS}):")
     try:
-        for limit in (settings.spark_codegen_method_limit, SPARK_DEFAULT_METHOD_LIMIT):
+        for limit in (settings.spark.codegen_method_limit, SPARK_DEFAULT_METHOD_LIMIT):
             spark.conf.set("spark.sql.codegen.hugeMethodLimit", str(limit))
             for stage, frame in stages.items():
                 seconds = min(timed(frame.write.format("noop").mode("overwrite").save) for _ in range(RUNS))
                 line(f"  {stage}, method limit {limit:,}", f"{rows / seconds:,.0f} readings/s")
     finally:
-        spark.conf.set("spark.sql.codegen.hugeMethodLimit", str(settings.spark_codegen_method_limit))
+        spark.conf.set("spark.sql.codegen.hugeMethodLimit", str(settings.spark.codegen_method_limit))
         records.unpersist()
         valid.unpersist()

@@ -56,7 +56,7 @@ def run_target(target: FuzzTarget, cases: int) -> FuzzResult:
 
 
 def main(argv: list[str]) -> int:
-    cases = settings.get().fuzz_cases
+    cases = settings.get().notifier.fuzz_cases
     logging.disable(logging.WARNING)  # a refused case's warnings (an ignored Sqoop flag) are the expected answer
     print(f"fuzzing {len(TARGETS)} targets, {cases:,} cases each (PA_FUZZ_CASES)\n", flush=True)
     print(f"{'target':<44} {'tried':>9} {'crashes':>8} {'cases/s':>9}")

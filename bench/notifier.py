@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import threading
@@ -32,7 +31,7 @@ PUBLISHED = 2_000
 
 def run(settings: Settings) -> None:
     section("notifier (SNS)")
-    scoped = dataclasses.replace(settings, sns_topic=f"bench-notify-{uuid.uuid4().hex[:6]}")
+    scoped = settings.changed(names={"sns_topic": f"bench-notify-{uuid.uuid4().hex[:6]}"})
     readings, episodes, monitored_attributes = _simulated_ward(settings)
     tracker = EpisodeTracker(AlarmPolicy.of(settings))
     told: list[tuple[dt.datetime, Notification]] = []
@@ -68,7 +67,7 @@ def run(settings: Settings) -> None:
 def _simulated_ward(settings: Settings) -> tuple[list[tuple[dt.datetime, list[dict], dict]], list, set[str]]:
     """Ten minutes of 100 patients at 1 reading/s, evaluated with the HBase thresholds as the stream does: per
     reading its time, its alerts and its observation record."""
-    index = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table).index
+    index = ThresholdRepository(lambda: hbase.connect(settings), settings.names.threshold_table).index
     evaluator = ReferenceEvaluator(index)
     patients = make_patients(100, seed=21)
     ages = {p.patientid: months_of_years(p.age) for p in patients}

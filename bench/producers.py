@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 
 from bench.report import line, record_throughput, section
@@ -18,9 +17,9 @@ ROWS = 1_000_000
 def run(settings: Settings) -> None:
     section(f"producers ({ROWS:,} readings)")
     name = f"bench_vitals_{uuid.uuid4().hex[:6]}"
-    scoped = dataclasses.replace(settings, vitals_table=name, topic_vitals=name, producer_name=name)
+    scoped = settings.changed(names={"vitals_table": name, "topic_vitals": name, "producer_name": name})
     migrate.create_readings_table(scoped)
-    kafka_acls.provision(scoped, {name: scoped.topic_vitals_partitions})
+    kafka_acls.provision(scoped, {name: scoped.kafka.topic_vitals_partitions})
     try:
         written = simulate(scoped, patients=1000, rate_hz=1.0, seed=1, count=ROWS, bad_share=0.01)
         line("simulator → RDS (multi-row INSERT, 10k rows each)", f"{written.rows_per_s:,.0f} rows/s")

@@ -3,7 +3,6 @@ RDS and Hive."""
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 
 from bench.report import line, record_throughput, section
@@ -21,12 +20,12 @@ def run(settings: Settings) -> None:
     section(f"sqoop ({ROWS:,} readings)")
     name = f"bench_sqoop_{uuid.uuid4().hex[:6]}"
     spark = session(settings, "bench-sqoop")
-    source = dataclasses.replace(settings, vitals_table=name)
+    source = settings.changed(names={"vitals_table": name})
     migrate.create_readings_table(source)
     migrate.execute_as_owner(settings, f"CREATE TABLE {name}_out LIKE patients_vital_info")
     grants.grant_table(settings, RdsAccount.SQOOP, grants.WRITE, f"{name}_out")
     imports = (("parquet", 1), ("parquet", 4), ("text", 4))
-    hive_tables = [f"{settings.hive_database}.{name}_{kind}_m{mappers}" for kind, mappers in imports]
+    hive_tables = [f"{settings.names.hive_database}.{name}_{kind}_m{mappers}" for kind, mappers in imports]
     try:
         simulate(source, patients=1000, rate_hz=1.0, seed=3, count=ROWS)
         for (kind, mappers), hive_table in zip(imports, hive_tables):

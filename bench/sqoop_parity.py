@@ -13,7 +13,6 @@ that prints the first differing line of each; the run exits 1.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -139,18 +138,20 @@ def main(argv: list[str]) -> int:
 def run(settings: StackSettings) -> dict[str, Outcome]:
     name = f"parity_{uuid.uuid4().hex[:6]}"
     patients, readings = f"{name}_patients", f"{name}_readings"
-    classpath = jars.classpath(StackPaths(settings.data_dir).classpath_dir, "sqoop-reference", settings.jar_repository)
+    classpath = jars.classpath(
+        StackPaths(settings.stack.data_dir).classpath_dir, "sqoop-reference", settings.stack.jar_repository
+    )
     spark = session(settings, "bench-sqoop-parity")
     outcomes: dict[str, Outcome] = {}
     with tempfile.TemporaryDirectory(prefix="sqoop-parity-") as work:
         password_file = Path(work) / "password"
         password_file.touch(mode=0o600)
-        password_file.write_text(settings.mysql_sqoop_password)  # no newline: Sqoop reads the whole file
+        password_file.write_text(settings.rds.sqoop_password)  # no newline: Sqoop reads the whole file
         _tables(settings, patients, readings)
         try:
             for number, command in enumerate(COMMAND_LINES):
                 flags = command.argv(patients, readings)
-                login = ["--connect", settings.jdbc_url, "--username", settings.mysql_sqoop_user]
+                login = ["--connect", settings.rds.jdbc_url, "--username", settings.rds.sqoop_user]
                 login += ["--password-file", str(password_file)]
                 reference_dir, ours_dir = (f"{FOLDER}/{name}/{number}/{tool}" for tool in ("sqoop-1.4.7", "python"))
                 reference_s = _reference(settings, classpath, Path(work), login, flags, reference_dir)
@@ -184,7 +185,7 @@ def _tables(settings: StackSettings, patients: str, readings: str) -> None:
         for i in range(1, PATIENTS + 1)
     )
     migrate.execute_as_owner(settings, f"INSERT INTO {patients} VALUES {values}")
-    readings_source = dataclasses.replace(settings, vitals_table=readings)
+    readings_source = settings.changed(names={"vitals_table": readings})
     migrate.create_readings_table(readings_source)
     simulate(readings_source, patients=50, rate_hz=1.0, seed=7, count=READINGS)
 
@@ -198,10 +199,10 @@ def _reference(
     settings: StackSettings, classpath: str, work: Path, login: list[str], flags: list[str], target: str
 ) -> float:
     """Apache Sqoop 1.4.7's import into ``target``; seconds taken (JVM start and code generation included)."""
-    connect = jdbc_options(settings, settings.jdbc_url, "", "")["url"]
+    connect = jdbc_options(settings, settings.rds.jdbc_url, "", "")["url"]
     log4j = work / "log4j.properties"
     log4j.write_text(LOG4J_PROPERTIES)
-    login = [connect if argument == settings.jdbc_url else argument for argument in login]
+    login = [connect if argument == settings.rds.jdbc_url else argument for argument in login]
     command = [
         java_binary(),
         "-Xmx1g",
@@ -215,7 +216,7 @@ def _reference(
         "-D",
         "mapreduce.framework.name=local",
         "-D",
-        f"fs.defaultFS={settings.hdfs_uri}",  # an incremental append moves its files within the default one
+        f"fs.defaultFS={settings.hdfs.uri}",  # an incremental append moves its files within the default one
         "-D",
         f"hadoop.tmp.dir={work / 'hadoop'}",
         "--driver",
@@ -224,7 +225,7 @@ def _reference(
         f"file://{login[-1]}",  # Sqoop reads a password file through Hadoop's file systems
         *flags,
         "--target-dir",
-        f"{settings.hdfs_uri}{target}",
+        f"{settings.hdfs.uri}{target}",
         "--outdir",
         str(work / "generated"),
         "--bindir",
@@ -247,7 +248,7 @@ def _reference(
 
 def _ours(settings: StackSettings, login: list[str], flags: list[str], target: str) -> float:
     """``python -m sqoop import`` of the same command line into ``target``; seconds taken (Spark start included)."""
-    command = [sys.executable, "-m", "sqoop", "import", *login, *flags, "--target-dir", f"{settings.hdfs_uri}{target}"]
+    command = [sys.executable, "-m", "sqoop", "import", *login, *flags, "--target-dir", f"{settings.hdfs.uri}{target}"]
     started = time.monotonic()
     done = subprocess.run(command, env=child_environment(settings), capture_output=True, text=True)
     elapsed = time.monotonic() - started
@@ -261,7 +262,7 @@ def _compare(
 ) -> Outcome:
     """The two directories' lines, sorted, compared; the first differing pair when they differ."""
     reference, ours = (
-        sorted(row.value for row in spark.read.text(f"{settings.hdfs_uri}{folder}").collect())
+        sorted(row.value for row in spark.read.text(f"{settings.hdfs.uri}{folder}").collect())
         for folder in (reference_dir, ours_dir)
     )
     for number, (expected, got) in enumerate(zip(reference, ours)):

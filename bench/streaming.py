@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import json
 import logging
@@ -11,6 +10,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from pyspark.sql import DataFrame
 
@@ -68,11 +68,9 @@ def run(settings: Settings) -> None:
     scratch.add_patients(spark, scoped, LOAD_PATIENTS)
     try:
         # the service's own refresh intervals (scratch settings refresh on every batch, for tests)
-        landing = dataclasses.replace(
-            scoped,
-            alert_path=AlertPath.MICROBATCH,
-            threshold_refresh_s=settings.threshold_refresh_s,
-            patients_refresh_s=settings.patients_refresh_s,
+        landing = scoped.changed(
+            stream={"alert_path": AlertPath.MICROBATCH, "patients_refresh_s": settings.stream.patients_refresh_s},
+            hbase={"threshold_refresh_s": settings.hbase.threshold_refresh_s},
         )
         catch_up, sustained = _throughput(spark, landing, THROUGHPUT_ROWS)
         line(
@@ -80,7 +78,7 @@ def run(settings: Settings) -> None:
             f"{catch_up:,.0f} readings/s",
         )
         line(
-            f"sustained (micro-batches after the first, up to {settings.stream_max_offsets_per_trigger:,} each)",
+            f"sustained (micro-batches after the first, up to {settings.stream.max_offsets_per_trigger:,} each)",
             f"{sustained:,.0f} readings/s",
         )
         record_throughput("streaming landing, catch-up", catch_up)
@@ -100,16 +98,16 @@ def run(settings: Settings) -> None:
             for path in paths:
                 topic = f"{name}_{path}_{load}"
                 # micro-batches back to back on the micro-batch path; the service's interval beside Real-time Mode
-                trigger_s = 0.0 if path == "microbatch" else scoped.stream_trigger_s
+                trigger_s = 0.0 if path == "microbatch" else scoped.stream.trigger_s
                 _latency(
                     spark,
-                    dataclasses.replace(
-                        scoped,
-                        topic_vitals=topic,
-                        topic_alerts=f"{topic}_alerts",
-                        stream_checkpoint_name=topic,
-                        stream_trigger_s=trigger_s,
-                        alert_path=path,
+                    scoped.changed(
+                        names={
+                            "topic_vitals": topic,
+                            "topic_alerts": f"{topic}_alerts",
+                            "stream_checkpoint_name": topic,
+                        },
+                        stream={"trigger_s": trigger_s, "alert_path": path},
                     ),
                     load,
                 )
@@ -126,13 +124,13 @@ def _engine_floor(spark, landing: Settings, sustained: float) -> None:
         (
             "parse only: Kafka -> parse -> Parquet",
             "every reading, no dedup, no evaluation",
-            lambda records: parse(records, parse_field_map(landing.stream_field_map), TimeRules.of(landing)).drop(
+            lambda records: parse(records, parse_field_map(landing.stream.field_map), TimeRules.of(landing)).drop(
                 "raw_payload"
             ),
         ),
     ]
     for number, (component, detail, transform) in enumerate(variants):
-        name = f"{landing.stream_checkpoint_name}_floor_{number}"
+        name = f"{landing.names.stream_checkpoint_name}_floor_{number}"
         folder = f"/tmp/{name}"
         listener = ProgressListener()
         spark.streams.addListener(listener)
@@ -140,8 +138,8 @@ def _engine_floor(spark, landing: Settings, sustained: float) -> None:
             transform(vitals_stream(spark, landing))
             .writeStream.queryName(name)
             .format("parquet")
-            .option("path", f"{landing.hdfs_uri}{folder}/data")
-            .option("checkpointLocation", f"{landing.hdfs_uri}{folder}/checkpoint")
+            .option("path", f"{landing.hdfs.uri}{folder}/data")
+            .option("checkpointLocation", f"{landing.hdfs.uri}{folder}/checkpoint")
             .trigger(availableNow=True)
             .start()
             .awaitTermination()
@@ -161,33 +159,34 @@ def _sustained(batches: list[BatchProgress]) -> float:
 
 def _batch_sizes(spark, landing: Settings, sustained_at_default: float) -> None:
     """Sustained landing rate at smaller micro-batches: what each batch's fixed cost does to throughput."""
-    RESULTS.batch_sizes.append((landing.stream_max_offsets_per_trigger, sustained_at_default))
+    RESULTS.batch_sizes.append((landing.stream.max_offsets_per_trigger, sustained_at_default))
     for size in BATCH_SIZES:
-        smaller = _own_topic(landing, f"batch_{size}", stream_max_offsets_per_trigger=size)
+        smaller = _own_topic(landing, f"batch_{size}", max_offsets_per_trigger=size)
         with _topic(smaller):
             _, sustained = _throughput(spark, smaller, 4 * size)
         line(f"sustained at {size:,} readings per micro-batch", f"{sustained:,.0f} readings/s")
         RESULTS.batch_sizes.append((size, sustained))
 
 
-def _own_topic(settings: Settings, suffix: str, **changes) -> Settings:
-    """``settings`` with a vitals topic and checkpoint of their own, and ``changes``."""
-    return dataclasses.replace(
-        settings,
-        topic_vitals=f"{settings.topic_vitals}_{suffix}",
-        stream_checkpoint_name=f"{settings.stream_checkpoint_name}_{suffix}",
-        **changes,
+def _own_topic(settings: Settings, suffix: str, **stream_changes: Any) -> Settings:
+    """``settings`` with a vitals topic and checkpoint of their own, and ``stream_changes`` to its stream group."""
+    return settings.changed(
+        names={
+            "topic_vitals": f"{settings.names.topic_vitals}_{suffix}",
+            "stream_checkpoint_name": f"{settings.names.stream_checkpoint_name}_{suffix}",
+        },
+        stream=stream_changes,
     )
 
 
 @contextlib.contextmanager
 def _topic(settings: Settings) -> Iterator[None]:
     """The vitals topic of ``settings`` (4 partitions) for as long as the block runs."""
-    kafka_acls.provision(settings, {settings.topic_vitals: 4})
+    kafka_acls.provision(settings, {settings.names.topic_vitals: 4})
     try:
         yield
     finally:
-        kafka_acls.remove(settings, [settings.topic_vitals])
+        kafka_acls.remove(settings, [settings.names.topic_vitals])
 
 
 def _news2_cost(spark, landing: Settings) -> None:
@@ -229,7 +228,7 @@ def backlog(settings: Settings, rows: int, heart_rate: int = ALERTING_HEART_RATE
     moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for reading_id in range(1, rows + 1):
         producer.send(
-            settings.topic_vitals,
+            settings.names.topic_vitals,
             key=str(reading_id % 200).encode(),
             value=alerting_reading(reading_id, moment, heart_rate=heart_rate),
         )
@@ -247,7 +246,7 @@ def _throughput(spark, settings: Settings, rows: int, heart_rate: int = ALERTING
     started = time.monotonic()
     job.start().awaitTermination()
     catch_up = job.landed / (time.monotonic() - started)
-    batches = _progress_of(listener, settings.stream_checkpoint_name, job.landed + job.rejected)
+    batches = _progress_of(listener, settings.names.stream_checkpoint_name, job.landed + job.rejected)
     spark.streams.removeListener(listener)
     return catch_up, _sustained(batches)
 
@@ -264,13 +263,15 @@ def _progress_of(listener: ProgressListener, query: str, rows: int, wait_s: floa
 
 def _per_record_baseline(settings: Settings, name: str) -> float:
     """What the public student versions do: one consumer, one threshold check and one INSERT per reading."""
-    evaluator = ReferenceEvaluator(ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table).index)
+    evaluator = ReferenceEvaluator(
+        ThresholdRepository(lambda: hbase.connect(settings), settings.names.threshold_table).index
+    )
     ages = {patient[0]: patient[5] for patient in LOAD_PATIENTS}
     connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     table = f"{name}_baseline"
     cursor.execute(f"CREATE TABLE {table} (reading_id BIGINT, patient_id BIGINT, alert VARCHAR(100))")
-    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.topic_vitals, consumer_timeout_ms=5000)
+    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.names.topic_vitals, consumer_timeout_ms=5000)
     started, count = time.monotonic(), 0
     for message in consumer:
         value = json.loads(message.value)
@@ -299,11 +300,11 @@ def _cpu_seconds(spark) -> float:
 
 
 def _latency(spark, settings: Settings, rate: int) -> None:
-    kafka_acls.provision(settings, {settings.topic_vitals: 4, settings.topic_alerts: 1})
+    kafka_acls.provision(settings, {settings.names.topic_vitals: 4, settings.names.topic_alerts: 1})
     try:
         _measure_latency(spark, settings, rate)
     finally:
-        kafka_acls.remove(settings, [settings.topic_vitals, settings.topic_alerts])
+        kafka_acls.remove(settings, [settings.names.topic_vitals, settings.names.topic_alerts])
 
 
 def _measure_latency(spark, settings: Settings, rate: int) -> None:
@@ -317,12 +318,12 @@ def _measure_latency(spark, settings: Settings, rate: int) -> None:
     cpu = (_cpu_seconds(spark) - cpu_before) / (time.monotonic() - wall_before)
     app.stop()
     spark.streams.removeListener(listener)
-    landing = listener.latest_of(settings.stream_checkpoint_name)
+    landing = listener.latest_of(settings.names.stream_checkpoint_name)
     kept_up = f"landing lag {landing.kafka_lag}" if landing else "landing: no progress seen"
     if latencies:
-        RESULTS.latency.append(LatencyPoint(str(settings.alert_path), rate, *percentiles(latencies)))
+        RESULTS.latency.append(LatencyPoint(str(settings.stream.alert_path), rate, *percentiles(latencies)))
     line(
-        f"  {settings.alert_path:<10} at {rate:>6,}/s",
+        f"  {settings.stream.alert_path:<10} at {rate:>6,}/s",
         f"{percentiles_ms(latencies)}; {len(latencies):,}/{rate * LOAD_SECONDS:,} alerts; CPU {cpu:.2f} cores; "
         f"{kept_up}",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 from bench.report import line, rate, section, timed
@@ -17,9 +16,9 @@ from thresholds.repository import ThresholdRepository
 
 def run(settings: Settings) -> None:
     section("thresholds (HBase Thrift1 + in-memory repository)")
-    reference = dataclasses.replace(settings, threshold_table="bench_thresholds")
+    reference = settings.changed(names={"threshold_table": "bench_thresholds"})
     load(reference, replace=True)
-    repository = ThresholdRepository(lambda: hbase.connect(reference), reference.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(reference), reference.names.threshold_table)
     evaluator = ReferenceEvaluator(repository.index)
     probes = [
         (random.choice(("heartBeat", "bp")), random.randint(0, 100 * 12), random.uniform(0, 250))

@@ -10,9 +10,9 @@ from settings import Settings
 def connect(settings: Settings, timeout_ms: int = 30_000) -> happybase.Connection:
     """A happybase connection; transport and protocol must match the Thrift server's flags."""
     return happybase.Connection(
-        host=settings.hbase_thrift_host,
-        port=settings.hbase_thrift_port,
-        transport=settings.hbase_thrift_transport,
-        protocol=settings.hbase_thrift_protocol,
+        host=settings.hbase.host,
+        port=settings.hbase.port,
+        transport=settings.hbase.transport,
+        protocol=settings.hbase.protocol,
         timeout=timeout_ms,
     )

@@ -15,7 +15,7 @@ from settings import Settings
 
 def client(settings: Settings) -> InsecureClient:
     """A WebHDFS client acting as this machine's user (simple authentication, as the cluster's HDFS runs)."""
-    return InsecureClient(f"http://{settings.hdfs_host}:{settings.hdfs_http_port}", user=getpass.getuser(), timeout=10)
+    return InsecureClient(f"http://{settings.hdfs.host}:{settings.hdfs.http_port}", user=getpass.getuser(), timeout=10)
 
 
 def list_status(settings: Settings, path: str) -> list[dict[str, Any]]:
@@ -36,7 +36,7 @@ def delete(settings: Settings, path: str, recursive: bool = True) -> bool:
 def live_datanodes(settings: Settings) -> int:
     """How many DataNodes the NameNode counts as live (its JMX bean; not part of WebHDFS)."""
     url = (
-        f"http://{settings.hdfs_host}:{settings.hdfs_http_port}/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState"
+        f"http://{settings.hdfs.host}:{settings.hdfs.http_port}/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState"
     )
     with urllib.request.urlopen(url, timeout=10) as response:
         beans = json.loads(response.read())["beans"]

@@ -11,13 +11,13 @@ from settings.choices import HiveAuth
 
 def connect(settings: Settings, database: str = "default") -> hive.Connection:
     """A HiveServer2 session; with LDAP or CUSTOM authentication it logs in as PA_HIVE_SERVER2_USER."""
-    login = {"username": settings.hive_server2_user} if settings.hive_server2_user else {}
-    if settings.hive_server2_auth in (HiveAuth.LDAP, HiveAuth.CUSTOM):
-        login["password"] = settings.hive_server2_password
+    login = {"username": settings.hive.server2_user} if settings.hive.server2_user else {}
+    if settings.hive.server2_auth in (HiveAuth.LDAP, HiveAuth.CUSTOM):
+        login["password"] = settings.hive.server2_password
     return hive.connect(
-        host=settings.hive_server2_host,
-        port=settings.hive_server2_port,
-        auth=settings.hive_server2_auth,
+        host=settings.hive.server2_host,
+        port=settings.hive.server2_port,
+        auth=settings.hive.server2_auth,
         database=database,
         **login,
     )

@@ -15,17 +15,17 @@ def jdbc_options(settings: Settings, url: str, user: str, password: str) -> dict
     the driver verifies the server's certificate and host name against it (``sslMode=verify-full``).
     """
     properties = []
-    if settings.jdbc_driver_class == MARIADB_DRIVER:
+    if settings.sqoop.jdbc_driver_class == MARIADB_DRIVER:
         if url.startswith("jdbc:mysql:"):
             properties.append("permitMysqlScheme")
-        if settings.mysql_tls_ca:
-            properties += ["sslMode=verify-full", f"serverSslCert={settings.mysql_tls_ca}"]
-    elif settings.mysql_tls_ca:
+        if settings.rds.tls_ca:
+            properties += ["sslMode=verify-full", f"serverSslCert={settings.rds.tls_ca}"]
+    elif settings.rds.tls_ca:
         raise SettingsError(
             f"PA_MYSQL_TLS_CA is applied through MariaDB's Connector/J; with PA_JDBC_DRIVER_CLASS="
-            f"{settings.jdbc_driver_class} give the driver's own TLS properties in the --connect URL instead"
+            f"{settings.sqoop.jdbc_driver_class} give the driver's own TLS properties in the --connect URL instead"
         )
     missing = [prop for prop in properties if prop.split("=")[0] not in url]
     if missing:
         url += ("&" if "?" in url else "?") + "&".join(missing)
-    return {"url": url, "driver": settings.jdbc_driver_class, "user": user, "password": password}
+    return {"url": url, "driver": settings.sqoop.jdbc_driver_class, "user": user, "password": password}

@@ -22,14 +22,14 @@ AUDITOR = KafkaPrincipal.AUDITOR
 
 
 def admin(settings: Settings, principal: KafkaPrincipal, **overrides: Any) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **security(settings, principal), **overrides)
+    return KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap, **security(settings, principal), **overrides)
 
 
 def producer(settings: Settings, principal: KafkaPrincipal, **overrides: Any) -> KafkaProducer:
     """A producer that waits for all in-sync replicas, so an acknowledged record is durable."""
     options: dict[str, Any] = dict(acks="all", linger_ms=5)
     options.update(overrides)
-    return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security(settings, principal), **options)
+    return KafkaProducer(bootstrap_servers=settings.kafka.bootstrap, **security(settings, principal), **options)
 
 
 def ensure_topics(settings: Settings, partitions: dict[str, int], principal: KafkaPrincipal = ADMIN) -> None:
@@ -67,22 +67,22 @@ def consumer(settings: Settings, principal: KafkaPrincipal, *topics: str, **over
     options: dict[str, Any] = dict(auto_offset_reset="earliest", enable_auto_commit=False)
     options.update(overrides)
     return KafkaConsumer(
-        *topics, bootstrap_servers=settings.kafka_bootstrap, **security(settings, principal), **options
+        *topics, bootstrap_servers=settings.kafka.bootstrap, **security(settings, principal), **options
     )
 
 
 def security(settings: Settings, principal: KafkaPrincipal) -> dict[str, Any]:
     """kafka-python's arguments for PA_KAFKA_SECURITY_PROTOCOL: none for PLAINTEXT; for SASL_SSL ``principal``'s
     SCRAM login and a TLS context that checks the broker's certificate and host name."""
-    if settings.kafka_security_protocol is KafkaSecurity.PLAINTEXT:
+    if settings.kafka.security_protocol is KafkaSecurity.PLAINTEXT:
         return {}
-    user, password = settings.kafka_login(principal)
+    user, password = settings.kafka.login(principal)
     return {
-        "security_protocol": str(settings.kafka_security_protocol),
-        "sasl_mechanism": settings.kafka_sasl_mechanism,
+        "security_protocol": str(settings.kafka.security_protocol),
+        "sasl_mechanism": settings.kafka.sasl_mechanism,
         "sasl_plain_username": user,
         "sasl_plain_password": password,
-        "ssl_cafile": settings.kafka_tls_ca or None,
+        "ssl_cafile": settings.kafka.tls_ca or None,
         "ssl_check_hostname": True,
     }
 
@@ -91,24 +91,24 @@ def spark_options(settings: Settings, principal: KafkaPrincipal) -> dict[str, st
     """The ``kafka.*`` options of every Spark Kafka source and sink: the brokers, and with SASL_SSL ``principal``'s
     login and the verification of :func:`security` (the JAAS line holds the password: the session redacts it in
     plans)."""
-    options = {"kafka.bootstrap.servers": settings.kafka_bootstrap}
-    if settings.kafka_security_protocol is KafkaSecurity.PLAINTEXT:
+    options = {"kafka.bootstrap.servers": settings.kafka.bootstrap}
+    if settings.kafka.security_protocol is KafkaSecurity.PLAINTEXT:
         return options
     quoted = {
         name: value.replace("\\", "\\\\").replace('"', '\\"')
-        for name, value in zip(("username", "password"), settings.kafka_login(principal))
+        for name, value in zip(("username", "password"), settings.kafka.login(principal))
     }
     options |= {
-        "kafka.security.protocol": str(settings.kafka_security_protocol),
-        "kafka.sasl.mechanism": settings.kafka_sasl_mechanism,
+        "kafka.security.protocol": str(settings.kafka.security_protocol),
+        "kafka.sasl.mechanism": settings.kafka.sasl_mechanism,
         "kafka.sasl.jaas.config": (
             "org.apache.kafka.common.security.scram.ScramLoginModule required "
             f'username="{quoted["username"]}" password="{quoted["password"]}";'
         ),
         "kafka.ssl.endpoint.identification.algorithm": "https",
     }
-    if settings.kafka_tls_ca:
-        options |= {"kafka.ssl.truststore.type": "PEM", "kafka.ssl.truststore.location": settings.kafka_tls_ca}
+    if settings.kafka.tls_ca:
+        options |= {"kafka.ssl.truststore.type": "PEM", "kafka.ssl.truststore.location": settings.kafka.tls_ca}
     return options
 
 

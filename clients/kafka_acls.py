@@ -64,7 +64,7 @@ class Grant:
         )
 
     def user(self, settings: Settings) -> str:
-        return f"User:{settings.kafka_login(self.principal)[0]}"
+        return f"User:{settings.kafka.login(self.principal)[0]}"
 
     def command(self, settings: Settings) -> str:
         """The ``kafka-acls.sh`` options that add this grant."""
@@ -90,28 +90,32 @@ def pipeline_grants(settings: Settings) -> list[Grant]:
     )
     read, write, topic, group = ACLOperation.READ, ACLOperation.WRITE, ResourceType.TOPIC, ResourceType.GROUP
     pipeline_topics = (
-        settings.topic_vitals,
-        settings.topic_dead_letter,
-        settings.topic_alerts,
-        settings.topic_observations,
-        settings.topic_notify_dead_letter,
+        settings.names.topic_vitals,
+        settings.names.topic_dead_letter,
+        settings.names.topic_alerts,
+        settings.names.topic_observations,
+        settings.names.topic_notify_dead_letter,
     )
     return [
-        Grant(producer, write, topic, settings.topic_vitals),
-        Grant(producer, write, topic, settings.topic_dead_letter),
-        Grant(stream, read, topic, settings.topic_vitals),
+        Grant(producer, write, topic, settings.names.topic_vitals),
+        Grant(producer, write, topic, settings.names.topic_dead_letter),
+        Grant(stream, read, topic, settings.names.topic_vitals),
         Grant(stream, read, group, SPARK_STREAM_GROUPS, prefixed=True),
-        Grant(stream, write, topic, settings.topic_alerts),
-        Grant(stream, write, topic, settings.topic_observations),
-        Grant(notifier, read, topic, settings.topic_alerts),
-        Grant(notifier, read, topic, settings.topic_observations),
-        Grant(notifier, read, group, settings.notifier_group, prefixed=True),  # its group and its re-drive's
-        Grant(notifier, ACLOperation.CREATE, topic, settings.topic_notify_dead_letter),  # made at the first letter
-        Grant(notifier, write, topic, settings.topic_notify_dead_letter),
-        Grant(notifier, read, topic, settings.topic_notify_dead_letter),  # re-drive
+        Grant(stream, write, topic, settings.names.topic_alerts),
+        Grant(stream, write, topic, settings.names.topic_observations),
+        Grant(notifier, read, topic, settings.names.topic_alerts),
+        Grant(notifier, read, topic, settings.names.topic_observations),
+        Grant(notifier, read, group, settings.names.notifier_group, prefixed=True),  # its group and its re-drive's
+        Grant(
+            notifier, ACLOperation.CREATE, topic, settings.names.topic_notify_dead_letter
+        ),  # made at the first letter
+        Grant(notifier, write, topic, settings.names.topic_notify_dead_letter),
+        Grant(notifier, read, topic, settings.names.topic_notify_dead_letter),  # re-drive
         *(Grant(auditor, read, topic, name) for name in pipeline_topics),
         Grant(auditor, read, group, SPARK_BATCH_GROUPS, prefixed=True),
-        Grant(auditor, ACLOperation.DESCRIBE, group, settings.notifier_group, prefixed=True),  # the notifier's lag
+        Grant(
+            auditor, ACLOperation.DESCRIBE, group, settings.names.notifier_group, prefixed=True
+        ),  # the notifier's lag
     ]
 
 

@@ -36,12 +36,10 @@ def connect(
     is decided where it connects and by the account's grants, not by a shared
     all-powerful user.
     """
-    user, password = settings.rds_login(account)
-    options = dict(
-        host=settings.mysql_host, port=settings.mysql_port, user=user, password=password, autocommit=autocommit
-    )
+    user, password = settings.rds.login(account)
+    options = dict(host=settings.rds.host, port=settings.rds.port, user=user, password=password, autocommit=autocommit)
     if with_database:
-        options["database"] = settings.mysql_database
+        options["database"] = settings.rds.database
     # a result left half-read is read to its end when the connection goes back to the pool, not an error
     options |= tls_options(settings) | {"consume_results": True}
     try:
@@ -62,6 +60,6 @@ def _pool(options: dict[str, object]) -> MySQLConnectionPool:
 def tls_options(settings: Settings) -> dict[str, object]:
     """mysql-connector's TLS arguments: verify the server's certificate and host name against PA_MYSQL_TLS_CA
     (none when it is empty: plain text, as a server without TLS needs)."""
-    if not settings.mysql_tls_ca:
+    if not settings.rds.tls_ca:
         return {}
-    return {"ssl_ca": settings.mysql_tls_ca, "ssl_verify_cert": True, "ssl_verify_identity": True}
+    return {"ssl_ca": settings.rds.tls_ca, "ssl_verify_cert": True, "ssl_verify_identity": True}

@@ -27,9 +27,9 @@ def hive_conf(settings: Settings) -> dict[str, str]:
     """
     return {
         "spark.sql.catalogImplementation": "hive",
-        "spark.hadoop.hive.metastore.uris": settings.hive_metastore_uri,
-        "spark.sql.warehouse.dir": settings.warehouse_uri,
-        "spark.hadoop.fs.defaultFS": settings.hdfs_uri,
+        "spark.hadoop.hive.metastore.uris": settings.hive.metastore_uri,
+        "spark.sql.warehouse.dir": settings.hdfs.warehouse_uri,
+        "spark.hadoop.fs.defaultFS": settings.hdfs.uri,
     }
 
 
@@ -42,19 +42,24 @@ STATE_STORE_PROVIDERS = {
 def state_store_conf(settings: Settings) -> dict[str, str]:
     """The streaming state store PA_STREAM_STATE_STORE names; RocksDB checkpoints only its changelog per batch."""
     return {
-        "spark.sql.streaming.stateStore.providerClass": STATE_STORE_PROVIDERS[settings.stream_state_store],
+        "spark.sql.streaming.stateStore.providerClass": STATE_STORE_PROVIDERS[settings.stream.state_store],
         "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled": "true",
     }
 
 
 def extra_jars(settings: Settings) -> list[str]:
     """The Kafka connector's and the JDBC driver's jars for ``spark.jars`` (empty on a cluster that brings them)."""
-    return [jar for listed in (settings.spark_kafka_jars, settings.jdbc_driver_jar) for jar in listed.split(",") if jar]
+    return [
+        jar
+        for listed in (settings.spark.kafka_jars, settings.sqoop.jdbc_driver_jar)
+        for jar in listed.split(",")
+        if jar
+    ]
 
 
 def is_local(settings: Settings) -> bool:
     """Whether this process runs Spark itself (``local[...]``), not a cluster's spark-submit."""
-    return settings.spark_master.startswith("local")
+    return settings.spark.master.startswith("local")
 
 
 def session_conf(settings: Settings) -> dict[str, str]:
@@ -63,8 +68,8 @@ def session_conf(settings: Settings) -> dict[str, str]:
     in local mode also the one-machine sizes (driver memory, 4 shuffle partitions, no UI), which on a cluster are
     the cluster's or spark-submit's to choose."""
     conf = {
-        "spark.sql.codegen.hugeMethodLimit": str(settings.spark_codegen_method_limit),
-        "spark.sql.session.timeZone": settings.spark_timezone,
+        "spark.sql.codegen.hugeMethodLimit": str(settings.spark.codegen_method_limit),
+        "spark.sql.session.timeZone": settings.spark.timezone,
         # a micro-batch re-run replaces only its own partitions (see hive_ddl)
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.hadoop.hive.exec.dynamic.partition.mode": "nonstrict",
@@ -75,9 +80,9 @@ def session_conf(settings: Settings) -> dict[str, str]:
     }
     if is_local(settings):
         conf |= {
-            "spark.driver.memory": settings.spark_driver_memory,
-            "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
-            "spark.ui.enabled": str(settings.spark_ui).lower(),
+            "spark.driver.memory": settings.spark.driver_memory,
+            "spark.sql.shuffle.partitions": str(settings.spark.shuffle_partitions),
+            "spark.ui.enabled": str(settings.spark.ui).lower(),
         }
     jars = extra_jars(settings)
     if jars:
@@ -89,10 +94,10 @@ def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None
     """Get or create the process's SparkSession for ``app_name``."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if is_local(settings):
-        os.environ.setdefault("SPARK_LOCAL_IP", settings.spark_local_ip)
+        os.environ.setdefault("SPARK_LOCAL_IP", settings.spark.local_ip)
     builder = SparkSession.builder.appName(app_name)
-    if settings.spark_master:
-        builder = builder.master(settings.spark_master)
+    if settings.spark.master:
+        builder = builder.master(settings.spark.master)
     conf = session_conf(settings) | log_conf(settings) | (extra_conf or {})
     for key, value in conf.items():
         builder = builder.config(key, value)
@@ -131,10 +136,10 @@ def _driver_output_to_file(settings: Settings) -> Iterator[None]:
     fails to start, the error names the file and quotes its end.
     """
     launching = SparkContext._active_spark_context is None and "PYSPARK_GATEWAY_PORT" not in os.environ
-    if not (settings.spark_log_file and launching):
+    if not (settings.spark.log_file and launching):
         yield
         return
-    output = Path(settings.spark_log_file).expanduser().resolve().with_suffix(".stderr")
+    output = Path(settings.spark.log_file).expanduser().resolve().with_suffix(".stderr")
     output.parent.mkdir(parents=True, exist_ok=True)
     sys.stderr.flush()
     saved = os.dup(2)
@@ -162,8 +167,8 @@ def log_conf(settings: Settings) -> dict[str, str]:
     spark-submit the driver JVM already runs with the cluster's log configuration, and this changes nothing.
     """
     conf = {"spark.ui.showConsoleProgress": str(sys.stderr.isatty()).lower()}
-    if settings.spark_log_file:
-        log_file = Path(settings.spark_log_file).expanduser().resolve()
+    if settings.spark.log_file:
+        log_file = Path(settings.spark.log_file).expanduser().resolve()
         log_file.parent.mkdir(parents=True, exist_ok=True)
         conf["spark.driver.extraJavaOptions"] = (
             f"-Dlog4j2.configurationFile={LOG4J2_CONFIG.as_uri()} -Dpa.spark.log.file={log_file}"
@@ -191,8 +196,8 @@ def rds_query(spark: SparkSession, settings: Settings, account: RdsAccount, sql:
     """The rows of one SELECT in RDS, read through Spark JDBC as ``account``."""
     return (
         spark.read.format("jdbc")
-        .options(**jdbc_options(settings, settings.jdbc_url, *settings.rds_login(account)))
-        .option("fetchsize", str(settings.sqoop_fetch_size))
+        .options(**jdbc_options(settings, settings.rds.jdbc_url, *settings.rds.login(account)))
+        .option("fetchsize", str(settings.sqoop.fetch_size))
         .option("query", sql)
         .load()
     )

@@ -19,7 +19,6 @@ What reaches the cluster, and how:
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import shutil
@@ -34,7 +33,7 @@ from clients.spark import extra_jars
 from cluster import package
 from settings import Settings
 from settings.choices import DeployMode
-from settings.fields import as_environment, is_secret, variable
+from settings.fields import as_environment, is_secret, leaves, variable
 
 ENTRY = Path(__file__).with_name("entry.py")
 # what a driver on the cluster must not inherit from this machine's settings
@@ -67,10 +66,9 @@ def spark_submit() -> str:
 def driver_environment(settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
     """(plain settings, secrets) as environment variables: those that differ from the defaults, cluster overrides
     applied."""
-    pipeline = {variable(field) for field in dataclasses.fields(Settings)}  # not the local stack's own
-    defaults = as_environment(settings_module.load({}))
-    current = {name: value for name, value in as_environment(settings).items() if name in pipeline}
-    secret_names = {variable(field) for field in dataclasses.fields(Settings) if is_secret(field)}
+    defaults = as_environment(settings_module.load({}))  # the pipeline's variables, not the local stack's own
+    current = {name: value for name, value in as_environment(settings).items() if name in defaults}
+    secret_names = {variable(group, field) for group, field in leaves(settings) if is_secret(field)}
     changed = {name: value for name, value in current.items() if value != defaults[name]} | CLUSTER_OVERRIDES
     plain = {name: value for name, value in changed.items() if name not in secret_names}
     secrets = {name: current[name] for name in secret_names if current[name]}
@@ -78,7 +76,7 @@ def driver_environment(settings: Settings) -> tuple[dict[str, str], dict[str, st
 
 
 # CA certificate settings -> the name each is shipped under to the driver's and executors' working folders
-CERTIFICATES = {"mysql_tls_ca": "rds-ca.pem", "kafka_tls_ca": "kafka-ca.pem"}
+CERTIFICATES = {"PA_MYSQL_TLS_CA": "rds-ca.pem", "PA_KAFKA_TLS_CA": "kafka-ca.pem"}
 
 
 def submission(settings: Settings, module: str, args: list[str], work_dir: Path, wait: bool = True) -> Submission:
@@ -86,31 +84,31 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
     secret files (mode 600) it ships; ``wait`` = spark-submit returns when the application ends."""
     work_dir.mkdir(parents=True, exist_ok=True)
     plain, secrets = driver_environment(settings)
-    python = settings.cluster_python or sys.executable
-    spark_jars = settings.cluster_spark_jars or f"local:{Path(pyspark.__file__).parent / 'jars'}/*"
+    python = settings.cluster.python or sys.executable
+    spark_jars = settings.cluster.spark_jars or f"local:{Path(pyspark.__file__).parent / 'jars'}/*"
     jars = extra_jars(settings)
-    cluster_mode = settings.cluster_deploy_mode is DeployMode.CLUSTER
+    cluster_mode = settings.cluster.deploy_mode is DeployMode.CLUSTER
     arguments = [
         spark_submit(),
         "--master",
-        settings.cluster_master,
+        settings.cluster.master,
         "--deploy-mode",
-        str(settings.cluster_deploy_mode),
+        str(settings.cluster.deploy_mode),
         "--name",
         f"patient-alert-{module}",
         "--py-files",
         str(package.build(work_dir / "patient_alert_etl.zip")),
         *(["--jars", ",".join(jars)] if jars else []),
         *(["--packages", ",".join(packages)] if (packages := maven_packages(settings)) else []),
-        *(["--archives", settings.cluster_archives] if settings.cluster_archives else []),
+        *(["--archives", settings.cluster.archives] if settings.cluster.archives else []),
         "--num-executors",
-        str(settings.cluster_executors),
+        str(settings.cluster.executors),
         "--executor-cores",
-        str(settings.cluster_executor_cores),
+        str(settings.cluster.executor_cores),
         "--executor-memory",
-        settings.cluster_executor_memory,
+        settings.cluster.executor_memory,
         "--driver-memory",
-        settings.cluster_driver_memory,
+        settings.cluster.driver_memory,
         "--conf",
         f"spark.sql.shuffle.partitions={shuffle_partitions(settings)}",
         "--conf",
@@ -120,7 +118,7 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
         "--conf",
         f"spark.executorEnv.PYSPARK_PYTHON={python}",
     ]
-    local_ip = {"SPARK_LOCAL_IP": settings.cluster_local_ip} if settings.cluster_local_ip else {}
+    local_ip = {"SPARK_LOCAL_IP": settings.cluster.local_ip} if settings.cluster.local_ip else {}
     for name, value in local_ip.items():
         arguments += ["--conf", f"spark.executorEnv.{name}={value}"]
     environment = dict(os.environ) | {"PYSPARK_PYTHON": python} | local_ip
@@ -128,9 +126,10 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
         files = _secret_files(secrets, work_dir)
         # the CA files travel too, so the driver and the executors verify RDS and Kafka with what the submitter named
         # (one file named by both settings, as the local stack's one CA is, travels once: YARN refuses a repeat)
-        given = {name: getattr(settings, name) for name in CERTIFICATES if getattr(settings, name)}
+        values = as_environment(settings)
+        given = {name: values[name] for name in CERTIFICATES if values[name]}
         shipped_as = {path: CERTIFICATES[name] for name, path in reversed(given.items())}
-        authority = {f"PA_{name.upper()}": shipped_as[path] for name, path in given.items()}
+        authority = {name: shipped_as[path] for name, path in given.items()}
         shipped = [f"{path}#{path.name}" for path in files.values()]
         shipped += [f"{path}#{name}" for path, name in shipped_as.items()]
         if shipped:
@@ -154,14 +153,14 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
 
 def shuffle_partitions(settings: Settings) -> int:
     """PA_CLUSTER_SHUFFLE_PARTITIONS, or the submission's task slots when it is 0."""
-    return settings.cluster_shuffle_partitions or settings.cluster_executors * settings.cluster_executor_cores
+    return settings.cluster.shuffle_partitions or settings.cluster.executors * settings.cluster.executor_cores
 
 
 def maven_packages(settings: Settings) -> list[str]:
     """Coordinates for --packages: the Kafka connector and the JDBC driver, each unless its jars are given."""
     pairs = (
-        (settings.spark_kafka_jars, settings.spark_kafka_package),
-        (settings.jdbc_driver_jar, settings.jdbc_driver_coordinates),
+        (settings.spark.kafka_jars, settings.cluster.spark_kafka_package),
+        (settings.sqoop.jdbc_driver_jar, settings.sqoop.jdbc_driver_coordinates),
     )
     return [coordinates for given, coordinates in pairs if not given]
 

@@ -33,9 +33,11 @@ def services(settings: Settings) -> list[Service]:
             "streaming",
             "streaming application (Kafka -> Hive, alerts -> doctors-queue)",
             "stream run",
-            settings.stream_stop_grace_s + 60.0,  # the batch in hand, then Spark's own shutdown
+            settings.stream.stop_grace_s + 60.0,  # the batch in hand, then Spark's own shutdown
         ),
-        Service("notifier", "notifier (doctors-queue -> SNS)", "notifier run", settings.notify_backoff_max_s + 30.0),
+        Service(
+            "notifier", "notifier (doctors-queue -> SNS)", "notifier run", settings.notifier.notify_backoff_max_s + 30.0
+        ),
         Service("dashboard", "live ward dashboard", "dashboard", 10.0),
     ]
 
@@ -55,7 +57,7 @@ EnvironmentFile={env_dir / f"{service.name}.env"}
 WorkingDirectory={state_dir}
 ExecStart={bin_dir / "patient-alert"} {service.command}
 Restart=on-failure
-RestartSec={settings.service_backoff_max_s:g}
+RestartSec={settings.service.backoff_max_s:g}
 KillSignal=SIGTERM
 TimeoutStopSec={service.stop_s:g}
 NoNewPrivileges=yes

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def default_args() -> dict[str, object]:
     """Every task's retries and time limit (PA_AIRFLOW_TASK_TIMEOUT)."""
-    timeout = settings_module.duration_seconds(settings_module.load().airflow_task_timeout)
+    timeout = settings_module.duration_seconds(settings_module.load().airflow.task_timeout)
     return {
         "owner": "data-engineering",
         "retries": 3,  # transient failures (a server restarting, a network blip); permanent ones fail at once
@@ -38,7 +38,7 @@ def default_args() -> dict[str, object]:
 
 def start_date() -> pendulum.DateTime:
     """The start of every DAG's first interval (PA_AIRFLOW_START_DATE, a UTC date or date-time)."""
-    first = dt.datetime.fromisoformat(settings_module.load().airflow_start_date)
+    first = dt.datetime.fromisoformat(settings_module.load().airflow.start_date)
     return pendulum.instance(first if first.tzinfo else first.replace(tzinfo=dt.UTC))
 
 
@@ -50,7 +50,7 @@ def pipeline_dag(**arguments: Any) -> Any:
 def spark_task(function: Callable[..., Any]) -> Any:
     """``@task`` for a task that builds a Spark session: it runs in the Spark pool (PA_AIRFLOW_SPARK_POOL), so a
     worker never starts more sessions at once than the pool has slots."""
-    return task(pool=settings_module.load().airflow_spark_pool)(function)
+    return task(pool=settings_module.load().airflow.spark_pool)(function)
 
 
 def intervals(cron: str) -> CronDataIntervalTimetable:

@@ -10,18 +10,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from settings import RdsAccount, Settings
+from settings import RdsAccount, RdsSettings, Settings, SnsSettings
+from settings.fields import variable_of
 
-# Connection attribute -> the setting it fills; login and password fill the connection's account's
-MYSQL_FIELDS = {"host": "mysql_host", "port": "mysql_port", "schema": "mysql_database"}
-AWS_FIELDS = {"login": "aws_access_key_id", "password": "aws_secret_access_key"}
-AWS_EXTRAS = {"region_name": "aws_region", "endpoint_url": "sns_endpoint_url"}
+# Connection attribute -> the variable it fills; login and password fill the connection's account's
+MYSQL_FIELDS = {
+    name: variable_of(RdsSettings, field)
+    for name, field in (("host", "host"), ("port", "port"), ("schema", "database"))
+}
+AWS_FIELDS = {
+    "login": variable_of(SnsSettings, "aws_access_key_id"),
+    "password": variable_of(SnsSettings, "aws_secret_access_key"),
+}
+AWS_EXTRAS = {
+    "region_name": variable_of(SnsSettings, "aws_region"),
+    "endpoint_url": variable_of(SnsSettings, "endpoint_url"),
+}
 
 
 def mysql_conn_id(settings: Settings, account: RdsAccount) -> str:
     """The Connection that holds ``account``'s RDS login: one per account, so each
     account's password lives, and is rotated, on its own."""
-    return f"{settings.airflow_mysql_conn_id}_{account}"
+    return f"{settings.airflow.mysql_conn_id}_{account}"
 
 
 def connection_settings(settings: Settings) -> dict[str, str]:
@@ -31,13 +41,18 @@ def connection_settings(settings: Settings) -> dict[str, str]:
         mysql = _connection(mysql_conn_id(settings, account))
         if mysql is not None:
             found.update({name: getattr(mysql, attribute) for attribute, name in MYSQL_FIELDS.items()})
-            found.update({f"mysql_{account}_user": mysql.login, f"mysql_{account}_password": mysql.password})
-    aws = _connection(settings.airflow_aws_conn_id)
+            found.update(
+                {
+                    variable_of(RdsSettings, f"{account}_user"): mysql.login,
+                    variable_of(RdsSettings, f"{account}_password"): mysql.password,
+                }
+            )
+    aws = _connection(settings.airflow.aws_conn_id)
     if aws is not None:
         found.update({name: getattr(aws, attribute) for attribute, name in AWS_FIELDS.items()})
         extras = aws.extra_dejson
         found.update({name: extras.get(key) for key, name in AWS_EXTRAS.items()})
-    return {f"PA_{name.upper()}": str(value) for name, value in found.items() if value not in (None, "")}
+    return {name: str(value) for name, value in found.items() if value not in (None, "")}
 
 
 def _connection(conn_id: str) -> Any:

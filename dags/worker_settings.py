@@ -23,5 +23,5 @@ def task_settings() -> settings_module.Settings:
     for name, value in connection_settings(base).items():
         environ.pop(name + "_FILE", None)  # the connection's secret replaces the mounted one
         environ[name] = value
-    overrides = Variable.get(base.airflow_settings_variable, default=None, deserialize_json=True) or {}
+    overrides = Variable.get(base.airflow.settings_variable, default=None, deserialize_json=True) or {}
     return settings_module.load({**environ, **{name: str(value) for name, value in overrides.items()}})

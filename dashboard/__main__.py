@@ -21,11 +21,11 @@ def main(argv: list[str]) -> int:
         "the settings (PA_*) are the pipeline's.",
     ).parse_args(argv)
     current = entry.loaded(settings_module.get)
-    print(f"ward dashboard: http://{current.dashboard_host}:{current.dashboard_port}/  (Ctrl-C stops it)", flush=True)
+    print(f"ward dashboard: http://{current.dashboard.host}:{current.dashboard.port}/  (Ctrl-C stops it)", flush=True)
     streamlit = [sys.executable, "-m", "streamlit", "run", str(PAGE)]
     options = {
-        "server.address": current.dashboard_host,
-        "server.port": current.dashboard_port,
+        "server.address": current.dashboard.host,
+        "server.port": current.dashboard.port,
         "server.headless": "true",
         "browser.gatherUsageStats": "false",
         "global.showWarningOnDirectExecution": "false",

@@ -46,11 +46,11 @@ def _seen(bed: Bed, current: Settings, now: dt.datetime) -> str:
     loudly: a silent bed must never look like a calm one."""
     loud = f"<b class='stale' style='color:{COLOURS['critical']}'>"
     if bed.reading_time is None:
-        return f"{loud}NO READING in {current.dashboard_lookback_h:g} h</b>"
+        return f"{loud}NO READING in {current.dashboard.lookback_h:g} h</b>"
     silent_s = (now - bed.reading_time).total_seconds()
-    local = bed.reading_time.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(current.alarm_timezone))
+    local = bed.reading_time.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(current.notifier.alarm_timezone))
     minutes = f"{silent_s / 60:.0f} min ago" if silent_s >= 60 else f"{max(silent_s, 0):.0f} s ago"
-    if silent_s > current.monitoring_lost_s:
+    if silent_s > current.notifier.monitoring_lost_s:
         return f"{loud}NO READING FOR {silent_s / 60:.0f} MIN: check the monitor</b> (last {local:%H:%M:%S %Z})"
     return f"last reading {local:%H:%M:%S %Z} ({minutes})"
 
@@ -58,7 +58,7 @@ def _seen(bed: Bed, current: Settings, now: dt.datetime) -> str:
 def _card(bed: Bed, current: Settings, now: dt.datetime) -> str:
     """One bed as an HTML card (escaped: names and messages come from the data)."""
     colour = COLOURS.get(bed.severity, COLOURS["critical"])
-    zone = zoneinfo.ZoneInfo(current.alarm_timezone)
+    zone = zoneinfo.ZoneInfo(current.notifier.alarm_timezone)
     vitals = "".join(_vital(bed, vital) for vital in VITALS)
     news2 = (
         f"<span style='color:{NEWS2_COLOURS.get(bed.news2_risk or '', '#2e7d32')}'>"
@@ -145,12 +145,12 @@ def main() -> None:
         choices = wards(current)
     except Exception as error:  # HiveServer2 down: say which server, not a stack trace
         st.error(
-            f"Could not list the wards through HiveServer2 {current.hive_server2_host}:{current.hive_server2_port}: "
+            f"Could not list the wards through HiveServer2 {current.hive.server2_host}:{current.hive.server2_port}: "
             f"{type(error).__name__}: {error}. Start the stack ('make stack-up') and reload."
         )
         return
     if not choices:
-        st.info(f"No patients in Hive's {current.hive_database}.patients yet: run the patients import first.")
+        st.info(f"No patients in Hive's {current.names.hive_database}.patients yet: run the patients import first.")
         return
     rules = alert_rules(current)
     wanted = st.query_params.get("ward")  # ?ward=ICU: a link to one ward's board
@@ -158,25 +158,25 @@ def main() -> None:
     st.query_params["ward"] = ward
 
     # one read of a ward per refresh, shared by every open tab (Streamlit's cache is the server's)
-    shared_beds = st.cache_data(ttl=dt.timedelta(seconds=current.dashboard_refresh_s), show_spinner=False)(_beds)
+    shared_beds = st.cache_data(ttl=dt.timedelta(seconds=current.dashboard.refresh_s), show_spinner=False)(_beds)
 
-    @st.fragment(run_every=dt.timedelta(seconds=current.dashboard_refresh_s))
+    @st.fragment(run_every=dt.timedelta(seconds=current.dashboard.refresh_s))
     def ward_beds() -> None:
         try:
             shown = shared_beds(current, ward, rules)
         except Exception as error:  # a store down for a while: say which, keep refreshing
             st.error(
-                f"Could not read the ward from HiveServer2 {current.hive_server2_host}:{current.hive_server2_port} "
-                f"or RDS {current.mysql_host}:{current.mysql_port}: {type(error).__name__}: {error}. "
-                f"Retrying every {current.dashboard_refresh_s:g} s."
+                f"Could not read the ward from HiveServer2 {current.hive.server2_host}:{current.hive.server2_port} "
+                f"or RDS {current.rds.host}:{current.rds.port}: {type(error).__name__}: {error}. "
+                f"Retrying every {current.dashboard.refresh_s:g} s."
             )
             return
         open_count = sum(len(bed.episodes) for bed in shown)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        local = dt.datetime.now(zoneinfo.ZoneInfo(current.alarm_timezone))
+        local = dt.datetime.now(zoneinfo.ZoneInfo(current.notifier.alarm_timezone))
         st.caption(
             f"{ward}: {len(shown)} beds, {open_count} open alert episode(s) · "
-            f"refreshed {local:%H:%M:%S %Z}, every {current.dashboard_refresh_s:g} s · "
+            f"refreshed {local:%H:%M:%S %Z}, every {current.dashboard.refresh_s:g} s · "
             "lines: each vital's last hour over its no-alert range (green)"
         )
         columns = st.columns(3)

@@ -95,7 +95,7 @@ class Bed:
 
 def wards(settings: Settings) -> list[str]:
     """The wards patients are admitted to, as Hive's patients table knows them."""
-    db = settings.hive_database
+    db = settings.names.hive_database
     found = hive.frame(settings, f"SELECT DISTINCT admitted_ward FROM {db}.patients WHERE admitted_ward IS NOT NULL")
     return sorted(found["admitted_ward"])
 
@@ -106,16 +106,16 @@ def beds(settings: Settings, ward: str, rules: Iterable[ThresholdRule] = ()) -> 
     readings = hive.frame(
         settings,
         _LATEST_READINGS.format(
-            db=settings.hive_database,
+            db=settings.names.hive_database,
             vitals=", ".join(f"v.{vital}" for vital in VITALS),
-            days=int(settings.dashboard_lookback_h // 24) + 1,
-            hours=int(settings.dashboard_lookback_h),
+            days=int(settings.dashboard.lookback_h // 24) + 1,
+            hours=int(settings.dashboard.lookback_h),
         ),
         parameters={"ward": ward},
     )
     last_hour = hive.frame(
         settings,
-        _LAST_HOUR.format(db=settings.hive_database, vitals=", ".join(f"v.{vital}" for vital in VITALS)),
+        _LAST_HOUR.format(db=settings.names.hive_database, vitals=", ".join(f"v.{vital}" for vital in VITALS)),
         parameters={"ward": ward},
     )
     return board(readings, NotifierStore(settings, RdsAccount.QUALITY).open_beds(), settings, last_hour, rules)

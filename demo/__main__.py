@@ -33,15 +33,16 @@ def main(argv: list[str]) -> int:
             print(f"\nDEMO FAILED at step {number} ({title}): {type(error).__name__}: {error}", file=sys.stderr)
             return 1
         print(f"--- done in {time.monotonic() - started:.1f}s", flush=True)
+    metrics = current.metrics
     print(
         f"\nDemo finished in {time.monotonic() - began:.0f}s. "
         f"The stack keeps running: 'make stack-status', 'make stack-down'.\n"
         f"Live ward dashboard on this data: 'make dashboard', then open "
-        f"http://{current.dashboard_host}:{current.dashboard_port}/\n"
+        f"http://{current.dashboard.host}:{current.dashboard.port}/\n"
         "Docs (quickstart, operations runbook, configuration reference): 'make docs', then open .site/index.html\n"
         f"Prometheus: {monitoring.prometheus_url(current)} (alerts: {monitoring.alertmanager_url(current)}); the "
-        f"services' metrics, while they run: http://{current.metrics_host}:{{{current.producer_metrics_port},"
-        f"{current.streaming_metrics_port},{current.notifier_metrics_port}}}/metrics (producer, stream, notifier)"
+        f"services' metrics, while they run: http://{metrics.metrics_host}:{{{metrics.producer_metrics_port},"
+        f"{metrics.streaming_metrics_port},{metrics.notifier_metrics_port}}}/metrics (producer, stream, notifier)"
     )
     return 0
 

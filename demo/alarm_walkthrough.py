@@ -7,7 +7,6 @@ a short escalation interval so the walk-through takes seconds, not the default f
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -30,20 +29,23 @@ PATIENT = 910001
 
 def walk_through(settings: Settings) -> None:
     name = f"demo_alarm_{uuid.uuid4().hex[:6]}"
-    scoped = dataclasses.replace(
-        settings,
-        topic_alerts=name,
-        topic_observations=f"{name}_observations",
-        topic_notify_dead_letter=f"{name}_dlq",
-        notifier_group=name,
-        sns_topic=name,
-        escalation_tiers=f"ward doctor={name}-doctor,rapid response={name}-rapid",
-        escalate_after_s=ESCALATE_AFTER_S,
+    scoped = settings.changed(
+        names={
+            "topic_alerts": name,
+            "topic_observations": f"{name}_observations",
+            "topic_notify_dead_letter": f"{name}_dlq",
+            "notifier_group": name,
+            "sns_topic": name,
+        },
+        notifier={
+            "escalation_tiers": f"ward doctor={name}-doctor,rapid response={name}-rapid",
+            "escalate_after_s": ESCALATE_AFTER_S,
+        },
     )
     kafka_acls.provision(
         scoped,
-        {scoped.topic_alerts: 1, scoped.topic_observations: 1},
-        groups=(scoped.notifier_group, scoped.topic_notify_dead_letter),
+        {scoped.names.topic_alerts: 1, scoped.names.topic_observations: 1},
+        groups=(scoped.names.notifier_group, scoped.names.topic_notify_dead_letter),
     )
     ward, doctor = (
         inbox.subscribe(scoped, topic=scoped.alarm_tiers[0].topic),
@@ -70,7 +72,7 @@ def walk_through(settings: Settings) -> None:
                 check=True,
             )
             print(answer.stdout.strip())
-            print(f"(the email's link {scoped.dashboard_url}/?ack={code} records the same from the dashboard)")
+            print(f"(the email's link {scoped.dashboard.url}/?ack={code} records the same from the dashboard)")
         finally:
             running.join()
         later = inbox.read_all(scoped, doctor) + inbox.read_all(scoped, ward)
@@ -108,8 +110,8 @@ def _queue_two_critical_readings(settings: Settings) -> None:
         }
         observation |= {"admitted_ward": "ICU", "device_id": "icu-bed-7", "input_message_time": moment}
         key = str(PATIENT).encode()
-        producer.send(settings.topic_alerts, key=key, value=json.dumps(alert).encode())
-        producer.send(settings.topic_observations, key=key, value=json.dumps(observation).encode())
+        producer.send(settings.names.topic_alerts, key=key, value=json.dumps(alert).encode())
+        producer.send(settings.names.topic_observations, key=key, value=json.dumps(observation).encode())
     producer.flush()
     producer.close()
 

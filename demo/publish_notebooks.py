@@ -25,7 +25,7 @@ SHOWN_H = 1  # the pages show the last hour of readings: one demo run, not every
 
 def shown_from(current: settings.Settings) -> dt.datetime:
     """The start of the hour before the newest landed reading (naive UTC)."""
-    [[newest]] = hive.frame(current, f"SELECT MAX(event_time) FROM {current.hive_database}.vitals_raw").values
+    [[newest]] = hive.frame(current, f"SELECT MAX(event_time) FROM {current.names.hive_database}.vitals_raw").values
     return (pd.Timestamp(newest) - pd.Timedelta(hours=SHOWN_H)).to_pydatetime()
 
 

@@ -55,7 +55,7 @@ def bring_up_stack(settings: Settings) -> None:
 
 def apply_hive_schema(settings: Settings) -> None:
     tables = apply_hive_ddl(settings)
-    print(f"Hive database {settings.hive_database}: {', '.join(tables)}")
+    print(f"Hive database {settings.names.hive_database}: {', '.join(tables)}")
 
 
 def load_threshold_rules(settings: Settings) -> None:
@@ -63,11 +63,13 @@ def load_threshold_rules(settings: Settings) -> None:
     print(changes.describe().splitlines()[-1])
     connection = hbase.connect(settings)
     try:
-        rows = list(connection.table(settings.threshold_table).scan())
+        rows = list(connection.table(settings.names.threshold_table).scan())
         sample_key, sample = rows[0]
     finally:
         connection.close()
-    print(f"HBase {settings.threshold_table}: {len(rows)} rows; row {sample_key.decode()} read back via happybase:")
+    print(
+        f"HBase {settings.names.threshold_table}: {len(rows)} rows; row {sample_key.decode()} read back via happybase:"
+    )
     for column, value in sorted(sample.items()):
         print(f"    {column.decode():<24} {value.decode()}")
     # rules fail closed: the stream takes only audited-or-reported rules that cover what the rules in force cover
@@ -80,7 +82,7 @@ def simulate_bedside_readings(settings: Settings) -> None:
         settings, patients=300, rate_hz=1.0, seed=7, duration_s=DEMO_SPAN_S, bad_share=0.01, episodes_per_patient_hour=6
     )
     print(
-        f"RDS {settings.vitals_table}: {run.readings:,} readings of {run.patients} patients "
+        f"RDS {settings.names.vitals_table}: {run.readings:,} readings of {run.patients} patients "
         f"({DEMO_SPAN_S // 60} simulated minutes), {len(run.episodes)} labelled deterioration episodes, "
         f"{run.rows_per_s:,.0f} rows/s"
     )
@@ -89,7 +91,7 @@ def simulate_bedside_readings(settings: Settings) -> None:
 def publish_readings_to_kafka(settings: Settings) -> None:
     run = producer.run(settings)
     print(
-        f"Kafka {settings.topic_vitals}: {run.published:,} published, {run.dead_lettered} dead-lettered, "
+        f"Kafka {settings.names.topic_vitals}: {run.published:,} published, {run.dead_lettered} dead-lettered, "
         f"watermark at id {run.last_id} ({run.rows_per_s:,.0f} rows/s)"
     )
 
@@ -107,23 +109,23 @@ def import_patients_into_hive(settings: Settings) -> None:
     job = JobStore(settings).get(pipeline_jobs.import_patients_job(settings))
     print(
         f"Airflow DAG sqoop_import_patients: saved job {job.name} imported {job.last_rows} patient row(s) into "
-        f"Hive {settings.hive_database}.patients; RDS and Hive counts checked; next run starts at "
+        f"Hive {settings.names.hive_database}.patients; RDS and Hive counts checked; next run starts at "
         f"updated_at {job.last_value}"
     )
     [(infants,)] = hive.query(
-        settings, f"SELECT COUNT(date_of_birth) FROM {settings.hive_database}.patients WHERE age < 2"
+        settings, f"SELECT COUNT(date_of_birth) FROM {settings.names.hive_database}.patients WHERE age < 2"
     )
     print(
         f"{infants} children under 2 with a date of birth: their readings are matched in completed months "
         "(the default table splits temperature at 3 months, NICE NG143)"
     )
     # the public versions' own Sqoop command line, unchanged: Hive-ready text, as Apache Sqoop 1.4.7 writes it
-    target = f"/tmp/demo-capstone/{settings.hive_database}/patients-contact-info"
+    target = f"/tmp/demo-capstone/{settings.names.hive_database}/patients-contact-info"
     hdfs.delete(settings, target)
     result = run_tool(
         session(settings, "patient-alert-demo"), settings, "import", capstone_import("patients_information", target)
     )
-    first = session(settings, "patient-alert-demo").read.text(f"{settings.hdfs_uri}{target}").first()
+    first = session(settings, "patient-alert-demo").read.text(f"{settings.hdfs.uri}{target}").first()
     print(
         f"the capstone's sqoop import command line, unchanged: {result.rows} row(s) as text into {target}; "
         f"first line: {first.value if first else '(none)'}"
@@ -131,7 +133,7 @@ def import_patients_into_hive(settings: Settings) -> None:
 
 
 def aggregate_demo_hours(settings: Settings) -> None:
-    database = settings.hive_database
+    database = settings.names.hive_database
     spark = session(settings, "patient-alert-demo")
     spark.catalog.refreshTable(f"{database}.vitals_raw")
     last = spark.sql(f"SELECT MAX(event_time) FROM {database}.vitals_raw").first()[0].replace(tzinfo=dt.UTC)
@@ -184,7 +186,7 @@ def export_ward_alert_counts(settings: Settings) -> None:
 
 
 def _queued(settings: Settings) -> int:
-    return kafka.end_offsets(settings, settings.topic_alerts)
+    return kafka.end_offsets(settings, settings.names.topic_alerts)
 
 
 def _quiet(settings: Settings, seconds: float) -> bool:
@@ -216,7 +218,9 @@ def run_streaming_job(settings: Settings) -> None:
     job = app.landing
     try:
         _wait(
-            lambda: job.landed > 0 and _caught_up(listener, settings.stream_checkpoint_name), app, "catch up with Kafka"
+            lambda: job.landed > 0 and _caught_up(listener, settings.names.stream_checkpoint_name),
+            app,
+            "catch up with Kafka",
         )
         _wait(
             lambda: _queued(settings) - queued_before >= sum(job.outcomes.values()) and _quiet(settings, seconds=3),
@@ -224,14 +228,15 @@ def run_streaming_job(settings: Settings) -> None:
             "publish every alert to doctors-queue",
         )
         print(
-            f"landing (micro-batch): {job.landed:,} readings into {settings.hive_database}.vitals_raw, "
+            f"landing (micro-batch): {job.landed:,} readings into {settings.names.hive_database}.vitals_raw, "
             f"{job.rejected:,} rejected into vitals_rejected"
         )
         print("alerts by outcome: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(job.outcomes.items())))
         print(
-            f"alerting ({settings.alert_path}): {_queued(settings) - queued_before:,} alerts on {settings.topic_alerts}"
+            f"alerting ({settings.stream.alert_path}): {_queued(settings) - queued_before:,} alerts on "
+            f"{settings.names.topic_alerts}"
         )
-        database = settings.hive_database
+        database = settings.names.hive_database
         newest = hive.query(
             settings,
             f"SELECT input_message_time, patient_name, age, admitted_ward, kind, "
@@ -251,7 +256,7 @@ def run_streaming_job(settings: Settings) -> None:
         )
         print(
             f"live: {LIVE_RATE}/s readings for {LIVE_SECONDS} s straight into Kafka; alert latency from reading "
-            f"time to doctors-queue on the {settings.alert_path} path: {percentiles_ms(latencies)}"
+            f"time to doctors-queue on the {settings.stream.alert_path} path: {percentiles_ms(latencies)}"
         )
     finally:
         app.stop()
@@ -261,7 +266,7 @@ def run_streaming_job(settings: Settings) -> None:
 def notify_doctors(settings: Settings) -> None:
     subscriptions = sns_setup.setup(settings)
     print(
-        f"SNS topic {settings.sns_topic}: {len(subscriptions)} subscription(s) "
+        f"SNS topic {settings.names.sns_topic}: {len(subscriptions)} subscription(s) "
         f"({', '.join(sub['Endpoint'] for sub in subscriptions)})"
     )
     url = inbox.subscribe(settings, "demo-inbox")
@@ -318,10 +323,11 @@ def show_operators_view(settings: StackSettings) -> None:
         )
         if not scraped or service.poll() is not None:
             raise RuntimeError(f"Prometheus never scraped the notifier: {service.stderr.read()[-500:]}")
-        served = metrics.scrape(settings.metrics_host, settings.notifier_metrics_port)
+        served = metrics.scrape(settings.metrics.metrics_host, settings.metrics.notifier_metrics_port)
         silent = sum(value for (name, _), value in served.items() if name == "pa_notifier_silent_beds")
         print(
-            f"notifier metrics on http://{settings.metrics_host}:{settings.notifier_metrics_port}/metrics: "
+            f"notifier metrics on http://{settings.metrics.metrics_host}:{settings.metrics.notifier_metrics_port}"
+            f"/metrics: "
             f"{metrics.value(served, 'pa_notifier_open_episodes'):.0f} open episodes "
             f"({metrics.value(served, 'pa_notifier_unacknowledged_episodes'):.0f} unacknowledged), {silent:.0f} beds "
             "silent (the demo's devices stopped: monitoring lost)"
@@ -330,7 +336,8 @@ def show_operators_view(settings: StackSettings) -> None:
         for answer in metrics.query(settings, "up"):
             print(f"    {answer['metric']['job']:<10} {'up' if answer['value'][1] == '1' else 'down'}")
         print(
-            f"firing, told by Alertmanager {monitoring.alertmanager_url(settings)} to {settings.sns_operations_topic}:"
+            f"firing, told by Alertmanager {monitoring.alertmanager_url(settings)} to "
+            f"{settings.names.sns_operations_topic}:"
         )
         for alert in metrics.firing(settings):
             print(f"    {alert['labels']['alertname']}: {alert['annotations']['summary']}")
@@ -354,7 +361,7 @@ def run_analysts_notebooks(settings: Settings) -> None:
 def _demo_hours(spark, settings: Settings) -> tuple[dt.datetime, dt.datetime]:
     """The whole hours (naive UTC) that hold this demo run's simulated readings."""
     newest = rds_query(
-        spark, settings, RdsAccount.QUALITY, f"SELECT MAX(event_time) AS newest FROM {settings.vitals_table}"
+        spark, settings, RdsAccount.QUALITY, f"SELECT MAX(event_time) AS newest FROM {settings.names.vitals_table}"
     ).first()[0]
     start = (newest - dt.timedelta(seconds=DEMO_SPAN_S)).replace(minute=0, second=0, microsecond=0)
     return start, newest.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
@@ -394,30 +401,30 @@ def show_status(settings: StackSettings) -> None:
         f"secrets ({', '.join(secret_scan.secrets(settings))}): in none of the {len(scanned)} log files of this "
         "run, nor in any process's command line"
     )
-    print(f"RDS connections: {grants.transport(settings)}, verified against {settings.mysql_tls_ca or 'nothing'}")
-    users = ", ".join(settings.kafka_login(principal)[0] for principal in KafkaPrincipal)
+    print(f"RDS connections: {grants.transport(settings)}, verified against {settings.rds.tls_ca or 'nothing'}")
+    users = ", ".join(settings.kafka.login(principal)[0] for principal in KafkaPrincipal)
     print(
-        f"Kafka: {settings.kafka_security_protocol}, each service its own user ({users}), "
+        f"Kafka: {settings.kafka.security_protocol}, each service its own user ({users}), "
         f"{len(kafka_acls.pipeline_grants(settings))} ACLs; a reading forged with the notifier's login: "
         f"{_forged_reading(settings)}"
     )
     (session_user,) = hive.query(settings, "SELECT current_user()")[0]
-    print(f"HiveServer2 logins: {settings.hive_server2_auth}, this run's sessions ran as {session_user}")
+    print(f"HiveServer2 logins: {settings.hive.server2_auth}, this run's sessions ran as {session_user}")
     for account, shown in grants.held(settings).items():
         tables = [grant.split(" ON ")[1].split(" TO ")[0] for grant in shown if " ON `" in grant]
-        print(f"    account {settings.rds_login(account)[0]}: {', '.join(tables)}")
+        print(f"    account {settings.rds.login(account)[0]}: {', '.join(tables)}")
 
 
 def _forged_reading(settings: StackSettings) -> str:
     """What the broker answers a reading published to the readings' topic by another service than the producer."""
     producer = kafka.producer(settings, KafkaPrincipal.NOTIFIER, max_block_ms=10_000)
     try:
-        producer.send(settings.topic_vitals, b'{"forged": true}').get(timeout=10)
+        producer.send(settings.names.topic_vitals, b'{"forged": true}').get(timeout=10)
     except TopicAuthorizationFailedError:
         return "refused by the broker (only the producer writes readings)"
     finally:
         producer.close()
-    raise RuntimeError(f"the broker accepted a reading on {settings.topic_vitals} from the notifier's user")
+    raise RuntimeError(f"the broker accepted a reading on {settings.names.topic_vitals} from the notifier's user")
 
 
 STEPS: list[tuple[str, Callable[[StackSettings], None]]] = [

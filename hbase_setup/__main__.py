@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "history":
         entries = audit.history(current, args.n)
-        print("\n".join(entry.describe() for entry in entries) or f"no recorded change of {current.threshold_table}")
+        print(
+            "\n".join(entry.describe() for entry in entries) or f"no recorded change of {current.names.threshold_table}"
+        )
         return 0
     if args.command == "load":
         try:
@@ -55,14 +57,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.dry_run:
             print("(dry run: nothing written)")
         else:
-            print(f"[hbase_setup] {current.threshold_table}: {changes.writes} row(s) written")
+            print(f"[hbase_setup] {current.names.threshold_table}: {changes.writes} row(s) written")
         return 0
     status = verify.verify(current, RdsAccount.RULES)
-    repository = ThresholdRepository(lambda: hbase.connect(current), current.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(current), current.names.threshold_table)
     try:
         rules = repository.index.rules
     except InvalidThresholds as error:
-        print("\n".join([f"[hbase_setup] {current.threshold_table}: {error}", *status.describe()]), file=sys.stderr)
+        print(
+            "\n".join([f"[hbase_setup] {current.names.threshold_table}: {error}", *status.describe()]), file=sys.stderr
+        )
         return 1
     print(f"{'ref':>4} {'attribute':<12} {'ages':>9} {'values':>12} flag message")
     for rule in rules:
@@ -70,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{rule.rule_id:>4} {rule.attribute:<12} {describe_span(*rule.ages):<9} "
             f"{rule.low_value:>5g}-{rule.high_value:<6g} {rule.alert_flag:>4} {rule.message}"
         )
-    print(f"{len(rules)} rules in HBase table {current.threshold_table}")
+    print(f"{len(rules)} rules in HBase table {current.names.threshold_table}")
     gaps = coverage.uncovered(rules)
     if not gaps:
         every_age = describe_span(coverage.AGES.start, coverage.AGES.stop - 1)

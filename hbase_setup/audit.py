@@ -65,7 +65,7 @@ def record(
             "rules_fingerprint, rules_after) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (
                 actor,
-                settings.threshold_table,
+                settings.names.threshold_table,
                 source,
                 added,
                 changed,
@@ -130,7 +130,7 @@ def _latest(settings: Settings, account: RdsAccount, condition: str, values: tup
         cursor.execute(
             "SELECT id, changed_at, changed_by, source, rules_after FROM threshold_audit "
             f"WHERE threshold_table = %s AND applied {condition} ORDER BY id DESC LIMIT 1",
-            (settings.threshold_table, *values),
+            (settings.names.threshold_table, *values),
         )
         found = cursor.fetchone()
     finally:
@@ -157,7 +157,7 @@ def history(settings: Settings, limit: int = 20) -> list[AuditEntry]:
         cursor.execute(
             "SELECT changed_at, changed_by, threshold_table, source, added, changed, removed, diff, applied "
             "FROM threshold_audit WHERE threshold_table = %s ORDER BY id DESC LIMIT %s",
-            (settings.threshold_table, limit),
+            (settings.names.threshold_table, limit),
         )
         return [
             AuditEntry(at, by, name, source, added, changed, removed, diff, bool(applied))

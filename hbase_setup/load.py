@@ -74,14 +74,14 @@ def load(
     Raises :class:`~thresholds.rules.InvalidThresholds` or
     :class:`~hbase_setup.sources.SourceError` before anything is written.
     """
-    path = source_path or Path(settings.threshold_source or sources.DEFAULT_SOURCE)
-    source = sources.read_rows(path, settings.threshold_table)
+    path = source_path or Path(settings.hbase.threshold_source or sources.DEFAULT_SOURCE)
+    source = sources.read_rows(path, settings.names.threshold_table)
     connection = hbase.connect(settings)
     try:
-        exists = settings.threshold_table.encode() in connection.tables()
+        exists = settings.names.threshold_table.encode() in connection.tables()
         if not exists and not dry_run:
-            table.ensure_table(connection, settings.threshold_table)
-        stored = table.read_rows(connection, settings.threshold_table) if exists else {}
+            table.ensure_table(connection, settings.names.threshold_table)
+        stored = table.read_rows(connection, settings.names.threshold_table) if exists else {}
         changes = plan(source, stored, replace)
         kept = {key: cells for key, cells in stored.items() if key not in source and key not in changes.removed}
         after = {**kept, **source}
@@ -100,7 +100,7 @@ def load(
                 diff=changes.describe(),
                 rows_after=after,
             )
-            _apply(connection.table(settings.threshold_table), changes)
+            _apply(connection.table(settings.names.threshold_table), changes)
             audit.mark_applied(settings, entry)
         return changes
     finally:

@@ -59,7 +59,7 @@ def current_rows(settings: Settings) -> dict[str, Cells]:
     """PA_THRESHOLD_TABLE's rows now."""
     connection = hbase.connect(settings)
     try:
-        return table.read_rows(connection, settings.threshold_table)
+        return table.read_rows(connection, settings.names.threshold_table)
     finally:
         connection.close()
 

@@ -12,7 +12,7 @@ def main(argv: list[str]) -> int:
     argparse.ArgumentParser(prog=cli.prog("hive_ddl"), description=__doc__).parse_args(argv)
     current = entry.loaded(settings_module.get)
     tables = apply(current)
-    print(f"{current.hive_database}: {', '.join(tables)}")
+    print(f"{current.names.hive_database}: {', '.join(tables)}")
     return 0
 
 

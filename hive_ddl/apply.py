@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 def statements(settings: Settings) -> list[tuple[str, str]]:
     """(file name, statement) pairs with the database and warehouse filled in from settings (and the NEWS2 text
     expressions the alerts use, for the news2_scores view)."""
-    values = {"database": settings.hive_database, "warehouse": settings.warehouse_uri, **TEXT_SQL}
+    values = {"database": settings.names.hive_database, "warehouse": settings.hdfs.warehouse_uri, **TEXT_SQL}
     found = []
     for path in sorted(DDL_DIR.glob("*.sql")):
         text = Template(path.read_text()).substitute(values)
@@ -83,10 +83,10 @@ def apply(settings: Settings) -> list[str]:
             except Exception as error:
                 raise RuntimeError(
                     f"hive_ddl/{file_name} failed on HiveServer2 "
-                    f"{settings.hive_server2_host}:{settings.hive_server2_port}: "
+                    f"{settings.hive.server2_host}:{settings.hive.server2_port}: "
                     f"{hive.error_message(error)}"
                 ) from error
-        cursor.execute(f"SHOW TABLES IN {settings.hive_database}")
+        cursor.execute(f"SHOW TABLES IN {settings.names.hive_database}")
         return sorted(row[1] if len(row) > 1 else row[0] for row in cursor.fetchall())
     finally:
         connection.close()

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.refresh:
                 for profile in jars.PROFILES:
                     jars.classpath_file(cache, profile).unlink(missing_ok=True)
-            jars.resolve(cache, jars.PROFILES, current.jar_repository)
+            jars.resolve(cache, jars.PROFILES, current.stack.jar_repository)
         elif args.command == "env":
             print(handoff.shell_exports(current))
     except StackError as error:

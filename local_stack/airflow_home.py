@@ -26,7 +26,7 @@ AIRFLOW = str(Path(sys.executable).with_name("airflow"))  # the virtualenv's own
 
 def local_home(settings: StackSettings) -> Path:
     """The local stack's Airflow home: inside its data folder, so ``local_stack reset`` wipes it with the rest."""
-    return settings.data_dir / "data" / "airflow"
+    return settings.stack.data_dir / "data" / "airflow"
 
 
 def environment(home: Path) -> dict[str, str]:

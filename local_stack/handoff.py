@@ -12,7 +12,6 @@ that runs the pipeline's commands by hand.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shlex
 
@@ -24,10 +23,10 @@ from settings import StackSettings
 
 def resolved_environment(settings: StackSettings) -> dict[str, str]:
     """The pipeline settings the local stack fills in: the jars of the Kafka connector and the JDBC driver."""
-    cache = StackPaths(settings.data_dir).classpath_dir
+    cache = StackPaths(settings.stack.data_dir).classpath_dir
     return {
-        "PA_SPARK_KAFKA_JARS": ",".join(jars.jar_paths(cache, "spark-kafka", settings.jar_repository)),
-        "PA_JDBC_DRIVER_JAR": ",".join(jars.jar_paths(cache, "jdbc-driver", settings.jar_repository)),
+        "PA_SPARK_KAFKA_JARS": ",".join(jars.jar_paths(cache, "spark-kafka", settings.stack.jar_repository)),
+        "PA_JDBC_DRIVER_JAR": ",".join(jars.jar_paths(cache, "jdbc-driver", settings.stack.jar_repository)),
     } | _tls_environment(settings)
 
 
@@ -35,19 +34,19 @@ def _tls_environment(settings: StackSettings) -> dict[str, str]:
     """The stack's CA as PA_KAFKA_TLS_CA (for clients of Kafka's SASL_SSL listener) and, when its MariaDB
     requires TLS, PA_MYSQL_TLS_CA."""
     authority = _authority(settings)
-    return {"PA_KAFKA_TLS_CA": authority} | ({"PA_MYSQL_TLS_CA": authority} if settings.stack_mysql_tls else {})
+    return {"PA_KAFKA_TLS_CA": authority} | ({"PA_MYSQL_TLS_CA": authority} if settings.stack.mysql_tls else {})
 
 
 def with_stack_tls(settings: StackSettings) -> StackSettings:
     """``settings`` that reach the stack's MariaDB over TLS: for the stack's own provisioning, which runs before
     anything is handed over (a CA the user set is kept)."""
-    if settings.mysql_tls_ca or not settings.stack_mysql_tls:
+    if settings.rds.tls_ca or not settings.stack.mysql_tls:
         return settings
-    return dataclasses.replace(settings, mysql_tls_ca=_authority(settings))
+    return settings.changed(rds={"tls_ca": _authority(settings)})
 
 
 def _authority(settings: StackSettings) -> str:
-    return str(tls.authority(StackPaths(settings.data_dir)))
+    return str(tls.authority(StackPaths(settings.stack.data_dir)))
 
 
 def hand_over(settings: StackSettings) -> StackSettings:
@@ -58,14 +57,12 @@ def hand_over(settings: StackSettings) -> StackSettings:
 
 
 def _replaced(settings: StackSettings, variables: dict[str, str]) -> StackSettings:
-    return dataclasses.replace(
-        settings, **{name.removeprefix("PA_").lower(): value for name, value in variables.items()}
-    )
+    return settings_module.load_stack(settings_module.environment(settings) | variables)
 
 
 def hadoop_conf_dir(settings: StackSettings) -> str:
     """The folder with the stack's core-site and yarn-site: HADOOP_CONF_DIR for spark-submit --master yarn."""
-    return str(StackPaths(settings.data_dir).conf_dir("yarn-rm"))
+    return str(StackPaths(settings.stack.data_dir).conf_dir("yarn-rm"))
 
 
 def child_environment(settings: StackSettings) -> dict[str, str]:
@@ -79,6 +76,6 @@ def shell_exports(settings: StackSettings) -> str:
     """``export NAME=value`` lines of :func:`resolved_environment` (and HADOOP_CONF_DIR when the stack runs YARN),
     for ``eval "$(python -m local_stack env)"``."""
     exports = resolved_environment(settings) | (
-        {"HADOOP_CONF_DIR": hadoop_conf_dir(settings)} if settings.stack_yarn else {}
+        {"HADOOP_CONF_DIR": hadoop_conf_dir(settings)} if settings.stack.yarn else {}
     )
     return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in exports.items())

@@ -166,10 +166,10 @@ def _check_ports_free(spec: ServerSpec, ctx: StackContext) -> None:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
-                sock.bind((ctx.settings.stack_host, port))
+                sock.bind((ctx.settings.stack.host, port))
             except OSError:
                 raise StackError(
-                    f"{spec.name}: port {port} on {ctx.settings.stack_host} is already in use by another process "
+                    f"{spec.name}: port {port} on {ctx.settings.stack.host} is already in use by another process "
                     f"(see 'ss -ltnp | grep :{port}'). Stop that process, or set {env_name} to a free port."
                 ) from None
 

@@ -28,7 +28,7 @@ logging.getLogger("thrift.transport.TSocket").setLevel(logging.CRITICAL)
 
 
 def mariadb_socket(settings: StackSettings) -> Path:
-    return settings.data_dir / "run" / "mariadb.sock"
+    return settings.stack.data_dir / "run" / "mariadb.sock"
 
 
 def mariadb(settings: StackSettings) -> str:
@@ -63,7 +63,7 @@ def hdfs_datanode(settings: StackSettings) -> str:
 
 
 def zookeeper(settings: StackSettings) -> str:
-    with socket.create_connection((settings.stack_host, settings.zookeeper_port), timeout=3) as sock:
+    with socket.create_connection((settings.stack.host, settings.stack.zookeeper_port), timeout=3) as sock:
         sock.sendall(b"ruok")
         answer = sock.recv(16)
     if answer != b"imok":
@@ -80,7 +80,7 @@ def hbase_thrift(settings: StackSettings) -> str:
 
 
 def hive_metastore(settings: StackSettings) -> str:
-    databases = _metastore_databases(settings.hive_metastore_host, settings.hive_metastore_port)
+    databases = _metastore_databases(settings.hive.metastore_host, settings.hive.metastore_port)
     return f"{len(databases)} database(s)"
 
 
@@ -93,8 +93,8 @@ def hive_server2(settings: StackSettings) -> str:
 
 def ldap(settings: StackSettings) -> str:
     """The bind HiveServer2 makes at every login, as PA_HIVE_SERVER2_USER with its password."""
-    dn = ldap_directory.person_dn(settings.hive_server2_user)
-    code = ldap_directory.simple_bind(settings.stack_host, settings.ldap_port, dn, settings.hive_server2_password)
+    dn = ldap_directory.person_dn(settings.hive.server2_user)
+    code = ldap_directory.simple_bind(settings.stack.host, settings.stack.ldap_port, dn, settings.hive.server2_password)
     if code != ldap_directory.SUCCESS:
         raise ProbeFailed(f"binding as {dn} gave LDAP result {code}")
     return f"bind as {dn} ok"
@@ -106,11 +106,11 @@ def sns(settings: StackSettings) -> str:
 
 
 def prometheus(settings: StackSettings) -> str:
-    return _ready(f"http://{settings.stack_host}:{settings.prometheus_port}")
+    return _ready(f"http://{settings.stack.host}:{settings.stack.prometheus_port}")
 
 
 def alertmanager(settings: StackSettings) -> str:
-    return _ready(f"http://{settings.stack_host}:{settings.alertmanager_port}")
+    return _ready(f"http://{settings.stack.host}:{settings.stack.alertmanager_port}")
 
 
 def _ready(url: str) -> str:
@@ -160,14 +160,14 @@ def _airflow_component(settings: StackSettings, component: str) -> str:
 
 def _airflow_health(settings: StackSettings) -> dict:
     """Airflow's health endpoint (no authentication: it says nothing but which components are alive)."""
-    url = f"http://{settings.stack_host}:{settings.airflow_api_port}/api/v2/monitor/health"
+    url = f"http://{settings.stack.host}:{settings.stack.airflow_api_port}/api/v2/monitor/health"
     with urllib.request.urlopen(url, timeout=3) as response:
         return json.load(response)
 
 
 def _yarn_rest(settings: StackSettings, path: str) -> dict:
     """One GET of the ResourceManager's REST API (``/ws/v1/<path>``)."""
-    url = f"http://{settings.stack_host}:{settings.yarn_web_port}/ws/v1/{path}"
+    url = f"http://{settings.stack.host}:{settings.stack.yarn_web_port}/ws/v1/{path}"
     request = urllib.request.Request(url, headers={"Accept": "application/json"})
     with urllib.request.urlopen(request, timeout=3) as response:
         return json.load(response)

@@ -7,28 +7,27 @@ over everything its run wrote, and the test suite runs it over the test stack.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from settings import StackSettings
-from settings.fields import is_secret, variable
+from settings.fields import is_secret, leaves, variable
 
 
 def secrets(settings: StackSettings) -> dict[str, str]:
     """Each secret setting's value by variable (empty ones, which mean 'the provider's own chain', left out)."""
     return {
-        variable(field): getattr(settings, field.name)
-        for field in dataclasses.fields(settings)
-        if is_secret(field) and getattr(settings, field.name)
+        variable(group, field): getattr(group, field.name)
+        for group, field in leaves(settings)
+        if is_secret(field) and getattr(group, field.name)
     }
 
 
 def log_files(settings: StackSettings) -> list[Path]:
     """Every log the stack and the pipeline's own processes write: the servers', Airflow's task logs, Spark's."""
-    folders = [settings.data_dir / "logs", settings.data_dir / "data" / "airflow" / "logs"]
+    folders = [settings.stack.data_dir / "logs", settings.stack.data_dir / "data" / "airflow" / "logs"]
     found = [path for folder in folders if folder.is_dir() for path in folder.rglob("*") if path.is_file()]
-    spark_log = Path(settings.spark_log_file) if settings.spark_log_file else None
+    spark_log = Path(settings.spark.log_file) if settings.spark.log_file else None
     return found + ([spark_log] if spark_log is not None and spark_log.is_file() else [])
 
 

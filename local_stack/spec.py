@@ -19,7 +19,7 @@ class StackContext:
     paths: StackPaths
 
     def classpath(self, profile: str) -> str:
-        return jars.classpath(self.paths.classpath_dir, profile, self.settings.jar_repository)
+        return jars.classpath(self.paths.classpath_dir, profile, self.settings.stack.jar_repository)
 
 
 @dataclass(frozen=True)

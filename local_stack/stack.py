@@ -29,7 +29,7 @@ class ServerStatus:
 
 
 def context(settings: StackSettings) -> StackContext:
-    return StackContext(settings=settings, paths=StackPaths(settings.data_dir))
+    return StackContext(settings=settings, paths=StackPaths(settings.stack.data_dir))
 
 
 def selected(settings: StackSettings, names: list[str] | None) -> list[ServerSpec]:
@@ -68,7 +68,7 @@ def up(settings: StackSettings, names: list[str] | None = None) -> dict[str, flo
     specs = selected(settings, names)
     ctx.paths.root.mkdir(parents=True, exist_ok=True)
     ctx.paths.root.chmod(0o700)  # patient data: the stack's folder is its user's alone, whatever lies beneath
-    jars.resolve(ctx.paths.classpath_dir, jars.PROFILES, settings.jar_repository)
+    jars.resolve(ctx.paths.classpath_dir, jars.PROFILES, settings.stack.jar_repository)
     began = time.monotonic()
     started: dict[str, tuple[int | None, float]] = {}
     ready: dict[str, float] = {}
@@ -178,10 +178,10 @@ def _became_healthy(spec: ServerSpec, ctx: StackContext, pid: int | None, since:
         return True
     if pid is not None and launcher.running_pid(ctx, spec) is None:
         raise StackError(launcher.failure_message(spec, ctx, "exited during start-up"))
-    if time.monotonic() - since > ctx.settings.stack_start_timeout_s:
+    if time.monotonic() - since > ctx.settings.stack.start_timeout_s:
         raise StackError(
             launcher.failure_message(
-                spec, ctx, f"did not answer within {ctx.settings.stack_start_timeout_s}s (last probe: {detail})"
+                spec, ctx, f"did not answer within {ctx.settings.stack.start_timeout_s}s (last probe: {detail})"
             )
         )
     return False

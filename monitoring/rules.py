@@ -30,7 +30,7 @@ def rule(name: str, expr: str, for_s: float, summary: str, anchor: str) -> dict:
 
 def rules(settings: Settings) -> dict:
     """The rule groups, as Prometheus reads them."""
-    after = settings.ops_alert_for_s
+    after = settings.metrics.ops_alert_for_s
     return {
         "groups": [
             {
@@ -46,15 +46,16 @@ def rules(settings: Settings) -> dict:
                     ),
                     rule(
                         "StreamStalled",
-                        f"time() - pa_stream_last_progress_timestamp_seconds > {settings.ops_stream_stalled_s:g}",
+                        "time() - pa_stream_last_progress_timestamp_seconds > "
+                        f"{settings.metrics.ops_stream_stalled_s:g}",
                         after,
                         "query {{ $labels.query }} has reported no batch for over "
-                        f"{settings.ops_stream_stalled_s:g} s",
+                        f"{settings.metrics.ops_stream_stalled_s:g} s",
                         "the-stream-is-stalled",
                     ),
                     rule(
                         "StreamLagGrowing",
-                        f"pa_stream_kafka_offsets_behind > {settings.ops_lag_records} "
+                        f"pa_stream_kafka_offsets_behind > {settings.metrics.ops_lag_records} "
                         "and deriv(pa_stream_kafka_offsets_behind[5m]) > 0",
                         after,
                         "query {{ $labels.query }} is {{ $value }} records behind Kafka and falling further behind",
@@ -62,7 +63,7 @@ def rules(settings: Settings) -> dict:
                     ),
                     rule(
                         "ProducerBacklogGrowing",
-                        f"pa_producer_backlog_rows > {settings.ops_lag_records} "
+                        f"pa_producer_backlog_rows > {settings.metrics.ops_lag_records} "
                         "and deriv(pa_producer_backlog_rows[5m]) > 0",
                         after,
                         "{{ $value }} readings in RDS not yet published, and growing",

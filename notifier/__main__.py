@@ -19,16 +19,17 @@ from settings import Settings
 
 def status(settings: Settings) -> str:
     """What an on-call engineer asks first: is the notifier keeping up, what did it do, what was set aside."""
-    committed = kafka.committed(settings, settings.notifier_group, settings.topic_alerts)
-    queued = kafka.end_offsets(settings, settings.topic_alerts)
+    committed = kafka.committed(settings, settings.names.notifier_group, settings.names.topic_alerts)
+    queued = kafka.end_offsets(settings, settings.names.topic_alerts)
     outcomes = NotifierStore(settings).recent_outcomes(3600)
+    dead_letters = settings.names.topic_notify_dead_letter
     return "\n".join(
         [
-            f"{settings.topic_alerts}: {queued:,} alert records, {committed:,} handled by group "
-            f"{settings.notifier_group}, {queued - committed:,} behind",
+            f"{settings.names.topic_alerts}: {queued:,} alert records, {committed:,} handled by group "
+            f"{settings.names.notifier_group}, {queued - committed:,} behind",
             "last hour: "
             + (", ".join(f"{outcome} {count:,}" for outcome, count in sorted(outcomes.items())) or "nothing"),
-            f"{settings.topic_notify_dead_letter}: {kafka.end_offsets(settings, settings.topic_notify_dead_letter):,} "
+            f"{dead_letters}: {kafka.end_offsets(settings, dead_letters):,} "
             f"record(s) set aside (python -m notifier redrive sends the refused notifications again)",
         ]
     )
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "redrive":
         print(f"[notifier redrive] {dict(redrive(current, dry_run=args.dry_run, stopping=stopping))}", file=sys.stderr)
         return 0
-    endpoint.serve(current.metrics_host, current.notifier_metrics_port, "PA_NOTIFIER_METRICS_PORT")
+    endpoint.serve(current.metrics.metrics_host, current.metrics.notifier_metrics_port, "PA_NOTIFIER_METRICS_PORT")
     try:
         counts = Notifier(current, stopping).run(until_idle_s=args.until_idle)
     except Stopped:  # stopped while still waiting for a server at start-up: nothing was handled

@@ -58,7 +58,7 @@ class DeadLetters:
     def __init__(self, settings: Settings, backoff: Backoff):
         self._settings = settings
         self._producer = kafka.producer(settings, KafkaPrincipal.NOTIFIER)
-        self._topic = settings.topic_notify_dead_letter
+        self._topic = settings.names.topic_notify_dead_letter
         self._backoff = backoff
         self._topic_made = False
 

@@ -67,13 +67,13 @@ class AlarmPolicy:
     @classmethod
     def of(cls, settings: Settings) -> AlarmPolicy:
         return cls(
-            confirm_readings=settings.alarm_confirm_readings,
-            confirm_s=settings.alarm_confirm_s,
-            max_per_hour=settings.alarm_max_per_hour,
-            all_clear_readings=settings.all_clear_readings,
-            monitoring_lost_s=settings.monitoring_lost_s,
-            monitoring_expected_s=settings.monitoring_expected_s,
-            escalate_after_s=settings.escalate_after_s,
+            confirm_readings=settings.notifier.alarm_confirm_readings,
+            confirm_s=settings.notifier.alarm_confirm_s,
+            max_per_hour=settings.notifier.alarm_max_per_hour,
+            all_clear_readings=settings.notifier.all_clear_readings,
+            monitoring_lost_s=settings.notifier.monitoring_lost_s,
+            monitoring_expected_s=settings.notifier.monitoring_expected_s,
+            escalate_after_s=settings.notifier.escalate_after_s,
             tiers=len(settings.alarm_tiers),
         )
 

@@ -75,7 +75,7 @@ class Composer:
 
     @classmethod
     def of(cls, settings: Settings) -> Composer:
-        fields = tuple(filter(None, (name.strip() for name in settings.notify_email_fields.split(","))))
+        fields = tuple(filter(None, (name.strip() for name in settings.notifier.notify_email_fields.split(","))))
         unknown = [name for name in fields if name not in ALERT_FIELDS]
         if unknown:
             raise ValueError(
@@ -83,10 +83,10 @@ class Composer:
             )
         return cls(
             fields,
-            settings.notify_patient_name,
-            zoneinfo.ZoneInfo(settings.alarm_timezone),
+            settings.notifier.notify_patient_name,
+            zoneinfo.ZoneInfo(settings.notifier.alarm_timezone),
             settings.alarm_tiers,
-            settings.dashboard_url,
+            settings.dashboard.url,
         )
 
     def name(self, alert: Alert) -> str:

@@ -35,8 +35,8 @@ def redrive(settings: Settings, dry_run: bool = False, stopping: threading.Event
     reader = kafka.consumer(
         settings,
         KafkaPrincipal.NOTIFIER,
-        settings.topic_notify_dead_letter,
-        group_id=f"{settings.notifier_group}-redrive",
+        settings.names.topic_notify_dead_letter,
+        group_id=f"{settings.names.notifier_group}-redrive",
         consumer_timeout_ms=3000,
     )
     counts: Counter[str] = Counter()
@@ -82,10 +82,10 @@ def _pending(store: NotifierStore, records: list[dict], counts: Counter) -> list
 
 def _send(settings: Settings, pending: list[Notification], counts: Counter, stopping: threading.Event) -> None:
     store = NotifierStore(settings)
-    sns_backoff = backoff_for(settings, f"SNS publish to {settings.sns_topic}", stopping)
+    sns_backoff = backoff_for(settings, f"SNS publish to {settings.names.sns_topic}", stopping)
     arns = [topic_arn(settings, tier.topic) for tier in settings.alarm_tiers]
     rds_backoff = backoff_for(settings, "RDS (notifier state)", stopping)
-    again = dead_letters.DeadLetters(settings, backoff_for(settings, settings.topic_notify_dead_letter, stopping))
+    again = dead_letters.DeadLetters(settings, backoff_for(settings, settings.names.topic_notify_dead_letter, stopping))
 
     def record_batch(delivery: Delivery) -> None:
         counts["sent"] += len(delivery.sent)

@@ -64,7 +64,7 @@ TICK_S = 1.0  # while a poll's records replay minutes of Kafka time, time-driven
 
 
 def backoff_for(settings: Settings, what: str, stopping: threading.Event) -> Backoff:
-    return Backoff(what, settings.notify_backoff_s, settings.notify_backoff_max_s, stopping, log)
+    return Backoff(what, settings.notifier.notify_backoff_s, settings.notifier.notify_backoff_max_s, stopping, log)
 
 
 class Notifier:
@@ -73,12 +73,12 @@ class Notifier:
         self.stopping = stopping or threading.Event()
         self.store = NotifierStore(settings)
         self.rds = self._backoff("RDS (notifier state)")
-        self.kafka = self._backoff(f"Kafka ({settings.topic_alerts})")
+        self.kafka = self._backoff(f"Kafka ({settings.names.topic_alerts})")
         self.tracker = EpisodeTracker(AlarmPolicy.of(settings), retrying(self.rds, self.store.beds, SERVER_ERRORS))
         self.clock = 0.0
         self.last_ack_id = retrying(self.rds, self._catch_up_acknowledgements, SERVER_ERRORS)
         self.sns = sns_client(settings)
-        self.sns_backoff = self._backoff(f"SNS publish to {settings.sns_topic}")
+        self.sns_backoff = self._backoff(f"SNS publish to {settings.names.sns_topic}")
         self.tiers = settings.alarm_tiers
         self.topic_arns = retrying(
             self.sns_backoff,
@@ -89,12 +89,12 @@ class Notifier:
         self.consumer = kafka.consumer(
             settings,
             KafkaPrincipal.NOTIFIER,
-            settings.topic_alerts,
-            settings.topic_observations,
-            group_id=settings.notifier_group,
+            settings.names.topic_alerts,
+            settings.names.topic_observations,
+            group_id=settings.names.notifier_group,
         )
         self.dead_letters = dead_letters.DeadLetters(
-            settings, self._backoff(f"Kafka ({settings.topic_notify_dead_letter})")
+            settings, self._backoff(f"Kafka ({settings.names.topic_notify_dead_letter})")
         )
         self.counts: Counter[str] = Counter()
 
@@ -119,7 +119,7 @@ class Notifier:
         readings = []
         for record in records:
             try:
-                if record.topic == self.settings.topic_observations:
+                if record.topic == self.settings.names.topic_observations:
                     readings.append(Received(parse_observation(record.value), True, record.timestamp / 1000))
                 else:
                     readings.append(Received(parse_alert(record.value), False, record.timestamp / 1000))
@@ -141,7 +141,7 @@ class Notifier:
             record.topic,
             record.partition,
             record.offset,
-            self.settings.topic_notify_dead_letter,
+            self.settings.names.topic_notify_dead_letter,
             reason,
         )
         self.dead_letters.send(dead_letters.poison(record, str(reason)))
@@ -278,7 +278,7 @@ class Notifier:
             notification.kind.value,
             notification.patient_id,
             error,
-            self.settings.topic_notify_dead_letter,
+            self.settings.names.topic_notify_dead_letter,
         )
         self.dead_letters.send(dead_letters.refused(notification, error))
         self.tracker.untell(notification)

@@ -27,7 +27,7 @@ def subscribers(text: str) -> list[Subscriber]:
 def topic_arn(settings: Settings, topic: str | None = None) -> str:
     """The ARN of ``topic`` (default: the ward team's, PA_SNS_TOPIC); CreateTopic is idempotent: it returns the
     existing topic."""
-    return aws.client(settings, "sns").create_topic(Name=topic or settings.sns_topic)["TopicArn"]
+    return aws.client(settings, "sns").create_topic(Name=topic or settings.names.sns_topic)["TopicArn"]
 
 
 def setup(settings: Settings) -> list[dict]:
@@ -42,7 +42,7 @@ def setup(settings: Settings) -> list[dict]:
                 sns.subscribe(TopicArn=tier_arn, Protocol="email", Endpoint=email)
     arn = topic_arn(settings)
     existing = {sub["Endpoint"]: sub for sub in subscriptions(settings) if sub["Protocol"] == "email"}
-    for subscriber in subscribers(settings.doctor_emails):
+    for subscriber in subscribers(settings.notifier.doctor_emails):
         policy = json.dumps({"ward": list(subscriber.wards)}) if subscriber.wards else ""
         current = existing.get(subscriber.email)
         if current is None:

@@ -39,7 +39,7 @@ class NotifierStore:
     def __init__(self, settings: Settings, account: RdsAccount = RdsAccount.NOTIFIER):
         """``account``: the notifier itself, or the read-only quality account for a reader (the dashboard)."""
         self._settings = settings
-        self._notifier = settings.notifier_group
+        self._notifier = settings.names.notifier_group
         self._account = account
 
     def handled(self, alert_ids: list[str]) -> set[str]:

@@ -31,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "publish":
         if args.follow:  # a service: Prometheus scrapes its lag
-            endpoint.serve(current.metrics_host, current.producer_metrics_port, "PA_PRODUCER_METRICS_PORT")
+            endpoint.serve(
+                current.metrics.metrics_host, current.metrics.producer_metrics_port, "PA_PRODUCER_METRICS_PORT"
+            )
         published = producer.run(current, follow=args.follow, stopping=stopping)
         print(
             f"[producer] published {published.published:,}, dead-lettered {published.dead_lettered}, "

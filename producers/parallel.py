@@ -41,12 +41,12 @@ class ParallelPublisher:
         self._patient = list(fields).index("patient_id")
         self._local: BatchPublisher | None = None
         self._workers: list[tuple[BaseProcess, Connection]] = []
-        if settings.producer_workers <= 1:
+        if settings.producer.workers <= 1:
             self._producer = kafka_producer(settings)
             self._local = BatchPublisher(settings, self._producer, source, fields, headers)
             return
         context = multiprocessing.get_context("spawn")  # no inherited Kafka threads or sockets
-        for _ in range(settings.producer_workers):
+        for _ in range(settings.producer.workers):
             parent_end, child_end = context.Pipe()
             process = context.Process(
                 target=_serve, args=(child_end, settings, source, list(fields), headers), daemon=True

@@ -65,14 +65,18 @@ def run(
     stopping = stopping or threading.Event()
     table = ReadingsTable(settings, RdsAccount.PRODUCER)
     publisher = ParallelPublisher(settings, table.source, table.fields)
-    outcome = ProducerRun(last_id=watermark.read(settings, settings.producer_name))
+    outcome = ProducerRun(last_id=watermark.read(settings, settings.names.producer_name))
     metrics.WATERMARK.set(outcome.last_id)
-    pending = PendingIds(outcome.last_id, settings.producer_gap_timeout_s)
+    pending = PendingIds(outcome.last_id, settings.producer.gap_timeout_s)
     # the backlog to catch up with, when there is an end to it (in follow mode rows keep coming)
     backlog = None if follow else table.count(RowSelection(after_id=outcome.last_id))
-    progress = Progress(f"[producer] {table.table} → {settings.topic_vitals}", total=backlog)
+    progress = Progress(f"[producer] {table.table} → {settings.names.topic_vitals}", total=backlog)
     backoff = Backoff(
-        f"producer {settings.producer_name}", settings.service_backoff_s, settings.service_backoff_max_s, stopping, log
+        f"producer {settings.names.producer_name}",
+        settings.service.backoff_s,
+        settings.service.backoff_max_s,
+        stopping,
+        log,
     )
     deadline = None if stop_after_s is None else time.monotonic() + stop_after_s
     try:
@@ -88,7 +92,7 @@ def run(
             if caught_up is None or not follow or (deadline is not None and time.monotonic() > deadline):
                 return outcome
             if caught_up:
-                stopping.wait(settings.producer_poll_s)
+                stopping.wait(settings.producer.poll_s)
         return outcome
     except Stopped:
         return outcome
@@ -96,7 +100,9 @@ def run(
         outcome.rows_per_s = progress.finish()
         publisher.close()
         if outcome.dead_lettered:
-            log.warning("%d row(s) went to %s with their reason", outcome.dead_lettered, settings.topic_dead_letter)
+            log.warning(
+                "%d row(s) went to %s with their reason", outcome.dead_lettered, settings.names.topic_dead_letter
+            )
 
 
 def _poll(
@@ -124,7 +130,7 @@ def _poll(
     for rows in table.rows_in(pending.ranges()):
         publish(rows)
         pending.published_within(int(row[0]) for row in rows)
-    for rows in table.batches(RowSelection(after_id=pending.high), settings.producer_batch_rows):
+    for rows in table.batches(RowSelection(after_id=pending.high), settings.producer.batch_rows):
         publish(rows)
         pending.published_above(int(row[0]) for row in rows)
         _advance(settings, table, outcome, pending)
@@ -137,7 +143,7 @@ def _poll(
             gap.first,
             gap.last,
             table.table,
-            settings.producer_gap_timeout_s,
+            settings.producer.gap_timeout_s,
         )
     _advance(settings, table, outcome, pending)
     metrics.BACKLOG.set(table.count(RowSelection(after_id=outcome.last_id)) if caught_up else _backlog(table, outcome))
@@ -159,5 +165,5 @@ def _advance(settings: Settings, table: ReadingsTable, outcome: ProducerRun, pen
     """Store the contiguous low mark once it moved (every id at or below it is published or given up)."""
     if pending.low > outcome.last_id:
         outcome.last_id = pending.low
-        watermark.advance(settings, settings.producer_name, table.table, outcome.last_id)
+        watermark.advance(settings, settings.names.producer_name, table.table, outcome.last_id)
         metrics.WATERMARK.set(outcome.last_id)

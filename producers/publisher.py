@@ -33,8 +33,8 @@ class BatchPublisher:
         fields: Sequence[str],
         headers: list[tuple[str, bytes]] | None = None,
     ):
-        self._topic = settings.topic_vitals
-        self._dead_letter_topic = settings.topic_dead_letter
+        self._topic = settings.names.topic_vitals
+        self._dead_letter_topic = settings.names.topic_dead_letter
         self._producer = producer
         self._source = source
         self._encoder = MessageEncoder(fields, source)

@@ -40,9 +40,9 @@ def replay(
     outcome = ReplayRun(matching=matching)
     progress = Progress("[replay] published", total=matching)
     batch_rows = (
-        settings.producer_batch_rows
+        settings.producer.batch_rows
         if rows_per_s is None
-        else max(1, min(settings.producer_batch_rows, int(rows_per_s)))
+        else max(1, min(settings.producer.batch_rows, int(rows_per_s)))
     )
     try:
         for rows in table.batches(selection, batch_rows):

@@ -40,10 +40,10 @@ class ReadingsTable:
 
     def __init__(self, settings: Settings, account: RdsAccount):
         """``account``: the producer publishing, or the quality account counting what there is."""
-        self.table = settings.vitals_table
+        self.table = settings.names.vitals_table
         self._settings = settings
         self._account = account
-        mapping = parse_column_map(settings.vitals_column_map)
+        mapping = parse_column_map(settings.producer.vitals_column_map)
         present = self._columns()
         # id first: keyset pagination reads it from the last row of each batch
         self.columns = {field: mapping.get(field, field) for field in FIELDS if mapping.get(field, field) in present}
@@ -126,7 +126,7 @@ class ReadingsTable:
         )
         if not rows:
             raise ValueError(
-                f"RDS table {self.table} does not exist in {self._settings.mysql_database} "
+                f"RDS table {self.table} does not exist in {self._settings.rds.database} "
                 f"(run 'python -m rds_schema migrate' or set PA_VITALS_TABLE)"
             )
         return {row[0] for row in rows}

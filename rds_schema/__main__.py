@@ -31,10 +31,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "accounts":
         connection = mysql.connector.connect(
-            host=current.mysql_host,
-            port=current.mysql_port,
-            user=current.mysql_admin_user,
-            password=current.mysql_admin_password,
+            host=current.rds.host,
+            port=current.rds.port,
+            user=current.rds.admin_user,
+            password=current.rds.admin_password,
             autocommit=True,
             **rds.tls_options(current),
         )
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             grants.create_accounts(connection.cursor(), current)
         finally:
             connection.close()
-        print(f"[rds_schema] accounts {', '.join(current.rds_login(account)[0] for account in RdsAccount)} ready")
+        print(f"[rds_schema] accounts {', '.join(current.rds.login(account)[0] for account in RdsAccount)} ready")
     elif args.command == "migrate":
         applied = migrate.apply(current)
         print(f"[rds_schema] applied versions {applied}" if applied else "[rds_schema] up to date; grants applied")

@@ -32,7 +32,7 @@ NO_SUCH_GRANT = 1147  # ER_NONEXISTING_TABLE_GRANT: REVOKE of a grant the accoun
 
 def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
     """Each service account's (privileges, table) pairs in the application database."""
-    readings = settings.vitals_table
+    readings = settings.names.vitals_table
     return {
         RdsAccount.DEVICES: [
             (WRITE, "patients_information"),
@@ -69,18 +69,18 @@ def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
 
 
 def hosts(settings: Settings) -> list[str]:
-    return [host.strip() for host in settings.mysql_account_hosts.split(",") if host.strip()]
+    return [host.strip() for host in settings.rds.account_hosts.split(",") if host.strip()]
 
 
 def create_accounts(cursor: MySQLCursor, settings: Settings) -> None:
     """As an administrator: every account (password set to the settings'), both databases, the migration owner."""
     for account in RdsAccount:
-        user, password = settings.rds_login(account)
+        user, password = settings.rds.login(account)
         for host in hosts(settings):
             cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", (user, host, password))
             cursor.execute("ALTER USER %s@%s IDENTIFIED BY %s", (user, host, password))
-    owner, _ = settings.rds_login(RdsAccount.MIGRATION)
-    for database in (settings.mysql_database, settings.mysql_staging_database):
+    owner, _ = settings.rds.login(RdsAccount.MIGRATION)
+    for database in (settings.rds.database, settings.rds.staging_database):
         cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{database}` CHARACTER SET utf8mb4")
         for host in hosts(settings):
             cursor.execute(f"GRANT ALL PRIVILEGES ON `{database}`.* TO %s@%s WITH GRANT OPTION", (owner, host))
@@ -99,10 +99,10 @@ def apply(settings: Settings) -> list[str]:
         for account, pairs in table_grants(settings).items():
             for privileges, table in pairs:
                 if table in existing:
-                    made.append(_grant(cursor, settings, account, privileges, f"`{settings.mysql_database}`.`{table}`"))
+                    made.append(_grant(cursor, settings, account, privileges, f"`{settings.rds.database}`.`{table}`"))
                 else:
                     log.info("%s gets %s on %s once the table exists", account, privileges, table)
-        staging = f"`{settings.mysql_staging_database}`.*"
+        staging = f"`{settings.rds.staging_database}`.*"
         made.append(_grant(cursor, settings, RdsAccount.SQOOP, "ALL PRIVILEGES", staging))
         return made
 
@@ -110,19 +110,19 @@ def apply(settings: Settings) -> list[str]:
 def grant_table(settings: Settings, account: RdsAccount, privileges: str, table: str) -> str:
     """As the migration account: one grant beyond the table above (a scratch table of a test or benchmark)."""
     with _as_owner(settings) as cursor:
-        return _grant(cursor, settings, account, privileges, f"`{settings.mysql_database}`.`{table}`")
+        return _grant(cursor, settings, account, privileges, f"`{settings.rds.database}`.`{table}`")
 
 
 def revoke_table(settings: Settings, table: str) -> None:
     """As the migration account: take back every service account's grants on ``table`` (a scratch table being
     dropped). MySQL keeps a table's grants after DROP TABLE, so without this every scratch table a test or a
     benchmark dropped would stay listed in the accounts' grants; an account with none there is passed over."""
-    target = f"`{settings.mysql_database}`.`{table}`"
+    target = f"`{settings.rds.database}`.`{table}`"
     with _as_owner(settings) as cursor:
         for account in RdsAccount:
             if account is RdsAccount.MIGRATION:
                 continue
-            user, _ = settings.rds_login(account)
+            user, _ = settings.rds.login(account)
             for host in hosts(settings):
                 try:
                     cursor.execute(f"REVOKE ALL PRIVILEGES ON {target} FROM %s@%s", (user, host))
@@ -141,7 +141,7 @@ def _as_owner(settings: Settings) -> Iterator[MySQLCursor]:
 
 
 def _grant(cursor: MySQLCursor, settings: Settings, account: RdsAccount, privileges: str, target: str) -> str:
-    user, _ = settings.rds_login(account)
+    user, _ = settings.rds.login(account)
     for host in hosts(settings):
         cursor.execute(f"GRANT {privileges} ON {target} TO %s@%s", (user, host))
     return f"{user}: {privileges} ON {target}"

@@ -56,7 +56,7 @@ def create_readings_table(settings: Settings) -> None:
     producer, Sqoop and quality accounts get on it what they have on the main one.
     """
     apply(settings)
-    execute_as_owner(settings, f"CREATE TABLE IF NOT EXISTS `{settings.vitals_table}` LIKE patients_vital_info")
+    execute_as_owner(settings, f"CREATE TABLE IF NOT EXISTS `{settings.names.vitals_table}` LIKE patients_vital_info")
     grants.apply(settings)
 
 

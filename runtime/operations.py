@@ -19,7 +19,7 @@ def announce(settings: Settings, subject: str, message: str, kind: str, **attrib
     from clients import aws
 
     sns = aws.client(settings, "sns")
-    topic = sns.create_topic(Name=settings.sns_operations_topic)["TopicArn"]
+    topic = sns.create_topic(Name=settings.names.sns_operations_topic)["TopicArn"]
     response = sns.publish(
         TopicArn=topic,
         Subject=subject.encode("ascii", "replace").decode()[:SUBJECT_LIMIT],
@@ -28,5 +28,5 @@ def announce(settings: Settings, subject: str, message: str, kind: str, **attrib
             name: {"DataType": "String", "StringValue": value} for name, value in {"kind": kind, **attributes}.items()
         },
     )
-    log.info("announced on %s: %s", settings.sns_operations_topic, subject)
+    log.info("announced on %s: %s", settings.names.sns_operations_topic, subject)
     return response["MessageId"]

@@ -23,19 +23,17 @@ def describe(error: BaseException, settings: Settings) -> str | None:
     """The line for an ``error`` that means a server could not be reached; None for any other error."""
     cause = f"{type(error).__name__}: {error}"
     if isinstance(error, KafkaConnectionError) or (isinstance(error, KafkaTimeoutError) and "bootstrap" in str(error)):
-        return _line("Kafka", settings.kafka_bootstrap, cause, "PA_KAFKA_BOOTSTRAP_SERVERS, PA_KAFKA_SECURITY_PROTOCOL")
+        return _line("Kafka", settings.kafka.bootstrap, cause, "PA_KAFKA_BOOTSTRAP_SERVERS, PA_KAFKA_SECURITY_PROTOCOL")
     if isinstance(error, InterfaceError) and error.errno in _CANNOT_CONNECT:
-        return _line(
-            "RDS (MySQL)", f"{settings.mysql_host}:{settings.mysql_port}", cause, "PA_MYSQL_HOST, PA_MYSQL_PORT"
-        )
+        return _line("RDS (MySQL)", f"{settings.rds.host}:{settings.rds.port}", cause, "PA_MYSQL_HOST, PA_MYSQL_PORT")
     if isinstance(error, thriftpy2.transport.TTransportException):  # happybase: the HBase Thrift server
-        address = f"{settings.hbase_thrift_host}:{settings.hbase_thrift_port}"
+        address = f"{settings.hbase.host}:{settings.hbase.port}"
         return _line("the HBase Thrift server", address, cause, "PA_HBASE_THRIFT_HOST, PA_HBASE_THRIFT_PORT")
     if isinstance(error, thrift.transport.TTransport.TTransportException):  # pyhive: HiveServer2
-        address = f"{settings.hive_server2_host}:{settings.hive_server2_port}"
+        address = f"{settings.hive.server2_host}:{settings.hive.server2_port}"
         return _line("HiveServer2", address, cause, "PA_HIVE_SERVER2_HOST, PA_HIVE_SERVER2_PORT")
     if isinstance(error, EndpointConnectionError):
-        return _line("SNS", settings.sns_endpoint_url or "AWS", cause, "PA_SNS_ENDPOINT_URL, PA_AWS_REGION")
+        return _line("SNS", settings.sns.endpoint_url or "AWS", cause, "PA_SNS_ENDPOINT_URL, PA_AWS_REGION")
     return None
 
 

@@ -68,12 +68,12 @@ def simulate(
     )
     stream = ReadingStream(population, rate_hz, begin, seed, bad_share, episodes_per_patient_hour)
     connection = mysql.connect(settings, RdsAccount.DEVICES)
-    progress = Progress(f"[simulator] readings into {settings.vitals_table}", total=count)
+    progress = Progress(f"[simulator] readings into {settings.names.vitals_table}", total=count)
     wall_start = time.monotonic()
     try:
         cursor = connection.cursor()
         _write_patients(connection, population)
-        insert = f"INSERT INTO `{settings.vitals_table}` ({', '.join(ROW_COLUMNS)}) VALUES "
+        insert = f"INSERT INTO `{settings.names.vitals_table}` ({', '.join(ROW_COLUMNS)}) VALUES "
         rows = stream.rows(count=count, duration_s=duration_s)
         written = 0
         batch_rows = max(1, int(patients * rate_hz)) if realtime else _BATCH_ROWS  # live: a second at a time

@@ -110,7 +110,7 @@ def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> E
             f"(columns: {', '.join(frame.columns)})."
         )
     # the staging database is the one place the Sqoop account may create and drop tables (rds_schema.grants)
-    stage = f"`{settings.mysql_staging_database}`.`{table.split('.')[-1][:40]}__stage_{uuid4().hex[:12]}`"
+    stage = f"`{settings.rds.staging_database}`.`{table.split('.')[-1][:40]}__stage_{uuid4().hex[:12]}`"
     connection = mysql.connector.connect(**options.connection.mysql_options(settings))
     try:
         cursor = connection.cursor()

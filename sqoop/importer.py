@@ -160,7 +160,7 @@ class Importer:
         chosen = options.file_format
         if options.hive_import:
             table = HiveTableVersions(
-                self._spark, required(options.hive_table, "--hive-table"), self._settings.sqoop_keep_versions
+                self._spark, required(options.hive_table, "--hive-table"), self._settings.sqoop.keep_versions
             )
             if table.exists():
                 stored = "text" if table.stored_as_text() else "parquet"
@@ -181,7 +181,7 @@ class Importer:
         before_switch: Callable[[str], None],
     ) -> str:
         table = HiveTableVersions(
-            self._spark, required(options.hive_table, "--hive-table"), self._settings.sqoop_keep_versions, text
+            self._spark, required(options.hive_table, "--hive-table"), self._settings.sqoop.keep_versions, text
         )
         if table.exists():
             if options.create_hive_table:

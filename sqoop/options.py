@@ -259,9 +259,9 @@ def _connection(args: argparse.Namespace, settings: Settings) -> Connection:
             raise SqoopError(f"--password-env {args.password_env}: that environment variable is not set.")
         password = os.environ[args.password_env]
     else:
-        password = settings.rds_login(RdsAccount.SQOOP)[1]
+        password = settings.rds.login(RdsAccount.SQOOP)[1]
     return Connection(
-        url=args.connect or settings.jdbc_url, username=args.username or settings.mysql_sqoop_user, password=password
+        url=args.connect or settings.rds.jdbc_url, username=args.username or settings.rds.sqoop_user, password=password
     )
 
 
@@ -317,7 +317,7 @@ def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
         where=args.where,
         split_by=args.split_by,
         num_mappers=mappers,
-        fetch_size=_positive(args.fetch_size, "--fetch-size", settings.sqoop_fetch_size),
+        fetch_size=_positive(args.fetch_size, "--fetch-size", settings.sqoop.fetch_size),
         target_dir=args.target_dir,
         delete_target_dir=args.delete_target_dir,
         hive_import=args.hive_import,
@@ -422,7 +422,7 @@ def _check_incremental(args: argparse.Namespace) -> None:
 
 
 def _hive_table(name: str, settings: Settings) -> str:
-    return name if "." in name else f"{settings.hive_database}.{name}"
+    return name if "." in name else f"{settings.names.hive_database}.{name}"
 
 
 def parse_export(argv: list[str], settings: Settings) -> ExportOptions:
@@ -449,7 +449,7 @@ def parse_export(argv: list[str], settings: Settings) -> ExportOptions:
         columns=_columns(args.columns),
         update_key=update_key,
         update_mode=args.update_mode,
-        batch_size=_positive(args.batch_size, "--batch-size", settings.sqoop_batch_size),
+        batch_size=_positive(args.batch_size, "--batch-size", settings.sqoop.batch_size),
         num_mappers=_positive(args.num_mappers, "--num-mappers", 4),
         input_null_string=args.input_null_string,
     )

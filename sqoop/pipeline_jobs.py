@@ -17,11 +17,11 @@ Result = TypeVar("Result", ImportResult, ExportResult)
 
 def import_patients_job(settings: Settings) -> str:
     """The saved import's name: its last value belongs to the Hive database it fills (health.import_patients)."""
-    return f"{settings.hive_database}.import_patients"
+    return f"{settings.names.hive_database}.import_patients"
 
 
 def export_ward_alert_counts_job(settings: Settings) -> str:
-    return f"{settings.hive_database}.export_ward_alert_counts"
+    return f"{settings.names.hive_database}.export_ward_alert_counts"
 
 
 def capstone_import(table: str, target_dir: str) -> list[str]:
@@ -49,7 +49,7 @@ def capstone_import(table: str, target_dir: str) -> list[str]:
 
 def definitions(settings: Settings) -> dict[str, list[str]]:
     """Job name -> tool and flags, exactly as a data engineer would type them."""
-    database = settings.hive_database
+    database = settings.names.hive_database
     return {
         import_patients_job(settings): [
             "import",

@@ -63,7 +63,7 @@ def _settle(spark: SparkSession, settings: Settings, store: JobStore, name: str,
     switched = (
         not options.hive_import
         or HiveTableVersions(
-            spark, required(options.hive_table, "--hive-table"), settings.sqoop_keep_versions
+            spark, required(options.hive_table, "--hive-table"), settings.sqoop.keep_versions
         ).location()
         == job.pending_location
     )

@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     current, stopping = entry.start()
     if not args.available_now:  # a service: Prometheus scrapes its batches
-        endpoint.serve(current.metrics_host, current.streaming_metrics_port, "PA_STREAMING_METRICS_PORT")
+        endpoint.serve(
+            current.metrics.metrics_host, current.metrics.streaming_metrics_port, "PA_STREAMING_METRICS_PORT"
+        )
     spark = session(current, "patient-alert-streaming")
     spark.sparkContext.setLogLevel("WARN")
     listener = ProgressListener()

@@ -46,7 +46,7 @@ class AlertPathError(RuntimeError):
 def vitals_partitions(settings: Settings) -> int:
     admin = kafka.admin(settings, KafkaPrincipal.STREAM)
     try:
-        described = admin.describe_topics([settings.topic_vitals])
+        described = admin.describe_topics([settings.names.topic_vitals])
     finally:
         admin.close()
     return len(described[0]["partitions"]) if described else 0
@@ -66,8 +66,8 @@ def check_can_run(spark: SparkSession, settings: Settings) -> None:
     if slots < needed:
         raise AlertPathError(
             f"PA_ALERT_PATH=realtime needs {needed} task slots: Real-time Mode keeps one task per partition of "
-            f"{settings.topic_vitals} ({partitions}) running all the time, and the landing query needs at least one "
-            f"more; this Spark has {slots}. Set PA_SPARK_MASTER=local[{needed + 1}] (slots are threads, not "
+            f"{settings.names.topic_vitals} ({partitions}) running all the time, and the landing query needs at least "
+            f"one more; this Spark has {slots}. Set PA_SPARK_MASTER=local[{needed + 1}] (slots are threads, not "
             f"cores), or on a cluster give the application >= {needed} executor cores in total "
             f"(spark.executor.instances x spark.executor.cores), or set PA_ALERT_PATH=microbatch."
         )
@@ -87,7 +87,7 @@ class AlertingQuery(OwnedQuery):
     """The real-time alert query, restarted with fresh reference data when thresholds or patients change."""
 
     def __init__(self, spark: SparkSession, settings: Settings, reference: ReferenceData):
-        super().__init__(spark, settings, f"{settings.stream_checkpoint_name}-alerting")
+        super().__init__(spark, settings, f"{settings.names.stream_checkpoint_name}-alerting")
         self.reference = reference
         self.restarts = 0
         self._thresholds: ThresholdIndex | None = None
@@ -98,17 +98,17 @@ class AlertingQuery(OwnedQuery):
         self._thresholds = self.reference.thresholds()
         self._patients = self.reference.patients_signature()
         self._checked = time.monotonic()
-        database = self.settings.hive_database
+        database = self.settings.names.hive_database
         readings = parse(
             vitals_stream(self.spark, self.settings, rate_limited=False),
-            parse_field_map(self.settings.stream_field_map),
+            parse_field_map(self.settings.stream.field_map),
             TimeRules.of(self.settings),
         ).where(F.col("reason").isNull())
         alerts = evaluate(
             readings,
             self.spark.table(f"{database}.patients"),
             self._thresholds,
-            self.settings.news2_scoring,
+            self.settings.stream.news2_scoring,
             observations=True,
         )
         self.query = (
@@ -119,14 +119,14 @@ class AlertingQuery(OwnedQuery):
             .option("checkpointLocation", self.checkpoint)
             .outputMode("update")
             # Real-time Mode (Spark >= 4.1): pyspark's type hints do not list this trigger yet
-            .trigger(realTime=f"{self.settings.alert_batch_s:g} seconds")  # type: ignore[call-overload]
+            .trigger(realTime=f"{self.settings.stream.alert_batch_s:g} seconds")  # type: ignore[call-overload]
             .start()
         )
         return self.query
 
     def restart_if_reference_changed(self) -> bool:
         """At most once per batch duration: restart on new thresholds or patients; return whether it did."""
-        if time.monotonic() - self._checked < self.settings.alert_batch_s:
+        if time.monotonic() - self._checked < self.settings.stream.alert_batch_s:
             return False
         self._checked = time.monotonic()
         thresholds_changed = self.reference.thresholds() is not self._thresholds

@@ -40,15 +40,15 @@ class StreamingApp:
         # its own reference data: the landing query's is used from Spark's foreachBatch thread
         self.alerting = (
             AlertingQuery(spark, settings, ReferenceData(spark, settings, audits_rules=False))
-            if settings.alert_path is AlertPath.REALTIME
+            if settings.stream.alert_path is AlertPath.REALTIME
             else None
         )
         self.restarts = 0
         self._restarted_at = 0.0
         self.backoff = Backoff(
             "streaming query",
-            settings.service_backoff_s,
-            settings.service_backoff_max_s,
+            settings.service.backoff_s,
+            settings.service.backoff_max_s,
             stopping or threading.Event(),
             log,
         )
@@ -73,13 +73,15 @@ class StreamingApp:
         try:
             index = self.landing.reference.thresholds()
         except Exception as error:  # HBase away at start: the queries load the rules once it is back
-            log.error("threshold coverage not checked at start (HBase %s): %s", self.settings.threshold_table, error)
+            log.error(
+                "threshold coverage not checked at start (HBase %s): %s", self.settings.names.threshold_table, error
+            )
             return
         for gap in coverage.uncovered(index.rules):
             log.warning(
                 "thresholds in HBase %s have no band for %s: no clinical alert from the table there "
                 "(python -m hbase_setup show; load a table that covers it)",
-                self.settings.threshold_table,
+                self.settings.names.threshold_table,
                 gap.describe(),
             )
 

@@ -63,11 +63,11 @@ class LandingQuery(OwnedQuery):
     instead of running on a trigger."""
 
     def __init__(self, spark: SparkSession, settings: Settings, available_now: bool = False):
-        super().__init__(spark, settings, settings.stream_checkpoint_name)
+        super().__init__(spark, settings, settings.names.stream_checkpoint_name)
         self.available_now = available_now
         self.reference = ReferenceData(spark, settings)
-        self.field_map = parse_field_map(settings.stream_field_map)
-        database = settings.hive_database
+        self.field_map = parse_field_map(settings.stream.field_map)
+        database = settings.names.hive_database
         self.raw, self.rejects, self.alerts = (
             BatchTable(spark, f"{database}.{name}") for name in ("vitals_raw", "vitals_rejected", "alerts")
         )
@@ -98,7 +98,7 @@ class LandingQuery(OwnedQuery):
             .withColumn("dedup_key", dedup_key())
             .withColumn("batch_time", batch_time)
             .withColumn("state_time", state_time)
-            .withWatermark("state_time", self.settings.stream_dedup_window)
+            .withWatermark("state_time", self.settings.stream.dedup_window)
             .dropDuplicatesWithinWatermark(["dedup_key"])
         )
 
@@ -113,7 +113,7 @@ class LandingQuery(OwnedQuery):
         writer = (
             writer.trigger(availableNow=True)
             if self.available_now
-            else writer.trigger(processingTime=f"{self.settings.stream_trigger_s} seconds")
+            else writer.trigger(processingTime=f"{self.settings.stream.trigger_s} seconds")
         )
         self.query = writer.start()
         return self.query
@@ -123,7 +123,7 @@ class LandingQuery(OwnedQuery):
         letting it finish, for up to PA_STREAM_STOP_GRACE_S, spares the restart that work and the log a trace."""
         query = self.query
         if query is not None and query.isActive:
-            wait_until(lambda: not query.status["isTriggerActive"], self.settings.stream_stop_grace_s, 0.1)
+            wait_until(lambda: not query.status["isTriggerActive"], self.settings.stream.stop_grace_s, 0.1)
             query.stop()
 
     def process_batch(self, batch: DataFrame, batch_id: int) -> None:
@@ -153,7 +153,7 @@ class LandingQuery(OwnedQuery):
                     late = valid.where("late").count()
                 # each reading with its NEWS2 scores, in one write; the scored frame is computed again for the
                 # alerts (read from the batch's cache): caching it once measured no faster (docs, Benchmarks)
-                readings = scored(valid, self.reference.patients(), self.settings.news2_scoring)
+                readings = scored(valid, self.reference.patients(), self.settings.stream.news2_scoring)
                 self.raw.overwrite_batch(readings, stream_batch)
                 self._alert(readings, stream_batch)
             metrics.READINGS.labels("landed").inc(landed)
@@ -211,9 +211,9 @@ class LandingQuery(OwnedQuery):
         )
 
     def _alert(self, readings: DataFrame, stream_batch: int) -> None:
-        publishes = self.settings.alert_path is AlertPath.MICROBATCH  # else the real-time alert query publishes
+        publishes = self.settings.stream.alert_path is AlertPath.MICROBATCH  # else the real-time alert query publishes
         rows = (
-            alerts_of(readings, self.reference.thresholds(), self.settings.news2_scoring, observations=publishes)
+            alerts_of(readings, self.reference.thresholds(), self.settings.stream.news2_scoring, observations=publishes)
             .withColumn("alert_date", F.to_date("input_message_time"))
             .withColumn("stream_batch", F.lit(stream_batch).cast("bigint"))
             .persist()

@@ -25,7 +25,7 @@ class OwnedQuery(abc.ABC):
 
     @property
     def checkpoint(self) -> str:
-        return f"{self.settings.hdfs_uri}{self.settings.checkpoint_dir}/{self.name}"
+        return f"{self.settings.hdfs.uri}{self.settings.hdfs.checkpoint_dir}/{self.name}"
 
     @abc.abstractmethod
     def start(self) -> StreamingQuery:

@@ -82,7 +82,7 @@ class TimeRules:
 
     @classmethod
     def of(cls, settings: Settings) -> TimeRules:
-        return cls(settings.stream_max_future_s, settings.stream_dedup_window_s)
+        return cls(settings.stream.max_future_s, settings.stream.dedup_window_s)
 
 
 def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeRules) -> DataFrame:

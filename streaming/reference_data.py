@@ -26,7 +26,7 @@ class ReferenceData:
         application with two copies (landing and real-time alerting) lets one do it, not both."""
         self._spark = spark
         self._settings = settings
-        self._thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.threshold_table)
+        self._thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.names.threshold_table)
         self._thresholds_checked = 0.0
         self._told = ""  # the last finding told to operators
         self._audits_rules = audits_rules
@@ -40,13 +40,13 @@ class ReferenceData:
         (the last good rules stay, an ERROR is logged and operators are told on the operations topic); rules that
         match no audited load are taken but reported the same way."""
         now = time.monotonic()
-        if now - self._thresholds_checked >= self._settings.threshold_refresh_s:
+        if now - self._thresholds_checked >= self._settings.hbase.threshold_refresh_s:
             self._thresholds_checked = now
             try:
                 if self._thresholds.refresh_if_changed():
                     log.info(
                         "thresholds (re)loaded from HBase %s: %d rules",
-                        self._settings.threshold_table,
+                        self._settings.names.threshold_table,
                         len(self._thresholds.index.rules),
                     )
                     if self._audits_rules:
@@ -68,7 +68,7 @@ class ReferenceData:
             return
         if status.audited is None:
             report = "\n".join(status.describe())
-            log.error("thresholds in HBase %s: %s", self._settings.threshold_table, report)
+            log.error("thresholds in HBase %s: %s", self._settings.names.threshold_table, report)
             self._tell_operators("alert rules changed outside hbase_setup", report)
 
     def _tell_operators(self, what: str, details: str) -> None:
@@ -79,14 +79,14 @@ class ReferenceData:
         try:
             operations.announce(
                 self._settings,
-                f"{what} ({self._settings.threshold_table})",
-                f"Thresholds in HBase table {self._settings.threshold_table}: {what}.\n\n{details}\n\n"
+                f"{what} ({self._settings.names.threshold_table})",
+                f"Thresholds in HBase table {self._settings.names.threshold_table}: {what}.\n\n{details}\n\n"
                 "python -m hbase_setup show names the rules in force; python -m hbase_setup load FILE loads "
                 "the intended rules (audited).",
                 "alert_rules",
             )
         except Exception as error:  # the stream goes on; the ERROR above is the record
-            log.error("could not tell operators on %s: %s", self._settings.sns_operations_topic, error)
+            log.error("could not tell operators on %s: %s", self._settings.names.sns_operations_topic, error)
 
     def patients(self) -> DataFrame:
         """health.patients, one row per patient id, cached and re-read every PA_PATIENTS_REFRESH_S.
@@ -94,12 +94,14 @@ class ReferenceData:
         One row per id because readings are joined to it before they land: a patient listed twice (a table
         written by hand, not the Sqoop import of RDS's primary key) must not land a reading twice."""
         now = time.monotonic()
-        if self._patients is None or now - self._patients_read >= self._settings.patients_refresh_s:
+        if self._patients is None or now - self._patients_read >= self._settings.stream.patients_refresh_s:
             if self._patients is not None:
                 self._patients.unpersist()
-            self._spark.catalog.refreshTable(f"{self._settings.hive_database}.patients")
+            self._spark.catalog.refreshTable(f"{self._settings.names.hive_database}.patients")
             self._patients = (
-                self._spark.table(f"{self._settings.hive_database}.patients").dropDuplicates(["patientid"]).cache()
+                self._spark.table(f"{self._settings.names.hive_database}.patients")
+                .dropDuplicates(["patientid"])
+                .cache()
             )
             self._patients_read = now
         return self._patients
@@ -111,7 +113,7 @@ class ReferenceData:
         cached DataFrame of the table (the landing query keeps one) lists no
         files. A Sqoop import switches the location; any rewrite changes files.
         """
-        table = f"{self._settings.hive_database}.patients"
+        table = f"{self._settings.names.hive_database}.patients"
         details = {row.col_name: row.data_type for row in self._spark.sql(f"DESCRIBE TABLE EXTENDED {table}").collect()}
         gateway = jvm(self._spark)
         location = gateway.org.apache.hadoop.fs.Path(details["Location"])

@@ -82,13 +82,15 @@ def alert_records(rows: DataFrame, settings: Settings) -> DataFrame:
         return rows.select(
             F.col("patient_id").cast("string").alias("key"),
             alert.alias("value"),
-            F.lit(settings.topic_alerts).alias("topic"),
+            F.lit(settings.names.topic_alerts).alias("topic"),
         )
     observation = F.col("kind") == OBSERVATION_KIND
     return rows.select(
         F.col("patient_id").cast("string").alias("key"),
         F.when(observation, F.to_json(F.struct(*OBSERVATION_FIELDS))).otherwise(alert).alias("value"),
-        F.when(observation, F.lit(settings.topic_observations)).otherwise(F.lit(settings.topic_alerts)).alias("topic"),
+        F.when(observation, F.lit(settings.names.topic_observations))
+        .otherwise(F.lit(settings.names.topic_alerts))
+        .alias("topic"),
     )
 
 
@@ -97,12 +99,12 @@ def alert_sink_options(settings: Settings, bulk: bool) -> dict[str, str]:
     :func:`alert_records`); ``bulk`` (a micro-batch at once) also fills large producer batches."""
     options = kafka.spark_options(settings, KafkaPrincipal.STREAM) | {
         "kafka.acks": "all",
-        "kafka.compression.type": settings.alert_kafka_compression,
+        "kafka.compression.type": settings.stream.alert_kafka_compression,
     }
     if bulk:
         options |= {
-            "kafka.linger.ms": str(settings.alert_kafka_linger_ms),
-            "kafka.batch.size": str(settings.alert_kafka_batch_bytes),
+            "kafka.linger.ms": str(settings.stream.alert_kafka_linger_ms),
+            "kafka.batch.size": str(settings.stream.alert_kafka_batch_bytes),
         }
     return options
 

@@ -13,12 +13,12 @@ def vitals_stream(spark: SparkSession, settings: Settings, *, rate_limited: bool
     reader = (
         spark.readStream.format("kafka")
         .options(**kafka.spark_options(settings, KafkaPrincipal.STREAM))
-        .option("subscribe", settings.topic_vitals)
-        .option("startingOffsets", settings.stream_starting_offsets)
-        .option("failOnDataLoss", str(settings.stream_fail_on_data_loss).lower())
-        .option("kafka.max.partition.fetch.bytes", str(settings.stream_kafka_fetch_bytes))
-        .option("kafka.fetch.max.bytes", str(settings.stream_kafka_fetch_bytes))
+        .option("subscribe", settings.names.topic_vitals)
+        .option("startingOffsets", settings.stream.starting_offsets)
+        .option("failOnDataLoss", str(settings.stream.fail_on_data_loss).lower())
+        .option("kafka.max.partition.fetch.bytes", str(settings.stream.kafka_fetch_bytes))
+        .option("kafka.fetch.max.bytes", str(settings.stream.kafka_fetch_bytes))
     )
     if rate_limited:
-        reader = reader.option("maxOffsetsPerTrigger", settings.stream_max_offsets_per_trigger)
+        reader = reader.option("maxOffsetsPerTrigger", settings.stream.max_offsets_per_trigger)
     return reader.load()

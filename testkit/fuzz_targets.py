@@ -244,7 +244,7 @@ def _parse_sqoop(case: tuple[bool, list[str]]) -> None:
             raise AssertionError(f"the option parser exited {leaving.code}") from None
 
 
-_setting_names = st.sampled_from([f"PA_{name.upper()}" for name in settings_module.Settings.__dataclass_fields__])
+_setting_names = st.sampled_from(sorted(settings_module.environment(settings_module.load({}))))
 _environments = st.dictionaries(_setting_names, st.one_of(_cells, st.text(max_size=30)), max_size=4)
 
 

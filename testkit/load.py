@@ -67,7 +67,7 @@ def offer(
             sent += 1
             reading_id = first_id + sent
             producer.send(
-                settings.topic_vitals,
+                settings.names.topic_vitals,
                 key=str(patient_ids[reading_id % len(patient_ids)]).encode(),
                 value=alerting_reading(reading_id, now, patient_ids),
             )
@@ -90,7 +90,7 @@ def measure(
     doctors-queue), so the reader's own delays do not count.
     """
     consumer = kafka.consumer(
-        settings, KafkaPrincipal.ADMIN, settings.topic_alerts, auto_offset_reset="latest", consumer_timeout_ms=500
+        settings, KafkaPrincipal.ADMIN, settings.names.topic_alerts, auto_offset_reset="latest", consumer_timeout_ms=500
     )
     consumer.poll(timeout_ms=1000)  # joined before the load starts
     sender = multiprocessing.get_context("spawn").Process(

@@ -28,7 +28,7 @@ def value(samples: dict, name: str, **labels: str) -> float | None:
 
 def query(settings: StackSettings, promql: str) -> list[dict]:
     """The instant vector Prometheus answers for ``promql`` (its HTTP API)."""
-    url = f"http://{settings.stack_host}:{settings.prometheus_port}/api/v1/query?" + urllib.parse.urlencode(
+    url = f"http://{settings.stack.host}:{settings.stack.prometheus_port}/api/v1/query?" + urllib.parse.urlencode(
         {"query": promql}
     )
     with urllib.request.urlopen(url, timeout=5) as response:
@@ -37,6 +37,6 @@ def query(settings: StackSettings, promql: str) -> list[dict]:
 
 def firing(settings: StackSettings) -> list[dict]:
     """The alerts Prometheus has firing now (labels and annotations)."""
-    url = f"http://{settings.stack_host}:{settings.prometheus_port}/api/v1/alerts"
+    url = f"http://{settings.stack.host}:{settings.stack.prometheus_port}/api/v1/alerts"
     with urllib.request.urlopen(url, timeout=5) as response:
         return [alert for alert in json.loads(response.read())["data"]["alerts"] if alert["state"] == "firing"]

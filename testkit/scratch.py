@@ -8,7 +8,6 @@ data and runs side by side with others.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
@@ -34,25 +33,20 @@ def scratch_settings(
 ) -> Settings:
     """Settings whose database, topics, checkpoint and threshold table are ``name``'s own, created here
     (:func:`drop` removes them all)."""
-    scoped = dataclasses.replace(
-        base,
-        hive_database=name,
-        topic_vitals=name,
-        topic_alerts=name + "_alerts",
-        topic_observations=name + "_observations",
-        topic_notify_dead_letter=name + "_notify_dlq",
-        notifier_group=name,
-        stream_checkpoint_name=name,
-        threshold_table=name,
-        threshold_refresh_s=0.0,
-        patients_refresh_s=0.0,
+    scoped = base.changed(
+        names=base.names.scratch(name),
+        hbase={"threshold_refresh_s": 0.0},
+        stream={"patients_refresh_s": 0.0},
     )
     load(scoped, threshold_source, replace=True)
     apply(scoped)
     kafka_acls.provision(
         scoped,
-        {name: vitals_partitions, scoped.topic_alerts: 1, scoped.topic_observations: 1},
-        groups=(scoped.notifier_group, scoped.topic_notify_dead_letter),  # the dead letters' topic: the notifier's
+        {name: vitals_partitions, scoped.names.topic_alerts: 1, scoped.names.topic_observations: 1},
+        groups=(
+            scoped.names.notifier_group,
+            scoped.names.topic_notify_dead_letter,
+        ),  # the dead letters' topic: the notifier's
     )
     return scoped
 
@@ -68,27 +62,27 @@ def patients_frame(spark: SparkSession, patients: list[tuple]) -> DataFrame:
 
 def add_patients(spark: SparkSession, settings: Settings, patients: list[tuple]) -> None:
     """Replace the scratch patients with (patientid, name, address, phone, ward, age[, date of birth]) tuples."""
-    patients_frame(spark, patients).write.insertInto(f"{settings.hive_database}.patients", overwrite=True)
+    patients_frame(spark, patients).write.insertInto(f"{settings.names.hive_database}.patients", overwrite=True)
 
 
 def drop(spark: SparkSession, settings: Settings) -> None:
     """Remove what :func:`scratch_settings` created: the database, the topics, the threshold table, and the saved
     Sqoop jobs named after the database (the pipeline's jobs, when a test ran them for the slice)."""
-    spark.sql(f"DROP DATABASE IF EXISTS {settings.hive_database} CASCADE")
+    spark.sql(f"DROP DATABASE IF EXISTS {settings.names.hive_database} CASCADE")
     jobs = JobStore(settings)
     for name in jobs.names():
-        if name.startswith(f"{settings.hive_database}."):
+        if name.startswith(f"{settings.names.hive_database}."):
             jobs.delete(name)
-    kafka_acls.remove(settings, [settings.topic_vitals, *_notifier_names(settings)])
+    kafka_acls.remove(settings, [settings.names.topic_vitals, *_notifier_names(settings)])
     drop_threshold_table(settings)
 
 
 def drop_threshold_table(settings: Settings) -> None:
-    """Delete ``settings.threshold_table`` from HBase (a test's or benchmark's own copy)."""
+    """Delete ``settings.names.threshold_table`` from HBase (a test's or benchmark's own copy)."""
     connection = hbase.connect(settings)
     try:
-        if settings.threshold_table.encode() in connection.tables():
-            connection.delete_table(settings.threshold_table, disable=True)
+        if settings.names.threshold_table.encode() in connection.tables():
+            connection.delete_table(settings.names.threshold_table, disable=True)
     finally:
         connection.close()
 
@@ -96,7 +90,9 @@ def drop_threshold_table(settings: Settings) -> None:
 def drop_notifier_slice(settings: Settings) -> None:
     """Remove a slice's notifier state (its group's beds), every escalation tier's SNS topic and the SQS inboxes
     subscribed to them, and its alert and observation topics (a slice's own: never the pipeline's)."""
-    migrate.execute_as_owner(settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.notifier_group,))
+    migrate.execute_as_owner(
+        settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.names.notifier_group,)
+    )
     for tier in settings.alarm_tiers:
         inbox.remove(settings, tier.topic)
     kafka_acls.remove(settings, _notifier_names(settings))
@@ -105,8 +101,8 @@ def drop_notifier_slice(settings: Settings) -> None:
 def _notifier_names(settings: Settings) -> list[str]:
     """A slice's topics and group between the stream and the notifier (the ACLs on them go with them)."""
     return [
-        settings.topic_alerts,
-        settings.topic_observations,
-        settings.topic_notify_dead_letter,
-        settings.notifier_group,
+        settings.names.topic_alerts,
+        settings.names.topic_observations,
+        settings.names.topic_notify_dead_letter,
+        settings.names.notifier_group,
     ]

@@ -86,22 +86,26 @@ def pipeline_names(settings: Settings) -> Inventory:
     migrations = "\n".join(path.read_text() for path in MIGRATIONS.glob("*.sql"))
     return {
         "Kafka topics": {
-            settings.topic_vitals,
-            settings.topic_alerts,
-            settings.topic_observations,
-            settings.topic_dead_letter,
-            settings.topic_notify_dead_letter,
+            settings.names.topic_vitals,
+            settings.names.topic_alerts,
+            settings.names.topic_observations,
+            settings.names.topic_dead_letter,
+            settings.names.topic_notify_dead_letter,
         },
         "Kafka ACLs": {_acl_name(grant.acl(settings)) for grant in kafka_acls.pipeline_grants(settings)},
-        "HBase tables": {settings.threshold_table},
-        "Hive databases": {"default", settings.hive_database},
+        "HBase tables": {settings.names.threshold_table},
+        "Hive databases": {"default", settings.names.hive_database},
         "RDS tables": {
-            settings.vitals_table,
+            settings.names.vitals_table,
             "schema_versions",  # rds_schema.migrate's bookkeeping
             *re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", migrations),
         },
         "saved Sqoop jobs": set(pipeline_jobs.definitions(settings)),
-        "SNS topics": {settings.sns_topic, settings.sns_operations_topic, *(t.topic for t in settings.alarm_tiers)},
+        "SNS topics": {
+            settings.names.sns_topic,
+            settings.names.sns_operations_topic,
+            *(t.topic for t in settings.alarm_tiers),
+        },
         "SQS queues": set(),
     }
 

@@ -92,13 +92,10 @@ class WardPlan:
 def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
     """Run the ward live for ``seconds`` (wall clock), let the pipeline settle, score it, remove the slice."""
     name = f"ward_{uuid.uuid4().hex[:8]}"
-    scoped = dataclasses.replace(
-        scratch.scratch_settings(base, name, threshold_source=DEFAULT_SOURCE),
-        vitals_table=name,
-        producer_name=name,
-        sns_topic=name,
-        escalation_tiers=f"ward doctor={name}-doctor,rapid response={name}-rapid",
-        alert_path=AlertPath.REALTIME,
+    scoped = scratch.scratch_settings(base, name, threshold_source=DEFAULT_SOURCE).changed(
+        names={"vitals_table": name, "producer_name": name, "sns_topic": name},
+        notifier={"escalation_tiers": f"ward doctor={name}-doctor,rapid response={name}-rapid"},
+        stream={"alert_path": AlertPath.REALTIME},
     )
     migrate.create_readings_table(scoped)
     # alert ids derive from reading ids, and the notifier remembers every alert id it handled (so a replay never
@@ -157,7 +154,7 @@ def _expected_threshold_alerts(spark: SparkSession, settings: Settings, populati
     evaluator = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref"))))
     patients = {patient.patientid: patient for patient in population}
     expected: list[tuple] = []
-    for row in spark.table(f"{settings.hive_database}.vitals_raw").collect():
+    for row in spark.table(f"{settings.names.hive_database}.vitals_raw").collect():
         reading = row.asDict()
         patient = patients.get(reading["patient_id"])
         if patient is None:  # a simulated bad reading: the data-quality alerts are the quality score's business
@@ -226,29 +223,29 @@ def _settle(app: StreamingApp, settings: Settings) -> None:
     SNS (moto) can fall minutes behind on a stack that kept old subscriptions, so a fixed pause after the queue went
     quiet scored a ward before its emails were sent; the notifier's committed offsets say when it is really done.
     """
-    before = kafka.end_offsets(settings, settings.topic_alerts)
+    before = kafka.end_offsets(settings, settings.names.topic_alerts)
     while True:
         app.tick()
         time.sleep(SETTLE_QUIET_S)
-        now = kafka.end_offsets(settings, settings.topic_alerts)
+        now = kafka.end_offsets(settings, settings.names.topic_alerts)
         if now == before:
             break
         before = now
     if not wait_until(
-        lambda: kafka.committed(settings, settings.notifier_group, settings.topic_alerts) >= now,
+        lambda: kafka.committed(settings, settings.names.notifier_group, settings.names.topic_alerts) >= now,
         NOTIFIER_CATCH_UP_S,
         every_s=1.0,
     ):
         log.warning(
             "the notifier handled %d of %d alerts within %.0f s; scoring what was emailed so far",
-            kafka.committed(settings, settings.notifier_group, settings.topic_alerts),
+            kafka.committed(settings, settings.names.notifier_group, settings.names.topic_alerts),
             now,
             NOTIFIER_CATCH_UP_S,
         )
 
 
 def _alert_messages(settings: Settings) -> list[dict]:
-    reader = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.topic_alerts, consumer_timeout_ms=3000)
+    reader = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.names.topic_alerts, consumer_timeout_ms=3000)
     try:
         return [json.loads(record.value) for record in reader]
     finally:
@@ -272,9 +269,9 @@ def _utc(text: str) -> dt.datetime:
 
 def _remove(spark: SparkSession, settings: Settings) -> None:
     """Drop the slice: its readings table, producer position, notifier state, Hive database, topics, SNS/SQS."""
-    migrate.drop_table(settings, settings.vitals_table)
+    migrate.drop_table(settings, settings.names.vitals_table)
     migrate.execute_as_owner(
-        settings, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.producer_name,)
+        settings, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.names.producer_name,)
     )
     scratch.drop(spark, settings)
     scratch.drop_notifier_slice(settings)

@@ -84,11 +84,10 @@ def plain_spark(request, settings):
     if any(item.get_closest_marker("stack") for item in request.session.items):
         yield request.getfixturevalue("spark")
         return
-    import dataclasses
 
     from clients.spark import session
 
-    engine_only = dataclasses.replace(settings, spark_kafka_jars="", jdbc_driver_jar="")
+    engine_only = settings.changed(spark={"kafka_jars": ""}, sqoop={"jdbc_driver_jar": ""})
     spark_session = session(engine_only, "patient-alert-unit-tests")
     yield spark_session
     spark_session.stop()

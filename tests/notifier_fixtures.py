@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -23,25 +22,27 @@ START = dt.datetime(2026, 11, 24, 10, 0, 0)
 @pytest.fixture
 def notify_settings(running_stack, unique_name):
     migrate.apply(running_stack)
-    scoped = dataclasses.replace(
-        running_stack,
-        topic_alerts=unique_name,
-        sns_topic=unique_name,
-        notifier_group=unique_name,
-        topic_notify_dead_letter=unique_name + "_dlq",
-        topic_observations=unique_name + "_observations",
-        # the delivery tests: one alert is a confirmed finding (tests/test_alarms.py runs the alarm rules' defaults)
-        alarm_confirm_readings=1,
-        escalation_tiers=f"ward doctor={unique_name}-doctor,rapid response={unique_name}-rapid",
-        notify_backoff_s=0.1,
-        notify_backoff_max_s=1.0,
+    scoped = running_stack.changed(
+        names={
+            "topic_alerts": unique_name,
+            "sns_topic": unique_name,
+            "notifier_group": unique_name,
+            "topic_notify_dead_letter": unique_name + "_dlq",
+            "topic_observations": unique_name + "_observations",
+        },
+        notifier={
+            "alarm_confirm_readings": 1,
+            "escalation_tiers": f"ward doctor={unique_name}-doctor,rapid response={unique_name}-rapid",
+            "notify_backoff_s": 0.1,
+            "notify_backoff_max_s": 1.0,
+        },
     )
     # the topics made before the notifier subscribes, with the ACLs of the pipeline's own (the dead letters' topic
     # is the notifier's to make)
     kafka_acls.provision(
         scoped,
-        {scoped.topic_alerts: 1, scoped.topic_observations: 1},
-        groups=(scoped.notifier_group, scoped.topic_notify_dead_letter),
+        {scoped.names.topic_alerts: 1, scoped.names.topic_observations: 1},
+        groups=(scoped.names.notifier_group, scoped.names.topic_notify_dead_letter),
     )
     yield scoped
     scratch.drop_notifier_slice(scoped)  # its beds, tier topics and inboxes, topics and their ACLs
@@ -121,13 +122,13 @@ def queue(settings, alerts: list[dict], observations: list[dict] = (), stamped_f
 
     producer = kafka.producer(settings, KafkaPrincipal.ADMIN)
     for item in alerts:
-        send(settings.topic_alerts, item)
+        send(settings.names.topic_alerts, item)
     for item in observations:
-        send(settings.topic_observations, item)
+        send(settings.names.topic_observations, item)
     producer.flush()
     producer.close()
 
 
 def committed(settings) -> int:
     """Offsets the notifier's consumer group has committed on its alert topic (0 when none)."""
-    return kafka.committed(settings, settings.notifier_group, settings.topic_alerts)
+    return kafka.committed(settings, settings.names.notifier_group, settings.names.topic_alerts)

@@ -52,7 +52,7 @@ def patients_source(running_stack, hive_schema, unique_name):
     """This test's own RDS patients table (shaped like patients_information) and Hive table name."""
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE patients_information")
     grants.grant_table(running_stack, RdsAccount.SQOOP, grants.READ, unique_name)
-    yield unique_name, f"{running_stack.hive_database}.{unique_name}"
+    yield unique_name, f"{running_stack.names.hive_database}.{unique_name}"
     migrate.drop_table(running_stack, unique_name)
     rds_execute(running_stack, f"DELETE FROM sqoop_jobs WHERE job_name = '{unique_name}'")
-    hive.query(running_stack, f"DROP TABLE IF EXISTS {running_stack.hive_database}.{unique_name}")
+    hive.query(running_stack, f"DROP TABLE IF EXISTS {running_stack.names.hive_database}.{unique_name}")

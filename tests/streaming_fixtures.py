@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import json
 
@@ -54,7 +53,7 @@ def stamped(value: dict, moment: dt.datetime) -> dict:
 def scratch_stream(spark, base, name: str):
     """A scratch copy of the stream's surroundings with the test patients, dropped afterwards; the landing query
     publishes alerts itself (micro-batch path)."""
-    scoped = dataclasses.replace(scratch.scratch_settings(base, name), alert_path=AlertPath.MICROBATCH)
+    scoped = scratch.scratch_settings(base, name).changed(stream={"alert_path": AlertPath.MICROBATCH})
     add_patients(spark, scoped)
     try:
         yield scoped
@@ -77,11 +76,8 @@ def run_available_now(spark, settings) -> LandingQuery:
 
 @pytest.fixture
 def realtime_settings(spark, running_stack, hive_schema, unique_name):
-    scoped = dataclasses.replace(
-        scratch.scratch_settings(running_stack, unique_name),
-        alert_path=AlertPath.REALTIME,
-        alert_batch_s=BATCH_S,
-        stream_trigger_s=1.0,
+    scoped = scratch.scratch_settings(running_stack, unique_name).changed(
+        stream={"alert_path": AlertPath.REALTIME, "alert_batch_s": BATCH_S, "trigger_s": 1.0}
     )
     add_patients(spark, scoped)
     yield scoped
@@ -92,7 +88,9 @@ class Queue:
     """Everything on the doctors' queue so far, read incrementally."""
 
     def __init__(self, settings):
-        self.consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.topic_alerts, consumer_timeout_ms=500)
+        self.consumer = kafka.consumer(
+            settings, KafkaPrincipal.ADMIN, settings.names.topic_alerts, consumer_timeout_ms=500
+        )
         self.messages: list[dict] = []
 
     def read(self) -> list[dict]:
@@ -111,7 +109,7 @@ def spark_count(spark, table: str) -> int:
 
 
 def hive_alert_ids(spark, settings) -> set[str]:
-    table = f"{settings.hive_database}.alerts"
+    table = f"{settings.names.hive_database}.alerts"
     spark.catalog.refreshTable(table)
     return {row.alert_id for row in spark.table(table).select("alert_id").collect()}
 
@@ -132,7 +130,7 @@ def send(settings, values: list) -> None:
     producer = kafka.producer(settings, KafkaPrincipal.ADMIN)
     for value in values:
         payload = value if isinstance(value, bytes) else json.dumps(value).encode()
-        producer.send(settings.topic_vitals, value=payload)
+        producer.send(settings.names.topic_vitals, value=payload)
     producer.flush()
     producer.close()
 
@@ -143,7 +141,7 @@ def hive_rows(settings, sql: str) -> list[tuple]:
 
 
 def alert_messages(settings) -> list[dict]:
-    return topic_messages(settings, settings.topic_alerts)
+    return topic_messages(settings, settings.names.topic_alerts)
 
 
 def topic_messages(settings, topic: str) -> list[dict]:

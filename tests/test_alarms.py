@@ -6,7 +6,6 @@ time), ending now, so the notifier's clock replays the minutes the test covers w
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from tests.notifier_fixtures import alert, delivered, inbox, observation, queue
 @pytest.fixture
 def alarm_settings(notify_settings):
     """The alarm rules' defaults (two readings confirm a finding), tiers of the test's own."""
-    return dataclasses.replace(notify_settings, alarm_confirm_readings=2)
+    return notify_settings.changed(notifier={"alarm_confirm_readings": 2})
 
 
 def readings(patient: int, seconds, *vitals: tuple[str, float, str]) -> tuple[list[dict], list[dict]]:
@@ -57,7 +56,7 @@ def test_a_septic_patient_for_ten_minutes_gets_at_most_the_capped_number_of_emai
     run_until_idle(s, alerts, observations, span_s=605)
     told = [delivered(s, ward), delivered(s, doctor), delivered(s, rapid)]
     assert [kinds(messages) for messages in told] == [["opened"], ["escalation"], ["escalation"]]
-    assert sum(len(messages) for messages in told) <= s.alarm_max_per_hour
+    assert sum(len(messages) for messages in told) <= s.notifier.alarm_max_per_hour
     opened = told[0][0]
     assert opened["Subject"].startswith("CRITICAL ICU: A.F. (2001) ") and "+3 more" in opened["Subject"]
     for vital in ("Heart rate 140", "Systolic BP 85", "Respiratory rate 30", "SpO2 88"):
@@ -113,7 +112,7 @@ def test_a_device_clock_290_s_fast_changes_no_other_patients_episode(alarm_setti
 
 
 def test_an_unacknowledged_critical_escalates_once_and_an_acknowledgement_stops_it(alarm_settings):
-    s = dataclasses.replace(alarm_settings, escalate_after_s=4.0, monitoring_lost_s=600.0)
+    s = alarm_settings.changed(notifier={"escalate_after_s": 4.0, "monitoring_lost_s": 600.0})
     ward, doctor, rapid = inbox(s, 0), inbox(s, 1), inbox(s, 2)
     alerts, observations = readings(2001, [0, 5], ("spo2", 85, "critical"))
     queue(s, alerts, observations)

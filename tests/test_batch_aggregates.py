@@ -49,7 +49,7 @@ PATIENTS = [
 @pytest.fixture
 def fixed_input(spark, running_stack, unique_name):
     settings = scratch.scratch_settings(running_stack, unique_name)
-    database = settings.hive_database
+    database = settings.names.hive_database
     raw = spark.table(f"{database}.vitals_raw")
     rows = [
         {
@@ -83,7 +83,7 @@ def fixed_input(spark, running_stack, unique_name):
 
 
 def test_hourly_aggregates_and_the_ward_rollup_equal_the_hand_computed_values(spark, fixed_input):
-    database = fixed_input.hive_database
+    database = fixed_input.names.hive_database
     [hour] = aggregate_hours(spark, fixed_input, HOUR, HOUR + dt.timedelta(hours=1))
     assert (hour.patients, hour.readings) == (4, 4)
 

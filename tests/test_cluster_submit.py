@@ -41,7 +41,7 @@ def test_cluster_mode_ships_settings_as_the_drivers_environment_and_secrets_as_f
     assert job.arguments[-3:] == [job.arguments[-3], "streaming", "run"] and job.arguments[-3].endswith("entry.py")
     assert "/jars/kafka.jar" in job.arguments[job.arguments.index("--jars") + 1]
     # no driver jar given: spark-submit brings it from Maven Central
-    assert job.arguments[job.arguments.index("--packages") + 1] == settings.load().jdbc_driver_coordinates
+    assert job.arguments[job.arguments.index("--packages") + 1] == settings.load().sqoop.jdbc_driver_coordinates
 
 
 def test_shuffle_partitions_are_the_task_slots_unless_set(tmp_path):

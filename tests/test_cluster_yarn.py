@@ -4,7 +4,6 @@ killed application resubmitted resumes from its checkpoint with nothing lost or 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
 import sys
@@ -41,7 +40,7 @@ def submit(settings) -> str:
 
 def yarn(settings, application: str, state: str | None = None) -> str:
     """The application's state in the ResourceManager's REST API; ``state`` (KILLED) changes it first."""
-    url = f"http://{settings.stack_host}:{settings.yarn_web_port}/ws/v1/cluster/apps/{application}"
+    url = f"http://{settings.stack.host}:{settings.stack.yarn_web_port}/ws/v1/cluster/apps/{application}"
     if state is not None:
         request = urllib.request.Request(f"{url}/state", data=json.dumps({"state": state}).encode(), method="PUT")
         request.add_header("Content-Type", "application/json")
@@ -64,14 +63,12 @@ def rows_now(spark, table: str) -> int:
 def test_the_streaming_application_on_yarn_lands_alerts_and_a_resubmission_loses_and_doubles_nothing(
     spark, running_stack, hive_schema, unique_name
 ):
-    s = dataclasses.replace(
-        scratch.scratch_settings(running_stack, unique_name, vitals_partitions=4),
-        alert_path=AlertPath.REALTIME,
-        stream_trigger_s=1.0,
+    s = scratch.scratch_settings(running_stack, unique_name, vitals_partitions=4).changed(
+        stream={"alert_path": AlertPath.REALTIME, "trigger_s": 1.0}
     )
     add_patients(spark, s)
     queue = Queue(s)
-    raw = f"{s.hive_database}.vitals_raw"
+    raw = f"{s.names.hive_database}.vitals_raw"
     try:
         first = submit(s)
         send(s, [reading(n, 2001, 60 if n % 2 else 75, 170, n % 60) for n in range(1, 41)])
@@ -90,7 +87,7 @@ def test_the_streaming_application_on_yarn_lands_alerts_and_a_resubmission_loses
         assert ids == list(range(1, 81))  # each reading once, across the kill
         assert len(queue.ids) == 40  # by hand: the 40 odd readings, heart rate 60 at age 40 (capstone rule 1)
         assert hive_alert_ids(spark, s) == queue.ids
-        assert spark_count(spark, f"{s.hive_database}.alerts") == len(queue.ids)  # each alert once in Hive
+        assert spark_count(spark, f"{s.names.hive_database}.alerts") == len(queue.ids)  # each alert once in Hive
         yarn(s, second, state="KILLED")
         time.sleep(1)
     finally:

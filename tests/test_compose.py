@@ -82,8 +82,8 @@ def test_every_rds_account_gets_its_own_required_password():
 
 def test_the_coordinates_spark_submit_brings_are_the_jars_the_local_stack_runs():
     defaults = settings_module.load({})
-    assert defaults.spark_kafka_package.rpartition(":")[2] == importlib.metadata.version("pyspark")
-    assert defaults.jdbc_driver_coordinates.rpartition(":")[2] == pom_property("mariadb.jdbc.version")
+    assert defaults.cluster.spark_kafka_package.rpartition(":")[2] == importlib.metadata.version("pyspark")
+    assert defaults.sqoop.jdbc_driver_coordinates.rpartition(":")[2] == pom_property("mariadb.jdbc.version")
 
 
 # the settings naming another container's address, and the setting of the port on it (its default when unset)
@@ -105,11 +105,11 @@ def listening_ports(service: dict) -> set[int]:
 
 def addresses(environment: dict) -> list[tuple[str, str, int]]:
     """(setting, host, port) for every address another container is reached at."""
-    defaults = settings_module.load({})
+    defaults = settings_module.environment(settings_module.load({}))
     found = []
     for host_setting, port_setting in ADDRESS_SETTINGS.items():
         if host_setting in environment:
-            port = environment.get(port_setting) or getattr(defaults, port_setting[3:].lower())
+            port = environment.get(port_setting) or defaults[port_setting]
             found.append((host_setting, environment[host_setting], int(port)))
     if "PA_SNS_ENDPOINT_URL" in environment:
         url = urlsplit(environment["PA_SNS_ENDPOINT_URL"])

@@ -74,14 +74,14 @@ def scoped_overrides(scoped, **extra: str) -> dict[str, str]:
 
 def point_tasks_at(monkeypatch, scoped, **extra: str) -> None:
     """The tasks' settings: the scratch slice's (and ``extra``) through the Airflow Variable they read."""
-    variable = f"AIRFLOW_VAR_{scoped.airflow_settings_variable.upper()}"
+    variable = f"AIRFLOW_VAR_{scoped.airflow.settings_variable.upper()}"
     monkeypatch.setenv(variable, json.dumps(scoped_overrides(scoped, **extra)))
 
 
 @pytest.fixture(scope="module")
 def pipeline(spark, running_stack, airflow_dags):
     name = f"t_dags_{uuid.uuid4().hex[:8]}"
-    scoped = dataclasses.replace(scratch.scratch_settings(running_stack, name), vitals_table=name, producer_name=name)
+    scoped = scratch.scratch_settings(running_stack, name).changed(names={"vitals_table": name, "producer_name": name})
     migrate.create_readings_table(scoped)
     start = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=150)).replace(tzinfo=None, microsecond=0)
     simulate(scoped, patients=20, rate_hz=1.0, seed=5, duration_s=120, start=start, bad_share=0.03)
@@ -96,8 +96,8 @@ def pipeline(spark, running_stack, airflow_dags):
 @pytest.fixture
 def operations_topic(running_stack):
     """An operations SNS topic of the test's own and a queue subscribed to it, both removed afterwards."""
-    operations = dataclasses.replace(running_stack, sns_topic=f"operations-{uuid.uuid4().hex[:8]}")
-    with doctors_inbox.subscribed(operations, operations.sns_topic) as url:
+    operations = running_stack.changed(names={"sns_topic": f"operations-{uuid.uuid4().hex[:8]}"})
+    with doctors_inbox.subscribed(operations, operations.names.sns_topic) as url:
         yield operations, url
 
 
@@ -126,14 +126,14 @@ def test_the_dags_parse_without_errors_or_heavy_imports(airflow_dags):
         retries = dag.default_args
         assert retries["retries"] >= 1 and retries["retry_exponential_backoff"] is True, dag_id
         assert retries["retry_delay"] < retries["max_retry_delay"], dag_id
-    timeout = dt.timedelta(seconds=settings_module.duration_seconds(settings_module.load().airflow_task_timeout))
+    timeout = dt.timedelta(seconds=settings_module.duration_seconds(settings_module.load().airflow.task_timeout))
     for dag_id in DAG_IDS:
         dag = airflow_dags.get_dag(dag_id)
         assert dag.on_failure_callback is announce_failure, dag_id
         for task in dag.tasks:
             assert task.execution_timeout == timeout, task.task_id
             starts_spark = "spark_session(" in inspect.getsource(task.python_callable)
-            assert (task.pool == settings_module.load().airflow_spark_pool) is starts_spark, task.task_id
+            assert (task.pool == settings_module.load().airflow.spark_pool) is starts_spark, task.task_id
     parsed = airflow_home.parse_in_fresh_process(Path(os.environ["AIRFLOW_HOME"]))
     print(f"DagBag parse of {parsed['dags']} DAGs: {parsed['seconds']:.2f} s")
     assert parsed["errors"] == 0 and parsed["dags"] == len(DAG_IDS)
@@ -143,7 +143,7 @@ def test_the_dags_parse_without_errors_or_heavy_imports(airflow_dags):
 @contextlib.contextmanager
 def changed_phone_number(settings, phone: str) -> Iterator[int]:
     """One patient's phone number changed in RDS for the duration (the RDS table is shared); yield the patient."""
-    patient_id = hive_one(settings, f"SELECT MIN(patientid) FROM {settings.hive_database}.patients")[0]
+    patient_id = hive_one(settings, f"SELECT MIN(patientid) FROM {settings.names.hive_database}.patients")[0]
     connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     cursor.execute("SELECT phone_number FROM patients_information WHERE patientid = %s", (patient_id,))
@@ -160,7 +160,7 @@ def changed_phone_number(settings, phone: str) -> Iterator[int]:
 def airflow_scheduler(stack_settings, **environment: str) -> Iterator[AirflowRest]:
     """A fresh Airflow (API server, DAG processor, scheduler) on the test stack, its components started with
     ``environment`` added; stopped afterwards."""
-    settings = dataclasses.replace(stack_settings, stack_airflow=True)
+    settings = stack_settings.changed(stack={"airflow": True})
     stack.down(settings, [airflow_servers.AIRFLOW_API_NAME])  # one an interrupted run left
     shutil.rmtree(airflow_servers.home(settings), ignore_errors=True)  # no runs or paused states of an earlier run
     try:
@@ -177,7 +177,7 @@ def airflow_scheduler(stack_settings, **environment: str) -> Iterator[AirflowRes
 
 def airflow_sockets(stack_settings) -> set[tuple[str, int]]:
     """Where Airflow's components (and the task processes they run) listen."""
-    settings = dataclasses.replace(stack_settings, stack_airflow=True)
+    settings = stack_settings.changed(stack={"airflow": True})
     names = {spec.name for spec in stack.with_dependents([airflow_servers.AIRFLOW_API_NAME])}
     return listening_sockets({row.pid for row in stack.status(settings) if row.name in names and row.pid})
 
@@ -195,7 +195,7 @@ def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed
     credentials from Airflow Connections (the workers' own PA_MYSQL_SQOOP_PASSWORD and SNS endpoint are wrong), and a
     failed run is announced on the operations topic."""
     settings = pipeline.settings
-    database = settings.hive_database
+    database = settings.names.hive_database
     hour = pipeline.start.replace(minute=0, second=0)
     hour_utc = hour.replace(tzinfo=dt.UTC)
     partition = f"agg_date='{hour.date()}', agg_hour={hour.hour}"
@@ -213,27 +213,27 @@ def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed
         "PA_MYSQL_SQOOP_PASSWORD": "not-the-password",
         "PA_SNS_ENDPOINT_URL": "http://127.0.0.1:9",
     }
-    overrides = scoped_overrides(settings, PA_SNS_OPERATIONS_TOPIC=operations.sns_topic)
+    overrides = scoped_overrides(settings, PA_SNS_OPERATIONS_TOPIC=operations.names.sns_topic)
     upside_down = {"start": "2026-11-24T02:00:00+00:00", "end": "2026-11-24T01:00:00+00:00", "dry_run": True}
 
     with changed_phone_number(settings, "+1-555-SCHD") as patient_id:
         with airflow_scheduler(running_stack, **worker_environment) as airflow:
-            airflow.set_variable(settings.airflow_settings_variable, json.dumps(overrides))
+            airflow.set_variable(settings.airflow.settings_variable, json.dumps(overrides))
             airflow.set_connection(
                 mysql_conn_id(settings, RdsAccount.SQOOP),
                 conn_type="mysql",
-                host=settings.mysql_host,
-                port=settings.mysql_port,
-                login=settings.mysql_sqoop_user,
-                password=settings.mysql_sqoop_password,
-                schema=settings.mysql_database,
+                host=settings.rds.host,
+                port=settings.rds.port,
+                login=settings.rds.sqoop_user,
+                password=settings.rds.sqoop_password,
+                schema=settings.rds.database,
             )
             airflow.set_connection(
-                settings.airflow_aws_conn_id,
+                settings.airflow.aws_conn_id,
                 conn_type="aws",
-                login=settings.aws_access_key_id,
-                password=settings.aws_secret_access_key,
-                extra=json.dumps({"region_name": settings.aws_region, "endpoint_url": settings.sns_endpoint_url}),
+                login=settings.sns.aws_access_key_id,
+                password=settings.sns.aws_secret_access_key,
+                extra=json.dumps({"region_name": settings.sns.aws_region, "endpoint_url": settings.sns.endpoint_url}),
             )
             for dag_id in ("sqoop_import_patients", "vitals_batch_aggregates", "replay_from_rds"):
                 airflow.wait_for_dag(dag_id)
@@ -254,7 +254,7 @@ def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed
             states = airflow.wait_for_runs(runs, timeout_s=900)
             tasks = {dag_id: airflow.task_states(dag_id, run_id) for dag_id, run_id in runs}
 
-    assert (running_stack.stack_host, running_stack.airflow_api_port) in listening
+    assert (running_stack.stack.host, running_stack.stack.airflow_api_port) in listening
     assert all(ipaddress.ip_address(address).is_loopback for address, _ in listening), listening
     logs = "\n".join(task_logs(running_stack, *run) for run in runs)
     assert [states[run] for run in runs] == ["success", "success", "failed"], logs
@@ -280,7 +280,7 @@ def test_vitals_batch_aggregates_replaces_its_hour_on_a_rerun(airflow_dags, pipe
     point_tasks_at(monkeypatch, settings)
     hour = pipeline.start.replace(minute=0, second=0)
     run_after = (hour + dt.timedelta(hours=1)).replace(tzinfo=dt.UTC)
-    database = settings.hive_database
+    database = settings.names.hive_database
     expected = spark.sql(
         f"SELECT COUNT(DISTINCT patient_id), COUNT(DISTINCT reading_id) FROM {database}.vitals_raw "
         f"WHERE event_time >= '{hour}' AND event_time < '{hour + dt.timedelta(hours=1)}'"
@@ -325,7 +325,7 @@ def reference_threshold_alerts(settings) -> set[tuple]:
     rows = hive.query(
         settings,
         f"SELECT r.reading_id, r.event_time, p.age, p.date_of_birth, {', '.join('r.' + f for f in fields)} "
-        f"FROM {settings.hive_database}.vitals_raw r JOIN {settings.hive_database}.patients p "
+        f"FROM {settings.names.hive_database}.vitals_raw r JOIN {settings.names.hive_database}.patients p "
         "ON r.patient_id = p.patientid",
     )
     expected = set()
@@ -344,7 +344,7 @@ def test_alerts_batch_recheck_is_in_parity_then_lists_a_threshold_change(airflow
     point_tasks_at(monkeypatch, settings)
     day = pipeline.start.date()
     differences = (
-        f"SELECT difference, COUNT(*) FROM {settings.hive_database}.alert_recheck_differences "
+        f"SELECT difference, COUNT(*) FROM {settings.names.hive_database}.alert_recheck_differences "
         f"WHERE check_date = '{day}' GROUP BY difference ORDER BY difference"
     )
 
@@ -352,12 +352,12 @@ def test_alerts_batch_recheck_is_in_parity_then_lists_a_threshold_change(airflow
     assert in_parity.state == "success", failed_tasks(in_parity)
     assert hive.query(settings, differences) == []
     # the recheck evaluates as the stream does, so parity alone proves little: both agree with the reference
-    stream_alerts = set(hive.query(settings, STREAM_THRESHOLD_ALERTS.format(database=settings.hive_database)))
+    stream_alerts = set(hive.query(settings, STREAM_THRESHOLD_ALERTS.format(database=settings.names.hive_database)))
     assert stream_alerts == reference_threshold_alerts(settings) and len(stream_alerts) > 10
 
     connection = hbase.connect(settings)
     try:
-        table = connection.table(settings.threshold_table)
+        table = connection.table(settings.names.threshold_table)
         high_heart_rates = [
             key for key, cells in table.scan() if cells[b"alert:alert_message"] == b"Higher Heart Rate than Normal"
         ]
@@ -379,7 +379,7 @@ def test_replay_from_rds_publishes_the_range_again_with_the_same_ids(airflow_dag
     connection = mysql.connect(settings, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(
-        f"SELECT id FROM {settings.vitals_table} WHERE event_time >= %s AND event_time < %s",
+        f"SELECT id FROM {settings.names.vitals_table} WHERE event_time >= %s AND event_time < %s",
         (pipeline.start, pipeline.end),
     )
     in_range = {row[0] for row in cursor.fetchall()}
@@ -398,7 +398,7 @@ def test_replay_from_rds_publishes_the_range_again_with_the_same_ids(airflow_dag
 
 
 def replayed_ids(settings) -> list[int]:
-    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.topic_vitals, consumer_timeout_ms=3000)
+    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.names.topic_vitals, consumer_timeout_ms=3000)
     ids = [
         json.loads(message.value).get("reading_id")
         for message in consumer
@@ -412,7 +412,7 @@ def test_threshold_sync_loads_a_valid_file_and_changes_nothing_on_an_invalid_one
     airflow_dags, pipeline, monkeypatch, tmp_path
 ):
     table_name = f"t_sync_{uuid.uuid4().hex[:8]}"
-    settings = dataclasses.replace(pipeline.settings, threshold_table=table_name)
+    settings = pipeline.settings.changed(names={"threshold_table": table_name})
     point_tasks_at(monkeypatch, settings)
     invalid = tmp_path / "thresholds.csv"
     lines = CAPSTONE_SOURCE.read_text().splitlines()
@@ -436,7 +436,7 @@ def test_threshold_sync_loads_a_valid_file_and_changes_nothing_on_an_invalid_one
 def hbase_rows(settings) -> dict:
     connection = hbase.connect(settings)
     try:
-        return dict(connection.table(settings.threshold_table).scan())
+        return dict(connection.table(settings.names.threshold_table).scan())
     finally:
         connection.close()
 
@@ -453,14 +453,14 @@ def test_reconciliation_accounts_for_every_reading_and_names_a_missing_one(pipel
     connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     cursor.execute(
-        f"INSERT INTO {settings.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
+        f"INSERT INTO {settings.names.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
         (2001, pipeline.start + dt.timedelta(seconds=1), 70),
     )  # never published
     lost = cursor.lastrowid
     try:
         after = reconcile(spark, settings, pipeline.start, pipeline.end)
     finally:
-        cursor.execute(f"DELETE FROM {settings.vitals_table} WHERE id = %s", (lost,))
+        cursor.execute(f"DELETE FROM {settings.names.vitals_table} WHERE id = %s", (lost,))
         connection.close()
     assert [(hour.missing, hour.missing_ids) for hour in after if not hour.accounted] == [(1, [lost])]
 
@@ -473,12 +473,12 @@ def test_reconciliation_names_a_reading_that_landed_with_other_content_than_rds_
     settings = pipeline.settings
     [(changed, heart_rate)] = hive.query(
         settings,
-        f"SELECT reading_id, heart_rate FROM {settings.hive_database}.vitals_raw "
+        f"SELECT reading_id, heart_rate FROM {settings.names.hive_database}.vitals_raw "
         "WHERE heart_rate IS NOT NULL AND rejected_fields IS NULL ORDER BY reading_id LIMIT 1",
     )
     connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
-    update = f"UPDATE {settings.vitals_table} SET heart_rate = %s WHERE id = %s"
+    update = f"UPDATE {settings.names.vitals_table} SET heart_rate = %s WHERE id = %s"
     cursor.execute(update, (heart_rate + 1, changed))
     try:
         after = reconcile(spark, settings, pipeline.start, pipeline.end)
@@ -502,7 +502,7 @@ def test_data_quality_passes_within_bounds_and_fails_with_a_summary(
     passed = run_dag(airflow_dags, "data_quality", logical_date=day_end)
 
     operations, operations_inbox = operations_topic
-    strict = {**lenient, "PA_QUALITY_MAX_REJECT_SHARE": "0", "PA_SNS_OPERATIONS_TOPIC": operations.sns_topic}
+    strict = {**lenient, "PA_QUALITY_MAX_REJECT_SHARE": "0", "PA_SNS_OPERATIONS_TOPIC": operations.names.sns_topic}
     point_tasks_at(monkeypatch, settings, **strict)
     capfd.readouterr()
     failed = run_dag(airflow_dags, "data_quality", logical_date=day_end)

@@ -3,7 +3,6 @@ email's acknowledgement link records who acknowledged it."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import ipaddress
 import re
@@ -43,14 +42,14 @@ WARD = [  # patientid, name, address, phone, ward, age
 @pytest.fixture
 def ward_settings(spark, running_stack, hive_schema, unique_name):
     migrate.apply(running_stack)
-    scoped = dataclasses.replace(
-        scratch.scratch_settings(running_stack, unique_name, threshold_source=DEFAULT_SOURCE),
-        alert_path=AlertPath.MICROBATCH,
-        sns_topic=unique_name,
-        escalation_tiers=f"ward doctor={unique_name}-doctor,rapid response={unique_name}-rapid",
-        dashboard_port=free_port(running_stack.dashboard_host),
-        dashboard_refresh_s=2.0,
-        monitoring_lost_s=300.0,  # a bed silent for 5 minutes shows as a stale monitor
+    scoped = scratch.scratch_settings(running_stack, unique_name, threshold_source=DEFAULT_SOURCE).changed(
+        stream={"alert_path": AlertPath.MICROBATCH},
+        names={"sns_topic": unique_name},
+        notifier={
+            "escalation_tiers": f"ward doctor={unique_name}-doctor,rapid response={unique_name}-rapid",
+            "monitoring_lost_s": 300.0,
+        },
+        dashboard={"port": free_port(running_stack.dashboard.host), "refresh_s": 2.0},
     )
     scratch.add_patients(spark, scoped, WARD)
     yield scoped
@@ -62,7 +61,7 @@ def ward_settings(spark, running_stack, hive_schema, unique_name):
 def dashboard(ward_settings, tmp_path):
     """``python -m dashboard`` as ``make dashboard`` runs it, on the test's slice; its URL once it answers."""
     server = start_service(ward_settings, "dashboard", log=tmp_path / "dashboard.log")
-    url = f"http://{ward_settings.dashboard_host}:{ward_settings.dashboard_port}/"
+    url = f"http://{ward_settings.dashboard.host}:{ward_settings.dashboard.port}/"
     try:
         _wait_healthy(url, server, tmp_path / "dashboard.log")
         yield url
@@ -81,8 +80,8 @@ def test_the_dashboard_shows_a_new_alert_without_reload_and_its_acknowledgement_
     send(ward_settings, normal)
     run_available_now(spark, ward_settings)
 
-    assert listening_addresses(ward_settings.dashboard_port) == {ward_settings.dashboard_host}, "binds loopback only"
-    assert ipaddress.ip_address(ward_settings.dashboard_host).is_loopback
+    assert listening_addresses(ward_settings.dashboard.port) == {ward_settings.dashboard.host}, "binds loopback only"
+    assert ipaddress.ip_address(ward_settings.dashboard.host).is_loopback
     with headless_chromium(tmp_path / "chromium") as browser:
         browser.get(dashboard + "?ward=ICU")
         _until(browser, lambda page: len(page.find_elements(By.CSS_SELECTOR, "div.bed")) == 3, "three beds")
@@ -125,7 +124,7 @@ def test_the_dashboard_shows_a_new_alert_without_reload_and_its_acknowledgement_
         assert browser.save_screenshot(str(SCREENSHOT))
 
         link = next(line.split()[-1] for line in email["Message"].splitlines() if line.startswith("Acknowledge:"))
-        assert link.startswith(f"http://{ward_settings.dashboard_host}:{ward_settings.dashboard_port}/?ack=")
+        assert link.startswith(f"http://{ward_settings.dashboard.host}:{ward_settings.dashboard.port}/?ack=")
         browser.get(link)
         name = (By.CSS_SELECTOR, "input[aria-label='Your name and role']")
         _until(browser, lambda page: page.find_elements(*name), "the acknowledgement form")
@@ -152,7 +151,7 @@ def _acknowledgements(settings) -> list[tuple[str, str]]:
         cursor.execute(
             "SELECT acknowledged_by, via FROM alarm_acknowledgements a JOIN notifier_episodes e "
             "ON a.ack_code = e.ack_code WHERE e.notifier = %s",
-            [settings.notifier_group],
+            [settings.names.notifier_group],
         )
         return [tuple(row) for row in cursor.fetchall()]
     finally:

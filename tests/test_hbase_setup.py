@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from clients import hbase
@@ -17,8 +15,8 @@ from thresholds.rules import InvalidThresholds
 @pytest.fixture
 def threshold_settings(running_stack, unique_name):
     """Settings whose threshold table is this test's own (the capstone rules by default), dropped afterwards."""
-    scoped = dataclasses.replace(
-        running_stack, threshold_table=unique_name, threshold_source=str(sources.CAPSTONE_SOURCE)
+    scoped = running_stack.changed(
+        names={"threshold_table": unique_name}, hbase={"threshold_source": str(sources.CAPSTONE_SOURCE)}
     )
     yield scoped
     connection = hbase.connect(scoped)
@@ -30,7 +28,7 @@ def threshold_settings(running_stack, unique_name):
 def stored(settings) -> dict:
     connection = hbase.connect(settings)
     try:
-        return table.read_rows(connection, settings.threshold_table)
+        return table.read_rows(connection, settings.names.threshold_table)
     finally:
         connection.close()
 
@@ -47,8 +45,8 @@ def test_create_is_idempotent_and_keeps_existing_data(threshold_settings):
     first = load(threshold_settings)
     second = load(threshold_settings)
     connection = hbase.connect(threshold_settings)
-    families = set(connection.table(threshold_settings.threshold_table).families())
-    created_again = table.ensure_table(connection, threshold_settings.threshold_table)
+    families = set(connection.table(threshold_settings.names.threshold_table).families())
+    created_again = table.ensure_table(connection, threshold_settings.names.threshold_table)
     connection.close()
 
     assert (len(first.added), first.unchanged) == (12, 0)
@@ -59,30 +57,30 @@ def test_create_is_idempotent_and_keeps_existing_data(threshold_settings):
 
 
 def test_reference_csv_and_equivalent_shell_script_load_the_same_cells(threshold_settings, tmp_path):
-    csv_rows = sources.read_rows(sources.CAPSTONE_SOURCE, threshold_settings.threshold_table)
+    csv_rows = sources.read_rows(sources.CAPSTONE_SOURCE, threshold_settings.names.threshold_table)
     load(threshold_settings)
     from_csv = stored(threshold_settings)
 
     def script_for(settings):
-        script = tmp_path / f"{settings.threshold_table}.hbsh"
+        script = tmp_path / f"{settings.names.threshold_table}.hbsh"
         script.write_text(
-            f"create '{settings.threshold_table}', 'attribute', 'limit', 'alert'\n"
-            + shell_script_of(csv_rows, settings.threshold_table)
+            f"create '{settings.names.threshold_table}', 'attribute', 'limit', 'alert'\n"
+            + shell_script_of(csv_rows, settings.names.threshold_table)
             + "exit\n"
         )
         return script
 
-    by_loader = dataclasses.replace(threshold_settings, threshold_table=threshold_settings.threshold_table + "_sh")
+    by_loader = threshold_settings.changed(names={"threshold_table": threshold_settings.names.threshold_table + "_sh"})
     loaded_by_script = load(by_loader, script_for(by_loader))
     from_script = stored(by_loader)
     # the real `hbase shell` runs the same kind of file (create + puts) into a third table
-    by_real_shell = dataclasses.replace(
-        threshold_settings, threshold_table=threshold_settings.threshold_table + "_real"
+    by_real_shell = threshold_settings.changed(
+        names={"threshold_table": threshold_settings.names.threshold_table + "_real"}
     )
     result = hbase_shell.run(stack.context(by_real_shell), script_for(by_real_shell), capture=True)
     from_real_shell = stored(by_real_shell)
     connection = hbase.connect(threshold_settings)
-    for name in (by_loader.threshold_table, by_real_shell.threshold_table):
+    for name in (by_loader.names.threshold_table, by_real_shell.names.threshold_table):
         connection.delete_table(name, disable=True)
     connection.close()
 
@@ -93,8 +91,8 @@ def test_reference_csv_and_equivalent_shell_script_load_the_same_cells(threshold
 def test_dry_run_shows_the_diff_and_writes_nothing(threshold_settings):
     load(threshold_settings)
     connection = hbase.connect(threshold_settings)
-    connection.table(threshold_settings.threshold_table).put(b"5", {b"limit:high_range_value": b"230"})
-    connection.table(threshold_settings.threshold_table).put(b"77", stored(threshold_settings)["1"])
+    connection.table(threshold_settings.names.threshold_table).put(b"5", {b"limit:high_range_value": b"230"})
+    connection.table(threshold_settings.names.threshold_table).put(b"77", stored(threshold_settings)["1"])
     connection.close()
     before = stored(threshold_settings)
 
@@ -109,7 +107,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(threshold_settings):
 def test_replace_removes_rows_missing_from_the_source(threshold_settings):
     load(threshold_settings)
     connection = hbase.connect(threshold_settings)
-    connection.table(threshold_settings.threshold_table).put(
+    connection.table(threshold_settings.names.threshold_table).put(
         b"13",
         {
             b"attribute:attribute": b"spo2",
@@ -150,11 +148,11 @@ def test_invalid_csv_is_rejected_naming_row_and_problem_and_nothing_is_written(t
 
 
 def test_unknown_column_family_in_a_shell_script_is_rejected(threshold_settings, tmp_path):
-    rows = sources.read_rows(sources.CAPSTONE_SOURCE, threshold_settings.threshold_table)
+    rows = sources.read_rows(sources.CAPSTONE_SOURCE, threshold_settings.names.threshold_table)
     script = tmp_path / "bad.hbsh"
     script.write_text(
-        shell_script_of(rows, threshold_settings.threshold_table)
-        + f"put '{threshold_settings.threshold_table}', '3', 'limits:typo', '1'\n"
+        shell_script_of(rows, threshold_settings.names.threshold_table)
+        + f"put '{threshold_settings.names.threshold_table}', '3', 'limits:typo', '1'\n"
     )
     with pytest.raises(InvalidThresholds, match="row 3: unknown column family 'limits'"):
         load(threshold_settings, script)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from clients import hive
 from hive_ddl.apply import apply
 
 
 def test_schema_applies_twice_keeping_its_rows_and_tables_live_on_hdfs(running_stack, unique_name):
-    own = dataclasses.replace(running_stack, hive_database=unique_name)
+    own = running_stack.changed(names={"hive_database": unique_name})
     try:
         first = apply(own)
         hive.query(
@@ -27,7 +25,7 @@ def test_schema_applies_twice_keeping_its_rows_and_tables_live_on_hdfs(running_s
 
         described = hive.query(own, f"DESCRIBE FORMATTED {unique_name}.vitals_raw")
         details = {row[0].strip(): (row[1] or "").strip() for row in described if row[0]}
-        assert details["Location"].startswith(running_stack.hdfs_uri + running_stack.warehouse_dir)
+        assert details["Location"].startswith(running_stack.hdfs.uri + running_stack.hdfs.warehouse_dir)
         assert "Parquet" in details["InputFormat"]
         assert any(row[0].strip() == "event_date" for row in described if row[0])
     finally:
@@ -36,7 +34,7 @@ def test_schema_applies_twice_keeping_its_rows_and_tables_live_on_hdfs(running_s
 
 def test_a_news2_scores_table_of_an_older_version_is_kept_beside_the_view(running_stack, unique_name):
     """news2_scores was a table before its scores became vitals_raw columns: applying renames it, keeping its rows."""
-    own = dataclasses.replace(running_stack, hive_database=unique_name)
+    own = running_stack.changed(names={"hive_database": unique_name})
     try:
         hive.query(own, f"CREATE DATABASE {unique_name}")
         hive.query(own, f"CREATE TABLE {unique_name}.news2_scores (reading_id BIGINT) STORED AS PARQUET")

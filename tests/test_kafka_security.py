@@ -79,6 +79,6 @@ def test_each_service_is_granted_only_its_own_topics():
         (KafkaPrincipal.PRODUCER, "patient-vitals-dead-letter"),
         (KafkaPrincipal.STREAM, "doctors-queue"),
         (KafkaPrincipal.STREAM, "bed-observations"),
-        (KafkaPrincipal.NOTIFIER, defaults.topic_notify_dead_letter),
+        (KafkaPrincipal.NOTIFIER, defaults.names.topic_notify_dead_letter),
     }
     assert all(grant.principal is not KafkaPrincipal.ADMIN for grant in kafka_acls.pipeline_grants(defaults))

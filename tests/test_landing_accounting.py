@@ -3,7 +3,6 @@ checkpoint reset, on the real stack (Kafka → Spark → Hive on HDFS)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from tests.streaming_fixtures import alert_messages, hive_rows, reading, run_available_now, send, stamped
@@ -26,7 +25,7 @@ def test_a_reading_an_hour_late_lands_marked_late_and_still_alerts(spark, stream
         ],
     )  # on time
     job = run_available_now(spark, s)
-    db = s.hive_database
+    db = s.names.hive_database
 
     landed = {row[0]: row[1:] for row in hive_rows(s, f"SELECT reading_id, late, arrival_delay_s FROM {db}.vitals_raw")}
     assert sorted(landed) == [1, 2, 3, 4]
@@ -45,7 +44,7 @@ def test_a_reading_stamped_2099_is_rejected_and_cannot_stop_the_readings_after_i
     run_available_now(spark, s)
     send(s, [stamped(reading(n, 2001, 75, 170), now()) for n in (2, 3, 4)])
     run_available_now(spark, s)
-    db = s.hive_database
+    db = s.names.hive_database
 
     assert sorted(hive_rows(s, f"SELECT reading_id FROM {db}.vitals_raw")) == [(2,), (3,), (4,)]
     [(reason,)] = hive_rows(s, f"SELECT reason FROM {db}.vitals_rejected")
@@ -55,7 +54,7 @@ def test_a_reading_stamped_2099_is_rejected_and_cannot_stop_the_readings_after_i
 
 def test_replays_land_nothing_twice_and_a_reset_checkpoint_overwrites_nothing(spark, stream_settings):
     s = stream_settings
-    db = s.hive_database
+    db = s.names.hive_database
     two_hours_ago = now() - dt.timedelta(hours=2)
     landed_range = [
         stamped(reading(n, 2001, 60 + n % 20, 170, n % 60), two_hours_ago + dt.timedelta(seconds=n))
@@ -71,7 +70,7 @@ def test_replays_land_nothing_twice_and_a_reset_checkpoint_overwrites_nothing(sp
     run_available_now(spark, s)
     # the checkpoint is reset (deleted, renamed, a new name): no state, batch ids from 0 again; it reads the
     # topic from the start (both copies above), then another replay and a range that never landed
-    reset = dataclasses.replace(s, stream_checkpoint_name=s.stream_checkpoint_name + "_reset")
+    reset = s.changed(names={"stream_checkpoint_name": s.names.stream_checkpoint_name + "_reset"})
     never_landed = [stamped(reading(n, 2001, 75, 170), two_hours_ago + dt.timedelta(seconds=n)) for n in range(41, 61)]
     send(s, landed_range + never_landed)
     job = run_available_now(spark, reset)
@@ -95,7 +94,7 @@ def test_one_sources_reading_never_shadows_anothers_with_the_same_id(spark, stre
     ward_b = stamped(reading(1, 2001, 61, 170, source="rds:ward_b"), now())
     send(s, [ward_a, ward_b, ward_a])
     job = run_available_now(spark, s)
-    db = s.hive_database
+    db = s.names.hive_database
 
     landed = sorted(hive_rows(s, f"SELECT source, reading_id, heart_rate FROM {db}.vitals_raw"))
     assert landed == [("rds:ward_a", 1, 60.0), ("rds:ward_b", 1, 61.0)]  # ward A's repeat dropped
@@ -115,7 +114,7 @@ def test_a_generated_corpus_of_malformed_records_every_one_lands_or_is_rejected_
     records = [record for _, record in corpus(10_000)]
     send(s, [*records, reading(1, 2001, 75, 170)])
     job = run_available_now(spark, s)
-    db = s.hive_database
+    db = s.names.hive_database
 
     landed = hive_rows(s, f"SELECT kafka_partition, kafka_offset, reading_id FROM {db}.vitals_raw")
     rejected = hive_rows(s, f"SELECT kafka_partition, kafka_offset, reason FROM {db}.vitals_rejected")

@@ -3,7 +3,6 @@ telling the operations SNS topic when a service stops."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import signal
@@ -34,7 +33,7 @@ def scraped(settings, port: int, name: str, timeout_s: float = 60.0, **labels: s
     def has_it() -> bool:
         nonlocal found
         try:
-            found = metrics.scrape(settings.metrics_host, port)
+            found = metrics.scrape(settings.metrics.metrics_host, port)
         except OSError:  # not listening yet
             return False
         return metrics.value(found, name, **labels) is not None
@@ -50,13 +49,14 @@ def test_the_producer_serves_what_it_published_and_its_backlog(rds):  # noqa: F8
         assert wait_until(
             lambda: (
                 metrics.value(
-                    scraped(rds, rds.producer_metrics_port, "pa_producer_watermark_id"), "pa_producer_watermark_id"
+                    scraped(rds, rds.metrics.producer_metrics_port, "pa_producer_watermark_id"),
+                    "pa_producer_watermark_id",
                 )
                 == 300
             ),
             timeout_s=60,
         )
-        samples = metrics.scrape(rds.metrics_host, rds.producer_metrics_port)
+        samples = metrics.scrape(rds.metrics.metrics_host, rds.metrics.producer_metrics_port)
     finally:
         stopped(producer)
     assert metrics.value(samples, "pa_producer_readings_published_total") == 300
@@ -67,8 +67,8 @@ def test_the_producer_serves_what_it_published_and_its_backlog(rds):  # noqa: F8
 def test_a_stopped_notifier_reaches_the_operations_topic_through_prometheus_and_alertmanager(notify_settings):
     """The notifier serves its outcomes while it runs and Prometheus scrapes them; stopped, it is down for
     PA_OPS_ALERT_FOR_S and Alertmanager publishes that on the operations topic (PA_SNS_OPERATIONS_TOPIC)."""
-    s = dataclasses.replace(notify_settings, monitoring_lost_s=3600.0, monitoring_expected_s=7200.0)
-    operations = inbox.subscribe(s, topic=s.sns_operations_topic)
+    s = notify_settings.changed(notifier={"monitoring_lost_s": 3600.0, "monitoring_expected_s": 7200.0})
+    operations = inbox.subscribe(s, topic=s.names.sns_operations_topic)
     try:
         told_after_stop = _notifier_stopped_and_told(s, operations)
     finally:
@@ -80,8 +80,8 @@ def _notifier_stopped_and_told(s, operations: str) -> list[dict]:
     queue(s, [alert(4101, 0), alert(4102, 0)])
     notifier = start_service(s, "notifier", "run")
     try:
-        scraped(s, s.notifier_metrics_port, "pa_notifier_notifications_total", kind="opened")
-        endpoint = s.metrics_host, s.notifier_metrics_port
+        scraped(s, s.metrics.notifier_metrics_port, "pa_notifier_notifications_total", kind="opened")
+        endpoint = s.metrics.metrics_host, s.metrics.notifier_metrics_port
         opened = "pa_notifier_notifications_total"
         assert wait_until(lambda: metrics.value(metrics.scrape(*endpoint), opened, kind="opened") == 2)
         samples = metrics.scrape(*endpoint)
@@ -89,12 +89,12 @@ def _notifier_stopped_and_told(s, operations: str) -> list[dict]:
         assert metrics.value(samples, "pa_notifier_alert_latency_seconds_count") == 2
         assert metrics.value(samples, "pa_notifier_open_episodes") == 2
         assert metrics.value(samples, "pa_notifier_unacknowledged_episodes") == 2
-        assert metrics.value(samples, "pa_notifier_lag_records", topic=s.topic_alerts) == 0  # read to the end
+        assert metrics.value(samples, "pa_notifier_lag_records", topic=s.names.topic_alerts) == 0  # read to the end
         # Prometheus scrapes the same figures
         assert wait_until(lambda: metrics.query(s, 'up{job="notifier"} == 1'), timeout_s=60)
         assert wait_until(lambda: metrics.query(s, 'pa_notifier_notifications_total{kind="opened"} == 2'), timeout_s=60)
         # Alertmanager tells a group's change at its next group interval: stay up past one, so "down" is news
-        wait_until(lambda: False, timeout_s=group_interval_s(s) + 2 * s.prometheus_scrape_s)
+        wait_until(lambda: False, timeout_s=group_interval_s(s) + 2 * s.stack.prometheus_scrape_s)
         inbox.read_all(s, operations)  # what was told before (while this notifier had not yet run) is not the test's
     finally:
         stopped_at = time.time()
@@ -115,7 +115,7 @@ def _notifier_stopped_and_told(s, operations: str) -> list[dict]:
 
 def group_interval_s(settings) -> float:
     """Alertmanager's group interval in the stack's configuration (local_stack/servers/monitoring.py)."""
-    config = json.loads((settings.data_dir / "conf" / "alertmanager" / "alertmanager.yml").read_text())
+    config = json.loads((settings.stack.data_dir / "conf" / "alertmanager" / "alertmanager.yml").read_text())
     return float(config["route"]["group_interval"].rstrip("s"))
 
 

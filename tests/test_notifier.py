@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -142,7 +141,7 @@ LOOPBACK = "127.0.0.1"  # the tests' own moto servers listen here only
 
 def dead_lettered(settings) -> list[dict]:
     consumer = kafka.consumer(
-        settings, KafkaPrincipal.ADMIN, settings.topic_notify_dead_letter, consumer_timeout_ms=5000
+        settings, KafkaPrincipal.ADMIN, settings.names.topic_notify_dead_letter, consumer_timeout_ms=5000
     )
     records = [json.loads(message.value) for message in consumer]
     consumer.close()
@@ -175,7 +174,7 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
         b"\xff\xfe not utf-8",
         json.dumps(alert(2002, 0)).encode(),
     ):
-        producer.send(s.topic_alerts, value=value)
+        producer.send(s.names.topic_alerts, value=value)
     producer.flush()
     producer.close()
     counts = Notifier(s).run(until_idle_s=2)
@@ -198,12 +197,12 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
         ("poison", 10, "admitted_ward is 33 characters, more than the 32 its column holds"),
         ("poison", 11, "not JSON"),
     ]
-    assert dead[0]["raw"] == "x" and dead[0]["topic"] == s.topic_alerts and dead[0]["partition"] == 0
+    assert dead[0]["raw"] == "x" and dead[0]["topic"] == s.names.topic_alerts and dead[0]["partition"] == 0
     assert dead[4]["raw_bytes"] == 200_000 and len(dead[4]["raw"]) == 65_536  # the start kept, the size said
     assert counts["poison"] == 11 and committed(s) == 13  # committed past them: a restart does not stop on them
     report = status(s)
     assert "13 alert records, 13 handled by group" in report and ", 0 behind" in report
-    assert f"{s.topic_notify_dead_letter}: 11 record(s) set aside" in report
+    assert f"{s.names.topic_notify_dead_letter}: 11 record(s) set aside" in report
 
 
 def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_settings, caplog):
@@ -212,7 +211,7 @@ def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_
     server = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)  # the OS picks a free port
     server.start()
     port = server.get_host_and_port()[1]
-    own = dataclasses.replace(notify_settings, sns_endpoint_url=f"http://{LOOPBACK}:{port}")
+    own = notify_settings.changed(sns={"endpoint_url": f"http://{LOOPBACK}:{port}"})
     url = inbox(own)
     notifier = Notifier(own)
     server.stop()  # the endpoint goes away; moto keeps the topic and queue in memory
@@ -295,14 +294,15 @@ def test_invalid_sns_credentials_commit_nothing_say_so_and_deliver_once_fixed(no
 
     server, port, key = _moto_with_credentials_checked()
     try:
-        good = dataclasses.replace(
-            notify_settings,
-            sns_endpoint_url=f"http://{LOOPBACK}:{port}",
-            aws_access_key_id=key["AccessKeyId"],
-            aws_secret_access_key=key["SecretAccessKey"],
+        good = notify_settings.changed(
+            sns={
+                "endpoint_url": f"http://{LOOPBACK}:{port}",
+                "aws_access_key_id": key["AccessKeyId"],
+                "aws_secret_access_key": key["SecretAccessKey"],
+            }
         )
-        bad = dataclasses.replace(
-            good, aws_access_key_id="AKIAWRONGWRONGWRONG1", aws_secret_access_key="not-the-secret-key"
+        bad = good.changed(
+            sns={"aws_access_key_id": "AKIAWRONGWRONGWRONG1", "aws_secret_access_key": "not-the-secret-key"}
         )  # e.g. the local keys left in place
         url = inbox(good)
         queue(good, [alert(2001, 0)])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -26,13 +25,14 @@ from testkit.services import start_service
 @pytest.fixture
 def rds(running_stack, unique_name):
     """Settings with this test's own readings table, topics and producer name; the topic has 4 partitions."""
-    scoped = dataclasses.replace(
-        running_stack,
-        vitals_table=unique_name,
-        topic_vitals=unique_name,
-        topic_dead_letter=unique_name + "_dlq",
-        producer_name=unique_name,
-        producer_batch_rows=500,
+    scoped = running_stack.changed(
+        names={
+            "vitals_table": unique_name,
+            "topic_vitals": unique_name,
+            "topic_dead_letter": unique_name + "_dlq",
+            "producer_name": unique_name,
+        },
+        producer={"batch_rows": 500},
     )
     migrate.create_readings_table(scoped)
     kafka_acls.provision(scoped, {unique_name: 4, unique_name + "_dlq": 1})
@@ -51,10 +51,10 @@ def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) ->
 
 @pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "two-sender-processes"])
 def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(rds, workers):
-    rds = dataclasses.replace(rds, producer_workers=workers)
+    rds = rds.changed(producer={"workers": workers})
     run = simulate(rds, patients=20, rate_hz=2, seed=3, count=3000, bad_share=0.0)
     published = producer.run(rds)
-    messages = consume_all(rds, rds.topic_vitals, 3000)
+    messages = consume_all(rds, rds.names.topic_vitals, 3000)
 
     values = [json.loads(message.value) for message in messages]
     assert run.readings == published.published == len(messages) == 3000
@@ -82,24 +82,24 @@ def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(rds
         "source",
     }
     assert first["event_time"].endswith("Z") and len(first["event_time"]) == 24
-    assert watermark.read(rds, rds.producer_name) == 3000
+    assert watermark.read(rds, rds.names.producer_name) == 3000
 
 
 def test_a_producer_killed_mid_run_resumes_with_no_gaps(rds):
     simulate(rds, patients=50, rate_hz=1, seed=5, count=20_000, bad_share=0.0)
     child = start_service(rds, "producers", "publish", extra={"PA_PRODUCER_BATCH_ROWS": "500"})
-    wait_until(lambda: watermark.read(rds, rds.producer_name) >= 2000, 60, every_s=0.05)
+    wait_until(lambda: watermark.read(rds, rds.names.producer_name) >= 2000, 60, every_s=0.05)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
-    at_kill = watermark.read(rds, rds.producer_name)
+    at_kill = watermark.read(rds, rds.names.producer_name)
     assert 0 < at_kill < 20_000, "the kill must land mid-run"
 
     producer.run(rds)
-    messages = consume_all(rds, rds.topic_vitals, 20_000)
+    messages = consume_all(rds, rds.names.topic_vitals, 20_000)
     ids = [json.loads(message.value)["reading_id"] for message in messages]
     assert set(ids) == set(range(1, 20_001))  # nothing lost
     assert len(ids) - len(set(ids)) <= 1000  # at most the in-flight batches again, each carrying its id
-    assert watermark.read(rds, rds.producer_name) == 20_000
+    assert watermark.read(rds, rds.names.producer_name) == 20_000
 
 
 def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
@@ -108,7 +108,7 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
     import random
     import threading
 
-    follow = dataclasses.replace(rds, producer_poll_s=0.05, producer_gap_timeout_s=3.0, producer_workers=1)
+    follow = rds.changed(producer={"poll_s": 0.05, "gap_timeout_s": 3.0, "workers": 1})
 
     def writer(seed: int) -> None:
         rng = random.Random(seed)
@@ -117,7 +117,7 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
         for _ in range(15):
             rows = [(1000 + seed, rng.uniform(60, 100)) for _ in range(rng.randint(1, 20))]
             cursor.executemany(
-                f"INSERT INTO {follow.vitals_table} (patient_id, event_time, heart_rate) "
+                f"INSERT INTO {follow.names.vitals_table} (patient_id, event_time, heart_rate) "
                 f"VALUES (%s, UTC_TIMESTAMP(3), %s)",
                 rows,
             )
@@ -136,15 +136,16 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
 
     connection = mysql.connect(follow, RdsAccount.MIGRATION)
     cursor = connection.cursor()
-    cursor.execute(f"SELECT id FROM {follow.vitals_table} ORDER BY id")
+    cursor.execute(f"SELECT id FROM {follow.names.vitals_table} ORDER BY id")
     committed = [row[0] for row in cursor.fetchall()]
     connection.close()
     published = [
-        json.loads(message.value)["reading_id"] for message in consume_all(follow, follow.topic_vitals, len(committed))
+        json.loads(message.value)["reading_id"]
+        for message in consume_all(follow, follow.names.topic_vitals, len(committed))
     ]
     assert len(committed) > 100 and max(committed) > len(committed)  # ids were skipped: rollbacks happened
     assert sorted(published) == committed  # every committed id once: none skipped, none twice
-    assert watermark.read(follow, follow.producer_name) == max(committed)
+    assert watermark.read(follow, follow.names.producer_name) == max(committed)
 
 
 def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, unique_name):
@@ -163,18 +164,19 @@ def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, uniqu
             ("abc", 80, 130, "2025-04-22 10:50:55.000"),
         ],
     )
-    mapped = dataclasses.replace(
-        rds,
-        vitals_table=table,
-        vitals_column_map=("patient_id=customerId, heart_rate=heartBeat, bp_systolic=bp, event_time=message_time"),
+    mapped = rds.changed(
+        names={"vitals_table": table},
+        producer={
+            "vitals_column_map": "patient_id=customerId, heart_rate=heartBeat, bp_systolic=bp, event_time=message_time"
+        },
     )
     grants.apply(mapped)
     run = producer.run(mapped)
     cursor.execute(f"DROP TABLE {table}")
     connection.close()
 
-    values = [json.loads(m.value) for m in consume_all(mapped, mapped.topic_vitals, 2)]
-    dead = [json.loads(m.value) for m in consume_all(mapped, mapped.topic_dead_letter, 1)]
+    values = [json.loads(m.value) for m in consume_all(mapped, mapped.names.topic_vitals, 2)]
+    dead = [json.loads(m.value) for m in consume_all(mapped, mapped.names.topic_dead_letter, 1)]
     assert (run.published, run.dead_lettered) == (2, 1)
     assert sorted((v["patient_id"], v["heart_rate"], v["bp_systolic"]) for v in values) == [
         (3, 69.0, 168.0),
@@ -192,19 +194,19 @@ def test_replaying_a_range_twice_publishes_the_same_reading_ids(rds):
     dry = replay(rds, selection, dry_run=True)
     first = replay(rds, selection)
     second = replay(rds, selection, rows_per_s=2000)
-    messages = consume_all(rds, rds.topic_vitals, 600)
+    messages = consume_all(rds, rds.names.topic_vitals, 600)
 
     ids = [json.loads(message.value)["reading_id"] for message in messages]
     assert (dry.matching, dry.published, first.published, second.published) == (300, 0, 300, 300)
     assert sorted(ids) == sorted(list(range(101, 401)) * 2)  # duplicates carry the same ids downstream drops
     assert all(dict(message.headers).get("replay") == b"1" for message in messages)
-    assert watermark.read(rds, rds.producer_name) == 0  # replay never moves the producer's watermark
+    assert watermark.read(rds, rds.names.producer_name) == 0  # replay never moves the producer's watermark
 
 
 def test_replay_by_event_time_range_counts_what_it_selects(rds):
     connection = mysql.connect(rds, RdsAccount.MIGRATION, autocommit=True)
     connection.cursor().executemany(
-        f"INSERT INTO {rds.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
+        f"INSERT INTO {rds.names.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
         [(1001, f"2026-01-01 10:{minute:02d}:00", 70) for minute in range(60)],
     )
     connection.close()
@@ -230,7 +232,7 @@ def test_simulated_bad_readings_and_episodes_are_written_for_scoring(rds, unique
     try:
         cursor.execute(
             f"SELECT SUM(heart_rate IS NULL), SUM(heart_rate = 900), SUM(patient_id > 990000), "
-            f"COUNT(*) FROM {rds.vitals_table}"
+            f"COUNT(*) FROM {rds.names.vitals_table}"
         )
         missing, impossible, unknown, total = (int(value) for value in cursor.fetchone())
         cursor.execute(

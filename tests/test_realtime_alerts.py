@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import os
@@ -60,7 +59,7 @@ def test_real_time_alerts_reach_the_queue_and_agree_with_hive(spark, realtime_se
         assert wait_until(lambda: len(queue.ids) >= 7, between=app.tick), f"alerts on the queue: {queue.read()}"
         assert wait_until(lambda: len(hive_alert_ids(spark, s)) >= 7, between=app.tick)
         assert queue.ids == hive_alert_ids(spark, s)
-        assert spark_count(spark, f"{s.hive_database}.alerts") == len(queue.ids)  # each alert once in Hive
+        assert spark_count(spark, f"{s.names.hive_database}.alerts") == len(queue.ids)  # each alert once in Hive
         # every kind but a gap: the capstone table's bands abut (read half-open), so no value falls between two
         assert {message["kind"] for message in queue.read()} == set(ALERT_KINDS) - {Outcome.VALUE_IN_GAP}
         [news2] = [message for message in queue.read() if message["kind"] == Outcome.NEWS2]
@@ -93,7 +92,7 @@ def test_a_threshold_change_applies_from_the_next_batch(spark, realtime_settings
         send(s, [reading(1, 2001, 90, 200, 1)])  # age 40: heart rate 90 is above normal (rule 3)
         assert wait_until(lambda: any(m["reading_id"] == 1 for m in queue.read()), between=app.tick)
         connection = hbase.connect(s)
-        connection.table(s.threshold_table).delete(b"3")  # now 90 falls in a gap above rule 2's 70-78
+        connection.table(s.names.threshold_table).delete(b"3")  # now 90 falls in a gap above rule 2's 70-78
         connection.close()
         # the next reference check (each batch) sees the change and restarts the query with the new rules; how
         # soon is measured by the benchmarks, never asserted here
@@ -108,13 +107,13 @@ def test_a_threshold_change_applies_from_the_next_batch(spark, realtime_settings
 
 
 def test_too_few_task_slots_are_refused_naming_the_setting(spark, realtime_settings):
-    many_partitions = dataclasses.replace(realtime_settings, topic_vitals=realtime_settings.topic_vitals + "_wide")
-    kafka_acls.provision(many_partitions, {many_partitions.topic_vitals: spark.sparkContext.defaultParallelism})
+    many_partitions = realtime_settings.changed(names={"topic_vitals": realtime_settings.names.topic_vitals + "_wide"})
+    kafka_acls.provision(many_partitions, {many_partitions.names.topic_vitals: spark.sparkContext.defaultParallelism})
     try:
         with pytest.raises(AlertPathError, match=r"PA_SPARK_MASTER=local\[\d+\].*PA_ALERT_PATH=microbatch"):
             check_can_run(spark, many_partitions)
     finally:
-        kafka_acls.remove(many_partitions, [many_partitions.topic_vitals])
+        kafka_acls.remove(many_partitions, [many_partitions.names.topic_vitals])
 
 
 def expected_alerts(values: list[dict]) -> int:
@@ -161,7 +160,9 @@ def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_set
     assert first.returncode == -signal.SIGKILL
     second = application("second.log")
     try:
-        landed_all = wait_until(lambda: spark_count(spark, f"{s.hive_database}.vitals_raw") == 3000, timeout_s=240)
+        landed_all = wait_until(
+            lambda: spark_count(spark, f"{s.names.hive_database}.vitals_raw") == 3000, timeout_s=240
+        )
         assert landed_all, "the restarted application lands every reading"
         # the alerts of the last batch land just after its readings: wait for all, counted by hand
         assert wait_until(lambda: len(hive_alert_ids(spark, s)) == expected_alerts(readings(1, 3000)), timeout_s=60)
@@ -172,9 +173,9 @@ def test_kill_9_of_the_application_mid_stream_loses_no_alert(spark, realtime_set
         )
         assert 0 < on_queue_at_kill < len(expected), "the kill did not land mid-stream"
         # while it runs, the application serves what it landed and each query's batches to Prometheus
-        served = metrics.scrape(s.metrics_host, s.streaming_metrics_port)
+        served = metrics.scrape(s.metrics.metrics_host, s.metrics.streaming_metrics_port)
         assert metrics.value(served, "pa_stream_readings_total", outcome="landed") > 0
-        for query in (s.stream_checkpoint_name, f"{s.stream_checkpoint_name}-alerting"):
+        for query in (s.names.stream_checkpoint_name, f"{s.names.stream_checkpoint_name}-alerting"):
             assert metrics.value(served, "pa_stream_batch_duration_seconds_count", query=query) > 0, query
     finally:
         os.killpg(second.pid, signal.SIGTERM)

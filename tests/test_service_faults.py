@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import socket
@@ -30,7 +29,7 @@ def _accepts(host: str, port: int) -> bool:
 
 
 def landed(spark, settings) -> int:
-    return spark_count(spark, f"{settings.hive_database}.vitals_raw")
+    return spark_count(spark, f"{settings.names.hive_database}.vitals_raw")
 
 
 @pytest.mark.faults
@@ -38,14 +37,14 @@ def landed(spark, settings) -> int:
 def test_the_streaming_application_keeps_running_through_a_kafka_broker_restart(
     spark, realtime_settings, running_stack
 ):
-    s = dataclasses.replace(realtime_settings, service_backoff_s=1.0, service_backoff_max_s=5.0)
+    s = realtime_settings.changed(service={"backoff_s": 1.0, "backoff_max_s": 5.0})
     alerting = [reading(n, 2001, 60, 200, n % 60) for n in range(1, 301)]  # heart rate 60 at age 40: alerts
     with running_app(spark, s) as (app, alerts):
         send(s, alerting[:150])
         assert wait_until(lambda: landed(spark, s) == 150, between=app.tick), "the first readings land before the fault"
         try:
             assert stack.kill(running_stack, ["kafka"]) == ["kafka"]  # SIGKILL, as a crash
-            assert not _accepts(running_stack.kafka_host, running_stack.kafka_port), "the broker is really down"
+            assert not _accepts(running_stack.kafka.host, running_stack.kafka.port), "the broker is really down"
             wait_until(
                 lambda: False, between=app.tick, timeout_s=15
             )  # the application keeps ticking while the broker is away
@@ -60,7 +59,7 @@ def test_the_streaming_application_keeps_running_through_a_kafka_broker_restart(
             lambda: {m["reading_id"] for m in alerts.read()} >= set(range(151, 301)), between=app.tick, timeout_s=180
         ), "real-time alerts flow again after the restart"
         assert app.active and app.alerting.query.isActive
-    table = spark.table(f"{s.hive_database}.vitals_raw")
+    table = spark.table(f"{s.names.hive_database}.vitals_raw")
     assert table.count() == table.select("reading_id").distinct().count() == 300  # each once
 
 
@@ -85,7 +84,7 @@ def test_sigterm_stops_the_streaming_application_after_its_batch(spark, stream_s
     assert 0 < at_stop < 2000 and at_stop % 100 == 0, f"whole batches landed, readings still waiting ({at_stop})"
     assert f"[streaming] landed {at_stop}" in stderr
     run_available_now(spark, s)
-    table = spark.table(f"{s.hive_database}.vitals_raw")
+    table = spark.table(f"{s.names.hive_database}.vitals_raw")
     assert table.count() == table.select("reading_id").distinct().count() == 2000
 
 
@@ -93,7 +92,7 @@ def test_sigterm_stops_the_notifier_with_what_it_handled_committed(notify_settin
     """SIGTERM arrives while the notifier works through 2,000 alerts (a poll takes at most 1,000): it finishes the
     poll in hand, commits exactly what it handled and exits 0; a restart sends the rest, each patient's email once."""
     # beds are not watched for silence here: this is about the work in hand, not about the wall clock
-    s = dataclasses.replace(notify_settings, monitoring_lost_s=3600.0, monitoring_expected_s=7200.0)
+    s = notify_settings.changed(notifier={"monitoring_lost_s": 3600.0, "monitoring_expected_s": 7200.0})
     url = inbox(s)
     patients = range(3001, 5001)
     queue(s, [alert(patient, 0) for patient in patients])

@@ -40,7 +40,7 @@ def test_good_values_load_in_every_accepted_spelling():
             "PA_STREAM_MAX_FUTURE_S": "60",
         }
     )
-    assert (loaded.stream_fail_on_data_loss, loaded.spark_ui, loaded.stream_dedup_window_s) == (False, True, 7200.0)
+    assert (loaded.stream.fail_on_data_loss, loaded.spark.ui, loaded.stream.dedup_window_s) == (False, True, 7200.0)
 
 
 def test_the_future_tolerance_may_not_exceed_the_deduplication_window():
@@ -53,14 +53,14 @@ def test_the_future_tolerance_may_not_exceed_the_deduplication_window():
 def test_secrets_never_show_in_repr():
     loaded = settings.load({"PA_MYSQL_NOTIFIER_PASSWORD": "s3cret-pw", "PA_AWS_SECRET_ACCESS_KEY": "s3cret-key"})
     assert "s3cret" not in repr(loaded) and "s3cret" not in str(loaded)
-    assert loaded.rds_login(RdsAccount.NOTIFIER) == ("pa_notifier", "s3cret-pw")
+    assert loaded.rds.login(RdsAccount.NOTIFIER) == ("pa_notifier", "s3cret-pw")
 
 
 def test_a_secret_is_read_from_the_file_its_file_variable_names(tmp_path):
     secret = tmp_path / "mysql_password"
     secret.write_text("from-a-file\n")
     loaded = settings.load({"PA_MYSQL_PRODUCER_PASSWORD_FILE": str(secret)})
-    assert loaded.mysql_producer_password == "from-a-file"
+    assert loaded.rds.producer_password == "from-a-file"
     # a child process inherits the file's variable and is passed the value too: the same value is no conflict
     assert (
         settings.load({"PA_MYSQL_PRODUCER_PASSWORD_FILE": str(secret), "PA_MYSQL_PRODUCER_PASSWORD": "from-a-file"})
@@ -93,26 +93,26 @@ def test_with_rds_elsewhere_a_service_needs_only_its_own_accounts_secret(account
     """Each service's settings alone: its own password set, every other account's left at the public default."""
     own = {"PA_MYSQL_HOST": "rds.hospital.example", f"PA_MYSQL_{account.upper()}_PASSWORD": "real"}
     loaded = settings.load(own)
-    assert loaded.rds_login(account)[1] == "real"
+    assert loaded.rds.login(account)[1] == "real"
     for other in set(RdsAccount) - {account}:
         with pytest.raises(SettingsError, match=f"PA_MYSQL_{other.upper()}_PASSWORD is the local stack's public"):
-            loaded.rds_login(other)
+            loaded.rds.login(other)
 
 
 def test_with_a_remote_broker_each_kafka_user_needs_its_own_secret():
     loaded = settings.load({"PA_KAFKA_BOOTSTRAP_SERVERS": "b-1.msk:9096", "PA_KAFKA_NOTIFIER_PASSWORD": "real"})
-    assert loaded.kafka_login(KafkaPrincipal.NOTIFIER)[1] == "real"
+    assert loaded.kafka.login(KafkaPrincipal.NOTIFIER)[1] == "real"
     with pytest.raises(SettingsError, match="PA_KAFKA_PRODUCER_PASSWORD is the local stack's public default"):
-        loaded.kafka_login(KafkaPrincipal.PRODUCER)
+        loaded.kafka.login(KafkaPrincipal.PRODUCER)
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
 def test_local_default_secrets_serve_this_machine(host):
-    assert settings.load({"PA_MYSQL_HOST": host}).mysql_host == host
-    assert settings.load({"PA_MYSQL_HOST": "rds.example"} | REAL_RDS_PASSWORDS).mysql_rules_password == "real"
-    assert settings.load({"PA_SNS_ENDPOINT_URL": "", "PA_AWS_SECRET_ACCESS_KEY": ""}).aws_secret_access_key == ""
+    assert settings.load({"PA_MYSQL_HOST": host}).rds.host == host
+    assert settings.load({"PA_MYSQL_HOST": "rds.example"} | REAL_RDS_PASSWORDS).rds.rules_password == "real"
+    assert settings.load({"PA_SNS_ENDPOINT_URL": "", "PA_AWS_SECRET_ACCESS_KEY": ""}).sns.aws_secret_access_key == ""
     without_logins = {"PA_HIVE_SERVER2_HOST": "hs2.example", "PA_HIVE_SERVER2_AUTH": "NOSASL"}
-    assert settings.load(without_logins).hive_server2_host == "hs2.example"  # no password is sent there
+    assert settings.load(without_logins).hive.server2_host == "hs2.example"  # no password is sent there
 
 
 def test_the_docs_settings_table_is_the_modules():

@@ -202,7 +202,7 @@ def test_a_crash_before_the_switch_imports_the_rows_again(spark, running_stack, 
 @pytest.fixture
 def ward_counts(spark, running_stack, unique_name):
     """A Hive table of ward counts and an RDS table shaped like ward_daily_alert_counts, both this test's own."""
-    hive_table = f"{running_stack.hive_database}.{unique_name}"
+    hive_table = f"{running_stack.names.hive_database}.{unique_name}"
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE ward_daily_alert_counts")
     grants.grant_table(running_stack, RdsAccount.SQOOP, grants.WRITE, unique_name)
     yield unique_name, hive_table
@@ -250,7 +250,7 @@ def test_an_export_with_an_update_key_is_idempotent_and_updates_changed_rows(spa
     assert rds_execute(running_stack, f"SELECT COUNT(*) FROM {table}") == [(80,)]
     own_stages = [
         name
-        for (name,) in rds_execute(running_stack, f"SHOW TABLES IN {running_stack.mysql_staging_database}")
+        for (name,) in rds_execute(running_stack, f"SHOW TABLES IN {running_stack.rds.staging_database}")
         if name.startswith(f"{table[:40]}__stage_")
     ]
     assert own_stages == [], "the export's staging tables are dropped"
@@ -288,14 +288,15 @@ def test_the_pipeline_jobs_import_patients_and_export_hand_counted_ward_alerts(s
         }
         for n, (ward, day, kind, patient) in enumerate(alerts)
     ]
-    table = f"{settings.hive_database}.alerts"
+    table = f"{settings.names.hive_database}.alerts"
     spark.createDataFrame(rows, spark.table(table).schema).write.insertInto(table)
     add_patients(settings, "patients_information", first_id, 3)
     try:
         imported = pipeline_jobs.import_patients(spark, settings)
         assert hive_rows(
             settings,
-            f"SELECT patientid, patientname, CAST(date_of_birth AS STRING) FROM {settings.hive_database}.patients "
+            "SELECT patientid, patientname, CAST(date_of_birth AS STRING) "
+            f"FROM {settings.names.hive_database}.patients "
             f"WHERE patientid >= {first_id} AND patientid < {first_id + 3} ORDER BY patientid",
         ) == [
             (patient, f"patient {patient}", str(born(patient)) if patient % 2 == 0 else None)
@@ -314,7 +315,7 @@ def test_the_pipeline_jobs_import_patients_and_export_hand_counted_ward_alerts(s
             settings,
             f"DELETE FROM patients_information WHERE patientid >= {first_id} AND patientid < {first_id + 3}",
             f"DELETE FROM ward_daily_alert_counts WHERE ward IN ('{wards[0]}', '{wards[1]}')",
-            f"DELETE FROM sqoop_jobs WHERE job_name LIKE '{settings.hive_database}.%'",
+            f"DELETE FROM sqoop_jobs WHERE job_name LIKE '{settings.names.hive_database}.%'",
         )
         scratch.drop(spark, settings)
 

@@ -89,7 +89,7 @@ def test_each_tool_has_its_own_help(capsys):
 
 def lines_under(spark, settings, folder: str) -> list[str]:
     """The text lines of every file under an HDFS folder, sorted."""
-    return sorted(row.value for row in spark.read.text(f"{settings.hdfs_uri}{folder}").collect())
+    return sorted(row.value for row in spark.read.text(f"{settings.hdfs.uri}{folder}").collect())
 
 
 def fix_patients(settings, table: str) -> None:
@@ -108,9 +108,9 @@ def test_the_capstone_command_line_runs_unchanged_and_appends_as_sqoop_does(
     table, _ = patients_source
     fix_patients(running_stack, table)
     password_file = tmp_path / "password"
-    password_file.write_text(running_stack.mysql_sqoop_password + "\n")
+    password_file.write_text(running_stack.rds.sqoop_password + "\n")
     target = f"/tmp/{table}/patients-contact-info"
-    login = ["--connect", running_stack.jdbc_url, "--username", running_stack.mysql_sqoop_user]
+    login = ["--connect", running_stack.rds.jdbc_url, "--username", running_stack.rds.sqoop_user]
     login += ["--password-file", str(password_file)]
     try:
         first = run_tool(spark, running_stack, "import", login + capstone(table, target))

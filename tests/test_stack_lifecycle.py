@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 
 import pytest
@@ -31,7 +30,7 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
         timings = stack.up(fresh, ["mariadb", "kafka", "sns"])
         report = {row.name: row for row in stack.status(fresh)}
         # over the pipeline's listener (SASL_SSL, the fresh stack's own CA), as the administrator
-        with_ca = dataclasses.replace(fresh, kafka_tls_ca=str(tls.authority(StackPaths(fresh.data_dir))))
+        with_ca = fresh.changed(kafka={"tls_ca": str(tls.authority(StackPaths(fresh.stack.data_dir)))})
         admin = kafka.admin(with_ca, KafkaPrincipal.ADMIN)
         topics = set(admin.list_topics())
         admin.close()
@@ -39,7 +38,7 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
         stopped = stack.down(fresh)
     assert set(timings) == {"mariadb", "kafka", "sns"}
     assert all(report[name].healthy for name in timings)
-    assert {fresh.topic_vitals, fresh.topic_alerts, fresh.topic_dead_letter} <= topics
+    assert {fresh.names.topic_vitals, fresh.names.topic_alerts, fresh.names.topic_dead_letter} <= topics
     assert sorted(stopped) == ["kafka", "mariadb", "sns"]
     assert not any(row.pid for row in stack.status(fresh))
 
@@ -56,7 +55,7 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     producer = kafka.producer(running_stack, KafkaPrincipal.ADMIN)
     producer.send(unique_name, value=marker.encode()).get(timeout=10)
     producer.close()
-    hdfs_path = f"{running_stack.hdfs_uri}/tmp/{unique_name}"
+    hdfs_path = f"{running_stack.hdfs.uri}/tmp/{unique_name}"
     spark.createDataFrame([(marker,)], "marker string").write.parquet(hdfs_path)
     hbase_connection = hbase.connect(running_stack)
     hbase_connection.create_table(unique_name, {"cf": {}})

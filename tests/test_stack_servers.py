@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 import json
 import stat
@@ -56,7 +55,7 @@ def test_every_server_and_web_ui_listens_on_loopback_only(running_stack):
 
 def test_the_stack_data_is_private_to_its_user(running_stack):
     """Readings and patients live under the data dir: 0700 at the top, and what servers write has no bits for others."""
-    root = running_stack.data_dir
+    root = running_stack.stack.data_dir
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     written = [path for path in (root / "data" / "kafka").rglob("*") if path.is_file()]
     assert written, "Kafka has written its log segments"
@@ -66,12 +65,12 @@ def test_the_stack_data_is_private_to_its_user(running_stack):
 def test_root_is_reachable_only_through_the_private_socket(running_stack):
     """No root account is left for TCP at all: whatever the password (none, the obvious ones, every service
     account's), root over TCP is refused; only the Unix socket lets it in."""
-    passwords = ["", "root", "password", *(running_stack.rds_login(account)[1] for account in RdsAccount)]
+    passwords = ["", "root", "password", *(running_stack.rds.login(account)[1] for account in RdsAccount)]
     for password in passwords:
         with pytest.raises(mysql_errors.ProgrammingError, match="Access denied for user 'root'"):
             mysql_connector.connect(
-                host=running_stack.mysql_host,
-                port=running_stack.mysql_port,
+                host=running_stack.rds.host,
+                port=running_stack.rds.port,
                 user="root",
                 password=password,
                 connection_timeout=5,
@@ -96,7 +95,7 @@ def test_no_secret_in_a_log_or_a_command_line(running_stack, tmp_path):
     assert secret_scan.log_files(running_stack), "the stack's servers have written logs"
     assert secret_scan.leaks(running_stack) == []
     leaked = tmp_path / "leaky.log"  # the scan finds a secret where there is one
-    leaked.write_text(f"connecting with password={running_stack.mysql_notifier_password}\n")
+    leaked.write_text(f"connecting with password={running_stack.rds.notifier_password}\n")
     assert secret_scan.leaks(running_stack, [leaked]) == [f"PA_MYSQL_NOTIFIER_PASSWORD in {leaked}"]
 
 
@@ -154,7 +153,7 @@ def test_each_service_account_does_its_job_and_holds_no_database_wide_right(runn
     for account, statement in ALLOWED:
         _run_as(running_stack, account, statement)
     for account, shown in grants.held(running_stack).items():
-        database_wide = [grant for grant in shown if f"ON `{running_stack.mysql_database}`.*" in grant]
+        database_wide = [grant for grant in shown if f"ON `{running_stack.rds.database}`.*" in grant]
         if account is RdsAccount.MIGRATION:  # the schema's owner
             assert database_wide and "WITH GRANT OPTION" in database_wide[0]
         else:
@@ -163,7 +162,7 @@ def test_each_service_account_does_its_job_and_holds_no_database_wide_right(runn
 
 def test_a_dropped_scratch_table_takes_its_grants_with_it(running_stack, unique_name):
     """MySQL keeps a table's grants after DROP TABLE; the tests' and benchmarks' drop takes them back too."""
-    scratch = dataclasses.replace(running_stack, vitals_table=unique_name)
+    scratch = running_stack.changed(names={"vitals_table": unique_name})
     migrate.create_readings_table(scratch)
 
     def naming_the_table() -> list[str]:
@@ -177,7 +176,7 @@ def test_a_dropped_scratch_table_takes_its_grants_with_it(running_stack, unique_
 def test_rds_connections_are_verified_tls_and_plain_text_is_refused(running_stack, spark):
     """The docs' promise: the local MariaDB requires TLS, and mysql-connector and Spark JDBC (Sqoop, replay,
     reconciliation) verify its certificate against the stack's CA."""
-    assert running_stack.mysql_tls_ca, "the stack hands its CA over"
+    assert running_stack.rds.tls_ca, "the stack hands its CA over"
     connection = mysql.connect(running_stack, RdsAccount.QUALITY)
     try:
         cursor = connection.cursor()
@@ -193,11 +192,11 @@ def test_rds_connections_are_verified_tls_and_plain_text_is_refused(running_stac
     ).first()
     assert through_spark is not None and through_spark.version.startswith("TLSv1.")
     # the same login in plain text: MariaDB refuses it as it does a wrong password (so does RDS)
-    user, password = running_stack.rds_login(RdsAccount.QUALITY)
+    user, password = running_stack.rds.login(RdsAccount.QUALITY)
     with pytest.raises(mysql_errors.Error, match="Access denied for user 'pa_quality'"):
         mysql_connector.connect(
-            host=running_stack.mysql_host,
-            port=running_stack.mysql_port,
+            host=running_stack.rds.host,
+            port=running_stack.rds.port,
             user=user,
             password=password,
             ssl_disabled=True,
@@ -236,7 +235,7 @@ def test_spark_writes_parquet_on_hdfs_and_hive_server2_reads_the_table(running_s
     try:
         spark.range(100).selectExpr("id", "id * 2 AS doubled").write.format("parquet").saveAsTable(table)
         rows = hive.query(running_stack, f"SELECT COUNT(*), SUM(doubled) FROM {table}")
-        files = hdfs.list_status(running_stack, f"{running_stack.warehouse_dir}/{unique_name}.db/doubles")
+        files = hdfs.list_status(running_stack, f"{running_stack.hdfs.warehouse_dir}/{unique_name}.db/doubles")
     finally:
         spark.sql(f"DROP DATABASE {unique_name} CASCADE")
 

@@ -25,10 +25,10 @@ def test_the_default_stack_runs_no_yarn_and_the_setting_adds_it_after_hdfs():
 
 def test_the_ldap_directory_runs_when_hiveserver2_checks_logins_against_it():
     with_logins = settings.load_stack({})
-    assert with_logins.hive_server2_auth == "LDAP"
+    assert with_logins.hive.server2_auth == "LDAP"
     assert [spec.name for spec in selected(with_logins, ["hive-server2"])][-2:] == ["ldap", "hive-server2"]
     hiveconf = " ".join(HIVE_SERVER2.command(context(with_logins)))
-    assert f"hive.server2.authentication.ldap.url=ldap://127.0.0.1:{with_logins.ldap_port}" in hiveconf
+    assert f"hive.server2.authentication.ldap.url=ldap://127.0.0.1:{with_logins.stack.ldap_port}" in hiveconf
     assert "hive.server2.authentication.ldap.baseDN=ou=people,dc=patient-alert,dc=local" in hiveconf
     without = settings.load_stack({"PA_HIVE_SERVER2_AUTH": "NOSASL"})
     assert "ldap" not in [spec.name for spec in of_stack(without)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from contract.alerts import ALERT_FIELDS
@@ -42,7 +40,7 @@ def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_aler
         ],
     )
     job = run_available_now(spark, s)
-    db = s.hive_database
+    db = s.names.hive_database
 
     landed = hive_rows(s, f"SELECT reading_id, heart_rate, spo2, rejected_fields FROM {db}.vitals_raw")
     assert sorted(row[0] for row in landed) == [1, 2, 3, 4, 5, 8, 9, 10]
@@ -90,7 +88,9 @@ def test_readings_land_bad_input_is_rejected_with_reasons_and_every_outcome_aler
     assert job.outcomes == {"vital_out_of_range": 4, "no_band_for_age": 2, "unknown_patient": 1}
 
     # one observation per landed reading of a known patient, naming its alerts (the notifier's evidence of normal)
-    observations = {record["reading_id"]: record["findings"] for record in topic_messages(s, s.topic_observations)}
+    observations = {
+        record["reading_id"]: record["findings"] for record in topic_messages(s, s.names.topic_observations)
+    }
     assert observations == {1: ["heartBeat"], 2: ["bp"], 3: ["heartBeat"], 8: [], 9: [], 10: ["heartBeat"]} | {
         4: ["no_band_for_age:bp", "no_band_for_age:heartBeat"]  # the unknown patient's reading 5: no bed to watch
     }
@@ -110,8 +110,8 @@ def test_a_threshold_changed_in_hbase_applies_without_restarting_the_job(spark, 
     send(s, [reading(11, 2001, 75, 200, 1)])  # normal at age 40 (rule 2: 70-78)
     job.start().awaitTermination(timeout=180)
     connection = hbase.connect(s)
-    connection.table(s.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
-    connection.table(s.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
+    connection.table(s.names.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
+    connection.table(s.names.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
     connection.close()
     try:
         send(s, [reading(12, 2001, 75, 200, 2)])  # now rule 3 says "higher than normal"
@@ -121,7 +121,7 @@ def test_a_threshold_changed_in_hbase_applies_without_restarting_the_job(spark, 
         from hbase_setup.sources import CAPSTONE_SOURCE
 
         load(s, CAPSTONE_SOURCE, replace=True)
-    kinds = hive_rows(s, f"SELECT reading_id, rule_id FROM {s.hive_database}.alerts")
+    kinds = hive_rows(s, f"SELECT reading_id, rule_id FROM {s.names.hive_database}.alerts")
     assert kinds == [(12, "3")]
 
 
@@ -142,7 +142,7 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
         log=tmp_path / "streaming.log",
         own_group=True,
     )
-    table = f"{s.hive_database}.vitals_raw"
+    table = f"{s.names.hive_database}.vitals_raw"
 
     def landed() -> int:
         spark.catalog.refreshTable(table)
@@ -160,8 +160,8 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
     spark.catalog.refreshTable(table)
     readings = spark.table(table)
     assert readings.count() == readings.select("reading_id").distinct().count() == 3000
-    alerts = spark.table(f"{s.hive_database}.alerts")
-    spark.catalog.refreshTable(f"{s.hive_database}.alerts")
+    alerts = spark.table(f"{s.names.hive_database}.alerts")
+    spark.catalog.refreshTable(f"{s.names.hive_database}.alerts")
     landed_alerts = sorted(
         (row.reading_id, row.rule_id or row.kind, row.attribute)
         for row in alerts.select("reading_id", "rule_id", "kind", "attribute").collect()
@@ -173,9 +173,8 @@ def test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing(spark, stre
 
 
 def test_capstone_shaped_messages_are_mapped_by_the_field_map_setting(spark, stream_settings):
-    capstone = dataclasses.replace(
-        stream_settings,
-        stream_field_map="patient_id=customerId,heart_rate=heartBeat,bp_systolic=bp,event_time=message_time",
+    capstone = stream_settings.changed(
+        stream={"field_map": "patient_id=customerId,heart_rate=heartBeat,bp_systolic=bp,event_time=message_time"}
     )
     message = {"customerId": 2001, "heartBeat": 69, "bp": 168, "message_time": "2026-11-24 10:00:01"}
     send(
@@ -183,7 +182,7 @@ def test_capstone_shaped_messages_are_mapped_by_the_field_map_setting(spark, str
         [message, message, {"customerId": 2001, "heartBeat": "high", "bp": 1, "message_time": "2026-11-24 10:00:02"}],
     )
     run_available_now(spark, capstone)
-    db = capstone.hive_database
+    db = capstone.names.hive_database
 
     landed = hive_rows(capstone, f"SELECT patient_id, heart_rate, bp_systolic FROM {db}.vitals_raw")
     rejected = hive_rows(capstone, f"SELECT reason FROM {db}.vitals_rejected")
@@ -228,8 +227,9 @@ def test_a_query_through_hiveserver2_sees_each_new_batch_without_refresh(spark, 
 
     s = stream_settings
     counts = (
-        f"SELECT (SELECT COUNT(*) FROM {s.hive_database}.vitals_raw), "
-        f"(SELECT COUNT(*) FROM {s.hive_database}.alerts), (SELECT COUNT(*) FROM {s.hive_database}.news2_scores)"
+        f"SELECT (SELECT COUNT(*) FROM {s.names.hive_database}.vitals_raw), "
+        f"(SELECT COUNT(*) FROM {s.names.hive_database}.alerts), "
+        f"(SELECT COUNT(*) FROM {s.names.hive_database}.news2_scores)"
     )
     send(s, [reading(21, 2001, 69, 200, 1)])  # age 40: heart rate 69 alerts (capstone rule 1)
     run_available_now(spark, s)
@@ -247,12 +247,12 @@ def test_each_reading_lands_with_its_news2_scores_and_the_view_reads_them_as_the
     send(s, [reading(31, 2001, 75, 120, 1, respiratory_rate=25, consciousness="A")])  # age 40: one red parameter
     run_available_now(spark, s)
     assert hive_rows(
-        s, f"SELECT news2_respiratory_rate, news2_score, news2_risk FROM {s.hive_database}.vitals_raw"
+        s, f"SELECT news2_respiratory_rate, news2_score, news2_risk FROM {s.names.hive_database}.vitals_raw"
     ) == [(3, 3, "low-medium")]
     view = "reading_id, news2_score, news2_risk, news2_drivers, news2_assumed"
     expected = (31, 3, "low-medium", "respiratory_rate 3", "room air")
-    assert hive_rows(s, f"SELECT {view} FROM {s.hive_database}.news2_scores") == [expected]
-    [message] = hive_rows(s, f"SELECT alert_message FROM {s.hive_database}.alerts WHERE kind = 'news2'")
+    assert hive_rows(s, f"SELECT {view} FROM {s.names.hive_database}.news2_scores") == [expected]
+    [message] = hive_rows(s, f"SELECT alert_message FROM {s.names.hive_database}.alerts WHERE kind = 'news2'")
     assert "NEWS2 3 (low-medium risk): respiratory_rate 3." in message[0] and message[0].endswith(
         "Incomplete: not recorded, scored as room air (the true score may be higher)"
     )

@@ -33,7 +33,7 @@ def test_each_service_has_a_unit_systemd_accepts_and_that_stops_it_gracefully(tm
     notifier = (tmp_path / "patient-alert-notifier.service").read_text()
     assert f"ExecStart={bin_dir}/patient-alert notifier run\n" in notifier
     assert "EnvironmentFile=/etc/patient-alert/notifier.env\n" in notifier  # its own settings and secret only
-    assert f"TimeoutStopSec={defaults.notify_backoff_max_s + 30:g}\n" in notifier
+    assert f"TimeoutStopSec={defaults.notifier.notify_backoff_max_s + 30:g}\n" in notifier
     streaming = (tmp_path / "patient-alert-streaming.service").read_text()
-    assert f"TimeoutStopSec={defaults.stream_stop_grace_s + 60:g}\n" in streaming
+    assert f"TimeoutStopSec={defaults.stream.stop_grace_s + 60:g}\n" in streaming
     assert all("User=patient-alert\n" in unit.read_text() for unit in units)

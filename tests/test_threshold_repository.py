@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from clients import hbase
@@ -21,7 +19,7 @@ REFERENCE = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOUR
 
 
 def test_the_repository_reads_back_from_hbase_exactly_the_rules_loaded(own_table):
-    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.names.threshold_table)
     assert repository.index.rules == REFERENCE.index.rules and len(repository.index.rules) == 12
 
 
@@ -83,22 +81,22 @@ def test_every_band_edge(attribute, age, value, outcome, rule_id):
 @pytest.fixture
 def own_table(running_stack, unique_name):
     """A threshold table of this test's own, loaded with the reference rules and dropped afterwards."""
-    scoped = dataclasses.replace(running_stack, threshold_table=unique_name)
+    scoped = running_stack.changed(names={"threshold_table": unique_name})
     load(scoped, CAPSTONE_SOURCE, replace=True)
     yield scoped
     drop_table(scoped)
 
 
 def test_a_change_through_happybase_is_seen_after_refresh_and_an_unchanged_table_is_not_reloaded(own_table):
-    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.names.threshold_table)
     assert ReferenceEvaluator(repository.index).evaluate("heartBeat", months_of_years(40), 75).outcome is Outcome.NORMAL
     assert repository.loads == 1
     assert repository.refresh_if_changed() is False
     assert repository.loads == 1
 
     connection = hbase.connect(own_table)
-    connection.table(own_table.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
-    connection.table(own_table.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
+    connection.table(own_table.names.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
+    connection.table(own_table.names.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
     connection.close()
 
     assert repository.refresh_if_changed() is True
@@ -108,10 +106,10 @@ def test_a_change_through_happybase_is_seen_after_refresh_and_an_unchanged_table
 
 
 def test_an_invalid_change_keeps_the_last_good_rules(own_table):
-    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.names.threshold_table)
     good = repository.index
     connection = hbase.connect(own_table)
-    connection.table(own_table.threshold_table).put(b"2", {b"limit:high_range_value": b"not-a-number"})
+    connection.table(own_table.names.threshold_table).put(b"2", {b"limit:high_range_value": b"not-a-number"})
     connection.close()
     with pytest.raises(ValueError, match="row 2: high value 'not-a-number' is not a number"):
         repository.refresh_if_changed()
@@ -122,8 +120,10 @@ def test_an_invalid_change_keeps_the_last_good_rules(own_table):
 def told(own_table, unique_name):
     """The test's own table, read at every call (no refresh interval), and an operations topic of its own with a
     queue subscribed (removed afterwards)."""
-    scoped = dataclasses.replace(own_table, sns_operations_topic=f"ops-{unique_name[-12:]}", threshold_refresh_s=0.0)
-    with inbox.subscribed(scoped, scoped.sns_operations_topic) as url:
+    scoped = own_table.changed(
+        names={"sns_operations_topic": f"ops-{unique_name[-12:]}"}, hbase={"threshold_refresh_s": 0.0}
+    )
+    with inbox.subscribed(scoped, scoped.names.sns_operations_topic) as url:
         yield scoped, url
 
 
@@ -142,10 +142,10 @@ def test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_a
     assert len(reference.thresholds().rules) == 12
     connection = hbase.connect(s)
     for key in (b"7", b"8", b"9"):  # heart rate at ages 41-100
-        connection.table(s.threshold_table).delete(key)
+        connection.table(s.names.threshold_table).delete(key)
     half_deleted = reference.thresholds()
-    for key, _ in connection.table(s.threshold_table).scan():
-        connection.table(s.threshold_table).delete(key)
+    for key, _ in connection.table(s.names.threshold_table).scan():
+        connection.table(s.names.threshold_table).delete(key)
     emptied = reference.thresholds()
     connection.close()
 
@@ -163,10 +163,10 @@ def test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_a
     assert ("heartBeat", "7") in alerts  # heart rate 60 at 50: still alerting on the rules in force
     notices = inbox.read_all(s, operators)
     assert [notice["Subject"] for notice in notices] == [
-        f"alert rules refused, the last good rules stay ({s.threshold_table})"
+        f"alert rules refused, the last good rules stay ({s.names.threshold_table})"
     ] * 2
     assert "heart_rate (heartBeat) at ages 41-100 would have no band" in notices[0]["Message"]
-    assert f"table {s.threshold_table} is empty" in notices[1]["Message"]
+    assert f"table {s.names.threshold_table} is empty" in notices[1]["Message"]
 
 
 def test_a_rule_changed_through_hbase_shell_is_reported_as_unaudited_with_the_difference(spark, told, tmp_path):
@@ -187,7 +187,7 @@ def test_a_rule_changed_through_hbase_shell_is_reported_as_unaudited_with_the_di
     reference.thresholds()
     assert verify.verify(s).sound
     script = tmp_path / "change.rb"
-    script.write_text(f"put '{s.threshold_table}', '2', 'limit:high_range_value', '74'\nexit\n")
+    script.write_text(f"put '{s.names.threshold_table}', '2', 'limit:high_range_value', '74'\nexit\n")
     shell = hbase_shell.run(stack.context(s), script, capture=True)
     assert shell.returncode == 0, shell.stderr[-2000:]
     reference.thresholds()
@@ -201,7 +201,7 @@ def test_a_rule_changed_through_hbase_shell_is_reported_as_unaudited_with_the_di
     load(s, CAPSTONE_SOURCE, replace=True)
 
     [notice] = inbox.read_all(s, operators)
-    assert notice["Subject"] == f"alert rules changed outside hbase_setup ({s.threshold_table})"
+    assert notice["Subject"] == f"alert rules changed outside hbase_setup ({s.names.threshold_table})"
     assert "~ row 2: limit:high_range_value '78' -> '74'" in notice["Message"]
     assert show.returncode == 1 and "UNAUDITED rules" in show.stderr and "'78' -> '74'" in show.stderr
     assert verify.verify(s).sound  # loaded again through hbase_setup: audited

@@ -32,11 +32,11 @@ AIRFLOW_API_NAME = "airflow-api"
 
 def home(settings: StackSettings) -> Path:
     """AIRFLOW_HOME of the three components: the API server's data folder (wiping it is a fresh Airflow)."""
-    return settings.data_dir / "data" / AIRFLOW_API_NAME
+    return settings.stack.data_dir / "data" / AIRFLOW_API_NAME
 
 
 def api_url(settings: StackSettings) -> str:
-    return f"http://{settings.stack_host}:{settings.airflow_api_port}"
+    return f"http://{settings.stack.host}:{settings.stack.airflow_api_port}"
 
 
 def passwords_file(settings: StackSettings) -> Path:
@@ -57,8 +57,8 @@ def environment(settings: StackSettings) -> dict[str, str]:
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{api_url(settings)}/execution/",
-        "AIRFLOW__API__HOST": settings.stack_host,
-        "AIRFLOW__API__PORT": str(settings.airflow_api_port),
+        "AIRFLOW__API__HOST": settings.stack.host,
+        "AIRFLOW__API__PORT": str(settings.stack.airflow_api_port),
         "AIRFLOW__API__WORKERS": "1",
         "AIRFLOW__API_AUTH__JWT_SECRET_CMD": f"cat {directory / 'jwt_secret'}",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{OPERATOR}:admin",
@@ -93,8 +93,8 @@ def _create_pool(ctx: StackContext) -> None:
         settings,
         "pools",
         "set",
-        settings.airflow_spark_pool,
-        str(settings.airflow_spark_pool_slots),
+        settings.airflow.spark_pool,
+        str(settings.stack.airflow_spark_pool_slots),
         "Spark sessions: each local session takes every core of its worker",
     )
 
@@ -105,7 +105,7 @@ def _component(name: str, summary: str, arguments: list[str], **declared) -> Ser
         summary=summary,
         command=lambda ctx: [airflow_home.AIRFLOW, *arguments],
         environment=lambda ctx: environment(ctx.settings),
-        enabled=lambda settings: settings.stack_airflow,
+        enabled=lambda settings: settings.stack.airflow,
         **declared,
     )
 
@@ -116,7 +116,7 @@ AIRFLOW_API = _component(
     ["api-server"],
     probe=probes.airflow_api,
     address=lambda s: api_url(s),
-    ports=lambda s: {"PA_AIRFLOW_API_PORT": s.airflow_api_port},
+    ports=lambda s: {"PA_AIRFLOW_API_PORT": s.stack.airflow_api_port},
     initialise=_prepare_home,
     provision=_create_pool,
 )

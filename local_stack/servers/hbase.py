@@ -45,17 +45,17 @@ def hbase_site(ctx: StackContext) -> dict[str, object]:
         "hbase.rootdir": f"file://{data / 'root'}",
         "hbase.tmp.dir": data / "tmp",
         "hbase.unsafe.stream.capability.enforce": "false",
-        "hbase.zookeeper.quorum": s.stack_host,
-        "hbase.zookeeper.property.clientPort": s.zookeeper_port,
+        "hbase.zookeeper.quorum": s.stack.host,
+        "hbase.zookeeper.property.clientPort": s.stack.zookeeper_port,
         "hbase.zookeeper.property.dataDir": data / "zookeeper",
-        "hbase.master.hostname": s.stack_host,
-        "hbase.regionserver.hostname": s.stack_host,
+        "hbase.master.hostname": s.stack.host,
+        "hbase.regionserver.hostname": s.stack.host,
         # master and region server RPC ports are found through ZooKeeper: let them be ephemeral
         "hbase.localcluster.assign.random.ports": "true",
         "hbase.master.info.port": -1,
         "hbase.regionserver.info.port": -1,
         # the Thrift server's web UI (/conf, /jmx, /logLevel) binds every address unless told otherwise
-        "hbase.thrift.info.bindAddress": s.stack_host,
+        "hbase.thrift.info.bindAddress": s.stack.host,
     }
 
 
@@ -65,10 +65,10 @@ def _config_files(ctx: StackContext) -> dict[str, str]:
 
 def _thrift_args(ctx: StackContext) -> list[str]:
     s = ctx.settings
-    args = ["-b", s.stack_host, "-p", str(s.hbase_thrift_port), "--infoport", str(s.hbase_thrift_info_port)]
-    if s.hbase_thrift_transport is ThriftTransport.FRAMED:
+    args = ["-b", s.stack.host, "-p", str(s.hbase.port), "--infoport", str(s.stack.hbase_thrift_info_port)]
+    if s.hbase.transport is ThriftTransport.FRAMED:
         args.append("-f")
-    if s.hbase_thrift_protocol is ThriftProtocol.COMPACT:
+    if s.hbase.protocol is ThriftProtocol.COMPACT:
         args.append("-c")
     return [*args, "start"]
 
@@ -82,12 +82,12 @@ HBASE = ServerSpec(
         ctx.classpath("hbase"),
         "org.apache.hadoop.hbase.master.HMaster",
         ["start"],
-        heap=ctx.settings.hbase_heap,
+        heap=ctx.settings.stack.hbase_heap,
         options=(*JDK17_OPTIONS, "-Dzookeeper.4lw.commands.whitelist=ruok,srvr"),
     ),
     probe=probes.zookeeper,
-    address=lambda s: f"zookeeper {s.stack_host}:{s.zookeeper_port}",
-    ports=lambda s: {"PA_ZOOKEEPER_PORT": s.zookeeper_port},
+    address=lambda s: f"zookeeper {s.stack.host}:{s.stack.zookeeper_port}",
+    ports=lambda s: {"PA_ZOOKEEPER_PORT": s.stack.zookeeper_port},
     config_files=_config_files,
 )
 
@@ -100,14 +100,14 @@ HBASE_THRIFT = ServerSpec(
         ctx.classpath("hbase"),
         "org.apache.hadoop.hbase.thrift.ThriftServer",
         _thrift_args(ctx),
-        heap=ctx.settings.hbase_thrift_heap,
+        heap=ctx.settings.stack.hbase_thrift_heap,
         options=JDK17_OPTIONS,
     ),
     probe=probes.hbase_thrift,
-    address=lambda s: f"thrift://{s.hbase_thrift_host}:{s.hbase_thrift_port}",
+    address=lambda s: f"thrift://{s.hbase.host}:{s.hbase.port}",
     ports=lambda s: {
-        "PA_HBASE_THRIFT_PORT": s.hbase_thrift_port,
-        "PA_HBASE_THRIFT_INFO_PORT": s.hbase_thrift_info_port,
+        "PA_HBASE_THRIFT_PORT": s.hbase.port,
+        "PA_HBASE_THRIFT_INFO_PORT": s.stack.hbase_thrift_info_port,
     },
     config_files=_config_files,
     requires=("hbase",),

@@ -23,14 +23,14 @@ def _config_files(ctx: StackContext) -> dict[str, str]:
     """
     s = ctx.settings
     data = ctx.paths.data_dir("hdfs")
-    host = s.stack_host
-    core = {"fs.defaultFS": s.hdfs_uri, "hadoop.tmp.dir": data / "tmp"}
+    host = s.stack.host
+    core = {"fs.defaultFS": s.hdfs.uri, "hadoop.tmp.dir": data / "tmp"}
     hdfs_site = {
         "dfs.namenode.name.dir": data / "name",
         "dfs.datanode.data.dir": data / "data",
         "dfs.replication": 1,
-        "dfs.namenode.rpc-address": f"{host}:{s.hdfs_port}",
-        "dfs.namenode.http-address": f"{host}:{s.hdfs_http_port}",
+        "dfs.namenode.rpc-address": f"{host}:{s.hdfs.port}",
+        "dfs.namenode.http-address": f"{host}:{s.hdfs.http_port}",
         # the DataNode's own ports are ephemeral, so a second stack never clashes
         "dfs.datanode.address": f"{host}:0",
         "dfs.datanode.http.address": f"{host}:0",
@@ -51,7 +51,7 @@ def _config_files(ctx: StackContext) -> dict[str, str]:
 
 
 def _java(ctx: StackContext, server: str, main_class: str, args: list[str] | None = None) -> list[str]:
-    return java_command(ctx, server, ctx.classpath("hdfs"), main_class, args or [], heap=ctx.settings.hdfs_heap)
+    return java_command(ctx, server, ctx.classpath("hdfs"), main_class, args or [], heap=ctx.settings.stack.hdfs_heap)
 
 
 def _format_namenode(ctx: StackContext) -> None:
@@ -66,7 +66,7 @@ def _format_namenode(ctx: StackContext) -> None:
 
 def _provision(ctx: StackContext) -> None:
     """The folders the pipeline writes under: the Hive warehouse and streaming checkpoints."""
-    for path in (ctx.settings.warehouse_dir, ctx.settings.checkpoint_dir, "/tmp"):
+    for path in (ctx.settings.hdfs.warehouse_dir, ctx.settings.hdfs.checkpoint_dir, "/tmp"):
         hdfs_client.mkdirs(ctx.settings, path)
 
 
@@ -75,8 +75,8 @@ HDFS_NAMENODE = ServerSpec(
     summary="Apache Hadoop 3.5 HDFS NameNode",
     command=lambda ctx: _java(ctx, "hdfs-namenode", NAMENODE_MAIN),
     probe=probes.hdfs_namenode,
-    address=lambda s: s.hdfs_uri,
-    ports=lambda s: {"PA_HDFS_PORT": s.hdfs_port, "PA_HDFS_HTTP_PORT": s.hdfs_http_port},
+    address=lambda s: s.hdfs.uri,
+    ports=lambda s: {"PA_HDFS_PORT": s.hdfs.port, "PA_HDFS_HTTP_PORT": s.hdfs.http_port},
     config_files=_config_files,
     initialise=_format_namenode,
     provision=_provision,
@@ -87,7 +87,7 @@ HDFS_DATANODE = ServerSpec(
     summary="Apache Hadoop 3.5 HDFS DataNode",
     command=lambda ctx: _java(ctx, "hdfs-datanode", DATANODE_MAIN),
     probe=probes.hdfs_datanode,
-    address=lambda s: f"{s.stack_host}:(ephemeral)",
+    address=lambda s: f"{s.stack.host}:(ephemeral)",
     config_files=_config_files,
     requires=("hdfs-namenode",),
 )

@@ -34,8 +34,8 @@ def _metastore_site(ctx: StackContext) -> dict[str, object]:
         # Hive 2.3 defaults to BoneCP, which pyspark's jars do not carry; HikariCP they do
         "datanucleus.connectionPoolingType": "HikariCP",
         "hive.metastore.schema.verification": "false",
-        "hive.metastore.warehouse.dir": s.warehouse_uri,
-        "fs.defaultFS": s.hdfs_uri,
+        "hive.metastore.warehouse.dir": s.hdfs.warehouse_uri,
+        "fs.defaultFS": s.hdfs.uri,
     }
 
 
@@ -49,8 +49,8 @@ def _metastore_command(ctx: StackContext) -> list[str]:
         "hive-metastore",
         f"{classes}:{jars}",
         LOOPBACK_METASTORE.stem,
-        [s.stack_host, str(s.hive_metastore_port)],
-        heap=s.hive_metastore_heap,
+        [s.stack.host, str(s.hive.metastore_port)],
+        heap=s.stack.hive_metastore_heap,
         options=(
             f"-Dderby.system.home={ctx.paths.data_dir('hive-metastore')}",
             # pyspark's jars carry two log4j2 setups; one context per class loader keeps them apart
@@ -62,13 +62,13 @@ def _metastore_command(ctx: StackContext) -> list[str]:
 def _server2_command(ctx: StackContext) -> list[str]:
     """spark-submit of HiveThriftServer2, sharing the metastore and warehouse with every job."""
     s = ctx.settings
-    conf = {**hive_conf(s), "spark.ui.enabled": "false", "spark.sql.session.timeZone": s.spark_timezone}
+    conf = {**hive_conf(s), "spark.ui.enabled": "false", "spark.sql.session.timeZone": s.spark.timezone}
     command = [
         str(PYSPARK_HOME / "bin" / "spark-submit"),
         "--master",
         "local[2]",
         "--driver-memory",
-        s.hive_server2_memory,
+        s.stack.hive_server2_memory,
         "--class",
         "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
     ]
@@ -82,11 +82,11 @@ def _server2_command(ctx: StackContext) -> list[str]:
 def _server2_hiveconf(settings: StackSettings) -> dict[str, object]:
     """Port, loopback bind and authentication; with LDAP, the stack's directory and where its people are."""
     hiveconf: dict[str, object] = {
-        "hive.server2.thrift.port": settings.hive_server2_port,
-        "hive.server2.thrift.bind.host": settings.stack_host,
-        "hive.server2.authentication": settings.hive_server2_auth,
+        "hive.server2.thrift.port": settings.hive.server2_port,
+        "hive.server2.thrift.bind.host": settings.stack.host,
+        "hive.server2.authentication": settings.hive.server2_auth,
     }
-    if settings.hive_server2_auth is HiveAuth.LDAP:
+    if settings.hive.server2_auth is HiveAuth.LDAP:
         hiveconf["hive.server2.authentication.ldap.url"] = ldap_url(settings)
         hiveconf["hive.server2.authentication.ldap.baseDN"] = PEOPLE
     return hiveconf
@@ -97,8 +97,8 @@ HIVE_METASTORE = ServerSpec(
     summary="Hive 2.3 Metastore (from pyspark's jars; Derby database)",
     command=_metastore_command,
     probe=probes.hive_metastore,
-    address=lambda s: s.hive_metastore_uri,
-    ports=lambda s: {"PA_HIVE_METASTORE_PORT": s.hive_metastore_port},
+    address=lambda s: s.hive.metastore_uri,
+    ports=lambda s: {"PA_HIVE_METASTORE_PORT": s.hive.metastore_port},
     config_files=lambda ctx: {
         "hive-site.xml": hadoop_xml(_metastore_site(ctx)),
         "log4j2.properties": LOG4J2_PROPERTIES,
@@ -111,10 +111,10 @@ HIVE_SERVER2 = ServerSpec(
     summary=f"Spark {pyspark.__version__} Thrift Server as HiveServer2",
     command=_server2_command,
     probe=probes.hive_server2,
-    address=lambda s: f"hive2://{s.hive_server2_host}:{s.hive_server2_port} (auth {s.hive_server2_auth})",
-    ports=lambda s: {"PA_HIVE_SERVER2_PORT": s.hive_server2_port},
+    address=lambda s: f"hive2://{s.hive.server2_host}:{s.hive.server2_port} (auth {s.hive.server2_auth})",
+    ports=lambda s: {"PA_HIVE_SERVER2_PORT": s.hive.server2_port},
     environment=lambda ctx: {
-        "SPARK_LOCAL_IP": ctx.settings.stack_host,
+        "SPARK_LOCAL_IP": ctx.settings.stack.host,
         "SPARK_CONF_DIR": str(ctx.paths.conf_dir("hive-server2")),
     },
     config_files=lambda ctx: {"log4j2.properties": LOG4J2_PROPERTIES.replace("INFO", "WARN")},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import subprocess
 import uuid
 
@@ -26,23 +25,23 @@ def _server_properties(ctx: StackContext) -> str:
     PLAINTEXT: the broker's own traffic and the stack making the users, whose anonymous user is a super user).
     KRaft's StandardAuthorizer holds every other user to the pipeline's ACLs (:mod:`clients.kafka_acls`)."""
     s = ctx.settings
-    controller = f"{s.stack_host}:{s.kafka_controller_port}"
+    controller = f"{s.stack.host}:{s.stack.kafka_controller_port}"
     return java_properties(
         {
             "process.roles": "broker,controller",
             "node.id": 1,
             "controller.quorum.bootstrap.servers": controller,
             "listeners": (
-                f"PIPELINE://{s.stack_host}:{s.kafka_port},CONTROLLER://{controller},"
-                f"ADMIN://{s.stack_host}:{s.kafka_admin_port}"
+                f"PIPELINE://{s.stack.host}:{s.kafka.port},CONTROLLER://{controller},"
+                f"ADMIN://{s.stack.host}:{s.stack.kafka_admin_port}"
             ),
             "advertised.listeners": (
-                f"PIPELINE://{s.kafka_host}:{s.kafka_port},ADMIN://{s.stack_host}:{s.kafka_admin_port}"
+                f"PIPELINE://{s.kafka.host}:{s.kafka.port},ADMIN://{s.stack.host}:{s.stack.kafka_admin_port}"
             ),
             "controller.listener.names": "CONTROLLER",
             "inter.broker.listener.name": "ADMIN",
             "listener.security.protocol.map": (
-                f"PIPELINE:{s.kafka_security_protocol},ADMIN:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                f"PIPELINE:{s.kafka.security_protocol},ADMIN:PLAINTEXT,CONTROLLER:PLAINTEXT"
             ),
             "sasl.enabled.mechanisms": SCRAM,
             f"listener.name.pipeline.{SCRAM.lower()}.sasl.jaas.config": (
@@ -50,9 +49,9 @@ def _server_properties(ctx: StackContext) -> str:
             ),
             "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
             # the broker and controller talk over the loopback PLAINTEXT listeners as ANONYMOUS
-            "super.users": f"User:ANONYMOUS;User:{s.kafka_admin_user}",
+            "super.users": f"User:ANONYMOUS;User:{s.kafka.admin_user}",
             "ssl.keystore.type": "PEM",
-            "ssl.keystore.location": tls.keystore(ctx.paths, s.stack_host),
+            "ssl.keystore.location": tls.keystore(ctx.paths, s.stack.host),
             "log.dirs": ctx.paths.data_dir("kafka") / "logs",
             "num.partitions": 1,
             # one node: every internal topic has a single replica
@@ -104,10 +103,11 @@ def _initialise(ctx: StackContext) -> None:
 def administration(settings: StackSettings) -> StackSettings:
     """``settings`` whose Kafka clients use the loopback administration listener (no login: the users are made
     through it, before any exists)."""
-    return dataclasses.replace(
-        settings,
-        kafka_security_protocol=KafkaSecurity.PLAINTEXT,
-        kafka_bootstrap_servers=f"{settings.stack_host}:{settings.kafka_admin_port}",
+    return settings.changed(
+        kafka={
+            "security_protocol": KafkaSecurity.PLAINTEXT,
+            "bootstrap_servers": f"{settings.stack.host}:{settings.stack.kafka_admin_port}",
+        }
     )
 
 
@@ -118,7 +118,7 @@ def _provision(ctx: StackContext) -> None:
     admin_settings = administration(s)
     admin = kafka_clients.admin(admin_settings, KafkaPrincipal.ADMIN)
     try:
-        logins = [s.kafka_login(principal) for principal in KafkaPrincipal]
+        logins = [s.kafka.login(principal) for principal in KafkaPrincipal]
         failed = admin.alter_user_scram_credentials(
             [UserScramCredentialUpsertion(user, ScramMechanism.SCRAM_SHA_512, password) for user, password in logins]
         )
@@ -130,11 +130,11 @@ def _provision(ctx: StackContext) -> None:
     kafka_clients.ensure_topics(
         admin_settings,
         {
-            s.topic_vitals: s.topic_vitals_partitions,
-            s.topic_alerts: 1,
-            s.topic_observations: 1,
-            s.topic_dead_letter: 1,
-            s.topic_notify_dead_letter: 1,
+            s.names.topic_vitals: s.kafka.topic_vitals_partitions,
+            s.names.topic_alerts: 1,
+            s.names.topic_observations: 1,
+            s.names.topic_dead_letter: 1,
+            s.names.topic_notify_dead_letter: 1,
         },
     )
     kafka_acls.grant(admin_settings)
@@ -149,14 +149,14 @@ KAFKA = ServerSpec(
         ctx.classpath("kafka"),
         "kafka.Kafka",
         [str(ctx.paths.conf_dir("kafka") / "server.properties")],
-        heap=ctx.settings.kafka_heap,
+        heap=ctx.settings.stack.kafka_heap,
     ),
     probe=lambda settings: probes.kafka_broker(administration(settings)),
-    address=lambda s: s.kafka_bootstrap,
+    address=lambda s: s.kafka.bootstrap,
     ports=lambda s: {
-        "PA_KAFKA_PORT": s.kafka_port,
-        "PA_KAFKA_CONTROLLER_PORT": s.kafka_controller_port,
-        "PA_KAFKA_ADMIN_PORT": s.kafka_admin_port,
+        "PA_KAFKA_PORT": s.kafka.port,
+        "PA_KAFKA_CONTROLLER_PORT": s.stack.kafka_controller_port,
+        "PA_KAFKA_ADMIN_PORT": s.stack.kafka_admin_port,
     },
     config_files=_config_files,
     initialise=_initialise,

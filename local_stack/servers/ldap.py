@@ -40,12 +40,12 @@ def hashed_password(password: str, salt: bytes | None = None) -> str:
 
 
 def _entries(settings: StackSettings) -> str:
-    user = settings.hive_server2_user
+    user = settings.hive.server2_user
     return (
         f"dn: {SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\ndc: patient-alert\no: Patient Alert ETL\n\n"
         f"dn: {PEOPLE}\nobjectClass: organizationalUnit\nou: people\n\n"
         f"dn: {person_dn(user)}\nobjectClass: inetOrgPerson\nuid: {user}\ncn: {user}\nsn: {user}\n"
-        f"userPassword: {hashed_password(settings.hive_server2_password)}\n"
+        f"userPassword: {hashed_password(settings.hive.server2_password)}\n"
     )
 
 
@@ -97,7 +97,7 @@ def _command(ctx: StackContext) -> list[str]:
 
 def ldap_url(settings: StackSettings) -> str:
     """Where slapd listens (loopback by default) and HiveServer2 asks it."""
-    return f"ldap://{settings.stack_host}:{settings.ldap_port}"
+    return f"ldap://{settings.stack.host}:{settings.stack.ldap_port}"
 
 
 LDAP = ServerSpec(
@@ -106,7 +106,7 @@ LDAP = ServerSpec(
     command=_command,
     probe=probes.ldap,
     address=ldap_url,
-    ports=lambda s: {"PA_LDAP_PORT": s.ldap_port},
+    ports=lambda s: {"PA_LDAP_PORT": s.stack.ldap_port},
     config_files=lambda ctx: {"slapd.conf": _slapd_conf(ctx)},
-    enabled=lambda s: s.hive_server2_auth is HiveAuth.LDAP,
+    enabled=lambda s: s.hive.server2_auth is HiveAuth.LDAP,
 )

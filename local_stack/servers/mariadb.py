@@ -47,11 +47,11 @@ def _command(ctx: StackContext) -> list[str]:
         "--no-defaults",
         f"--datadir={ctx.paths.data_dir('mariadb') / 'db'}",
         f"--socket={socket_path}",
-        f"--port={s.mysql_port}",
-        f"--bind-address={s.stack_host}",
+        f"--port={s.rds.port}",
+        f"--bind-address={s.stack.host}",
         f"--user={_run_as()}",
         f"--pid-file={ctx.paths.data_dir('mariadb') / 'mariadbd.pid'}",
-        f"--innodb-buffer-pool-size={s.mariadb_buffer_pool_mb}M",
+        f"--innodb-buffer-pool-size={s.stack.mariadb_buffer_pool_mb}M",
         "--skip-name-resolve",
         "--max-connections=300",
         "--character-set-server=utf8mb4",
@@ -61,9 +61,9 @@ def _command(ctx: StackContext) -> list[str]:
 
 def _tls_arguments(ctx: StackContext) -> list[str]:
     """TLS required on TCP, with a certificate the stack's CA signs (the Unix socket, root's only way in, is local)."""
-    if not ctx.settings.stack_mysql_tls:
+    if not ctx.settings.stack.mysql_tls:
         return []
-    certificate, key = tls.server_certificate(ctx.paths, ctx.settings.stack_host)
+    certificate, key = tls.server_certificate(ctx.paths, ctx.settings.stack.host)
     return [
         f"--ssl-ca={tls.authority(ctx.paths)}",
         f"--ssl-cert={certificate}",
@@ -104,8 +104,8 @@ MARIADB = ServerSpec(
     summary="MariaDB 10.11 (Debian) as RDS for MySQL",
     command=_command,
     probe=probes.mariadb,
-    address=lambda s: f"mysql://{s.mysql_host}:{s.mysql_port}/{s.mysql_database}",
-    ports=lambda s: {"PA_MYSQL_PORT": s.mysql_port},
+    address=lambda s: f"mysql://{s.rds.host}:{s.rds.port}/{s.rds.database}",
+    ports=lambda s: {"PA_MYSQL_PORT": s.rds.port},
     initialise=_initialise,
     provision=_provision,
 )

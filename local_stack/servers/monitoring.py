@@ -22,11 +22,11 @@ from settings import StackSettings
 
 
 def prometheus_url(settings: StackSettings) -> str:
-    return f"http://{settings.stack_host}:{settings.prometheus_port}"
+    return f"http://{settings.stack.host}:{settings.stack.prometheus_port}"
 
 
 def alertmanager_url(settings: StackSettings) -> str:
-    return f"http://{settings.stack_host}:{settings.alertmanager_port}"
+    return f"http://{settings.stack.host}:{settings.stack.alertmanager_port}"
 
 
 def scrape_targets(settings: StackSettings) -> dict[str, str]:
@@ -34,20 +34,26 @@ def scrape_targets(settings: StackSettings) -> dict[str, str]:
     ports = dict(
         zip(
             SERVICES,
-            (settings.producer_metrics_port, settings.streaming_metrics_port, settings.notifier_metrics_port),
+            (
+                settings.metrics.producer_metrics_port,
+                settings.metrics.streaming_metrics_port,
+                settings.metrics.notifier_metrics_port,
+            ),
             strict=True,
         )
     )
-    return {job: f"{settings.metrics_host}:{port}" for job, port in ports.items() if port}
+    return {job: f"{settings.metrics.metrics_host}:{port}" for job, port in ports.items() if port}
 
 
 def _prometheus_config(ctx: StackContext) -> dict[str, str]:
     s = ctx.settings
-    every = f"{s.prometheus_scrape_s:g}s"
+    every = f"{s.stack.prometheus_scrape_s:g}s"
     config = {
         "global": {"scrape_interval": every, "evaluation_interval": every},
         "rule_files": ["rules.yml"],
-        "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"{s.stack_host}:{s.alertmanager_port}"]}]}]},
+        "alerting": {
+            "alertmanagers": [{"static_configs": [{"targets": [f"{s.stack.host}:{s.stack.alertmanager_port}"]}]}]
+        },
         "scrape_configs": [
             {"job_name": job, "static_configs": [{"targets": [target]}]} for job, target in scrape_targets(s).items()
         ],
@@ -57,26 +63,26 @@ def _prometheus_config(ctx: StackContext) -> dict[str, str]:
 
 def _alertmanager_config(ctx: StackContext) -> dict[str, str]:
     s = ctx.settings
-    sigv4 = {"region": s.aws_region}
-    if s.aws_access_key_id:  # else the AWS SDK's own credential chain
-        sigv4 |= {"access_key": s.aws_access_key_id, "secret_key": s.aws_secret_access_key}
+    sigv4 = {"region": s.sns.aws_region}
+    if s.sns.aws_access_key_id:  # else the AWS SDK's own credential chain
+        sigv4 |= {"access_key": s.sns.aws_access_key_id, "secret_key": s.sns.aws_secret_access_key}
     operations = {
-        "topic_arn": aws.client(s, "sns").create_topic(Name=s.sns_operations_topic)["TopicArn"],
+        "topic_arn": aws.client(s, "sns").create_topic(Name=s.names.sns_operations_topic)["TopicArn"],
         "sigv4": sigv4,
         "subject": "Patient Alert operations: {{ .CommonLabels.alertname }} ({{ .Status }})",
         "message": "{{ range .Alerts }}{{ .Status | toUpper }} {{ .Labels.alertname }}: {{ .Annotations.summary }}"
         " (runbook: {{ .Annotations.runbook }})\n{{ end }}",
     }
-    if s.sns_endpoint_url:
-        operations["api_url"] = s.sns_endpoint_url
+    if s.sns.endpoint_url:
+        operations["api_url"] = s.sns.endpoint_url
     # the first notice of a group within two scrapes; a change to a group (resolved, firing again) after five
     # times the rules' hold (5 minutes at the default 60 s)
     config = {
         "route": {
             "receiver": "operations",
             "group_by": ["alertname", "job"],
-            "group_wait": f"{min(30.0, 2 * s.prometheus_scrape_s):g}s",
-            "group_interval": f"{max(10.0, 5 * s.ops_alert_for_s):g}s",
+            "group_wait": f"{min(30.0, 2 * s.stack.prometheus_scrape_s):g}s",
+            "group_interval": f"{max(10.0, 5 * s.metrics.ops_alert_for_s):g}s",
             "repeat_interval": "4h",
         },
         "receivers": [{"name": "operations", "sns_configs": [operations]}],
@@ -92,15 +98,15 @@ PROMETHEUS = ServerSpec(
         f"--config.file={ctx.paths.conf_dir('prometheus') / 'prometheus.yml'}",
         f"--storage.tsdb.path={ctx.paths.data_dir('prometheus')}",
         "--storage.tsdb.retention.time=2d",
-        f"--web.listen-address={ctx.settings.stack_host}:{ctx.settings.prometheus_port}",
+        f"--web.listen-address={ctx.settings.stack.host}:{ctx.settings.stack.prometheus_port}",
         "--log.level=warn",
     ],
     probe=probes.prometheus,
     address=prometheus_url,
-    ports=lambda s: {"PA_PROMETHEUS_PORT": s.prometheus_port},
+    ports=lambda s: {"PA_PROMETHEUS_PORT": s.stack.prometheus_port},
     config_files=_prometheus_config,
     requires=("alertmanager",),
-    enabled=lambda s: s.stack_monitoring,
+    enabled=lambda s: s.stack.monitoring,
 )
 
 ALERTMANAGER = ServerSpec(
@@ -110,14 +116,14 @@ ALERTMANAGER = ServerSpec(
         ensure_command("prometheus-alertmanager", "prometheus-alertmanager"),
         f"--config.file={ctx.paths.conf_dir('alertmanager') / 'alertmanager.yml'}",
         f"--storage.path={ctx.paths.data_dir('alertmanager')}",
-        f"--web.listen-address={ctx.settings.stack_host}:{ctx.settings.alertmanager_port}",
+        f"--web.listen-address={ctx.settings.stack.host}:{ctx.settings.stack.alertmanager_port}",
         "--cluster.listen-address=",  # one instance: no gossip port
         "--log.level=warn",
     ],
     probe=probes.alertmanager,
     address=alertmanager_url,
-    ports=lambda s: {"PA_ALERTMANAGER_PORT": s.alertmanager_port},
+    ports=lambda s: {"PA_ALERTMANAGER_PORT": s.stack.alertmanager_port},
     config_files=_alertmanager_config,
     requires=("sns",),
-    enabled=lambda s: s.stack_monitoring,
+    enabled=lambda s: s.stack.monitoring,
 )

@@ -13,10 +13,10 @@ from settings import StackSettings
 
 def sns_port(settings: StackSettings) -> int:
     """The port of PA_SNS_ENDPOINT_URL, where the local stack serves SNS."""
-    port = urlsplit(settings.sns_endpoint_url).port
+    port = urlsplit(settings.sns.endpoint_url).port
     if port is None:
         raise StackError(
-            f"PA_SNS_ENDPOINT_URL={settings.sns_endpoint_url!r} has no port: the local stack serves "
+            f"PA_SNS_ENDPOINT_URL={settings.sns.endpoint_url!r} has no port: the local stack serves "
             "SNS on the port of that URL: give one with a port, as the setting's default has"
         )
     return port
@@ -30,11 +30,11 @@ SNS = ServerSpec(
         "-m",
         "moto.server",
         "-H",
-        ctx.settings.stack_host,
+        ctx.settings.stack.host,
         "-p",
         str(sns_port(ctx.settings)),
     ],
     probe=probes.sns,
-    address=lambda s: s.sns_endpoint_url,
+    address=lambda s: s.sns.endpoint_url,
     ports=lambda s: {"PA_SNS_ENDPOINT_URL": sns_port(s)},
 )

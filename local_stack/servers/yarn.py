@@ -35,26 +35,26 @@ YARN_JDK17_OPTIONS = (
 
 def yarn_site(settings: StackSettings, data_dir: str) -> dict[str, object]:
     """yarn-site.xml of the servers and of a spark-submit client (the client reads the addresses)."""
-    host, port = settings.stack_host, settings.yarn_resourcemanager_port
+    host, port = settings.stack.host, settings.stack.yarn_resourcemanager_port
     return {
         "yarn.resourcemanager.hostname": host,
         "yarn.resourcemanager.address": f"{host}:{port}",
         "yarn.resourcemanager.scheduler.address": f"{host}:{port - 2}",
         "yarn.resourcemanager.resource-tracker.address": f"{host}:{port - 1}",
         "yarn.resourcemanager.admin.address": f"{host}:{port + 1}",
-        "yarn.resourcemanager.webapp.address": f"{host}:{settings.yarn_web_port}",
+        "yarn.resourcemanager.webapp.address": f"{host}:{settings.stack.yarn_web_port}",
         "yarn.nodemanager.hostname": host,
         # the NodeManager's own RPC and localizer ports are ephemeral, so a second stack never clashes
         "yarn.nodemanager.address": f"{host}:0",
         "yarn.nodemanager.localizer.address": f"{host}:0",
-        "yarn.nodemanager.webapp.address": f"{host}:{settings.yarn_nodemanager_web_port}",
+        "yarn.nodemanager.webapp.address": f"{host}:{settings.stack.yarn_nodemanager_web_port}",
         "yarn.nodemanager.local-dirs": f"{data_dir}/local",
         "yarn.nodemanager.log-dirs": f"{data_dir}/container-logs",
-        "yarn.nodemanager.resource.memory-mb": settings.yarn_nodemanager_memory_mb,
-        "yarn.nodemanager.resource.cpu-vcores": settings.yarn_nodemanager_vcores,
+        "yarn.nodemanager.resource.memory-mb": settings.stack.yarn_nodemanager_memory_mb,
+        "yarn.nodemanager.resource.cpu-vcores": settings.stack.yarn_nodemanager_vcores,
         "yarn.scheduler.minimum-allocation-mb": 256,
-        "yarn.scheduler.maximum-allocation-mb": settings.yarn_nodemanager_memory_mb,
-        "yarn.scheduler.maximum-allocation-vcores": settings.yarn_nodemanager_vcores,
+        "yarn.scheduler.maximum-allocation-mb": settings.stack.yarn_nodemanager_memory_mb,
+        "yarn.scheduler.maximum-allocation-vcores": settings.stack.yarn_nodemanager_vcores,
         "yarn.nodemanager.vmem-check-enabled": "false",
         "yarn.nodemanager.pmem-check-enabled": "false",
         # a nearly full disk of a build machine must not mark the only node unhealthy
@@ -67,7 +67,7 @@ def yarn_site(settings: StackSettings, data_dir: str) -> dict[str, object]:
 def client_config_files(settings: StackSettings, data_dir: str) -> dict[str, str]:
     """core-site and yarn-site: what a Hadoop or Spark client finds through HADOOP_CONF_DIR."""
     return {
-        "core-site.xml": hadoop_xml({"fs.defaultFS": settings.hdfs_uri}),
+        "core-site.xml": hadoop_xml({"fs.defaultFS": settings.hdfs.uri}),
         "yarn-site.xml": hadoop_xml(yarn_site(settings, data_dir)),
     }
 
@@ -92,7 +92,13 @@ def _config_files(ctx: StackContext) -> dict[str, str]:
 
 def _java(ctx: StackContext, server: str, main_class: str) -> list[str]:
     return java_command(
-        ctx, server, ctx.classpath("yarn"), main_class, [], heap=ctx.settings.yarn_heap, options=YARN_JDK17_OPTIONS
+        ctx,
+        server,
+        ctx.classpath("yarn"),
+        main_class,
+        [],
+        heap=ctx.settings.stack.yarn_heap,
+        options=YARN_JDK17_OPTIONS,
     )
 
 
@@ -103,7 +109,7 @@ def _server(name: str, summary: str, main_class: str, **declared) -> ServerSpec:
         summary=summary,
         command=lambda ctx: _java(ctx, name, main_class),
         config_files=_config_files,
-        enabled=lambda settings: settings.stack_yarn,
+        enabled=lambda settings: settings.stack.yarn,
         **declared,
     )
 
@@ -113,8 +119,13 @@ YARN_RESOURCEMANAGER = _server(
     "Apache Hadoop 3.5 YARN ResourceManager",
     RESOURCEMANAGER_MAIN,
     probe=probes.yarn_resourcemanager,
-    address=lambda s: f"{s.stack_host}:{s.yarn_resourcemanager_port} (web http://{s.stack_host}:{s.yarn_web_port})",
-    ports=lambda s: {"PA_YARN_RESOURCEMANAGER_PORT": s.yarn_resourcemanager_port, "PA_YARN_WEB_PORT": s.yarn_web_port},
+    address=lambda s: (
+        f"{s.stack.host}:{s.stack.yarn_resourcemanager_port} (web http://{s.stack.host}:{s.stack.yarn_web_port})"
+    ),
+    ports=lambda s: {
+        "PA_YARN_RESOURCEMANAGER_PORT": s.stack.yarn_resourcemanager_port,
+        "PA_YARN_WEB_PORT": s.stack.yarn_web_port,
+    },
     requires=("hdfs-datanode",),
 )
 
@@ -123,7 +134,7 @@ YARN_NODEMANAGER = _server(
     "Apache Hadoop 3.5 YARN NodeManager",
     NODEMANAGER_MAIN,
     probe=probes.yarn_nodemanager,
-    address=lambda s: f"web http://{s.stack_host}:{s.yarn_nodemanager_web_port}",
-    ports=lambda s: {"PA_YARN_NODEMANAGER_WEB_PORT": s.yarn_nodemanager_web_port},
+    address=lambda s: f"web http://{s.stack.host}:{s.stack.yarn_nodemanager_web_port}",
+    ports=lambda s: {"PA_YARN_NODEMANAGER_WEB_PORT": s.stack.yarn_nodemanager_web_port},
     requires=("yarn-rm",),
 )
