@@ -26,11 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     current, _ = entry.start()
     spark = session(current, f"patient-alert-{args.command}")
     if args.command == "aggregates":
-        hours = aggregate_hours(spark, current, args.start, args.end)
+        hours = aggregate_hours(spark, current.names, args.start, args.end)
         for hour in hours:
             print(f"vitals_hourly {hour.hour_start:%Y-%m-%d %H}:00: {hour.patients} patients, {hour.readings} readings")
         for day in sorted({hour.hour_start.date() for hour in hours}):
-            print(f"ward_daily_vitals {day}: {ward_rollup(spark, current, day)} ward(s)")
+            print(f"ward_daily_vitals {day}: {ward_rollup(spark, current.names, day)} ward(s)")
         return 0
     checked = reconcile(spark, current, args.start, args.end)
     print(report(checked))

@@ -18,7 +18,7 @@ from batch.partitions import overwrite_partition
 from clients.spark import single_row
 from contract.alerts import ALERT_KINDS
 from contract.vitals import VITAL_FIELDS
-from settings import Settings
+from settings import Names
 
 ALERT_COUNT_COLUMNS = [f"alerts_{kind}" for kind in ALERT_KINDS]
 
@@ -46,9 +46,9 @@ def _between(frame: DataFrame, time_column: str, date_column: str, start: dt.dat
     )
 
 
-def hourly_frame(spark: SparkSession, settings: Settings, hour_start: dt.datetime) -> DataFrame:
+def hourly_frame(spark: SparkSession, names: Names, hour_start: dt.datetime) -> DataFrame:
     """The vitals_hourly rows of one hour (data columns in table order)."""
-    database, hour_end = settings.names.hive_database, hour_start + dt.timedelta(hours=1)
+    database, hour_end = names.hive_database, hour_start + dt.timedelta(hours=1)
     readings = _between(
         spark.table(f"{database}.vitals_raw"), "event_time", "event_date", hour_start, hour_end
     ).dropDuplicates(["reading_id"])
@@ -77,15 +77,15 @@ def hourly_frame(spark: SparkSession, settings: Settings, hour_start: dt.datetim
     )
 
 
-def aggregate_hours(spark: SparkSession, settings: Settings, start: dt.datetime, end: dt.datetime) -> list[HourResult]:
+def aggregate_hours(spark: SparkSession, names: Names, start: dt.datetime, end: dt.datetime) -> list[HourResult]:
     """Recompute and replace vitals_hourly for every hour in [start, end)."""
     results = []
     for hour_start in hours_of(start, end):
-        frame = hourly_frame(spark, settings, hour_start).cache()
+        frame = hourly_frame(spark, names, hour_start).cache()
         try:
             overwrite_partition(
                 frame,
-                f"{settings.names.hive_database}.vitals_hourly",
+                f"{names.hive_database}.vitals_hourly",
                 {"agg_date": hour_start.date(), "agg_hour": hour_start.hour},
             )
             totals = single_row(frame.agg(F.count(F.lit(1)), F.coalesce(F.sum("readings"), F.lit(0))))
@@ -95,9 +95,9 @@ def aggregate_hours(spark: SparkSession, settings: Settings, start: dt.datetime,
     return results
 
 
-def ward_rollup(spark: SparkSession, settings: Settings, day: dt.date) -> int:
+def ward_rollup(spark: SparkSession, names: Names, day: dt.date) -> int:
     """Recompute and replace the day's ward_daily_vitals partition from vitals_hourly; return the ward count."""
-    database = settings.names.hive_database
+    database = names.hive_database
     hourly = spark.table(f"{database}.vitals_hourly").where(F.col("agg_date") == F.lit(day))
     wards = spark.table(f"{database}.patients").select(F.col("patientid").alias("patient_id"), "admitted_ward")
     rows = hourly.join(F.broadcast(wards), "patient_id", "left").withColumn(

@@ -76,7 +76,7 @@ def interval_checks(spark: SparkSession, settings: Settings, start: dt.datetime,
     in_rds = ReadingsTable(settings, RdsAccount.QUALITY).count(RowSelection(start_time=start, end_time=end))
     grace = dt.timedelta(seconds=settings.quality.max_staleness_s)
     epoch_ms = lambda moment: int(moment.replace(tzinfo=dt.UTC).timestamp() * 1000)  # noqa: E731
-    in_kafka = kafka.count_between(settings, settings.names.topic_vitals, epoch_ms(start), epoch_ms(end + grace))
+    in_kafka = kafka.count_between(settings.kafka, settings.names.topic_vitals, epoch_ms(start), epoch_ms(end + grace))
 
     readings = landed["readings"]
     behind = (end - landed["newest"]).total_seconds() if landed["newest"] else None
@@ -113,7 +113,7 @@ def interval_checks(spark: SparkSession, settings: Settings, start: dt.datetime,
 
 def patients_import_checks(spark: SparkSession, settings: Settings) -> list[Check]:
     """RDS patients_information and Hive patients hold the same patients after an import."""
-    connection = mysql.connect(settings, RdsAccount.QUALITY)
+    connection = mysql.connect(settings.rds, RdsAccount.QUALITY)
     try:
         cursor = connection.cursor()
         cursor.execute("SELECT COUNT(*) FROM patients_information")

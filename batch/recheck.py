@@ -57,7 +57,7 @@ class RecheckResult:
 
 def recheck_day(spark: SparkSession, settings: Settings, day: dt.date, examples: int = 20) -> RecheckResult:
     database = settings.names.hive_database
-    thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.names.threshold_table)
+    thresholds = ThresholdRepository(lambda: hbase.connect(settings.hbase), settings.names.threshold_table)
     thresholds.refresh_if_changed()
     readings = (
         spark.table(f"{database}.vitals_raw")

@@ -34,7 +34,7 @@ from clients import kafka
 from clients.spark import rds_query
 from contract.vitals import VITAL_FIELDS
 from producers.rows import ReadingsTable
-from settings import KafkaPrincipal, RdsAccount, Settings
+from settings import KafkaPrincipal, KafkaSettings, Names, RdsAccount, Settings, StreamSettings
 from streaming.parse import parse_field_map
 
 SAMPLE_IDS = 20  # missing, doubled or altered ids named per hour
@@ -81,10 +81,10 @@ def reconcile(
             f"WHERE `{time_column}` >= '{start:%Y-%m-%d %H:%M:%S}' AND `{time_column}` < '{end:%Y-%m-%d %H:%M:%S}'"
         ),
     ).withColumnRenamed("id", "reading_id")
-    landed = _landed(spark, settings, table.source, start, end)
+    landed = _landed(spark, settings.names, table.source, start, end)
     places = {
-        "kafka": _topic_ids(spark, settings, settings.names.topic_vitals, _reading_id_key(settings)),
-        "dlq": _topic_ids(spark, settings, settings.names.topic_dead_letter, "row.id"),
+        "kafka": _topic_ids(spark, settings.kafka, settings.names.topic_vitals, _reading_id_key(settings.stream)),
+        "dlq": _topic_ids(spark, settings.kafka, settings.names.topic_dead_letter, "row.id"),
         "landed": landed.select("reading_id"),
         "rejected": _rejected_ids(spark, settings, start),
     }
@@ -125,18 +125,18 @@ def reconcile(
     return [HourReconciliation(**row.asDict()) for row in rows]
 
 
-def _reading_id_key(settings: Settings) -> str:
-    return parse_field_map(settings.stream.field_map).get("reading_id", "reading_id")
+def _reading_id_key(stream: StreamSettings) -> str:
+    return parse_field_map(stream.field_map).get("reading_id", "reading_id")
 
 
-def _topic_ids(spark: SparkSession, settings: Settings, topic: str, json_path: str) -> DataFrame:
+def _topic_ids(spark: SparkSession, kafka_settings: KafkaSettings, topic: str, json_path: str) -> DataFrame:
     """Reading ids of every record on ``topic`` (as far back as Kafka keeps it); none when it does not exist (a
     dead-letter topic is created by its first record)."""
-    if not kafka.topic_exists(settings, topic):
+    if not kafka.topic_exists(kafka_settings, topic):
         return spark.createDataFrame([], "reading_id bigint")
     records = (
         spark.read.format("kafka")
-        .options(**kafka.spark_options(settings, KafkaPrincipal.AUDITOR))
+        .options(**kafka.spark_options(kafka_settings, KafkaPrincipal.AUDITOR))
         .option("subscribe", topic)
         .option("startingOffsets", "earliest")
         .option("endingOffsets", "latest")
@@ -148,9 +148,9 @@ def _topic_ids(spark: SparkSession, settings: Settings, topic: str, json_path: s
     ).where(F.col("reading_id").isNotNull())
 
 
-def _landed(spark: SparkSession, settings: Settings, source: str, start: dt.datetime, end: dt.datetime) -> DataFrame:
+def _landed(spark: SparkSession, names: Names, source: str, start: dt.datetime, end: dt.datetime) -> DataFrame:
     """The landed rows of ``source`` (the RDS table's) in the range's days, with what is compared."""
-    name = f"{settings.names.hive_database}.vitals_raw"
+    name = f"{names.hive_database}.vitals_raw"
     spark.catalog.refreshTable(name)
     return (
         spark.table(name)
@@ -184,7 +184,9 @@ def _rejected_ids(spark: SparkSession, settings: Settings, start: dt.datetime) -
     return (
         spark.table(name)
         .where(F.col("rejected_date") >= start.date() - dt.timedelta(days=1))
-        .select(F.get_json_object("raw_payload", f"$.{_reading_id_key(settings)}").cast("bigint").alias("reading_id"))
+        .select(
+            F.get_json_object("raw_payload", f"$.{_reading_id_key(settings.stream)}").cast("bigint").alias("reading_id")
+        )
         .where(F.col("reading_id").isNotNull())
     )
 

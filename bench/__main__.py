@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}")
     current = handoff.hand_over(settings.stack())
-    logs.configure(current)
+    logs.configure(current.logs)
     stack.up(current)
     began = time.monotonic()
     for number, name in enumerate(chosen, start=1):

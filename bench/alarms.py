@@ -200,7 +200,7 @@ def _live(spark: SparkSession, settings: Settings, patients: dict[int, Scenario]
     app.start()
     notifier = threading.Thread(target=Notifier(settings, stopping).run, name="alarms-notifier")
     notifier.start()
-    producer = kafka.producer(settings, KafkaPrincipal.ADMIN)
+    producer = kafka.producer(settings.kafka, KafkaPrincipal.ADMIN)
     started = time.time()
     last_reading: dict[int, float] = {}
     try:

@@ -127,10 +127,10 @@ class ServiceMarks:
     def marks(self) -> dict[str, int]:
         s = self.settings
         return {
-            "producer": _quietly(lambda: watermark.read(s, s.names.producer_name)),  # same order as RECOVERING
+            "producer": _quietly(lambda: watermark.read(s.rds, s.names.producer_name)),  # same order as RECOVERING
             "landing": _quietly(lambda: self.raw.highest_batch() or 0),
-            "alerting": _quietly(lambda: kafka.end_offsets(s, s.names.topic_alerts)),
-            "notifier": _quietly(lambda: kafka.committed(s, s.names.notifier_group, s.names.topic_alerts)),
+            "alerting": _quietly(lambda: kafka.end_offsets(s.kafka, s.names.topic_alerts)),
+            "notifier": _quietly(lambda: kafka.committed(s.kafka, s.names.notifier_group, s.names.topic_alerts)),
         }
 
 
@@ -237,7 +237,7 @@ def _drain(settings: Settings, spark: SparkSession, services_marks: ServiceMarks
     )
     _wait_until(
         "the producer publishes every row",
-        lambda: watermark.read(settings, settings.names.producer_name) >= highest,
+        lambda: watermark.read(settings.rds, settings.names.producer_name) >= highest,
         RECOVERY_LIMIT_S,
     )
     steady = {"marks": None, "since": time.monotonic()}
@@ -247,7 +247,7 @@ def _drain(settings: Settings, spark: SparkSession, services_marks: ServiceMarks
         if marks != steady["marks"]:
             steady.update(marks=marks, since=time.monotonic())
         return time.monotonic() - steady["since"] > 30 and marks["notifier"] >= kafka.end_offsets(
-            settings, settings.names.topic_alerts
+            settings.kafka, settings.names.topic_alerts
         )
 
     _wait_until("the landing query and the notifier catch up", quiet, 2 * RECOVERY_LIMIT_S)
@@ -300,7 +300,7 @@ def _queued_alerts(spark: SparkSession, settings: Settings) -> DataFrame:
     value = F.col("value").cast("string")
     return (
         spark.read.format("kafka")
-        .options(**kafka.spark_options(settings, KafkaPrincipal.ADMIN))
+        .options(**kafka.spark_options(settings.kafka, KafkaPrincipal.ADMIN))
         .option("subscribe", settings.names.topic_alerts)
         .option("startingOffsets", "earliest")
         .load()

@@ -91,7 +91,7 @@ def checkpoint_batches(spark, settings: StackSettings) -> list[CheckpointBatch]:
     root = f"{settings.hdfs.checkpoint_dir}/{settings.names.stream_checkpoint_name}"
     committed = {
         int(status["pathSuffix"]): status["modificationTime"]
-        for status in hdfs.list_status(settings, f"{root}/commits")
+        for status in hdfs.list_status(settings.hdfs, f"{root}/commits")
         if status["pathSuffix"].isdigit()
     }
     ends = {

@@ -27,14 +27,14 @@ def run(spark: SparkSession, settings: Settings) -> None:
     code-generation method limit and at Spark's default."""
     records = (
         spark.read.format("kafka")
-        .options(**kafka.spark_options(settings, KafkaPrincipal.ADMIN))
+        .options(**kafka.spark_options(settings.kafka, KafkaPrincipal.ADMIN))
         .option("subscribe", settings.names.topic_vitals)
         .load()
         .limit(ROWS)
         .persist()
     )
     rows = records.count()
-    readings = parse(records, parse_field_map(settings.stream.field_map), TimeRules.of(settings))
+    readings = parse(records, parse_field_map(settings.stream.field_map), TimeRules.of(settings.stream))
     valid = readings.where(F.col("reason").isNull()).persist()
     valid.count()
     reference = ReferenceData(spark, settings)

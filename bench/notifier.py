@@ -50,9 +50,9 @@ def run(settings: Settings) -> None:
     notifications = [note for _, note in told]
 
     arn = topic_arn(scoped)
-    sns = sender.sns_client(scoped)
+    sns = sender.sns_client(scoped.sns)
     batch = (notifications * (PUBLISHED // max(len(notifications), 1) + 1))[:PUBLISHED]
-    backoff = backoff_for(scoped, "SNS publish", threading.Event())
+    backoff = backoff_for(scoped.notifier, "SNS publish", threading.Event())
     started = time.perf_counter()
     delivery = sender.Sender(sns, [arn], backoff, Composer.of(scoped)).deliver(batch, lambda _: None)
     elapsed = time.perf_counter() - started
@@ -67,7 +67,7 @@ def run(settings: Settings) -> None:
 def _simulated_ward(settings: Settings) -> tuple[list[tuple[dt.datetime, list[dict], dict]], list, set[str]]:
     """Ten minutes of 100 patients at 1 reading/s, evaluated with the HBase thresholds as the stream does: per
     reading its time, its alerts and its observation record."""
-    index = ThresholdRepository(lambda: hbase.connect(settings), settings.names.threshold_table).index
+    index = ThresholdRepository(lambda: hbase.connect(settings.hbase), settings.names.threshold_table).index
     evaluator = ReferenceEvaluator(index)
     patients = make_patients(100, seed=21)
     ages = {p.patientid: months_of_years(p.age) for p in patients}

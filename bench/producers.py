@@ -31,5 +31,5 @@ def run(settings: Settings) -> None:
         )
         record_throughput("producer RDS → Kafka", published.rows_per_s)
     finally:
-        migrate.drop_table(scoped, name)
+        migrate.drop_table(scoped.rds, name)
         kafka_acls.remove(scoped, [name])

@@ -22,8 +22,8 @@ def run(settings: Settings) -> None:
     spark = session(settings, "bench-sqoop")
     source = settings.changed(names={"vitals_table": name})
     migrate.create_readings_table(source)
-    migrate.execute_as_owner(settings, f"CREATE TABLE {name}_out LIKE patients_vital_info")
-    grants.grant_table(settings, RdsAccount.SQOOP, grants.WRITE, f"{name}_out")
+    migrate.execute_as_owner(settings.rds, f"CREATE TABLE {name}_out LIKE patients_vital_info")
+    grants.grant_table(settings.rds, RdsAccount.SQOOP, grants.WRITE, f"{name}_out")
     imports = (("parquet", 1), ("parquet", 4), ("text", 4))
     hive_tables = [f"{settings.names.hive_database}.{name}_{kind}_m{mappers}" for kind, mappers in imports]
     try:
@@ -63,7 +63,7 @@ def run(settings: Settings) -> None:
         )
         record_throughput("sqoop export (upsert), 4 writers", exported.rows_per_s)
     finally:
-        migrate.drop_table(settings, name)
-        migrate.drop_table(settings, f"{name}_out")
+        migrate.drop_table(settings.rds, name)
+        migrate.drop_table(settings.rds, f"{name}_out")
         for hive_table in hive_tables:
-            hive.query(settings, f"DROP TABLE IF EXISTS {hive_table}")
+            hive.query(settings.hive, f"DROP TABLE IF EXISTS {hive_table}")

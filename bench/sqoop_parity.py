@@ -165,9 +165,9 @@ def run(settings: StackSettings) -> dict[str, Outcome]:
                     f"python -m sqoop {ours_s:.1f} s",
                 )
         finally:
-            migrate.drop_table(settings, patients)
-            migrate.drop_table(settings, readings)
-            hdfs.delete(settings, f"{FOLDER}/{name}")
+            migrate.drop_table(settings.rds, patients)
+            migrate.drop_table(settings.rds, readings)
+            hdfs.delete(settings.hdfs, f"{FOLDER}/{name}")
     same = sum(outcome.identical for outcome in outcomes.values())
     note(f"{same} of {len(outcomes)} command lines gave identical rows (times include each tool's JVM start)")
     return outcomes
@@ -175,8 +175,8 @@ def run(settings: StackSettings) -> dict[str, Outcome]:
 
 def _tables(settings: StackSettings, patients: str, readings: str) -> None:
     """A patients table with NULLs, delimiters, quotes and backslashes in its text, and simulated readings."""
-    migrate.execute_as_owner(settings, f"CREATE TABLE {patients} LIKE patients_information")
-    grants.grant_table(settings, RdsAccount.SQOOP, grants.READ, patients)
+    migrate.execute_as_owner(settings.rds, f"CREATE TABLE {patients} LIKE patients_information")
+    grants.grant_table(settings.rds, RdsAccount.SQOOP, grants.READ, patients)
     values = ", ".join(
         f"({i}, 'patient {i}{_awkward(i)}', {'NULL' if i % 7 == 0 else repr(f'{i} ward street, room {i % 40}')}, "
         f"'555-{i:04d}', 'W{i % 3}', {'NULL' if i % 11 == 0 else 20 + i % 70}, "
@@ -184,7 +184,7 @@ def _tables(settings: StackSettings, patients: str, readings: str) -> None:
         f"'2026-11-24 {9 + i % 3:02d}:{i % 60:02d}:{i % 60:02d}.{i % 1000:03d}', {i % 5 == 0}, {i % 13 == 0})"
         for i in range(1, PATIENTS + 1)
     )
-    migrate.execute_as_owner(settings, f"INSERT INTO {patients} VALUES {values}")
+    migrate.execute_as_owner(settings.rds, f"INSERT INTO {patients} VALUES {values}")
     readings_source = settings.changed(names={"vitals_table": readings})
     migrate.create_readings_table(readings_source)
     simulate(readings_source, patients=50, rate_hz=1.0, seed=7, count=READINGS)

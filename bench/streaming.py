@@ -124,9 +124,9 @@ def _engine_floor(spark, landing: Settings, sustained: float) -> None:
         (
             "parse only: Kafka -> parse -> Parquet",
             "every reading, no dedup, no evaluation",
-            lambda records: parse(records, parse_field_map(landing.stream.field_map), TimeRules.of(landing)).drop(
-                "raw_payload"
-            ),
+            lambda records: parse(
+                records, parse_field_map(landing.stream.field_map), TimeRules.of(landing.stream)
+            ).drop("raw_payload"),
         ),
     ]
     for number, (component, detail, transform) in enumerate(variants):
@@ -146,7 +146,7 @@ def _engine_floor(spark, landing: Settings, sustained: float) -> None:
         )
         rate = _sustained(_progress_of(listener, name, THROUGHPUT_ROWS))
         spark.streams.removeListener(listener)
-        hdfs.delete(landing, folder)
+        hdfs.delete(landing.hdfs, folder)
         line(f"{component} ({detail})", f"{rate:,.0f} readings/s; landing sustained = {sustained / rate:.2f} of it")
         record_throughput(component, rate)
 
@@ -224,7 +224,7 @@ def _news2_cost(spark, landing: Settings) -> None:
 
 def backlog(settings: Settings, rows: int, heart_rate: int = ALERTING_HEART_RATE) -> None:
     """``rows`` alerting readings (ids 1..rows, of ``heart_rate``) in the vitals topic of ``settings``."""
-    producer = kafka.producer(settings, KafkaPrincipal.ADMIN, linger_ms=20, batch_size=512 * 1024)
+    producer = kafka.producer(settings.kafka, KafkaPrincipal.ADMIN, linger_ms=20, batch_size=512 * 1024)
     moment = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for reading_id in range(1, rows + 1):
         producer.send(
@@ -264,14 +264,16 @@ def _progress_of(listener: ProgressListener, query: str, rows: int, wait_s: floa
 def _per_record_baseline(settings: Settings, name: str) -> float:
     """What the public student versions do: one consumer, one threshold check and one INSERT per reading."""
     evaluator = ReferenceEvaluator(
-        ThresholdRepository(lambda: hbase.connect(settings), settings.names.threshold_table).index
+        ThresholdRepository(lambda: hbase.connect(settings.hbase), settings.names.threshold_table).index
     )
     ages = {patient[0]: patient[5] for patient in LOAD_PATIENTS}
-    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(settings.rds, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     table = f"{name}_baseline"
     cursor.execute(f"CREATE TABLE {table} (reading_id BIGINT, patient_id BIGINT, alert VARCHAR(100))")
-    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.names.topic_vitals, consumer_timeout_ms=5000)
+    consumer = kafka.consumer(
+        settings.kafka, KafkaPrincipal.ADMIN, settings.names.topic_vitals, consumer_timeout_ms=5000
+    )
     started, count = time.monotonic(), 0
     for message in consumer:
         value = json.loads(message.value)

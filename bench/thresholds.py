@@ -18,7 +18,7 @@ def run(settings: Settings) -> None:
     section("thresholds (HBase Thrift1 + in-memory repository)")
     reference = settings.changed(names={"threshold_table": "bench_thresholds"})
     load(reference, replace=True)
-    repository = ThresholdRepository(lambda: hbase.connect(reference), reference.names.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(reference.hbase), reference.names.threshold_table)
     evaluator = ReferenceEvaluator(repository.index)
     probes = [
         (random.choice(("heartBeat", "bp")), random.randint(0, 100 * 12), random.uniform(0, 250))
@@ -32,7 +32,7 @@ def run(settings: Settings) -> None:
         checks.append(repository.last_check_s)
     line("change check (12-row table)", percentiles_ms(checks))
 
-    connection = hbase.connect(settings)
+    connection = hbase.connect(settings.hbase)
     try:
         for rows in (1_000, 100_000):
             _table_of(connection, rows)

@@ -7,15 +7,15 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from settings import Settings
+from settings import SnsSettings
 
 
-def client(settings: Settings, service: str, config: Config | None = None) -> Any:
+def client(sns: SnsSettings, service: str, config: Config | None = None) -> Any:
     """A boto3 client; the endpoint and keys apply only when set (real AWS uses its credential chain)."""
-    options: dict[str, Any] = dict(region_name=settings.sns.aws_region, config=config)
-    if settings.sns.endpoint_url:
-        options["endpoint_url"] = settings.sns.endpoint_url
-    if settings.sns.aws_access_key_id:
-        options["aws_access_key_id"] = settings.sns.aws_access_key_id
-        options["aws_secret_access_key"] = settings.sns.aws_secret_access_key
+    options: dict[str, Any] = dict(region_name=sns.aws_region, config=config)
+    if sns.endpoint_url:
+        options["endpoint_url"] = sns.endpoint_url
+    if sns.aws_access_key_id:
+        options["aws_access_key_id"] = sns.aws_access_key_id
+        options["aws_secret_access_key"] = sns.aws_secret_access_key
     return boto3.client(service, **options)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import happybase
 
-from settings import Settings
+from settings import HbaseSettings
 
 
-def connect(settings: Settings, timeout_ms: int = 30_000) -> happybase.Connection:
+def connect(hbase: HbaseSettings, timeout_ms: int = 30_000) -> happybase.Connection:
     """A happybase connection; transport and protocol must match the Thrift server's flags."""
     return happybase.Connection(
-        host=settings.hbase.host,
-        port=settings.hbase.port,
-        transport=settings.hbase.transport,
-        protocol=settings.hbase.protocol,
+        host=hbase.host,
+        port=hbase.port,
+        transport=hbase.transport,
+        protocol=hbase.protocol,
         timeout=timeout_ms,
     )

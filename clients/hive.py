@@ -5,27 +5,27 @@ from __future__ import annotations
 import pandas as pd
 from pyhive import hive
 
-from settings import Settings
+from settings import HiveSettings
 from settings.choices import HiveAuth
 
 
-def connect(settings: Settings, database: str = "default") -> hive.Connection:
+def connect(hive_settings: HiveSettings, database: str = "default") -> hive.Connection:
     """A HiveServer2 session; with LDAP or CUSTOM authentication it logs in as PA_HIVE_SERVER2_USER."""
-    login = {"username": settings.hive.server2_user} if settings.hive.server2_user else {}
-    if settings.hive.server2_auth in (HiveAuth.LDAP, HiveAuth.CUSTOM):
-        login["password"] = settings.hive.server2_password
+    login = {"username": hive_settings.server2_user} if hive_settings.server2_user else {}
+    if hive_settings.server2_auth in (HiveAuth.LDAP, HiveAuth.CUSTOM):
+        login["password"] = hive_settings.server2_password
     return hive.connect(
-        host=settings.hive.server2_host,
-        port=settings.hive.server2_port,
-        auth=settings.hive.server2_auth,
+        host=hive_settings.server2_host,
+        port=hive_settings.server2_port,
+        auth=hive_settings.server2_auth,
         database=database,
         **login,
     )
 
 
-def query(settings: Settings, sql: str, database: str = "default") -> list[tuple]:
+def query(hive_settings: HiveSettings, sql: str, database: str = "default") -> list[tuple]:
     """Run one statement and return its rows (empty for statements without a result)."""
-    connection = connect(settings, database)
+    connection = connect(hive_settings, database)
     try:
         cursor = connection.cursor()
         cursor.execute(sql)
@@ -35,12 +35,12 @@ def query(settings: Settings, sql: str, database: str = "default") -> list[tuple
 
 
 def frame(
-    settings: Settings, sql: str, database: str = "default", parameters: dict[str, object] | None = None
+    hive_settings: HiveSettings, sql: str, database: str = "default", parameters: dict[str, object] | None = None
 ) -> pd.DataFrame:
     """One query's rows as a pandas DataFrame named by the result's columns, timestamps parsed (notebooks,
     reports, the dashboard): pyhive hands timestamps over as text. ``parameters`` fill ``%(name)s`` markers,
     escaped by pyhive."""
-    connection = connect(settings, database)
+    connection = connect(hive_settings, database)
     try:
         cursor = connection.cursor()
         cursor.execute(sql, parameters)

@@ -30,7 +30,7 @@ from kafka.admin import (
 
 import settings
 from clients import kafka
-from settings import KafkaPrincipal, Settings
+from settings import KafkaPrincipal, KafkaSettings, Names, Settings
 
 log = logging.getLogger(__name__)
 
@@ -49,29 +49,29 @@ class Grant:
     name: str
     prefixed: bool = False
 
-    def acl(self, settings: Settings) -> ACL:
-        return ACL(self.user(settings), "*", self.operation, ACLPermissionType.ALLOW, self._pattern())
+    def acl(self, kafka_settings: KafkaSettings) -> ACL:
+        return ACL(self.user(kafka_settings), "*", self.operation, ACLPermissionType.ALLOW, self._pattern())
 
-    def matching(self, settings: Settings) -> ACLFilter:
+    def matching(self, kafka_settings: KafkaSettings) -> ACLFilter:
         """This grant exactly, as a filter (to delete it)."""
         pattern = self._pattern()
         return ACLFilter(
-            self.user(settings),
+            self.user(kafka_settings),
             "*",
             self.operation,
             ACLPermissionType.ALLOW,
             ResourcePatternFilter(pattern.resource_type, pattern.resource_name, pattern.pattern_type),
         )
 
-    def user(self, settings: Settings) -> str:
-        return f"User:{settings.kafka.login(self.principal)[0]}"
+    def user(self, kafka_settings: KafkaSettings) -> str:
+        return f"User:{kafka_settings.login(self.principal)[0]}"
 
-    def command(self, settings: Settings) -> str:
+    def command(self, kafka_settings: KafkaSettings) -> str:
         """The ``kafka-acls.sh`` options that add this grant."""
         option = "--topic" if self.resource is ResourceType.TOPIC else "--group"
         pattern = " --resource-pattern-type prefixed" if self.prefixed else ""
         return (
-            f"--add --allow-principal {self.user(settings)} --operation {self.operation.name.title()} "
+            f"--add --allow-principal {self.user(kafka_settings)} --operation {self.operation.name.title()} "
             f"{option} {self.name}{pattern}"
         )
 
@@ -80,7 +80,7 @@ class Grant:
         return ResourcePattern(self.resource, self.name, kind)
 
 
-def pipeline_grants(settings: Settings) -> list[Grant]:
+def pipeline_grants(names: Names) -> list[Grant]:
     """Every ACL the pipeline needs for the topics and groups ``settings`` name (reading implies describing)."""
     producer, stream, notifier, auditor = (
         KafkaPrincipal.PRODUCER,
@@ -90,47 +90,43 @@ def pipeline_grants(settings: Settings) -> list[Grant]:
     )
     read, write, topic, group = ACLOperation.READ, ACLOperation.WRITE, ResourceType.TOPIC, ResourceType.GROUP
     pipeline_topics = (
-        settings.names.topic_vitals,
-        settings.names.topic_dead_letter,
-        settings.names.topic_alerts,
-        settings.names.topic_observations,
-        settings.names.topic_notify_dead_letter,
+        names.topic_vitals,
+        names.topic_dead_letter,
+        names.topic_alerts,
+        names.topic_observations,
+        names.topic_notify_dead_letter,
     )
     return [
-        Grant(producer, write, topic, settings.names.topic_vitals),
-        Grant(producer, write, topic, settings.names.topic_dead_letter),
-        Grant(stream, read, topic, settings.names.topic_vitals),
+        Grant(producer, write, topic, names.topic_vitals),
+        Grant(producer, write, topic, names.topic_dead_letter),
+        Grant(stream, read, topic, names.topic_vitals),
         Grant(stream, read, group, SPARK_STREAM_GROUPS, prefixed=True),
-        Grant(stream, write, topic, settings.names.topic_alerts),
-        Grant(stream, write, topic, settings.names.topic_observations),
-        Grant(notifier, read, topic, settings.names.topic_alerts),
-        Grant(notifier, read, topic, settings.names.topic_observations),
-        Grant(notifier, read, group, settings.names.notifier_group, prefixed=True),  # its group and its re-drive's
-        Grant(
-            notifier, ACLOperation.CREATE, topic, settings.names.topic_notify_dead_letter
-        ),  # made at the first letter
-        Grant(notifier, write, topic, settings.names.topic_notify_dead_letter),
-        Grant(notifier, read, topic, settings.names.topic_notify_dead_letter),  # re-drive
+        Grant(stream, write, topic, names.topic_alerts),
+        Grant(stream, write, topic, names.topic_observations),
+        Grant(notifier, read, topic, names.topic_alerts),
+        Grant(notifier, read, topic, names.topic_observations),
+        Grant(notifier, read, group, names.notifier_group, prefixed=True),  # its group and its re-drive's
+        Grant(notifier, ACLOperation.CREATE, topic, names.topic_notify_dead_letter),  # made at the first letter
+        Grant(notifier, write, topic, names.topic_notify_dead_letter),
+        Grant(notifier, read, topic, names.topic_notify_dead_letter),  # re-drive
         *(Grant(auditor, read, topic, name) for name in pipeline_topics),
         Grant(auditor, read, group, SPARK_BATCH_GROUPS, prefixed=True),
-        Grant(
-            auditor, ACLOperation.DESCRIBE, group, settings.names.notifier_group, prefixed=True
-        ),  # the notifier's lag
+        Grant(auditor, ACLOperation.DESCRIBE, group, names.notifier_group, prefixed=True),  # the notifier's lag
     ]
 
 
 def markdown_table(settings: Settings) -> str:
     """The grants as the docs' Security page lists them for managed Kafka: user, operation, topic or group."""
     rows = [
-        f"| `{grant.user(settings)}` | {grant.operation.name} | {grant.resource.name.lower()} "
+        f"| `{grant.user(settings.kafka)}` | {grant.operation.name} | {grant.resource.name.lower()} "
         f"`{grant.name}`{' (prefix)' if grant.prefixed else ''} |"
-        for grant in pipeline_grants(settings)
+        for grant in pipeline_grants(settings.names)
     ]
     return "\n".join(["| principal | operation | resource |", "|---|---|---|", *rows])
 
 
-def _chosen(settings: Settings, names: Iterable[str] | None) -> list[Grant]:
-    grants = pipeline_grants(settings)
+def _chosen(names_settings: Names, names: Iterable[str] | None) -> list[Grant]:
+    grants = pipeline_grants(names_settings)
     if names is None:
         return grants
     wanted = set(names)
@@ -140,12 +136,12 @@ def _chosen(settings: Settings, names: Iterable[str] | None) -> list[Grant]:
 def grant(settings: Settings, names: Iterable[str] | None = None) -> int:
     """Add the pipeline's ACLs (those on ``names`` only, when given: a slice's own topics and groups); adding one
     that exists changes nothing. Returns how many were asked for."""
-    chosen = _chosen(settings, names)
+    chosen = _chosen(settings.names, names)
     if not chosen:
         return 0
-    client = kafka.admin(settings, KafkaPrincipal.ADMIN)
+    client = kafka.admin(settings.kafka, KafkaPrincipal.ADMIN)
     try:
-        result = client.create_acls([each.acl(settings) for each in chosen])
+        result = client.create_acls([each.acl(settings.kafka) for each in chosen])
     finally:
         client.close()
     if result["failed"]:
@@ -157,12 +153,12 @@ def grant(settings: Settings, names: Iterable[str] | None = None) -> int:
 
 def revoke(settings: Settings, names: Iterable[str]) -> None:
     """Remove the pipeline's ACLs on ``names`` (a slice's topics and groups, when the slice is dropped)."""
-    chosen = _chosen(settings, names)
+    chosen = _chosen(settings.names, names)
     if not chosen:
         return
-    client = kafka.admin(settings, KafkaPrincipal.ADMIN)
+    client = kafka.admin(settings.kafka, KafkaPrincipal.ADMIN)
     try:
-        client.delete_acls([each.matching(settings) for each in chosen])
+        client.delete_acls([each.matching(settings.kafka) for each in chosen])
     finally:
         client.close()
 
@@ -170,7 +166,7 @@ def revoke(settings: Settings, names: Iterable[str]) -> None:
 def provision(settings: Settings, partitions: dict[str, int], groups: Iterable[str] = ()) -> None:
     """Make the topics of ``partitions`` (name -> partitions; a slice's, a benchmark's) and add the pipeline's ACLs
     on them and on ``groups``: the services of the slice may then use them as they use the pipeline's own."""
-    kafka.ensure_topics(settings, partitions)
+    kafka.ensure_topics(settings.kafka, partitions)
     grant(settings, [*partitions, *groups])
 
 
@@ -178,7 +174,7 @@ def remove(settings: Settings, names: Iterable[str]) -> None:
     """Undo :func:`provision`: the ACLs on ``names`` (topics and groups), then those of them that are topics."""
     names = list(names)
     revoke(settings, names)
-    kafka.delete_topics(settings, names)
+    kafka.delete_topics(settings.kafka, names)
 
 
 def main() -> None:
@@ -189,8 +185,11 @@ def main() -> None:
     )
     parser.parse_args()
     current = settings.get()
-    for each in pipeline_grants(current):
-        print(f'kafka-acls.sh --bootstrap-server "$BROKERS" --command-config admin.properties {each.command(current)}')
+    for each in pipeline_grants(current.names):
+        print(
+            'kafka-acls.sh --bootstrap-server "$BROKERS" --command-config admin.properties '
+            + each.command(current.kafka)
+        )
 
 
 if __name__ == "__main__":

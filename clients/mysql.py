@@ -19,7 +19,7 @@ from mysql.connector.abstracts import MySQLConnectionAbstract
 from mysql.connector.errors import PoolError
 from mysql.connector.pooling import MySQLConnectionPool, PooledMySQLConnection
 
-from settings import RdsAccount, Settings
+from settings import RdsAccount, RdsSettings
 
 POOL_SIZE = 4  # connections kept per account and options; more at once are opened (and closed) as needed
 
@@ -28,7 +28,7 @@ _pools_lock = threading.Lock()
 
 
 def connect(
-    settings: Settings, account: RdsAccount, *, with_database: bool = True, autocommit: bool = False
+    rds: RdsSettings, account: RdsAccount, *, with_database: bool = True, autocommit: bool = False
 ) -> MySQLConnectionAbstract | PooledMySQLConnection:
     """Connect as ``account`` (to the application database unless told otherwise).
 
@@ -36,12 +36,12 @@ def connect(
     is decided where it connects and by the account's grants, not by a shared
     all-powerful user.
     """
-    user, password = settings.rds.login(account)
-    options = dict(host=settings.rds.host, port=settings.rds.port, user=user, password=password, autocommit=autocommit)
+    user, password = rds.login(account)
+    options = dict(host=rds.host, port=rds.port, user=user, password=password, autocommit=autocommit)
     if with_database:
-        options["database"] = settings.rds.database
+        options["database"] = rds.database
     # a result left half-read is read to its end when the connection goes back to the pool, not an error
-    options |= tls_options(settings) | {"consume_results": True}
+    options |= tls_options(rds) | {"consume_results": True}
     try:
         return _pool(options).get_connection()
     except PoolError:  # every pooled connection is in use: one of its own
@@ -57,9 +57,9 @@ def _pool(options: dict[str, object]) -> MySQLConnectionPool:
         return _pools[key]
 
 
-def tls_options(settings: Settings) -> dict[str, object]:
+def tls_options(rds: RdsSettings) -> dict[str, object]:
     """mysql-connector's TLS arguments: verify the server's certificate and host name against PA_MYSQL_TLS_CA
     (none when it is empty: plain text, as a server without TLS needs)."""
-    if not settings.rds.tls_ca:
+    if not rds.tls_ca:
         return {}
-    return {"ssl_ca": settings.rds.tls_ca, "ssl_verify_cert": True, "ssl_verify_identity": True}
+    return {"ssl_ca": rds.tls_ca, "ssl_verify_cert": True, "ssl_verify_identity": True}

@@ -15,7 +15,7 @@ from pyspark import SparkContext
 from pyspark.sql import DataFrame, Row, SparkSession
 
 from clients.jdbc import jdbc_options
-from settings import RdsAccount, Settings
+from settings import RdsAccount, Settings, SparkSettings, StreamSettings
 from settings.choices import StateStore
 
 
@@ -39,10 +39,10 @@ STATE_STORE_PROVIDERS = {
 }
 
 
-def state_store_conf(settings: Settings) -> dict[str, str]:
+def state_store_conf(stream: StreamSettings) -> dict[str, str]:
     """The streaming state store PA_STREAM_STATE_STORE names; RocksDB checkpoints only its changelog per batch."""
     return {
-        "spark.sql.streaming.stateStore.providerClass": STATE_STORE_PROVIDERS[settings.stream.state_store],
+        "spark.sql.streaming.stateStore.providerClass": STATE_STORE_PROVIDERS[stream.state_store],
         "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled": "true",
     }
 
@@ -57,9 +57,9 @@ def extra_jars(settings: Settings) -> list[str]:
     ]
 
 
-def is_local(settings: Settings) -> bool:
+def is_local(spark: SparkSettings) -> bool:
     """Whether this process runs Spark itself (``local[...]``), not a cluster's spark-submit."""
-    return settings.spark.master.startswith("local")
+    return spark.master.startswith("local")
 
 
 def session_conf(settings: Settings) -> dict[str, str]:
@@ -76,9 +76,9 @@ def session_conf(settings: Settings) -> dict[str, str]:
         # option values shown in plans and the UI: a JDBC URL, and the Kafka JAAS line that holds a password
         "spark.sql.redaction.options.regex": "(?i)url|jaas",
         **hive_conf(settings),
-        **state_store_conf(settings),
+        **state_store_conf(settings.stream),
     }
-    if is_local(settings):
+    if is_local(settings.spark):
         conf |= {
             "spark.driver.memory": settings.spark.driver_memory,
             "spark.sql.shuffle.partitions": str(settings.spark.shuffle_partitions),
@@ -93,15 +93,15 @@ def session_conf(settings: Settings) -> dict[str, str]:
 def session(settings: Settings, app_name: str, extra_conf: dict[str, str] | None = None) -> SparkSession:
     """Get or create the process's SparkSession for ``app_name``."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    if is_local(settings):
+    if is_local(settings.spark):
         os.environ.setdefault("SPARK_LOCAL_IP", settings.spark.local_ip)
     builder = SparkSession.builder.appName(app_name)
     if settings.spark.master:
         builder = builder.master(settings.spark.master)
-    conf = session_conf(settings) | log_conf(settings) | (extra_conf or {})
+    conf = session_conf(settings) | log_conf(settings.spark) | (extra_conf or {})
     for key, value in conf.items():
         builder = builder.config(key, value)
-    with _driver_output_to_file(settings), _jvm_leaves_sigterm_to_python():
+    with _driver_output_to_file(settings.spark), _jvm_leaves_sigterm_to_python():
         return builder.enableHiveSupport().getOrCreate()
 
 
@@ -127,7 +127,7 @@ def _jvm_leaves_sigterm_to_python() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _driver_output_to_file(settings: Settings) -> Iterator[None]:
+def _driver_output_to_file(spark: SparkSettings) -> Iterator[None]:
     """While this process launches its driver JVM, point file descriptor 2 at ``<PA_SPARK_LOG_FILE>.stderr``.
 
     The JVM writes a few lines to its inherited stderr before log4j is configured (the JDK's "Using incubator
@@ -136,10 +136,10 @@ def _driver_output_to_file(settings: Settings) -> Iterator[None]:
     fails to start, the error names the file and quotes its end.
     """
     launching = SparkContext._active_spark_context is None and "PYSPARK_GATEWAY_PORT" not in os.environ
-    if not (settings.spark.log_file and launching):
+    if not (spark.log_file and launching):
         yield
         return
-    output = Path(settings.spark.log_file).expanduser().resolve().with_suffix(".stderr")
+    output = Path(spark.log_file).expanduser().resolve().with_suffix(".stderr")
     output.parent.mkdir(parents=True, exist_ok=True)
     sys.stderr.flush()
     saved = os.dup(2)
@@ -160,15 +160,15 @@ def _driver_output_to_file(settings: Settings) -> Iterator[None]:
 LOG4J2_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 
 
-def log_conf(settings: Settings) -> dict[str, str]:
+def log_conf(spark: SparkSettings) -> dict[str, str]:
     """Spark's own log to PA_SPARK_LOG_FILE, not the console, and its stage progress bar only on a terminal.
 
     Takes effect in a driver this process launches (PySpark passes the options to spark-submit); under
     spark-submit the driver JVM already runs with the cluster's log configuration, and this changes nothing.
     """
     conf = {"spark.ui.showConsoleProgress": str(sys.stderr.isatty()).lower()}
-    if settings.spark.log_file:
-        log_file = Path(settings.spark.log_file).expanduser().resolve()
+    if spark.log_file:
+        log_file = Path(spark.log_file).expanduser().resolve()
         log_file.parent.mkdir(parents=True, exist_ok=True)
         conf["spark.driver.extraJavaOptions"] = (
             f"-Dlog4j2.configurationFile={LOG4J2_CONFIG.as_uri()} -Dpa.spark.log.file={log_file}"

@@ -31,7 +31,7 @@ import pyspark
 import settings as settings_module
 from clients.spark import extra_jars
 from cluster import package
-from settings import Settings
+from settings import ClusterSettings, Settings
 from settings.choices import DeployMode
 from settings.fields import as_environment, is_secret, leaves, variable
 
@@ -110,7 +110,7 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
         "--driver-memory",
         settings.cluster.driver_memory,
         "--conf",
-        f"spark.sql.shuffle.partitions={shuffle_partitions(settings)}",
+        f"spark.sql.shuffle.partitions={shuffle_partitions(settings.cluster)}",
         "--conf",
         f"spark.yarn.jars={spark_jars}",
         "--conf",
@@ -151,9 +151,9 @@ def submission(settings: Settings, module: str, args: list[str], work_dir: Path,
     return Submission(arguments, environment)
 
 
-def shuffle_partitions(settings: Settings) -> int:
+def shuffle_partitions(cluster: ClusterSettings) -> int:
     """PA_CLUSTER_SHUFFLE_PARTITIONS, or the submission's task slots when it is 0."""
-    return settings.cluster.shuffle_partitions or settings.cluster.executors * settings.cluster.executor_cores
+    return cluster.shuffle_partitions or cluster.executors * cluster.executor_cores
 
 
 def maven_packages(settings: Settings) -> list[str]:

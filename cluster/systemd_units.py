@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from settings import Settings
+from settings import ServiceSettings, Settings
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ def services(settings: Settings) -> list[Service]:
     ]
 
 
-def unit(settings: Settings, service: Service, bin_dir: Path, env_dir: Path, user: str, state_dir: Path) -> str:
+def unit(
+    service_settings: ServiceSettings, service: Service, bin_dir: Path, env_dir: Path, user: str, state_dir: Path
+) -> str:
     return f"""[Unit]
 Description=Patient Alert ETL: {service.about}
 Documentation=https://github.com/patient-alert-etl/patient-alert-etl/blob/main/docs/operations.md
@@ -57,7 +59,7 @@ EnvironmentFile={env_dir / f"{service.name}.env"}
 WorkingDirectory={state_dir}
 ExecStart={bin_dir / "patient-alert"} {service.command}
 Restart=on-failure
-RestartSec={settings.service.backoff_max_s:g}
+RestartSec={service_settings.backoff_max_s:g}
 KillSignal=SIGTERM
 TimeoutStopSec={service.stop_s:g}
 NoNewPrivileges=yes
@@ -74,6 +76,6 @@ WantedBy=multi-user.target
 def render(settings: Settings, bin_dir: Path, env_dir: Path, user: str, state_dir: Path) -> dict[str, str]:
     """Unit file name -> its text, one per long-running service."""
     return {
-        f"patient-alert-{service.name}.service": unit(settings, service, bin_dir, env_dir, user, state_dir)
+        f"patient-alert-{service.name}.service": unit(settings.service, service, bin_dir, env_dir, user, state_dir)
         for service in services(settings)
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from settings import RdsAccount, RdsSettings, Settings, SnsSettings
+from settings import AirflowSettings, RdsAccount, RdsSettings, SnsSettings
 from settings.fields import variable_of
 
 # Connection attribute -> the variable it fills; login and password fill the connection's account's
@@ -28,17 +28,17 @@ AWS_EXTRAS = {
 }
 
 
-def mysql_conn_id(settings: Settings, account: RdsAccount) -> str:
+def mysql_conn_id(airflow: AirflowSettings, account: RdsAccount) -> str:
     """The Connection that holds ``account``'s RDS login: one per account, so each
     account's password lives, and is rotated, on its own."""
-    return f"{settings.airflow.mysql_conn_id}_{account}"
+    return f"{airflow.mysql_conn_id}_{account}"
 
 
-def connection_settings(settings: Settings) -> dict[str, str]:
+def connection_settings(airflow: AirflowSettings) -> dict[str, str]:
     """The PA_* variables the MySQL and AWS connections named in ``settings`` define (only their non-empty fields)."""
     found: dict[str, Any] = {}
     for account in RdsAccount:
-        mysql = _connection(mysql_conn_id(settings, account))
+        mysql = _connection(mysql_conn_id(airflow, account))
         if mysql is not None:
             found.update({name: getattr(mysql, attribute) for attribute, name in MYSQL_FIELDS.items()})
             found.update(
@@ -47,7 +47,7 @@ def connection_settings(settings: Settings) -> dict[str, str]:
                     variable_of(RdsSettings, f"{account}_password"): mysql.password,
                 }
             )
-    aws = _connection(settings.airflow.aws_conn_id)
+    aws = _connection(airflow.aws_conn_id)
     if aws is not None:
         found.update({name: getattr(aws, attribute) for attribute, name in AWS_FIELDS.items()})
         extras = aws.extra_dejson

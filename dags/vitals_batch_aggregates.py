@@ -36,7 +36,7 @@ def vitals_batch_aggregates():
         context = get_current_context()
         settings = task_settings()
         start, end = as_utc(context["data_interval_start"]), as_utc(context["data_interval_end"])
-        results = aggregate_hours(spark_session(settings, "airflow-aggregates"), settings, start, end)
+        results = aggregate_hours(spark_session(settings, "airflow-aggregates"), settings.names, start, end)
         for hour in results:
             print(
                 f"vitals_hourly {hour.hour_start:%Y-%m-%d %H}:00: {hour.patients} patient(s), "
@@ -54,7 +54,7 @@ def vitals_batch_aggregates():
         context = get_current_context()
         settings = task_settings()
         day = as_utc(context["data_interval_start"]).date()
-        wards = rollup(spark_session(settings, "airflow-aggregates"), settings, day)
+        wards = rollup(spark_session(settings, "airflow-aggregates"), settings.names, day)
         print(
             f"ward_daily_vitals {day}: {wards} ward(s) from {sum(hour['readings'] for hour in hours)} reading(s) "
             f"this interval"

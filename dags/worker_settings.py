@@ -20,7 +20,7 @@ def task_settings() -> settings_module.Settings:
 
     base = settings_module.load()
     environ = dict(os.environ)
-    for name, value in connection_settings(base).items():
+    for name, value in connection_settings(base.airflow).items():
         environ.pop(name + "_FILE", None)  # the connection's secret replaces the mounted one
         environ[name] = value
     overrides = Variable.get(base.airflow.settings_variable, default=None, deserialize_json=True) or {}

@@ -96,7 +96,9 @@ class Bed:
 def wards(settings: Settings) -> list[str]:
     """The wards patients are admitted to, as Hive's patients table knows them."""
     db = settings.names.hive_database
-    found = hive.frame(settings, f"SELECT DISTINCT admitted_ward FROM {db}.patients WHERE admitted_ward IS NOT NULL")
+    found = hive.frame(
+        settings.hive, f"SELECT DISTINCT admitted_ward FROM {db}.patients WHERE admitted_ward IS NOT NULL"
+    )
     return sorted(found["admitted_ward"])
 
 
@@ -104,7 +106,7 @@ def beds(settings: Settings, ward: str, rules: Iterable[ThresholdRule] = ()) -> 
     """Every patient of ``ward`` with the latest reading, its NEWS2, the open episodes and, from ``rules``, each
     vital's no-alert range at the patient's age; the sickest first."""
     readings = hive.frame(
-        settings,
+        settings.hive,
         _LATEST_READINGS.format(
             db=settings.names.hive_database,
             vitals=", ".join(f"v.{vital}" for vital in VITALS),
@@ -114,7 +116,7 @@ def beds(settings: Settings, ward: str, rules: Iterable[ThresholdRule] = ()) -> 
         parameters={"ward": ward},
     )
     last_hour = hive.frame(
-        settings,
+        settings.hive,
         _LAST_HOUR.format(db=settings.names.hive_database, vitals=", ".join(f"v.{vital}" for vital in VITALS)),
         parameters={"ward": ward},
     )

@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     ).parse_args(argv)
     current = handoff.hand_over(settings.stack())
-    logs.configure(current)
+    logs.configure(current.logs)
     began = time.monotonic()
     for number, (title, step) in enumerate(STEPS, start=1):
         print(f"\n=== [{number}/{len(STEPS)}] {title} ===", flush=True)

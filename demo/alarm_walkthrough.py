@@ -85,7 +85,7 @@ def walk_through(settings: Settings) -> None:
 
 def _queue_two_critical_readings(settings: Settings) -> None:
     """Two readings of SpO2 84 % (critical), as the stream sends them: the alert, then the reading's observation."""
-    producer = kafka.producer(settings, KafkaPrincipal.STREAM)
+    producer = kafka.producer(settings.kafka, KafkaPrincipal.STREAM)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for second in (2, 1):
         moment = (now - dt.timedelta(seconds=second)).isoformat() + "Z"
@@ -129,7 +129,7 @@ def _ack_code(message: str) -> str:
 
 
 def _audit(settings: Settings, code: str) -> list[str]:
-    connection = mysql.connect(settings, RdsAccount.MIGRATION)
+    connection = mysql.connect(settings.rds, RdsAccount.MIGRATION)
     try:
         cursor = connection.cursor()
         cursor.execute(

@@ -25,7 +25,9 @@ SHOWN_H = 1  # the pages show the last hour of readings: one demo run, not every
 
 def shown_from(current: settings.Settings) -> dt.datetime:
     """The start of the hour before the newest landed reading (naive UTC)."""
-    [[newest]] = hive.frame(current, f"SELECT MAX(event_time) FROM {current.names.hive_database}.vitals_raw").values
+    [[newest]] = hive.frame(
+        current.hive, f"SELECT MAX(event_time) FROM {current.names.hive_database}.vitals_raw"
+    ).values
     return (pd.Timestamp(newest) - pd.Timedelta(hours=SHOWN_H)).to_pydatetime()
 
 
@@ -41,7 +43,7 @@ def preface(path: Path, start: dt.datetime) -> str:
 
 def main() -> int:
     current = handoff.hand_over(settings.stack())
-    logs.configure(current)
+    logs.configure(current.logs)
     start = shown_from(current)
     for path in notebooks.notebooks():
         run = notebooks.execute(path, {"START": f"{start:%Y-%m-%d %H:%M:%S}"})

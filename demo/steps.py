@@ -61,7 +61,7 @@ def apply_hive_schema(settings: Settings) -> None:
 def load_threshold_rules(settings: Settings) -> None:
     changes = load_thresholds(settings)
     print(changes.describe().splitlines()[-1])
-    connection = hbase.connect(settings)
+    connection = hbase.connect(settings.hbase)
     try:
         rows = list(connection.table(settings.names.threshold_table).scan())
         sample_key, sample = rows[0]
@@ -106,14 +106,14 @@ def _run_dag(settings: Settings, dag_id: str, **test_arguments) -> None:
 
 def import_patients_into_hive(settings: Settings) -> None:
     _run_dag(settings, "sqoop_import_patients")
-    job = JobStore(settings).get(pipeline_jobs.import_patients_job(settings))
+    job = JobStore(settings).get(pipeline_jobs.import_patients_job(settings.names))
     print(
         f"Airflow DAG sqoop_import_patients: saved job {job.name} imported {job.last_rows} patient row(s) into "
         f"Hive {settings.names.hive_database}.patients; RDS and Hive counts checked; next run starts at "
         f"updated_at {job.last_value}"
     )
     [(infants,)] = hive.query(
-        settings, f"SELECT COUNT(date_of_birth) FROM {settings.names.hive_database}.patients WHERE age < 2"
+        settings.hive, f"SELECT COUNT(date_of_birth) FROM {settings.names.hive_database}.patients WHERE age < 2"
     )
     print(
         f"{infants} children under 2 with a date of birth: their readings are matched in completed months "
@@ -121,7 +121,7 @@ def import_patients_into_hive(settings: Settings) -> None:
     )
     # the public versions' own Sqoop command line, unchanged: Hive-ready text, as Apache Sqoop 1.4.7 writes it
     target = f"/tmp/demo-capstone/{settings.names.hive_database}/patients-contact-info"
-    hdfs.delete(settings, target)
+    hdfs.delete(settings.hdfs, target)
     result = run_tool(
         session(settings, "patient-alert-demo"), settings, "import", capstone_import("patients_information", target)
     )
@@ -143,7 +143,7 @@ def aggregate_demo_hours(settings: Settings) -> None:
         _run_dag(settings, "vitals_batch_aggregates", logical_date=hour)
         print(f"Airflow DAG vitals_batch_aggregates: interval {hour - dt.timedelta(hours=1):%Y-%m-%d %H}:00 done")
     rows = hive.query(
-        settings,
+        settings.hive,
         f"SELECT hour_start, patient_id, readings, ROUND(heart_rate_avg, 1), "
         f"ROUND(bp_systolic_avg, 1), alerts_vital_out_of_range, alerts_value_in_gap "
         f"FROM {database}.vitals_hourly ORDER BY alerts_vital_out_of_range DESC, "
@@ -156,7 +156,7 @@ def aggregate_demo_hours(settings: Settings) -> None:
     for row in rows:
         print("    " + " | ".join(str(value) for value in row))
     wards = hive.query(
-        settings,
+        settings.hive,
         f"SELECT agg_date, ward, patients, readings, alerts_vital_out_of_range "
         f"FROM {database}.ward_daily_vitals ORDER BY agg_date DESC, ward LIMIT 6",
     )
@@ -167,7 +167,7 @@ def aggregate_demo_hours(settings: Settings) -> None:
 
 def export_ward_alert_counts(settings: Settings) -> None:
     result = pipeline_jobs.export_ward_alert_counts(session(settings, "patient-alert-demo"), settings)
-    connection = mysql.connect(settings, RdsAccount.QUALITY)
+    connection = mysql.connect(settings.rds, RdsAccount.QUALITY)
     try:
         cursor = connection.cursor()
         cursor.execute(
@@ -179,14 +179,14 @@ def export_ward_alert_counts(settings: Settings) -> None:
         connection.close()
     print(
         f"RDS ward_daily_alert_counts: {result.rows} row(s) upserted by saved job "
-        f"{pipeline_jobs.export_ward_alert_counts_job(settings)}; the busiest:"
+        f"{pipeline_jobs.export_ward_alert_counts_job(settings.names)}; the busiest:"
     )
     for row in busiest:
         print("    " + " | ".join(str(value) for value in row))
 
 
 def _queued(settings: Settings) -> int:
-    return kafka.end_offsets(settings, settings.names.topic_alerts)
+    return kafka.end_offsets(settings.kafka, settings.names.topic_alerts)
 
 
 def _quiet(settings: Settings, seconds: float) -> bool:
@@ -238,12 +238,12 @@ def run_streaming_job(settings: Settings) -> None:
         )
         database = settings.names.hive_database
         newest = hive.query(
-            settings,
+            settings.hive,
             f"SELECT input_message_time, patient_name, age, admitted_ward, kind, "
             f"alert_message FROM {database}.alerts ORDER BY input_message_time DESC LIMIT 5",
         )
         risks = hive.query(
-            settings,
+            settings.hive,
             f"SELECT news2_risk, COUNT(*) FROM {database}.news2_scores GROUP BY news2_risk ORDER BY COUNT(*) DESC",
         )
         print("NEWS2 risk of the landed readings (news2_scores): " + ", ".join(f"{risk} {n:,}" for risk, n in risks))
@@ -270,7 +270,7 @@ def notify_doctors(settings: Settings) -> None:
         f"({', '.join(sub['Endpoint'] for sub in subscriptions)})"
     )
     url = inbox.subscribe(settings, "demo-inbox")
-    aws.client(settings, "sqs").purge_queue(QueueUrl=url)  # what an interrupted earlier run left behind
+    aws.client(settings.sns, "sqs").purge_queue(QueueUrl=url)  # what an interrupted earlier run left behind
     emails: list[dict] = []
     notifying = threading.Event()
     notifying.set()
@@ -401,23 +401,23 @@ def show_status(settings: StackSettings) -> None:
         f"secrets ({', '.join(secret_scan.secrets(settings))}): in none of the {len(scanned)} log files of this "
         "run, nor in any process's command line"
     )
-    print(f"RDS connections: {grants.transport(settings)}, verified against {settings.rds.tls_ca or 'nothing'}")
+    print(f"RDS connections: {grants.transport(settings.rds)}, verified against {settings.rds.tls_ca or 'nothing'}")
     users = ", ".join(settings.kafka.login(principal)[0] for principal in KafkaPrincipal)
     print(
         f"Kafka: {settings.kafka.security_protocol}, each service its own user ({users}), "
-        f"{len(kafka_acls.pipeline_grants(settings))} ACLs; a reading forged with the notifier's login: "
+        f"{len(kafka_acls.pipeline_grants(settings.names))} ACLs; a reading forged with the notifier's login: "
         f"{_forged_reading(settings)}"
     )
-    (session_user,) = hive.query(settings, "SELECT current_user()")[0]
+    (session_user,) = hive.query(settings.hive, "SELECT current_user()")[0]
     print(f"HiveServer2 logins: {settings.hive.server2_auth}, this run's sessions ran as {session_user}")
-    for account, shown in grants.held(settings).items():
+    for account, shown in grants.held(settings.rds).items():
         tables = [grant.split(" ON ")[1].split(" TO ")[0] for grant in shown if " ON `" in grant]
         print(f"    account {settings.rds.login(account)[0]}: {', '.join(tables)}")
 
 
 def _forged_reading(settings: StackSettings) -> str:
     """What the broker answers a reading published to the readings' topic by another service than the producer."""
-    producer = kafka.producer(settings, KafkaPrincipal.NOTIFIER, max_block_ms=10_000)
+    producer = kafka.producer(settings.kafka, KafkaPrincipal.NOTIFIER, max_block_ms=10_000)
     try:
         producer.send(settings.names.topic_vitals, b'{"forged": true}').get(timeout=10)
     except TopicAuthorizationFailedError:

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[hbase_setup] {current.names.threshold_table}: {changes.writes} row(s) written")
         return 0
     status = verify.verify(current, RdsAccount.RULES)
-    repository = ThresholdRepository(lambda: hbase.connect(current), current.names.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(current.hbase), current.names.threshold_table)
     try:
         rules = repository.index.rules
     except InvalidThresholds as error:

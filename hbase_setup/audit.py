@@ -14,7 +14,7 @@ import socket
 from dataclasses import dataclass
 
 from clients import mysql
-from settings import RdsAccount, Settings
+from settings import RdsAccount, RdsSettings, Settings
 from thresholds.rules import Cells, rows_fingerprint
 
 
@@ -57,7 +57,7 @@ def record(
 ) -> int:
     """Record a change about to be written, with the rows it leaves in the table (and their fingerprint); return
     its id for :func:`mark_applied`."""
-    connection = mysql.connect(settings, RdsAccount.RULES, autocommit=True)
+    connection = mysql.connect(settings.rds, RdsAccount.RULES, autocommit=True)
     try:
         cursor = connection.cursor()
         cursor.execute(
@@ -124,7 +124,7 @@ def last_audited(settings: Settings, account: RdsAccount = RdsAccount.QUALITY) -
 
 
 def _latest(settings: Settings, account: RdsAccount, condition: str, values: tuple) -> AuditedRules | None:
-    connection = mysql.connect(settings, account)
+    connection = mysql.connect(settings.rds, account)
     try:
         cursor = connection.cursor()
         cursor.execute(
@@ -141,8 +141,8 @@ def _latest(settings: Settings, account: RdsAccount, condition: str, values: tup
     return AuditedRules(int(entry_id), changed_at, changed_by, source, rows_from_json(rows) if rows else {})
 
 
-def mark_applied(settings: Settings, entry_id: int) -> None:
-    connection = mysql.connect(settings, RdsAccount.RULES, autocommit=True)
+def mark_applied(rds: RdsSettings, entry_id: int) -> None:
+    connection = mysql.connect(rds, RdsAccount.RULES, autocommit=True)
     try:
         connection.cursor().execute("UPDATE threshold_audit SET applied = TRUE WHERE id = %s", (entry_id,))
     finally:
@@ -151,7 +151,7 @@ def mark_applied(settings: Settings, entry_id: int) -> None:
 
 def history(settings: Settings, limit: int = 20) -> list[AuditEntry]:
     """The latest ``limit`` changes of PA_THRESHOLD_TABLE, newest first."""
-    connection = mysql.connect(settings, RdsAccount.RULES)
+    connection = mysql.connect(settings.rds, RdsAccount.RULES)
     try:
         cursor = connection.cursor()
         cursor.execute(

@@ -76,7 +76,7 @@ def load(
     """
     path = source_path or Path(settings.hbase.threshold_source or sources.DEFAULT_SOURCE)
     source = sources.read_rows(path, settings.names.threshold_table)
-    connection = hbase.connect(settings)
+    connection = hbase.connect(settings.hbase)
     try:
         exists = settings.names.threshold_table.encode() in connection.tables()
         if not exists and not dry_run:
@@ -101,7 +101,7 @@ def load(
                 rows_after=after,
             )
             _apply(connection.table(settings.names.threshold_table), changes)
-            audit.mark_applied(settings, entry)
+            audit.mark_applied(settings.rds, entry)
         return changes
     finally:
         connection.close()

@@ -57,7 +57,7 @@ def verify(settings: Settings, account: RdsAccount = RdsAccount.QUALITY) -> Rule
 
 def current_rows(settings: Settings) -> dict[str, Cells]:
     """PA_THRESHOLD_TABLE's rows now."""
-    connection = hbase.connect(settings)
+    connection = hbase.connect(settings.hbase)
     try:
         return table.read_rows(connection, settings.names.threshold_table)
     finally:

@@ -65,7 +65,7 @@ def _table_where_a_view_goes(cursor, statement: str) -> str | None:
 def apply(settings: Settings) -> list[str]:
     """Run every statement (all are idempotent), adding new columns to tables that exist already; return the
     names of the tables now in the database."""
-    connection = hive.connect(settings)
+    connection = hive.connect(settings.hive)
     try:
         cursor = connection.cursor()
         for file_name, statement in statements(settings):

@@ -42,7 +42,7 @@ def mariadb(settings: StackSettings) -> str:
 
 
 def kafka_broker(settings: StackSettings) -> str:
-    client = kafka.admin(settings, KafkaPrincipal.ADMIN, request_timeout_ms=3000)
+    client = kafka.admin(settings.kafka, KafkaPrincipal.ADMIN, request_timeout_ms=3000)
     try:
         cluster = client.describe_cluster()
         return f"{len(cluster['brokers'])} broker(s), controller {cluster['controller_id']}"
@@ -51,12 +51,12 @@ def kafka_broker(settings: StackSettings) -> str:
 
 
 def hdfs_namenode(settings: StackSettings) -> str:
-    entries = hdfs.list_status(settings, "/")
+    entries = hdfs.list_status(settings.hdfs, "/")
     return f"listing / gave {len(entries)} entries"
 
 
 def hdfs_datanode(settings: StackSettings) -> str:
-    live = hdfs.live_datanodes(settings)
+    live = hdfs.live_datanodes(settings.hdfs)
     if live < 1:
         raise ProbeFailed("the NameNode counts no live DataNode yet")
     return f"{live} live DataNode(s)"
@@ -72,7 +72,7 @@ def zookeeper(settings: StackSettings) -> str:
 
 
 def hbase_thrift(settings: StackSettings) -> str:
-    connection = hbase.connect(settings, timeout_ms=5000)
+    connection = hbase.connect(settings.hbase, timeout_ms=5000)
     try:
         return f"{len(connection.tables())} table(s)"
     finally:
@@ -85,7 +85,7 @@ def hive_metastore(settings: StackSettings) -> str:
 
 
 def hive_server2(settings: StackSettings) -> str:
-    rows = hive.query(settings, "SELECT 1")
+    rows = hive.query(settings.hive, "SELECT 1")
     if rows != [(1,)]:
         raise ProbeFailed(f"SELECT 1 returned {rows!r}")
     return "SELECT 1 ok"
@@ -101,7 +101,7 @@ def ldap(settings: StackSettings) -> str:
 
 
 def sns(settings: StackSettings) -> str:
-    topics = aws.client(settings, "sns").list_topics()["Topics"]
+    topics = aws.client(settings.sns, "sns").list_topics()["Topics"]
     return f"{len(topics)} topic(s)"
 
 

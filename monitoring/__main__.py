@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("rules", help="the Prometheus rule file (YAML) from the settings, on stdout")
     parser.parse_args(argv)
     current, _ = entry.start()
-    sys.stdout.write(rules_file(current))
+    sys.stdout.write(rules_file(current.metrics))
     return 0
 
 

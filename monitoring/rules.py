@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from settings import Settings
+from settings import MetricsSettings
 
 RUNBOOK = "docs/operations.md"
 SERVICES = ("producer", "streaming", "notifier")  # Prometheus job names, one per long-running service
@@ -28,9 +28,9 @@ def rule(name: str, expr: str, for_s: float, summary: str, anchor: str) -> dict:
     }
 
 
-def rules(settings: Settings) -> dict:
+def rules(metrics: MetricsSettings) -> dict:
     """The rule groups, as Prometheus reads them."""
-    after = settings.metrics.ops_alert_for_s
+    after = metrics.ops_alert_for_s
     return {
         "groups": [
             {
@@ -46,16 +46,15 @@ def rules(settings: Settings) -> dict:
                     ),
                     rule(
                         "StreamStalled",
-                        "time() - pa_stream_last_progress_timestamp_seconds > "
-                        f"{settings.metrics.ops_stream_stalled_s:g}",
+                        f"time() - pa_stream_last_progress_timestamp_seconds > {metrics.ops_stream_stalled_s:g}",
                         after,
                         "query {{ $labels.query }} has reported no batch for over "
-                        f"{settings.metrics.ops_stream_stalled_s:g} s",
+                        f"{metrics.ops_stream_stalled_s:g} s",
                         "the-stream-is-stalled",
                     ),
                     rule(
                         "StreamLagGrowing",
-                        f"pa_stream_kafka_offsets_behind > {settings.metrics.ops_lag_records} "
+                        f"pa_stream_kafka_offsets_behind > {metrics.ops_lag_records} "
                         "and deriv(pa_stream_kafka_offsets_behind[5m]) > 0",
                         after,
                         "query {{ $labels.query }} is {{ $value }} records behind Kafka and falling further behind",
@@ -63,7 +62,7 @@ def rules(settings: Settings) -> dict:
                     ),
                     rule(
                         "ProducerBacklogGrowing",
-                        f"pa_producer_backlog_rows > {settings.metrics.ops_lag_records} "
+                        f"pa_producer_backlog_rows > {metrics.ops_lag_records} "
                         "and deriv(pa_producer_backlog_rows[5m]) > 0",
                         after,
                         "{{ $value }} readings in RDS not yet published, and growing",
@@ -89,5 +88,5 @@ def rules(settings: Settings) -> dict:
     }
 
 
-def rules_file(settings: Settings) -> str:
-    return json.dumps(rules(settings), indent=2) + "\n"
+def rules_file(metrics: MetricsSettings) -> str:
+    return json.dumps(rules(metrics), indent=2) + "\n"

@@ -19,8 +19,8 @@ from settings import Settings
 
 def status(settings: Settings) -> str:
     """What an on-call engineer asks first: is the notifier keeping up, what did it do, what was set aside."""
-    committed = kafka.committed(settings, settings.names.notifier_group, settings.names.topic_alerts)
-    queued = kafka.end_offsets(settings, settings.names.topic_alerts)
+    committed = kafka.committed(settings.kafka, settings.names.notifier_group, settings.names.topic_alerts)
+    queued = kafka.end_offsets(settings.kafka, settings.names.topic_alerts)
     outcomes = NotifierStore(settings).recent_outcomes(3600)
     dead_letters = settings.names.topic_notify_dead_letter
     return "\n".join(
@@ -29,7 +29,7 @@ def status(settings: Settings) -> str:
             f"{settings.names.notifier_group}, {queued - committed:,} behind",
             "last hour: "
             + (", ".join(f"{outcome} {count:,}" for outcome, count in sorted(outcomes.items())) or "nothing"),
-            f"{dead_letters}: {kafka.end_offsets(settings, dead_letters):,} "
+            f"{dead_letters}: {kafka.end_offsets(settings.kafka, dead_letters):,} "
             f"record(s) set aside (python -m notifier redrive sends the refused notifications again)",
         ]
     )

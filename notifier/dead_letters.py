@@ -57,7 +57,7 @@ def as_notification(record: dict) -> Notification:
 class DeadLetters:
     def __init__(self, settings: Settings, backoff: Backoff):
         self._settings = settings
-        self._producer = kafka.producer(settings, KafkaPrincipal.NOTIFIER)
+        self._producer = kafka.producer(settings.kafka, KafkaPrincipal.NOTIFIER)
         self._topic = settings.names.topic_notify_dead_letter
         self._backoff = backoff
         self._topic_made = False
@@ -67,7 +67,7 @@ class DeadLetters:
 
         def send_once() -> None:
             if not self._topic_made:  # the broker makes no topic on request: the first letter makes it
-                kafka.ensure_topics(self._settings, {self._topic: 1})
+                kafka.ensure_topics(self._settings.kafka, {self._topic: 1})
                 self._topic_made = True
             self._producer.send(self._topic, value=value).get(timeout=SEND_TIMEOUT_S)
 

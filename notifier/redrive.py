@@ -33,7 +33,7 @@ def redrive(settings: Settings, dry_run: bool = False, stopping: threading.Event
     """Re-send every dead-lettered notification not notified since; return counts by outcome."""
     stopping = stopping or threading.Event()
     reader = kafka.consumer(
-        settings,
+        settings.kafka,
         KafkaPrincipal.NOTIFIER,
         settings.names.topic_notify_dead_letter,
         group_id=f"{settings.names.notifier_group}-redrive",
@@ -82,10 +82,12 @@ def _pending(store: NotifierStore, records: list[dict], counts: Counter) -> list
 
 def _send(settings: Settings, pending: list[Notification], counts: Counter, stopping: threading.Event) -> None:
     store = NotifierStore(settings)
-    sns_backoff = backoff_for(settings, f"SNS publish to {settings.names.sns_topic}", stopping)
+    sns_backoff = backoff_for(settings.notifier, f"SNS publish to {settings.names.sns_topic}", stopping)
     arns = [topic_arn(settings, tier.topic) for tier in settings.alarm_tiers]
-    rds_backoff = backoff_for(settings, "RDS (notifier state)", stopping)
-    again = dead_letters.DeadLetters(settings, backoff_for(settings, settings.names.topic_notify_dead_letter, stopping))
+    rds_backoff = backoff_for(settings.notifier, "RDS (notifier state)", stopping)
+    again = dead_letters.DeadLetters(
+        settings, backoff_for(settings.notifier, settings.names.topic_notify_dead_letter, stopping)
+    )
 
     def record_batch(delivery: Delivery) -> None:
         counts["sent"] += len(delivery.sent)
@@ -105,6 +107,6 @@ def _send(settings: Settings, pending: list[Notification], counts: Counter, stop
         )
 
     try:
-        Sender(sns_client(settings), arns, sns_backoff, Composer.of(settings)).deliver(pending, record_batch)
+        Sender(sns_client(settings.sns), arns, sns_backoff, Composer.of(settings)).deliver(pending, record_batch)
     finally:
         again.close()

@@ -29,7 +29,7 @@ from clients import aws
 from notifier.episodes import Notification
 from notifier.messages import Composer
 from runtime.backoff import Backoff
-from settings import Settings
+from settings import SnsSettings
 
 _BATCH = 10  # PublishBatch's limit
 SERVICE_CODES = frozenset(
@@ -75,9 +75,9 @@ def is_service_error(code: str, http_status: int | None = None) -> bool:
     )
 
 
-def sns_client(settings: Settings) -> Any:
+def sns_client(sns: SnsSettings) -> Any:
     """An SNS client without botocore's own retries: the sender owns retries and backoff, botocore's would hide them."""
-    return aws.client(settings, "sns", Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10))
+    return aws.client(sns, "sns", Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10))
 
 
 @dataclass

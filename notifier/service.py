@@ -45,7 +45,7 @@ from notifier.sender import Delivery, Sender, sns_client
 from notifier.sns_setup import topic_arn
 from notifier.store import EscalationRow, NotifierStore, OutcomeRow
 from runtime.backoff import Backoff, Stopped, retrying
-from settings import KafkaPrincipal, Settings
+from settings import KafkaPrincipal, NotifierSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,8 @@ SERVER_ERRORS = (KafkaError, mysql.connector.Error, OSError)
 TICK_S = 1.0  # while a poll's records replay minutes of Kafka time, time-driven decisions run at least this often
 
 
-def backoff_for(settings: Settings, what: str, stopping: threading.Event) -> Backoff:
-    return Backoff(what, settings.notifier.notify_backoff_s, settings.notifier.notify_backoff_max_s, stopping, log)
+def backoff_for(notifier: NotifierSettings, what: str, stopping: threading.Event) -> Backoff:
+    return Backoff(what, notifier.notify_backoff_s, notifier.notify_backoff_max_s, stopping, log)
 
 
 class Notifier:
@@ -77,7 +77,7 @@ class Notifier:
         self.tracker = EpisodeTracker(AlarmPolicy.of(settings), retrying(self.rds, self.store.beds, SERVER_ERRORS))
         self.clock = 0.0
         self.last_ack_id = retrying(self.rds, self._catch_up_acknowledgements, SERVER_ERRORS)
-        self.sns = sns_client(settings)
+        self.sns = sns_client(settings.sns)
         self.sns_backoff = self._backoff(f"SNS publish to {settings.names.sns_topic}")
         self.tiers = settings.alarm_tiers
         self.topic_arns = retrying(
@@ -87,7 +87,7 @@ class Notifier:
         )
         self.sender = Sender(self.sns, self.topic_arns, self.sns_backoff, Composer.of(settings))
         self.consumer = kafka.consumer(
-            settings,
+            settings.kafka,
             KafkaPrincipal.NOTIFIER,
             settings.names.topic_alerts,
             settings.names.topic_observations,
@@ -99,7 +99,7 @@ class Notifier:
         self.counts: Counter[str] = Counter()
 
     def _backoff(self, what: str) -> Backoff:
-        return backoff_for(self.settings, what, self.stopping)
+        return backoff_for(self.settings.notifier, what, self.stopping)
 
     def _catch_up_acknowledgements(self) -> int:
         """Apply the acknowledgements recorded while the notifier was down; the id to read on from."""

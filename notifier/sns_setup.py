@@ -27,13 +27,13 @@ def subscribers(text: str) -> list[Subscriber]:
 def topic_arn(settings: Settings, topic: str | None = None) -> str:
     """The ARN of ``topic`` (default: the ward team's, PA_SNS_TOPIC); CreateTopic is idempotent: it returns the
     existing topic."""
-    return aws.client(settings, "sns").create_topic(Name=topic or settings.names.sns_topic)["TopicArn"]
+    return aws.client(settings.sns, "sns").create_topic(Name=topic or settings.names.sns_topic)["TopicArn"]
 
 
 def setup(settings: Settings) -> list[dict]:
     """Create the ward team's topic and every escalation tier's, subscribe every configured doctor once; keep
     filter policies in step. Returns the ward team's subscriptions."""
-    sns = aws.client(settings, "sns")
+    sns = aws.client(settings.sns, "sns")
     for tier in settings.alarm_tiers[1:]:
         tier_arn = topic_arn(settings, tier.topic)
         known = {sub["Endpoint"] for sub in subscriptions(settings, tier.topic)}
@@ -56,7 +56,7 @@ def setup(settings: Settings) -> list[dict]:
 
 
 def subscriptions(settings: Settings, topic: str | None = None) -> list[dict]:
-    sns = aws.client(settings, "sns")
+    sns = aws.client(settings.sns, "sns")
     arn = topic_arn(settings, topic)
     found, token = [], None
     while True:

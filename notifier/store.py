@@ -68,7 +68,7 @@ class NotifierStore:
         becomes notified)."""
         if not outcomes:
             return
-        connection = mysql.connect(self._settings, self._account)
+        connection = mysql.connect(self._settings.rds, self._account)
         try:
             connection.cursor().executemany(
                 "INSERT INTO notifier_alerts (alert_id, outcome, notification, sns_message_id, episode) "
@@ -107,7 +107,7 @@ class NotifierStore:
         """One transaction: alert outcomes and the beds' state."""
         if not (outcomes or changed or forgotten):
             return
-        connection = mysql.connect(self._settings, self._account)
+        connection = mysql.connect(self._settings.rds, self._account)
         try:
             cursor = connection.cursor()
             if outcomes:
@@ -197,7 +197,7 @@ class NotifierStore:
         return int(rows[0][0])
 
     def _execute_many(self, sql: str, rows: list[tuple]) -> None:
-        connection = mysql.connect(self._settings, self._account)
+        connection = mysql.connect(self._settings.rds, self._account)
         try:
             connection.cursor().executemany(sql, rows)
             connection.commit()
@@ -205,7 +205,7 @@ class NotifierStore:
             connection.close()
 
     def _query(self, sql: str, params: list) -> list[tuple]:
-        connection = mysql.connect(self._settings, self._account)
+        connection = mysql.connect(self._settings.rds, self._account)
         try:
             cursor = connection.cursor()
             cursor.execute(sql, params)

@@ -18,13 +18,17 @@ from clients import kafka
 from producers.message import RawValue
 from producers.partitioner import KeyCachingPartitioner
 from producers.publisher import BatchPublisher, BatchResult
-from settings import KafkaPrincipal, Settings
+from settings import KafkaPrincipal, KafkaSettings, Settings
 
 
-def kafka_producer(settings: Settings):
+def kafka_producer(kafka_settings: KafkaSettings):
     """The producer every sender uses: batched, acks=all, idempotent, partitions cached per patient."""
     return kafka.producer(
-        settings, KafkaPrincipal.PRODUCER, linger_ms=20, batch_size=256 * 1024, partitioner=KeyCachingPartitioner()
+        kafka_settings,
+        KafkaPrincipal.PRODUCER,
+        linger_ms=20,
+        batch_size=256 * 1024,
+        partitioner=KeyCachingPartitioner(),
     )
 
 
@@ -42,8 +46,8 @@ class ParallelPublisher:
         self._local: BatchPublisher | None = None
         self._workers: list[tuple[BaseProcess, Connection]] = []
         if settings.producer.workers <= 1:
-            self._producer = kafka_producer(settings)
-            self._local = BatchPublisher(settings, self._producer, source, fields, headers)
+            self._producer = kafka_producer(settings.kafka)
+            self._local = BatchPublisher(settings.names, self._producer, source, fields, headers)
             return
         context = multiprocessing.get_context("spawn")  # no inherited Kafka threads or sockets
         for _ in range(settings.producer.workers):
@@ -89,8 +93,8 @@ def _serve(
     connection: Connection, settings: Settings, source: str, fields: list[str], headers: list[tuple[str, bytes]] | None
 ) -> None:
     """A worker: publish each share it receives and answer ("ok", result) or ("error", reason)."""
-    producer = kafka_producer(settings)
-    publisher = BatchPublisher(settings, producer, source, fields, headers)
+    producer = kafka_producer(settings.kafka)
+    publisher = BatchPublisher(settings.names, producer, source, fields, headers)
     try:
         while True:
             try:

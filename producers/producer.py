@@ -65,7 +65,7 @@ def run(
     stopping = stopping or threading.Event()
     table = ReadingsTable(settings, RdsAccount.PRODUCER)
     publisher = ParallelPublisher(settings, table.source, table.fields)
-    outcome = ProducerRun(last_id=watermark.read(settings, settings.names.producer_name))
+    outcome = ProducerRun(last_id=watermark.read(settings.rds, settings.names.producer_name))
     metrics.WATERMARK.set(outcome.last_id)
     pending = PendingIds(outcome.last_id, settings.producer.gap_timeout_s)
     # the backlog to catch up with, when there is an end to it (in follow mode rows keep coming)
@@ -165,5 +165,5 @@ def _advance(settings: Settings, table: ReadingsTable, outcome: ProducerRun, pen
     """Store the contiguous low mark once it moved (every id at or below it is published or given up)."""
     if pending.low > outcome.last_id:
         outcome.last_id = pending.low
-        watermark.advance(settings, settings.names.producer_name, table.table, outcome.last_id)
+        watermark.advance(settings.rds, settings.names.producer_name, table.table, outcome.last_id)
         metrics.WATERMARK.set(outcome.last_id)

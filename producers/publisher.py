@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kafka import KafkaProducer
 
 from producers.message import MessageEncoder, RawValue, Unpublishable, dead_letter
-from settings import Settings
+from settings import Names
 
 
 @dataclass
@@ -27,14 +27,14 @@ class BatchPublisher:
 
     def __init__(
         self,
-        settings: Settings,
+        names: Names,
         producer: KafkaProducer,
         source: str,
         fields: Sequence[str],
         headers: list[tuple[str, bytes]] | None = None,
     ):
-        self._topic = settings.names.topic_vitals
-        self._dead_letter_topic = settings.names.topic_dead_letter
+        self._topic = names.topic_vitals
+        self._dead_letter_topic = names.topic_dead_letter
         self._producer = producer
         self._source = source
         self._encoder = MessageEncoder(fields, source)

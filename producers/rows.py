@@ -132,7 +132,7 @@ class ReadingsTable:
         return {row[0] for row in rows}
 
     def _query(self, sql: str, params: list[Any], raw: bool = False) -> list[tuple]:
-        connection = mysql.connect(self._settings, self._account, autocommit=True)
+        connection = mysql.connect(self._settings.rds, self._account, autocommit=True)
         try:
             cursor = connection.cursor(raw=raw)
             cursor.execute(sql, params)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from clients import mysql
-from settings import RdsAccount, Settings
+from settings import RdsAccount, RdsSettings
 
 
-def read(settings: Settings, producer_name: str) -> int:
+def read(rds: RdsSettings, producer_name: str) -> int:
     """The last id whose batch Kafka acknowledged (0 when the producer never ran)."""
-    connection = mysql.connect(settings, RdsAccount.PRODUCER)
+    connection = mysql.connect(rds, RdsAccount.PRODUCER)
     try:
         cursor = connection.cursor()
         cursor.execute("SELECT last_id FROM producer_watermarks WHERE producer_name = %s", (producer_name,))
@@ -18,8 +18,8 @@ def read(settings: Settings, producer_name: str) -> int:
         connection.close()
 
 
-def advance(settings: Settings, producer_name: str, source_table: str, last_id: int) -> None:
-    connection = mysql.connect(settings, RdsAccount.PRODUCER, autocommit=True)
+def advance(rds: RdsSettings, producer_name: str, source_table: str, last_id: int) -> None:
+    connection = mysql.connect(rds, RdsAccount.PRODUCER, autocommit=True)
     try:
         connection.cursor().execute(
             "INSERT INTO producer_watermarks (producer_name, source_table, last_id) VALUES (%s, %s, %s) "

@@ -36,10 +36,10 @@ def main(argv: list[str] | None = None) -> int:
             user=current.rds.admin_user,
             password=current.rds.admin_password,
             autocommit=True,
-            **rds.tls_options(current),
+            **rds.tls_options(current.rds),
         )
         try:
-            grants.create_accounts(connection.cursor(), current)
+            grants.create_accounts(connection.cursor(), current.rds)
         finally:
             connection.close()
         print(f"[rds_schema] accounts {', '.join(current.rds.login(account)[0] for account in RdsAccount)} ready")
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         applied = migrate.apply(current)
         print(f"[rds_schema] applied versions {applied}" if applied else "[rds_schema] up to date; grants applied")
     else:
-        for account, shown in grants.held(current).items():
+        for account, shown in grants.held(current.rds).items():
             print(f"{account}:")
             for grant in shown:
                 print("    " + grant)

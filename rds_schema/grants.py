@@ -20,7 +20,7 @@ from mysql.connector import errors as mysql_errors
 from mysql.connector.cursor import MySQLCursor
 
 from clients import mysql
-from settings import RdsAccount, Settings
+from settings import Names, RdsAccount, RdsSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,9 @@ OWN = "SELECT, INSERT, UPDATE, DELETE"
 NO_SUCH_GRANT = 1147  # ER_NONEXISTING_TABLE_GRANT: REVOKE of a grant the account does not hold
 
 
-def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
+def table_grants(names: Names) -> dict[RdsAccount, list[tuple[str, str]]]:
     """Each service account's (privileges, table) pairs in the application database."""
-    readings = settings.names.vitals_table
+    readings = names.vitals_table
     return {
         RdsAccount.DEVICES: [
             (WRITE, "patients_information"),
@@ -68,21 +68,21 @@ def table_grants(settings: Settings) -> dict[RdsAccount, list[tuple[str, str]]]:
     }
 
 
-def hosts(settings: Settings) -> list[str]:
-    return [host.strip() for host in settings.rds.account_hosts.split(",") if host.strip()]
+def hosts(rds: RdsSettings) -> list[str]:
+    return [host.strip() for host in rds.account_hosts.split(",") if host.strip()]
 
 
-def create_accounts(cursor: MySQLCursor, settings: Settings) -> None:
+def create_accounts(cursor: MySQLCursor, rds: RdsSettings) -> None:
     """As an administrator: every account (password set to the settings'), both databases, the migration owner."""
     for account in RdsAccount:
-        user, password = settings.rds.login(account)
-        for host in hosts(settings):
+        user, password = rds.login(account)
+        for host in hosts(rds):
             cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", (user, host, password))
             cursor.execute("ALTER USER %s@%s IDENTIFIED BY %s", (user, host, password))
-    owner, _ = settings.rds.login(RdsAccount.MIGRATION)
-    for database in (settings.rds.database, settings.rds.staging_database):
+    owner, _ = rds.login(RdsAccount.MIGRATION)
+    for database in (rds.database, rds.staging_database):
         cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{database}` CHARACTER SET utf8mb4")
-        for host in hosts(settings):
+        for host in hosts(rds):
             cursor.execute(f"GRANT ALL PRIVILEGES ON `{database}`.* TO %s@%s WITH GRANT OPTION", (owner, host))
 
 
@@ -92,38 +92,40 @@ def apply(settings: Settings) -> list[str]:
     A table not created yet (a readings table named by PA_VITALS_TABLE that a
     test or an operator creates later) is granted when this runs again after.
     """
-    with _as_owner(settings) as cursor:
+    with _as_owner(settings.rds) as cursor:
         cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
         existing = {row[0] for row in cursor.fetchall()}
         made = []
-        for account, pairs in table_grants(settings).items():
+        for account, pairs in table_grants(settings.names).items():
             for privileges, table in pairs:
                 if table in existing:
-                    made.append(_grant(cursor, settings, account, privileges, f"`{settings.rds.database}`.`{table}`"))
+                    made.append(
+                        _grant(cursor, settings.rds, account, privileges, f"`{settings.rds.database}`.`{table}`")
+                    )
                 else:
                     log.info("%s gets %s on %s once the table exists", account, privileges, table)
         staging = f"`{settings.rds.staging_database}`.*"
-        made.append(_grant(cursor, settings, RdsAccount.SQOOP, "ALL PRIVILEGES", staging))
+        made.append(_grant(cursor, settings.rds, RdsAccount.SQOOP, "ALL PRIVILEGES", staging))
         return made
 
 
-def grant_table(settings: Settings, account: RdsAccount, privileges: str, table: str) -> str:
+def grant_table(rds: RdsSettings, account: RdsAccount, privileges: str, table: str) -> str:
     """As the migration account: one grant beyond the table above (a scratch table of a test or benchmark)."""
-    with _as_owner(settings) as cursor:
-        return _grant(cursor, settings, account, privileges, f"`{settings.rds.database}`.`{table}`")
+    with _as_owner(rds) as cursor:
+        return _grant(cursor, rds, account, privileges, f"`{rds.database}`.`{table}`")
 
 
-def revoke_table(settings: Settings, table: str) -> None:
+def revoke_table(rds: RdsSettings, table: str) -> None:
     """As the migration account: take back every service account's grants on ``table`` (a scratch table being
     dropped). MySQL keeps a table's grants after DROP TABLE, so without this every scratch table a test or a
     benchmark dropped would stay listed in the accounts' grants; an account with none there is passed over."""
-    target = f"`{settings.rds.database}`.`{table}`"
-    with _as_owner(settings) as cursor:
+    target = f"`{rds.database}`.`{table}`"
+    with _as_owner(rds) as cursor:
         for account in RdsAccount:
             if account is RdsAccount.MIGRATION:
                 continue
-            user, _ = settings.rds.login(account)
-            for host in hosts(settings):
+            user, _ = rds.login(account)
+            for host in hosts(rds):
                 try:
                     cursor.execute(f"REVOKE ALL PRIVILEGES ON {target} FROM %s@%s", (user, host))
                 except mysql_errors.ProgrammingError as error:
@@ -132,26 +134,26 @@ def revoke_table(settings: Settings, table: str) -> None:
 
 
 @contextlib.contextmanager
-def _as_owner(settings: Settings) -> Iterator[MySQLCursor]:
-    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+def _as_owner(rds: RdsSettings) -> Iterator[MySQLCursor]:
+    connection = mysql.connect(rds, RdsAccount.MIGRATION, autocommit=True)
     try:
         yield connection.cursor()
     finally:
         connection.close()
 
 
-def _grant(cursor: MySQLCursor, settings: Settings, account: RdsAccount, privileges: str, target: str) -> str:
-    user, _ = settings.rds.login(account)
-    for host in hosts(settings):
+def _grant(cursor: MySQLCursor, rds: RdsSettings, account: RdsAccount, privileges: str, target: str) -> str:
+    user, _ = rds.login(account)
+    for host in hosts(rds):
         cursor.execute(f"GRANT {privileges} ON {target} TO %s@%s", (user, host))
     return f"{user}: {privileges} ON {target}"
 
 
-def held(settings: Settings) -> dict[RdsAccount, list[str]]:
+def held(rds: RdsSettings) -> dict[RdsAccount, list[str]]:
     """What each account holds, as the server reports it (SHOW GRANTS, the password hash left out)."""
     found = {}
     for account in RdsAccount:
-        connection = mysql.connect(settings, account)
+        connection = mysql.connect(rds, account)
         try:
             cursor = connection.cursor()
             cursor.execute("SHOW GRANTS")
@@ -161,9 +163,9 @@ def held(settings: Settings) -> dict[RdsAccount, list[str]]:
     return found
 
 
-def transport(settings: Settings) -> str:
+def transport(rds: RdsSettings) -> str:
     """How a connection of the pipeline reaches RDS: the TLS version, or 'plain text'."""
-    connection = mysql.connect(settings, RdsAccount.QUALITY)
+    connection = mysql.connect(rds, RdsAccount.QUALITY)
     try:
         cursor = connection.cursor()
         cursor.execute("SHOW SESSION STATUS LIKE 'Ssl_version'")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from clients import mysql, sql_script
 from rds_schema import grants
-from settings import RdsAccount, Settings
+from settings import RdsAccount, RdsSettings, Settings
 
 SCHEMA_DIR = Path(__file__).parent
 _VERSION = re.compile(r"^V(\d+)__(\w+)\.sql$")
@@ -26,7 +26,7 @@ def versions() -> list[tuple[int, str, Path]]:
 def apply(settings: Settings) -> list[int]:
     """Apply versions not applied yet and the services' grants; return the versions applied now (empty when up to
     date)."""
-    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(settings.rds, RdsAccount.MIGRATION, autocommit=True)
     try:
         cursor = connection.cursor()
         cursor.execute(
@@ -56,19 +56,21 @@ def create_readings_table(settings: Settings) -> None:
     producer, Sqoop and quality accounts get on it what they have on the main one.
     """
     apply(settings)
-    execute_as_owner(settings, f"CREATE TABLE IF NOT EXISTS `{settings.names.vitals_table}` LIKE patients_vital_info")
+    execute_as_owner(
+        settings.rds, f"CREATE TABLE IF NOT EXISTS `{settings.names.vitals_table}` LIKE patients_vital_info"
+    )
     grants.apply(settings)
 
 
-def drop_table(settings: Settings, table: str) -> None:
+def drop_table(rds: RdsSettings, table: str) -> None:
     """A scratch table dropped with the grants made on it (create_readings_table's or grant_table's)."""
-    execute_as_owner(settings, f"DROP TABLE IF EXISTS `{table}`")
-    grants.revoke_table(settings, table)
+    execute_as_owner(rds, f"DROP TABLE IF EXISTS `{table}`")
+    grants.revoke_table(rds, table)
 
 
-def execute_as_owner(settings: Settings, statement: str, params: tuple = ()) -> None:
+def execute_as_owner(rds: RdsSettings, statement: str, params: tuple = ()) -> None:
     """One statement as the migration account (schema changes, and tests' and benchmarks' set-up and clean-up)."""
-    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(rds, RdsAccount.MIGRATION, autocommit=True)
     try:
         connection.cursor().execute(statement, params)
     finally:

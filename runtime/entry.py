@@ -34,7 +34,7 @@ def loaded(load: Callable[[], S]) -> S:
         current = load()
     except settings.SettingsError as error:
         raise SystemExit(f"configuration error: {error}") from None
-    logs.configure(current)
+    logs.configure(current.logs)
     return current
 
 

@@ -15,7 +15,7 @@ import logging
 import time
 import warnings
 
-from settings import Settings
+from settings import LogSettings
 from settings.choices import LogFormat, LogLevel
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -23,18 +23,18 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET_LIBRARIES = ("kafka", "py4j", "urllib3", "botocore", "happybase", "thriftpy2", "thrift", "py.warnings")
 
 
-def configure(settings: Settings) -> None:
+def configure(logs: LogSettings) -> None:
     """Log the pipeline's lines at PA_LOG_LEVEL on stderr; dependencies and Python warnings only when critical
     (what they retry, the pipeline's own code reports when it gives up), unless the level is DEBUG."""
-    logging.basicConfig(level=settings.logs.level.value, format=LOG_FORMAT, force=True)
-    if settings.logs.format is LogFormat.JSON:
+    logging.basicConfig(level=logs.level.value, format=LOG_FORMAT, force=True)
+    if logs.format is LogFormat.JSON:
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonLines())
     logging.captureWarnings(True)
     # Airflow's dag.test runs its execution API in process through Starlette's TestClient, which warns on import;
     # Airflow then logs warnings through its own structlog set-up, past the py.warnings level below
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    quiet = logging.NOTSET if settings.logs.level is LogLevel.DEBUG else logging.CRITICAL
+    quiet = logging.NOTSET if logs.level is LogLevel.DEBUG else logging.CRITICAL
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(quiet)
 

@@ -18,7 +18,7 @@ def announce(settings: Settings, subject: str, message: str, kind: str, **attrib
     message attributes subscription filter policies can select on."""
     from clients import aws
 
-    sns = aws.client(settings, "sns")
+    sns = aws.client(settings.sns, "sns")
     topic = sns.create_topic(Name=settings.names.sns_operations_topic)["TopicArn"]
     response = sns.publish(
         TopicArn=topic,

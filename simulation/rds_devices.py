@@ -67,7 +67,7 @@ def simulate(
         dt.datetime.now(dt.UTC).replace(tzinfo=None) - (dt.timedelta(0) if realtime else dt.timedelta(seconds=span))
     )
     stream = ReadingStream(population, rate_hz, begin, seed, bad_share, episodes_per_patient_hour)
-    connection = mysql.connect(settings, RdsAccount.DEVICES)
+    connection = mysql.connect(settings.rds, RdsAccount.DEVICES)
     progress = Progress(f"[simulator] readings into {settings.names.vitals_table}", total=count)
     wall_start = time.monotonic()
     try:
@@ -99,7 +99,7 @@ def simulate(
 
 def write_patients(settings: Settings, population: list[Patient]) -> None:
     """Insert or update ``population`` in patients_information (what admission does before devices send)."""
-    connection = mysql.connect(settings, RdsAccount.DEVICES)
+    connection = mysql.connect(settings.rds, RdsAccount.DEVICES)
     try:
         _write_patients(connection, population)
     finally:

@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
         if tool == "job":
             return _job(rest, settings)
         if tool in rds_tools.RDS_TOOLS:
-            print(rds_tools.run(tool, rest, settings))
+            print(rds_tools.run(tool, rest, settings.rds))
             return 0
         if tool == "pipeline-jobs":
             print("saved jobs: " + ", ".join(pipeline_jobs.ensure(settings)))

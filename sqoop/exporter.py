@@ -111,7 +111,7 @@ def export(spark: SparkSession, settings: Settings, options: ExportOptions) -> E
         )
     # the staging database is the one place the Sqoop account may create and drop tables (rds_schema.grants)
     stage = f"`{settings.rds.staging_database}`.`{table.split('.')[-1][:40]}__stage_{uuid4().hex[:12]}`"
-    connection = mysql.connector.connect(**options.connection.mysql_options(settings))
+    connection = mysql.connector.connect(**options.connection.mysql_options(settings.rds))
     try:
         cursor = connection.cursor()
         if options.update_mode == "allowinsert":

@@ -55,7 +55,7 @@ class JobStore:
         self._settings = settings
 
     def _execute(self, sql: str, parameters: tuple = ()) -> list[tuple]:
-        connection = mysql.connect(self._settings, RdsAccount.SQOOP, autocommit=True)
+        connection = mysql.connect(self._settings.rds, RdsAccount.SQOOP, autocommit=True)
         try:
             cursor = connection.cursor()
             cursor.execute(sql, parameters)

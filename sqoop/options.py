@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from clients import mysql
 from clients.jdbc import jdbc_options
-from settings import RdsAccount, Settings
+from settings import Names, RdsAccount, RdsSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class Connection:
         """The url, driver, user and password options of Spark's JDBC source and sink."""
         return jdbc_options(settings, self.url, self.username, self.password)
 
-    def mysql_options(self, settings: Settings) -> dict[str, object]:
+    def mysql_options(self, rds: RdsSettings) -> dict[str, object]:
         """mysql-connector arguments for the statements Spark JDBC cannot run (upserts, DDL, bounds)."""
         match = re.match(r"jdbc:(?:mysql|mariadb)://([^:/?]+)(?::(\d+))?/([^?]+)", self.url)
         if not match:
@@ -70,7 +70,7 @@ class Connection:
             database=database,
             user=self.username,
             password=self.password,
-            **mysql.tls_options(settings),
+            **mysql.tls_options(rds),
         )
 
 
@@ -231,13 +231,13 @@ def listing_parser(tool: str) -> argparse.ArgumentParser:
     return parser
 
 
-def parse_connection(parser: argparse.ArgumentParser, argv: list[str], settings: Settings) -> tuple[Connection, str]:
+def parse_connection(parser: argparse.ArgumentParser, argv: list[str], rds: RdsSettings) -> tuple[Connection, str]:
     """The connection of an RDS-only tool (eval, list-tables, list-databases) and its query, if any."""
     args = parser.parse_args(argv)
-    return _connection(args, settings), getattr(args, "query", "") or ""
+    return _connection(args, rds), getattr(args, "query", "") or ""
 
 
-def _connection(args: argparse.Namespace, settings: Settings) -> Connection:
+def _connection(args: argparse.Namespace, rds: RdsSettings) -> Connection:
     if args.password is not None:
         raise SqoopError(
             "--password is refused: a password on the command line ends up in shell history, "
@@ -259,10 +259,8 @@ def _connection(args: argparse.Namespace, settings: Settings) -> Connection:
             raise SqoopError(f"--password-env {args.password_env}: that environment variable is not set.")
         password = os.environ[args.password_env]
     else:
-        password = settings.rds.login(RdsAccount.SQOOP)[1]
-    return Connection(
-        url=args.connect or settings.rds.jdbc_url, username=args.username or settings.rds.sqoop_user, password=password
-    )
+        password = rds.login(RdsAccount.SQOOP)[1]
+    return Connection(url=args.connect or rds.jdbc_url, username=args.username or rds.sqoop_user, password=password)
 
 
 def _positive(value: int | None, flag: str, default: int) -> int:
@@ -310,7 +308,7 @@ def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
         raise SqoopError("--delete-target-dir requires --target-dir.")
     _check_incremental(args)
     return ImportOptions(
-        connection=_connection(args, settings),
+        connection=_connection(args, settings.rds),
         table=args.table,
         query=args.query,
         columns=_columns(args.columns),
@@ -321,7 +319,7 @@ def parse_import(argv: list[str], settings: Settings) -> ImportOptions:
         target_dir=args.target_dir,
         delete_target_dir=args.delete_target_dir,
         hive_import=args.hive_import,
-        hive_table=_hive_table(args.hive_table or args.table, settings) if args.hive_import else None,
+        hive_table=_hive_table(args.hive_table or args.table, settings.names) if args.hive_import else None,
         hive_overwrite=args.hive_overwrite,
         create_hive_table=args.create_hive_table,
         incremental=args.incremental,
@@ -421,8 +419,8 @@ def _check_incremental(args: argparse.Namespace) -> None:
         raise SqoopError("--merge-key needs --hive-import here (merging a plain --target-dir is not supported).")
 
 
-def _hive_table(name: str, settings: Settings) -> str:
-    return name if "." in name else f"{settings.names.hive_database}.{name}"
+def _hive_table(name: str, names: Names) -> str:
+    return name if "." in name else f"{names.hive_database}.{name}"
 
 
 def parse_export(argv: list[str], settings: Settings) -> ExportOptions:
@@ -442,10 +440,10 @@ def parse_export(argv: list[str], settings: Settings) -> ExportOptions:
     if args.update_mode == "allowinsert" and not update_key:
         raise SqoopError("--update-mode allowinsert requires --update-key.")
     return ExportOptions(
-        connection=_connection(args, settings),
+        connection=_connection(args, settings.rds),
         table=args.table,
         export_dir=args.export_dir,
-        hive_table=_hive_table(args.hive_table, settings) if args.hive_table else None,
+        hive_table=_hive_table(args.hive_table, settings.names) if args.hive_table else None,
         columns=_columns(args.columns),
         update_key=update_key,
         update_mode=args.update_mode,

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from pyspark.sql import SparkSession
 
-from settings import Settings
+from settings import Names, Settings
 from sqoop.exporter import ExportResult
 from sqoop.importer import ImportResult
 from sqoop.jobs import JobStore
@@ -15,13 +15,13 @@ from sqoop.tools import exec_job
 Result = TypeVar("Result", ImportResult, ExportResult)
 
 
-def import_patients_job(settings: Settings) -> str:
+def import_patients_job(names: Names) -> str:
     """The saved import's name: its last value belongs to the Hive database it fills (health.import_patients)."""
-    return f"{settings.names.hive_database}.import_patients"
+    return f"{names.hive_database}.import_patients"
 
 
-def export_ward_alert_counts_job(settings: Settings) -> str:
-    return f"{settings.names.hive_database}.export_ward_alert_counts"
+def export_ward_alert_counts_job(names: Names) -> str:
+    return f"{names.hive_database}.export_ward_alert_counts"
 
 
 def capstone_import(table: str, target_dir: str) -> list[str]:
@@ -47,11 +47,11 @@ def capstone_import(table: str, target_dir: str) -> list[str]:
     ]
 
 
-def definitions(settings: Settings) -> dict[str, list[str]]:
+def definitions(names: Names) -> dict[str, list[str]]:
     """Job name -> tool and flags, exactly as a data engineer would type them."""
-    database = settings.names.hive_database
+    database = names.hive_database
     return {
-        import_patients_job(settings): [
+        import_patients_job(names): [
             "import",
             "--table",
             "patients_information",
@@ -70,7 +70,7 @@ def definitions(settings: Settings) -> dict[str, list[str]]:
             "--num-mappers",
             "2",
         ],
-        export_ward_alert_counts_job(settings): [
+        export_ward_alert_counts_job(names): [
             "export",
             "--hive-table",
             f"{database}.ward_daily_alert_counts",
@@ -89,9 +89,9 @@ def definitions(settings: Settings) -> dict[str, list[str]]:
 def ensure(settings: Settings) -> list[str]:
     """Create or update the pipeline's saved jobs (their last values are kept); return their names."""
     store = JobStore(settings)
-    for name, (tool, *arguments) in definitions(settings).items():
+    for name, (tool, *arguments) in definitions(settings.names).items():
         store.create(name, tool, arguments, replace=True)
-    return list(definitions(settings))
+    return list(definitions(settings.names))
 
 
 def _run(spark: SparkSession, settings: Settings, name: str, kind: type[Result]) -> Result:
@@ -104,8 +104,8 @@ def _run(spark: SparkSession, settings: Settings, name: str, kind: type[Result])
 
 
 def import_patients(spark: SparkSession, settings: Settings) -> ImportResult:
-    return _run(spark, settings, import_patients_job(settings), ImportResult)
+    return _run(spark, settings, import_patients_job(settings.names), ImportResult)
 
 
 def export_ward_alert_counts(spark: SparkSession, settings: Settings) -> ExportResult:
-    return _run(spark, settings, export_ward_alert_counts_job(settings), ExportResult)
+    return _run(spark, settings, export_ward_alert_counts_job(settings.names), ExportResult)

@@ -11,26 +11,26 @@ from collections.abc import Sequence
 
 import mysql.connector
 
-from settings import Settings
+from settings import RdsSettings
 from sqoop.options import Connection, SqoopError, eval_parser, listing_parser, parse_connection
 
 RDS_TOOLS = ("eval", "list-tables", "list-databases")
 
 
-def run(tool: str, argv: list[str], settings: Settings) -> str:
+def run(tool: str, argv: list[str], rds: RdsSettings) -> str:
     """Run an RDS-only tool; return what it prints."""
     if tool == "eval":
-        connection, query = parse_connection(eval_parser(), argv, settings)
-        return _eval(connection, query, settings)
-    connection, _ = parse_connection(listing_parser(tool), argv, settings)
+        connection, query = parse_connection(eval_parser(), argv, rds)
+        return _eval(connection, query, rds)
+    connection, _ = parse_connection(listing_parser(tool), argv, rds)
     statement = "SHOW TABLES" if tool == "list-tables" else "SHOW DATABASES"
-    return "\n".join(str(row[0]) for row in _rows(connection, statement, settings)[1])
+    return "\n".join(str(row[0]) for row in _rows(connection, statement, rds)[1])
 
 
-def _rows(connection: Connection, statement: str, settings: Settings) -> tuple[list[str], list[Sequence[object]]]:
+def _rows(connection: Connection, statement: str, rds: RdsSettings) -> tuple[list[str], list[Sequence[object]]]:
     """Column names and rows of ``statement`` (no rows for a statement that returns none), committed."""
     try:
-        session = mysql.connector.connect(**connection.mysql_options(settings))
+        session = mysql.connector.connect(**connection.mysql_options(rds))
     except mysql.connector.Error as error:
         raise SqoopError(f"cannot connect to {connection.url} as {connection.username}: {error.msg}") from None
     try:
@@ -48,9 +48,9 @@ def _rows(connection: Connection, statement: str, settings: Settings) -> tuple[l
         session.close()
 
 
-def _eval(connection: Connection, query: str, settings: Settings) -> str:
+def _eval(connection: Connection, query: str, rds: RdsSettings) -> str:
     """The result as Sqoop's eval prints it: a bordered table (NULL as ``(null)``)."""
-    names, rows = _rows(connection, query, settings)
+    names, rows = _rows(connection, query, rds)
     if not names:
         return str(rows[0][0])
     cells = [[("(null)" if value is None else str(value)) for value in row] for row in rows]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from pyspark.sql import SparkSession
 
-from settings import Settings
+from settings import Settings, SqoopSettings
 from sqoop.exporter import ExportResult, export
 from sqoop.hive_versions import HiveTableVersions
 from sqoop.importer import Importer, ImportResult
@@ -55,16 +55,14 @@ def _with_last_value(arguments: list[str], last_value: str | None) -> list[str]:
     return kept + (["--last-value", last_value] if last_value is not None else [])
 
 
-def _settle(spark: SparkSession, settings: Settings, store: JobStore, name: str, options: ImportOptions) -> None:
+def _settle(spark: SparkSession, sqoop: SqoopSettings, store: JobStore, name: str, options: ImportOptions) -> None:
     """Finish the bookkeeping of a run that died between switching Hive and saving its last value."""
     job = store.get(name)
     if not job.pending_location:
         return
     switched = (
         not options.hive_import
-        or HiveTableVersions(
-            spark, required(options.hive_table, "--hive-table"), settings.sqoop.keep_versions
-        ).location()
+        or HiveTableVersions(spark, required(options.hive_table, "--hive-table"), sqoop.keep_versions).location()
         == job.pending_location
     )
     outcome = (
@@ -86,7 +84,7 @@ def exec_job(
     if job.tool == "export":
         return export(spark, settings, parse_export(arguments, settings))
     options = parse_import(arguments, settings)
-    _settle(spark, settings, store, name, options)
+    _settle(spark, settings.sqoop, store, name, options)
     last_value = store.get(name).last_value
     options = parse_import(_with_last_value(arguments, last_value), settings)
     result = Importer(spark, settings).run(

@@ -44,7 +44,7 @@ class AlertPathError(RuntimeError):
 
 
 def vitals_partitions(settings: Settings) -> int:
-    admin = kafka.admin(settings, KafkaPrincipal.STREAM)
+    admin = kafka.admin(settings.kafka, KafkaPrincipal.STREAM)
     try:
         described = admin.describe_topics([settings.names.topic_vitals])
     finally:
@@ -102,7 +102,7 @@ class AlertingQuery(OwnedQuery):
         readings = parse(
             vitals_stream(self.spark, self.settings, rate_limited=False),
             parse_field_map(self.settings.stream.field_map),
-            TimeRules.of(self.settings),
+            TimeRules.of(self.settings.stream),
         ).where(F.col("reason").isNull())
         alerts = evaluate(
             readings,
@@ -112,7 +112,7 @@ class AlertingQuery(OwnedQuery):
             observations=True,
         )
         self.query = (
-            alert_records(alerts, self.settings)
+            alert_records(alerts, self.settings.names)
             .writeStream.queryName(self.name)
             .format("kafka")
             .options(**alert_sink_options(self.settings, bulk=False))

@@ -71,7 +71,7 @@ class LandingQuery(OwnedQuery):
         self.raw, self.rejects, self.alerts = (
             BatchTable(spark, f"{database}.{name}") for name in ("vitals_raw", "vitals_rejected", "alerts")
         )
-        self.time_rules = TimeRules.of(settings)
+        self.time_rules = TimeRules.of(settings.stream)
         self.outcomes: Counter[str] = Counter()
         self.landed = 0
         self.rejected = 0

@@ -34,7 +34,7 @@ from pyspark.sql.types import BooleanType, DoubleType, LongType, StringType, Str
 from contract.mapping import parse_mapping
 from contract.vitals import CONSCIOUSNESS_LEVELS, READING_TEXT_LIMITS, VITALS
 from contract.vitals import READING_FIELD_TYPES as FIELD_TYPES
-from settings import Settings
+from settings import StreamSettings
 
 
 def parse_field_map(text: str) -> dict[str, str]:
@@ -81,8 +81,8 @@ class TimeRules:
     late_after_s: float
 
     @classmethod
-    def of(cls, settings: Settings) -> TimeRules:
-        return cls(settings.stream.max_future_s, settings.stream.dedup_window_s)
+    def of(cls, stream: StreamSettings) -> TimeRules:
+        return cls(stream.max_future_s, stream.dedup_window_s)
 
 
 def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeRules) -> DataFrame:

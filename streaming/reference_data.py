@@ -26,7 +26,7 @@ class ReferenceData:
         application with two copies (landing and real-time alerting) lets one do it, not both."""
         self._spark = spark
         self._settings = settings
-        self._thresholds = ThresholdRepository(lambda: hbase.connect(settings), settings.names.threshold_table)
+        self._thresholds = ThresholdRepository(lambda: hbase.connect(settings.hbase), settings.names.threshold_table)
         self._thresholds_checked = 0.0
         self._told = ""  # the last finding told to operators
         self._audits_rules = audits_rules

@@ -8,7 +8,7 @@ from pyspark.sql import functions as F
 from clients import kafka
 from clients.spark import jvm
 from contract.alerts import ALERT_FIELDS, OBSERVATION_FIELDS
-from settings import KafkaPrincipal, Settings
+from settings import KafkaPrincipal, Names, Settings
 from streaming.evaluate import OBSERVATION_KIND
 
 
@@ -73,7 +73,7 @@ class BatchTable:
         ]
 
 
-def alert_records(rows: DataFrame, settings: Settings) -> DataFrame:
+def alert_records(rows: DataFrame, names: Names) -> DataFrame:
     """Alerts as Kafka records for the doctors' queue, and observations (when ``rows`` has them, see
     :func:`streaming.evaluate.alerts_of`) for the notifier's bed watch: keyed by patient, the message as JSON, the
     topic per row (one query, one sink: Real-time Mode allows no second one)."""
@@ -82,22 +82,20 @@ def alert_records(rows: DataFrame, settings: Settings) -> DataFrame:
         return rows.select(
             F.col("patient_id").cast("string").alias("key"),
             alert.alias("value"),
-            F.lit(settings.names.topic_alerts).alias("topic"),
+            F.lit(names.topic_alerts).alias("topic"),
         )
     observation = F.col("kind") == OBSERVATION_KIND
     return rows.select(
         F.col("patient_id").cast("string").alias("key"),
         F.when(observation, F.to_json(F.struct(*OBSERVATION_FIELDS))).otherwise(alert).alias("value"),
-        F.when(observation, F.lit(settings.names.topic_observations))
-        .otherwise(F.lit(settings.names.topic_alerts))
-        .alias("topic"),
+        F.when(observation, F.lit(names.topic_observations)).otherwise(F.lit(names.topic_alerts)).alias("topic"),
     )
 
 
 def alert_sink_options(settings: Settings, bulk: bool) -> dict[str, str]:
     """Kafka sink options for doctors-queue and the observations (each record names its topic, see
     :func:`alert_records`); ``bulk`` (a micro-batch at once) also fills large producer batches."""
-    options = kafka.spark_options(settings, KafkaPrincipal.STREAM) | {
+    options = kafka.spark_options(settings.kafka, KafkaPrincipal.STREAM) | {
         "kafka.acks": "all",
         "kafka.compression.type": settings.stream.alert_kafka_compression,
     }
@@ -111,4 +109,6 @@ def alert_sink_options(settings: Settings, bulk: bool) -> dict[str, str]:
 
 def publish_alerts(alerts: DataFrame, settings: Settings) -> None:
     """One micro-batch's alerts (and observations) to Kafka (at-least-once; ids make repeats droppable)."""
-    alert_records(alerts, settings).write.format("kafka").options(**alert_sink_options(settings, bulk=True)).save()
+    alert_records(alerts, settings.names).write.format("kafka").options(
+        **alert_sink_options(settings, bulk=True)
+    ).save()

@@ -12,7 +12,7 @@ def vitals_stream(spark: SparkSession, settings: Settings, *, rate_limited: bool
     """``patient-vitals`` records; ``rate_limited`` caps micro-batches (Real-time Mode reads continuously)."""
     reader = (
         spark.readStream.format("kafka")
-        .options(**kafka.spark_options(settings, KafkaPrincipal.STREAM))
+        .options(**kafka.spark_options(settings.kafka, KafkaPrincipal.STREAM))
         .option("subscribe", settings.names.topic_vitals)
         .option("startingOffsets", settings.stream.starting_offsets)
         .option("failOnDataLoss", str(settings.stream.fail_on_data_loss).lower())

@@ -18,16 +18,16 @@ from settings import Settings
 
 def subscribe(settings: Settings, name: str | None = None, topic: str | None = None) -> str:
     """Create a queue subscribed to ``topic`` (default: the ward team's, PA_SNS_TOPIC); return its URL."""
-    sqs = aws.client(settings, "sqs")
+    sqs = aws.client(settings.sns, "sqs")
     url = sqs.create_queue(QueueName=name or f"inbox-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    aws.client(settings, "sns").subscribe(TopicArn=topic_arn(settings, topic), Protocol="sqs", Endpoint=queue_arn)
+    aws.client(settings.sns, "sns").subscribe(TopicArn=topic_arn(settings, topic), Protocol="sqs", Endpoint=queue_arn)
     return url
 
 
 def read_all(settings: Settings, url: str) -> list[dict]:
     """Every delivered SNS envelope (Subject, Message, MessageAttributes, Timestamp), oldest first; consumes them."""
-    sqs, found, empty = aws.client(settings, "sqs"), [], 0
+    sqs, found, empty = aws.client(settings.sns, "sqs"), [], 0
     while empty < 2:
         batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
         empty = 0 if batch else empty + 1
@@ -39,7 +39,7 @@ def read_all(settings: Settings, url: str) -> list[dict]:
 
 def remove(settings: Settings, topic: str) -> None:
     """Delete SNS topic ``topic`` and every SQS queue subscribed to it (what :func:`subscribe` made)."""
-    sns, sqs = aws.client(settings, "sns"), aws.client(settings, "sqs")
+    sns, sqs = aws.client(settings.sns, "sns"), aws.client(settings.sns, "sqs")
     arn = topic_arn(settings, topic)
     for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn):
         for subscription in page.get("Subscriptions", []):
@@ -54,7 +54,7 @@ def remove(settings: Settings, topic: str) -> None:
 
 def discard(settings: Settings, url: str) -> None:
     """Delete the queue at ``url`` and its subscription, leaving the topic (one the stack's servers publish to)."""
-    sqs, sns = aws.client(settings, "sqs"), aws.client(settings, "sns")
+    sqs, sns = aws.client(settings.sns, "sqs"), aws.client(settings.sns, "sns")
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     for page in sns.get_paginator("list_subscriptions").paginate():
         for subscription in page.get("Subscriptions", []):

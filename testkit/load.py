@@ -58,7 +58,7 @@ def offer(
     patient_ids: tuple[int, ...] = LOAD_PATIENT_IDS,
 ) -> None:
     """Send ``rate`` readings per second for ``seconds``, each stamped with the time it is sent."""
-    producer = kafka.producer(settings, KafkaPrincipal.ADMIN, linger_ms=2)
+    producer = kafka.producer(settings.kafka, KafkaPrincipal.ADMIN, linger_ms=2)
     started, sent, total = time.monotonic(), 0, int(rate * seconds)
     while sent < total:
         due = min(total, int((time.monotonic() - started) * rate)) - sent
@@ -90,7 +90,11 @@ def measure(
     doctors-queue), so the reader's own delays do not count.
     """
     consumer = kafka.consumer(
-        settings, KafkaPrincipal.ADMIN, settings.names.topic_alerts, auto_offset_reset="latest", consumer_timeout_ms=500
+        settings.kafka,
+        KafkaPrincipal.ADMIN,
+        settings.names.topic_alerts,
+        auto_offset_reset="latest",
+        consumer_timeout_ms=500,
     )
     consumer.poll(timeout_ms=1000)  # joined before the load starts
     sender = multiprocessing.get_context("spawn").Process(

@@ -79,7 +79,7 @@ def drop(spark: SparkSession, settings: Settings) -> None:
 
 def drop_threshold_table(settings: Settings) -> None:
     """Delete ``settings.names.threshold_table`` from HBase (a test's or benchmark's own copy)."""
-    connection = hbase.connect(settings)
+    connection = hbase.connect(settings.hbase)
     try:
         if settings.names.threshold_table.encode() in connection.tables():
             connection.delete_table(settings.names.threshold_table, disable=True)
@@ -91,7 +91,7 @@ def drop_notifier_slice(settings: Settings) -> None:
     """Remove a slice's notifier state (its group's beds), every escalation tier's SNS topic and the SQS inboxes
     subscribed to them, and its alert and observation topics (a slice's own: never the pipeline's)."""
     migrate.execute_as_owner(
-        settings, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.names.notifier_group,)
+        settings.rds, "DELETE FROM notifier_episodes WHERE notifier = %s", (settings.names.notifier_group,)
     )
     for tier in settings.alarm_tiers:
         inbox.remove(settings, tier.topic)

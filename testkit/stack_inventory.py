@@ -35,18 +35,18 @@ ANY_ACL = ACLFilter(
 
 def inventory(settings: Settings) -> Inventory:
     """Every name each server holds now."""
-    admin = kafka.admin(settings, KafkaPrincipal.ADMIN)
+    admin = kafka.admin(settings.kafka, KafkaPrincipal.ADMIN)
     try:
         topics = {topic for topic in admin.list_topics() if not topic.startswith("__")}
         acls, _ = admin.describe_acls(ANY_ACL)
     finally:
         admin.close()
-    connection = hbase.connect(settings)
+    connection = hbase.connect(settings.hbase)
     try:
         hbase_tables = {name.decode() for name in connection.tables()}
     finally:
         connection.close()
-    rds = mysql.connect(settings, RdsAccount.MIGRATION)
+    rds = mysql.connect(settings.rds, RdsAccount.MIGRATION)
     try:
         cursor = rds.cursor()
         cursor.execute("SHOW TABLES")
@@ -55,12 +55,12 @@ def inventory(settings: Settings) -> Inventory:
         saved_jobs = {str(row[0]) for row in cursor.fetchall()}
     finally:
         rds.close()
-    sns, sqs = aws.client(settings, "sns"), aws.client(settings, "sqs")
+    sns, sqs = aws.client(settings.sns, "sns"), aws.client(settings.sns, "sqs")
     return {
         "Kafka topics": topics,
         "Kafka ACLs": {_acl_name(acl) for acl in acls},
         "HBase tables": hbase_tables,
-        "Hive databases": {str(row[0]) for row in hive.query(settings, "SHOW DATABASES")},
+        "Hive databases": {str(row[0]) for row in hive.query(settings.hive, "SHOW DATABASES")},
         "RDS tables": rds_tables,
         "saved Sqoop jobs": saved_jobs,
         "SNS topics": {topic["TopicArn"].rsplit(":", 1)[-1] for topic in _pages(sns, "list_topics", "Topics")},
@@ -92,7 +92,7 @@ def pipeline_names(settings: Settings) -> Inventory:
             settings.names.topic_dead_letter,
             settings.names.topic_notify_dead_letter,
         },
-        "Kafka ACLs": {_acl_name(grant.acl(settings)) for grant in kafka_acls.pipeline_grants(settings)},
+        "Kafka ACLs": {_acl_name(grant.acl(settings.kafka)) for grant in kafka_acls.pipeline_grants(settings.names)},
         "HBase tables": {settings.names.threshold_table},
         "Hive databases": {"default", settings.names.hive_database},
         "RDS tables": {
@@ -100,7 +100,7 @@ def pipeline_names(settings: Settings) -> Inventory:
             "schema_versions",  # rds_schema.migrate's bookkeeping
             *re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", migrations),
         },
-        "saved Sqoop jobs": set(pipeline_jobs.definitions(settings)),
+        "saved Sqoop jobs": set(pipeline_jobs.definitions(settings.names)),
         "SNS topics": {
             settings.names.sns_topic,
             settings.names.sns_operations_topic,

@@ -101,8 +101,8 @@ def run_ward(spark: SparkSession, base: Settings, plan: WardPlan) -> WardReport:
     # alert ids derive from reading ids, and the notifier remembers every alert id it handled (so a replay never
     # notifies twice): the slice's readings get ids no earlier ward or the pipeline's own table has used
     first_id = unused_first_id()
-    migrate.execute_as_owner(scoped, f"ALTER TABLE `{name}` AUTO_INCREMENT = {first_id}")
-    watermark.advance(scoped, name, name, first_id - 1)  # the producer starts there: no ids below are missing
+    migrate.execute_as_owner(scoped.rds, f"ALTER TABLE `{name}` AUTO_INCREMENT = {first_id}")
+    watermark.advance(scoped.rds, name, name, first_id - 1)  # the producer starts there: no ids below are missing
     population = make_patients(plan.patients, plan.seed)
     write_patients(scoped, population)
     pipeline_jobs.import_patients(spark, scoped)
@@ -223,29 +223,29 @@ def _settle(app: StreamingApp, settings: Settings) -> None:
     SNS (moto) can fall minutes behind on a stack that kept old subscriptions, so a fixed pause after the queue went
     quiet scored a ward before its emails were sent; the notifier's committed offsets say when it is really done.
     """
-    before = kafka.end_offsets(settings, settings.names.topic_alerts)
+    before = kafka.end_offsets(settings.kafka, settings.names.topic_alerts)
     while True:
         app.tick()
         time.sleep(SETTLE_QUIET_S)
-        now = kafka.end_offsets(settings, settings.names.topic_alerts)
+        now = kafka.end_offsets(settings.kafka, settings.names.topic_alerts)
         if now == before:
             break
         before = now
     if not wait_until(
-        lambda: kafka.committed(settings, settings.names.notifier_group, settings.names.topic_alerts) >= now,
+        lambda: kafka.committed(settings.kafka, settings.names.notifier_group, settings.names.topic_alerts) >= now,
         NOTIFIER_CATCH_UP_S,
         every_s=1.0,
     ):
         log.warning(
             "the notifier handled %d of %d alerts within %.0f s; scoring what was emailed so far",
-            kafka.committed(settings, settings.names.notifier_group, settings.names.topic_alerts),
+            kafka.committed(settings.kafka, settings.names.notifier_group, settings.names.topic_alerts),
             now,
             NOTIFIER_CATCH_UP_S,
         )
 
 
 def _alert_messages(settings: Settings) -> list[dict]:
-    reader = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.names.topic_alerts, consumer_timeout_ms=3000)
+    reader = kafka.consumer(settings.kafka, KafkaPrincipal.ADMIN, settings.names.topic_alerts, consumer_timeout_ms=3000)
     try:
         return [json.loads(record.value) for record in reader]
     finally:
@@ -269,9 +269,9 @@ def _utc(text: str) -> dt.datetime:
 
 def _remove(spark: SparkSession, settings: Settings) -> None:
     """Drop the slice: its readings table, producer position, notifier state, Hive database, topics, SNS/SQS."""
-    migrate.drop_table(settings, settings.names.vitals_table)
+    migrate.drop_table(settings.rds, settings.names.vitals_table)
     migrate.execute_as_owner(
-        settings, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.names.producer_name,)
+        settings.rds, "DELETE FROM producer_watermarks WHERE producer_name = %s", (settings.names.producer_name,)
     )
     scratch.drop(spark, settings)
     scratch.drop_notifier_slice(settings)

@@ -120,7 +120,7 @@ def queue(settings, alerts: list[dict], observations: list[dict] = (), stamped_f
             at = int((stamped_from + offset.total_seconds()) * 1000)
         producer.send(topic, key=str(item["patient_id"]).encode(), value=json.dumps(item).encode(), timestamp_ms=at)
 
-    producer = kafka.producer(settings, KafkaPrincipal.ADMIN)
+    producer = kafka.producer(settings.kafka, KafkaPrincipal.ADMIN)
     for item in alerts:
         send(settings.names.topic_alerts, item)
     for item in observations:
@@ -131,4 +131,4 @@ def queue(settings, alerts: list[dict], observations: list[dict] = (), stamped_f
 
 def committed(settings) -> int:
     """Offsets the notifier's consumer group has committed on its alert topic (0 when none)."""
-    return kafka.committed(settings, settings.names.notifier_group, settings.names.topic_alerts)
+    return kafka.committed(settings.kafka, settings.names.notifier_group, settings.names.topic_alerts)

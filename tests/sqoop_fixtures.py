@@ -12,7 +12,7 @@ from settings import RdsAccount
 
 
 def rds_execute(settings, *statements: str) -> list[tuple]:
-    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(settings.rds, RdsAccount.MIGRATION, autocommit=True)
     try:
         cursor = connection.cursor()
         rows = []
@@ -44,15 +44,15 @@ def born(patient_id: int) -> date:
 
 
 def hive_rows(settings, sql: str) -> list[tuple]:
-    return hive.query(settings, sql)
+    return hive.query(settings.hive, sql)
 
 
 @pytest.fixture
 def patients_source(running_stack, hive_schema, unique_name):
     """This test's own RDS patients table (shaped like patients_information) and Hive table name."""
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE patients_information")
-    grants.grant_table(running_stack, RdsAccount.SQOOP, grants.READ, unique_name)
+    grants.grant_table(running_stack.rds, RdsAccount.SQOOP, grants.READ, unique_name)
     yield unique_name, f"{running_stack.names.hive_database}.{unique_name}"
-    migrate.drop_table(running_stack, unique_name)
+    migrate.drop_table(running_stack.rds, unique_name)
     rds_execute(running_stack, f"DELETE FROM sqoop_jobs WHERE job_name = '{unique_name}'")
-    hive.query(running_stack, f"DROP TABLE IF EXISTS {running_stack.names.hive_database}.{unique_name}")
+    hive.query(running_stack.hive, f"DROP TABLE IF EXISTS {running_stack.names.hive_database}.{unique_name}")

@@ -89,7 +89,7 @@ class Queue:
 
     def __init__(self, settings):
         self.consumer = kafka.consumer(
-            settings, KafkaPrincipal.ADMIN, settings.names.topic_alerts, consumer_timeout_ms=500
+            settings.kafka, KafkaPrincipal.ADMIN, settings.names.topic_alerts, consumer_timeout_ms=500
         )
         self.messages: list[dict] = []
 
@@ -127,7 +127,7 @@ def running_app(spark, settings):
 
 
 def send(settings, values: list) -> None:
-    producer = kafka.producer(settings, KafkaPrincipal.ADMIN)
+    producer = kafka.producer(settings.kafka, KafkaPrincipal.ADMIN)
     for value in values:
         payload = value if isinstance(value, bytes) else json.dumps(value).encode()
         producer.send(settings.names.topic_vitals, value=payload)
@@ -137,7 +137,7 @@ def send(settings, values: list) -> None:
 
 def hive_rows(settings, sql: str) -> list[tuple]:
     """Query through HiveServer2, as analysts do (no REFRESH TABLE: each batch adds partitions of its own)."""
-    return hive.query(settings, sql)
+    return hive.query(settings.hive, sql)
 
 
 def alert_messages(settings) -> list[dict]:
@@ -145,7 +145,7 @@ def alert_messages(settings) -> list[dict]:
 
 
 def topic_messages(settings, topic: str) -> list[dict]:
-    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, topic, consumer_timeout_ms=3000)
+    consumer = kafka.consumer(settings.kafka, KafkaPrincipal.ADMIN, topic, consumer_timeout_ms=3000)
     messages = [json.loads(message.value) for message in consumer]
     consumer.close()
     return messages

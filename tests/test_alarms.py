@@ -61,7 +61,7 @@ def test_a_septic_patient_for_ten_minutes_gets_at_most_the_capped_number_of_emai
     assert opened["Subject"].startswith("CRITICAL ICU: A.F. (2001) ") and "+3 more" in opened["Subject"]
     for vital in ("Heart rate 140", "Systolic BP 85", "Respiratory rate 30", "SpO2 88"):
         assert vital in opened["Message"]
-    connection = mysql.connect(s, RdsAccount.MIGRATION)
+    connection = mysql.connect(s.rds, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(
         "SELECT notification, tier, tier_name FROM alarm_escalations WHERE sns_topic IN (%s, %s) ORDER BY id",

@@ -84,7 +84,7 @@ def fixed_input(spark, running_stack, unique_name):
 
 def test_hourly_aggregates_and_the_ward_rollup_equal_the_hand_computed_values(spark, fixed_input):
     database = fixed_input.names.hive_database
-    [hour] = aggregate_hours(spark, fixed_input, HOUR, HOUR + dt.timedelta(hours=1))
+    [hour] = aggregate_hours(spark, fixed_input.names, HOUR, HOUR + dt.timedelta(hours=1))
     assert (hour.patients, hour.readings) == (4, 4)
 
     hourly = {
@@ -117,7 +117,7 @@ def test_hourly_aggregates_and_the_ward_rollup_equal_the_hand_computed_values(sp
     assert all(values[column] is None for values in hourly.values() for column in others)
     assert all(values["hour_start"] == HOUR for values in hourly.values())
 
-    assert ward_rollup(spark, fixed_input, HOUR.date()) == 3
+    assert ward_rollup(spark, fixed_input.names, HOUR.date()) == 3
     wards = {
         row["ward"]: (
             row["patients"],

@@ -89,7 +89,7 @@ def pipeline(spark, running_stack, airflow_dags):
     pipeline_jobs.import_patients(spark, scoped)
     LandingQuery(spark, scoped, available_now=True).start().awaitTermination()
     yield PipelineSlice(scoped, start, start + dt.timedelta(seconds=120))
-    migrate.drop_table(scoped, name)
+    migrate.drop_table(scoped.rds, name)
     scratch.drop(spark, scoped)
 
 
@@ -114,7 +114,7 @@ def failed_tasks(dag_run) -> list[tuple[str, int]]:
 
 
 def hive_one(settings, sql: str) -> tuple:
-    return hive.query(settings, sql)[0]
+    return hive.query(settings.hive, sql)[0]
 
 
 def test_the_dags_parse_without_errors_or_heavy_imports(airflow_dags):
@@ -144,7 +144,7 @@ def test_the_dags_parse_without_errors_or_heavy_imports(airflow_dags):
 def changed_phone_number(settings, phone: str) -> Iterator[int]:
     """One patient's phone number changed in RDS for the duration (the RDS table is shared); yield the patient."""
     patient_id = hive_one(settings, f"SELECT MIN(patientid) FROM {settings.names.hive_database}.patients")[0]
-    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(settings.rds, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     cursor.execute("SELECT phone_number FROM patients_information WHERE patientid = %s", (patient_id,))
     [(before,)] = cursor.fetchall()
@@ -206,7 +206,7 @@ def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed
         f"WHERE event_time >= '{hour}' AND event_time < '{hour + dt.timedelta(hours=1)}'",
     )
     operations, operations_inbox = operations_topic
-    before = JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value
+    before = JobStore(settings).get(pipeline_jobs.import_patients_job(settings.names)).last_value
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     worker_environment = {
         "PA_AIRFLOW_START_DATE": now.isoformat(),  # no scheduled runs of earlier intervals: only the test's
@@ -220,7 +220,7 @@ def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed
         with airflow_scheduler(running_stack, **worker_environment) as airflow:
             airflow.set_variable(settings.airflow.settings_variable, json.dumps(overrides))
             airflow.set_connection(
-                mysql_conn_id(settings, RdsAccount.SQOOP),
+                mysql_conn_id(settings.airflow, RdsAccount.SQOOP),
                 conn_type="mysql",
                 host=settings.rds.host,
                 port=settings.rds.port,
@@ -259,11 +259,11 @@ def test_the_scheduler_runs_the_import_and_the_aggregates_and_announces_a_failed
     logs = "\n".join(task_logs(running_stack, *run) for run in runs)
     assert [states[run] for run in runs] == ["success", "success", "failed"], logs
     assert tasks["replay_from_rds"] == {"replay": ("failed", 1)}, "invalid parameters fail at once, without retries"
-    hive.query(settings, f"REFRESH TABLE {database}.patients")
+    hive.query(settings.hive, f"REFRESH TABLE {database}.patients")
     assert hive_one(settings, f"SELECT phone_number FROM {database}.patients WHERE patientid = {patient_id}") == (
         "+1-555-SCHD",
     )
-    assert JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value > before
+    assert JobStore(settings).get(pipeline_jobs.import_patients_job(settings.names)).last_value > before
     hourly = hive_one(
         settings,
         f"SELECT COUNT(*), SUM(readings) FROM {database}.vitals_hourly "
@@ -323,7 +323,7 @@ def reference_threshold_alerts(settings) -> set[tuple]:
     evaluator = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref"))))
     fields = list(VITAL_FIELDS)
     rows = hive.query(
-        settings,
+        settings.hive,
         f"SELECT r.reading_id, r.event_time, p.age, p.date_of_birth, {', '.join('r.' + f for f in fields)} "
         f"FROM {settings.names.hive_database}.vitals_raw r JOIN {settings.names.hive_database}.patients p "
         "ON r.patient_id = p.patientid",
@@ -350,12 +350,14 @@ def test_alerts_batch_recheck_is_in_parity_then_lists_a_threshold_change(airflow
 
     in_parity = run_dag(airflow_dags, "alerts_batch_recheck", logical_date=utc_midnight_after(day))
     assert in_parity.state == "success", failed_tasks(in_parity)
-    assert hive.query(settings, differences) == []
+    assert hive.query(settings.hive, differences) == []
     # the recheck evaluates as the stream does, so parity alone proves little: both agree with the reference
-    stream_alerts = set(hive.query(settings, STREAM_THRESHOLD_ALERTS.format(database=settings.names.hive_database)))
+    stream_alerts = set(
+        hive.query(settings.hive, STREAM_THRESHOLD_ALERTS.format(database=settings.names.hive_database))
+    )
     assert stream_alerts == reference_threshold_alerts(settings) and len(stream_alerts) > 10
 
-    connection = hbase.connect(settings)
+    connection = hbase.connect(settings.hbase)
     try:
         table = connection.table(settings.names.threshold_table)
         high_heart_rates = [
@@ -368,7 +370,7 @@ def test_alerts_batch_recheck_is_in_parity_then_lists_a_threshold_change(airflow
     changed = run_dag(airflow_dags, "alerts_batch_recheck", logical_date=utc_midnight_after(day))
 
     assert changed.state == "success", failed_tasks(changed)
-    kinds = dict(hive.query(settings, differences))
+    kinds = dict(hive.query(settings.hive, differences))
     assert kinds.get("missing_in_stream", 0) > 0 and kinds.get("not_raised_now", 0) > 0
     load_thresholds(settings, CAPSTONE_SOURCE, replace=True)
 
@@ -376,7 +378,7 @@ def test_alerts_batch_recheck_is_in_parity_then_lists_a_threshold_change(airflow
 def test_replay_from_rds_publishes_the_range_again_with_the_same_ids(airflow_dags, pipeline, monkeypatch):
     settings = pipeline.settings
     point_tasks_at(monkeypatch, settings)
-    connection = mysql.connect(settings, RdsAccount.MIGRATION)
+    connection = mysql.connect(settings.rds, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(
         f"SELECT id FROM {settings.names.vitals_table} WHERE event_time >= %s AND event_time < %s",
@@ -398,7 +400,9 @@ def test_replay_from_rds_publishes_the_range_again_with_the_same_ids(airflow_dag
 
 
 def replayed_ids(settings) -> list[int]:
-    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, settings.names.topic_vitals, consumer_timeout_ms=3000)
+    consumer = kafka.consumer(
+        settings.kafka, KafkaPrincipal.ADMIN, settings.names.topic_vitals, consumer_timeout_ms=3000
+    )
     ids = [
         json.loads(message.value).get("reading_id")
         for message in consumer
@@ -434,7 +438,7 @@ def test_threshold_sync_loads_a_valid_file_and_changes_nothing_on_an_invalid_one
 
 
 def hbase_rows(settings) -> dict:
-    connection = hbase.connect(settings)
+    connection = hbase.connect(settings.hbase)
     try:
         return dict(connection.table(settings.names.threshold_table).scan())
     finally:
@@ -450,7 +454,7 @@ def test_reconciliation_accounts_for_every_reading_and_names_a_missing_one(pipel
     assert all(hour.rds == hour.landed + hour.rejected + hour.producer_dead_lettered == hour.on_kafka for hour in hours)
     assert sum(hour.rejected for hour in hours) > 0  # the simulator's impossible values
 
-    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(settings.rds, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     cursor.execute(
         f"INSERT INTO {settings.names.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
@@ -472,11 +476,11 @@ def test_reconciliation_names_a_reading_that_landed_with_other_content_than_rds_
 
     settings = pipeline.settings
     [(changed, heart_rate)] = hive.query(
-        settings,
+        settings.hive,
         f"SELECT reading_id, heart_rate FROM {settings.names.hive_database}.vitals_raw "
         "WHERE heart_rate IS NOT NULL AND rejected_fields IS NULL ORDER BY reading_id LIMIT 1",
     )
-    connection = mysql.connect(settings, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(settings.rds, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     update = f"UPDATE {settings.names.vitals_table} SET heart_rate = %s WHERE id = %s"
     cursor.execute(update, (heart_rate + 1, changed))

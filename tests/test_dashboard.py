@@ -145,7 +145,7 @@ def _button(browser, text: str):
 
 
 def _acknowledgements(settings) -> list[tuple[str, str]]:
-    connection = mysql.connect(settings, RdsAccount.MIGRATION)
+    connection = mysql.connect(settings.rds, RdsAccount.MIGRATION)
     try:
         cursor = connection.cursor()
         cursor.execute(

@@ -19,14 +19,14 @@ def threshold_settings(running_stack, unique_name):
         names={"threshold_table": unique_name}, hbase={"threshold_source": str(sources.CAPSTONE_SOURCE)}
     )
     yield scoped
-    connection = hbase.connect(scoped)
+    connection = hbase.connect(scoped.hbase)
     if unique_name.encode() in connection.tables():
         connection.delete_table(unique_name, disable=True)
     connection.close()
 
 
 def stored(settings) -> dict:
-    connection = hbase.connect(settings)
+    connection = hbase.connect(settings.hbase)
     try:
         return table.read_rows(connection, settings.names.threshold_table)
     finally:
@@ -44,7 +44,7 @@ def shell_script_of(rows: dict, table_name: str) -> str:
 def test_create_is_idempotent_and_keeps_existing_data(threshold_settings):
     first = load(threshold_settings)
     second = load(threshold_settings)
-    connection = hbase.connect(threshold_settings)
+    connection = hbase.connect(threshold_settings.hbase)
     families = set(connection.table(threshold_settings.names.threshold_table).families())
     created_again = table.ensure_table(connection, threshold_settings.names.threshold_table)
     connection.close()
@@ -79,7 +79,7 @@ def test_reference_csv_and_equivalent_shell_script_load_the_same_cells(threshold
     )
     result = hbase_shell.run(stack.context(by_real_shell), script_for(by_real_shell), capture=True)
     from_real_shell = stored(by_real_shell)
-    connection = hbase.connect(threshold_settings)
+    connection = hbase.connect(threshold_settings.hbase)
     for name in (by_loader.names.threshold_table, by_real_shell.names.threshold_table):
         connection.delete_table(name, disable=True)
     connection.close()
@@ -90,7 +90,7 @@ def test_reference_csv_and_equivalent_shell_script_load_the_same_cells(threshold
 
 def test_dry_run_shows_the_diff_and_writes_nothing(threshold_settings):
     load(threshold_settings)
-    connection = hbase.connect(threshold_settings)
+    connection = hbase.connect(threshold_settings.hbase)
     connection.table(threshold_settings.names.threshold_table).put(b"5", {b"limit:high_range_value": b"230"})
     connection.table(threshold_settings.names.threshold_table).put(b"77", stored(threshold_settings)["1"])
     connection.close()
@@ -106,7 +106,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(threshold_settings):
 
 def test_replace_removes_rows_missing_from_the_source(threshold_settings):
     load(threshold_settings)
-    connection = hbase.connect(threshold_settings)
+    connection = hbase.connect(threshold_settings.hbase)
     connection.table(threshold_settings.names.threshold_table).put(
         b"13",
         {

@@ -15,13 +15,13 @@ def test_plain_text_adds_nothing_but_the_brokers():
     plain = settings.load(
         {"PA_KAFKA_BOOTSTRAP_SERVERS": "b-1:9092,b-2:9092", "PA_KAFKA_SECURITY_PROTOCOL": "PLAINTEXT"}
     )
-    assert security(plain, KafkaPrincipal.STREAM) == {}
-    assert spark_options(plain, KafkaPrincipal.STREAM) == {"kafka.bootstrap.servers": "b-1:9092,b-2:9092"}
+    assert security(plain.kafka, KafkaPrincipal.STREAM) == {}
+    assert spark_options(plain.kafka, KafkaPrincipal.STREAM) == {"kafka.bootstrap.servers": "b-1:9092,b-2:9092"}
 
 
 def test_each_service_logs_in_as_its_own_user_by_default():
     defaults = settings.load({})
-    users = {principal: security(defaults, principal)["sasl_plain_username"] for principal in KafkaPrincipal}
+    users = {principal: security(defaults.kafka, principal)["sasl_plain_username"] for principal in KafkaPrincipal}
     assert users == {
         KafkaPrincipal.PRODUCER: "pa_producer",
         KafkaPrincipal.STREAM: "pa_stream",
@@ -29,8 +29,8 @@ def test_each_service_logs_in_as_its_own_user_by_default():
         KafkaPrincipal.AUDITOR: "pa_auditor",
         KafkaPrincipal.ADMIN: "pa_kafka_admin",
     }
-    assert len({security(defaults, principal)["sasl_plain_password"] for principal in KafkaPrincipal}) == 5
-    assert 'username="pa_stream"' in spark_options(defaults, KafkaPrincipal.STREAM)["kafka.sasl.jaas.config"]
+    assert len({security(defaults.kafka, principal)["sasl_plain_password"] for principal in KafkaPrincipal}) == 5
+    assert 'username="pa_stream"' in spark_options(defaults.kafka, KafkaPrincipal.STREAM)["kafka.sasl.jaas.config"]
 
 
 def test_sasl_ssl_logs_in_and_verifies_the_broker_in_kafka_python_and_spark():
@@ -41,7 +41,7 @@ def test_sasl_ssl_logs_in_and_verifies_the_broker_in_kafka_python_and_spark():
             "PA_KAFKA_TLS_CA": "/etc/kafka/ca.pem",
         }
     )
-    assert security(secured, KafkaPrincipal.STREAM) == {
+    assert security(secured.kafka, KafkaPrincipal.STREAM) == {
         "security_protocol": "SASL_SSL",
         "sasl_mechanism": "SCRAM-SHA-512",
         "sasl_plain_username": "pa_stream",
@@ -49,7 +49,7 @@ def test_sasl_ssl_logs_in_and_verifies_the_broker_in_kafka_python_and_spark():
         "ssl_cafile": "/etc/kafka/ca.pem",
         "ssl_check_hostname": True,
     }
-    options = spark_options(secured, KafkaPrincipal.STREAM)
+    options = spark_options(secured.kafka, KafkaPrincipal.STREAM)
     assert options["kafka.security.protocol"] == "SASL_SSL"
     assert options["kafka.sasl.jaas.config"] == (
         "org.apache.kafka.common.security.scram.ScramLoginModule required "
@@ -71,7 +71,7 @@ def test_each_service_is_granted_only_its_own_topics():
     defaults = settings.load({})
     writes = {
         (grant.principal, grant.name)
-        for grant in kafka_acls.pipeline_grants(defaults)
+        for grant in kafka_acls.pipeline_grants(defaults.names)
         if grant.operation.name == "WRITE"
     }
     assert writes == {
@@ -81,4 +81,4 @@ def test_each_service_is_granted_only_its_own_topics():
         (KafkaPrincipal.STREAM, "bed-observations"),
         (KafkaPrincipal.NOTIFIER, defaults.names.topic_notify_dead_letter),
     }
-    assert all(grant.principal is not KafkaPrincipal.ADMIN for grant in kafka_acls.pipeline_grants(defaults))
+    assert all(grant.principal is not KafkaPrincipal.ADMIN for grant in kafka_acls.pipeline_grants(defaults.names))

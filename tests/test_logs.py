@@ -29,20 +29,20 @@ def restore_logging(capsys):
 
 
 def test_libraries_speak_only_when_critical_at_the_default_level():
-    logs.configure(settings.load({}))
+    logs.configure(settings.load({}).logs)
     assert not logging.getLogger("kafka.conn").isEnabledFor(logging.ERROR)
     assert logging.getLogger("streaming.landing").isEnabledFor(logging.WARNING)
 
 
 def test_debug_shows_the_libraries_own_lines_too():
     """A Kafka TLS or SASL failure is logged by kafka-python itself: PA_LOG_LEVEL=DEBUG must show it."""
-    logs.configure(settings.load({"PA_LOG_LEVEL": "DEBUG"}))
+    logs.configure(settings.load({"PA_LOG_LEVEL": "DEBUG"}).logs)
     assert logging.getLogger("kafka.conn").isEnabledFor(logging.DEBUG)
     assert logging.getLogger("botocore.retryhandler").isEnabledFor(logging.DEBUG)
 
 
 def test_json_format_writes_one_object_per_line_for_log_shippers():
-    logs.configure(settings.load({"PA_LOG_FORMAT": "json"}))
+    logs.configure(settings.load({"PA_LOG_FORMAT": "json"}).logs)
     [handler] = logging.getLogger().handlers
     try:
         raise ValueError("broken")

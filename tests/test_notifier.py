@@ -74,7 +74,7 @@ def test_three_hundred_abnormal_readings_give_one_opening_not_a_storm(notify_set
     queue(notify_settings, alerts)
     counts = Notifier(notify_settings).run(until_idle_s=2)
     assert subjects(delivered(notify_settings, url)) == [OPENED_2001]
-    connection = mysql.connect(notify_settings, RdsAccount.MIGRATION)
+    connection = mysql.connect(notify_settings.rds, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(
         f"SELECT outcome, COUNT(*), COUNT(DISTINCT episode) FROM notifier_alerts WHERE alert_id IN "
@@ -141,7 +141,7 @@ LOOPBACK = "127.0.0.1"  # the tests' own moto servers listen here only
 
 def dead_lettered(settings) -> list[dict]:
     consumer = kafka.consumer(
-        settings, KafkaPrincipal.ADMIN, settings.names.topic_notify_dead_letter, consumer_timeout_ms=5000
+        settings.kafka, KafkaPrincipal.ADMIN, settings.names.topic_notify_dead_letter, consumer_timeout_ms=5000
     )
     records = [json.loads(message.value) for message in consumer]
     consumer.close()
@@ -158,7 +158,7 @@ def test_poison_records_are_set_aside_with_their_reason_and_the_alerts_after_the
     s = notify_settings
     url = inbox(s)
     unknown_kind = {**alert(2003, 0), "kind": "gossip"}
-    producer = kafka.producer(s, KafkaPrincipal.ADMIN)
+    producer = kafka.producer(s.kafka, KafkaPrincipal.ADMIN)
     for value in (
         json.dumps(alert(2001, 0)).encode(),
         b"x",
@@ -241,7 +241,7 @@ def test_an_sns_endpoint_down_for_30_s_delays_delivery_and_loses_nothing(notify_
 def test_a_missing_topic_is_waited_for_with_nothing_committed_then_delivered(notify_settings, caplog):
     s = notify_settings
     notifier = Notifier(s)
-    aws.client(s, "sns").delete_topic(TopicArn=notifier.topic_arns[0])  # misconfigured: every publish fails alike
+    aws.client(s.sns, "sns").delete_topic(TopicArn=notifier.topic_arns[0])  # misconfigured: every publish fails alike
     queue(s, [alert(2001, 0)])
     with caplog.at_level(logging.ERROR, logger="notifier.service"):
         running = in_background(notifier)
@@ -373,7 +373,7 @@ def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
     s = notify_settings
     url = inbox(s)
     refused = alert(2001, 0)  # dead-lettered while SNS refused it, as an older notifier did after N attempts
-    letters = dead_letters.DeadLetters(s, backoff_for(s, "test", threading.Event()))
+    letters = dead_letters.DeadLetters(s, backoff_for(s.notifier, "test", threading.Event()))
     note = Notification(
         NotificationKind.OPENED, "2001", "urgent", refused, (refused,), 0.0, 0, "K7Q2M9XP4T", refused["alert_id"]
     )
@@ -387,7 +387,7 @@ def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
     assert dry["would send"] == 1 and first["sent"] == 1 and first["already notified"] == 1
     assert second["sent"] == 0
     assert subjects(delivered(s, url)) == [OPENED_2001]
-    connection = mysql.connect(s, RdsAccount.MIGRATION)
+    connection = mysql.connect(s.rds, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute("SELECT outcome, notification FROM notifier_alerts WHERE alert_id = %s", (refused["alert_id"],))
     assert cursor.fetchall() == [("notified", "opened")]

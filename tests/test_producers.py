@@ -37,12 +37,12 @@ def rds(running_stack, unique_name):
     migrate.create_readings_table(scoped)
     kafka_acls.provision(scoped, {unique_name: 4, unique_name + "_dlq": 1})
     yield scoped
-    migrate.drop_table(scoped, unique_name)
+    migrate.drop_table(scoped.rds, unique_name)
     kafka_acls.remove(scoped, [unique_name, unique_name + "_dlq"])
 
 
 def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) -> list:
-    consumer = kafka.consumer(settings, KafkaPrincipal.ADMIN, topic, consumer_timeout_ms=3000)
+    consumer = kafka.consumer(settings.kafka, KafkaPrincipal.ADMIN, topic, consumer_timeout_ms=3000)
     messages: list = []
     wait_until(lambda: messages.extend(consumer) or len(messages) >= expected, timeout_s, every_s=0)
     consumer.close()
@@ -112,7 +112,7 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
 
     def writer(seed: int) -> None:
         rng = random.Random(seed)
-        connection = mysql.connect(follow, RdsAccount.DEVICES)
+        connection = mysql.connect(follow.rds, RdsAccount.DEVICES)
         cursor = connection.cursor()
         for _ in range(15):
             rows = [(1000 + seed, rng.uniform(60, 100)) for _ in range(rng.randint(1, 20))]
@@ -134,7 +134,7 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
         thread.join()
     publishing.join()
 
-    connection = mysql.connect(follow, RdsAccount.MIGRATION)
+    connection = mysql.connect(follow.rds, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(f"SELECT id FROM {follow.names.vitals_table} ORDER BY id")
     committed = [row[0] for row in cursor.fetchall()]
@@ -145,7 +145,7 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
     ]
     assert len(committed) > 100 and max(committed) > len(committed)  # ids were skipped: rollbacks happened
     assert sorted(published) == committed  # every committed id once: none skipped, none twice
-    assert watermark.read(follow, follow.names.producer_name) == max(committed)
+    assert watermark.read(follow.rds, follow.names.producer_name) == max(committed)
 
 
 def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, unique_name):

@@ -91,7 +91,7 @@ def test_a_threshold_change_applies_from_the_next_batch(spark, realtime_settings
     with running_app(spark, s) as (app, queue):
         send(s, [reading(1, 2001, 90, 200, 1)])  # age 40: heart rate 90 is above normal (rule 3)
         assert wait_until(lambda: any(m["reading_id"] == 1 for m in queue.read()), between=app.tick)
-        connection = hbase.connect(s)
+        connection = hbase.connect(s.hbase)
         connection.table(s.names.threshold_table).delete(b"3")  # now 90 falls in a gap above rule 2's 70-78
         connection.close()
         # the next reference check (each batch) sees the change and restarts the query with the new rules; how

@@ -96,7 +96,7 @@ def test_sigterm_stops_the_notifier_with_what_it_handled_committed(notify_settin
     url = inbox(s)
     patients = range(3001, 5001)
     queue(s, [alert(patient, 0) for patient in patients])
-    sqs = aws.client(s, "sqs")
+    sqs = aws.client(s.sns, "sqs")
     service = start_service(s, "notifier", "run")
     try:
         wait_until(  # until the first email is out

@@ -36,7 +36,7 @@ def test_a_full_import_reads_with_four_mappers_into_hive(spark, running_stack, p
     ) == [(1000, 1000, 500500)]
     data_files = [
         status["pathSuffix"]
-        for status in hdfs.list_status(running_stack, urlparse(result.location).path)
+        for status in hdfs.list_status(running_stack.hdfs, urlparse(result.location).path)
         if status["pathSuffix"].startswith("part-")
     ]
     assert len(data_files) == 4, "one file per mapper: the read was split on the primary key"
@@ -204,9 +204,9 @@ def ward_counts(spark, running_stack, unique_name):
     """A Hive table of ward counts and an RDS table shaped like ward_daily_alert_counts, both this test's own."""
     hive_table = f"{running_stack.names.hive_database}.{unique_name}"
     rds_execute(running_stack, f"CREATE TABLE {unique_name} LIKE ward_daily_alert_counts")
-    grants.grant_table(running_stack, RdsAccount.SQOOP, grants.WRITE, unique_name)
+    grants.grant_table(running_stack.rds, RdsAccount.SQOOP, grants.WRITE, unique_name)
     yield unique_name, hive_table
-    migrate.drop_table(running_stack, unique_name)
+    migrate.drop_table(running_stack.rds, unique_name)
     spark.sql(f"DROP TABLE IF EXISTS {hive_table}")
 
 
@@ -302,7 +302,9 @@ def test_the_pipeline_jobs_import_patients_and_export_hand_counted_ward_alerts(s
             (patient, f"patient {patient}", str(born(patient)) if patient % 2 == 0 else None)
             for patient in range(first_id, first_id + 3)
         ]
-        assert imported.rows >= 3 and JobStore(settings).get(pipeline_jobs.import_patients_job(settings)).last_value
+        assert (
+            imported.rows >= 3 and JobStore(settings).get(pipeline_jobs.import_patients_job(settings.names)).last_value
+        )
         exported = pipeline_jobs.export_ward_alert_counts(spark, settings)
         in_rds = rds_execute(
             settings,

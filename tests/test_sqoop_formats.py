@@ -126,7 +126,7 @@ def test_the_capstone_command_line_runs_unchanged_and_appends_as_sqoop_does(
             f"4,patient 4,ward street 4,555-0004,W1,24,\\N,2026-11-24 11:00:00.125,false,false,{born(4)}",
         ]
     finally:
-        hdfs.delete(running_stack, f"/tmp/{table}")
+        hdfs.delete(running_stack.hdfs, f"/tmp/{table}")
 
 
 def test_the_capstone_command_line_into_hive_reads_the_same_rows_as_rds(spark, running_stack, patients_source):
@@ -179,10 +179,10 @@ def test_delimiters_escapes_and_enclosing_are_written_as_sqoops(spark, running_s
             "2|patient 2|null",  # NULL is Sqoop's "null" unless --null-string says otherwise
             "3\tpatient 3\tward street 3",
         ]
-        files = [status["pathSuffix"] for status in hdfs.list_status(running_stack, target)]
+        files = [status["pathSuffix"] for status in hdfs.list_status(running_stack.hdfs, target)]
         assert any(name.endswith(".gz") for name in files), "-z compresses with gzip"
     finally:
-        hdfs.delete(running_stack, f"/tmp/{table}")
+        hdfs.delete(running_stack.hdfs, f"/tmp/{table}")
 
 
 def test_boundary_query_and_java_and_hive_type_maps(spark, running_stack, patients_source):

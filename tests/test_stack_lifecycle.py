@@ -31,7 +31,7 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
         report = {row.name: row for row in stack.status(fresh)}
         # over the pipeline's listener (SASL_SSL, the fresh stack's own CA), as the administrator
         with_ca = fresh.changed(kafka={"tls_ca": str(tls.authority(StackPaths(fresh.stack.data_dir)))})
-        admin = kafka.admin(with_ca, KafkaPrincipal.ADMIN)
+        admin = kafka.admin(with_ca.kafka, KafkaPrincipal.ADMIN)
         topics = set(admin.list_topics())
         admin.close()
     finally:
@@ -47,17 +47,17 @@ def test_servers_come_up_from_an_empty_data_directory_and_go_down(tmp_path):
 @pytest.mark.stops_servers
 def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, spark, unique_name):
     marker = uuid.uuid4().hex
-    connection = mysql.connect(running_stack, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(running_stack.rds, RdsAccount.MIGRATION, autocommit=True)
     connection.cursor().execute(f"CREATE TABLE {unique_name} (marker VARCHAR(40))")
     connection.cursor().execute(f"INSERT INTO {unique_name} VALUES (%s)", (marker,))
     connection.close()
-    kafka.ensure_topics(running_stack, {unique_name: 1})  # the broker makes no topic on request
-    producer = kafka.producer(running_stack, KafkaPrincipal.ADMIN)
+    kafka.ensure_topics(running_stack.kafka, {unique_name: 1})  # the broker makes no topic on request
+    producer = kafka.producer(running_stack.kafka, KafkaPrincipal.ADMIN)
     producer.send(unique_name, value=marker.encode()).get(timeout=10)
     producer.close()
     hdfs_path = f"{running_stack.hdfs.uri}/tmp/{unique_name}"
     spark.createDataFrame([(marker,)], "marker string").write.parquet(hdfs_path)
-    hbase_connection = hbase.connect(running_stack)
+    hbase_connection = hbase.connect(running_stack.hbase)
     hbase_connection.create_table(unique_name, {"cf": {}})
     hbase_connection.table(unique_name).put(b"row", {b"cf:marker": marker.encode()})
     hbase_connection.close()
@@ -81,18 +81,18 @@ def test_down_then_up_keeps_data_of_mariadb_kafka_hdfs_and_hbase(running_stack, 
     }  # the named servers and all that need them
     assert down == set(stopped)
 
-    connection = mysql.connect(running_stack, RdsAccount.MIGRATION)
+    connection = mysql.connect(running_stack.rds, RdsAccount.MIGRATION)
     cursor = connection.cursor()
     cursor.execute(f"SELECT marker FROM {unique_name}")
     assert cursor.fetchall() == [(marker,)]
     cursor.execute(f"DROP TABLE {unique_name}")
     connection.close()
-    consumer = kafka.consumer(running_stack, KafkaPrincipal.ADMIN, unique_name, consumer_timeout_ms=10_000)
+    consumer = kafka.consumer(running_stack.kafka, KafkaPrincipal.ADMIN, unique_name, consumer_timeout_ms=10_000)
     assert [message.value.decode() for message in consumer] == [marker]
     consumer.close()
-    kafka.delete_topics(running_stack, [unique_name])
+    kafka.delete_topics(running_stack.kafka, [unique_name])
     assert [row.marker for row in spark.read.parquet(hdfs_path).collect()] == [marker]
-    hbase_connection = hbase.connect(running_stack)
+    hbase_connection = hbase.connect(running_stack.hbase)
     assert hbase_connection.table(unique_name).row(b"row") == {b"cf:marker": marker.encode()}
     hbase_connection.delete_table(unique_name, disable=True)
     hbase_connection.close()

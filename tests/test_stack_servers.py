@@ -134,7 +134,7 @@ ALLOWED = [
 
 
 def _run_as(settings, account: RdsAccount, statement: str) -> None:
-    connection = mysql.connect(settings, account, autocommit=True)
+    connection = mysql.connect(settings.rds, account, autocommit=True)
     try:
         cursor = connection.cursor()
         cursor.execute(statement)
@@ -152,7 +152,7 @@ def test_a_service_account_is_refused_ddl_and_other_services_tables(running_stac
 def test_each_service_account_does_its_job_and_holds_no_database_wide_right(running_stack):
     for account, statement in ALLOWED:
         _run_as(running_stack, account, statement)
-    for account, shown in grants.held(running_stack).items():
+    for account, shown in grants.held(running_stack.rds).items():
         database_wide = [grant for grant in shown if f"ON `{running_stack.rds.database}`.*" in grant]
         if account is RdsAccount.MIGRATION:  # the schema's owner
             assert database_wide and "WITH GRANT OPTION" in database_wide[0]
@@ -166,7 +166,7 @@ def test_a_dropped_scratch_table_takes_its_grants_with_it(running_stack, unique_
     migrate.create_readings_table(scratch)
 
     def naming_the_table() -> list[str]:
-        return [grant for shown in grants.held(running_stack).values() for grant in shown if unique_name in grant]
+        return [grant for shown in grants.held(running_stack.rds).values() for grant in shown if unique_name in grant]
 
     assert len(naming_the_table()) == 4, "devices, producer, sqoop and quality read or write a readings table"
     migrate.drop_table(scratch, unique_name)
@@ -177,7 +177,7 @@ def test_rds_connections_are_verified_tls_and_plain_text_is_refused(running_stac
     """The docs' promise: the local MariaDB requires TLS, and mysql-connector and Spark JDBC (Sqoop, replay,
     reconciliation) verify its certificate against the stack's CA."""
     assert running_stack.rds.tls_ca, "the stack hands its CA over"
-    connection = mysql.connect(running_stack, RdsAccount.QUALITY)
+    connection = mysql.connect(running_stack.rds, RdsAccount.QUALITY)
     try:
         cursor = connection.cursor()
         cursor.execute("SHOW SESSION STATUS LIKE 'Ssl_version'")
@@ -205,21 +205,21 @@ def test_rds_connections_are_verified_tls_and_plain_text_is_refused(running_stac
 
 
 def test_kafka_produces_and_a_consumer_group_reads_back(running_stack, unique_name):
-    kafka.ensure_topics(running_stack, {unique_name: 1})  # the broker makes no topic on request
+    kafka.ensure_topics(running_stack.kafka, {unique_name: 1})  # the broker makes no topic on request
     try:
         _round_trip(running_stack, unique_name)
     finally:
-        kafka.delete_topics(running_stack, [unique_name])
+        kafka.delete_topics(running_stack.kafka, [unique_name])
 
 
 def _round_trip(running_stack, unique_name: str) -> None:
-    producer = kafka.producer(running_stack, KafkaPrincipal.ADMIN)
+    producer = kafka.producer(running_stack.kafka, KafkaPrincipal.ADMIN)
     for number in range(20):
         producer.send(unique_name, key=b"p1", value=json.dumps({"n": number}).encode())
     producer.flush()
     producer.close()
     consumer = kafka.consumer(
-        running_stack, KafkaPrincipal.ADMIN, unique_name, group_id=unique_name, consumer_timeout_ms=10_000
+        running_stack.kafka, KafkaPrincipal.ADMIN, unique_name, group_id=unique_name, consumer_timeout_ms=10_000
     )
     received = [json.loads(message.value)["n"] for message in consumer]
     consumer.commit()
@@ -234,8 +234,8 @@ def test_spark_writes_parquet_on_hdfs_and_hive_server2_reads_the_table(running_s
     table = f"{unique_name}.doubles"
     try:
         spark.range(100).selectExpr("id", "id * 2 AS doubled").write.format("parquet").saveAsTable(table)
-        rows = hive.query(running_stack, f"SELECT COUNT(*), SUM(doubled) FROM {table}")
-        files = hdfs.list_status(running_stack, f"{running_stack.hdfs.warehouse_dir}/{unique_name}.db/doubles")
+        rows = hive.query(running_stack.hive, f"SELECT COUNT(*), SUM(doubled) FROM {table}")
+        files = hdfs.list_status(running_stack.hdfs, f"{running_stack.hdfs.warehouse_dir}/{unique_name}.db/doubles")
     finally:
         spark.sql(f"DROP DATABASE {unique_name} CASCADE")
 
@@ -244,7 +244,7 @@ def test_spark_writes_parquet_on_hdfs_and_hive_server2_reads_the_table(running_s
 
 
 def test_happybase_creates_puts_gets_and_scans_through_thrift(running_stack, unique_name):
-    connection = hbase.connect(running_stack)
+    connection = hbase.connect(running_stack.hbase)
     try:
         connection.create_table(unique_name, {"cf": {}})
         table = connection.table(unique_name)
@@ -261,7 +261,7 @@ def test_happybase_creates_puts_gets_and_scans_through_thrift(running_stack, uni
 
 
 def test_sns_publish_is_delivered_to_a_subscribed_sqs_queue(running_stack, unique_name):
-    sns, sqs = aws.client(running_stack, "sns"), aws.client(running_stack, "sqs")
+    sns, sqs = aws.client(running_stack.sns, "sns"), aws.client(running_stack.sns, "sqs")
     topic_arn = sns.create_topic(Name=unique_name)["TopicArn"]
     queue_url = sqs.create_queue(QueueName=unique_name)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

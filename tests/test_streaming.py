@@ -109,7 +109,7 @@ def test_a_threshold_changed_in_hbase_applies_without_restarting_the_job(spark, 
     job = LandingQuery(spark, s, available_now=True)
     send(s, [reading(11, 2001, 75, 200, 1)])  # normal at age 40 (rule 2: 70-78)
     job.start().awaitTermination(timeout=180)
-    connection = hbase.connect(s)
+    connection = hbase.connect(s.hbase)
     connection.table(s.names.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
     connection.table(s.names.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
     connection.close()
@@ -233,10 +233,10 @@ def test_a_query_through_hiveserver2_sees_each_new_batch_without_refresh(spark, 
     )
     send(s, [reading(21, 2001, 69, 200, 1)])  # age 40: heart rate 69 alerts (capstone rule 1)
     run_available_now(spark, s)
-    first = hive.query(s, counts)
+    first = hive.query(s.hive, counts)
     send(s, [reading(22, 2001, 69, 200, 2)])
     run_available_now(spark, s)
-    second = hive.query(s, counts)
+    second = hive.query(s.hive, counts)
     assert (first, second) == ([(1, 1, 1)], [(2, 2, 2)])
 
 

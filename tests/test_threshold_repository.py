@@ -19,7 +19,7 @@ REFERENCE = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOUR
 
 
 def test_the_repository_reads_back_from_hbase_exactly_the_rules_loaded(own_table):
-    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.names.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(own_table.hbase), own_table.names.threshold_table)
     assert repository.index.rules == REFERENCE.index.rules and len(repository.index.rules) == 12
 
 
@@ -88,13 +88,13 @@ def own_table(running_stack, unique_name):
 
 
 def test_a_change_through_happybase_is_seen_after_refresh_and_an_unchanged_table_is_not_reloaded(own_table):
-    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.names.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(own_table.hbase), own_table.names.threshold_table)
     assert ReferenceEvaluator(repository.index).evaluate("heartBeat", months_of_years(40), 75).outcome is Outcome.NORMAL
     assert repository.loads == 1
     assert repository.refresh_if_changed() is False
     assert repository.loads == 1
 
-    connection = hbase.connect(own_table)
+    connection = hbase.connect(own_table.hbase)
     connection.table(own_table.names.threshold_table).put(b"2", {b"limit:high_range_value": b"74"})
     connection.table(own_table.names.threshold_table).put(b"3", {b"limit:low_range_value": b"75"})
     connection.close()
@@ -106,9 +106,9 @@ def test_a_change_through_happybase_is_seen_after_refresh_and_an_unchanged_table
 
 
 def test_an_invalid_change_keeps_the_last_good_rules(own_table):
-    repository = ThresholdRepository(lambda: hbase.connect(own_table), own_table.names.threshold_table)
+    repository = ThresholdRepository(lambda: hbase.connect(own_table.hbase), own_table.names.threshold_table)
     good = repository.index
-    connection = hbase.connect(own_table)
+    connection = hbase.connect(own_table.hbase)
     connection.table(own_table.names.threshold_table).put(b"2", {b"limit:high_range_value": b"not-a-number"})
     connection.close()
     with pytest.raises(ValueError, match="row 2: high value 'not-a-number' is not a number"):
@@ -140,7 +140,7 @@ def test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_a
     s, operators = told
     reference = ReferenceData(spark, s)
     assert len(reference.thresholds().rules) == 12
-    connection = hbase.connect(s)
+    connection = hbase.connect(s.hbase)
     for key in (b"7", b"8", b"9"):  # heart rate at ages 41-100
         connection.table(s.names.threshold_table).delete(key)
     half_deleted = reference.thresholds()

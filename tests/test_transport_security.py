@@ -30,7 +30,7 @@ def own_topics(running_stack, unique_name):
 
 
 def publish(settings, principal: KafkaPrincipal, topic: str) -> None:
-    producer = kafka.producer(settings, principal, max_block_ms=10_000)
+    producer = kafka.producer(settings.kafka, principal, max_block_ms=10_000)
     try:
         producer.send(topic, b'{"forged": true}').get(timeout=10)
     finally:
@@ -60,12 +60,12 @@ def test_only_the_producer_writes_readings_and_only_the_stream_writes_alerts(own
             # refused on the topic, or before it for a user that may write nothing (the auditor: no producer id)
             with pytest.raises(KafkaError, match="AuthorizationFailed"):
                 publish(own_topics, other, topic)
-    assert [kafka.end_offsets(own_topics, topic) for topic in writers] == [1, 1]
+    assert [kafka.end_offsets(own_topics.kafka, topic) for topic in writers] == [1, 1]
 
 
 def test_a_service_can_neither_delete_a_topic_nor_change_a_login(own_topics):
     notifier_user = own_topics.kafka.login(KafkaPrincipal.NOTIFIER)[0]
-    admin = kafka.admin(own_topics, KafkaPrincipal.PRODUCER)
+    admin = kafka.admin(own_topics.kafka, KafkaPrincipal.PRODUCER)
     try:
         with pytest.raises(KafkaError):
             admin.delete_topics([own_topics.names.topic_vitals])
@@ -75,29 +75,29 @@ def test_a_service_can_neither_delete_a_topic_nor_change_a_login(own_topics):
     finally:
         admin.close()
     assert refused.get(notifier_user), "a service changed another service's password"
-    assert kafka.topic_exists(own_topics, own_topics.names.topic_vitals)
-    kafka.admin(own_topics, KafkaPrincipal.NOTIFIER).close()  # its own password still gets it in
+    assert kafka.topic_exists(own_topics.kafka, own_topics.names.topic_vitals)
+    kafka.admin(own_topics.kafka, KafkaPrincipal.NOTIFIER).close()  # its own password still gets it in
 
 
 def test_the_pipeline_listener_refuses_a_wrong_password_and_plain_text(running_stack):
     """A refused client fails to bootstrap at all (kafka-python's KafkaError; NoBrokersAvailable is one)."""
-    kafka.admin(running_stack, KafkaPrincipal.STREAM).close()  # the right login gets in
+    kafka.admin(running_stack.kafka, KafkaPrincipal.STREAM).close()  # the right login gets in
     refused_within = {"bootstrap_timeout_ms": 5000}  # a refused client would otherwise retry for kafka-python's 30 s
     with pytest.raises(KafkaError):
         wrong = running_stack.changed(kafka={"stream_password": "not-the-password"})
-        kafka.admin(wrong, KafkaPrincipal.STREAM, **refused_within)
+        kafka.admin(wrong.kafka, KafkaPrincipal.STREAM, **refused_within)
     with pytest.raises(KafkaError):
         plain = running_stack.changed(kafka={"security_protocol": KafkaSecurity.PLAINTEXT})
-        kafka.admin(plain, KafkaPrincipal.STREAM, **refused_within)
+        kafka.admin(plain.kafka, KafkaPrincipal.STREAM, **refused_within)
 
 
 def test_hiveserver2_logs_analysts_in_through_the_directory(running_stack):
     """pyhive sends PA_HIVE_SERVER2_USER and its password; HiveServer2 binds to the directory as that person, and the
     session runs as them. A wrong password or an unknown person does not get a session."""
-    assert hive.query(running_stack, "SELECT current_user()") == [(running_stack.hive.server2_user,)]
+    assert hive.query(running_stack.hive, "SELECT current_user()") == [(running_stack.hive.server2_user,)]
     for refused in ({"server2_password": "not-the-password"}, {"server2_user": "mallory"}):
         with pytest.raises(TTransportException):
-            hive.query(running_stack.changed(hive=refused), "SELECT 1")
+            hive.query(running_stack.changed(hive=refused).hive, "SELECT 1")
 
 
 def test_the_directory_keeps_only_a_salted_hash_and_refuses_a_wrong_password(running_stack):

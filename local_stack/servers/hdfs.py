@@ -67,7 +67,7 @@ def _format_namenode(ctx: StackContext) -> None:
 def _provision(ctx: StackContext) -> None:
     """The folders the pipeline writes under: the Hive warehouse and streaming checkpoints."""
     for path in (ctx.settings.hdfs.warehouse_dir, ctx.settings.hdfs.checkpoint_dir, "/tmp"):
-        hdfs_client.mkdirs(ctx.settings, path)
+        hdfs_client.mkdirs(ctx.settings.hdfs, path)
 
 
 HDFS_NAMENODE = ServerSpec(

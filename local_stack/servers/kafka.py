@@ -116,7 +116,7 @@ def _provision(ctx: StackContext) -> None:
     (existing ones are kept as they are) and their ACLs."""
     s = ctx.settings
     admin_settings = administration(s)
-    admin = kafka_clients.admin(admin_settings, KafkaPrincipal.ADMIN)
+    admin = kafka_clients.admin(admin_settings.kafka, KafkaPrincipal.ADMIN)
     try:
         logins = [s.kafka.login(principal) for principal in KafkaPrincipal]
         failed = admin.alter_user_scram_credentials(
@@ -128,7 +128,7 @@ def _provision(ctx: StackContext) -> None:
     finally:
         admin.close()
     kafka_clients.ensure_topics(
-        admin_settings,
+        admin_settings.kafka,
         {
             s.names.topic_vitals: s.kafka.topic_vitals_partitions,
             s.names.topic_alerts: 1,

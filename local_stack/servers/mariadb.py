@@ -93,7 +93,7 @@ def _provision(ctx: StackContext) -> None:
         cursor.execute("SELECT host FROM mysql.user WHERE user = 'root' AND CONCAT(user, '@', host) <> CURRENT_USER()")
         for (tcp_host,) in cursor.fetchall():
             cursor.execute("DROP USER 'root'@%s", (tcp_host,))
-        grants.create_accounts(cursor, s)
+        grants.create_accounts(cursor, s.rds)
     finally:
         connection.close()
     migrate.apply(handoff.with_stack_tls(s))

@@ -58,7 +58,7 @@ def _prometheus_config(ctx: StackContext) -> dict[str, str]:
             {"job_name": job, "static_configs": [{"targets": [target]}]} for job, target in scrape_targets(s).items()
         ],
     }
-    return {"prometheus.yml": json.dumps(config, indent=2) + "\n", "rules.yml": rules_file(s)}
+    return {"prometheus.yml": json.dumps(config, indent=2) + "\n", "rules.yml": rules_file(s.metrics)}
 
 
 def _alertmanager_config(ctx: StackContext) -> dict[str, str]:
@@ -67,7 +67,7 @@ def _alertmanager_config(ctx: StackContext) -> dict[str, str]:
     if s.sns.aws_access_key_id:  # else the AWS SDK's own credential chain
         sigv4 |= {"access_key": s.sns.aws_access_key_id, "secret_key": s.sns.aws_secret_access_key}
     operations = {
-        "topic_arn": aws.client(s, "sns").create_topic(Name=s.names.sns_operations_topic)["TopicArn"],
+        "topic_arn": aws.client(s.sns, "sns").create_topic(Name=s.names.sns_operations_topic)["TopicArn"],
         "sigv4": sigv4,
         "subject": "Patient Alert operations: {{ .CommonLabels.alertname }} ({{ .Status }})",
         "message": "{{ range .Alerts }}{{ .Status | toUpper }} {{ .Labels.alertname }}: {{ .Annotations.summary }}"
