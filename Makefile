@@ -72,19 +72,19 @@ bench: $(STAMP)
 
 # the suite's mutation check: each central comparison changed once must fail a test (on the test stack)
 mutants: $(STAMP)
-	$(TEST_ENV) && $(PY) -m local_stack up && $(PY) -m bench mutants
+	$(TEST_ENV) && $(PY) -m local_stack up && $(PY) -m hardening mutants
 
 # users' Sqoop command lines through Apache Sqoop 1.4.7 and python -m sqoop, rows compared (exit 1 on a difference)
 sqoop-parity: $(STAMP)
-	$(PY) -m bench sqoop-parity
+	$(PY) -m drills sqoop-parity
 
 # hostile input through the parsers, PA_FUZZ_CASES (100,000) cases per target; exit 1 on any crash (no server)
 fuzz: $(STAMP)
-	$(PY) -m bench fuzz
+	$(PY) -m hardening fuzz
 
 # minutes of faults: every server and service killed and restarted under load, then reconciled
 chaos: $(STAMP)
-	$(PY) -m bench chaos
+	$(PY) -m drills chaos
 
 stack-up: $(STAMP)
 	$(PY) -m local_stack up

@@ -7,22 +7,7 @@ import sys
 import time
 
 import settings
-from bench import (
-    alarms,
-    chaos,
-    cluster,
-    dags,
-    fuzz,
-    mutants,
-    notifier,
-    producers,
-    report_file,
-    sqoop,
-    sqoop_parity,
-    streaming,
-    thresholds,
-    ward,
-)
+from bench import alarms, cluster, dags, notifier, producers, report_file, sqoop, streaming, thresholds, ward
 from bench.report import RESULTS
 from local_stack import handoff, stack
 from reporting.heartbeat import heartbeat
@@ -42,20 +27,11 @@ BENCHMARKS = {
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["chaos"]:  # its own run (minutes of faults), not part of the default set
-        return chaos.main(argv[1:])
-    if argv[:1] == ["mutants"]:  # the suite's mutation check, on the test stack
-        return mutants.main(argv[1:])
-    if argv[:1] == ["fuzz"]:  # the fuzzing targets, no server needed; exits 1 on any crash
-        return fuzz.main(argv[1:])
-    if argv[:1] == ["sqoop-parity"]:  # Apache Sqoop 1.4.7 against python -m sqoop; exits 1 on any difference
-        return sqoop_parity.main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description=__doc__,
-        epilog="also: 'python -m bench chaos' (minutes of faults), 'python -m bench mutants' (on the test stack), "
-        "'python -m bench sqoop-parity' (Apache Sqoop 1.4.7 against python -m sqoop), "
-        "'python -m bench fuzz' (hostile input, PA_FUZZ_CASES cases per target)",
+        epilog="the drills ('python -m drills chaos', 'python -m drills sqoop-parity') and the suite's checks "
+        "('python -m hardening mutants', 'python -m hardening fuzz') have packages of their own",
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     chosen = parser.parse_args(argv).names or list(BENCHMARKS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.fuzz import run_target
+from hardening.fuzz import run_target
 from testkit.fuzz_targets import TARGETS, FuzzTarget
 
 CASES = 300

@@ -13,7 +13,7 @@ from cluster.package import RUNTIME_PACKAGES
 
 ROOT = Path(__file__).parents[1]
 RUNTIME = (*RUNTIME_PACKAGES, "dags", "dashboard")  # what the cluster zip ships, plus Airflow's and the page's
-TOOLING = ("local_stack", "demo", "bench", "testkit", "tests", "simulation")
+TOOLING = ("local_stack", "demo", "bench", "drills", "hardening", "testkit", "tests", "simulation")
 # modules of pure logic: their unit tests run without servers, so they may not reach one
 PURE = (
     "contract",

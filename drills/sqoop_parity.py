@@ -1,4 +1,4 @@
-"""``python -m bench sqoop-parity``: users' Sqoop command lines run by Apache Sqoop 1.4.7 and by ``python -m sqoop``,
+"""``python -m drills sqoop-parity``: users' Sqoop command lines run by Apache Sqoop 1.4.7 and by ``python -m sqoop``,
 their rows compared line by line.
 
 Apache Sqoop 1.4.7 is the reference: its jar, Hadoop's client and local

@@ -1,6 +1,6 @@
 """Mutation check of the suite's central promises: change one comparison, see a test's assertion fail.
 
-``python -m bench mutants [NAME ...]`` copies the checkout (tracked and new files, never the checkout itself) to a
+``python -m hardening mutants [NAME ...]`` copies the checkout (tracked and new files, never the checkout itself) to a
 temporary tree, checks that every mutant's original text is there exactly once, runs each guarding test set once
 unchanged (the baseline: it must pass, else the run stops and says which), then applies each mutant in the copy in
 turn and runs its guarding tests on the test stack. A mutant is **killed** only by a failing assertion of a guarding
@@ -392,7 +392,7 @@ def baseline(chosen: list[Mutant], tree: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     names = [mutant.name for mutant in MUTANTS]
-    parser = argparse.ArgumentParser(prog="python -m bench mutants", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m hardening mutants", description=__doc__)
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(names)} (default: all)")
     wanted = parser.parse_args(argv).names
     if unknown := sorted(set(wanted) - set(names)):

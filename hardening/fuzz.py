@@ -1,4 +1,4 @@
-"""``python -m bench fuzz``: every fuzzing target (testkit/fuzz_targets.py) for ``PA_FUZZ_CASES`` cases each; per
+"""``python -m hardening fuzz``: every fuzzing target (testkit/fuzz_targets.py) for ``PA_FUZZ_CASES`` cases each; per
 target the cases tried, the crashes found and the first failing example. Exits 1 on any crash. Needs no server."""
 
 from __future__ import annotations

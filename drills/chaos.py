@@ -1,6 +1,6 @@
 """Chaos run: readings flow while each server, then each service, is killed with SIGKILL and started again.
 
-``make chaos`` (or ``python -m bench chaos [--rate 500] [--down-s 10]``) runs the
+``make chaos`` (or ``python -m drills chaos [--rate 500] [--down-s 10]``) runs the
 pipeline's own services as separate processes on a scratch slice of the local
 stack (its own RDS table, topics, Hive database, checkpoints, notifier group
 and SNS topic): the simulator writes ``--rate`` readings/s into RDS, the
@@ -332,7 +332,7 @@ def _now() -> dt.datetime:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench chaos", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m drills chaos", description=__doc__)
     parser.add_argument("--rate", type=int, default=500, help="readings per second into RDS")
     parser.add_argument("--down-s", type=float, default=10.0, help="seconds each server stays down")
     args = parser.parse_args(argv)
