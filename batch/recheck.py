@@ -1,6 +1,6 @@
 """The batch mode of the streaming rules: re-evaluate a day's readings and compare with what the stream alerted.
 
-Both sides run :func:`streaming.evaluate.evaluate` (the same code as the
+Both sides run :func:`evaluation.evaluate.evaluate` (the same code as the
 stream), so a difference means the inputs differ: thresholds or patients
 changed since the stream ran, or a reading was processed wrongly. Differences
 are written to ``alert_recheck_differences`` (the day's partition is replaced)
@@ -17,8 +17,8 @@ from pyspark.sql import functions as F
 
 from batch.partitions import overwrite_partition
 from clients import hbase
+from evaluation.evaluate import evaluate
 from settings import Settings
-from streaming.evaluate import evaluate
 from thresholds.repository import ThresholdRepository
 
 DIFFERENCE_COLUMNS = (

@@ -32,10 +32,9 @@ from pyspark.sql import functions as F
 
 from clients import kafka
 from clients.spark import rds_query
-from contract.vitals import VITAL_FIELDS
+from contract.vitals import VITAL_FIELDS, parse_field_map
 from producers.rows import ReadingsTable
 from settings import KafkaPrincipal, KafkaSettings, Names, RdsAccount, Settings, StreamSettings
-from streaming.parse import parse_field_map
 
 SAMPLE_IDS = 20  # missing, doubled or altered ids named per hour
 # what a landed reading must hold as RDS does (besides its id and event time)

@@ -12,9 +12,10 @@ from pyspark.sql import functions as F
 
 from bench.report import line, note, timed
 from clients import kafka
+from contract.vitals import parse_field_map
+from evaluation.evaluate import alerts_of, enrich, scored
 from settings import KafkaPrincipal, Settings
-from streaming.evaluate import alerts_of, enrich, scored
-from streaming.parse import TimeRules, parse, parse_field_map
+from streaming.parse import TimeRules, parse
 from streaming.reference_data import ReferenceData
 
 ROWS = 500_000

@@ -18,6 +18,7 @@ from bench import evaluation
 from bench.report import RESULTS, LatencyPoint, line, note, record_throughput, section
 from clients import hbase, hdfs, kafka, kafka_acls, mysql
 from clients.spark import session
+from contract.vitals import parse_field_map
 from hbase_setup.sources import DEFAULT_SOURCE
 from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount, Settings
@@ -25,7 +26,7 @@ from settings.choices import AlertPath
 from streaming.app import StreamingApp
 from streaming.landing import LandingQuery
 from streaming.listener import BatchProgress, ProgressListener
-from streaming.parse import TimeRules, parse, parse_field_map
+from streaming.parse import TimeRules, parse
 from streaming.source import vitals_stream
 from testkit import scratch
 from testkit.load import (

@@ -19,6 +19,7 @@ RUNTIME_PACKAGES = (
     "runtime",
     "producers",
     "streaming",
+    "evaluation",
     "thresholds",
     "hbase_setup",
     "hive_ddl",

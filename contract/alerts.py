@@ -75,7 +75,7 @@ TECHNICAL_NOTIFICATIONS = (NotificationKind.MONITORING_LOST, NotificationKind.MO
 def finding_subject(kind: str, attribute: str | None) -> str:
     """What an alert is about within its patient's episode: the vital (or ``news2``) for a clinical alert, the
     kind and vital for a data-quality one. The stream computes the same text for its observation records
-    (:func:`streaming.evaluate.finding_subject_column`), so the two always agree."""
+    (:func:`evaluation.evaluate.finding_subject_column`), so the two always agree."""
     if kind in (Outcome.VITAL_OUT_OF_RANGE, Outcome.NEWS2):
         return str(attribute)
     return f"{kind}:{attribute or '-'}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contract.mapping import parse_mapping
+
 
 @dataclass(frozen=True)
 class Vital:
@@ -53,3 +55,8 @@ READING_FIELD_TYPES: dict[str, str] = {
     "ingest_time": "timestamp",
     "source": "string",
 }
+
+
+def parse_field_map(text: str) -> dict[str, str]:
+    """PA_STREAM_FIELD_MAP: {reading field: JSON key of incoming messages}."""
+    return parse_mapping(text, READING_FIELD_TYPES, "PA_STREAM_FIELD_MAP")

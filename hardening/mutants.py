@@ -88,14 +88,14 @@ MUTANTS = (
     ),
     Mutant(
         "half-open band high in Spark",
-        "streaming/evaluate.py",
+        "evaluation/evaluate.py",
         "below = value < band.high if band.exclusive else value <= band.high",
         "below = value <= band.high if band.exclusive else value <= band.high",
         EVALUATE,
     ),
     Mutant(
         "band age bounds inclusive",
-        "streaming/evaluate.py",
+        "evaluation/evaluate.py",
         "                age.between(low, high),",
         "                age.between(low, high - 1),",
         EVALUATE,
@@ -207,7 +207,7 @@ MUTANTS = (
     ),
     Mutant(
         "age in completed months from the birth date",
-        "streaming/evaluate.py",
+        "evaluation/evaluate.py",
         'since_birth = F.floor(F.months_between(F.col("event_time"), born)).cast("int")',
         'since_birth = F.ceil(F.months_between(F.col("event_time"), born)).cast("int")',
         (

@@ -25,10 +25,11 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
 from clients import kafka
+from contract.vitals import parse_field_map
+from evaluation.evaluate import evaluate
 from settings import KafkaPrincipal, Settings
-from streaming.evaluate import evaluate
 from streaming.owned_query import OwnedQuery
-from streaming.parse import TimeRules, parse, parse_field_map
+from streaming.parse import TimeRules, parse
 from streaming.reference_data import ReferenceData
 from streaming.sinks import alert_records, alert_sink_options
 from streaming.source import vitals_stream

@@ -37,15 +37,15 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
-from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS
+from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS, parse_field_map
+from evaluation.evaluate import OBSERVATION_KIND, alerts_of, only_alerts, scored
 from runtime.waiting import wait_until
 from settings import Settings
 from settings.choices import AlertPath
 from streaming import metrics
 from streaming.batch_numbers import batch_base
-from streaming.evaluate import OBSERVATION_KIND, alerts_of, only_alerts, scored
 from streaming.owned_query import OwnedQuery
-from streaming.parse import TimeRules, dedup_key, parse, parse_field_map, reading_key
+from streaming.parse import TimeRules, dedup_key, parse, reading_key
 from streaming.reference_data import ReferenceData
 from streaming.sinks import BatchTable, publish_alerts
 from streaming.source import vitals_stream

@@ -31,16 +31,9 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import BooleanType, DoubleType, LongType, StringType, StructField, StructType
 
-from contract.mapping import parse_mapping
 from contract.vitals import CONSCIOUSNESS_LEVELS, READING_TEXT_LIMITS, VITALS
 from contract.vitals import READING_FIELD_TYPES as FIELD_TYPES
 from settings import StreamSettings
-
-
-def parse_field_map(text: str) -> dict[str, str]:
-    """PA_STREAM_FIELD_MAP: {reading field: JSON key of incoming messages}."""
-    return parse_mapping(text, FIELD_TYPES, "PA_STREAM_FIELD_MAP")
-
 
 CORRUPT_RECORD = "_corrupt_record"  # from_json puts a record here when it is not one JSON object (or, typed, not ours)
 # the reading's types Spark's JSON reader types as our casts would; the others (timestamps) are read as text

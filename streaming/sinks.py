@@ -8,8 +8,8 @@ from pyspark.sql import functions as F
 from clients import kafka
 from clients.spark import jvm
 from contract.alerts import ALERT_FIELDS, OBSERVATION_FIELDS
+from evaluation.evaluate import OBSERVATION_KIND
 from settings import KafkaPrincipal, Names, Settings
-from streaming.evaluate import OBSERVATION_KIND
 
 
 class BatchTable:
@@ -75,7 +75,7 @@ class BatchTable:
 
 def alert_records(rows: DataFrame, names: Names) -> DataFrame:
     """Alerts as Kafka records for the doctors' queue, and observations (when ``rows`` has them, see
-    :func:`streaming.evaluate.alerts_of`) for the notifier's bed watch: keyed by patient, the message as JSON, the
+    :func:`evaluation.evaluate.alerts_of`) for the notifier's bed watch: keyed by patient, the message as JSON, the
     topic per row (one query, one sink: Real-time Mode allows no second one)."""
     alert = F.to_json(F.struct(*ALERT_FIELDS))
     if "findings" not in rows.columns:

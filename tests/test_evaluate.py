@@ -1,4 +1,4 @@
-"""The Spark evaluation of readings against the threshold rules (streaming/evaluate.py), on Spark's engine alone:
+"""The Spark evaluation of readings against the threshold rules (evaluation/evaluate.py), on Spark's engine alone:
 no server, so these run with the unit tests."""
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
     then tests its own ages)."""
     from contract.alerts import ALERT_KINDS
     from contract.vitals import VITAL_OF_ATTRIBUTE
+    from evaluation.evaluate import evaluate
     from hbase_setup.sources import read_rows
-    from streaming.evaluate import evaluate
     from testkit.reference_evaluator import ReferenceEvaluator
     from testkit.scratch import patients_frame
     from thresholds.ages import months_of_years
@@ -94,8 +94,8 @@ def test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_read
     """Temperature 38.2: critical under 3 months (NICE NG143), urgent at 4 months; a child with an age in years only
     is matched at its first month; a date of birth after the reading is an unknown age; the alert says the age as a
     doctor does and keeps the months."""
+    from evaluation.evaluate import evaluate
     from hbase_setup.sources import read_rows
-    from streaming.evaluate import evaluate
     from testkit.scratch import patients_frame
     from thresholds.repository import ThresholdIndex
     from thresholds.rules import parse_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streaming.news2_scoring import SCORE_COLUMNS, assumed, drivers, with_scores
+from evaluation.news2_scoring import SCORE_COLUMNS, assumed, drivers, with_scores
 
 
 @pytest.fixture(scope="module")
@@ -174,8 +174,8 @@ def test_children_pregnancy_unknown_age_and_missing_values_get_no_misleading_sco
 
 def _alerts(spark, changes: dict, age: int | None = 40, scale2: bool = False, news2_scoring: bool = True) -> list:
     """The default table's and NEWS2's alerts for one reading of otherwise normal vitals, of a patient of ``age``."""
+    from evaluation.evaluate import evaluate
     from hbase_setup.sources import DEFAULT_SOURCE, read_rows
-    from streaming.evaluate import evaluate
     from testkit.scratch import PATIENT_SCHEMA
     from thresholds.repository import ThresholdIndex
     from thresholds.rules import parse_rows

@@ -133,7 +133,7 @@ def test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_a
     """Rules fail closed: a reload that would leave heart rate without a band at 41-100 (its rows deleted through
     happybase), then an emptied table, are refused; the stream's rules in force still raise the alert; each
     refusal is told once on the operations topic."""
-    from streaming.evaluate import evaluate
+    from evaluation.evaluate import evaluate
     from streaming.reference_data import ReferenceData
     from testkit.scratch import patients_frame
 

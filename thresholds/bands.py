@@ -8,7 +8,7 @@
   that next low: ``[low, next_low)``. No value can fall between two such bands, whatever its decimals; a table's
   rows are read as written and converted when loaded. A band with no such neighbour keeps its inclusive high.
 
-The Spark expressions (streaming/evaluate.py) and the tests' plain-Python evaluator both match through
+The Spark expressions (evaluation/evaluate.py) and the tests' plain-Python evaluator both match through
 :class:`ValueBand`, so the two cannot read a band differently.
 """
 

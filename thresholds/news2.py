@@ -4,7 +4,7 @@ The chart ships beside this module (``news2_chart.csv``, copied from the RCP's
 chart 1). Values are scored at the chart's resolution: whole numbers, and
 temperature to one decimal, so a reading of 90.4 beats/min is scored as 90.
 The Spark expressions that score every reading are built from this chart in
-``streaming/news2_scoring.py``; the risk rules and the RCP's clinical response are here.
+``evaluation/news2_scoring.py``; the risk rules and the RCP's clinical response are here.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The threshold repository: every rule from HBase in an immutable index, reloaded only when the table changed.
 
 The stream and the batch re-check turn the index into Spark expressions
-(streaming/evaluate.py); they never call HBase once per reading. The table's
+(evaluation/evaluate.py); they never call HBase once per reading. The table's
 fingerprint (keys and timestamps only) tells whether anything changed.
 
 Rules fail closed: an empty table is never loaded, and a reload that would leave a vital without a band at an

@@ -7,7 +7,7 @@ per row, so the real-time alert query and micro-batches run it as generated
 code. The expressions are built once per rule set; a changed rule set means
 new expressions, hence a new plan: the micro-batch job uses them from its
 next batch, the real-time query restarts.
-Each reading also gets its NEWS2 score (streaming/news2_scoring.py), whose medium or
+Each reading also gets its NEWS2 score (evaluation/news2_scoring.py), whose medium or
 high risk, or single red parameter, is an alert of kind ``news2``.
 Outcomes are :class:`contract.alerts.Outcome`; every one in ``ALERT_KINDS``
 becomes an alert row (:data:`contract.alerts.ALERT_FIELDS`). A vital without
@@ -25,11 +25,11 @@ from pyspark.sql import functions as F
 
 from contract.alerts import ALERT_FIELDS, Outcome, Severity
 from contract.vitals import OBSERVATION_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE
-from streaming.news2_scoring import applies as news2_applies
-from streaming.news2_scoring import assumed as news2_assumed
-from streaming.news2_scoring import drivers as news2_drivers
-from streaming.news2_scoring import responses as news2_responses
-from streaming.news2_scoring import with_scores as with_news2_scores
+from evaluation.news2_scoring import applies as news2_applies
+from evaluation.news2_scoring import assumed as news2_assumed
+from evaluation.news2_scoring import drivers as news2_drivers
+from evaluation.news2_scoring import responses as news2_responses
+from evaluation.news2_scoring import with_scores as with_news2_scores
 from thresholds import news2
 from thresholds.ages import MONTHS_PER_YEAR, MONTHS_SHOWN_BELOW
 from thresholds.any_age import critical_at_every_age
