@@ -18,8 +18,8 @@ from pyspark.sql import functions as F
 from batch.partitions import overwrite_partition
 from clients import hbase
 from evaluation.evaluate import evaluate
+from hbase_setup.repository import ThresholdRepository
 from settings import Settings
-from thresholds.repository import ThresholdRepository
 
 DIFFERENCE_COLUMNS = (
     "alert_id",

@@ -14,6 +14,8 @@ from bench.report import line, record_throughput, section
 from clients import hbase
 from contract.alerts import ALERT_KINDS, NotificationKind, finding_subject
 from contract.vitals import VITAL_FIELDS, VITAL_OF_ATTRIBUTE
+from hbase_setup.ages import months_of_years
+from hbase_setup.repository import ThresholdRepository
 from notifier import sender
 from notifier.episodes import AlarmPolicy, EpisodeTracker, Notification
 from notifier.messages import Composer
@@ -23,8 +25,6 @@ from settings import Settings
 from simulation.bedside import EPISODE_KINDS, ReadingStream, make_patients
 from testkit.alerts import alert_record
 from testkit.reference_evaluator import ReferenceEvaluator
-from thresholds.ages import months_of_years
-from thresholds.repository import ThresholdRepository
 
 PUBLISHED = 2_000
 

@@ -19,6 +19,7 @@ from bench.report import RESULTS, LatencyPoint, line, note, record_throughput, s
 from clients import hbase, hdfs, kafka, kafka_acls, mysql
 from clients.spark import session
 from contract.vitals import parse_field_map
+from hbase_setup.repository import ThresholdRepository
 from hbase_setup.sources import DEFAULT_SOURCE
 from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount, Settings
@@ -39,7 +40,6 @@ from testkit.load import (
     percentiles_ms,
 )
 from testkit.reference_evaluator import ReferenceEvaluator
-from thresholds.repository import ThresholdRepository
 
 THROUGHPUT_ROWS = 2_000_000  # the cold first batch and four full ones at the default batch size
 BASELINE_ROWS = 20_000

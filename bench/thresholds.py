@@ -6,12 +6,12 @@ import random
 
 from bench.report import line, rate, section, timed
 from clients import hbase
+from hbase_setup import table
 from hbase_setup.load import load
+from hbase_setup.repository import ThresholdRepository
 from settings import Settings
 from testkit.load import percentiles_ms
 from testkit.reference_evaluator import ReferenceEvaluator
-from thresholds import table
-from thresholds.repository import ThresholdRepository
 
 
 def run(settings: Settings) -> None:

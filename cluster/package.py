@@ -20,7 +20,6 @@ RUNTIME_PACKAGES = (
     "producers",
     "streaming",
     "evaluation",
-    "thresholds",
     "hbase_setup",
     "hive_ddl",
     "rds_schema",

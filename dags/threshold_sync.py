@@ -21,8 +21,8 @@ def _load(*, dry_run: bool):
     from pathlib import Path
 
     from hbase_setup.load import load
+    from hbase_setup.rules import InvalidThresholds
     from hbase_setup.sources import SourceError
-    from thresholds.rules import InvalidThresholds
 
     context = get_current_context()
     source = context["params"]["source"]

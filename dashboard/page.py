@@ -19,9 +19,9 @@ from contract.vitals import VITALS, Vital
 from dashboard.sparkline import sparkline
 from dashboard.ward_board import Bed, beds, wards
 from hbase_setup import verify
+from hbase_setup.rules import ThresholdRule, parse_rows
 from notifier.store import NotifierStore
 from settings import RdsAccount, Settings
-from thresholds.rules import ThresholdRule, parse_rows
 
 COLOURS = {"critical": "#b71c1c", "urgent": "#e65100", "advisory": "#f9a825", None: "#2e7d32"}
 NEWS2_COLOURS = {"high": "#b71c1c", "medium": "#e65100", "low-medium": "#f9a825"}

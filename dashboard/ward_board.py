@@ -18,13 +18,13 @@ import pandas as pd
 from clients import hive
 from contract.alerts import SEVERITY_RANK, Severity
 from contract.vitals import VITAL_OF_ATTRIBUTE
+from hbase_setup import ages
+from hbase_setup.bands import normal_ranges
+from hbase_setup.rules import ThresholdRule
 from notifier import episodes as alarm_episodes
 from notifier.messages import finding_text
 from notifier.store import NotifierStore
 from settings import RdsAccount, Settings
-from thresholds import ages
-from thresholds.bands import normal_ranges
-from thresholds.rules import ThresholdRule
 
 VITALS = ("heart_rate", "bp_systolic", "bp_diastolic", "spo2", "body_temperature", "respiratory_rate")
 
@@ -72,7 +72,7 @@ class OpenEpisode:
 class Bed:
     patient_id: int
     patient_name: str
-    age: str | None  # as a doctor says it: months below 2 years (thresholds.ages.describe)
+    age: str | None  # as a doctor says it: months below 2 years (hbase_setup.ages.describe)
     device_id: str | None
     reading_time: dt.datetime | None  # None: no reading within the lookback
     vitals: dict[str, float | None]

@@ -1,6 +1,6 @@
 """Evaluate readings against the thresholds: Spark column expressions, shared by every query and batch job.
 
-The rules come from :class:`thresholds.repository.ThresholdIndex` (loaded on the
+The rules come from :class:`hbase_setup.repository.ThresholdIndex` (loaded on the
 driver, never per reading) and become one CASE expression per vital (the
 rules of a vital never overlap, hbase_setup checks that): no join, no Python
 per row, so the real-time alert query and micro-batches run it as generated
@@ -30,12 +30,12 @@ from evaluation.news2_scoring import assumed as news2_assumed
 from evaluation.news2_scoring import drivers as news2_drivers
 from evaluation.news2_scoring import responses as news2_responses
 from evaluation.news2_scoring import with_scores as with_news2_scores
-from thresholds import news2
-from thresholds.ages import MONTHS_PER_YEAR, MONTHS_SHOWN_BELOW
-from thresholds.any_age import critical_at_every_age
-from thresholds.bands import ValueBand, decimals
-from thresholds.repository import ThresholdIndex
-from thresholds.rules import ThresholdRule
+from hbase_setup import news2
+from hbase_setup.ages import MONTHS_PER_YEAR, MONTHS_SHOWN_BELOW
+from hbase_setup.any_age import critical_at_every_age
+from hbase_setup.bands import ValueBand, decimals
+from hbase_setup.repository import ThresholdIndex
+from hbase_setup.rules import ThresholdRule
 
 SPO2 = "spo2"  # the threshold attribute NEWS2's two SpO2 scales are about
 
@@ -55,8 +55,8 @@ OUTCOME_FIELDS = (
 
 def rule_position(rules: list[ThresholdRule], bands: dict[str, ValueBand], age: Column, value: Column) -> Column:
     """The 1-based position in ``rules`` of the rule whose age range holds ``age`` (completed months,
-    :mod:`thresholds.ages`: whole numbers, so bands that meet leave no age between them) and whose value band
-    (``bands``, by rule id: :mod:`thresholds.bands`) holds ``value`` (already rounded, :func:`matched_value`); null
+    :mod:`hbase_setup.ages`: whole numbers, so bands that meet leave no age between them) and whose value band
+    (``bands``, by rule id: :mod:`hbase_setup.bands`) holds ``value`` (already rounded, :func:`matched_value`); null
     when none does.
 
     A CASE returning only a number (the rules' fields are read by position from literal arrays, see
@@ -85,14 +85,14 @@ def rule_position(rules: list[ThresholdRule], bands: dict[str, ValueBand], age: 
 
 
 def _holds(band: ValueBand, value: Column) -> Column:
-    """:meth:`thresholds.bands.ValueBand.holds` as a Spark condition."""
+    """:meth:`hbase_setup.bands.ValueBand.holds` as a Spark condition."""
     below = value < band.high if band.exclusive else value <= band.high
     return (value >= band.low) & below
 
 
 def matched_value(attribute: str) -> Column:
     """The reading's value of ``attribute`` as bands are matched: rounded half up at NEWS2's resolution
-    (:func:`thresholds.bands.rounded`; Spark's ``round`` is half up)."""
+    (:func:`hbase_setup.bands.rounded`; Spark's ``round`` is half up)."""
     return F.round(F.col(VITAL_OF_ATTRIBUTE[attribute].field).cast("double"), decimals(attribute))
 
 
@@ -147,7 +147,7 @@ def _outcome(
     cost (measured: docs, Benchmarks).
 
     A patient whose age is unknown has no band; a value critical at every age (``any_age``,
-    :func:`thresholds.any_age.critical_at_every_age`) is still a critical alert, anything else a data-quality one.
+    :func:`hbase_setup.any_age.critical_at_every_age`) is still a critical alert, anything else a data-quality one.
     ``value`` is the reading's, ``matched`` the same rounded as bands are matched; where ``judged_elsewhere``
     holds (a scale-2 patient's SpO2, judged by NEWS2) the vital raises nothing here. That condition is part of the
     outcome's own condition, not a CASE around it: wrapped, Catalyst's conditional rewrites grow the plan until a
@@ -254,7 +254,7 @@ def _news2_outcome() -> Column:
 
 
 def age_said() -> Column:
-    """The patient's age as a doctor says it (:func:`thresholds.ages.describe`): months below 2 years, then whole
+    """The patient's age as a doctor says it (:func:`hbase_setup.ages.describe`): months below 2 years, then whole
     years; null when unknown."""
     return F.when(
         F.col("age_months") < MONTHS_SHOWN_BELOW,
@@ -263,7 +263,7 @@ def age_said() -> Column:
 
 
 def _ages_at_reading() -> dict[str, Column]:
-    """``age_months`` (completed months at the reading's time: what bands match, :mod:`thresholds.ages`) and
+    """``age_months`` (completed months at the reading's time: what bands match, :mod:`hbase_setup.ages`) and
     ``age`` (whole years), from the date of birth where one is recorded (a date after the reading: unknown), else
     from the recorded age in years."""
     born = F.col("date_of_birth")

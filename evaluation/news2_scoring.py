@@ -1,4 +1,4 @@
-"""NEWS2 for every reading, as Spark column expressions built from the RCP chart (``thresholds/news2.py``).
+"""NEWS2 for every reading, as Spark column expressions built from the RCP chart (``hbase_setup/news2.py``).
 
 No Python runs per row: each parameter's bands become one CASE expression,
 so the landing query and the real-time alert query score readings as
@@ -17,8 +17,8 @@ import functools
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from thresholds import news2
-from thresholds.news2 import COMPONENTS, INCOMPLETE, NOT_APPLICABLE, TEXT_SQL, Band
+from hbase_setup import news2
+from hbase_setup.news2 import COMPONENTS, INCOMPLETE, NOT_APPLICABLE, TEXT_SQL, Band
 
 
 def _scored(bands: tuple[Band, ...], field: str) -> Column:
@@ -80,7 +80,7 @@ SCORE_COLUMNS = (
 def with_scores(frame: DataFrame) -> DataFrame:
     """``frame`` (a reading joined with its patient: ``age``, ``spo2_scale2``, ``pregnant``) with the numeric NEWS2
     columns: news2_<component> scores, news2_score, news2_risk, as vitals_raw keeps them. The text
-    (:data:`thresholds.news2.TEXT_SQL`) is built only where it is read or sent: strings for every reading cost the
+    (:data:`hbase_setup.news2.TEXT_SQL`) is built only where it is read or sent: strings for every reading cost the
     landing more than the scores did.
 
     Two projections: the components first, then what is computed from them. In one, each component's CASE
@@ -94,12 +94,12 @@ def with_scores(frame: DataFrame) -> DataFrame:
 
 
 def drivers() -> Column:
-    """news2_drivers of a scored reading (:data:`thresholds.news2.TEXT_SQL`)."""
+    """news2_drivers of a scored reading (:data:`hbase_setup.news2.TEXT_SQL`)."""
     return F.expr(TEXT_SQL["news2_drivers"])
 
 
 def assumed() -> Column:
-    """news2_assumed of a scored reading (:data:`thresholds.news2.TEXT_SQL`)."""
+    """news2_assumed of a scored reading (:data:`hbase_setup.news2.TEXT_SQL`)."""
     return F.expr(TEXT_SQL["news2_assumed"])
 
 

@@ -102,21 +102,21 @@ MUTANTS = (
     ),
     Mutant(
         "half-open band high",
-        "thresholds/bands.py",
+        "hbase_setup/bands.py",
         "(value < self.high if self.exclusive else value <= self.high)",
         "(value <= self.high if self.exclusive else value <= self.high)",
         ("tests/test_bands.py",),
     ),
     Mutant(
         "rounding half up",
-        "thresholds/bands.py",
+        "hbase_setup/bands.py",
         "rounding=ROUND_HALF_UP",
         'rounding="ROUND_HALF_EVEN"',  # decimal's rounding modes are these strings
         ("tests/test_bands.py",),
     ),
     Mutant(
         "overlap check",
-        "thresholds/rules.py",
+        "hbase_setup/rules.py",
         "and first.low_value <= second.high_value",
         "and first.low_value < second.high_value",
         ("tests/test_rules.py",),
@@ -200,7 +200,7 @@ MUTANTS = (
     ),
     Mutant(
         "a whole-year high age holds its last month",
-        "thresholds/ages.py",
+        "hbase_setup/ages.py",
         "(MONTHS_PER_YEAR - 1 if upper else 0)",
         "(MONTHS_PER_YEAR - 2 if upper else 0)",
         (*RULES, *EVALUATE[:1]),
@@ -217,14 +217,14 @@ MUTANTS = (
     ),
     Mutant(
         "limits must be finite",
-        "thresholds/rules.py",
+        "hbase_setup/rules.py",
         "if not math.isfinite(number):",
         "if math.isnan(number):",
         RULES,
     ),
     Mutant(
         "a reload may not withdraw a band",
-        "thresholds/coverage.py",
+        "hbase_setup/coverage.py",
         "sorted(held_before[vital.attribute] - held_after[vital.attribute])",
         "sorted(held_after[vital.attribute] - held_before[vital.attribute])",
         FAIL_CLOSED,

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import settings
 from clients import hbase
-from hbase_setup import audit, verify
+from hbase_setup import audit, coverage, verify
+from hbase_setup.ages import describe_span
 from hbase_setup.load import load
+from hbase_setup.repository import ThresholdRepository
+from hbase_setup.rules import InvalidThresholds
 from hbase_setup.sources import SourceError
 from runtime import cli, entry
 from settings import RdsAccount
-from thresholds import coverage
-from thresholds.ages import describe_span
-from thresholds.repository import ThresholdRepository
-from thresholds.rules import InvalidThresholds
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,8 +14,8 @@ import socket
 from dataclasses import dataclass
 
 from clients import mysql
+from hbase_setup.rules import Cells, rows_fingerprint
 from settings import RdsAccount, RdsSettings, Settings
-from thresholds.rules import Cells, rows_fingerprint
 
 
 @dataclass(frozen=True)

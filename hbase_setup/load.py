@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clients import hbase
-from hbase_setup import audit, sources
+from hbase_setup import audit, sources, table
+from hbase_setup.rules import Cells, parse_rows, rows_fingerprint
 from settings import RdsAccount, Settings
-from thresholds import table
-from thresholds.rules import Cells, parse_rows, rows_fingerprint
 
 
 @dataclass
@@ -71,7 +70,7 @@ def load(
     """Validate the source (merged with what stays in the table) and apply it unless ``dry_run``; a load that
     writes is recorded in the audit trail first, as ``actor`` (default: this process's user@host).
 
-    Raises :class:`~thresholds.rules.InvalidThresholds` or
+    Raises :class:`~hbase_setup.rules.InvalidThresholds` or
     :class:`~hbase_setup.sources.SourceError` before anything is written.
     """
     path = source_path or Path(settings.hbase.threshold_source or sources.DEFAULT_SOURCE)

@@ -6,7 +6,7 @@ import csv
 import re
 from pathlib import Path
 
-from thresholds.rules import COLUMNS, SEVERITY_COLUMN, Cells
+from hbase_setup.rules import COLUMNS, SEVERITY_COLUMN, Cells
 
 # every vital at every age, with the clinical sources cited in its header; what a fresh pipeline loads
 DEFAULT_SOURCE = Path(__file__).parent / "reference" / "default_thresholds.csv"
@@ -40,7 +40,7 @@ def _read_csv(path: Path) -> dict[str, Cells]:
         expected = {"ref_id", *_CSV_COLUMN}
         if not expected <= header:
             raise SourceError(f"{path}: header lacks {', '.join(sorted(expected - header))}")
-        extra = header - expected - {"severity"}  # severity is optional (thresholds.rules.SEVERITY_COLUMN)
+        extra = header - expected - {"severity"}  # severity is optional (hbase_setup.rules.SEVERITY_COLUMN)
         rows: dict[str, Cells] = {}
         for record in reader:
             line_number = numbered[reader.line_num - 1][0]

@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clients import hbase
-from hbase_setup import audit
+from hbase_setup import audit, coverage, table
 from hbase_setup.load import plan
+from hbase_setup.rules import Cells, InvalidThresholds, parse_rows, rows_fingerprint
 from settings import RdsAccount, Settings
-from thresholds import coverage, table
-from thresholds.rules import Cells, InvalidThresholds, parse_rows, rows_fingerprint
 
 
 @dataclass(frozen=True)

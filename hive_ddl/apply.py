@@ -8,8 +8,8 @@ from pathlib import Path
 from string import Template
 
 from clients import hive, sql_script
+from hbase_setup.news2 import TEXT_SQL
 from settings import Settings
-from thresholds.news2 import TEXT_SQL
 
 DDL_DIR = Path(__file__).parent
 log = logging.getLogger(__name__)

@@ -18,11 +18,11 @@ from urllib.parse import quote
 
 from contract.alerts import ALERT_FIELDS, NotificationKind, Outcome
 from contract.vitals import VITAL_OF_ATTRIBUTE
+from hbase_setup import ages
 from notifier.episodes import Alert, Notification, event_seconds, severity_of
 from settings import Settings
 from settings.alarm_tiers import AlarmTier
 from settings.choices import PatientName
-from thresholds import ages
 
 SUBJECT_LIMIT = 99  # SNS allows 100 ASCII characters
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # control characters: SNS refuses them in a subject

@@ -27,13 +27,13 @@ from pyspark.sql.streaming import StreamingQuery
 from clients import kafka
 from contract.vitals import parse_field_map
 from evaluation.evaluate import evaluate
+from hbase_setup.repository import ThresholdIndex
 from settings import KafkaPrincipal, Settings
 from streaming.owned_query import OwnedQuery
 from streaming.parse import TimeRules, parse
 from streaming.reference_data import ReferenceData
 from streaming.sinks import alert_records, alert_sink_options
 from streaming.source import vitals_stream
-from thresholds.repository import ThresholdIndex
 
 log = logging.getLogger(__name__)
 

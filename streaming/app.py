@@ -16,6 +16,7 @@ import time
 from py4j.protocol import Py4JError
 from pyspark.sql import SparkSession
 
+from hbase_setup import coverage
 from runtime.backoff import Backoff, Stopped
 from settings import Settings
 from settings.choices import AlertPath
@@ -23,7 +24,6 @@ from streaming.alerting import AlertingQuery, check_can_run
 from streaming.landing import LandingQuery
 from streaming.owned_query import OwnedQuery
 from streaming.reference_data import ReferenceData
-from thresholds import coverage
 
 log = logging.getLogger(__name__)
 

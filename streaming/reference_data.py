@@ -10,10 +10,10 @@ from pyspark.sql import DataFrame, SparkSession
 from clients import hbase
 from clients.spark import jvm
 from hbase_setup import verify
+from hbase_setup.repository import ThresholdIndex, ThresholdRepository
+from hbase_setup.rules import InvalidThresholds
 from runtime import operations
 from settings import Settings
-from thresholds.repository import ThresholdIndex, ThresholdRepository
-from thresholds.rules import InvalidThresholds
 
 log = logging.getLogger(__name__)
 

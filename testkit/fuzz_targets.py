@@ -23,12 +23,12 @@ from hypothesis import strategies as st
 
 import settings as settings_module
 from contract.alerts import ALERT_FIELDS, ALERT_KINDS, OBSERVATION_FIELDS, Severity
+from hbase_setup.rules import InvalidThresholds, parse_rows
 from hbase_setup.sources import SourceError, read_rows
 from notifier.alert_record import PoisonRecord, parse_alert, parse_observation
 from notifier.episodes import AlarmPolicy, EpisodeTracker
 from notifier.messages import Composer
 from sqoop.options import SqoopError, parse_export, parse_import
-from thresholds.rules import InvalidThresholds, parse_rows
 
 SETTINGS = settings_module.load({})
 COMPOSER = Composer.of(SETTINGS)

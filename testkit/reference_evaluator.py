@@ -2,7 +2,7 @@
 
 Tests compare every alert the stream raises with this evaluator's answer for
 the same reading; benchmarks use it as the per-record baseline. Ages are
-completed months (:mod:`thresholds.ages`); those up to 150 years are
+completed months (:mod:`hbase_setup.ages`); those up to 150 years are
 precomputed (bisect over sorted bands), the rest take the general path.
 """
 
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from contract.alerts import ALERT_KINDS, Outcome
 from contract.vitals import VITAL_OF_ATTRIBUTE
-from thresholds.ages import MONTHS_PER_YEAR
-from thresholds.any_age import critical_at_every_age
-from thresholds.bands import ValueBand, rounded
-from thresholds.repository import ThresholdIndex
-from thresholds.rules import ThresholdRule
+from hbase_setup.ages import MONTHS_PER_YEAR
+from hbase_setup.any_age import critical_at_every_age
+from hbase_setup.bands import ValueBand, rounded
+from hbase_setup.repository import ThresholdIndex
+from hbase_setup.rules import ThresholdRule
 
 _INDEXED_AGES = range(0, 151 * MONTHS_PER_YEAR)
 
@@ -37,7 +37,7 @@ _GAP = Evaluation(Outcome.VALUE_IN_GAP, None, "value falls in a gap between thre
 
 class _Bands:
     """The value bands of one vital at one age, sorted, with their answers precomputed; a value is matched rounded
-    at NEWS2's resolution, against half-open bands where bands abut (:mod:`thresholds.bands`)."""
+    at NEWS2's resolution, against half-open bands where bands abut (:mod:`hbase_setup.bands`)."""
 
     __slots__ = ("attribute", "lows", "bands", "answers")
 
@@ -95,7 +95,7 @@ class ReferenceEvaluator:
 
     def evaluate(self, attribute: str, age_months: int | None, value: float) -> Evaluation:
         """The rule that matches ``value`` of ``attribute`` for a patient ``age_months`` old (completed months,
-        :func:`thresholds.ages.months_of_years` for an age in years), or why none does."""
+        :func:`hbase_setup.ages.months_of_years` for an age in years), or why none does."""
         bands = self._bands.get((attribute, age_months)) if age_months is not None else None
         if bands is not None:
             return bands.evaluate(value)

@@ -25,6 +25,9 @@ from pyspark.sql import SparkSession
 
 from clients import kafka
 from contract.alerts import DATA_QUALITY_KINDS, Outcome
+from hbase_setup.ages import completed_months, months_of_years
+from hbase_setup.repository import ThresholdIndex
+from hbase_setup.rules import parse_rows
 from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from notifier.service import Notifier
 from producers import producer, watermark
@@ -39,9 +42,6 @@ from sqoop import pipeline_jobs
 from streaming.app import StreamingApp
 from testkit import inbox, scratch
 from testkit.reference_evaluator import ReferenceEvaluator
-from thresholds.ages import completed_months, months_of_years
-from thresholds.repository import ThresholdIndex
-from thresholds.rules import parse_rows
 
 log = logging.getLogger(__name__)
 

@@ -155,11 +155,11 @@ def expected_capstone_alerts(sent: list[dict]) -> list[tuple]:
     """(reading id, rule or kind, attribute) of every alert the capstone rules and NEWS2 raise for ``sent``, from the
     plain-Python reference evaluator and the NEWS2 chart by hand, never from the code under test."""
     from contract.alerts import Outcome
+    from hbase_setup.ages import months_of_years
+    from hbase_setup.repository import ThresholdIndex
+    from hbase_setup.rules import parse_rows
     from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
     from testkit.reference_evaluator import ReferenceEvaluator
-    from thresholds.ages import months_of_years
-    from thresholds.repository import ThresholdIndex
-    from thresholds.rules import parse_rows
 
     evaluator = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref"))))
     ages = {patient[0]: patient[5] for patient in PATIENTS}

@@ -1,16 +1,16 @@
-"""One rounding rule and half-open bands (thresholds/bands.py), without a server: no value of the default table
+"""One rounding rule and half-open bands (hbase_setup/bands.py), without a server: no value of the default table
 falls between two bands or in two, and the adult bands agree with NEWS2's single-parameter scores."""
 
 from __future__ import annotations
 
 import pytest
 
+from hbase_setup import news2
+from hbase_setup.ages import months_of_years
+from hbase_setup.bands import ValueBand, rounded
+from hbase_setup.repository import ThresholdIndex
+from hbase_setup.rules import parse_rows
 from hbase_setup.sources import CAPSTONE_SOURCE, DEFAULT_SOURCE, read_rows
-from thresholds import news2
-from thresholds.ages import months_of_years
-from thresholds.bands import ValueBand, rounded
-from thresholds.repository import ThresholdIndex
-from thresholds.rules import parse_rows
 
 DEFAULT = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
 OFFSETS = (-0.1, -0.05, -0.01, 0.0, 0.01, 0.05, 0.1)

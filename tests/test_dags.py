@@ -28,7 +28,10 @@ from clients import hbase, hive, kafka, mysql
 from contract.vitals import VITAL_FIELDS
 from dags.connections import mysql_conn_id
 from dags.failure_notice import announce_failure
+from hbase_setup.ages import completed_months, months_of_years
 from hbase_setup.load import load as load_thresholds
+from hbase_setup.repository import ThresholdIndex
+from hbase_setup.rules import parse_rows
 from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
 from local_stack import airflow_home, stack
 from local_stack.airflow_rest import AirflowRest
@@ -44,9 +47,6 @@ from testkit import inbox as doctors_inbox
 from testkit import scratch
 from testkit.reference_evaluator import ReferenceEvaluator
 from testkit.sockets import listening_sockets
-from thresholds.ages import completed_months, months_of_years
-from thresholds.repository import ThresholdIndex
-from thresholds.rules import parse_rows
 
 DAG_IDS = {
     "sqoop_import_patients",

@@ -7,12 +7,12 @@ import pytest
 
 from contract.alerts import Outcome, Severity
 from contract.vitals import VITAL_OF_ATTRIBUTE, VITALS
+from hbase_setup import coverage, news2
+from hbase_setup.ages import describe_span, months_of_years
+from hbase_setup.repository import ThresholdIndex
+from hbase_setup.rules import ThresholdRule, parse_rows
 from hbase_setup.sources import CAPSTONE_SOURCE, DEFAULT_SOURCE, SourceError, read_rows
 from testkit.reference_evaluator import ReferenceEvaluator
-from thresholds import coverage, news2
-from thresholds.ages import describe_span, months_of_years
-from thresholds.repository import ThresholdIndex
-from thresholds.rules import ThresholdRule, parse_rows
 
 DEFAULT = parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref"))
 CAPSTONE = parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref"))

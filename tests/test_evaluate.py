@@ -35,12 +35,12 @@ def test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value
     from contract.alerts import ALERT_KINDS
     from contract.vitals import VITAL_OF_ATTRIBUTE
     from evaluation.evaluate import evaluate
+    from hbase_setup.ages import months_of_years
+    from hbase_setup.repository import ThresholdIndex
+    from hbase_setup.rules import parse_rows
     from hbase_setup.sources import read_rows
     from testkit.reference_evaluator import ReferenceEvaluator
     from testkit.scratch import patients_frame
-    from thresholds.ages import months_of_years
-    from thresholds.repository import ThresholdIndex
-    from thresholds.rules import parse_rows
 
     index = ThresholdIndex(parse_rows(read_rows(table, "threshold_ref")))
     bounds = sorted({bound for rule in index.rules for bound in (rule.low_value, rule.high_value)})
@@ -95,10 +95,10 @@ def test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_read
     is matched at its first month; a date of birth after the reading is an unknown age; the alert says the age as a
     doctor does and keeps the months."""
     from evaluation.evaluate import evaluate
+    from hbase_setup.repository import ThresholdIndex
+    from hbase_setup.rules import parse_rows
     from hbase_setup.sources import read_rows
     from testkit.scratch import patients_frame
-    from thresholds.repository import ThresholdIndex
-    from thresholds.rules import parse_rows
 
     index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
     on = dt.date(2026, 6, 15)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from clients import hbase
-from hbase_setup import audit, sources
+from hbase_setup import audit, sources, table
 from hbase_setup.load import load
+from hbase_setup.rules import InvalidThresholds
 from local_stack import hbase_shell, stack
-from thresholds import table
-from thresholds.rules import InvalidThresholds
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ PURE = (
     "producers/message.py",
     "simulation/bedside.py",
     "producers/pending_ids.py",
-    "thresholds/rules.py",
+    "hbase_setup/rules.py",
     "runtime/backoff.py",
     "runtime/waiting.py",
 )

@@ -175,10 +175,10 @@ def test_children_pregnancy_unknown_age_and_missing_values_get_no_misleading_sco
 def _alerts(spark, changes: dict, age: int | None = 40, scale2: bool = False, news2_scoring: bool = True) -> list:
     """The default table's and NEWS2's alerts for one reading of otherwise normal vitals, of a patient of ``age``."""
     from evaluation.evaluate import evaluate
+    from hbase_setup.repository import ThresholdIndex
+    from hbase_setup.rules import parse_rows
     from hbase_setup.sources import DEFAULT_SOURCE, read_rows
     from testkit.scratch import PATIENT_SCHEMA
-    from thresholds.repository import ThresholdIndex
-    from thresholds.rules import parse_rows
 
     index = ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref")))
     vitals = {name: value for name, value in NORMAL.items() if name not in ("age", "spo2_scale2", "pregnant")}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from hbase_setup.rules import InvalidThresholds, ThresholdRule, parse_rows
 from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
-from thresholds.rules import InvalidThresholds, ThresholdRule, parse_rows
 
 REFERENCE = read_rows(CAPSTONE_SOURCE, "threshold_ref")
 

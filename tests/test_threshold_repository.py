@@ -6,14 +6,14 @@ import pytest
 
 from clients import hbase
 from contract.alerts import Outcome
+from hbase_setup.ages import MONTHS_PER_YEAR, months_of_years
 from hbase_setup.load import load
+from hbase_setup.repository import ThresholdIndex, ThresholdRepository
+from hbase_setup.rules import parse_rows
 from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
 from testkit import inbox
 from testkit.reference_evaluator import ReferenceEvaluator
 from testkit.scratch import drop_threshold_table as drop_table
-from thresholds.ages import MONTHS_PER_YEAR, months_of_years
-from thresholds.repository import ThresholdIndex, ThresholdRepository
-from thresholds.rules import parse_rows
 
 REFERENCE = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref"))))
 

@@ -8,10 +8,10 @@ import pandas as pd
 
 import settings as settings_module
 from dashboard.ward_board import VITALS, board
+from hbase_setup.rules import parse_rows
 from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from notifier.episodes import AlarmPolicy, Bed, EpisodeTracker
 from tests.notifier_fixtures import START, alert
-from thresholds.rules import parse_rows
 
 SETTINGS = settings_module.load({})
 

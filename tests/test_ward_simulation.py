@@ -9,12 +9,12 @@ import pytest
 
 from contract.alerts import Outcome
 from contract.vitals import VITAL_FIELDS, VITAL_OF_ATTRIBUTE, VITALS
+from hbase_setup.ages import months_of_years
+from hbase_setup.repository import ThresholdIndex
+from hbase_setup.rules import parse_rows
 from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from simulation.bedside import EPISODE_KINDS, ROW_COLUMNS, ReadingStream, make_patients
 from testkit.reference_evaluator import ReferenceEvaluator
-from thresholds.ages import months_of_years
-from thresholds.repository import ThresholdIndex
-from thresholds.rules import parse_rows
 
 EVALUATOR = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(DEFAULT_SOURCE, "threshold_ref"))))
 PATIENTS = make_patients(300, seed=7)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from contract.alerts import Severity
 from contract.vitals import VITAL_OF_ATTRIBUTE
-from thresholds.ages import InvalidAge, describe_ages, months_of_limit, written_limit
+from hbase_setup.ages import InvalidAge, describe_ages, months_of_limit, written_limit
 
 # column -> meaning; every cell of a threshold row is one of these
 COLUMNS = {
@@ -35,8 +35,8 @@ Cells = dict[bytes, bytes]
 @dataclass(frozen=True)
 class ThresholdRule:
     """One row of threshold_ref: for ``attribute`` at ages [low_age_months, high_age_months] (completed months,
-    :mod:`thresholds.ages`), values in [low_value, high_value] (all inclusive as written; abutting value bands are
-    read half-open, :mod:`thresholds.bands`) are abnormal when ``alert_flag`` is 1."""
+    :mod:`hbase_setup.ages`), values in [low_value, high_value] (all inclusive as written; abutting value bands are
+    read half-open, :mod:`hbase_setup.bands`) are abnormal when ``alert_flag`` is 1."""
 
     rule_id: str
     attribute: str

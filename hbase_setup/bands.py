@@ -1,7 +1,7 @@
 """How a reading's value meets a threshold band: one rounding rule with NEWS2, and half-open bands. Pure, no I/O.
 
 * **One rounding rule.** A value is rounded half up to NEWS2's resolution (whole numbers; temperature to one
-  decimal, :data:`thresholds.news2.RESOLUTION`) before it is matched, exactly as NEWS2 scores it, so SpO2 91.5 is
+  decimal, :data:`hbase_setup.news2.RESOLUTION`) before it is matched, exactly as NEWS2 scores it, so SpO2 91.5 is
   92 % for both (NEWS2 2, the threshold table's urgent band), never critical for one and urgent for the other.
 * **Half-open bands.** A band followed, at the same ages, by one starting at most one resolution step above its
   high (the capstone table's 69 then 70, the default table's 59.99 then 60) holds values up to, not including,
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from contract.vitals import VITAL_OF_ATTRIBUTE
-from thresholds.news2 import RESOLUTION
-from thresholds.rules import ThresholdRule
+from hbase_setup.news2 import RESOLUTION
+from hbase_setup.rules import ThresholdRule
 
 _TOLERANCE = 1e-9
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from contract.alerts import Severity
-from thresholds.rules import ThresholdRule
+from hbase_setup.rules import ThresholdRule
 
 Interval = tuple[float, float]  # inclusive, as the table's bands are
 

@@ -3,7 +3,7 @@
 A reading whose vital has no band for the patient's age raises only a
 data-quality alert (``no_band_for_age``), never a clinical one, so a table that
 leaves a vital or an age range out must say so before readings arrive rather
-than after. Ages are completed months (:mod:`thresholds.ages`), from birth to 121 years, named as a table writes them.
+than after. Ages are completed months (:mod:`hbase_setup.ages`), from birth to 121 years, named as a table writes them.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from contract.vitals import VITALS
-from thresholds.ages import MONTHS_PER_YEAR, describe_ages
-from thresholds.rules import ThresholdRule
+from hbase_setup.ages import MONTHS_PER_YEAR, describe_ages
+from hbase_setup.rules import ThresholdRule
 
 AGES = range(0, 121 * MONTHS_PER_YEAR)  # the ages a table is expected to cover, in completed months: 0 to 120 years
 

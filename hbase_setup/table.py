@@ -6,7 +6,7 @@ import hashlib
 
 import happybase
 
-from thresholds.rules import FAMILIES, Cells
+from hbase_setup.rules import FAMILIES, Cells
 
 
 def ensure_table(connection: happybase.Connection, name: str) -> bool:

@@ -6,7 +6,7 @@ fingerprint (keys and timestamps only) tells whether anything changed.
 
 Rules fail closed: an empty table is never loaded, and a reload that would leave a vital without a band at an
 age the rules in force cover (rows deleted, a vital's rows lost) is refused with :class:`CoverageWithdrawn`; the
-rules in force stay. Their rows are kept, so their content fingerprint (:func:`thresholds.rules.rows_fingerprint`)
+rules in force stay. Their rows are kept, so their content fingerprint (:func:`hbase_setup.rules.rows_fingerprint`)
 can be matched with the audit trail's (hbase_setup/verify.py): rules changed outside ``hbase_setup`` are told apart.
 """
 
@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 import happybase
 
-from thresholds import coverage, table
-from thresholds.bands import ValueBand, value_bands
-from thresholds.rules import Cells, InvalidThresholds, ThresholdRule, parse_rows
+from hbase_setup import coverage, table
+from hbase_setup.bands import ValueBand, value_bands
+from hbase_setup.rules import Cells, InvalidThresholds, ThresholdRule, parse_rows
 
 
 class CoverageWithdrawn(InvalidThresholds):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from contract.alerts import Severity
 
 # read as a package resource: on a cluster the package is inside the zip spark-submit ships
-CHART_FILE = importlib.resources.files(__package__ or "thresholds") / "news2_chart.csv"
+CHART_FILE = importlib.resources.files(__package__ or "hbase_setup") / "news2_chart.csv"
 ADULT_AGE = 16  # NEWS2 applies from 16 years, not in pregnancy
 RESOLUTION = {"body_temperature": 1}  # decimals the chart scores at; every other parameter: whole numbers
 
