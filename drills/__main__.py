@@ -6,10 +6,7 @@ from __future__ import annotations
 import sys
 
 from drills import chaos, sqoop_parity
-
-DRILLS = {"chaos": chaos.main, "sqoop-parity": sqoop_parity.main}
+from testkit.dispatch import dispatch
 
 if __name__ == "__main__":
-    if sys.argv[1:2] not in ([name] for name in DRILLS):
-        sys.exit(f"usage: python -m drills {{{','.join(DRILLS)}}} [OPTIONS]\n\n{__doc__}")
-    sys.exit(DRILLS[sys.argv[1]](sys.argv[2:]))
+    sys.exit(dispatch("python -m drills", __doc__, {"chaos": chaos.main, "sqoop-parity": sqoop_parity.main}))

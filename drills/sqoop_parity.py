@@ -13,6 +13,7 @@ that prints the first differing line of each; the run exits 1.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -128,6 +129,7 @@ class Outcome:
 
 
 def main(argv: list[str]) -> int:
+    argparse.ArgumentParser(prog="python -m drills sqoop-parity", description=__doc__).parse_args(argv)
     settings = hand_over(stack_settings())
     stack.up(settings)
     section("sqoop parity (Apache Sqoop 1.4.7 on Hadoop's local runner against python -m sqoop)")

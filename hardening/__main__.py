@@ -6,10 +6,7 @@ from __future__ import annotations
 import sys
 
 from hardening import fuzz, mutants
-
-CHECKS = {"mutants": mutants.main, "fuzz": fuzz.main}
+from testkit.dispatch import dispatch
 
 if __name__ == "__main__":
-    if sys.argv[1:2] not in ([name] for name in CHECKS):
-        sys.exit(f"usage: python -m hardening {{{','.join(CHECKS)}}} [OPTIONS]\n\n{__doc__}")
-    sys.exit(CHECKS[sys.argv[1]](sys.argv[2:]))
+    sys.exit(dispatch("python -m hardening", __doc__, {"mutants": mutants.main, "fuzz": fuzz.main}))

@@ -3,6 +3,7 @@ target the cases tried, the crashes found and the first failing example. Exits 1
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 import time
@@ -56,7 +57,8 @@ def run_target(target: FuzzTarget, cases: int) -> FuzzResult:
 
 
 def main(argv: list[str]) -> int:
-    cases = settings.get().notifier.fuzz_cases
+    argparse.ArgumentParser(prog="python -m hardening fuzz", description=__doc__).parse_args(argv)
+    cases = settings.stack().stack.fuzz_cases
     logging.disable(logging.WARNING)  # a refused case's warnings (an ignored Sqoop flag) are the expected answer
     print(f"fuzzing {len(TARGETS)} targets, {cases:,} cases each (PA_FUZZ_CASES)\n", flush=True)
     print(f"{'target':<44} {'tried':>9} {'crashes':>8} {'cases/s':>9}")

@@ -138,8 +138,8 @@ MUTANTS = (
     Mutant(
         "producer may write alerts",
         "clients/kafka_acls.py",
-        "Grant(stream, write, topic, settings.names.topic_alerts)",
-        "Grant(producer, write, topic, settings.names.topic_alerts)",
+        "Grant(stream, write, topic, names.topic_alerts),",
+        "Grant(producer, write, topic, names.topic_alerts),",
         (
             "tests/test_kafka_security.py",
             "tests/test_transport_security.py::"

@@ -554,9 +554,6 @@ class NotifierSettings(Group):
         "or 'name=topic:email|email', comma-separated, in order.",
     )
     alarm_timezone: str = setting("Europe/London", "Time zone emails show times in (times are stored in UTC).")
-    fuzz_cases: int = setting(
-        100_000, "Cases per target of make fuzz (hostile records, sources, options and settings).", minimum=1
-    )
     notify_email_fields: str = setting(
         "patient_id,patient_name,admitted_ward,device_id,age,kind,severity,attribute,observed_value,rule_id,"
         "input_message_time,alert_generated_time,alert_id",
@@ -872,6 +869,12 @@ class StackGroup(Group):
     hbase_heap: str = setting("768m", "HBase standalone JVM heap.", variable="PA_HBASE_HEAP")
     hbase_thrift_heap: str = setting("256m", "HBase Thrift server JVM heap.", variable="PA_HBASE_THRIFT_HEAP")
     hive_metastore_heap: str = setting("512m", "Hive Metastore JVM heap.", variable="PA_HIVE_METASTORE_HEAP")
+    fuzz_cases: int = setting(
+        100_000,
+        "Cases per target of make fuzz (hostile records, sources, options and settings).",
+        minimum=1,
+        variable="PA_FUZZ_CASES",
+    )
     hive_server2_memory: str = setting(
         "1g", "Driver memory of the Spark Thrift Server.", variable="PA_HIVE_SERVER2_MEMORY"
     )

@@ -43,7 +43,7 @@ def execute(path: Path, parameters: dict[str, object] | None = None) -> nbformat
         resources={"metadata": {"path": str(path.parent)}},
         # the kernel's own start-up warning (TCP on loopback without CurveZMQ keys) is not the reader's business;
         # a failing cell still reaches the caller as nbclient's CellExecutionError
-        extra_arguments=["--IPKernelApp.logs.level=ERROR"],
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     ).execute()
     return notebook
 

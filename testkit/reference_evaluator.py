@@ -18,7 +18,8 @@ from hbase_setup.ages import MONTHS_PER_YEAR
 from hbase_setup.any_age import critical_at_every_age
 from hbase_setup.bands import ValueBand, rounded
 from hbase_setup.repository import ThresholdIndex
-from hbase_setup.rules import ThresholdRule
+from hbase_setup.rules import ThresholdRule, parse_rows
+from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
 
 _INDEXED_AGES = range(0, 151 * MONTHS_PER_YEAR)
 
@@ -125,3 +126,7 @@ class ReferenceEvaluator:
             if result.outcome in ALERT_KINDS:
                 found.append((result.rule.rule_id if result.rule else result.outcome.value, attribute))
         return found
+
+
+# the capstone's rules (hbase_setup/reference/threshold_reference.csv), evaluated by hand: what tests compare to
+CAPSTONE_REFERENCE = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref"))))

@@ -9,6 +9,12 @@ import pytest
 from clients import hive, mysql
 from rds_schema import grants, migrate
 from settings import RdsAccount
+from sqoop.pipeline_jobs import capstone_import
+
+
+def capstone(table: str, target: str, *extra: str) -> list[str]:
+    """The capstone's import command line of ``table`` into ``target``, with ``extra`` options."""
+    return capstone_import(table, target) + list(extra)
 
 
 def rds_execute(settings, *statements: str) -> list[tuple]:

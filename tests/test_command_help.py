@@ -5,16 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from runtime import cli
 from settings import KafkaPrincipal, RdsAccount
+from testkit.repository import REPOSITORY as ROOT
 
-ROOT = Path(__file__).parents[1]
 PACKAGES = sorted(path.parent.name for path in ROOT.glob("*/__main__.py"))
-SUBCOMMANDS = [["sqoop", "import"], ["sqoop", "export"], ["sqoop", "job"], ["bench", "chaos"], ["bench", "mutants"]]
+SUBCOMMANDS = [
+    ["sqoop", "import"],
+    ["sqoop", "export"],
+    ["sqoop", "job"],
+    ["drills", "chaos"],
+    ["hardening", "mutants"],
+]
 NOWHERE = "help-must-not-connect.invalid"
 
 

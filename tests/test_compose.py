@@ -4,7 +4,6 @@ health checks."""
 from __future__ import annotations
 
 import importlib.metadata
-from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -12,9 +11,10 @@ import yaml
 
 import settings as settings_module
 from settings import RdsAccount
+from testkit.repository import REPOSITORY
 
-COMPOSE = Path(__file__).parents[1] / "docker" / "docker-compose.yml"
-POM = Path(__file__).parents[1] / "local_stack" / "pom.xml"
+COMPOSE = REPOSITORY / "docker" / "docker-compose.yml"
+POM = REPOSITORY / "local_stack" / "pom.xml"
 
 
 def test_every_published_port_binds_loopback_only():

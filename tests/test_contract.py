@@ -11,8 +11,7 @@ from contract.alerts import ALERT_FIELDS, ALERT_KINDS, DATA_QUALITY_KINDS, Outco
 from contract.mapping import parse_mapping
 from contract.vitals import READING_FIELD_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE, VITALS
 from hive_ddl.apply import declared_columns
-
-ROOT = Path(__file__).parents[1]
+from testkit.repository import REPOSITORY as ROOT
 
 
 def columns(ddl: Path) -> dict[str, str]:

@@ -24,12 +24,12 @@ from settings import RdsAccount
 from settings.choices import AlertPath
 from testkit import inbox, scratch
 from testkit.browser import headless_chromium
+from testkit.repository import REPOSITORY as ROOT
 from testkit.services import start_service
 from testkit.sockets import free_port, listening_addresses
 from testkit.ward import unused_first_id
 from tests.streaming_fixtures import reading, run_available_now, send, stamped
 
-ROOT = Path(__file__).parents[1]
 SCREENSHOT = ROOT / "logs" / "screenshots" / "dashboard.png"
 WARD = [  # patientid, name, address, phone, ward, age
     (3101, "Ada Bed-One", "1 Elm St", "+1-555-0101", "ICU", 62),

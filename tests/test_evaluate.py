@@ -4,11 +4,11 @@ no server, so these run with the unit tests."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from hbase_setup.sources import CAPSTONE_SOURCE, DEFAULT_SOURCE
+from testkit.repository import TEST_DATA
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def spark(plain_spark):
     [
         DEFAULT_SOURCE,
         CAPSTONE_SOURCE,
-        Path(__file__).parent / "data" / "overlapping_age_bands.csv",
+        TEST_DATA / "overlapping_age_bands.csv",
     ],
     ids=lambda path: path.stem,
 )

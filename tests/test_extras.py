@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parents[1]
+from testkit.repository import REPOSITORY as ROOT
+
 EXTRAS_ONLY = "pyspark,pyarrow,airflow,streamlit,matplotlib,nbclient,moto,ldap3,pytest"
 
 

@@ -3,12 +3,11 @@ own user; plain text only when asked."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import settings
 from clients import kafka_acls
 from clients.kafka import security, spark_options
 from settings import KafkaPrincipal
+from testkit.repository import REPOSITORY
 
 
 def test_plain_text_adds_nothing_but_the_brokers():
@@ -63,7 +62,7 @@ def test_sasl_ssl_logs_in_and_verifies_the_broker_in_kafka_python_and_spark():
 
 
 def test_the_security_page_lists_the_acls_the_stack_grants():
-    page = (Path(__file__).parents[1] / "docs" / "security.md").read_text()
+    page = (REPOSITORY / "docs" / "security.md").read_text()
     assert kafka_acls.markdown_table(settings.load({})) in page
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cluster.package import RUNTIME_PACKAGES
+from testkit.repository import REPOSITORY as ROOT
 
-ROOT = Path(__file__).parents[1]
 RUNTIME = (*RUNTIME_PACKAGES, "dags", "dashboard")  # what the cluster zip ships, plus Airflow's and the page's
 TOOLING = ("local_stack", "demo", "bench", "drills", "hardening", "testkit", "tests", "simulation")
 # modules of pure logic: their unit tests run without servers, so they may not reach one

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-LOCK = Path(__file__).parents[1] / "constraints.txt"
+from testkit.repository import REPOSITORY
+
+LOCK = REPOSITORY / "constraints.txt"
 
 
 def pinned(lines: list[str]) -> dict[str, str]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import settings
 from settings import KafkaPrincipal, RdsAccount, SettingsError
+from testkit.repository import REPOSITORY
 
 REAL_RDS_PASSWORDS = {f"PA_MYSQL_{account.upper()}_PASSWORD": "real" for account in RdsAccount}
 
@@ -116,5 +115,5 @@ def test_local_default_secrets_serve_this_machine(host):
 
 
 def test_the_docs_settings_table_is_the_modules():
-    page = (Path(__file__).parents[1] / "docs" / "configuration.md").read_text()
+    page = (REPOSITORY / "docs" / "configuration.md").read_text()
     assert settings.variables_table() in page, "run 'make settings-table' (it rewrites docs/configuration.md)"

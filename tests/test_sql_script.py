@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from clients.sql_script import statements
-
-ROOT = Path(__file__).parents[1]
+from testkit.repository import REPOSITORY as ROOT
 
 
 def test_a_semicolon_in_a_string_or_a_comment_splits_nothing_and_comments_are_dropped():

@@ -9,14 +9,9 @@ import pytest
 from clients import hdfs
 from sqoop.__main__ import main as sqoop_main
 from sqoop.options import SqoopError, parse_import
-from sqoop.pipeline_jobs import capstone_import
 from sqoop.text_format import HIVE_FIELD_DELIMITER, delimiter, text_format, unescape
 from sqoop.tools import run_tool
-from tests.sqoop_fixtures import add_patients, born, hive_rows, rds_execute
-
-
-def capstone(table: str, target: str, *extra: str) -> list[str]:
-    return capstone_import(table, target) + list(extra)
+from tests.sqoop_fixtures import add_patients, born, capstone, hive_rows, rds_execute
 
 
 @pytest.mark.parametrize(

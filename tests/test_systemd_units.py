@@ -8,8 +8,7 @@ from pathlib import Path
 
 import settings
 from local_stack.system_packages import ensure_command
-
-ROOT = Path(__file__).parents[1]
+from testkit.repository import REPOSITORY as ROOT
 
 
 def test_each_service_has_a_unit_systemd_accepts_and_that_stops_it_gracefully(tmp_path):

@@ -8,14 +8,12 @@ from clients import hbase
 from contract.alerts import Outcome
 from hbase_setup.ages import MONTHS_PER_YEAR, months_of_years
 from hbase_setup.load import load
-from hbase_setup.repository import ThresholdIndex, ThresholdRepository
-from hbase_setup.rules import parse_rows
-from hbase_setup.sources import CAPSTONE_SOURCE, read_rows
+from hbase_setup.repository import ThresholdRepository
+from hbase_setup.sources import CAPSTONE_SOURCE
 from testkit import inbox
+from testkit.reference_evaluator import CAPSTONE_REFERENCE as REFERENCE
 from testkit.reference_evaluator import ReferenceEvaluator
 from testkit.scratch import drop_threshold_table as drop_table
-
-REFERENCE = ReferenceEvaluator(ThresholdIndex(parse_rows(read_rows(CAPSTONE_SOURCE, "threshold_ref"))))
 
 
 def test_the_repository_reads_back_from_hbase_exactly_the_rules_loaded(own_table):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import thrift.transport.TTransport
@@ -16,8 +15,7 @@ from mysql.connector.errors import InterfaceError
 
 import settings
 from runtime import unreachable
-
-ROOT = Path(__file__).parents[1]
+from testkit.repository import REPOSITORY as ROOT
 
 
 @pytest.mark.parametrize(
