@@ -34,27 +34,27 @@ class Mutant:
     equivalent: str = ""  # why a surviving mutant cannot change an outcome (reported, not counted as a gap)
 
 
-PARSE = ("tests/test_parse.py",)
+PARSE = ("tests/unit/streaming/test_parse.py",)
 EVALUATE = (
-    "tests/test_evaluate.py::test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value",
-    "tests/test_threshold_repository.py",
+    "tests/unit/evaluation/test_evaluate.py::test_spark_evaluation_agrees_with_the_threshold_index_at_every_age_and_value",
+    "tests/stack/hbase_setup/test_threshold_repository.py",
+    "tests/unit/hbase_setup/test_threshold_repository.py",
 )
 DEDUP = (
-    "tests/test_landing_accounting.py",
-    "tests/test_streaming.py::test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing",
+    "tests/stack/streaming/test_landing_accounting.py",
+    "tests/faults/test_streaming.py::test_kill_9_mid_stream_then_restart_loses_and_duplicates_nothing",
 )
-EPISODES = ("tests/test_episodes.py",)
-RULES = ("tests/test_rules.py",)
+EPISODES = ("tests/unit/notifier/test_episodes.py",)
+RULES = ("tests/unit/hbase_setup/test_rules.py",)
 FAIL_CLOSED = (
-    "tests/test_default_thresholds.py::test_withdrawn_names_the_vitals_and_ages_a_new_rule_set_leaves_without_a_band",
-    "tests/test_threshold_repository.py::"
-    "test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_alert_and_operators_are_told",
+    "tests/unit/hbase_setup/test_default_thresholds.py::test_withdrawn_names_the_vitals_and_ages_a_new_rule_set_leaves_without_a_band",
+    "tests/stack/hbase_setup/test_threshold_repository.py::test_a_table_losing_a_band_or_emptied_is_refused_the_last_good_rules_still_alert_and_operators_are_told",
 )
-RECORDS = ("tests/test_alert_record.py",)
+RECORDS = ("tests/unit/notifier/test_alert_record.py",)
 SQOOP = (
-    "tests/test_sqoop.py::test_incremental_append_imports_only_new_rows_and_saves_the_last_value",
-    "tests/test_sqoop.py::test_lastmodified_with_a_merge_key_updates_changed_rows",
-    "tests/test_sqoop.py::test_incremental_bounds_are_sqoops_so_consecutive_runs_neither_skip_nor_repeat_a_row",
+    "tests/stack/sqoop/test_sqoop.py::test_incremental_append_imports_only_new_rows_and_saves_the_last_value",
+    "tests/stack/sqoop/test_sqoop.py::test_lastmodified_with_a_merge_key_updates_changed_rows",
+    "tests/unit/sqoop/test_sqoop.py::test_incremental_bounds_are_sqoops_so_consecutive_runs_neither_skip_nor_repeat_a_row",
 )
 
 MUTANTS = (
@@ -105,21 +105,21 @@ MUTANTS = (
         "hbase_setup/bands.py",
         "(value < self.high if self.exclusive else value <= self.high)",
         "(value <= self.high if self.exclusive else value <= self.high)",
-        ("tests/test_bands.py",),
+        ("tests/unit/hbase_setup/test_bands.py",),
     ),
     Mutant(
         "rounding half up",
         "hbase_setup/bands.py",
         "rounding=ROUND_HALF_UP",
         'rounding="ROUND_HALF_EVEN"',  # decimal's rounding modes are these strings
-        ("tests/test_bands.py",),
+        ("tests/unit/hbase_setup/test_bands.py",),
     ),
     Mutant(
         "overlap check",
         "hbase_setup/rules.py",
         "and first.low_value <= second.high_value",
         "and first.low_value < second.high_value",
-        ("tests/test_rules.py",),
+        ("tests/unit/hbase_setup/test_rules.py",),
     ),
     Mutant(
         "dedup key",
@@ -141,9 +141,8 @@ MUTANTS = (
         "Grant(stream, write, topic, names.topic_alerts),",
         "Grant(producer, write, topic, names.topic_alerts),",
         (
-            "tests/test_kafka_security.py",
-            "tests/test_transport_security.py::"
-            "test_only_the_producer_writes_readings_and_only_the_stream_writes_alerts",
+            "tests/unit/clients/test_kafka_security.py",
+            "tests/stack/clients/test_transport_security.py::test_only_the_producer_writes_readings_and_only_the_stream_writes_alerts",
         ),
     ),
     Mutant(
@@ -151,7 +150,9 @@ MUTANTS = (
         "batch/reconcile.py",
         ".where(reduce(operator.or_, differs))",
         ".where(reduce(operator.and_, differs))",
-        ("tests/test_dags.py::test_reconciliation_names_a_reading_that_landed_with_other_content_than_rds_holds",),
+        (
+            "tests/stack/dags/test_dags.py::test_reconciliation_names_a_reading_that_landed_with_other_content_than_rds_holds",
+        ),
     ),
     Mutant(
         "beyond the state window",
@@ -211,7 +212,7 @@ MUTANTS = (
         'since_birth = F.floor(F.months_between(F.col("event_time"), born)).cast("int")',
         'since_birth = F.ceil(F.months_between(F.col("event_time"), born)).cast("int")',
         (
-            "tests/test_evaluate.py::test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_reading",
+            "tests/unit/evaluation/test_evaluate.py::test_a_childs_age_is_its_completed_months_from_the_date_of_birth_at_the_reading",
             *EVALUATE[:1],
         ),
     ),

@@ -87,7 +87,7 @@ def parse(kafka_records: DataFrame, field_map: dict[str, str], time_rules: TimeR
     wrong type, not JSON) is read again as text, with our own casts and
     rejection reasons, exactly as before. Where the fast reading succeeds, it
     gives the values the text one would, so the result is the same for every
-    record (tests/test_parse.py) and typical input pays for one typed parse:
+    record (tests/unit/streaming/test_parse.py) and typical input pays for one typed parse:
     in memory, 204,000-219,000 -> 292,000-302,000 records/s (docs,
     Benchmarks). Event times stay text in both, cast by us, so every
     accepted timestamp format is unchanged.

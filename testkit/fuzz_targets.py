@@ -1,8 +1,8 @@
 """The fuzzing targets: each a Hypothesis strategy of hostile input and a check that the code under it either
 accepts the input or refuses it with its own, named error, never anything else.
 
-Shared by the property tests (``tests/test_fuzz.py``, a few hundred cases each in ``make unit``) and the standing
-run (``make fuzz``: ``PA_FUZZ_CASES`` cases each, crashes counted, the first failing example printed).
+Shared by the property tests (``tests/unit/hardening/test_fuzz.py``, a few hundred cases each in ``make unit``)
+and the standing run (``make fuzz``: ``PA_FUZZ_CASES`` cases each, crashes counted, the first failing example printed).
 """
 
 from __future__ import annotations

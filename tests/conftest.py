@@ -28,17 +28,35 @@ def _use_test_stack_environment() -> None:
 
 _use_test_stack_environment()
 
-pytest_plugins = ["tests.streaming_fixtures", "tests.notifier_fixtures", "tests.sqoop_fixtures"]  # shared fixtures
+pytest_plugins = [
+    "tests.streaming_fixtures",
+    "tests.notifier_fixtures",
+    "tests.sqoop_fixtures",
+    "tests.producer_fixtures",
+]  # shared fixtures
 
 import settings as settings_module  # noqa: E402  (must read the environment set above)
 from local_stack import handoff, stack  # noqa: E402
 
+TESTS = Path(__file__).resolve().parent
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that need the stack (``-m "not stack"`` runs the rest in seconds) and run them last."""
+    """Mark the tests that need the stack (``-m "not stack"`` runs the rest in seconds) and run them last; a test
+    filed in the wrong folder of the tree (``tests/unit``: no server, ``tests/stack``, ``tests/faults``) is an
+    error, so the tree keeps saying what each test needs."""
+    misfiled = []
     for item in items:
         if "running_stack" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.stack)
+        folder = Path(str(item.path)).resolve().relative_to(TESTS).parts[0]
+        wanted = (
+            "faults" if item.get_closest_marker("faults") else "stack" if item.get_closest_marker("stack") else "unit"
+        )
+        if folder != wanted:
+            misfiled.append(f"{item.nodeid}: belongs in tests/{wanted}/")
+    if misfiled:
+        raise pytest.UsageError("tests in the wrong folder:\n" + "\n".join(misfiled))
     items.sort(
         key=lambda item: (
             item.get_closest_marker("stack") is not None,
