@@ -30,7 +30,7 @@ def rds_execute(settings, *statements: str) -> list[tuple]:
         connection.close()
 
 
-def add_patients(settings, table: str, first: int, count: int) -> None:
+def add_rds_patients(settings, table: str, first: int, count: int) -> None:
     """Patients ``first``.. of ages 20-79; the even ids with a date of birth too (:func:`born`)."""
     values = ", ".join(
         f"({i}, 'patient {i}', 'ward street {i}', '555-{i:04d}', 'W{i % 3}', {20 + i % 60}, NULL, "
@@ -45,12 +45,8 @@ def add_patients(settings, table: str, first: int, count: int) -> None:
 
 
 def born(patient_id: int) -> date:
-    """The date of birth :func:`add_patients` records for an even ``patient_id``: an infant of 0-23 months."""
+    """The date of birth :func:`add_rds_patients` records for an even ``patient_id``: an infant of 0-23 months."""
     return date(2026, 11, 15) - timedelta(days=30 * (patient_id % 24))
-
-
-def hive_rows(settings, sql: str) -> list[tuple]:
-    return hive.query(settings.hive, sql)
 
 
 @pytest.fixture

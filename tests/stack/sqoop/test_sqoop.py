@@ -16,12 +16,13 @@ from sqoop.jobs import JobStore
 from sqoop.tools import exec_job, run_tool
 from testkit import scratch
 from testkit.alerts import alert_record
-from tests.sqoop_fixtures import add_patients, born, hive_rows, rds_execute
+from tests.sqoop_fixtures import add_rds_patients, born, rds_execute
+from tests.streaming_fixtures import hive_rows
 
 
 def test_a_full_import_reads_with_four_mappers_into_hive(spark, running_stack, patients_source):
     table, hive_table = patients_source
-    add_patients(running_stack, table, 1, 1000)
+    add_rds_patients(running_stack, table, 1, 1000)
 
     result = run_tool(
         spark, running_stack, "import", ["--table", table, "--hive-import", "--hive-table", hive_table, "-m", "4"]
@@ -62,11 +63,11 @@ def save_append_job(settings, table: str, hive_table: str, mappers: int) -> None
 
 def test_incremental_append_imports_only_new_rows_and_saves_the_last_value(spark, running_stack, patients_source):
     table, hive_table = patients_source
-    add_patients(running_stack, table, 1, 100)
+    add_rds_patients(running_stack, table, 1, 100)
     save_append_job(running_stack, table, hive_table, mappers=2)
 
     assert exec_job(spark, running_stack, table).rows == 100
-    add_patients(running_stack, table, 101, 50)
+    add_rds_patients(running_stack, table, 101, 50)
     second = exec_job(spark, running_stack, table)
     third = exec_job(spark, running_stack, table)
 
@@ -77,7 +78,7 @@ def test_incremental_append_imports_only_new_rows_and_saves_the_last_value(spark
 
 def test_lastmodified_with_a_merge_key_updates_changed_rows(spark, running_stack, patients_source):
     table, hive_table = patients_source
-    add_patients(running_stack, table, 1, 200)
+    add_rds_patients(running_stack, table, 1, 200)
     JobStore(running_stack).create(
         table,
         "import",
@@ -100,7 +101,7 @@ def test_lastmodified_with_a_merge_key_updates_changed_rows(spark, running_stack
     exec_job(spark, running_stack, table)
 
     rds_execute(running_stack, f"UPDATE {table} SET age = 99, admitted_ward = 'ICU' WHERE patientid IN (5, 150)")
-    add_patients(running_stack, table, 201, 3)
+    add_rds_patients(running_stack, table, 201, 3)
     second = exec_job(spark, running_stack, table)
 
     assert second.rows == 5
@@ -113,11 +114,11 @@ def test_lastmodified_with_a_merge_key_updates_changed_rows(spark, running_stack
 
 def test_a_run_that_fails_midway_changes_neither_hive_nor_the_saved_last_value(spark, running_stack, patients_source):
     table, hive_table = patients_source
-    add_patients(running_stack, table, 1, 100)
+    add_rds_patients(running_stack, table, 1, 100)
     save_append_job(running_stack, table, hive_table, mappers=4)
     exec_job(spark, running_stack, table)
     location_before = spark.sql(f"DESCRIBE TABLE EXTENDED {hive_table}").where("col_name = 'Location'").first()[1]
-    add_patients(running_stack, table, 101, 400)
+    add_rds_patients(running_stack, table, 101, 400)
 
     # Rows above 300 make MariaDB fail their mapper's query ("Subquery returns more than 1 row") while the
     # mappers below 300 succeed and write their files.
@@ -149,10 +150,10 @@ def test_a_crash_after_the_switch_is_settled_without_importing_twice(
     spark, running_stack, patients_source, monkeypatch
 ):
     table, hive_table = patients_source
-    add_patients(running_stack, table, 1, 10)
+    add_rds_patients(running_stack, table, 1, 10)
     save_append_job(running_stack, table, hive_table, mappers=1)
     exec_job(spark, running_stack, table)
-    add_patients(running_stack, table, 11, 5)
+    add_rds_patients(running_stack, table, 11, 5)
 
     def dies_before_saving(*_):
         raise Crash()
@@ -171,11 +172,11 @@ def test_a_crash_after_the_switch_is_settled_without_importing_twice(
 
 def test_a_crash_before_the_switch_imports_the_rows_again(spark, running_stack, patients_source, monkeypatch):
     table, hive_table = patients_source
-    add_patients(running_stack, table, 1, 10)
+    add_rds_patients(running_stack, table, 1, 10)
     save_append_job(running_stack, table, hive_table, mappers=1)
     exec_job(spark, running_stack, table)
     location_before = hive_location(spark, hive_table)
-    add_patients(running_stack, table, 11, 5)
+    add_rds_patients(running_stack, table, 11, 5)
     mark_pending = JobStore.mark_pending
 
     def pending_then_dies(store, *arguments):
@@ -287,7 +288,7 @@ def test_the_pipeline_jobs_import_patients_and_export_hand_counted_ward_alerts(s
     ]
     table = f"{settings.names.hive_database}.alerts"
     spark.createDataFrame(rows, spark.table(table).schema).write.insertInto(table)
-    add_patients(settings, "patients_information", first_id, 3)
+    add_rds_patients(settings, "patients_information", first_id, 3)
     try:
         imported = pipeline_jobs.import_patients(spark, settings)
         assert hive_rows(

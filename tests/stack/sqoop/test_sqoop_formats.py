@@ -8,7 +8,8 @@ from clients import hdfs
 from sqoop.__main__ import main as sqoop_main
 from sqoop.options import SqoopError
 from sqoop.tools import run_tool
-from tests.sqoop_fixtures import add_patients, born, capstone, hive_rows, rds_execute
+from tests.sqoop_fixtures import add_rds_patients, born, capstone, rds_execute
+from tests.streaming_fixtures import hive_rows
 
 
 def lines_under(spark, settings, folder: str) -> list[str]:
@@ -18,7 +19,7 @@ def lines_under(spark, settings, folder: str) -> list[str]:
 
 def fix_patients(settings, table: str) -> None:
     """Rows 1-3 with known times; row 2 without an address or age (NULLs of both kinds)."""
-    add_patients(settings, table, 1, 3)
+    add_rds_patients(settings, table, 1, 3)
     rds_execute(
         settings,
         f"UPDATE {table} SET updated_at = '2026-11-24 10:00:00.500'",
@@ -38,7 +39,7 @@ def test_the_capstone_command_line_runs_unchanged_and_appends_as_sqoop_does(
     login += ["--password-file", str(password_file)]
     try:
         first = run_tool(spark, running_stack, "import", login + capstone(table, target))
-        add_patients(running_stack, table, 4, 1)
+        add_rds_patients(running_stack, table, 4, 1)
         rds_execute(running_stack, f"UPDATE {table} SET updated_at = '2026-11-24 11:00:00.125' WHERE patientid = 4")
         second = run_tool(spark, running_stack, "import", login + capstone(table, target, "--last-value", "3"))
 
@@ -111,7 +112,7 @@ def test_delimiters_escapes_and_enclosing_are_written_as_sqoops(spark, running_s
 
 def test_boundary_query_and_java_and_hive_type_maps(spark, running_stack, patients_source):
     table, hive_table = patients_source
-    add_patients(running_stack, table, 1, 40)
+    add_rds_patients(running_stack, table, 1, 40)
 
     result = run_tool(
         spark,
@@ -129,7 +130,7 @@ def test_boundary_query_and_java_and_hive_type_maps(spark, running_stack, patien
 
 def test_eval_and_list_tables_talk_to_rds_only(running_stack, patients_source, capsys, monkeypatch):
     table, _ = patients_source
-    add_patients(running_stack, table, 1, 2)
+    add_rds_patients(running_stack, table, 1, 2)
     monkeypatch.setattr("settings.get", lambda: running_stack)
 
     assert sqoop_main(["eval", "--query", f"SELECT patientid, other_details FROM {table} ORDER BY 1"]) == 0
@@ -145,7 +146,7 @@ def test_eval_and_list_tables_talk_to_rds_only(running_stack, patients_source, c
 
 def test_an_existing_table_keeps_its_format_and_a_flag_for_the_other_is_refused(spark, running_stack, patients_source):
     table, hive_table = patients_source
-    add_patients(running_stack, table, 1, 5)
+    add_rds_patients(running_stack, table, 1, 5)
     first = ["--table", table, "--hive-import", "--hive-table", hive_table, "--where", "patientid <= 2"]
     run_tool(spark, running_stack, "import", [*first, "--as-parquetfile"])
 
