@@ -9,7 +9,7 @@ from rds_schema import migrate
 
 
 @pytest.fixture
-def rds(running_stack, unique_name):
+def producer_settings(running_stack, unique_name):
     """Settings with this test's own readings table, topics and producer name; the topic has 4 partitions."""
     scoped = running_stack.changed(
         names={

@@ -171,7 +171,7 @@ def test_a_dropped_scratch_table_takes_its_grants_with_it(running_stack, unique_
         return [grant for shown in grants.held(running_stack.rds).values() for grant in shown if unique_name in grant]
 
     assert len(naming_the_table()) == 4, "devices, producer, sqoop and quality read or write a readings table"
-    migrate.drop_table(scratch, unique_name)
+    migrate.drop_table(scratch.rds, unique_name)
     assert naming_the_table() == []
 
 

@@ -40,21 +40,25 @@ def scraped(settings, port: int, name: str, timeout_s: float = 60.0, **labels: s
     return found
 
 
-def test_the_producer_serves_what_it_published_and_its_backlog(rds):  # noqa: F811
-    simulate(rds, patients=5, rate_hz=1, seed=2, count=300, bad_share=0.0)
-    producer = start_service(rds, "producers", "publish", "--follow")
+def test_the_producer_serves_what_it_published_and_its_backlog(producer_settings):  # noqa: F811
+    simulate(producer_settings, patients=5, rate_hz=1, seed=2, count=300, bad_share=0.0)
+    producer = start_service(producer_settings, "producers", "publish", "--follow")
     try:
         assert wait_until(
             lambda: (
                 metrics.value(
-                    scraped(rds, rds.metrics.producer_metrics_port, "pa_producer_watermark_id"),
+                    scraped(
+                        producer_settings, producer_settings.metrics.producer_metrics_port, "pa_producer_watermark_id"
+                    ),
                     "pa_producer_watermark_id",
                 )
                 == 300
             ),
             timeout_s=60,
         )
-        samples = metrics.scrape(rds.metrics.metrics_host, rds.metrics.producer_metrics_port)
+        samples = metrics.scrape(
+            producer_settings.metrics.metrics_host, producer_settings.metrics.producer_metrics_port
+        )
     finally:
         stopped(producer)
     assert metrics.value(samples, "pa_producer_readings_published_total") == 300

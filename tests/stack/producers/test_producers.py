@@ -31,11 +31,11 @@ def consume_all(settings, topic: str, expected: int, timeout_s: float = 30.0) ->
 
 
 @pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "two-sender-processes"])
-def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(rds, workers):
-    rds = rds.changed(producer={"workers": workers})
-    run = simulate(rds, patients=20, rate_hz=2, seed=3, count=3000, bad_share=0.0)
-    published = producer.run(rds)
-    messages = consume_all(rds, rds.names.topic_vitals, 3000)
+def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(producer_settings, workers):
+    producer_settings = producer_settings.changed(producer={"workers": workers})
+    run = simulate(producer_settings, patients=20, rate_hz=2, seed=3, count=3000, bad_share=0.0)
+    published = producer.run(producer_settings)
+    messages = consume_all(producer_settings, producer_settings.names.topic_vitals, 3000)
 
     values = [json.loads(message.value) for message in messages]
     assert run.readings == published.published == len(messages) == 3000
@@ -63,33 +63,35 @@ def test_every_row_becomes_one_message_keyed_by_patient_in_per_patient_order(rds
         "source",
     }
     assert first["event_time"].endswith("Z") and len(first["event_time"]) == 24
-    assert watermark.read(rds, rds.names.producer_name) == 3000
+    assert watermark.read(producer_settings.rds, producer_settings.names.producer_name) == 3000
 
 
-def test_a_producer_killed_mid_run_resumes_with_no_gaps(rds):
-    simulate(rds, patients=50, rate_hz=1, seed=5, count=20_000, bad_share=0.0)
-    child = start_service(rds, "producers", "publish", extra={"PA_PRODUCER_BATCH_ROWS": "500"})
-    wait_until(lambda: watermark.read(rds, rds.names.producer_name) >= 2000, 60, every_s=0.05)
+def test_a_producer_killed_mid_run_resumes_with_no_gaps(producer_settings):
+    simulate(producer_settings, patients=50, rate_hz=1, seed=5, count=20_000, bad_share=0.0)
+    child = start_service(producer_settings, "producers", "publish", extra={"PA_PRODUCER_BATCH_ROWS": "500"})
+    wait_until(
+        lambda: watermark.read(producer_settings.rds, producer_settings.names.producer_name) >= 2000, 60, every_s=0.05
+    )
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
-    at_kill = watermark.read(rds, rds.names.producer_name)
+    at_kill = watermark.read(producer_settings.rds, producer_settings.names.producer_name)
     assert 0 < at_kill < 20_000, "the kill must land mid-run"
 
-    producer.run(rds)
-    messages = consume_all(rds, rds.names.topic_vitals, 20_000)
+    producer.run(producer_settings)
+    messages = consume_all(producer_settings, producer_settings.names.topic_vitals, 20_000)
     ids = [json.loads(message.value)["reading_id"] for message in messages]
     assert set(ids) == set(range(1, 20_001))  # nothing lost
     assert len(ids) - len(set(ids)) <= 1000  # at most the in-flight batches again, each carrying its id
-    assert watermark.read(rds, rds.names.producer_name) == 20_000
+    assert watermark.read(producer_settings.rds, producer_settings.names.producer_name) == 20_000
 
 
-def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
+def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(producer_settings):
     """Several connections insert multi-row transactions that commit after random delays (some roll back) while
     the producer follows: afterwards every committed RDS id is on Kafka exactly once."""
     import random
     import threading
 
-    follow = rds.changed(producer={"poll_s": 0.05, "gap_timeout_s": 3.0, "workers": 1})
+    follow = producer_settings.changed(producer={"poll_s": 0.05, "gap_timeout_s": 3.0, "workers": 1})
 
     def writer(seed: int) -> None:
         rng = random.Random(seed)
@@ -129,9 +131,9 @@ def test_concurrent_writers_with_slow_commits_and_rollbacks_leave_no_gap(rds):
     assert watermark.read(follow.rds, follow.names.producer_name) == max(committed)
 
 
-def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, unique_name):
+def test_a_capstone_shaped_table_publishes_through_the_column_mapping(producer_settings, unique_name):
     table = unique_name + "_capstone"
-    connection = mysql.connect(rds, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(producer_settings.rds, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     cursor.execute(
         f"CREATE TABLE {table} (id BIGINT AUTO_INCREMENT PRIMARY KEY, customerId VARCHAR(20), "
@@ -145,7 +147,7 @@ def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, uniqu
             ("abc", 80, 130, "2025-04-22 10:50:55.000"),
         ],
     )
-    mapped = rds.changed(
+    mapped = producer_settings.changed(
         names={"vitals_table": table},
         producer={
             "vitals_column_map": "patient_id=customerId, heart_rate=heartBeat, bp_systolic=bp, event_time=message_time"
@@ -169,51 +171,60 @@ def test_a_capstone_shaped_table_publishes_through_the_column_mapping(rds, uniqu
     assert dead[0]["source"] == f"rds:{table}"
 
 
-def test_replaying_a_range_twice_publishes_the_same_reading_ids(rds):
-    simulate(rds, patients=10, rate_hz=1, seed=9, count=1000, bad_share=0.0)
+def test_replaying_a_range_twice_publishes_the_same_reading_ids(producer_settings):
+    simulate(producer_settings, patients=10, rate_hz=1, seed=9, count=1000, bad_share=0.0)
     selection = RowSelection(first_id=101, last_id=400)
-    dry = replay(rds, selection, dry_run=True)
-    first = replay(rds, selection)
-    second = replay(rds, selection, rows_per_s=2000)
-    messages = consume_all(rds, rds.names.topic_vitals, 600)
+    dry = replay(producer_settings, selection, dry_run=True)
+    first = replay(producer_settings, selection)
+    second = replay(producer_settings, selection, rows_per_s=2000)
+    messages = consume_all(producer_settings, producer_settings.names.topic_vitals, 600)
 
     ids = [json.loads(message.value)["reading_id"] for message in messages]
     assert (dry.matching, dry.published, first.published, second.published) == (300, 0, 300, 300)
     assert sorted(ids) == sorted(list(range(101, 401)) * 2)  # duplicates carry the same ids downstream drops
     assert all(dict(message.headers).get("replay") == b"1" for message in messages)
-    assert watermark.read(rds, rds.names.producer_name) == 0  # replay never moves the producer's watermark
+    assert (
+        watermark.read(producer_settings.rds, producer_settings.names.producer_name) == 0
+    )  # replay never moves the producer's watermark
 
 
-def test_replay_by_event_time_range_counts_what_it_selects(rds):
-    connection = mysql.connect(rds, RdsAccount.MIGRATION, autocommit=True)
+def test_replay_by_event_time_range_counts_what_it_selects(producer_settings):
+    connection = mysql.connect(producer_settings.rds, RdsAccount.MIGRATION, autocommit=True)
     connection.cursor().executemany(
-        f"INSERT INTO {rds.names.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
+        f"INSERT INTO {producer_settings.names.vitals_table} (patient_id, event_time, heart_rate) VALUES (%s, %s, %s)",
         [(1001, f"2026-01-01 10:{minute:02d}:00", 70) for minute in range(60)],
     )
     connection.close()
 
     run = replay(
-        rds,
+        producer_settings,
         RowSelection(start_time=dt.datetime(2026, 1, 1, 10, 15), end_time=dt.datetime(2026, 1, 1, 10, 45)),
         dry_run=True,
     )
     assert run.matching == 30
 
 
-def test_simulated_bad_readings_and_episodes_are_written_for_scoring(rds, unique_name):
+def test_simulated_bad_readings_and_episodes_are_written_for_scoring(producer_settings, unique_name):
     # a simulated span of its own (a day of 2001 chosen by the test's name), so the shared episodes table
     # holds exactly this run's episodes in it
     start = dt.datetime(2001, 1, 1) + dt.timedelta(days=int(unique_name[-6:], 16) % 365)
     run = simulate(
-        rds, patients=30, rate_hz=1, seed=11, count=30_000, bad_share=0.05, episodes_per_patient_hour=20, start=start
+        producer_settings,
+        patients=30,
+        rate_hz=1,
+        seed=11,
+        count=30_000,
+        bad_share=0.05,
+        episodes_per_patient_hour=20,
+        start=start,
     )
     window = (start, start + dt.timedelta(days=1))
-    connection = mysql.connect(rds, RdsAccount.MIGRATION, autocommit=True)
+    connection = mysql.connect(producer_settings.rds, RdsAccount.MIGRATION, autocommit=True)
     cursor = connection.cursor()
     try:
         cursor.execute(
             f"SELECT SUM(heart_rate IS NULL), SUM(heart_rate = 900), SUM(patient_id > 990000), "
-            f"COUNT(*) FROM {rds.names.vitals_table}"
+            f"COUNT(*) FROM {producer_settings.names.vitals_table}"
         )
         missing, impossible, unknown, total = (int(value) for value in cursor.fetchone())
         cursor.execute(
