@@ -13,6 +13,7 @@ from collections import defaultdict
 from bench.report import line, record_throughput, section
 from clients import hbase
 from contract.alerts import ALERT_KINDS, NotificationKind, finding_subject
+from contract.records import AlertRecord, ObservationRecord
 from contract.vitals import VITAL_FIELDS, VITAL_OF_ATTRIBUTE
 from hbase_setup.ages import months_of_years
 from hbase_setup.repository import ThresholdRepository
@@ -64,7 +65,9 @@ def run(settings: Settings) -> None:
     sns.delete_topic(TopicArn=arn)
 
 
-def _simulated_ward(settings: Settings) -> tuple[list[tuple[dt.datetime, list[dict], dict]], list, set[str]]:
+def _simulated_ward(
+    settings: Settings,
+) -> tuple[list[tuple[dt.datetime, list[AlertRecord], ObservationRecord]], list, set[str]]:
     """Ten minutes of 100 patients at 1 reading/s, evaluated with the HBase thresholds as the stream does: per
     reading its time, its alerts and its observation record."""
     index = ThresholdRepository(lambda: hbase.connect(settings.hbase), settings.names.threshold_table).index
@@ -78,31 +81,35 @@ def _simulated_ward(settings: Settings) -> tuple[list[tuple[dt.datetime, list[di
     readings = []
     for number, row in enumerate(stream.rows(duration_s=600)):
         patient_id, _, moment = row[:3]
-        alerts: list[dict] = []
+        alerts: list[AlertRecord] = []
         for attribute in sorted(index.attributes):
             value = row[position[VITAL_OF_ATTRIBUTE[attribute].field]]
             result = evaluator.evaluate(attribute, ages[patient_id], value)
             if result.outcome in ALERT_KINDS:
                 rule = result.rule
                 alerts.append(
-                    alert_record(
-                        alert_id=hashlib.sha256(f"{number}:{attribute}".encode()).hexdigest()[:32],
-                        patient_id=patient_id,
-                        attribute=attribute,
-                        kind=result.outcome.value,
-                        rule_id=rule.rule_id if rule else None,
-                        observed_value=value,
-                        rule_low_value=rule.low_value if rule else None,
-                        rule_high_value=rule.high_value if rule else None,
-                        input_message_time=moment.isoformat() + "Z",
-                        alert_message=result.message,
+                    AlertRecord.from_json(
+                        alert_record(
+                            alert_id=hashlib.sha256(f"{number}:{attribute}".encode()).hexdigest()[:32],
+                            patient_id=patient_id,
+                            attribute=attribute,
+                            kind=result.outcome.value,
+                            rule_id=rule.rule_id if rule else None,
+                            observed_value=value,
+                            rule_low_value=rule.low_value if rule else None,
+                            rule_high_value=rule.high_value if rule else None,
+                            input_message_time=moment.isoformat() + "Z",
+                            alert_message=result.message,
+                        )
                     )
                 )
-        observation = {
-            "patient_id": patient_id,
-            "input_message_time": moment.isoformat() + "Z",
-            "findings": [finding_subject(alert["kind"], alert["attribute"]) for alert in alerts],
-        }
+        observation = ObservationRecord.from_json(
+            {
+                "patient_id": patient_id,
+                "input_message_time": moment.isoformat() + "Z",
+                "findings": [finding_subject(alert.kind, alert.attribute) for alert in alerts],
+            }
+        )
         readings.append((moment, alerts, observation))
     return readings, stream.finished_episodes, index.attributes
 

@@ -69,6 +69,14 @@ class NotificationKind(enum.StrEnum):
     DATA_QUALITY = "data_quality"  # the record cannot be judged (unknown patient, no band, a gap)
 
 
+class AlertOutcome(enum.StrEnum):
+    """How an alert ended at the notifier (RDS ``notifier_alerts.outcome``): every alert ends in one of them."""
+
+    NOTIFIED = "notified"  # it caused a notification SNS accepted
+    SUPPRESSED = "suppressed"  # folded into its patient's episode (unconfirmed, capped, or nothing new to tell)
+    DEAD_LETTERED = "dead_lettered"  # SNS refused its notification: kept on the dead-letter topic to re-drive
+
+
 TECHNICAL_NOTIFICATIONS = (NotificationKind.MONITORING_LOST, NotificationKind.MONITORING_RESTORED)
 
 

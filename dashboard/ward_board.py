@@ -178,7 +178,7 @@ def open_episodes(watched: Iterable[alarm_episodes.Bed], settings: Settings) -> 
                 subject=", ".join(finding_text(finding.last_alert) for finding in findings) or "monitoring lost",
                 severity=severity,
                 since=dt.datetime.fromtimestamp(opened, dt.UTC).replace(tzinfo=None),
-                message="; ".join(str(f.last_alert.get("alert_message") or "") for f in findings if f.last_alert),
+                message="; ".join(finding.last_alert.alert_message or "" for finding in findings),
                 ack_code=bed.ack_code,
                 acknowledged_by=bed.acknowledged_by,
                 tier_name=tiers[min(bed.tier, len(tiers) - 1)].name,
@@ -186,7 +186,7 @@ def open_episodes(watched: Iterable[alarm_episodes.Bed], settings: Settings) -> 
                 vitals=tuple(
                     VITAL_OF_ATTRIBUTE[attribute].field
                     for finding in findings
-                    if (attribute := finding.last_alert.get("attribute")) in VITAL_OF_ATTRIBUTE
+                    if (attribute := finding.last_alert.attribute) in VITAL_OF_ATTRIBUTE
                 ),
             )
         ]

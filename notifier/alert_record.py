@@ -1,4 +1,5 @@
-"""What a doctors-queue or observations record must be before the notifier acts on it: pure validation, no I/O.
+"""What a doctors-queue or observations record must be before the notifier acts on it: the edge where JSON becomes
+a typed record (:mod:`contract.records`). Pure validation, no I/O.
 
 Every field is checked against the contract (:data:`contract.alerts.ALERT_FIELDS`, :data:`OBSERVATION_FIELDS`):
 its type, a text's length within the column that stores it, a time's format, an id's shape. A record that fails
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from contract.alerts import ALERT_FIELDS, ALERT_KINDS, OBSERVATION_FIELDS, Severity
+from contract.records import AlertRecord, ObservationRecord
 
 ALERT_ID = re.compile(r"[0-9a-f]{32}")  # the stream's sha-256 prefix (notifier_alerts.alert_id is CHAR(32))
 BIGINT = (-(2**63), 2**63 - 1)
@@ -31,7 +33,7 @@ class PoisonRecord(ValueError):
     """The record cannot become a notification; the message says why."""
 
 
-def parse_alert(value: bytes | None) -> dict[str, Any]:
+def parse_alert(value: bytes | None) -> AlertRecord:
     """The alert in a doctors-queue record, or :class:`PoisonRecord` naming the first problem."""
     alert = _json_object(value)
     _check_fields(alert, ALERT_FIELDS)
@@ -42,15 +44,15 @@ def parse_alert(value: bytes | None) -> dict[str, Any]:
     if alert.get("severity") is not None and alert["severity"] not in set(Severity):
         raise PoisonRecord(f"unknown severity {_shown(alert['severity'])} (known: {', '.join(Severity)})")
     _check_patient_and_time(alert)
-    return alert
+    return AlertRecord.from_json(alert)
 
 
-def parse_observation(value: bytes | None) -> dict[str, Any]:
+def parse_observation(value: bytes | None) -> ObservationRecord:
     """The observation in an observations-topic record, or :class:`PoisonRecord` naming the first problem."""
     observation = _json_object(value)
     _check_fields(observation, OBSERVATION_FIELDS)
     _check_patient_and_time(observation)
-    return observation
+    return ObservationRecord.from_json(observation)
 
 
 def _json_object(value: bytes | None) -> dict[str, Any]:

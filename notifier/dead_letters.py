@@ -14,6 +14,7 @@ backoff while Kafka is unreachable: a record set aside is a record kept.
 
 from __future__ import annotations
 
+import enum
 import json
 from typing import Any
 
@@ -27,6 +28,13 @@ from settings import KafkaPrincipal, Settings
 SEND_TIMEOUT_S = 30
 
 
+class DeadLetterKind(enum.StrEnum):
+    """What a dead-letter record holds (its ``kind`` field)."""
+
+    POISON = "poison"  # a record that is not a usable alert or observation: not re-drivable
+    NOTIFICATION = "notification"  # a notification SNS refused: re-drivable
+
+
 RAW_KEPT = 65_536  # characters of a poison record kept with its reason: a 1 MB record must not outgrow the topic's
 
 
@@ -34,7 +42,7 @@ def poison(record: Any, reason: str) -> dict:
     """A record set aside: its reason, coordinates and (the start of) its value; the whole stays on its topic."""
     raw = record.value.decode("utf-8", errors="replace")[:RAW_KEPT] if record.value is not None else None
     return {
-        "kind": "poison",
+        "kind": DeadLetterKind.POISON,
         "reason": reason,
         "topic": record.topic,
         "partition": record.partition,
@@ -46,7 +54,7 @@ def poison(record: Any, reason: str) -> dict:
 
 
 def refused(notification: Notification, reason: str) -> dict:
-    return {"kind": "notification", "reason": reason, "notification": notification_to_json(notification)}
+    return {"kind": DeadLetterKind.NOTIFICATION, "reason": reason, "notification": notification_to_json(notification)}
 
 
 def as_notification(record: dict) -> Notification:

@@ -26,7 +26,6 @@ older than the evidence a finding already has changes nothing.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -40,14 +39,11 @@ from contract.alerts import (
     Severity,
     finding_subject,
 )
+from contract.records import AlertRecord, ObservationRecord, PatientContext
 from settings import Settings
 
-Alert = dict[str, Any]
-Observation = dict[str, Any]
 HOUR_S = 3600.0
 NEWS2_RISE = 2  # a NEWS2 score this much above the one told is news, whatever its band (RCP: a rise of 2)
-# what a bed's context keeps from a record for messages about it (the minimum a doctor needs to act)
-CONTEXT_FIELDS = ("patient_id", "patient_name", "age", "age_months", "admitted_ward", "device_id")
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,7 @@ class Finding:
 
     subject: str
     data_quality: bool
-    last_alert: Alert
+    last_alert: AlertRecord
     first_heard: float  # the notifier's clock at its first alert since it was last normal
     recent: list[int] = field(default_factory=list)  # severity ranks of its latest consecutive readings
     scores: list[float] = field(default_factory=list)  # NEWS2 scores of the same readings (news2 only)
@@ -95,7 +91,7 @@ class Finding:
     normal_readings: int = 0  # consecutive normal readings since its newest alert
 
 
-RANKED = {rank: name for name, rank in SEVERITY_RANK.items()}
+RANKED = {rank: Severity(name) for name, rank in SEVERITY_RANK.items()}
 
 
 @dataclass
@@ -104,7 +100,7 @@ class Bed:
 
     patient_id: str
     ack_code: str
-    context: dict[str, Any]
+    context: PatientContext  # who and where, as the bed's newest record had it (for messages about the bed)
     last_heard: float  # the notifier's clock at the bed's newest record
     persisted_heard: float = 0.0  # last_heard as last saved (a quiet bed is saved at most every PERSIST_HEARD_S)
     findings: dict[str, Finding] = field(default_factory=dict)
@@ -137,7 +133,7 @@ class Bed:
         )
 
     @property
-    def severity(self) -> str | None:
+    def severity(self) -> Severity | None:
         return None if self.rank is None else RANKED[self.rank]
 
     @property
@@ -155,9 +151,10 @@ class Notification:
 
     kind: NotificationKind
     patient_id: str
-    severity: str
-    alert: Alert  # the alert it is about (the worst finding's newest), or the bed's context for a technical alarm
-    findings: tuple[Alert, ...]  # every open finding's newest alert, the worst first (the message's digest)
+    severity: Severity
+    alert: AlertRecord | None  # the alert it is about (the worst finding's newest); None: no finding is open
+    context: PatientContext  # who and where: the bed's, with the alert's own where it names them
+    findings: tuple[AlertRecord, ...]  # every open finding's newest alert, the worst first (the message's digest)
     opened_at: float  # the notifier's clock when the episode was first told
     tier: int
     ack_code: str
@@ -166,16 +163,6 @@ class Notification:
     @property
     def technical(self) -> bool:
         return self.kind in TECHNICAL_NOTIFICATIONS
-
-
-def event_seconds(record: dict) -> float:
-    return dt.datetime.fromisoformat(str(record["input_message_time"]).replace("Z", "+00:00")).timestamp()
-
-
-def severity_of(alert: Alert) -> str:
-    """The alert's severity; alerts queued before severities existed: urgent for a vital, advisory otherwise."""
-    default = Severity.ADVISORY if alert.get("kind") in DATA_QUALITY_KINDS else Severity.URGENT
-    return alert.get("severity") or default
 
 
 def new_ack_code() -> str:
@@ -215,15 +202,15 @@ class EpisodeTracker:
         self._changed.add(bed.patient_id)
 
     # --- records ------------------------------------------------------------------------------------------------
-    def _bed(self, record: dict, now: float) -> tuple[Bed, list[Notification]]:
+    def _bed(self, record: AlertRecord | ObservationRecord, now: float) -> tuple[Bed, list[Notification]]:
         """The record's bed, heard now; a bed whose monitoring was lost is restored (and told so if it was told)."""
-        patient_id = str(record["patient_id"])
+        patient_id = str(record.patient_id)
         bed = self.beds.get(patient_id)
         if bed is None:
-            bed = self.beds[patient_id] = Bed(patient_id, new_ack_code(), {}, now)
+            bed = self.beds[patient_id] = Bed(patient_id, new_ack_code(), PatientContext(), now)
             self._forgotten.discard(patient_id)
             self._touch(bed)
-        bed.context.update({name: record.get(name) for name in CONTEXT_FIELDS if record.get(name) is not None})
+        bed.context = bed.context.updated(record.context)
         if now - bed.persisted_heard >= PERSIST_HEARD_S or bed.open:
             self._touch(bed)
         bed.last_heard = max(bed.last_heard, now)
@@ -238,17 +225,17 @@ class EpisodeTracker:
                 self._close(bed)
         return bed, notes
 
-    def observe_alert(self, alert: Alert, now: float) -> list[Notification]:
+    def observe_alert(self, alert: AlertRecord, now: float) -> list[Notification]:
         """An alert of a reading: its finding's evidence (decided on by the next :meth:`tick`, once the poll's
         other records are in); returns only a technical notification (monitoring restored)."""
         bed, notes = self._bed(alert, now)
         self._touch(bed)
-        moment = event_seconds(alert)
-        subject = finding_subject(alert["kind"], alert.get("attribute"))
+        moment = alert.event_s
+        subject = finding_subject(alert.kind, alert.attribute)
         finding = bed.findings.get(subject)
         if finding is None:
             finding = bed.findings[subject] = Finding(
-                subject, alert["kind"] in DATA_QUALITY_KINDS, alert, now, normal_at=moment
+                subject, alert.kind in DATA_QUALITY_KINDS, alert, now, normal_at=moment
             )
         if moment <= finding.abnormal_at:  # seen before (a re-read), or older than what the finding knows
             return notes
@@ -258,14 +245,14 @@ class EpisodeTracker:
             finding.first_heard = now
         finding.abnormal_at, finding.last_alert = moment, alert
         keep = self.policy.confirm_readings
-        finding.recent = [*finding.recent, SEVERITY_RANK[severity_of(alert)]][-keep:]
-        if alert["kind"] == Outcome.NEWS2 and alert.get("observed_value") is not None:
-            finding.scores = [*finding.scores, float(alert["observed_value"])][-keep:]
+        finding.recent = [*finding.recent, SEVERITY_RANK[alert.severity]][-keep:]
+        if alert.kind == Outcome.NEWS2 and alert.observed_value is not None:
+            finding.scores = [*finding.scores, float(alert.observed_value)][-keep:]
         self._confirm(finding, by_time=False, now=now)
-        self._pending[bed.patient_id] = alert.get("alert_id")
+        self._pending[bed.patient_id] = alert.alert_id
         return notes
 
-    def observe_reading(self, observation: Observation, now: float) -> list[Notification]:
+    def observe_reading(self, observation: ObservationRecord, now: float) -> list[Notification]:
         """A reading of a known patient (its alert subjects listed): the normal findings' evidence and the bed's
         heartbeat; the reading's alerts were observed before it, so what the episode calls for is decided here."""
         bed, notes = self._bed(observation, now)
@@ -275,8 +262,8 @@ class EpisodeTracker:
         if not bed.findings:
             self._pending.pop(bed.patient_id, None)
             return notes
-        moment = event_seconds(observation)
-        present = set(observation.get("findings") or ())
+        moment = observation.event_s
+        present = set(observation.findings)
         for finding in bed.findings.values():
             if finding.subject in present or moment <= max(finding.abnormal_at, finding.normal_at):
                 continue
@@ -470,7 +457,7 @@ class EpisodeTracker:
             severity = Severity.ADVISORY
         else:
             severity = RANKED[rank]
-        worst = ordered[0].last_alert if ordered else dict(bed.context)
+        worst = ordered[0].last_alert if ordered else None
         bed.sent = [(at, told) for at, told in bed.sent if now - at < HOUR_S]
         if counted:
             bed.sent.append((now, rank if rank is not None else 0))
@@ -479,7 +466,8 @@ class EpisodeTracker:
             kind=kind,
             patient_id=bed.patient_id,
             severity=severity,
-            alert={**bed.context, **worst},
+            alert=worst,
+            context=bed.context if worst is None else bed.context.updated(worst.context),
             findings=tuple(finding.last_alert for finding in ordered if finding.confirmed is not None),
             opened_at=bed.opened_at if bed.opened_at is not None else now,
             tier=bed.tier,
@@ -514,22 +502,50 @@ def _hysteresis(confirmed: Level | None, recent: list[Level]) -> Level:
     return confirmed
 
 
-def to_json(bed: Bed) -> dict:
+def to_json(bed: Bed) -> dict[str, Any]:
+    """A bed as the notifier's state keeps it (records in their wire form)."""
     return dataclasses.asdict(bed)
 
 
-def from_json(data: dict) -> Bed:
-    findings = {subject: Finding(**finding) for subject, finding in data.pop("findings", {}).items()}
+def from_json(data: dict[str, Any]) -> Bed:
+    findings = {
+        subject: Finding(**{**finding, "last_alert": AlertRecord.from_json(finding["last_alert"])})
+        for subject, finding in data.pop("findings", {}).items()
+    }
     sent = [tuple(pair) for pair in data.pop("sent", [])]
-    return Bed(**data, findings=findings, sent=sent)
+    context = PatientContext.from_json(data.pop("context", {}))
+    return Bed(**data, context=context, findings=findings, sent=sent)
 
 
-def notification_to_json(notification: Notification) -> dict:
-    return dataclasses.asdict(notification)
+def notification_to_json(notification: Notification) -> dict[str, Any]:
+    """A notification as the dead-letter topic keeps it: ``alert`` is the alert's fields with the patient's context
+    over them (only the context for a technical alarm), the form every dead letter has had."""
+    shown = notification.alert.as_json() if notification.alert else {}
+    return {
+        "kind": notification.kind.value,
+        "patient_id": notification.patient_id,
+        "severity": notification.severity.value,
+        "alert": {**shown, **notification.context.as_json()},
+        "findings": [finding.as_json() for finding in notification.findings],
+        "opened_at": notification.opened_at,
+        "tier": notification.tier,
+        "ack_code": notification.ack_code,
+        "alert_id": notification.alert_id,
+    }
 
 
-def notification_from_json(data: dict) -> Notification:
+def notification_from_json(data: dict[str, Any]) -> Notification:
     """A notification as :func:`notification_to_json` kept it (the dead-letter topic's records)."""
+    about = data["alert"]
     return Notification(
-        **{**data, "kind": NotificationKind(data["kind"]), "findings": tuple(data.get("findings") or ())}
+        kind=NotificationKind(data["kind"]),
+        patient_id=data["patient_id"],
+        severity=Severity(data["severity"]),
+        alert=AlertRecord.from_json(about) if about.get("alert_id") else None,
+        context=PatientContext.from_json(about),
+        findings=tuple(AlertRecord.from_json(finding) for finding in data.get("findings") or ()),
+        opened_at=data["opened_at"],
+        tier=data["tier"],
+        ack_code=data["ack_code"],
+        alert_id=data.get("alert_id"),
     )

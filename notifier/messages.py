@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from contract.alerts import ALERT_FIELDS, NotificationKind, Outcome
+from contract.records import AlertRecord, PatientContext, event_seconds
 from contract.vitals import VITAL_OF_ATTRIBUTE
 from hbase_setup import ages
-from notifier.episodes import Alert, Notification, event_seconds, severity_of
+from notifier.episodes import Notification
 from settings import Settings
 from settings.alarm_tiers import AlarmTier
 from settings.choices import PatientName
@@ -52,15 +53,15 @@ def vital_name(attribute: str | None) -> str:
     return vital.label if vital else str(attribute or "record")
 
 
-def finding_text(alert: Alert) -> str:
+def finding_text(alert: AlertRecord) -> str:
     """'Heart rate 140 beats/min (critical)', 'NEWS2 9 (critical)', or a data-quality problem's own message."""
-    if alert.get("kind") not in (Outcome.VITAL_OUT_OF_RANGE, Outcome.NEWS2):
-        return str(alert.get("alert_message") or alert.get("kind"))
-    vital = VITAL_OF_ATTRIBUTE.get(alert.get("attribute") or "")
-    value = alert.get("observed_value")
+    if alert.kind not in (Outcome.VITAL_OUT_OF_RANGE, Outcome.NEWS2):
+        return alert.alert_message or alert.kind.value
+    vital = VITAL_OF_ATTRIBUTE.get(alert.attribute or "")
+    value = alert.observed_value
     shown = "?" if value is None else f"{value:g}"
     unit = f" {vital.unit}" if vital else ""
-    return f"{vital_name(alert.get('attribute'))} {shown}{unit} ({severity_of(alert)})"
+    return f"{vital_name(alert.attribute)} {shown}{unit} ({alert.severity})"
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,8 @@ class Composer:
             settings.dashboard.url,
         )
 
-    def name(self, alert: Alert) -> str:
-        full = alert.get("patient_name") or ""
+    def name(self, context: PatientContext) -> str:
+        full = context.patient_name or ""
         if not full:
             return "unknown patient"
         return full if self.patient_name is PatientName.FULL else "".join(f"{part[0]}." for part in full.split())
@@ -118,14 +119,15 @@ class Composer:
         if kind == NotificationKind.MONITORING_RESTORED:
             return "readings resumed"
         more = len(notification.findings) - 1
-        return finding_text(notification.alert) + (f" +{more} more" if more > 0 else "")
+        worst = finding_text(notification.alert) if notification.alert else "no open finding"
+        return worst + (f" +{more} more" if more > 0 else "")
 
     def subject(self, notification: Notification) -> str:
         """`CRITICAL ICU: A.F. (2001) Heart rate 140 beats/min (critical) +3 more` — SNS allows 100 ASCII
         characters."""
-        alert = notification.alert
+        context = notification.context
         text = (
-            f"{self.label(notification)} {alert.get('admitted_ward') or 'no ward'}: {self.name(alert)} "
+            f"{self.label(notification)} {context.admitted_ward or 'no ward'}: {self.name(context)} "
             f"({notification.patient_id}) {self.headline(notification)}"
         )
         # SNS takes ASCII subjects only, on one line without control characters: the degree sign would arrive as
@@ -134,29 +136,31 @@ class Composer:
         return _CONTROL.sub(" ", ascii_text)[:SUBJECT_LIMIT]
 
     def body(self, notification: Notification) -> str:
-        alert = notification.alert
+        context = notification.context
         tier = self.tiers[min(notification.tier, len(self.tiers) - 1)]
         lines = [f"{self.label(notification)}: {self.headline(notification)}", ""]
         if notification.findings:
             lines += ["Findings (worst first):"] + [
-                f"  - {finding_text(finding)}, reading at {self.local(event_seconds(finding))}"
-                + (f": {finding.get('alert_message')}" if finding.get("alert_message") else "")
+                f"  - {finding_text(finding)}, reading at {self.local(finding.event_s)}"
+                + (f": {finding.alert_message}" if finding.alert_message else "")
                 for finding in notification.findings
             ]
             lines.append("")
-        shown = {**alert, "patient_name": self.name(alert), "attribute": vital_name(alert.get("attribute"))}
-        if alert.get("age_months") is not None:
-            shown["age"] = ages.describe(int(alert["age_months"]))
-        elif alert.get("age") is not None:
-            shown["age"] = f"{alert['age']} years"
+        alert = notification.alert.as_json() if notification.alert else {}
+        shown = {**alert, **context.as_json(), "patient_name": self.name(context)}
+        shown["attribute"] = vital_name(shown.get("attribute"))
+        if context.age_months is not None:
+            shown["age"] = ages.describe(context.age_months)
+        elif context.age is not None:
+            shown["age"] = f"{context.age} years"
         for name in self.email_fields:
             value = shown.get(name)
             if name in TIME_FIELDS and value:
-                value = self.local(event_seconds({"input_message_time": value}))
+                value = self.local(event_seconds(value))
             elif value is None:
                 value = "not known"
             lines.append(f"{FIELD_LABELS.get(name, name) + ':':<24}{value}")
-        ward = quote(str(alert.get("admitted_ward") or ""))
+        ward = quote(context.admitted_ward or "")
         lines += [
             f"{'Episode since:':<24}{self.local(notification.opened_at)}",
             f"{'Told:':<24}{tier.name} (tier {notification.tier + 1} of {len(self.tiers)})",
@@ -172,10 +176,9 @@ class Composer:
 
     def attributes(self, notification: Notification) -> dict[str, dict[str, str]]:
         """SNS message attributes that subscription filter policies select on."""
-        alert = notification.alert
         values = {
-            "ward": alert.get("admitted_ward") or "unknown",
-            "kind": alert.get("kind") or "technical",
+            "ward": notification.context.admitted_ward or "unknown",
+            "kind": notification.alert.kind if notification.alert else "technical",
             "severity": notification.severity,
             "notification": notification.kind.value,
             "alarm": "technical" if notification.technical else "physiological",

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from kafka import KafkaConsumer
 from prometheus_client import Counter, Gauge, Histogram
 
-from notifier.episodes import Bed, Notification, event_seconds
+from contract.alerts import AlertOutcome
+from notifier.episodes import Bed, Notification
 
 NOTIFICATIONS = Counter("pa_notifier_notifications", "Notifications SNS accepted, by kind.", ["kind"])
 ALERTS = Counter(
@@ -48,9 +49,9 @@ LAST_POLL = Gauge("pa_notifier_last_poll_timestamp_seconds", "When the notifier 
 def sent(notification: Notification) -> None:
     """SNS accepted ``notification``: counted by kind; one an alert caused, timed from its reading."""
     NOTIFICATIONS.labels(notification.kind.value).inc()
-    if notification.alert_id:
-        ALERTS.labels("notified").inc()
-        ALERT_LATENCY.observe(max(0.0, time.time() - event_seconds(notification.alert)))
+    if notification.alert_id and notification.alert:
+        ALERTS.labels(AlertOutcome.NOTIFIED).inc()
+        ALERT_LATENCY.observe(max(0.0, time.time() - notification.alert.event_s))
 
 
 def acknowledged(bed: Bed) -> None:
@@ -67,7 +68,7 @@ def episodes(beds: Iterable[Bed]) -> None:
         open_count += bed.open
         unacknowledged += bed.opened_at is not None and bed.acknowledged_at is None
         if bed.observed:
-            ward = str(bed.context.get("admitted_ward") or "unknown")
+            ward = bed.context.admitted_ward or "unknown"
             watched[ward] += 1
             silent[ward] += bed.monitoring_lost
     OPEN_EPISODES.set(open_count)

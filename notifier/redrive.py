@@ -16,7 +16,9 @@ import threading
 from collections import Counter
 
 from clients import kafka
+from contract.alerts import AlertOutcome
 from notifier import dead_letters
+from notifier.dead_letters import DeadLetterKind
 from notifier.episodes import Notification
 from notifier.messages import Composer
 from notifier.sender import Delivery, Sender, sns_client
@@ -57,7 +59,7 @@ def redrive(settings: Settings, dry_run: bool = False, stopping: threading.Event
 def _pending(store: NotifierStore, records: list[dict], counts: Counter) -> list[Notification]:
     """The refused notifications whose alert has not been notified since, once per alert id."""
     for record in records:
-        if record.get("kind") != "notification":
+        if record.get("kind") != DeadLetterKind.NOTIFICATION:
             counts["not re-drivable"] += 1
             log.warning(
                 "not re-drivable (%s): %s/%s@%s",
@@ -66,14 +68,16 @@ def _pending(store: NotifierStore, records: list[dict], counts: Counter) -> list
                 record.get("partition"),
                 record.get("offset"),
             )
-    refused = [dead_letters.as_notification(record) for record in records if record.get("kind") == "notification"]
+    refused = [
+        dead_letters.as_notification(record) for record in records if record.get("kind") == DeadLetterKind.NOTIFICATION
+    ]
     done = store.outcomes([notification.alert_id for notification in refused if notification.alert_id])
     pending: dict[str, Notification] = {}
     for notification in refused:
         # a notification caused by time (escalation, monitoring lost) or evidence of normal has no alert id: its
         # kind and episode name it
         key = notification.alert_id or f"{notification.kind.value} of {notification.ack_code}@{notification.tier}"
-        if done.get(key) == "notified" or key in pending:
+        if done.get(key) == AlertOutcome.NOTIFIED or key in pending:
             counts["already notified"] += 1
         else:
             pending[key] = notification
@@ -98,7 +102,7 @@ def _send(settings: Settings, pending: list[Notification], counts: Counter, stop
             rds_backoff,
             lambda: store.record_delivered(
                 [
-                    (note.alert_id, "notified", note.kind.value, message_id, None)
+                    (note.alert_id, AlertOutcome.NOTIFIED, note.kind.value, message_id, None)
                     for note, message_id in delivery.sent
                     if note.alert_id
                 ]

@@ -36,10 +36,12 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, KafkaError
 
 from clients import kafka
-from contract.alerts import NotificationKind
+from contract.alerts import AlertOutcome, NotificationKind
+from contract.records import AlertRecord, ObservationRecord
 from notifier import dead_letters, metrics
 from notifier.alert_record import PoisonRecord, parse_alert, parse_observation
-from notifier.episodes import AlarmPolicy, Alert, EpisodeTracker, Notification, Observation, event_seconds
+from notifier.dead_letters import DeadLetterKind
+from notifier.episodes import AlarmPolicy, EpisodeTracker, Notification
 from notifier.messages import Composer
 from notifier.sender import Delivery, Sender, sns_client
 from notifier.sns_setup import topic_arn
@@ -54,8 +56,7 @@ log = logging.getLogger(__name__)
 class Received:
     """A record of either topic, parsed: an alert or a reading's observation, and its Kafka time (the clock)."""
 
-    record: Alert | Observation
-    observation: bool
+    record: AlertRecord | ObservationRecord
     kafka_time: float
 
 
@@ -120,9 +121,9 @@ class Notifier:
         for record in records:
             try:
                 if record.topic == self.settings.names.topic_observations:
-                    readings.append(Received(parse_observation(record.value), True, record.timestamp / 1000))
+                    readings.append(Received(parse_observation(record.value), record.timestamp / 1000))
                 else:
-                    readings.append(Received(parse_alert(record.value), False, record.timestamp / 1000))
+                    readings.append(Received(parse_alert(record.value), record.timestamp / 1000))
             except PoisonRecord as reason:
                 self._set_aside(record, reason)
         self.handle(readings)
@@ -134,8 +135,8 @@ class Notifier:
 
     def _set_aside(self, record: ConsumerRecord, reason: PoisonRecord) -> None:
         """A record that is not an alert goes to the dead-letter topic with its reason; the service goes on."""
-        self.counts["poison"] += 1
-        metrics.DEAD_LETTERS.labels("poison").inc()
+        self.counts[DeadLetterKind.POISON] += 1
+        metrics.DEAD_LETTERS.labels(DeadLetterKind.POISON).inc()
         log.error(
             "doctors-queue record %s/%d@%d set aside on %s: %s",
             record.topic,
@@ -170,14 +171,17 @@ class Notifier:
         observation; the clock is each record's Kafka time), apply acknowledgements, let time decide: the
         notifications to send (none caused by an alert handled before a restart), and the suppressed alerts'
         outcomes with their episode."""
-        alerts = [item.record for item in received if not item.observation]
-        done = retrying(self.rds, lambda: self.store.handled([alert["alert_id"] for alert in alerts]), SERVER_ERRORS)
+        alerts = [item.record for item in received if isinstance(item.record, AlertRecord)]
+        done = retrying(self.rds, lambda: self.store.handled([alert.alert_id for alert in alerts]), SERVER_ERRORS)
         notifications = []
-        for item in sorted(received, key=lambda item: (event_seconds(item.record), item.observation)):
+        # a reading's alerts before its observation
+        for item in sorted(
+            received, key=lambda item: (item.record.event_s, isinstance(item.record, ObservationRecord))
+        ):
             if item.kafka_time - self.clock >= TICK_S:  # a backlog's minutes pass for escalations and silences too
                 notifications += self.tracker.tick(self.clock)
             self.clock = max(self.clock, item.kafka_time)
-            if item.observation:
+            if isinstance(item.record, ObservationRecord):
                 notifications += self.tracker.observe_reading(item.record, self.clock)
             else:
                 notifications += self.tracker.observe_alert(item.record, self.clock)
@@ -187,22 +191,25 @@ class Notifier:
         causes = {note.alert_id for note in notifications}
         outcomes: list[OutcomeRow] = []
         for alert in alerts:
-            if alert["alert_id"] in done:
+            if alert.alert_id in done:
                 self.counts["repeat"] += 1
                 metrics.ALERTS.labels("repeat").inc()
                 continue
-            done.add(alert["alert_id"])
+            done.add(alert.alert_id)
             self.counts["alerts"] += 1
-            if alert["alert_id"] not in causes:
-                self.counts["suppressed"] += 1
-                metrics.ALERTS.labels("suppressed").inc()
-                outcomes.append((alert["alert_id"], "suppressed", None, None, self._episode_of(alert)))
+            if alert.alert_id not in causes:
+                self.counts[AlertOutcome.SUPPRESSED] += 1
+                metrics.ALERTS.labels(AlertOutcome.SUPPRESSED).inc()
+                outcomes.append(
+                    (alert.alert_id, AlertOutcome.SUPPRESSED, None, None, self._episode_of(str(alert.patient_id)))
+                )
         self.counts["observations"] += len(received) - len(alerts)
         return notifications, outcomes
 
-    def _episode_of(self, alert: Alert) -> str | None:
-        """The episode a suppressed alert was folded into: patient id and when it was told (None: not yet told)."""
-        bed = self.tracker.beds.get(str(alert["patient_id"]))
+    def _episode_of(self, patient_id: str) -> str | None:
+        """The episode a patient's alert was told in or folded into: patient id and when it was told (None: not yet
+        told)."""
+        bed = self.tracker.beds.get(patient_id)
         if bed is None or bed.opened_at is None:
             return None
         return f"{bed.patient_id}@{bed.opened_at:.3f}"
@@ -239,10 +246,10 @@ class Notifier:
                 outcomes.append(
                     (
                         notification.alert_id,
-                        "notified",
+                        AlertOutcome.NOTIFIED,
                         notification.kind.value,
                         message_id,
-                        self._episode_of(notification.alert),
+                        self._episode_of(notification.patient_id),
                     )
                 )
             if notification.kind in (NotificationKind.ESCALATION, NotificationKind.REMINDER):
@@ -262,15 +269,17 @@ class Notifier:
         for notification, error in delivery.failed:
             self._dead_letter(notification, error)
             if notification.alert_id:
-                metrics.ALERTS.labels("dead_lettered").inc()
-                outcomes.append((notification.alert_id, "dead_lettered", notification.kind.value, None, None))
+                metrics.ALERTS.labels(AlertOutcome.DEAD_LETTERED).inc()
+                outcomes.append(
+                    (notification.alert_id, AlertOutcome.DEAD_LETTERED, notification.kind.value, None, None)
+                )
         retrying(self.rds, lambda: self.store.record_delivered(outcomes), SERVER_ERRORS)
         retrying(self.rds, lambda: self.store.record_escalations(escalations), SERVER_ERRORS)
 
     def _dead_letter(self, notification: Notification, error: str) -> None:
         """A notification SNS refused for its content: set aside to re-drive; an opening is undone so the
         episode does not count as told (its next evidence opens it again)."""
-        self.counts["dead_lettered"] += 1
+        self.counts[AlertOutcome.DEAD_LETTERED] += 1
         metrics.DEAD_LETTERS.labels("refused").inc()
         log.error(
             "SNS refused the %s notification of patient %s: %s; dead-lettered to %s (python -m notifier "

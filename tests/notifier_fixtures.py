@@ -10,6 +10,8 @@ import pytest
 
 from clients import kafka, kafka_acls
 from contract.alerts import Outcome, Severity
+from contract.records import AlertRecord, ObservationRecord
+from notifier.alert_record import parse_alert, parse_observation
 from rds_schema import migrate
 from settings import KafkaPrincipal
 from testkit import inbox as doctors_inbox
@@ -91,6 +93,15 @@ def alert(
         late=False,
         arrival_delay_s=0.5,
     )
+
+
+def received_alert(record: dict) -> AlertRecord:
+    """An alert record as the notifier holds it once it passed the edge (JSON on the wire, then parsed)."""
+    return parse_alert(json.dumps(record).encode())
+
+
+def received_observation(record: dict) -> ObservationRecord:
+    return parse_observation(json.dumps(record).encode())
 
 
 def observation(patient: int, second: int, findings: list[str] | tuple = ()) -> dict:

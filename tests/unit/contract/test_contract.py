@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import types
+import typing
 from pathlib import Path
 
 import pytest
 
-from contract.alerts import ALERT_FIELDS, ALERT_KINDS, DATA_QUALITY_KINDS, Outcome
+from contract.alerts import ALERT_FIELDS, ALERT_KINDS, DATA_QUALITY_KINDS, OBSERVATION_FIELDS, Outcome
 from contract.mapping import parse_mapping
+from contract.records import AlertRecord, ObservationRecord
 from contract.vitals import READING_FIELD_TYPES, VITAL_FIELDS, VITAL_OF_ATTRIBUTE, VITALS
 from hive_ddl.apply import declared_columns
 from testkit.repository import REPOSITORY as ROOT
@@ -23,6 +27,24 @@ def columns(ddl: Path) -> dict[str, str]:
 
 def test_the_hive_alerts_table_has_the_alert_record_fields_in_order_and_of_their_types():
     assert columns(ROOT / "hive_ddl" / "040_alerts.sql") == ALERT_FIELDS
+
+
+PYTHON_TYPE_OF = {"string": str, "bigint": int, "int": int, "double": float, "boolean": bool, "timestamp": str}
+
+
+@pytest.mark.parametrize("record, contract", [(AlertRecord, ALERT_FIELDS), (ObservationRecord, OBSERVATION_FIELDS)])
+def test_the_typed_records_have_the_contracts_fields_in_order_and_of_their_types(record, contract):
+    hints = typing.get_type_hints(record)
+    assert [item.name for item in dataclasses.fields(record)] == list(contract)
+    for name, kind in contract.items():
+        hint = hints[name]
+        present = (
+            [arg for arg in typing.get_args(hint) if arg is not types.NoneType] if typing.get_args(hint) else [hint]
+        )
+        if kind == "array<string>":
+            assert hint == tuple[str, ...], name
+        else:
+            assert len(present) == 1 and issubclass(present[0], PYTHON_TYPE_OF[kind]), (name, hint)
 
 
 @pytest.mark.parametrize("ddl", ["hive_ddl/010_vitals_raw.sql", "rds_schema/V001__vitals_and_patients.sql"])

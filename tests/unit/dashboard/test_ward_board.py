@@ -11,7 +11,7 @@ from dashboard.ward_board import VITALS, board
 from hbase_setup.rules import parse_rows
 from hbase_setup.sources import DEFAULT_SOURCE, read_rows
 from notifier.episodes import AlarmPolicy, Bed, EpisodeTracker
-from tests.notifier_fixtures import START, alert
+from tests.notifier_fixtures import START, alert, received_alert
 
 SETTINGS = settings_module.load({})
 
@@ -39,10 +39,8 @@ def watched(*findings: tuple[int, str, str, float]) -> list[Bed]:
     tracker = EpisodeTracker(AlarmPolicy())
     for second in (0, 5):
         for patient, attribute, severity, value in findings:
-            tracker.observe_alert(
-                alert(patient, second, value=value, attribute=attribute, severity=severity, rule=attribute),
-                START.timestamp() + 60,
-            )
+            record = alert(patient, second, value=value, attribute=attribute, severity=severity, rule=attribute)
+            tracker.observe_alert(received_alert(record), START.timestamp() + 60)
     tracker.tick(START.timestamp() + 60)
     return [bed for bed in tracker.beds.values() if bed.open]
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from contract.alerts import Outcome, Severity
 from notifier.alert_record import PoisonRecord, parse_alert, parse_observation
 from tests.notifier_fixtures import alert
 
@@ -15,8 +16,17 @@ def encoded(**changes) -> bytes:
 
 
 def test_an_alert_as_the_stream_writes_it_is_accepted_whole():
-    record = parse_alert(encoded(admitted_ward="W" * 32, device_id="d" * 64))
-    assert record["patient_id"] == 2001 and record["admitted_ward"] == "W" * 32
+    sent = {**alert(2001, 0), "admitted_ward": "W" * 32, "device_id": "d" * 64}
+    record = parse_alert(json.dumps(sent).encode())
+    assert record.patient_id == 2001 and record.admitted_ward == "W" * 32 and record.kind is Outcome.VITAL_OUT_OF_RANGE
+    assert record.as_json() == sent  # the wire form back, as the notifier's state and dead letters keep it
+
+
+def test_an_alert_queued_before_severities_gets_its_kinds_default_and_a_newer_field_is_left_out():
+    assert parse_alert(encoded(severity=None, added_later=1)).severity is Severity.URGENT
+    unknown = encoded(severity=None, kind=Outcome.UNKNOWN_PATIENT, attribute=None, rule_id=None)
+    assert parse_alert(unknown).severity is Severity.ADVISORY
+    assert "added_later" not in parse_alert(encoded(added_later=1)).as_json()
 
 
 @pytest.mark.parametrize(
@@ -59,7 +69,7 @@ def refusal(value: bytes) -> str:
 
 def test_an_observation_names_its_findings_as_texts():
     observation = {key: alert(2001, 0)[key] for key in ("reading_id", "patient_id", "input_message_time")}
-    assert parse_observation(json.dumps({**observation, "findings": ["spo2"]}).encode())["findings"] == ["spo2"]
+    assert parse_observation(json.dumps({**observation, "findings": ["spo2"]}).encode()).findings == ("spo2",)
     with pytest.raises(PoisonRecord, match="findings is not a list of at most 64 texts"):
         parse_observation(json.dumps({**observation, "findings": "spo2"}).encode())
     with pytest.raises(PoisonRecord, match="findings is not a list of at most 64 texts"):

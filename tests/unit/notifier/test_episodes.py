@@ -9,7 +9,7 @@ import json
 
 from contract.alerts import NotificationKind, Outcome, Severity
 from notifier.episodes import AlarmPolicy, EpisodeTracker, Notification, from_json, to_json
-from tests.notifier_fixtures import START, alert, observation
+from tests.notifier_fixtures import START, alert, observation, received_alert, received_observation
 
 POLICY = AlarmPolicy(
     confirm_readings=2,
@@ -38,9 +38,9 @@ class Ward:
         now = CLOCK0 + (second if clock is None else clock)
         notes = []
         for item in alerts:
-            notes += self.tracker.observe_alert(item, now)
+            notes += self.tracker.observe_alert(received_alert(item), now)
         subjects = [item["attribute"] if item["kind"] != Outcome.UNKNOWN_PATIENT else "x" for item in alerts]
-        notes += self.tracker.observe_reading(observation(patient, second, subjects), now)
+        notes += self.tracker.observe_reading(received_observation(observation(patient, second, subjects)), now)
         self.sent += [(now - CLOCK0, note) for note in notes + self.tracker.tick(now)]
 
     def tick(self, second: float) -> None:
@@ -78,7 +78,7 @@ def test_a_septic_patient_for_ten_minutes_is_one_episode_opened_once_then_escala
     assert ward.kinds() == ["opened", "escalation", "escalation"]  # 2 readings to confirm, then +300 s, +600 s
     opened_at, opened = ward.sent[0]
     assert opened_at == 5 and opened.severity == Severity.CRITICAL and opened.tier == 0
-    assert {item["attribute"] for item in opened.findings} == {"heartBeat", "bp", "respiratory_rate", "spo2", "news2"}
+    assert {item.attribute for item in opened.findings} == {"heartBeat", "bp", "respiratory_rate", "spo2", "news2"}
     assert [(at, note.tier) for at, note in ward.sent[1:]] == [(305, 1), (605, 2)]
 
 
@@ -100,7 +100,7 @@ def test_a_sepsis_building_over_minutes_is_told_as_it_worsens_and_escalated_with
         (335, "escalation", "critical", 1),
         (635, "escalation", "critical", 2),
     ]
-    latest = {item["attribute"]: item["observed_value"] for item in ward.sent[-1][1].findings}
+    latest = {item.attribute: item.observed_value for item in ward.sent[-1][1].findings}
     assert latest == {"heartBeat": 135, "news2": 13}  # the digest: what happened since, in the escalation
 
 
@@ -151,7 +151,7 @@ def test_news2_rising_again_after_it_settled_waits_for_the_escalation_while_unac
     for later in range(second, 320, 5):
         ward.reading(2001, later, news2(2001, later, 7, "critical"))
     assert ward.kinds() == ["opened", "worse", "escalation"]
-    assert ward.sent[-1][1].severity == "critical" and ward.sent[-1][1].findings[0]["observed_value"] == 7
+    assert ward.sent[-1][1].severity == "critical" and ward.sent[-1][1].findings[0].observed_value == 7
 
 
 def test_a_news2_rise_of_two_within_one_band_is_told_once_acknowledged():
@@ -271,7 +271,7 @@ def test_data_quality_is_told_once_as_such_and_an_unknown_patients_silence_raise
     ward = Ward()
     unknown = dict(kind=Outcome.UNKNOWN_PATIENT, attribute=None)
     for second in (0, 5, 10):
-        ward.tracker.observe_alert(alert(990001, second, **unknown), CLOCK0 + second)
+        ward.tracker.observe_alert(received_alert(alert(990001, second, **unknown)), CLOCK0 + second)
         ward.tick(second)
     ward.tick(2000)
     assert ward.kinds() == ["data_quality"]

@@ -12,24 +12,27 @@ from contract.alerts import NotificationKind, Severity
 from notifier.episodes import Notification
 from notifier.messages import Composer
 from settings.choices import PatientName
-from tests.notifier_fixtures import START, alert
+from tests.notifier_fixtures import START, alert, received_alert
 
 SETTINGS = settings_module.load({})
 
 
 def notification(kind: NotificationKind = NotificationKind.OPENED, tier: int = 0, **changes) -> Notification:
-    worst = {**alert(2001, 0, value=140.0, severity=Severity.CRITICAL), "alert_message": "High heart rate", **changes}
-    spo2 = alert(2001, 0, value=88.0, attribute="spo2", severity=Severity.URGENT)
+    worst = received_alert(
+        {**alert(2001, 0, value=140.0, severity=Severity.CRITICAL), "alert_message": "High heart rate", **changes}
+    )
+    spo2 = received_alert(alert(2001, 0, value=88.0, attribute="spo2", severity=Severity.URGENT))
     return Notification(
         kind=kind,
         patient_id="2001",
-        severity=worst["severity"],
+        severity=worst.severity,
         alert=worst,
+        context=worst.context,
         findings=(worst, spo2),
         opened_at=START.timestamp(),
         tier=tier,
         ack_code="K7Q2M9XP4T",
-        alert_id=worst["alert_id"],
+        alert_id=worst.alert_id,
     )
 
 
@@ -78,8 +81,18 @@ def test_a_malformed_escalation_tier_is_refused_naming_the_setting():
 
 
 def test_a_subject_stays_ascii_and_readable():
-    temperature = {**alert(2001, 0, value=34.0, attribute="body_temperature", severity=Severity.CRITICAL)}
-    note = Notification(NotificationKind.OPENED, "2001", "critical", temperature, (temperature,), 0.0, 0, "K7Q2M9XP4T")
+    temperature = received_alert(alert(2001, 0, value=34.0, attribute="body_temperature", severity=Severity.CRITICAL))
+    note = Notification(
+        NotificationKind.OPENED,
+        "2001",
+        Severity.CRITICAL,
+        temperature,
+        temperature.context,
+        (temperature,),
+        0.0,
+        0,
+        "K7Q2M9XP4T",
+    )
     subject = Composer.of(SETTINGS).subject(note)
     assert subject == "CRITICAL ICU: A.F. (2001) Temperature 34 deg C (critical)" and subject.isascii()
 
