@@ -8,7 +8,16 @@ import dataclasses
 import json
 
 from contract.alerts import NotificationKind, Outcome, Severity
-from notifier.episodes import AlarmPolicy, EpisodeTracker, Notification, from_json, to_json
+from contract.records import PatientContext
+from notifier.episodes import (
+    AlarmPolicy,
+    EpisodeTracker,
+    Notification,
+    from_json,
+    notification_from_json,
+    notification_to_json,
+    to_json,
+)
 from tests.notifier_fixtures import START, alert, observation, received_alert, received_observation
 
 POLICY = AlarmPolicy(
@@ -334,3 +343,31 @@ def test_a_tight_cap_keeps_its_room_for_the_escalations_and_folds_the_rise_into_
     assert ward.kinds() == ["opened", "escalation", "escalation"]
     assert [note.tier for _, note in ward.sent] == [0, 1, 2]
     assert ward.sent[1][1].severity == Severity.CRITICAL  # the escalation carries the rise it waited for
+
+
+def test_state_and_dead_letters_saved_before_typed_records_read_back():
+    """A bed saved with a partial context and an alert without a severity, and a technical alarm's dead letter
+    whose ``alert`` is only the bed's context, as the notifier kept them before its records were typed."""
+    ward = Ward()
+    for second in (0, 5):
+        ward.reading(2001, second, vital(2001, second, "spo2", 85, Severity.CRITICAL))
+    saved = json.loads(json.dumps(to_json(ward.tracker.beds["2001"])))
+    saved["context"] = {"patient_id": 2001, "admitted_ward": "ICU"}
+    del saved["findings"]["spo2"]["last_alert"]["severity"]
+    bed = from_json(saved)
+    assert bed.context.admitted_ward == "ICU" and bed.context.device_id is None
+    assert bed.findings["spo2"].last_alert.severity is Severity.URGENT  # the kind's default, as before
+    technical = {
+        "kind": "monitoring_lost",
+        "patient_id": "2001",
+        "severity": "urgent",
+        "alert": {"patient_id": 2001, "admitted_ward": "ICU"},
+        "findings": [],
+        "opened_at": CLOCK0,
+        "tier": 0,
+        "ack_code": "K7Q2M9XP4T",
+        "alert_id": None,
+    }
+    note = notification_from_json(technical)
+    assert note.alert is None and note.context.admitted_ward == "ICU" and note.kind is NotificationKind.MONITORING_LOST
+    assert notification_to_json(note) == technical | {"alert": PatientContext.from_json(technical["alert"]).as_json()}
