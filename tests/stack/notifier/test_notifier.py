@@ -20,7 +20,7 @@ from notifier.service import Notifier, backoff_for
 from runtime.waiting import wait_until
 from settings import KafkaPrincipal, RdsAccount
 from testkit.sockets import free_port
-from tests.notifier_fixtures import alert, committed, delivered, inbox, observation, queue
+from tests.notifier_fixtures import alert, committed, delivered, inbox, observation, queue, received_alert
 
 OPENED_2001 = "URGENT ICU: A.F. (2001) Heart rate 60 beats/min (urgent)"
 
@@ -367,17 +367,27 @@ def test_a_message_sns_refuses_for_its_content_alone_is_dead_lettered_and_the_se
 
 
 def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
-    from contract.alerts import NotificationKind
+    from contract.alerts import NotificationKind, Severity
     from notifier import dead_letters
     from notifier.episodes import Notification
     from notifier.redrive import redrive
 
     s = notify_settings
     url = inbox(s)
-    refused = alert(2001, 0)  # dead-lettered while SNS refused it, as an older notifier did after N attempts
+    # dead-lettered while SNS refused it, as an older notifier did after N attempts
+    refused = received_alert(alert(2001, 0))
     letters = dead_letters.DeadLetters(s, backoff_for(s.notifier, "test", threading.Event()))
     note = Notification(
-        NotificationKind.OPENED, "2001", "urgent", refused, (refused,), 0.0, 0, "K7Q2M9XP4T", refused["alert_id"]
+        NotificationKind.OPENED,
+        "2001",
+        Severity.URGENT,
+        refused,
+        refused.context,
+        (refused,),
+        0.0,
+        0,
+        "K7Q2M9XP4T",
+        refused.alert_id,
     )
     for reason in ("Throttling: Rate exceeded", "Throttling: Rate exceeded"):  # dead-lettered twice
         letters.send(dead_letters.refused(note, reason))
@@ -391,7 +401,7 @@ def test_redrive_sends_each_dead_lettered_notification_once(notify_settings):
     assert subjects(delivered(s, url)) == [OPENED_2001]
     connection = mysql.connect(s.rds, RdsAccount.MIGRATION)
     cursor = connection.cursor()
-    cursor.execute("SELECT outcome, notification FROM notifier_alerts WHERE alert_id = %s", (refused["alert_id"],))
+    cursor.execute("SELECT outcome, notification FROM notifier_alerts WHERE alert_id = %s", (refused.alert_id,))
     assert cursor.fetchall() == [("notified", "opened")]
     connection.close()
 
