@@ -50,8 +50,25 @@ class PatientContext:
         return replace(self, **known)
 
 
+class _ReadingRecord:
+    """What both records say of their reading: when it was taken and whose it is."""
+
+    input_message_time: str
+
+    def as_json(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @cached_property
+    def event_s(self) -> float:
+        return event_seconds(self.input_message_time)
+
+    @property
+    def context(self) -> PatientContext:
+        return PatientContext.from_json(self.as_json())
+
+
 @dataclass(frozen=True)
-class AlertRecord:
+class AlertRecord(_ReadingRecord):
     """One alert of one reading, as the stream queued it on doctors-queue (fields: :data:`ALERT_FIELDS`)."""
 
     alert_id: str
@@ -88,17 +105,9 @@ class AlertRecord:
     def as_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in ALERT_FIELDS}
 
-    @cached_property
-    def event_s(self) -> float:
-        return event_seconds(self.input_message_time)
-
-    @property
-    def context(self) -> PatientContext:
-        return PatientContext.from_json(self.as_json())
-
 
 @dataclass(frozen=True)
-class ObservationRecord:
+class ObservationRecord(_ReadingRecord):
     """One reading of a known patient, with the subjects of its alerts (fields: :data:`OBSERVATION_FIELDS`)."""
 
     reading_id: int | None
@@ -119,11 +128,3 @@ class ObservationRecord:
 
     def as_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in OBSERVATION_FIELDS} | {"findings": list(self.findings)}
-
-    @cached_property
-    def event_s(self) -> float:
-        return event_seconds(self.input_message_time)
-
-    @property
-    def context(self) -> PatientContext:
-        return PatientContext.from_json(self.as_json())
