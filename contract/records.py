@@ -64,7 +64,8 @@ class _ReadingRecord:
 
     @property
     def context(self) -> PatientContext:
-        return PatientContext.from_json(self.as_json())
+        """Read straight off the record's attributes (it is asked of every record the notifier takes)."""
+        return PatientContext(**{item.name: getattr(self, item.name) for item in fields(PatientContext)})
 
 
 @dataclass(frozen=True)
